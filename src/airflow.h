@@ -1,0 +1,36 @@
+/*
+ * airflow.h: which Airflow wrote the metadata DB, for the few rules that
+ * changed between releases (URI query typing in 3.1.6, the host protocol
+ * rule in 3.1.0, extra validation in 3.0, the sensitive-field list).
+ *
+ * The version is read from alembic_version.version_num (AIRFLOW.md 1.4);
+ * an unknown head is placed by the tables that exist.
+ */
+#ifndef FERNCON_AIRFLOW_H
+#define FERNCON_AIRFLOW_H
+
+struct airflow_version {
+	int	major;	/* 0 when unknown */
+	int	minor;
+	int	patch;
+};
+
+/* 1 if v is known and at least major.minor.patch. */
+static inline int
+airflow_version_at_least(const struct airflow_version *v, int major, int minor,
+    int patch)
+{
+	if (v->major != major)
+		return v->major > major;
+	if (v->minor != minor)
+		return v->minor > minor;
+	return v->patch >= patch;
+}
+
+/*
+ * The Airflow version of an alembic head (AIRFLOW.md 1.4), or major 0 when
+ * the head is not known.
+ */
+struct airflow_version airflow_version_of_head(const char *head);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * buf.c: the growable, wiped byte buffer of buf.h.
+ */
+#include "config.h"
+
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+static void
+mem_free(int secret, char *p, size_t cap)
+{
+	if (p == NULL)
+		return;
+	if (secret) {
+		sodium_free(p);
+	} else {
+		sodium_memzero(p, cap);
+		free(p);
+	}
+}
+
+static int
+grow(struct buf *b, size_t need)
+{
+	size_t cap = b->cap ? b->cap : 64;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	while (cap < b->len + need + 1) {
+		if (cap > ((size_t)-1) / 2) {
+			b->failed = 1;
+			return -1;
+		}
+		cap *= 2;
+	}
+	p = b->secret ? sodium_malloc(cap) : malloc(cap);
+	if (p == NULL) {
+		b->failed = 1;
+		return -1;
+	}
+	if (b->p != NULL)
+		memcpy(p, b->p, b->len + 1);
+	else
+		p[0] = '\0';
+	mem_free(b->secret, b->p, b->cap);
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+void
+buf_init(struct buf *b, int secret)
+{
+	memset(b, 0, sizeof *b);
+	b->secret = secret;
+}
+
+void
+buf_release(struct buf *b)
+{
+	int secret;
+
+	if (b == NULL)
+		return;
+	secret = b->secret;
+	mem_free(b->secret, b->p, b->cap);
+	buf_init(b, secret);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	if (b->p != NULL) {
+		sodium_memzero(b->p, b->len);
+		b->p[0] = '\0';
+	}
+	b->len = 0;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (grow(b, len) != 0)
+		return;
+	if (len > 0)
+		memcpy(b->p + b->len, p, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || grow(b, (size_t)n) != 0) {
+		b->failed = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+const char *
+buf_str(const struct buf *b)
+{
+	return b->p != NULL ? b->p : "";
+}
+
+int
+buf_check(const struct buf *b, struct err *e)
+{
+	if (b->failed) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+char *
+buf_detach(struct buf *b, size_t *len)
+{
+	char *p;
+
+	if (b->failed)
+		return NULL;
+	if (b->p == NULL && grow(b, 0) != 0)
+		return NULL;
+	p = b->p;
+	if (len != NULL)
+		*len = b->len;
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}

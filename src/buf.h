@@ -1,0 +1,55 @@
+/*
+ * buf.h: a growable byte buffer, always NUL-terminated, for building text
+ * (URIs, JSON, export files). A secret buffer lives in sodium_malloc memory
+ * and every buffer is wiped when it grows or is released, so a buffer that
+ * held a password leaves nothing behind.
+ */
+#ifndef FERNCON_BUF_H
+#define FERNCON_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "compiler.h"
+#include "err.h"
+
+struct buf {
+	char	*p;	/* NUL-terminated once anything was added; NULL before */
+	size_t	 len;	/* bytes, without the NUL */
+	size_t	 cap;
+	int	 secret;	/* allocate with sodium_malloc */
+	int	 failed;	/* an append ran out of memory */
+};
+
+/* Initialise an empty buffer; secret selects locked memory. */
+void buf_init(struct buf *b, int secret);
+
+/* Wipe and free; the buffer is empty and usable again. NULL does nothing. */
+void buf_release(struct buf *b);
+
+/* Forget the contents (wiped) but keep the memory. */
+void buf_reset(struct buf *b);
+
+/*
+ * Append bytes, a string, one character, or printf-formatted text. On out
+ * of memory the buffer is marked failed and later appends do nothing;
+ * check once with buf_check().
+ */
+void buf_add(struct buf *b, const void *p, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* The text ("" when empty, never NULL). */
+const char *buf_str(const struct buf *b);
+
+/* 0, or -1 with e set if an append ran out of memory. */
+int buf_check(const struct buf *b, struct err *e) ATTR_WUR;
+
+/*
+ * Take the text out (caller frees with free(), or sodium_free() for a
+ * secret buffer); the buffer is left empty. Never NULL unless failed.
+ */
+char *buf_detach(struct buf *b, size_t *len);
+
+#endif

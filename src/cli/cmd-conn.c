@@ -1,0 +1,982 @@
+/*
+ * cmd-conn.c: `ferncon connections list|get|add|delete|export|import`, after
+ * Airflow's `airflow connections` commands (AIRFLOW.md 4.4 and 5), with
+ * ferncon's differences:
+ *
+ * - passwords are masked ("***") and sensitive extras redacted unless
+ *   --reveal is given and the role allows it (the reveal is logged);
+ * - a row that no key opens is listed, marked "undecryptable", and can be
+ *   deleted, instead of failing the whole command;
+ * - a password never has to be in argv: --conn-password-stdin, and
+ *   --conn-uri - / --conn-json - read from stdin; messages never echo a
+ *   password (Airflow prints the URI it was given);
+ * - JSON output is typed (port a number, flags booleans) and adds
+ *   password_state and extra_state; is_extra_encrypted is the real flag
+ *   (Airflow's mapper copies is_encrypted there).
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "pyjson.h"
+#include "transfer.h"
+#include "uri.h"
+
+enum out_format { OUT_TABLE, OUT_JSON, OUT_YAML, OUT_PLAIN };
+
+enum {
+	OPT_OUTPUT = 'o',
+	OPT_REVEAL = 1,
+	OPT_CONN_URI,
+	OPT_CONN_JSON,
+	OPT_CONN_TYPE,
+	OPT_CONN_HOST,
+	OPT_CONN_LOGIN,
+	OPT_CONN_SCHEMA,
+	OPT_CONN_PORT,
+	OPT_CONN_EXTRA,
+	OPT_CONN_DESCRIPTION,
+	OPT_CONN_PASSWORD_STDIN,
+	OPT_FILE_FORMAT,
+	OPT_SERIALIZATION,
+	OPT_OVERWRITE,
+};
+
+static const char *
+state_name(enum conn_secret_state s)
+{
+	switch (s) {
+	case CONN_SECRET_PLAIN:
+		return "plain";
+	case CONN_SECRET_ENCRYPTED:
+		return "encrypted";
+	case CONN_SECRET_UNDECRYPTABLE:
+		return "undecryptable";
+	default:
+		return "empty";
+	}
+}
+
+/* -- shared option parsing ------------------------------------------------- */
+
+static int
+parse_output(const struct cli_cmd *cmd, const char *arg, enum out_format *f)
+{
+	if (strcmp(arg, "table") == 0)
+		*f = OUT_TABLE;
+	else if (strcmp(arg, "json") == 0)
+		*f = OUT_JSON;
+	else if (strcmp(arg, "yaml") == 0)
+		*f = OUT_YAML;
+	else if (strcmp(arg, "plain") == 0)
+		*f = OUT_PLAIN;
+	else
+		return cli_usage_error(cmd, "-o: unknown output format '%s' "
+		    "(table, json, yaml or plain)", arg);
+	return 0;
+}
+
+/* Everything a command needs open: config, ring, store, role. */
+static int
+open_all(struct cli_ctx *ctx, struct err *e)
+{
+	if (cli_config(ctx, e) != 0 || cli_policy(ctx, e) != 0 ||
+	    cli_keyring(ctx, NULL, e) != 0 || cli_store(ctx, e) != 0 ||
+	    cli_mask(ctx, e) != 0)
+		return -1;
+	return 0;
+}
+
+/* -- rendering --------------------------------------------------------------- */
+
+/*
+ * The display copy of a plaintext record: password "***" and sensitive
+ * extras redacted unless reveal. Caller frees with conn_free().
+ */
+static struct conn *
+display_copy(struct cli_ctx *ctx, const struct conn *c, int reveal,
+    struct err *e)
+{
+	struct conn *d = conn_dup(c);
+	struct buf b;
+	cJSON *extra;
+	struct pyjson_opts po = { -1, 0, 1 };
+
+	if (d == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (reveal)
+		return d;
+	if (d->password != NULL && *d->password != '\0' &&
+	    conn_set_str(d, &d->password, MASK_REPLACEMENT, e) != 0)
+		goto fail;
+	if (d->extra != NULL && (extra = cJSON_Parse(d->extra)) != NULL) {
+		buf_init(&b, 1);
+		if (mask_tree(ctx->mask, extra) > 0) {
+			if (pyjson_dumps(extra, &po, &b, e) != 0 ||
+			    conn_set(d, &d->extra, buf_str(&b), b.len, e) != 0) {
+				buf_release(&b);
+				cJSON_Delete(extra);
+				goto fail;
+			}
+		}
+		buf_release(&b);
+		cJSON_Delete(extra);
+	}
+	return d;
+fail:
+	conn_free(d);
+	return NULL;
+}
+
+static cJSON *
+json_str(const char *s)
+{
+	return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* The typed record of `connections get -o json`. */
+static cJSON *
+conn_json(struct cli_ctx *ctx, const struct conn *c, int reveal, struct err *e)
+{
+	struct conn *d = NULL;
+	struct buf uri;
+	cJSON *o = cJSON_CreateObject(), *extra = NULL;
+
+	buf_init(&uri, 1);
+	if (o == NULL || (d = display_copy(ctx, c, reveal, e)) == NULL)
+		goto fail;
+	if (d->extra != NULL && *d->extra != '\0')
+		extra = cJSON_Parse(d->extra);
+	if (extra == NULL || !cJSON_IsObject(extra)) {
+		cJSON_Delete(extra);
+		extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE ?
+		    cJSON_CreateNull() : cJSON_CreateObject();
+	}
+	if (uri_format(d, store_airflow_version(ctx->store), &uri, e) != 0)
+		goto fail;
+	cJSON_AddItemToObject(o, "id", pyjson_create_int(c->id));
+	cJSON_AddItemToObject(o, "conn_id", json_str(d->conn_id));
+	cJSON_AddItemToObject(o, "conn_type", json_str(d->conn_type));
+	cJSON_AddItemToObject(o, "description", json_str(d->description));
+	cJSON_AddItemToObject(o, "host", json_str(d->host));
+	cJSON_AddItemToObject(o, "schema", json_str(d->schema));
+	cJSON_AddItemToObject(o, "login", json_str(d->login));
+	cJSON_AddItemToObject(o, "password", json_str(d->password));
+	cJSON_AddItemToObject(o, "port", d->has_port ?
+	    pyjson_create_int(d->port) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "is_encrypted", cJSON_CreateBool(c->is_encrypted));
+	cJSON_AddItemToObject(o, "is_extra_encrypted",
+	    cJSON_CreateBool(c->is_extra_encrypted));
+	cJSON_AddItemToObject(o, "extra_dejson", extra);
+	extra = NULL;
+	cJSON_AddItemToObject(o, "get_uri", cJSON_CreateString(buf_str(&uri)));
+	cJSON_AddItemToObject(o, "password_state",
+	    cJSON_CreateString(state_name(c->password_info.state)));
+	cJSON_AddItemToObject(o, "extra_state",
+	    cJSON_CreateString(state_name(c->extra_info.state)));
+	buf_release(&uri);
+	conn_free(d);
+	return o;
+fail:
+	buf_release(&uri);
+	conn_free(d);
+	cJSON_Delete(o);
+	cJSON_Delete(extra);
+	if (e->code == ERR_NONE)
+		err_set(e, ERR_NOMEM, "out of memory");
+	return NULL;
+}
+
+/* Print a JSON value indented by `indent` extra spaces on every line. */
+static int
+print_json(const cJSON *v, int indent, struct err *e)
+{
+	struct pyjson_opts po = { 4, 0, 0 };
+	struct buf b;
+	const char *p;
+	int rc;
+
+	buf_init(&b, 1);
+	if ((rc = pyjson_dumps(v, &po, &b, e)) == 0) {
+		for (p = buf_str(&b); *p; p++) {
+			if (p == buf_str(&b) || p[-1] == '\n')
+				printf("%*s", indent, "");
+			putchar(*p);
+		}
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static const char *
+secret_cell(const struct conn *c)
+{
+	const struct conn_secret_info *p = &c->password_info, *x = &c->extra_info;
+
+	if (p->state == CONN_SECRET_UNDECRYPTABLE ||
+	    x->state == CONN_SECRET_UNDECRYPTABLE)
+		return "UNDECRYPTABLE";
+	if (p->state == CONN_SECRET_PLAIN || x->state == CONN_SECRET_PLAIN)
+		return "plaintext";
+	if (p->state == CONN_SECRET_ENCRYPTED || x->state == CONN_SECRET_ENCRYPTED)
+		return "encrypted";
+	return "-";
+}
+
+/* A table cell: at most w display bytes, cut with '~'. */
+static void
+cell(const char *s, int w)
+{
+	int len;
+
+	if (s == NULL)
+		s = "";
+	len = (int)strlen(s);
+	if (len > w)
+		printf("%.*s~ ", w - 1, s);
+	else
+		printf("%-*s ", w, s);
+}
+
+static void
+table_header(void)
+{
+	printf("%-6s %-28s %-22s %-28s %-5s %-16s %s\n", "id", "conn_id",
+	    "conn_type", "host", "port", "login", "secrets");
+}
+
+static void
+table_row(const struct conn *c)
+{
+	char id[24], port[16];
+
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	snprintf(port, sizeof port, "%ld", c->port);
+	cell(id, 6);
+	cell(c->conn_id, 28);
+	cell(c->conn_type, 22);
+	cell(c->host, 28);
+	cell(c->has_port ? port : "", 5);
+	cell(c->login, 16);
+	printf("%s\n", secret_cell(c));
+}
+
+static void
+plain_row(const struct conn *c)
+{
+	char port[16] = "";
+
+	if (c->has_port)
+		snprintf(port, sizeof port, "%ld", c->port);
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->conn_id ? c->conn_id : "",
+	    c->conn_type ? c->conn_type : "", c->host ? c->host : "", port,
+	    c->login ? c->login : "",
+	    state_name(c->password_info.state), state_name(c->extra_info.state));
+}
+
+/* -- list and get ------------------------------------------------------------ */
+
+static const struct option view_options[] = {
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "reveal", no_argument, NULL, OPT_REVEAL },
+	CLI_GLOBAL_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+parse_view(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+    char **argv, enum out_format *fmt, int *reveal, int nargs)
+{
+	int c, rc;
+
+	*fmt = OUT_TABLE;
+	*reveal = 0;
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:", view_options, NULL)) != -1) {
+		if (c == OPT_OUTPUT) {
+			if ((rc = parse_output(cmd, optarg, fmt)) != 0)
+				return rc;
+		} else if (c == OPT_REVEAL) {
+			*reveal = 1;
+		} else if (!cli_global_option(ctx, c, optarg)) {
+			return cli_usage_error(cmd, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind != nargs)
+		return cli_usage_error(cmd, nargs ? "expected a conn_id" :
+		    "unexpected argument '%s'", argv[optind]);
+	if (*fmt == OUT_YAML)
+		return cli_usage_error(cmd, "-o yaml is not available yet; use "
+		    "json, table or plain");
+	return 0;
+}
+
+/* Check and log a reveal before any secret is shown. */
+static int
+allow_reveal(struct cli_ctx *ctx, const char *conn_id, struct err *e)
+{
+	if (policy_check(&ctx->policy, POLICY_REVEAL, "reveal passwords", e) != 0)
+		return -1;
+	return policy_log(&ctx->policy, "reveal", conn_id,
+	    conn_id ? NULL : "connections list", e);
+}
+
+static int
+conn_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct store_iter *it = NULL;
+	struct conn c;
+	struct err e;
+	enum out_format fmt;
+	int reveal, rc, n = 0;
+
+	err_clear(&e);
+	memset(&c, 0, sizeof c);
+	if ((rc = parse_view(&cmd_conn_list, ctx, argc, argv, &fmt, &reveal,
+	    0)) != 0)
+		return rc;
+	if (open_all(ctx, &e) != 0 || (reveal && allow_reveal(ctx, NULL, &e) != 0) ||
+	    store_conn_iter(ctx->store, NULL, &it, &e) != 0)
+		goto fail;
+	if (fmt == OUT_TABLE)
+		table_header();
+	else if (fmt == OUT_JSON)
+		printf("[");
+	while ((rc = store_iter_next(it, &c, &e)) == 1) {
+		if (conn_decrypt(&c, ctx->kr, &e) != 0)
+			goto fail;
+		if (fmt == OUT_TABLE) {
+			table_row(&c);
+		} else if (fmt == OUT_PLAIN) {
+			plain_row(&c);
+		} else {
+			cJSON *o = conn_json(ctx, &c, reveal, &e);
+
+			if (o == NULL)
+				goto fail;
+			printf("%s\n", n ? "," : "");
+			rc = print_json(o, 4, &e);
+			cJSON_Delete(o);
+			if (rc != 0)
+				goto fail;
+		}
+		n++;
+	}
+	if (rc < 0)
+		goto fail;
+	if (fmt == OUT_JSON)
+		printf("%s]\n", n ? "\n" : "");
+	store_iter_free(it);
+	conn_clear(&c);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+fail:
+	store_iter_free(it);
+	conn_clear(&c);
+	fflush(stdout);
+	return cli_error(&e);
+}
+
+static int
+conn_get(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct conn c;
+	struct err e;
+	enum out_format fmt;
+	int reveal, rc;
+	cJSON *o = NULL;
+	const char *id;
+
+	err_clear(&e);
+	memset(&c, 0, sizeof c);
+	if ((rc = parse_view(&cmd_conn_get, ctx, argc, argv, &fmt, &reveal, 1)) != 0)
+		return rc;
+	id = argv[optind];
+	if (open_all(ctx, &e) != 0 ||
+	    store_conn_get(ctx->store, id, &c, &e) != 0 ||
+	    conn_decrypt(&c, ctx->kr, &e) != 0 ||
+	    (reveal && allow_reveal(ctx, id, &e) != 0))
+		goto fail;
+	if (fmt == OUT_TABLE) {
+		table_header();
+		table_row(&c);
+	} else if (fmt == OUT_PLAIN) {
+		plain_row(&c);
+	} else {
+		if ((o = conn_json(ctx, &c, reveal, &e)) == NULL ||
+		    print_json(o, 0, &e) != 0)
+			goto fail;
+		putchar('\n');
+	}
+	cJSON_Delete(o);
+	conn_clear(&c);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+fail:
+	cJSON_Delete(o);
+	conn_clear(&c);
+	return cli_error(&e);
+}
+
+/* -- add ----------------------------------------------------------------------- */
+
+struct add_args {
+	const char	*uri, *json, *type, *host, *login, *schema, *port, *extra;
+	const char	*description;
+	int		 password_stdin;
+};
+
+static const struct option add_options[] = {
+	{ "conn-uri", required_argument, NULL, OPT_CONN_URI },
+	{ "conn-json", required_argument, NULL, OPT_CONN_JSON },
+	{ "conn-type", required_argument, NULL, OPT_CONN_TYPE },
+	{ "conn-host", required_argument, NULL, OPT_CONN_HOST },
+	{ "conn-login", required_argument, NULL, OPT_CONN_LOGIN },
+	{ "conn-schema", required_argument, NULL, OPT_CONN_SCHEMA },
+	{ "conn-port", required_argument, NULL, OPT_CONN_PORT },
+	{ "conn-extra", required_argument, NULL, OPT_CONN_EXTRA },
+	{ "conn-description", required_argument, NULL, OPT_CONN_DESCRIPTION },
+	{ "conn-password-stdin", no_argument, NULL, OPT_CONN_PASSWORD_STDIN },
+	CLI_GLOBAL_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Python's int() on a port string: optional sign and spaces, digits. */
+static int
+parse_port(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (end == s || *end != '\0' || errno != 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Connection.from_json(value, conn_id), for --conn-json. */
+static int
+conn_from_json(struct conn *c, const char *text, struct err *e)
+{
+	static const char *const fields[] = { "conn_type", "description", "host",
+	    "login", "password", "schema" };
+	char **slots[] = { &c->conn_type, &c->description, &c->host, &c->login,
+	    &c->password, &c->schema };
+	cJSON *j = cJSON_Parse(text), *v;
+	struct pyjson_opts po = { -1, 0, 1 };
+	struct buf b;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&b, 1);
+	if (j == NULL || !cJSON_IsObject(j)) {
+		err_set(e, ERR_USAGE, "--conn-json is not a JSON object");
+		goto out;
+	}
+	for (i = 0; i < ARRAY_LEN(fields); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(j, fields[i]);
+		if (v != NULL && cJSON_IsString(v) &&
+		    conn_set_str(c, slots[i], v->valuestring, e) != 0)
+			goto out;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(j, "port")) != NULL &&
+	    !cJSON_IsNull(v)) {
+		if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble) {
+			c->port = (long)v->valuedouble;
+		} else if (!cJSON_IsString(v) || parse_port(v->valuestring,
+		    &c->port) != 0) {
+			err_set(e, ERR_USAGE, "Expected integer value for `port`, "
+			    "but got '%s' instead.", cJSON_IsString(v) ?
+			    v->valuestring : "a non-integer");
+			goto out;
+		}
+		c->has_port = 1;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(j, "extra")) != NULL &&
+	    !cJSON_IsNull(v)) {
+		if (cJSON_IsString(v)) {
+			if (conn_set_str(c, &c->extra, v->valuestring, e) != 0)
+				goto out;
+		} else if (pyjson_dumps(v, &po, &b, e) != 0 ||
+		    conn_set(c, &c->extra, buf_str(&b), b.len, e) != 0) {
+			goto out;
+		}
+	}
+	if (c->conn_type == NULL) {
+		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
+		goto out;
+	}
+	conn_normalize_type(c->conn_type);
+	rc = 0;
+out:
+	buf_release(&b);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* Read a value given as "-" from stdin, trimmed of its final newline. */
+static int
+arg_or_stdin(const char *arg, char **held, const char **out, struct err *e)
+{
+	size_t len;
+
+	*out = arg;
+	if (arg == NULL || strcmp(arg, "-") != 0)
+		return 0;
+	if (*held != NULL) {
+		err_set(e, ERR_USAGE, "only one value can be read from stdin");
+		return -1;
+	}
+	if (cli_read_stdin(held, &len, e) != 0)
+		return -1;
+	while (len > 0 && ((*held)[len - 1] == '\n' || (*held)[len - 1] == '\r'))
+		(*held)[--len] = '\0';
+	*out = *held;
+	return 0;
+}
+
+static int
+build_added(struct cli_ctx *ctx, struct add_args *a, struct conn *c,
+    char **held, struct err *e)
+{
+	const char *uri = a->uri, *json = a->json;
+
+	if (arg_or_stdin(a->uri, held, &uri, e) != 0 ||
+	    arg_or_stdin(a->json, held, &json, e) != 0)
+		return -1;
+	if (uri != NULL) {
+		const char *colon = strchr(uri, ':');
+
+		if (colon == NULL || colon == uri) {
+			err_set(e, ERR_USAGE, "The URI provided to --conn-uri is "
+			    "invalid (it has no scheme)");
+			return -1;
+		}
+		if (uri_parse(uri, store_airflow_version(ctx->store), c, e) != 0)
+			return -1;
+		if (a->uri != NULL && strcmp(a->uri, "-") != 0 && c->password != NULL)
+			fprintf(stderr, "ferncon: warning: the password in --conn-uri "
+			    "was visible to other users in argv; use --conn-uri - or "
+			    "--conn-password-stdin\n");
+	} else if (json != NULL) {
+		if (conn_from_json(c, json, e) != 0)
+			return -1;
+	} else {
+		conn_normalize_type((char *)a->type);
+		if (conn_set_str(c, &c->conn_type, a->type, e) != 0 ||
+		    conn_set_str(c, &c->host, a->host, e) != 0 ||
+		    conn_set_str(c, &c->login, a->login, e) != 0 ||
+		    conn_set_str(c, &c->schema, a->schema, e) != 0)
+			return -1;
+		if (a->port != NULL) {
+			if (parse_port(a->port, &c->port) != 0) {
+				err_set(e, ERR_USAGE, "Expected integer value for "
+				    "`port`, but got '%s' instead.", a->port);
+				return -1;
+			}
+			c->has_port = 1;
+		}
+	}
+	if (a->extra != NULL && conn_set_str(c, &c->extra, a->extra, e) != 0)
+		return -1;
+	if (a->description != NULL &&
+	    conn_set_str(c, &c->description, a->description, e) != 0)
+		return -1;
+	if (a->password_stdin) {
+		char *pw = NULL;
+		size_t len;
+
+		if (*held != NULL) {
+			err_set(e, ERR_USAGE, "--conn-password-stdin cannot be used "
+			    "with a value read from stdin");
+			return -1;
+		}
+		if (cli_read_stdin(&pw, &len, e) != 0)
+			return -1;
+		while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
+			pw[--len] = '\0';
+		if (conn_set(c, &c->password, pw, len, e) != 0) {
+			sodium_free(pw);
+			return -1;
+		}
+		sodium_free(pw);
+	}
+	return 0;
+}
+
+static int
+conn_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct add_args a;
+	struct conn *c = NULL;
+	struct err e;
+	struct buf shown;
+	char *held = NULL;
+	int opt, rc = EXIT_USAGE;
+	const char *id;
+	char incompatible[128] = "";
+
+	err_clear(&e);
+	memset(&a, 0, sizeof a);
+	buf_init(&shown, 0);
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", add_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_CONN_URI: a.uri = optarg; break;
+		case OPT_CONN_JSON: a.json = optarg; break;
+		case OPT_CONN_TYPE: a.type = optarg; break;
+		case OPT_CONN_HOST: a.host = optarg; break;
+		case OPT_CONN_LOGIN: a.login = optarg; break;
+		case OPT_CONN_SCHEMA: a.schema = optarg; break;
+		case OPT_CONN_PORT: a.port = optarg; break;
+		case OPT_CONN_EXTRA: a.extra = optarg; break;
+		case OPT_CONN_DESCRIPTION: a.description = optarg; break;
+		case OPT_CONN_PASSWORD_STDIN: a.password_stdin = 1; break;
+		default:
+			if (!cli_global_option(ctx, opt, optarg))
+				return cli_usage_error(&cmd_conn_add,
+				    "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(&cmd_conn_add, "expected one conn_id");
+	id = argv[optind];
+	if (conn_validate_id(id, &e) != 0)
+		return cli_error(&e);
+	if (a.uri == NULL && a.json == NULL && a.type == NULL)
+		return cli_usage_error(&cmd_conn_add, "Must supply either conn-uri "
+		    "or conn-json or conn-type");
+	if (a.uri != NULL && a.json != NULL)
+		return cli_usage_error(&cmd_conn_add, "Cannot supply both conn-uri "
+		    "and conn-json");
+	if (a.uri != NULL || a.json != NULL) {
+		const char *names[] = { "--conn-type", "--conn-host", "--conn-login",
+		    "--conn-schema", "--conn-port" };
+		const char *vals[] = { a.type, a.host, a.login, a.schema, a.port };
+		size_t i;
+
+		for (i = 0; i < ARRAY_LEN(names); i++)
+			if (vals[i] != NULL)
+				snprintf(incompatible + strlen(incompatible),
+				    sizeof incompatible - strlen(incompatible), "%s'%s'",
+				    incompatible[0] ? ", " : "", names[i]);
+		if (a.json != NULL && a.extra != NULL)
+			snprintf(incompatible + strlen(incompatible),
+			    sizeof incompatible - strlen(incompatible), "%s'%s'",
+			    incompatible[0] ? ", " : "", "--conn-extra");
+		if (incompatible[0] != '\0')
+			return cli_usage_error(&cmd_conn_add, "The following args "
+			    "are not compatible with the %s flag: [%s]",
+			    a.uri ? "--conn-uri" : "--conn-json", incompatible);
+	}
+	if (open_all(ctx, &e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_EDIT, "add connections", &e) != 0)
+		goto fail;
+	if ((c = conn_new()) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (conn_set_str(c, &c->conn_id, id, &e) != 0 ||
+	    build_added(ctx, &a, c, &held, &e) != 0 ||
+	    conn_validate_extra(id, c->extra, &e) != 0)
+		goto fail;
+	uri_format_masked(c, &shown);
+	if (conn_seal(c, NULL, ctx->kr, &e) != 0 ||
+	    store_conn_insert(ctx->store, c, &e) != 0)
+		goto fail;
+	if (policy_log(&ctx->policy, "add", id, NULL, &e) != 0)
+		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	printf("Successfully added `conn_id`=%s : %s\n", id, buf_str(&shown));
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	goto out;
+fail:
+	rc = cli_error(&e);
+out:
+	buf_release(&shown);
+	sodium_free(held);
+	conn_free(c);
+	return rc;
+}
+
+/* -- delete ---------------------------------------------------------------- */
+
+static int
+conn_delete(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct err e;
+	int opt;
+	const char *id;
+
+	err_clear(&e);
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (!cli_global_option(ctx, opt, optarg))
+			return cli_usage_error(&cmd_conn_delete, "unknown option '%s'",
+			    argv[optind - 1]);
+	if (argc - optind != 1)
+		return cli_usage_error(&cmd_conn_delete, "expected one conn_id");
+	id = argv[optind];
+	/* No key is needed: a row that no key opens can be deleted. */
+	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
+	    cli_store(ctx, &e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_EDIT, "delete connections", &e) != 0 ||
+	    store_conn_delete(ctx->store, id, &e) != 0)
+		return cli_error(&e);
+	if (policy_log(&ctx->policy, "delete", id, NULL, &e) != 0)
+		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	printf("Successfully deleted connection with `conn_id`=%s\n", id);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+/* -- export ------------------------------------------------------------------- */
+
+static int
+conn_export(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "file-format", required_argument, NULL, OPT_FILE_FORMAT },
+		{ "format", required_argument, NULL, OPT_FILE_FORMAT },
+		{ "serialization-format", required_argument, NULL, OPT_SERIALIZATION },
+		CLI_GLOBAL_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct transfer_writer *w = NULL;
+	struct store_iter *it = NULL;
+	enum transfer_format fmt;
+	enum transfer_serialization ser;
+	struct conn c;
+	struct err e;
+	const char *file_format = NULL, *serialization = NULL, *path;
+	FILE *f = NULL;
+	size_t n = 0, skipped = 0;
+	int opt, fd = -1, rc, to_stdout;
+
+	err_clear(&e);
+	memset(&c, 0, sizeof c);
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_FILE_FORMAT)
+			file_format = optarg;
+		else if (opt == OPT_SERIALIZATION)
+			serialization = optarg;
+		else if (!cli_global_option(ctx, opt, optarg))
+			return cli_usage_error(&cmd_conn_export, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(&cmd_conn_export, "expected one FILE (or -)");
+	path = argv[optind];
+	to_stdout = strcmp(path, "-") == 0;
+	if (transfer_pick_format(path, file_format, serialization, 0, &fmt, &ser,
+	    &e) != 0)
+		return cli_error(&e);
+	if (open_all(ctx, &e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_EXPORT, "export connections "
+	    "(the file holds plaintext passwords)", &e) != 0 ||
+	    policy_log(&ctx->policy, "export", NULL, path, &e) != 0)
+		goto fail;
+	if (to_stdout) {
+		f = stdout;
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+		if (fd < 0 || fchmod(fd, 0600) != 0 ||
+		    (f = fdopen(fd, "w")) == NULL) {
+			err_set(&e, ERR_IO, "cannot write '%s': %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		fd = -1;
+	}
+	if (transfer_writer_new(&w, f, fmt, ser, store_airflow_version(ctx->store),
+	    &e) != 0 || store_conn_iter(ctx->store, NULL, &it, &e) != 0)
+		goto fail;
+	while ((rc = store_iter_next(it, &c, &e)) == 1) {
+		if (conn_decrypt(&c, ctx->kr, &e) != 0)
+			goto fail;
+		if (c.password_info.state == CONN_SECRET_UNDECRYPTABLE ||
+		    c.extra_info.state == CONN_SECRET_UNDECRYPTABLE) {
+			fprintf(stderr, "ferncon: skipped connection '%s': no key "
+			    "opens its %s\n", c.conn_id,
+			    c.password_info.state == CONN_SECRET_UNDECRYPTABLE ?
+			    "password" : "extra");
+			skipped++;
+			continue;
+		}
+		if (transfer_writer_add(w, &c, &e) != 0)
+			goto fail;
+	}
+	if (rc < 0 || transfer_writer_finish(w, &n, &e) != 0)
+		goto fail;
+	store_iter_free(it);
+	it = NULL;
+	transfer_writer_free(w);
+	w = NULL;
+	if (!to_stdout && fclose(f) != 0) {
+		f = NULL;
+		err_set(&e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	conn_clear(&c);
+	if (to_stdout) {
+		fflush(stdout);
+		fprintf(stderr, "\n%zu Connections successfully exported.\n", n);
+	} else {
+		printf("%zu Connections successfully exported to %s.\n", n, path);
+	}
+	if (skipped > 0) {
+		fprintf(stderr, "ferncon: %zu connection%s could not be decrypted and "
+		    "%s not exported\n", skipped, skipped == 1 ? "" : "s",
+		    skipped == 1 ? "was" : "were");
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+fail:
+	store_iter_free(it);
+	transfer_writer_free(w);
+	if (f != NULL && f != stdout)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	conn_clear(&c);
+	return cli_error(&e);
+}
+
+/* -- import ------------------------------------------------------------------- */
+
+static int
+conn_import(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+		CLI_GLOBAL_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct transfer_set set = { NULL, 0 };
+	struct conn old;
+	struct err e;
+	size_t i;
+	int opt, overwrite = 0, rc = EXIT_OK;
+
+	err_clear(&e);
+	memset(&old, 0, sizeof old);
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_OVERWRITE)
+			overwrite = 1;
+		else if (!cli_global_option(ctx, opt, optarg))
+			return cli_usage_error(&cmd_conn_import, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(&cmd_conn_import, "expected one FILE");
+	if (open_all(ctx, &e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_EDIT, "import connections", &e) != 0)
+		return cli_error(&e);
+	if (transfer_read(argv[optind], store_airflow_version(ctx->store), &set,
+	    &e) != 0)
+		return cli_error(&e);
+	for (i = 0; i < set.n; i++) {
+		struct conn *c = set.conns[i];
+		int exists;
+
+		err_clear(&e);
+		if (conn_validate_extra(c->conn_id, c->extra, &e) != 0) {
+			printf("Could not import connection %s: %s\n", c->conn_id,
+			    e.msg);
+			rc = EXIT_FAILED;
+			continue;
+		}
+		exists = store_conn_get(ctx->store, c->conn_id, &old, &e) == 0;
+		if (!exists && e.code != ERR_NOTFOUND)
+			goto fail;
+		if (exists && !overwrite) {
+			printf("Could not import connection %s: connection already "
+			    "exists.\n", c->conn_id);
+			continue;
+		}
+		err_clear(&e);
+		/* --overwrite merges into the old row and keeps its id. */
+		c->id = exists ? old.id : 0;
+		if (exists && conn_set_str(c, &c->team_name, old.team_name, &e) != 0)
+			goto fail;
+		if (conn_seal(c, NULL, ctx->kr, &e) != 0 || (exists ?
+		    store_conn_update(ctx->store, c, &e) :
+		    store_conn_insert(ctx->store, c, &e)) != 0)
+			goto fail;
+		if (policy_log(&ctx->policy, "import", c->conn_id, NULL, &e) != 0)
+			fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+		printf("Imported connection %s\n", c->conn_id);
+	}
+	conn_clear(&old);
+	transfer_set_free(&set);
+	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
+fail:
+	conn_clear(&old);
+	transfer_set_free(&set);
+	return cli_error(&e);
+}
+
+const struct cli_cmd cmd_conn_list = {
+	"connections", "list", "[-o table|json|plain] [--reveal]",
+	"list connections (passwords masked unless --reveal and the role allows)",
+	conn_list
+};
+
+const struct cli_cmd cmd_conn_get = {
+	"connections", "get", "ID [-o table|json|plain] [--reveal]",
+	"show one connection",
+	conn_get
+};
+
+const struct cli_cmd cmd_conn_add = {
+	"connections", "add",
+	"ID --conn-uri URI|- | --conn-json JSON|- | --conn-type T [--conn-host H] "
+	"[--conn-login L] [--conn-schema S] [--conn-port P] [--conn-extra JSON] "
+	"[--conn-description D] [--conn-password-stdin]",
+	"add a connection (its password encrypted with the primary key)",
+	conn_add
+};
+
+const struct cli_cmd cmd_conn_delete = {
+	"connections", "delete", "ID",
+	"delete a connection (also one that no key opens)",
+	conn_delete
+};
+
+const struct cli_cmd cmd_conn_export = {
+	"connections", "export",
+	"FILE|- [--file-format json|yaml|env] [--serialization-format json|uri]",
+	"export connections in Airflow's formats (plaintext; mode 0600; logged)",
+	conn_export
+};
+
+const struct cli_cmd cmd_conn_import = {
+	"connections", "import", "FILE [--overwrite]",
+	"import connections from an Airflow json, yaml or env file",
+	conn_import
+};

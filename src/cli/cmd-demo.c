@@ -1,0 +1,69 @@
+/*
+ * cmd-demo.c: `ferncon demo [DIR]`: make a demo AIRFLOW_HOME (demo.h) and
+ * show it: where it is, its key status and its connections. Without DIR
+ * the demo goes to $TMPDIR/ferncon-demo-$USER (made anew each time).
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demo.h"
+
+static int
+demo(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct demo_result r;
+	struct err e;
+	char dir[4096], cfgpath[4200];
+	const char *tmp = getenv("TMPDIR"), *user = getenv("USER");
+	char *args[] = { (char *)"list", NULL };
+	int opt;
+
+	err_clear(&e);
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (!cli_global_option(ctx, opt, optarg))
+			return cli_usage_error(&cmd_demo, "unknown option '%s'",
+			    argv[optind - 1]);
+	if (argc - optind > 1)
+		return cli_usage_error(&cmd_demo, "expected at most one DIR");
+	if (argc - optind == 1)
+		snprintf(dir, sizeof dir, "%s", argv[optind]);
+	else
+		snprintf(dir, sizeof dir, "%s/ferncon-demo-%s", tmp ? tmp : "/tmp",
+		    user ? user : "user");
+	if (demo_create(dir, &r, &e) != 0)
+		return cli_error(&e);
+	printf("demo AIRFLOW_HOME: %s\n", dir);
+	printf("  airflow.cfg (fernet_key = new,old) and airflow.db (Airflow 3.2 "
+	    "schema)\n");
+	printf("  %zu connections (%zu under the old key, %zu in plain text, %zu "
+	    "under a lost key), %zu variables\n", r.connections, r.old, r.plain,
+	    r.lost, r.variables);
+	printf("  try: AIRFLOW_HOME=%s ferncon connections list\n\n", dir);
+
+	/* Show it, with this demo as the configuration. */
+	cli_ctx_release(ctx);
+	snprintf(cfgpath, sizeof cfgpath, "%s/airflow.cfg", dir);
+	ctx->opts.config_file = cfgpath;
+	ctx->opts.airflow_home = dir;
+	ctx->opts.db_url = NULL;
+	if (cmd_key_status.exec(ctx, 1, args) != EXIT_OK)
+		return EXIT_FAILED;
+	printf("\n");
+	fflush(stdout);
+	return cmd_conn_list.exec(ctx, 1, args);
+}
+
+const struct cli_cmd cmd_demo = {
+	"demo", NULL, "[DIR]",
+	"make a demo AIRFLOW_HOME (airflow.cfg + airflow.db) and show it",
+	demo
+};

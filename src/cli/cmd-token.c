@@ -1,0 +1,213 @@
+/*
+ * cmd-token.c: `ferncon token inspect|decrypt|encrypt [--keys K1,K2]`, for
+ * diagnosing InvalidToken and for test vectors.
+ *
+ * The token (or, for encrypt, the plaintext) is read from standard input,
+ * never from argv; the result goes to standard output. The ring is the
+ * configured [core] fernet_key unless --keys is given; --keys is meant for
+ * test vectors, because argv is visible to other users of the machine (its
+ * text is wiped from argv once parsed, but that leaves a window).
+ *
+ * Exit: 0 ok, 1 invalid token (or one no key opens), 2 bad key or usage.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#define OPT_KEYS 1
+
+static const struct option token_options[] = {
+	{ "keys", required_argument, NULL, OPT_KEYS },
+	CLI_GLOBAL_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse --keys and the global options; keys text is copied to locked memory. */
+static int
+parse_token(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+    char **argv, char **keys)
+{
+	int c;
+
+	*keys = NULL;
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", token_options, NULL)) != -1) {
+		if (c == OPT_KEYS) {
+			size_t n = strlen(optarg);
+
+			sodium_free(*keys);
+			if ((*keys = sodium_malloc(n + 1)) == NULL) {
+				fprintf(stderr, "ferncon: out of memory\n");
+				return EXIT_FAILED;
+			}
+			memcpy(*keys, optarg, n + 1);
+			sodium_memzero(optarg, n);	/* hide from ps from now on */
+			continue;
+		}
+		if (!cli_global_option(ctx, c, optarg)) {
+			sodium_free(*keys);
+			*keys = NULL;
+			return cli_usage_error(cmd, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind != argc) {
+		sodium_free(*keys);
+		*keys = NULL;
+		return cli_usage_error(cmd, "unexpected argument '%s' (the %s is "
+		    "read from standard input)", argv[optind],
+		    cmd == &cmd_token_encrypt ? "plaintext" : "token");
+	}
+	return 0;
+}
+
+static const char *
+key_name(const struct keyring *kr, int idx, char *buf, size_t len)
+{
+	if (idx < 0)
+		return "none of the configured keys opens it";
+	snprintf(buf, len, "key %d of %zu%s", idx + 1, keyring_count(kr),
+	    idx == 0 ? " (primary)" : "");
+	return buf;
+}
+
+static int
+token_inspect(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct fernet_info info;
+	struct err e;
+	char *keys = NULL, *tok = NULL, when[32], name[64];
+	size_t toklen;
+	int rc;
+
+	err_clear(&e);
+	if ((rc = parse_token(&cmd_token_inspect, ctx, argc, argv, &keys)) != 0)
+		return rc;
+	if (cli_keyring(ctx, keys, &e) != 0 ||
+	    cli_read_stdin(&tok, &toklen, &e) != 0) {
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (fernet_inspect(keyring_keys(ctx->kr), keyring_count(ctx->kr), tok,
+	    toklen, &info, &e) != 0) {
+		err_set(&e, ERR_INVALID, "invalid token: not a Fernet token "
+		    "(not canonical base64url, wrong version byte or impossible "
+		    "length)");
+		rc = cli_error(&e);
+		goto out;
+	}
+	cli_format_time(info.timestamp, when, sizeof when);
+	printf("version:    0x80\n");
+	printf("timestamp:  %llu (%s)\n", (unsigned long long)info.timestamp,
+	    when);
+	printf("length:     %zu bytes raw, plaintext %zu bytes padded\n",
+	    info.raw_len, info.raw_len - FERNET_OVERHEAD);
+	printf("key:        %s\n", key_name(ctx->kr, info.key_index, name,
+	    sizeof name));
+	rc = info.key_index >= 0 ? EXIT_OK : EXIT_FAILED;
+out:
+	sodium_free(tok);
+	sodium_free(keys);
+	return rc;
+}
+
+static int
+token_decrypt(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct err e;
+	char *keys = NULL, *tok = NULL;
+	uint8_t *plain = NULL;
+	size_t toklen, cap, plainlen = 0;
+	int rc;
+
+	err_clear(&e);
+	if ((rc = parse_token(&cmd_token_decrypt, ctx, argc, argv, &keys)) != 0)
+		return rc;
+	if (cli_keyring(ctx, keys, &e) != 0 ||
+	    cli_read_stdin(&tok, &toklen, &e) != 0)
+		goto fail;
+	if (!keyring_enabled(ctx->kr)) {
+		err_set(&e, ERR_CONFIG, "encryption is off: [core] fernet_key is "
+		    "empty, so there is no key to decrypt with");
+		goto fail;
+	}
+	cap = fernet_plain_max(toklen);
+	if ((plain = sodium_malloc(cap)) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (keyring_decrypt(ctx->kr, tok, toklen, plain, cap, &plainlen, NULL,
+	    &e) != 0 || cli_write(plain, plainlen, &e) != 0)
+		goto fail;
+	if (isatty(STDOUT_FILENO))
+		putchar('\n');
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	goto out;
+fail:
+	rc = cli_error(&e);
+out:
+	sodium_free(plain);
+	sodium_free(tok);
+	sodium_free(keys);
+	return rc;
+}
+
+static int
+token_encrypt(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct err e;
+	char *keys = NULL, *msg = NULL, *tok = NULL;
+	size_t msglen, cap, toklen = 0;
+	int rc;
+
+	err_clear(&e);
+	if ((rc = parse_token(&cmd_token_encrypt, ctx, argc, argv, &keys)) != 0)
+		return rc;
+	if (cli_keyring(ctx, keys, &e) != 0 ||
+	    cli_read_stdin(&msg, &msglen, &e) != 0)
+		goto fail;
+	cap = fernet_token_len(msglen) + 1;
+	if ((tok = malloc(cap)) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (keyring_encrypt(ctx->kr, msg, msglen, tok, cap, &toklen, &e) != 0)
+		goto fail;
+	printf("%s\n", tok);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	goto out;
+fail:
+	rc = cli_error(&e);
+out:
+	free(tok);
+	sodium_free(msg);
+	sodium_free(keys);
+	return rc;
+}
+
+#define KEYS_USAGE "[--keys K1,K2]  (reads stdin; --keys is visible to other users in argv: use it for test vectors only)"
+
+const struct cli_cmd cmd_token_inspect = {
+	"token", "inspect", KEYS_USAGE,
+	"version, timestamp and which key opens a token read from stdin",
+	token_inspect
+};
+
+const struct cli_cmd cmd_token_decrypt = {
+	"token", "decrypt", KEYS_USAGE,
+	"decrypt a token read from stdin with the key ring",
+	token_decrypt
+};
+
+const struct cli_cmd cmd_token_encrypt = {
+	"token", "encrypt", KEYS_USAGE,
+	"encrypt stdin (verbatim) with the primary key",
+	token_encrypt
+};

@@ -1,0 +1,201 @@
+/*
+ * main.c: ferncon's entry point. It hardens the process (no core dumps, not
+ * ptrace-able by other users' processes), initialises libsodium, parses the
+ * global options, finds the command in the table and runs it.
+ *
+ *   ferncon [global options] NOUN [VERB] [options]
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
+
+#include "core.h"
+
+static const struct cli_cmd *const commands[] = {
+	&cmd_key_generate,
+	&cmd_key_status,
+	&cmd_token_inspect,
+	&cmd_token_decrypt,
+	&cmd_token_encrypt,
+	&cmd_conn_list,
+	&cmd_conn_get,
+	&cmd_conn_add,
+	&cmd_conn_delete,
+	&cmd_conn_export,
+	&cmd_conn_import,
+	&cmd_demo,
+};
+
+static const struct option main_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	CLI_GLOBAL_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+	    "usage: ferncon [global options] <command> [options]\n"
+	    "\n"
+	    "A console for the secrets in Apache Airflow's metadata database.\n"
+	    "\n"
+	    "commands:\n");
+	for (i = 0; i < ARRAY_LEN(commands); i++) {
+		char words[64];
+
+		snprintf(words, sizeof words, "%s %s", commands[i]->noun,
+		    commands[i]->verb ? commands[i]->verb : "");
+		fprintf(f, "  %-18s %s\n", words, commands[i]->summary);
+	}
+	fprintf(f,
+	    "\n"
+	    "global options:\n"
+	    "  --config FILE        airflow.cfg to read (default $AIRFLOW_CONFIG,\n"
+	    "                       else $AIRFLOW_HOME/airflow.cfg)\n"
+	    "  --airflow-home DIR   AIRFLOW_HOME (default $AIRFLOW_HOME, else ~/airflow)\n"
+	    "  --db URL             metadata DB URL (default [database] sql_alchemy_conn)\n"
+	    "  --as-role ROLE       act with a lower role for this run\n"
+	    "  --no-color           no colours in the console (also NO_COLOR)\n"
+	    "  --version            print the version\n"
+	    "  --help               this help; 'ferncon COMMAND --help' for one command\n"
+	    "\n"
+	    "Secrets are never taken from argv: tokens, plaintexts and candidate\n"
+	    "keys are read from standard input. See ferncon(1).\n");
+}
+
+/* No core dumps, and no ptrace attach by same-uid processes, where possible. */
+static void
+harden(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+#if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_DUMPABLE)
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+static const struct cli_cmd *
+find_command(int argc, char **argv, int *used)
+{
+	size_t i;
+	int noun_known = 0;
+
+	for (i = 0; i < ARRAY_LEN(commands); i++) {
+		const struct cli_cmd *c = commands[i];
+
+		if (strcmp(c->noun, argv[0]) != 0)
+			continue;
+		noun_known = 1;
+		if (c->verb == NULL) {
+			*used = 1;
+			return c;
+		}
+		if (argc > 1 && strcmp(c->verb, argv[1]) == 0) {
+			*used = 2;
+			return c;
+		}
+	}
+	*used = noun_known ? -1 : 0;
+	return NULL;
+}
+
+static int
+noun_usage(const char *noun)
+{
+	size_t i;
+
+	fprintf(stderr, "ferncon: '%s' needs one of:\n", noun);
+	for (i = 0; i < ARRAY_LEN(commands); i++)
+		if (strcmp(commands[i]->noun, noun) == 0)
+			fprintf(stderr, "  ferncon %s %s %s\n", noun,
+			    commands[i]->verb, commands[i]->usage);
+	return EXIT_USAGE;
+}
+
+static int
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_ctx ctx;
+	struct err e;
+	const struct cli_cmd *cmd;
+	int c, used, rc;
+
+	harden();
+	if (core_init(&e) != 0)
+		return cli_error(&e);
+	memset(&ctx, 0, sizeof ctx);
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		ctx.no_color = 1;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hV", main_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("ferncon %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			if (!cli_global_option(&ctx, c, optarg)) {
+				fprintf(stderr, "ferncon: unknown option '%s'\n",
+				    argv[optind - 1]);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		fprintf(stderr, "ferncon: no command given\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((cmd = find_command(argc, argv, &used)) == NULL) {
+		if (used < 0)
+			return noun_usage(argv[0]);
+		fprintf(stderr, "ferncon: unknown command '%s'\n", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* The command sees its own words as argv[0], as getopt expects. */
+	argc -= used - 1;
+	argv += used - 1;
+	if (wants_help(argc, argv)) {
+		cli_print_usage(cmd, stdout);
+		printf("\n%s\n", cmd->summary);
+		return EXIT_OK;
+	}
+	rc = cmd->exec(&ctx, argc, argv);
+	cli_ctx_release(&ctx);
+	core_thread_cleanup();
+	return rc;
+}

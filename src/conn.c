@@ -1,0 +1,399 @@
+/*
+ * conn.c: the connection record and Airflow's rules for its fields (see
+ * conn.h). Secrets (password, extra) are copied into sodium_malloc memory;
+ * other fields are ordinary heap strings, wiped all the same on free since
+ * a host or login can be sensitive too.
+ */
+#include "config.h"
+
+#include "conn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <cjson/cJSON.h>
+#include <pcre2.h>
+#include <sodium.h>
+
+#include "keyring.h"
+#include "pyjson.h"
+
+/* The string fields, for clear and dup. */
+#define CONN_FIELDS(X) X(conn_id) X(conn_type) X(description) X(host) \
+	X(schema) X(login) X(password) X(extra) X(team_name)
+
+static int
+secret_slot(const struct conn *c, char *const *field)
+{
+	return field == &c->password ? 0 : 1;
+}
+
+/* Wipe a field's value; secret fields keep their locked memory. */
+static void
+field_free(struct conn *c, char **field)
+{
+	if (*field == NULL)
+		return;
+	if (conn_field_is_secret(c, field)) {
+		int slot = secret_slot(c, field);
+
+		sodium_memzero(c->secret_mem[slot], c->secret_cap[slot]);
+	} else {
+		sodium_memzero(*field, strlen(*field));
+		free(*field);
+	}
+	*field = NULL;
+}
+
+static void
+secrets_release(struct conn *c)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sodium_free(c->secret_mem[i]);	/* wipes */
+		c->secret_mem[i] = NULL;
+		c->secret_cap[i] = 0;
+	}
+}
+
+struct conn *
+conn_new(void)
+{
+	return calloc(1, sizeof(struct conn));
+}
+
+void
+conn_reset(struct conn *c)
+{
+	char *mem[2] = { c->secret_mem[0], c->secret_mem[1] };
+	size_t cap[2] = { c->secret_cap[0], c->secret_cap[1] };
+
+#define CLEAR(f) field_free(c, &c->f);
+	CONN_FIELDS(CLEAR)
+#undef CLEAR
+	memset(c, 0, sizeof *c);
+	memcpy(c->secret_mem, mem, sizeof mem);
+	memcpy(c->secret_cap, cap, sizeof cap);
+}
+
+void
+conn_clear(struct conn *c)
+{
+	conn_reset(c);
+	secrets_release(c);
+}
+
+void
+conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	conn_clear(c);
+	free(c);
+}
+
+int
+conn_field_is_secret(const struct conn *c, char *const *field)
+{
+	return field == &c->password || field == &c->extra;
+}
+
+int
+conn_set(struct conn *c, char **field, const char *s, size_t len,
+    struct err *e)
+{
+	char *copy = NULL;
+	int slot;
+
+	if (conn_field_is_secret(c, field)) {
+		slot = secret_slot(c, field);
+		field_free(c, field);
+		if (s == NULL)
+			return 0;
+		if (c->secret_cap[slot] < len + 1) {
+			size_t cap = len + 1 < 256 ? 256 : len + 1;
+
+			if ((copy = sodium_malloc(cap)) == NULL) {
+				err_set(e, ERR_NOMEM, "out of memory");
+				return -1;
+			}
+			sodium_free(c->secret_mem[slot]);
+			c->secret_mem[slot] = copy;
+			c->secret_cap[slot] = cap;
+		}
+		memcpy(c->secret_mem[slot], s, len);
+		c->secret_mem[slot][len] = '\0';
+		*field = c->secret_mem[slot];
+		return 0;
+	}
+	if (s != NULL) {
+		if ((copy = malloc(len + 1)) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	field_free(c, field);
+	*field = copy;
+	return 0;
+}
+
+int
+conn_set_str(struct conn *c, char **field, const char *s, struct err *e)
+{
+	return conn_set(c, field, s, s ? strlen(s) : 0, e);
+}
+
+struct conn *
+conn_dup(const struct conn *c)
+{
+	struct conn *d = conn_new();
+
+	if (d == NULL)
+		return NULL;
+	d->id = c->id;
+	d->has_port = c->has_port;
+	d->port = c->port;
+	d->is_encrypted = c->is_encrypted;
+	d->is_extra_encrypted = c->is_extra_encrypted;
+	d->password_info = c->password_info;
+	d->extra_info = c->extra_info;
+#define DUP(f) if (conn_set_str(d, &d->f, c->f, NULL) != 0) goto fail;
+	CONN_FIELDS(DUP)
+#undef DUP
+	return d;
+fail:
+	conn_free(d);
+	return NULL;
+}
+
+void
+conn_normalize_type(char *type)
+{
+	char *p;
+
+	if (type == NULL)
+		return;
+	if (strcmp(type, "postgresql") == 0) {
+		strcpy(type, "postgres");
+		return;
+	}
+	for (p = type; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+int
+conn_validate_id(const char *conn_id, struct err *e)
+{
+	static const char pattern[] = "^[\\w.-]+$";
+	pcre2_code *re = NULL;
+	pcre2_match_data *md = NULL;
+	int errcode, rc = -1;
+	PCRE2_SIZE erroff;
+
+	if (conn_id == NULL || *conn_id == '\0') {
+		err_set(e, ERR_USAGE, "Could not create connection. The key '' has "
+		    "to be made of alphanumeric characters, dashes, dots and "
+		    "underscores exclusively");
+		return -1;
+	}
+	/* Python measures length in characters, not bytes. */
+	{
+		size_t chars = 0;
+		const unsigned char *p;
+
+		for (p = (const unsigned char *)conn_id; *p; p++)
+			chars += (*p & 0xc0) != 0x80;
+		if (chars > 200) {
+			err_set(e, ERR_USAGE, "Could not create connection. The key: "
+			    "%.60s... has to be less than 200 characters", conn_id);
+			return -1;
+		}
+	}
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, NULL);
+	if (re == NULL || (md = pcre2_match_data_create_from_pattern(re,
+	    NULL)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (pcre2_match(re, (PCRE2_SPTR)conn_id, PCRE2_ZERO_TERMINATED, 0, 0, md,
+	    NULL) < 0) {
+		err_set(e, ERR_USAGE, "Could not create connection. The key '%s' "
+		    "has to be made of alphanumeric characters, dashes, dots and "
+		    "underscores exclusively", conn_id);
+		goto out;
+	}
+	rc = 0;
+out:
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return rc;
+}
+
+int
+conn_validate_extra(const char *conn_id, const char *extra, struct err *e)
+{
+	cJSON *json;
+	int is_object;
+
+	if (extra == NULL || *extra == '\0')
+		return 0;
+	/* json.loads semantics (NaN, Infinity...), and a wiped tree. */
+	json = pyjson_loads(extra, strlen(extra));
+	if (json == NULL) {
+		const char *end = NULL;
+		cJSON *probe = cJSON_ParseWithOpts(extra, &end, 1);
+		size_t off = end != NULL && end >= extra ? (size_t)(end - extra) : 0;
+
+		pyjson_free(probe);
+		err_set(e, ERR_INVALID, "Encountered non-JSON in `extra` field for "
+		    "connection '%s' (at byte %zu)", conn_id ? conn_id : "", off);
+		return -1;
+	}
+	is_object = cJSON_IsObject(json);
+	pyjson_free(json);
+	if (!is_object) {
+		err_set(e, ERR_INVALID, "Encountered JSON value in `extra` which "
+		    "does not parse as a dictionary in connection '%s'",
+		    conn_id ? conn_id : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* -- stored form and plaintext ---------------------------------------------- */
+
+/* Decrypt one secret field in place; see conn_decrypt(). */
+static int
+field_decrypt(struct conn *c, char **field, int flag,
+    struct conn_secret_info *info, struct keyring *kr, struct err *e)
+{
+	struct fernet_info fi;
+	char stackbuf[4096], *tok = stackbuf;
+	size_t len, cap, outlen = 0;
+	int slot = secret_slot(c, field), rc = -1;
+
+	memset(info, 0, sizeof *info);
+	info->key_index = -1;
+	if (*field == NULL || **field == '\0') {
+		info->state = CONN_SECRET_EMPTY;
+		return 0;
+	}
+	if (!flag) {
+		info->state = CONN_SECRET_PLAIN;
+		return 0;
+	}
+	/* Copy the token out of the slot that will receive the plaintext. */
+	len = strlen(*field);
+	if (len + 1 > sizeof stackbuf && (tok = malloc(len + 1)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	memcpy(tok, *field, len + 1);
+	field_free(c, field);
+	cap = fernet_plain_max(len) + 1;
+	if (c->secret_cap[slot] < cap) {
+		char *mem = sodium_malloc(cap);
+
+		if (mem == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		sodium_free(c->secret_mem[slot]);
+		c->secret_mem[slot] = mem;
+		c->secret_cap[slot] = cap;
+	}
+	if (keyring_enabled(kr) && keyring_decrypt(kr, tok, len,
+	    (uint8_t *)c->secret_mem[slot], cap - 1, &outlen, &fi, NULL) == 0) {
+		c->secret_mem[slot][outlen] = '\0';
+		*field = c->secret_mem[slot];
+		info->state = CONN_SECRET_ENCRYPTED;
+		info->key_index = fi.key_index;
+		info->timestamp = fi.timestamp;
+		info->has_timestamp = 1;
+	} else {
+		info->state = CONN_SECRET_UNDECRYPTABLE;
+		if (fernet_inspect(NULL, 0, tok, len, &fi, NULL) == 0) {
+			info->timestamp = fi.timestamp;
+			info->has_timestamp = 1;
+		}
+	}
+	rc = 0;
+out:
+	if (tok != stackbuf)
+		free(tok);
+	return rc;
+}
+
+int
+conn_decrypt(struct conn *c, struct keyring *kr, struct err *e)
+{
+	if (field_decrypt(c, &c->password, c->is_encrypted, &c->password_info,
+	    kr, e) != 0)
+		return -1;
+	return field_decrypt(c, &c->extra, c->is_extra_encrypted, &c->extra_info,
+	    kr, e);
+}
+
+/* Seal one secret field in place; *flag gets the stored flag. */
+static int
+field_seal(struct conn *c, char **field, int *flag, struct keyring *kr,
+    struct err *e)
+{
+	char stackbuf[4096], *tok = stackbuf;
+	size_t len, cap, toklen = 0;
+	int rc = -1;
+
+	*flag = 0;
+	if (*field == NULL || **field == '\0')
+		return 0;
+	if (!keyring_enabled(kr))
+		return 0;	/* NullFernet: stored as is, flag false */
+	len = strlen(*field);
+	cap = fernet_token_len(len) + 1;
+	if (cap > sizeof stackbuf && (tok = malloc(cap)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (keyring_encrypt(kr, *field, len, tok, cap, &toklen, e) == 0 &&
+	    conn_set(c, field, tok, toklen, e) == 0) {
+		*flag = 1;
+		rc = 0;
+	}
+	if (tok != stackbuf)
+		free(tok);
+	return rc;
+}
+
+int
+conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
+    struct err *e)
+{
+	int flag;
+
+	if (c->password == NULL || *c->password == '\0') {
+		/* Airflow's set_password() ignores an empty value. */
+		if (conn_set_str(c, &c->password, old ? old->password : NULL,
+		    e) != 0)
+			return -1;
+		c->is_encrypted = old ? old->is_encrypted : 0;
+		c->password_info = old ? old->password_info : c->password_info;
+	} else {
+		if (field_seal(c, &c->password, &flag, kr, e) != 0)
+			return -1;
+		c->is_encrypted = flag;
+	}
+	if (c->extra != NULL && *c->extra == '\0') {
+		c->is_extra_encrypted = 0;
+		return 0;
+	}
+	if (field_seal(c, &c->extra, &flag, kr, e) != 0)
+		return -1;
+	c->is_extra_encrypted = flag;
+	return 0;
+}

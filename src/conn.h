@@ -1,0 +1,153 @@
+/*
+ * conn.h: one Airflow connection, as a record, and Airflow's rules for it.
+ *
+ * The record holds plaintext: password and extra are decrypted (or were
+ * plaintext in the DB) and live in sodium_malloc memory, wiped on free.
+ * Every string field may be NULL, which is SQL NULL / Python None; "" is an
+ * empty string. port is NULL when has_port is 0.
+ *
+ * Per field, the state tells what the DB held: nothing, plain text, a token
+ * that opened (and with which key, at what time), or a token that no key
+ * opens. An undecryptable field has a NULL value and never fails the whole
+ * record, unlike Airflow (AIRFLOW.md section 8, complaints 1 and 2).
+ */
+#ifndef FERNCON_CONN_H
+#define FERNCON_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "airflow.h"
+#include "compiler.h"
+#include "err.h"
+
+/* What the DB held for password or extra. */
+enum conn_secret_state {
+	CONN_SECRET_EMPTY = 0,		/* NULL or "" in the DB */
+	CONN_SECRET_PLAIN,		/* stored in plain text (flag false) */
+	CONN_SECRET_ENCRYPTED,		/* a token that a ring key opened */
+	CONN_SECRET_UNDECRYPTABLE,	/* flagged encrypted, no key opens it */
+};
+
+struct conn_secret_info {
+	enum conn_secret_state	state;
+	int			key_index;	/* for ENCRYPTED: which key */
+	uint64_t		timestamp;	/* for ENCRYPTED/UNDECRYPTABLE tokens: when */
+	int			has_timestamp;
+};
+
+struct conn {
+	int64_t		 id;		/* 0: not stored yet */
+	char		*conn_id;
+	char		*conn_type;
+	char		*description;
+	char		*host;
+	char		*schema;
+	char		*login;
+	char		*password;	/* plaintext, sodium_malloc */
+	int		 has_port;
+	long		 port;
+	char		*extra;		/* plaintext JSON text, sodium_malloc */
+	int		 is_encrypted;		/* the DB flags, as read */
+	int		 is_extra_encrypted;
+	char		*team_name;
+	struct conn_secret_info	password_info;
+	struct conn_secret_info	extra_info;
+
+	/*
+	 * Private: the locked memory behind password and extra, kept across
+	 * conn_reset() so that streaming a million rows does not map and unmap
+	 * pages for every field. Use conn_set(), never these.
+	 */
+	char		*secret_mem[2];
+	size_t		 secret_cap[2];
+};
+
+/* -- lifecycle ----------------------------------------------------------- */
+
+/* A new empty record (all NULL). Caller frees with conn_free(). */
+struct conn *conn_new(void);
+
+/* Wipe and free every field and the record. NULL does nothing. */
+void conn_free(struct conn *c);
+
+/* Wipe and free every field, leaving an empty record. */
+void conn_clear(struct conn *c);
+
+/*
+ * Wipe every field, leaving an empty record, but keep the locked memory of
+ * the secret fields for reuse (for reading rows in a loop).
+ */
+void conn_reset(struct conn *c);
+
+/* A deep copy (secrets stay in locked memory). NULL on out of memory. */
+struct conn *conn_dup(const struct conn *c);
+
+/* -- fields -------------------------------------------------------------- */
+
+/*
+ * Set a string field to a copy of s (len bytes; s may be NULL for NULL).
+ * Secret fields (password, extra) are copied into sodium_malloc memory.
+ * The old value is wiped. 0, or -1 with e set (out of memory).
+ */
+int conn_set(struct conn *c, char **field, const char *s, size_t len,
+    struct err *e) ATTR_WUR;
+
+/* conn_set with a NUL-terminated string (or NULL). */
+int conn_set_str(struct conn *c, char **field, const char *s,
+    struct err *e) ATTR_WUR;
+
+/* 1 if field is the password or extra of c (kept in locked memory). */
+int conn_field_is_secret(const struct conn *c, char *const *field);
+
+/* -- stored form and plaintext -------------------------------------------- */
+
+struct keyring;
+
+/*
+ * Turn a record read from the store (password and extra as stored) into
+ * plaintext, in place, field by field: a field whose flag is set is
+ * decrypted with the ring; one that no key opens (or any flagged field when
+ * encryption is off) becomes NULL with state CONN_SECRET_UNDECRYPTABLE, and
+ * the rest of the record is still usable. Fails only on out of memory.
+ */
+int conn_decrypt(struct conn *c, struct keyring *kr, struct err *e) ATTR_WUR;
+
+/*
+ * Turn a plaintext record into its stored form, in place, as Airflow's
+ * set_password()/set_extra() do: a non-empty password becomes a token of
+ * the primary key with is_encrypted = 1 (or stays plain with 0 when
+ * encryption is off); an empty password is not stored (NULL, flag 0);
+ * likewise extra with is_extra_encrypted.
+ *
+ * When old (the row as stored now) is not NULL this is an update: an empty
+ * password keeps old's stored password and flag, as Airflow keeps the
+ * password when the form leaves it empty.
+ */
+int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
+    struct err *e) ATTR_WUR;
+
+/* -- Airflow's rules ------------------------------------------------------ */
+
+/*
+ * Airflow's conn_type normalisation for URIs and --conn-json:
+ * "postgresql" becomes "postgres", else '-' becomes '_'. In place.
+ */
+void conn_normalize_type(char *type);
+
+/*
+ * Validate a conn_id as `airflow connections add` does (helpers.validate_key,
+ * max 200 characters, ^[\w.-]+$). 0, or -1 with e set to ERR_USAGE and
+ * Airflow's message.
+ */
+int conn_validate_id(const char *conn_id, struct err *e) ATTR_WUR;
+
+/*
+ * Validate extra as a JSON object (Airflow 3 raises on anything else).
+ * NULL and "" are fine (no extra). -1 with e set to ERR_INVALID naming the
+ * connection and, for a JSON syntax error, the byte offset.
+ */
+int conn_validate_extra(const char *conn_id, const char *extra,
+    struct err *e) ATTR_WUR;
+
+#endif

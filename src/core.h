@@ -1,0 +1,20 @@
+/*
+ * core.h: one-time start-up of the core library, called by main() and by
+ * every test program before anything else.
+ */
+#ifndef FERNCON_CORE_H
+#define FERNCON_CORE_H
+
+#include "compiler.h"
+#include "err.h"
+
+/*
+ * Initialise libsodium and make cJSON wipe every block it frees (parsed
+ * extras hold decrypted secrets). 0, or -1 with e set.
+ */
+int core_init(struct err *e) ATTR_WUR;
+
+/* Free the calling thread's scratch memory (wiped). */
+void core_thread_cleanup(void);
+
+#endif

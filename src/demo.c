@@ -1,0 +1,376 @@
+/*
+ * demo.c: write a demo AIRFLOW_HOME (see demo.h). The DB is created from
+ * data/schema-3.2.sql with SQLite, then filled through the store and
+ * conn_seal(), the same path every other ferncon write takes, with a
+ * different ring per storage class. The "lost" key is generated, used and
+ * wiped: nothing can open those rows again.
+ */
+#include "config.h"
+
+#include "demo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "keyring.h"
+#include "store.h"
+
+#define MARKER ".ferncon-demo"
+
+enum ring { RING_PRIMARY, RING_OLD, RING_PLAIN, RING_LOST, RING_MAX };
+
+static int
+file_exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+const char *
+demo_datadir(void)
+{
+	const char *env = getenv("FERNCON_DATADIR");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (file_exists(DATADIR "/schema-3.2.sql"))
+		return DATADIR;
+	return SRCDATADIR;
+}
+
+static char *
+read_file(const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL) {
+		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) == NULL ||
+	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		err_set(e, ERR_IO, "cannot read '%s'", path);
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static cJSON *
+read_json(const char *dir, const char *name, struct err *e)
+{
+	char path[4096];
+	char *text;
+	cJSON *j;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((text = read_file(path, e)) == NULL)
+		return NULL;
+	j = cJSON_Parse(text);
+	free(text);
+	if (j == NULL || !cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		err_set(e, ERR_IO, "'%s' is not a JSON array", path);
+		return NULL;
+	}
+	return j;
+}
+
+/* Refuse a directory with other people's files in it. */
+static int
+prepare_dir(const char *dir, struct err *e)
+{
+	char marker[4096];
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if (mkdir(dir, 0700) == 0)
+		goto mark;
+	if (errno != EEXIST) {
+		err_set(e, ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(marker, sizeof marker, "%s/" MARKER, dir);
+	if (file_exists(marker))
+		return 0;
+	if ((d = opendir(dir)) == NULL) {
+		err_set(e, ERR_IO, "cannot open '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (!empty) {
+		err_set(e, ERR_USAGE, "'%s' is not empty and is not a ferncon demo: "
+		    "name a new directory", dir);
+		return -1;
+	}
+mark:
+	snprintf(marker, sizeof marker, "%s/" MARKER, dir);
+	{
+		int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0) {
+			err_set(e, ERR_IO, "cannot write '%s': %s", marker,
+			    strerror(errno));
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static int
+write_cfg(const char *path, const char *newk, const char *oldk,
+    const char *dbpath, struct err *e)
+{
+	struct buf b;
+	int fd, rc = -1;
+
+	buf_init(&b, 1);
+	buf_addf(&b,
+	    "# airflow.cfg of a ferncon demo (made by `ferncon demo`).\n"
+	    "# The keys below are for demo data only.\n"
+	    "\n"
+	    "[core]\n"
+	    "# The key ring: the first key encrypts, every key decrypts. The\n"
+	    "# second is the old key, still needed by the rows not yet rotated.\n"
+	    "fernet_key = %s,%s\n"
+	    "\n"
+	    "[database]\n"
+	    "sql_alchemy_conn = sqlite:///%s\n"
+	    "\n"
+	    "[webserver]\n"
+	    "# Not an Airflow option: lets the Op role reveal passwords in ferncon.\n"
+	    "show_connection_password = False\n"
+	    "\n"
+	    "[console]\n"
+	    "# Roles by Unix login; with none set, the local user is Admin.\n"
+	    "# roles = alice:Admin, bob:Op, carol:Viewer\n"
+	    "default_role = Viewer\n"
+	    "rotation_max_age_days = 90\n", newk, oldk, dbpath);
+	if (buf_check(&b, e) != 0)
+		goto out;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 ||
+	    write(fd, buf_str(&b), b.len) != (ssize_t)b.len) {
+		err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (close(fd) != 0) {
+		err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&b);
+	return rc;
+}
+
+static int
+create_db(const char *path, const char *schema_path, struct err *e)
+{
+	sqlite3 *db = NULL;
+	char *sql, *msg = NULL;
+	int rc;
+
+	if ((sql = read_file(schema_path, e)) == NULL)
+		return -1;
+	unlink(path);
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		err_set(e, ERR_DB, "cannot create '%s': %s", path,
+		    msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	sqlite3_close(db);
+	free(sql);
+	if (rc == SQLITE_OK)
+		chmod(path, 0600);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static enum ring
+storage_of(const cJSON *item)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(item, "storage");
+	const char *v = cJSON_IsString(s) ? s->valuestring : "primary";
+
+	if (strcmp(v, "old") == 0)
+		return RING_OLD;
+	if (strcmp(v, "plain") == 0)
+		return RING_PLAIN;
+	if (strcmp(v, "lost") == 0)
+		return RING_LOST;
+	return RING_PRIMARY;
+}
+
+static const char *
+str_of(const cJSON *item, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+add_connections(struct store *s, cJSON *list, struct keyring **rings,
+    struct demo_result *r, struct err *e)
+{
+	static const char *const names[] = { "conn_id", "conn_type",
+	    "description", "host", "schema", "login", "password", "extra" };
+	const cJSON *item, *port;
+	struct conn *c = conn_new();
+	size_t i;
+	int rc = -1;
+
+	if (c == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(item, list) {
+		char **slots[] = { &c->conn_id, &c->conn_type, &c->description,
+		    &c->host, &c->schema, &c->login, &c->password, &c->extra };
+		enum ring ring = storage_of(item);
+
+		conn_reset(c);
+		for (i = 0; i < ARRAY_LEN(names); i++)
+			if (conn_set_str(c, slots[i], str_of(item, names[i]), e) != 0)
+				goto out;
+		port = cJSON_GetObjectItemCaseSensitive(item, "port");
+		if (cJSON_IsNumber(port)) {
+			c->has_port = 1;
+			c->port = (long)port->valuedouble;
+		}
+		if (conn_seal(c, NULL, rings[ring], e) != 0 ||
+		    store_conn_insert(s, c, e) != 0)
+			goto out;
+		r->connections++;
+		r->plain += ring == RING_PLAIN;
+		r->old += ring == RING_OLD;
+		r->lost += ring == RING_LOST;
+	}
+	rc = 0;
+out:
+	conn_free(c);
+	return rc;
+}
+
+static int
+add_variables(struct store *s, cJSON *list, struct keyring **rings,
+    struct demo_result *r, struct err *e)
+{
+	const cJSON *item;
+	char *tok = NULL;
+	int rc = -1;
+
+	cJSON_ArrayForEach(item, list) {
+		const char *key = str_of(item, "key"), *val = str_of(item, "val");
+		struct keyring *kr = rings[storage_of(item)];
+		size_t len, cap, toklen = 0;
+
+		if (key == NULL || val == NULL)
+			continue;
+		len = strlen(val);
+		if (!keyring_enabled(kr)) {
+			if (store_var_insert(s, key, val, len, 0,
+			    str_of(item, "description"), e) != 0)
+				goto out;
+		} else {
+			cap = fernet_token_len(len) + 1;
+			free(tok);
+			if ((tok = malloc(cap)) == NULL) {
+				err_set(e, ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			if (keyring_encrypt(kr, val, len, tok, cap, &toklen, e) != 0 ||
+			    store_var_insert(s, key, tok, toklen, 1,
+			    str_of(item, "description"), e) != 0)
+				goto out;
+		}
+		r->variables++;
+	}
+	rc = 0;
+out:
+	free(tok);
+	return rc;
+}
+
+int
+demo_create(const char *dir, struct demo_result *out, struct err *e)
+{
+	char keys[RING_MAX][FERNET_KEY_B64LEN + 1];
+	char cfg[4096], db[4096], schema[4096], url[4200];
+	struct keyring *rings[RING_MAX] = { NULL, NULL, NULL, NULL };
+	struct store *s = NULL;
+	cJSON *conns = NULL, *vars = NULL;
+	const char *data = demo_datadir();
+	char *absdir = NULL;
+	int i, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (prepare_dir(dir, e) != 0)
+		return -1;
+	if ((absdir = realpath(dir, NULL)) == NULL) {
+		err_set(e, ERR_IO, "cannot resolve '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(cfg, sizeof cfg, "%s/airflow.cfg", absdir);
+	snprintf(db, sizeof db, "%s/airflow.db", absdir);
+	snprintf(schema, sizeof schema, "%s/schema-3.2.sql", data);
+	snprintf(url, sizeof url, "sqlite:///%s", db);
+
+	if ((conns = read_json(data, "demo-connections.json", e)) == NULL ||
+	    (vars = read_json(data, "demo-variables.json", e)) == NULL)
+		goto out;
+	for (i = 0; i < RING_MAX; i++) {
+		if (i == RING_PLAIN)
+			keys[i][0] = '\0';
+		else
+			keyring_generate(keys[i]);
+		if (keyring_parse(&rings[i], keys[i], strlen(keys[i]), NULL, e) != 0)
+			goto out;
+	}
+	if (write_cfg(cfg, keys[RING_PRIMARY], keys[RING_OLD], db, e) != 0 ||
+	    create_db(db, schema, e) != 0 ||
+	    store_open(&s, url, NULL, e) != 0 || store_begin(s, e) != 0 ||
+	    add_connections(s, conns, rings, out, e) != 0 ||
+	    add_variables(s, vars, rings, out, e) != 0 ||
+	    store_commit(s, e) != 0)
+		goto out;
+	rc = 0;
+out:
+	store_close(s);
+	for (i = 0; i < RING_MAX; i++)
+		keyring_free(rings[i]);
+	sodium_memzero(keys, sizeof keys);
+	cJSON_Delete(conns);
+	cJSON_Delete(vars);
+	free(absdir);
+	return rc;
+}

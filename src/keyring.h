@@ -1,0 +1,97 @@
+/*
+ * keyring.h: Airflow's `[core] fernet_key` value as an ordered ring of keys.
+ *
+ * Parsing follows airflow/models/crypto.py get_fernet(): the value is split
+ * on `,` with no other processing, and each part must decode (as
+ * base64.urlsafe_b64decode does: ASCII whitespace ignored, the standard `+/`
+ * alphabet accepted as well as `-_`, `=` padding required) to exactly 32
+ * bytes. An empty part (a trailing comma, `,,`) is an error, as it is in
+ * Airflow, and so is a value of only whitespace. An empty value is Airflow's
+ * "no encryption" mode: values are stored in plain text with their flag
+ * false; keyring_enabled() tells it apart.
+ *
+ * The first key encrypts; every key is tried, in order, to decrypt. Keys
+ * live in sodium_malloc memory and are wiped when the ring is freed.
+ */
+#ifndef FERNCON_KEYRING_H
+#define FERNCON_KEYRING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler.h"
+#include "err.h"
+#include "fernet.h"
+
+struct keyring;
+
+/* Airflow's message for a key that does not parse. */
+#define KEYRING_BAD_KEY_MSG \
+	"Could not create Fernet object: Fernet key must be 32 url-safe base64-encoded bytes."
+
+/* -- lifecycle ----------------------------------------------------------- */
+
+/*
+ * Parse a fernet_key value (len bytes, need not be NUL-terminated). On
+ * success *out is a new ring (empty, encryption off, when the value is
+ * empty); caller frees with keyring_free(). On failure returns -1 with e set
+ * to ERR_CONFIG and Airflow's message plus which part failed; the message
+ * never contains key material. *warn_std_alphabet, when not NULL, is set to
+ * 1 if a key used the standard `+/` alphabet (accepted, as Airflow does
+ * today, but a later Python will reject it).
+ */
+int keyring_parse(struct keyring **out, const char *value, size_t len,
+    int *warn_std_alphabet, struct err *e) ATTR_WUR;
+
+/* Wipe and free. NULL does nothing. */
+void keyring_free(struct keyring *kr);
+
+/*
+ * Write a new key in the shape of Fernet.generate_key(): 32 random bytes as
+ * padded base64url, 44 characters and a NUL. out has at least 45 bytes.
+ */
+void keyring_generate(char out[FERNET_KEY_B64LEN + 1]);
+
+/* -- queries ------------------------------------------------------------- */
+
+/* 1 when encryption is on (at least one key), 0 in no-encryption mode. */
+int keyring_enabled(const struct keyring *kr);
+
+/* Number of keys (0 in no-encryption mode). */
+size_t keyring_count(const struct keyring *kr);
+
+/* 1 if two keys of the ring share a signing half (see fernet_decrypt). */
+int keyring_shared_signing(const struct keyring *kr);
+
+/*
+ * The keys as an array for fernet_decrypt()/fernet_rotate(), and a hint
+ * pointer to pass with them: NULL when keys share a signing half (so the
+ * strict order is kept), else a per-ring hint.
+ */
+struct fernet_key *const *keyring_keys(const struct keyring *kr);
+int *keyring_hint(struct keyring *kr);
+
+/* -- operations ---------------------------------------------------------- */
+
+/*
+ * Encrypt with the primary key at the current time. Output as for
+ * fernet_encrypt(). Fails with ERR_CONFIG in no-encryption mode.
+ */
+int keyring_encrypt(struct keyring *kr, const void *msg, size_t len, char *tok,
+    size_t cap, size_t *toklen, struct err *e) ATTR_WUR;
+
+/* Decrypt with any key, no TTL; as fernet_decrypt(). */
+int keyring_decrypt(struct keyring *kr, const char *tok, size_t toklen,
+    uint8_t *out, size_t cap, size_t *outlen, struct fernet_info *info,
+    struct err *e) ATTR_WUR;
+
+/* MultiFernet.rotate with this ring; as fernet_rotate(). */
+int keyring_rotate(struct keyring *kr, const char *tok, size_t toklen,
+    char *out, size_t cap, size_t *outlen, struct fernet_info *info,
+    struct err *e) ATTR_WUR;
+
+/* Which key opens a token: its index, or -1 (also for a malformed token). */
+int keyring_which(struct keyring *kr, const char *tok, size_t toklen,
+    struct fernet_info *info);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * mask.c: Airflow's sensitive-field matching and `***` redaction (see
+ * mask.h). The names are kept as plain strings: Airflow's rule is a
+ * substring test, so no regular expression is needed.
+ */
+#include "config.h"
+
+#include "mask.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+struct mask {
+	char	**names;
+	size_t	  n;
+	int	  hide;
+	int	  match_all;	/* an empty configured entry matches every key */
+};
+
+/* DEFAULT_SENSITIVE_FIELDS, 2.10 (airflow/utils/log/secrets_masker.py). */
+static const char *const base_names[] = {
+	"access_token", "api_key", "apikey", "authorization", "passphrase",
+	"passwd", "password", "private_key", "secret", "token", "keyfile_dict",
+	"service_account",
+};
+static const char *const names_316[] = { "proxy", "proxy_password", "proxies" };
+static const char *const names_32[] = { "access_key", "connection_string" };
+
+static int
+add_name(struct mask *m, const char *s, size_t len)
+{
+	char **grown = realloc(m->names, (m->n + 1) * sizeof *m->names);
+
+	if (grown == NULL)
+		return -1;
+	m->names = grown;
+	if ((m->names[m->n] = strndup(s, len)) == NULL)
+		return -1;
+	m->n++;
+	return 0;
+}
+
+int
+mask_new(struct mask **out, struct config *cfg, const struct airflow_version *v,
+    struct err *e)
+{
+	struct mask *m;
+	struct config_value extra;
+	size_t i;
+	int newest = v == NULL || v->major == 0;
+
+	*out = NULL;
+	if ((m = calloc(1, sizeof *m)) == NULL)
+		goto nomem;
+	m->hide = 1;
+	for (i = 0; i < sizeof base_names / sizeof base_names[0]; i++)
+		if (add_name(m, base_names[i], strlen(base_names[i])) != 0)
+			goto nomem;
+	if (newest || airflow_version_at_least(v, 3, 1, 6))
+		for (i = 0; i < sizeof names_316 / sizeof names_316[0]; i++)
+			if (add_name(m, names_316[i], strlen(names_316[i])) != 0)
+				goto nomem;
+	if (newest || airflow_version_at_least(v, 3, 2, 0))
+		for (i = 0; i < sizeof names_32 / sizeof names_32[0]; i++)
+			if (add_name(m, names_32[i], strlen(names_32[i])) != 0)
+				goto nomem;
+	if (cfg != NULL) {
+		if (config_get_bool(cfg, "core", "hide_sensitive_var_conn_fields", 1,
+		    &m->hide, e) != 0 ||
+		    config_get(cfg, "core", "sensitive_var_conn_names", &extra,
+		    e) != 0)
+			goto fail;
+		if (extra.value != NULL && *extra.value != '\0') {
+			const char *p = extra.value;
+
+			for (;;) {
+				size_t len = strcspn(p, ",");
+				const char *s = p, *end = p + len;
+
+				while (s < end && isspace((unsigned char)*s))
+					s++;
+				while (end > s && isspace((unsigned char)end[-1]))
+					end--;
+				if (end == s)
+					m->match_all = 1;
+				else if (add_name(m, s, (size_t)(end - s)) != 0)
+					goto nomem;
+				if (p[len] == '\0')
+					break;
+				p += len + 1;
+			}
+		}
+	}
+	*out = m;
+	return 0;
+nomem:
+	err_set(e, ERR_NOMEM, "out of memory");
+fail:
+	mask_free(m);
+	return -1;
+}
+
+void
+mask_free(struct mask *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->names[i]);
+	free(m->names);
+	free(m);
+}
+
+int
+mask_is_sensitive(const struct mask *m, const char *name)
+{
+	char buf[512];
+	size_t i, len;
+	const char *s = name;
+
+	if (!m->hide || name == NULL)
+		return 0;
+	if (m->match_all)
+		return 1;
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	for (i = 0; i < len; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[len] = '\0';
+	for (i = 0; i < m->n; i++)
+		if (strstr(buf, m->names[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Airflow's _redact_all: every string below becomes the replacement. */
+static int
+redact_all(cJSON *node)
+{
+	cJSON *child;
+	int n = 0;
+
+	if (cJSON_IsString(node)) {
+		sodium_memzero(node->valuestring, strlen(node->valuestring));
+		if (cJSON_SetValuestring(node, MASK_REPLACEMENT) == NULL)
+			return 0;
+		return 1;
+	}
+	cJSON_ArrayForEach(child, node)
+		n += redact_all(child);
+	return n;
+}
+
+int
+mask_tree(const struct mask *m, cJSON *node)
+{
+	cJSON *child;
+	int n = 0;
+
+	if (!m->hide)
+		return 0;
+	cJSON_ArrayForEach(child, node) {
+		if (cJSON_IsObject(node) && mask_is_sensitive(m, child->string))
+			n += redact_all(child);
+		else
+			n += mask_tree(m, child);
+	}
+	return n;
+}

@@ -1,0 +1,848 @@
+/*
+ * pyjson.c: Python's json.dumps() and json.loads() over cJSON trees (see
+ * pyjson.h).
+ *
+ * Writing: the tree is walked and printed with Python's separators,
+ * indentation, string escapes and float repr. The float repr is the
+ * shortest digit string that reads back as the same double (what CPython's
+ * dtoa mode 0 produces), laid out as float_repr_style 'short' does.
+ *
+ * Reading: cJSON parses the structure. Two things cJSON cannot do are done
+ * by a small pre-pass over the text that only looks at number tokens (and
+ * at what lies outside strings): it keeps each number literal's text, so
+ * integers stay exact and 1 stays distinct from 1.0, and it turns Python's
+ * NaN, Infinity and -Infinity (and numbers longer than cJSON's 63
+ * character limit) into a placeholder "0" that cJSON accepts. After cJSON
+ * has parsed the rewritten copy, the number nodes are visited in document
+ * order and given back their real values. The pre-pass also rejects what
+ * Python rejects and cJSON lets through: whitespace other than space, tab,
+ * CR and LF, a leading UTF-8 BOM, control characters inside strings, and
+ * number literals outside the JSON grammar ("01", "1.", ".5", "+1").
+ *
+ * Every number conversion runs in the "C" locale (uselocale), so a
+ * program that called setlocale() still reads and writes "1.5".
+ */
+#include "config.h"
+
+#include "pyjson.h"
+
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+/* What a number token of the source text holds. */
+enum numtok_kind {
+	NUMTOK_INT,
+	NUMTOK_FLOAT,
+	NUMTOK_NAN,
+	NUMTOK_INF,
+	NUMTOK_NEGINF,
+};
+
+struct numtok {
+	size_t			off;
+	size_t			len;
+	enum numtok_kind	kind;
+};
+
+struct numtoks {
+	struct numtok	*v;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 next;	/* the next token to hand out */
+};
+
+static void dump_value(struct buf *out, const cJSON *v,
+    const struct pyjson_opts *o, int level, struct err *e, int *rc);
+
+/* -- the "C" locale for number conversions -------------------------------- */
+
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale = (locale_t)0;
+
+static void
+c_locale_init(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* Switch this thread to the "C" locale; returns what to restore. */
+static locale_t
+c_locale_enter(void)
+{
+	pthread_once(&c_locale_once, c_locale_init);
+	if (c_locale == (locale_t)0)
+		return (locale_t)0;
+	return uselocale(c_locale);
+}
+
+static void
+c_locale_leave(locale_t old)
+{
+	if (old != (locale_t)0)
+		uselocale(old);
+}
+
+/* -- writing: floats ------------------------------------------------------ */
+
+/*
+ * Add one unit in the last place to the mantissa digits of "%e" text
+ * ("-d.ddde+XX"), carrying, so "9.99e+05" becomes "1.00e+06". Used for
+ * the one case where the correctly rounded p-digit string is not the
+ * shortest round trip: at a power of two the gap below is half the gap
+ * above, and the candidate just above may read back when the nearest one
+ * (below) does not.
+ */
+static void
+digits_bump(char *s, size_t size)
+{
+	char *e = strchr(s, 'e');
+	size_t i, first = (s[0] == '-');
+	int exp;
+
+	if (e == NULL)
+		return;
+	for (i = (size_t)(e - s); i-- > first;) {
+		if (s[i] == '.')
+			continue;
+		if (s[i] != '9') {
+			s[i]++;
+			return;
+		}
+		s[i] = '0';
+	}
+	/* Carried out of the first digit: 10.00 -> 1.000, exponent + 1. */
+	s[first] = '1';
+	exp = atoi(e + 1) + 1;
+	if (exp > 999 || exp < -999)
+		return;		/* cannot happen for a double */
+	snprintf(e, size - (size_t)(e - s), "e%+.02d", exp);
+}
+
+/*
+ * repr(d) for a finite double: the shortest "%.*e" digits that strtod
+ * reads back as d, then Python's layout (exponent form when the decimal
+ * exponent is < -4 or >= 16, else fixed with at least one decimal).
+ */
+static void
+float_repr(struct buf *out, double d)
+{
+	char tmp[48], up[48], digits[24];
+	const char *p;
+	int prec, exp, ndig = 0, decpt, i;
+
+	tmp[0] = '\0';
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+		memcpy(up, tmp, sizeof up);
+		digits_bump(up, sizeof up);
+		if (strtod(up, NULL) == d) {
+			memcpy(tmp, up, sizeof tmp);
+			break;
+		}
+	}
+	p = tmp;
+	if (*p == '-') {
+		buf_addc(out, '-');
+		p++;
+	}
+	for (; *p != 'e' && *p != '\0'; p++)
+		if (*p >= '0' && *p <= '9' && ndig < (int)sizeof digits - 1)
+			digits[ndig++] = *p;
+	digits[ndig] = '\0';
+	/* The shortest digits only end in 0 for zero itself. */
+	while (ndig > 1 && digits[ndig - 1] == '0')
+		digits[--ndig] = '\0';
+	exp = *p == 'e' ? atoi(p + 1) : 0;
+	decpt = exp + 1;
+
+	if (exp < -4 || exp >= 16) {
+		buf_addc(out, digits[0]);
+		if (ndig > 1) {
+			buf_addc(out, '.');
+			buf_adds(out, digits + 1);
+		}
+		buf_addf(out, "e%+.02d", exp);
+	} else if (decpt <= 0) {
+		buf_adds(out, "0.");
+		for (i = 0; i < -decpt; i++)
+			buf_addc(out, '0');
+		buf_adds(out, digits);
+	} else if (decpt >= ndig) {
+		buf_adds(out, digits);
+		for (i = ndig; i < decpt; i++)
+			buf_addc(out, '0');
+		buf_adds(out, ".0");
+	} else {
+		buf_add(out, digits, (size_t)decpt);
+		buf_addc(out, '.');
+		buf_adds(out, digits + decpt);
+	}
+}
+
+/* Python's float.__repr__ as json writes it: NaN and Infinity spelled out. */
+static void
+dump_float(struct buf *out, double d)
+{
+	if (isnan(d))
+		buf_adds(out, "NaN");
+	else if (isinf(d))
+		buf_adds(out, d > 0 ? "Infinity" : "-Infinity");
+	else
+		float_repr(out, d);
+}
+
+/* -- writing: strings ----------------------------------------------------- */
+
+/*
+ * Decode one UTF-8 character at s (len > 0 bytes). Returns the code point
+ * and sets *adv; an ill-formed sequence gives U+FFFD for its maximal
+ * valid prefix (at least one byte), as Python's 'replace' does.
+ */
+static uint32_t
+utf8_next(const unsigned char *s, size_t len, size_t *adv)
+{
+	unsigned char c = s[0];
+	uint32_t cp;
+	size_t need, i;
+	unsigned char lo = 0x80, hi = 0xBF;
+
+	if (c < 0x80) {
+		*adv = 1;
+		return c;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		cp = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		cp = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else {
+		*adv = 1;
+		return 0xFFFD;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= len || s[i] < lo || s[i] > hi) {
+			*adv = i;
+			return 0xFFFD;
+		}
+		cp = (cp << 6) | (s[i] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*adv = need + 1;
+	return cp;
+}
+
+static void
+add_u_escape(struct buf *out, uint32_t u)
+{
+	buf_addf(out, "\\u%04x", (unsigned)u);
+}
+
+void
+pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, adv, run;
+	uint32_t cp;
+
+	buf_addc(out, '"');
+	while (i < len) {
+		/* Copy runs that need no escaping in one go. */
+		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x7F &&
+		    p[run] != '"' && p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			buf_add(out, p + i, run - i);
+			i = run;
+			continue;
+		}
+		cp = utf8_next(p + i, len - i, &adv);
+		switch (cp) {
+		case '"':	buf_adds(out, "\\\""); break;
+		case '\\':	buf_adds(out, "\\\\"); break;
+		case '\n':	buf_adds(out, "\\n"); break;
+		case '\r':	buf_adds(out, "\\r"); break;
+		case '\t':	buf_adds(out, "\\t"); break;
+		case '\b':	buf_adds(out, "\\b"); break;
+		case '\f':	buf_adds(out, "\\f"); break;
+		default:
+			if (cp < 0x20) {
+				add_u_escape(out, cp);
+			} else if (!ensure_ascii) {
+				if (cp == 0xFFFD && !(adv == 3 && p[i] == 0xEF))
+					buf_adds(out, "\xEF\xBF\xBD");
+				else
+					buf_add(out, p + i, adv);
+			} else if (cp < 0x10000) {
+				add_u_escape(out, cp);
+			} else {
+				cp -= 0x10000;
+				add_u_escape(out, 0xD800 | (cp >> 10));
+				add_u_escape(out, 0xDC00 | (cp & 0x3FF));
+			}
+			break;
+		}
+		i += adv;
+	}
+	buf_addc(out, '"');
+}
+
+/* -- writing: containers -------------------------------------------------- */
+
+static void
+newline_indent(struct buf *out, const struct pyjson_opts *o, int level)
+{
+	int i;
+
+	buf_addc(out, '\n');
+	for (i = 0; i < o->indent * level; i++)
+		buf_addc(out, ' ');
+}
+
+/* Separator before an item that is not the first. */
+static void
+item_sep(struct buf *out, const struct pyjson_opts *o, int level)
+{
+	if (o->indent < 0) {
+		buf_adds(out, ", ");
+	} else {
+		buf_addc(out, ',');
+		newline_indent(out, o, level);
+	}
+}
+
+/* Sort object members by key (code point order = UTF-8 byte order), stably. */
+static int
+member_cmp(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a;
+	const cJSON *y = *(const cJSON *const *)b;
+	int c = strcmp(x->string ? x->string : "", y->string ? y->string : "");
+
+	if (c != 0)
+		return c;
+	return (x < y) ? -1 : (x > y);
+}
+
+static void
+dump_member(struct buf *out, const cJSON *m, const struct pyjson_opts *o,
+    int level, struct err *e, int *rc)
+{
+	const char *k = m->string ? m->string : "";
+
+	pyjson_dump_str(out, k, strlen(k), o->ensure_ascii);
+	buf_adds(out, ": ");
+	dump_value(out, m, o, level, e, rc);
+}
+
+static void
+dump_object(struct buf *out, const cJSON *v, const struct pyjson_opts *o,
+    int level, struct err *e, int *rc)
+{
+	const cJSON *m;
+	const cJSON **sorted = NULL;
+	size_t n = 0, i;
+
+	if (v->child == NULL) {
+		buf_adds(out, "{}");
+		return;
+	}
+	buf_addc(out, '{');
+	if (o->indent >= 0)
+		newline_indent(out, o, level + 1);
+	if (o->sort_keys) {
+		for (m = v->child; m != NULL; m = m->next)
+			n++;
+		sorted = malloc(n * sizeof *sorted);
+		if (sorted == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			*rc = -1;
+			return;
+		}
+		for (i = 0, m = v->child; m != NULL; m = m->next)
+			sorted[i++] = m;
+		/*
+		 * Pointers within one chain are not ordered by position, so
+		 * the tie-break only keeps duplicate keys in a fixed order.
+		 */
+		qsort(sorted, n, sizeof *sorted, member_cmp);
+		for (i = 0; i < n && *rc == 0; i++) {
+			if (i > 0)
+				item_sep(out, o, level + 1);
+			dump_member(out, sorted[i], o, level + 1, e, rc);
+		}
+		free(sorted);
+	} else {
+		for (m = v->child; m != NULL && *rc == 0; m = m->next) {
+			if (m != v->child)
+				item_sep(out, o, level + 1);
+			dump_member(out, m, o, level + 1, e, rc);
+		}
+	}
+	if (o->indent >= 0)
+		newline_indent(out, o, level);
+	buf_addc(out, '}');
+}
+
+static void
+dump_array(struct buf *out, const cJSON *v, const struct pyjson_opts *o,
+    int level, struct err *e, int *rc)
+{
+	const cJSON *m;
+
+	if (v->child == NULL) {
+		buf_adds(out, "[]");
+		return;
+	}
+	buf_addc(out, '[');
+	if (o->indent >= 0)
+		newline_indent(out, o, level + 1);
+	for (m = v->child; m != NULL && *rc == 0; m = m->next) {
+		if (m != v->child)
+			item_sep(out, o, level + 1);
+		dump_value(out, m, o, level + 1, e, rc);
+	}
+	if (o->indent >= 0)
+		newline_indent(out, o, level);
+	buf_addc(out, ']');
+}
+
+static void
+dump_value(struct buf *out, const cJSON *v, const struct pyjson_opts *o,
+    int level, struct err *e, int *rc)
+{
+	switch (v->type & 0xFF) {
+	case cJSON_False:
+		buf_adds(out, "false");
+		break;
+	case cJSON_True:
+		buf_adds(out, "true");
+		break;
+	case cJSON_NULL:
+		buf_adds(out, "null");
+		break;
+	case cJSON_Number:
+		dump_float(out, v->valuedouble);
+		break;
+	case cJSON_Raw:
+		if (v->valuestring == NULL)
+			goto bad;
+		buf_adds(out, v->valuestring);
+		break;
+	case cJSON_String:
+		if (v->valuestring == NULL)
+			goto bad;
+		pyjson_dump_str(out, v->valuestring, strlen(v->valuestring),
+		    o->ensure_ascii);
+		break;
+	case cJSON_Array:
+		dump_array(out, v, o, level, e, rc);
+		break;
+	case cJSON_Object:
+		dump_object(out, v, o, level, e, rc);
+		break;
+	default:
+		goto bad;
+	}
+	return;
+bad:
+	err_set(e, ERR_INVALID, "cannot write a JSON value of unknown type");
+	*rc = -1;
+}
+
+int
+pyjson_dumps(const cJSON *v, const struct pyjson_opts *o, struct buf *out,
+    struct err *e)
+{
+	static const struct pyjson_opts defaults = { -1, 0, 1 };
+	locale_t old;
+	int rc = 0;
+
+	if (o == NULL)
+		o = &defaults;
+	if (v == NULL) {
+		err_set(e, ERR_INVALID, "no JSON value to write");
+		return -1;
+	}
+	old = c_locale_enter();
+	dump_value(out, v, o, 0, e, &rc);
+	c_locale_leave(old);
+	if (rc != 0)
+		return -1;
+	return buf_check(out, e);
+}
+
+cJSON *
+pyjson_create_int(long long n)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof tmp, "%lld", n);
+	return cJSON_CreateRaw(tmp);
+}
+
+
+/* -- reading -------------------------------------------------------------- */
+
+/* Wipe the strings of one node and everything below it (not its siblings). */
+static void
+wipe_node(cJSON *v)
+{
+	cJSON *c;
+
+	if (v->string != NULL && !(v->type & cJSON_StringIsConst))
+		sodium_memzero(v->string, strlen(v->string));
+	if (v->type & cJSON_IsReference)
+		return;
+	if (v->valuestring != NULL)
+		sodium_memzero(v->valuestring, strlen(v->valuestring));
+	for (c = v->child; c != NULL; c = c->next)
+		wipe_node(c);
+}
+
+void
+pyjson_free(cJSON *v)
+{
+	if (v == NULL)
+		return;
+	wipe_node(v);
+	cJSON_Delete(v);
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * 1 if s[0..len) is exactly a JSON number,
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, with *is_int set when it
+ * has neither fraction nor exponent (Python reads those as int).
+ */
+static int
+number_valid(const char *s, size_t len, int *is_int)
+{
+	size_t i = 0;
+
+	*is_int = 1;
+	if (i < len && s[i] == '-')
+		i++;
+	if (i >= len)
+		return 0;
+	if (s[i] == '0') {
+		i++;
+	} else if (s[i] >= '1' && s[i] <= '9') {
+		while (i < len && is_digit(s[i]))
+			i++;
+	} else {
+		return 0;
+	}
+	if (i < len && s[i] == '.') {
+		*is_int = 0;
+		if (++i >= len || !is_digit(s[i]))
+			return 0;
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		*is_int = 0;
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= len || !is_digit(s[i]))
+			return 0;
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	return i == len;
+}
+
+/* 1 if the word w is at t+i and ends there (no letter follows). */
+static int
+word_at(const char *t, size_t len, size_t i, const char *w)
+{
+	size_t n = strlen(w);
+
+	return i + n <= len && memcmp(t + i, w, n) == 0 &&
+	    (i + n == len || !is_alpha(t[i + n]));
+}
+
+static int
+numtoks_push(struct numtoks *t, size_t off, size_t len, enum numtok_kind k)
+{
+	struct numtok *v;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+
+		v = realloc(t->v, cap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n].off = off;
+	t->v[t->n].len = len;
+	t->v[t->n].kind = k;
+	t->n++;
+	return 0;
+}
+
+/*
+ * The pre-pass over t (a NUL-terminated copy of the text, len bytes):
+ * record every number token (and NaN, Infinity, -Infinity) in document
+ * order and overwrite it in t with "0" padded with spaces, and reject
+ * what Python's json.loads rejects but cJSON would accept. This is a
+ * lexer for numbers only; cJSON still parses the structure. 0, or -1 when
+ * the text cannot be JSON (or out of memory).
+ */
+static int
+prescan(char *t, size_t len, struct numtoks *toks)
+{
+	size_t i = 0, j, last_end = (size_t)-1;
+	enum numtok_kind kind;
+	unsigned char c;
+	int is_int;
+
+	while (i < len) {
+		c = (unsigned char)t[i];
+		if (c == '"') {
+			/* Skip a string; cJSON checks its escapes. */
+			for (j = i + 1;; j++) {
+				if (j >= len || (unsigned char)t[j] < 0x20)
+					return -1;
+				if (t[j] == '"')
+					break;
+				if (t[j] == '\\') {
+					if (j + 1 >= len)
+						return -1;
+					/* cJSON would cut the string at U+0000. */
+					if (t[j + 1] == 'u' && j + 6 <= len &&
+					    memcmp(t + j + 2, "0000", 4) == 0)
+						return -1;
+					j++;
+				}
+			}
+			i = j + 1;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			i++;
+			continue;
+		}
+		if (c < 0x20)
+			return -1;	/* cJSON skips these as blanks */
+		if (c >= 0x80)
+			return -1;	/* cJSON skips a UTF-8 BOM */
+		if (c == '-' && word_at(t, len, i + 1, "Infinity")) {
+			kind = NUMTOK_NEGINF;
+			j = i + 9;
+		} else if (c == '-' || is_digit((char)c)) {
+			for (j = i; j < len && t[j] != '\0' &&
+			    strchr("+-0123456789.eE", t[j]) != NULL; j++)
+				;
+			if (!number_valid(t + i, j - i, &is_int))
+				return -1;
+			kind = is_int ? NUMTOK_INT : NUMTOK_FLOAT;
+		} else if (is_alpha((char)c)) {
+			for (j = i; j < len && is_alpha(t[j]); j++)
+				;
+			if (j - i == 3 && memcmp(t + i, "NaN", 3) == 0) {
+				kind = NUMTOK_NAN;
+			} else if (j - i == 8 && memcmp(t + i, "Infinity", 8) == 0) {
+				kind = NUMTOK_INF;
+			} else {
+				i = j;	/* true, false, null: cJSON's business */
+				continue;
+			}
+		} else {
+			i++;
+			continue;
+		}
+		/* Two values glued together ("1NaN") would read as one "00". */
+		if (i == last_end)
+			return -1;
+		if (numtoks_push(toks, i, j - i, kind) != 0)
+			return -1;
+		t[i] = '0';
+		memset(t + i + 1, ' ', j - i - 1);
+		last_end = j;
+		i = j;
+	}
+	return 0;
+}
+
+/*
+ * Python's int(token) repr: the literal itself, but "-0" is 0. The grammar
+ * leaves no other form to normalise (no leading zeros, no '+').
+ */
+static int
+node_set_int(cJSON *v, const char *tok, size_t len)
+{
+	char *s;
+
+	if (len == 2 && tok[0] == '-' && tok[1] == '0') {
+		tok++;
+		len--;
+	}
+	s = cJSON_malloc(len + 1);
+	if (s == NULL)
+		return -1;
+	memcpy(s, tok, len);
+	s[len] = '\0';
+	v->type = (v->type & ~0xFF) | cJSON_Raw;
+	v->valuestring = s;
+	v->valuedouble = 0;
+	v->valueint = 0;
+	return 0;
+}
+
+static int
+node_set_float(cJSON *v, const char *tok, size_t len)
+{
+	char small[64], *s = small;
+	double d;
+
+	if (len >= sizeof small) {
+		s = malloc(len + 1);
+		if (s == NULL)
+			return -1;
+	}
+	memcpy(s, tok, len);
+	s[len] = '\0';
+	d = strtod(s, NULL);
+	if (s != small)
+		free(s);
+	v->valuedouble = d;
+	v->valueint = 0;
+	return 0;
+}
+
+/* Give the number nodes (in document order) their real values. */
+static int
+restore_numbers(cJSON *v, const char *text, struct numtoks *toks)
+{
+	const struct numtok *tk;
+	cJSON *c;
+
+	if ((v->type & 0xFF) == cJSON_Number) {
+		if (toks->next >= toks->n)
+			return -1;
+		tk = &toks->v[toks->next++];
+		switch (tk->kind) {
+		case NUMTOK_INT:
+			return node_set_int(v, text + tk->off, tk->len);
+		case NUMTOK_FLOAT:
+			return node_set_float(v, text + tk->off, tk->len);
+		case NUMTOK_NAN:
+			v->valuedouble = NAN;
+			break;
+		case NUMTOK_INF:
+			v->valuedouble = HUGE_VAL;
+			break;
+		case NUMTOK_NEGINF:
+			v->valuedouble = -HUGE_VAL;
+			break;
+		}
+		v->valueint = 0;
+		return 0;
+	}
+	for (c = v->child; c != NULL; c = c->next)
+		if (restore_numbers(c, text, toks) != 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * A Python dict keeps one entry per key: the last value, at the first
+ * key's position. cJSON keeps every duplicate; fold them the same way.
+ */
+static void
+fold_duplicates(cJSON *v)
+{
+	cJSON *m, *n, *next;
+
+	for (m = v->child; m != NULL; m = m->next)
+		fold_duplicates(m);
+	if ((v->type & 0xFF) != cJSON_Object)
+		return;
+	for (m = v->child; m != NULL; m = m->next) {
+		for (n = m->next; n != NULL; n = next) {
+			next = n->next;
+			if (m->string == NULL || n->string == NULL ||
+			    strcmp(m->string, n->string) != 0)
+				continue;
+			cJSON_DetachItemViaPointer(v, n);
+			wipe_node(m);
+			cJSON_ReplaceItemViaPointer(v, m, n);
+			m = n;
+		}
+	}
+}
+
+cJSON *
+pyjson_loads(const char *text, size_t len)
+{
+	struct numtoks toks = { NULL, 0, 0, 0 };
+	char *copy = NULL;
+	cJSON *v = NULL;
+	const char *end = NULL;
+	locale_t old = (locale_t)0;
+
+	if (text == NULL || memchr(text, '\0', len) != NULL)
+		return NULL;	/* NUL is never valid outside a string escape */
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (prescan(copy, len, &toks) != 0)
+		goto fail;
+	v = cJSON_ParseWithOpts(copy, &end, 1);
+	if (v == NULL)
+		goto fail;
+	old = c_locale_enter();
+	if (restore_numbers(v, text, &toks) != 0 || toks.next != toks.n) {
+		c_locale_leave(old);
+		goto fail;
+	}
+	c_locale_leave(old);
+	fold_duplicates(v);
+	goto out;
+fail:
+	pyjson_free(v);
+	v = NULL;
+out:
+	sodium_memzero(copy, len);
+	free(copy);
+	free(toks.v);
+	return v;
+}

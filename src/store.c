@@ -1,0 +1,247 @@
+/*
+ * store.c: the metadata store's public calls (store.h), dispatched to the
+ * backend that the URL names. Common rules live here: a read-only store
+ * refuses writes, and a single write outside a transaction gets one of its
+ * own.
+ */
+#include "config.h"
+
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int
+has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+int
+store_open(struct store **out, const char *url, const struct store_opts *opts,
+    struct err *e)
+{
+	struct store *s;
+	int rc;
+
+	*out = NULL;
+	if (url == NULL || *url == '\0') {
+		err_set(e, ERR_CONFIG, "no metadata database URL ([database] "
+		    "sql_alchemy_conn is empty)");
+		return -1;
+	}
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (has_prefix(url, "sqlite:"))
+		rc = store_sqlite_open(s, url, opts, e);
+	else if (has_prefix(url, "postgresql") || has_prefix(url, "postgres:")) {
+		err_set(e, ERR_CONFIG, "PostgreSQL metadata databases are not "
+		    "supported yet: only sqlite:// URLs");
+		rc = -1;
+	} else {
+		const char *colon = strchr(url, ':');
+
+		err_set(e, ERR_CONFIG, "unsupported database URL scheme '%.*s' "
+		    "(sql_alchemy_conn): ferncon reads sqlite and postgresql",
+		    colon ? (int)(colon - url) : 0, url);
+		rc = -1;
+	}
+	if (rc != 0) {
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ops != NULL) {
+		if (s->in_tx)
+			s->ops->rollback(s);
+		s->ops->close(s);
+	}
+	free(s->name);
+	free(s->alembic_head);
+	free(s);
+}
+
+const char *
+store_backend(const struct store *s)
+{
+	return s->ops->name;
+}
+
+const char *
+store_name(const struct store *s)
+{
+	return s->name;
+}
+
+int
+store_readonly(const struct store *s)
+{
+	return s->readonly;
+}
+
+const struct airflow_version *
+store_airflow_version(const struct store *s)
+{
+	return &s->version;
+}
+
+const char *
+store_alembic_head(const struct store *s)
+{
+	return s->alembic_head;
+}
+
+int
+store_has_table(struct store *s, const char *table)
+{
+	return s->ops->has_table(s, table);
+}
+
+static int
+check_writable(struct store *s, struct err *e)
+{
+	if (s->readonly) {
+		err_set(e, ERR_DENIED, "database '%s' is read-only for this user; "
+		    "nothing was changed", s->name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_begin(struct store *s, struct err *e)
+{
+	if (check_writable(s, e) != 0)
+		return -1;
+	if (s->in_tx) {
+		err_set(e, ERR_DB, "a transaction is already open");
+		return -1;
+	}
+	if (s->ops->begin(s, e) != 0)
+		return -1;
+	s->in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *s, struct err *e)
+{
+	if (!s->in_tx) {
+		err_set(e, ERR_DB, "no transaction to commit");
+		return -1;
+	}
+	if (s->ops->commit(s, e) != 0) {
+		s->ops->rollback(s);
+		s->in_tx = 0;
+		return -1;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (s->in_tx) {
+		s->ops->rollback(s);
+		s->in_tx = 0;
+	}
+}
+
+int
+store_conn_iter(struct store *s, const struct store_query *q,
+    struct store_iter **out, struct err *e)
+{
+	return s->ops->conn_iter(s, q, out, e);
+}
+
+int
+store_iter_next(struct store_iter *it, struct conn *c, struct err *e)
+{
+	return it->ops->conn_next(it, c, e);
+}
+
+void
+store_iter_free(struct store_iter *it)
+{
+	if (it != NULL)
+		it->ops->free(it);
+}
+
+int
+store_conn_get(struct store *s, const char *conn_id, struct conn *c,
+    struct err *e)
+{
+	return s->ops->conn_get(s, conn_id, c, e);
+}
+
+/* Run one write in its own transaction unless one is open. */
+#define WRITE_IN_TX(s, e, call) do {					\
+	int own_ = !(s)->in_tx, rc_;					\
+	if (check_writable((s), (e)) != 0)				\
+		return -1;						\
+	if (own_ && store_begin((s), (e)) != 0)				\
+		return -1;						\
+	rc_ = (call);							\
+	if (own_) {							\
+		if (rc_ == 0)						\
+			rc_ = store_commit((s), (e));			\
+		else							\
+			store_rollback(s);				\
+	}								\
+	return rc_;							\
+} while (0)
+
+int
+store_conn_insert(struct store *s, struct conn *c, struct err *e)
+{
+	WRITE_IN_TX(s, e, s->ops->conn_insert(s, c, e));
+}
+
+int
+store_conn_update(struct store *s, const struct conn *c, struct err *e)
+{
+	WRITE_IN_TX(s, e, s->ops->conn_update(s, c, e));
+}
+
+int
+store_conn_delete(struct store *s, const char *conn_id, struct err *e)
+{
+	WRITE_IN_TX(s, e, s->ops->conn_delete(s, conn_id, e));
+}
+
+int
+store_conn_count(struct store *s, size_t *n, struct err *e)
+{
+	return s->ops->conn_count(s, n, e);
+}
+
+int
+store_var_iter(struct store *s, struct store_iter **out, struct err *e)
+{
+	return s->ops->var_iter(s, out, e);
+}
+
+int
+store_var_next(struct store_iter *it, struct store_var *v, struct err *e)
+{
+	return it->ops->var_next(it, v, e);
+}
+
+int
+store_var_insert(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	WRITE_IN_TX(s, e, s->ops->var_insert(s, key, val, len, is_encrypted,
+	    description, e));
+}

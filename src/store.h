@@ -1,0 +1,167 @@
+/*
+ * store.h: Airflow's metadata DB behind one interface.
+ *
+ * A store is opened from a SQLAlchemy-style URL (sql_alchemy_conn). The
+ * SQLite backend (store_sqlite.c) is the embedded default; a PostgreSQL
+ * backend sits behind the same calls. Rows go in and out *as stored*: a
+ * struct conn read from the store holds the password and extra exactly as
+ * the DB has them (a Fernet token when the flag is set, else plain text),
+ * and conn_decrypt()/conn_seal() (crypt.h) turn them into plaintext and back.
+ * The store never sees a key.
+ *
+ * Schema tolerance (AIRFLOW.md 1.2-1.4): columns are found by name, so the
+ * fresh 2.10 layout, the upgraded 2.x layout (other column order, NULL
+ * flags), 3.1's team_id and 3.2's team_name all work; a NULL flag reads as
+ * false; flags are written as 0/1. The Airflow version comes from
+ * alembic_version when present.
+ *
+ * Concurrency: a running Airflow (scheduler, API server) may use the same
+ * DB. SQLite waits up to the busy timeout for a lock and then fails with a
+ * clear "database is locked" message; every write runs in a transaction,
+ * so a failed or interrupted action leaves the DB as it was. When the user
+ * may not write the DB, it is opened read-only and writes fail with
+ * ERR_DENIED.
+ */
+#ifndef FERNCON_STORE_H
+#define FERNCON_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "airflow.h"
+#include "compiler.h"
+#include "conn.h"
+#include "err.h"
+
+struct store;
+struct store_iter;
+
+struct store_opts {
+	int		 busy_timeout_ms;	/* 0: 5000 */
+	const char	*schema;		/* [database] sql_alchemy_schema (PostgreSQL) */
+};
+
+/* -- lifecycle ----------------------------------------------------------- */
+
+/*
+ * Open the metadata DB at url (sqlite:///relative, sqlite:////absolute,
+ * postgresql://...). opts may be NULL. Checks that it is an Airflow
+ * metadata DB (a `connection` table with conn_id). Returns 0 with *out set
+ * (free with store_close()), or -1 with e set (ERR_DB, or ERR_CONFIG for a
+ * URL that cannot be used); the message names the DB but never a password
+ * from the URL.
+ */
+int store_open(struct store **out, const char *url, const struct store_opts *opts,
+    struct err *e) ATTR_WUR;
+
+/* Roll back an open transaction and close. NULL does nothing. */
+void store_close(struct store *s);
+
+/* -- what it is ------------------------------------------------------------ */
+
+/* "sqlite" or "postgresql". */
+const char *store_backend(const struct store *s);
+
+/* The DB for messages: a file path, or host/db (never a password). */
+const char *store_name(const struct store *s);
+
+/* 1 if opened read-only because the user may not write it. */
+int store_readonly(const struct store *s);
+
+/* The Airflow version (major 0 when unknown). */
+const struct airflow_version *store_airflow_version(const struct store *s);
+
+/* The alembic head, or NULL when the DB has none. */
+const char *store_alembic_head(const struct store *s);
+
+/* 1 if the table exists (e.g. "variable", "trigger"). */
+int store_has_table(struct store *s, const char *table);
+
+/* -- transactions ---------------------------------------------------------- */
+
+/*
+ * Begin a write transaction (on SQLite BEGIN IMMEDIATE, so the write lock
+ * is taken now, waiting up to the busy timeout), commit, roll back. The
+ * single-row writes below run in their own transaction when none is open.
+ */
+int store_begin(struct store *s, struct err *e) ATTR_WUR;
+int store_commit(struct store *s, struct err *e) ATTR_WUR;
+void store_rollback(struct store *s);
+
+/* -- connections ----------------------------------------------------------- */
+
+/* Which connections to read, in conn_id order. */
+struct store_query {
+	const char	*after;		/* conn_id > after (keyset paging), or NULL */
+	size_t		 limit;		/* 0: no limit */
+	const char	*match;		/* substring of conn_id, conn_type or host, or NULL */
+};
+
+/*
+ * Start reading connections (as stored). q may be NULL (all). The rows
+ * stream from the DB: memory does not grow with the table. Free the
+ * iterator with store_iter_free() before the next write.
+ */
+int store_conn_iter(struct store *s, const struct store_query *q,
+    struct store_iter **out, struct err *e) ATTR_WUR;
+
+/*
+ * The next row into c (conn_reset() first, so c's locked buffers are
+ * reused). Returns 1 with a row, 0 at the end, -1 with e set.
+ */
+int store_iter_next(struct store_iter *it, struct conn *c, struct err *e) ATTR_WUR;
+
+/* NULL does nothing. */
+void store_iter_free(struct store_iter *it);
+
+/*
+ * Read one connection by conn_id into c (as stored). Returns 0, or -1 with
+ * e set (ERR_NOTFOUND when there is none).
+ */
+int store_conn_get(struct store *s, const char *conn_id, struct conn *c,
+    struct err *e) ATTR_WUR;
+
+/*
+ * Insert c (as stored; its id is ignored and set from the DB on success).
+ * A duplicate conn_id is ERR_INVALID ("A connection with `conn_id`=x
+ * already exists.").
+ */
+int store_conn_insert(struct store *s, struct conn *c, struct err *e) ATTR_WUR;
+
+/* Update the row with c->id to c (as stored), every column. */
+int store_conn_update(struct store *s, const struct conn *c, struct err *e) ATTR_WUR;
+
+/* Delete by conn_id; never decrypts. ERR_NOTFOUND when there is none. */
+int store_conn_delete(struct store *s, const char *conn_id, struct err *e) ATTR_WUR;
+
+/* Number of connections. */
+int store_conn_count(struct store *s, size_t *n, struct err *e) ATTR_WUR;
+
+/* -- variables -------------------------------------------------------------- */
+
+/* One variable as stored. */
+struct store_var {
+	int64_t	 id;
+	char	*key;
+	char	*val;		/* as stored: token or plain text; caller wipes */
+	size_t	 val_len;
+	int	 is_encrypted;
+};
+
+/*
+ * Read variables in id order, one at a time (streaming). The strings in v
+ * are valid until the next call; the val is wiped by the next call and by
+ * store_iter_free(). Returns 1 with a row, 0 at the end, -1 with e set.
+ */
+int store_var_iter(struct store *s, struct store_iter **out, struct err *e) ATTR_WUR;
+int store_var_next(struct store_iter *it, struct store_var *v, struct err *e) ATTR_WUR;
+
+/*
+ * Insert a variable (val as stored, len bytes; description may be NULL).
+ * A duplicate key is ERR_INVALID.
+ */
+int store_var_insert(struct store *s, const char *key, const char *val,
+    size_t len, int is_encrypted, const char *description,
+    struct err *e) ATTR_WUR;
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * store_int.h: what a store backend implements (private to src/store*.c
+ * and tests). store.c dispatches the public calls of store.h to the
+ * backend's operations; a backend fills struct store's common fields on
+ * open.
+ */
+#ifndef FERNCON_STORE_INT_H
+#define FERNCON_STORE_INT_H
+
+#include "store.h"
+
+struct store_ops {
+	const char *name;
+	void	(*close)(struct store *s);
+	int	(*has_table)(struct store *s, const char *table);
+	int	(*begin)(struct store *s, struct err *e);
+	int	(*commit)(struct store *s, struct err *e);
+	void	(*rollback)(struct store *s);
+	int	(*conn_iter)(struct store *s, const struct store_query *q,
+		    struct store_iter **out, struct err *e);
+	int	(*conn_get)(struct store *s, const char *conn_id, struct conn *c,
+		    struct err *e);
+	int	(*conn_insert)(struct store *s, struct conn *c, struct err *e);
+	int	(*conn_update)(struct store *s, const struct conn *c, struct err *e);
+	int	(*conn_delete)(struct store *s, const char *conn_id, struct err *e);
+	int	(*conn_count)(struct store *s, size_t *n, struct err *e);
+	int	(*var_iter)(struct store *s, struct store_iter **out, struct err *e);
+	int	(*var_insert)(struct store *s, const char *key, const char *val,
+		    size_t len, int is_encrypted, const char *description,
+		    struct err *e);
+};
+
+struct store_iter_ops {
+	int	(*conn_next)(struct store_iter *it, struct conn *c, struct err *e);
+	int	(*var_next)(struct store_iter *it, struct store_var *v, struct err *e);
+	void	(*free)(struct store_iter *it);
+};
+
+struct store {
+	const struct store_ops	*ops;
+	void			*impl;		/* the backend's state */
+	char			*name;		/* for messages */
+	char			*alembic_head;
+	struct airflow_version	 version;
+	int			 readonly;
+	int			 in_tx;
+};
+
+struct store_iter {
+	const struct store_iter_ops	*ops;
+	void				*impl;
+};
+
+/* Backends: open url into s (ops, impl, name, ...); 0 or -1 with e set. */
+int store_sqlite_open(struct store *s, const char *url,
+    const struct store_opts *opts, struct err *e);
+
+#endif

@@ -1,0 +1,782 @@
+/*
+ * store_sqlite.c: the SQLite backend of the metadata store (store.h).
+ *
+ * URLs as SQLAlchemy spells them: sqlite:///relative/path.db and
+ * sqlite:////absolute/path.db (a query string is ignored). The file must
+ * exist: ferncon never creates a metadata DB by accident. When the user
+ * cannot write the file or its directory (SQLite needs the directory for
+ * its journal), the DB is opened read-only.
+ *
+ * The connection table's columns are read from PRAGMA table_info and every
+ * statement names them, so column order and optional columns (description,
+ * team_name) do not matter. Statements are prepared once; secrets are bound
+ * SQLITE_STATIC from the record's locked memory.
+ */
+#include "config.h"
+
+#include "store_int.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <sodium.h>
+
+#include "buf.h"
+
+/* Optional columns of `connection`. */
+enum col {
+	COL_DESCRIPTION, COL_HOST, COL_SCHEMA, COL_LOGIN, COL_PASSWORD, COL_PORT,
+	COL_EXTRA, COL_IS_ENCRYPTED, COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME,
+	COL_MAX
+};
+
+static const char *const col_names[COL_MAX] = {
+	"description", "host", "schema", "login", "password", "port", "extra",
+	"is_encrypted", "is_extra_encrypted", "team_name",
+};
+
+struct sq {
+	sqlite3		*db;
+	char		*path;
+	int		 has[COL_MAX];
+	char		*select_cols;	/* the SELECT list, in struct conn order */
+	sqlite3_stmt	*get, *insert, *update, *del;
+};
+
+struct sq_iter {
+	struct store_iter	 base;
+	struct store		*s;
+	sqlite3_stmt		*st;
+	int			 is_var;
+	char			*val;	/* variable value copy (locked), wiped per row */
+	size_t			 val_cap;
+};
+
+/* -- errors ---------------------------------------------------------------- */
+
+static int
+sq_fail(struct store *s, int rc, struct err *e, const char *what)
+{
+	struct sq *q = s->impl;
+	int prim = rc & 0xff;
+	const char *msg = q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc);
+
+	switch (prim) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		err_set(e, ERR_DB, "database '%s' is locked: another process (an "
+		    "Airflow scheduler or webserver?) holds it; %s failed and "
+		    "nothing was changed", s->name, what);
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		err_set(e, ERR_DENIED, "database '%s' is read-only for this user; "
+		    "%s failed and nothing was changed", s->name, what);
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		err_set(e, ERR_DB, "database '%s' is corrupt or not an SQLite "
+		    "database (%s)", s->name, msg);
+		break;
+	default:
+		err_set(e, ERR_DB, "database '%s': %s failed: %s", s->name, what,
+		    msg);
+	}
+	return -1;
+}
+
+static int
+exec_sql(struct store *s, const char *sql, const char *what, struct err *e)
+{
+	struct sq *q = s->impl;
+	int rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, what);
+}
+
+static int
+prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct err *e)
+{
+	struct sq *q = s->impl;
+	int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+	    NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, "preparing a statement");
+}
+
+/* -- opening ------------------------------------------------------------- */
+
+/* The file path of a sqlite:// URL; caller frees. */
+static char *
+url_path(const char *url, struct err *e)
+{
+	const char *p = url + strlen("sqlite:");
+	size_t len;
+	char *path;
+
+	if (strncmp(p, "///", 3) != 0 || p[3] == '\0' || p[3] == '?') {
+		err_set(e, ERR_CONFIG, "cannot use database URL '%s': ferncon needs "
+		    "a file, as sqlite:////absolute/path.db or "
+		    "sqlite:///relative/path.db", url);
+		return NULL;
+	}
+	p += 3;
+	len = strcspn(p, "?");
+	if ((path = strndup(p, len)) == NULL)
+		err_set(e, ERR_NOMEM, "out of memory");
+	return path;
+}
+
+static int
+may_write(const char *path)
+{
+	char *dup = strdup(path);
+	int ok;
+
+	if (dup == NULL)
+		return 0;
+	ok = access(path, W_OK) == 0 && access(dirname(dup), W_OK | X_OK) == 0;
+	free(dup);
+	return ok;
+}
+
+static int
+load_columns(struct store *s, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	struct buf sel;
+	int rc, i, has_id = 0, has_conn_id = 0, has_type = 0;
+
+	buf_init(&sel, 0);
+	rc = sqlite3_prepare_v2(q->db, "PRAGMA table_info(connection)", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return sq_fail(s, rc, e, "reading the schema");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+
+		if (name == NULL)
+			continue;
+		has_id |= strcmp(name, "id") == 0;
+		has_conn_id |= strcmp(name, "conn_id") == 0;
+		has_type |= strcmp(name, "conn_type") == 0;
+		for (i = 0; i < COL_MAX; i++)
+			if (strcmp(name, col_names[i]) == 0)
+				q->has[i] = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "reading the schema");
+	if (!has_id || !has_conn_id || !has_type) {
+		err_set(e, ERR_DB, "database '%s' has no Airflow connection table: "
+		    "is it an Airflow metadata database?", s->name);
+		return -1;
+	}
+	/* SELECT list in a fixed order; absent columns read as NULL. */
+	buf_adds(&sel, "id, conn_id, conn_type");
+	for (i = 0; i < COL_MAX; i++) {
+		if (q->has[i])
+			buf_addf(&sel, ", \"%s\"", col_names[i]);
+		else
+			buf_adds(&sel, ", NULL");
+	}
+	if (buf_check(&sel, e) != 0)
+		return -1;
+	q->select_cols = buf_detach(&sel, NULL);
+	return 0;
+}
+
+static void
+load_version(struct store *s)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT version_num FROM alembic_version",
+	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		s->alembic_head = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	s->version = airflow_version_of_head(s->alembic_head);
+	if (s->version.major != 0)
+		return;
+	/* An unknown head: place it by the columns Airflow added. */
+	if (q->has[COL_TEAM_NAME]) {
+		s->version.major = 3;
+		s->version.minor = 2;
+	}
+}
+
+static int sq_prepare_writes(struct store *s, struct err *e);
+static const struct store_ops sqlite_ops;
+
+int
+store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
+    struct err *e)
+{
+	struct sq *q;
+	struct stat sb;
+	int rc, flags;
+
+	if ((q = calloc(1, sizeof *q)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	s->impl = q;
+	s->ops = &sqlite_ops;
+	if ((q->path = url_path(url, e)) == NULL)
+		return -1;
+	if ((s->name = strdup(q->path)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (stat(q->path, &sb) != 0) {
+		err_set(e, ERR_DB, "cannot open database '%s': %s", q->path,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		err_set(e, ERR_DB, "cannot open database '%s': not a regular file",
+		    q->path);
+		return -1;
+	}
+	if (access(q->path, R_OK) != 0) {
+		err_set(e, ERR_DB, "cannot open database '%s': %s", q->path,
+		    strerror(errno));
+		return -1;
+	}
+	s->readonly = !may_write(q->path);
+	flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+	    SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(q->path, &q->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(e, ERR_DB, "cannot open database '%s': %s", q->path,
+		    q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, o && o->busy_timeout_ms ? o->busy_timeout_ms :
+	    5000);
+	if (load_columns(s, e) != 0)
+		return -1;
+	if (!s->readonly && exec_sql(s, "PRAGMA foreign_keys=ON",
+	    "setting foreign_keys", e) != 0)
+		return -1;
+	load_version(s);
+	return s->readonly ? 0 : sq_prepare_writes(s, e);
+}
+
+static void
+sq_close(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (q == NULL)
+		return;
+	sqlite3_finalize(q->get);
+	sqlite3_finalize(q->insert);
+	sqlite3_finalize(q->update);
+	sqlite3_finalize(q->del);
+	sqlite3_close_v2(q->db);
+	free(q->select_cols);
+	free(q->path);
+	free(q);
+	s->impl = NULL;
+}
+
+static int
+sq_has_table(struct store *s, const char *table)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT 1 FROM sqlite_master WHERE "
+	    "type = 'table' AND name = ?", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int
+sq_begin(struct store *s, struct err *e)
+{
+	return exec_sql(s, "BEGIN IMMEDIATE", "starting a transaction", e);
+}
+
+static int
+sq_commit(struct store *s, struct err *e)
+{
+	return exec_sql(s, "COMMIT", "committing", e);
+}
+
+static void
+sq_rollback(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* -- rows ------------------------------------------------------------------ */
+
+static int
+col_text(struct conn *c, char **field, sqlite3_stmt *st, int i, struct err *e)
+{
+	const unsigned char *t;
+
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return conn_set(c, field, NULL, 0, e);
+	t = sqlite3_column_text(st, i);
+	return conn_set(c, field, (const char *)t, (size_t)sqlite3_column_bytes(st,
+	    i), e);
+}
+
+/* Fill c from a row of the SELECT list built by load_columns(). */
+static int
+row_to_conn(sqlite3_stmt *st, struct conn *c, struct err *e)
+{
+	conn_reset(c);
+	c->id = sqlite3_column_int64(st, 0);
+	if (col_text(c, &c->conn_id, st, 1, e) != 0 ||
+	    col_text(c, &c->conn_type, st, 2, e) != 0 ||
+	    col_text(c, &c->description, st, 3 + COL_DESCRIPTION, e) != 0 ||
+	    col_text(c, &c->host, st, 3 + COL_HOST, e) != 0 ||
+	    col_text(c, &c->schema, st, 3 + COL_SCHEMA, e) != 0 ||
+	    col_text(c, &c->login, st, 3 + COL_LOGIN, e) != 0 ||
+	    col_text(c, &c->password, st, 3 + COL_PASSWORD, e) != 0 ||
+	    col_text(c, &c->extra, st, 3 + COL_EXTRA, e) != 0 ||
+	    col_text(c, &c->team_name, st, 3 + COL_TEAM_NAME, e) != 0)
+		return -1;
+	if (sqlite3_column_type(st, 3 + COL_PORT) != SQLITE_NULL) {
+		c->has_port = 1;
+		c->port = (long)sqlite3_column_int64(st, 3 + COL_PORT);
+	}
+	c->is_encrypted = sqlite3_column_int(st, 3 + COL_IS_ENCRYPTED) != 0;
+	c->is_extra_encrypted = sqlite3_column_int(st,
+	    3 + COL_IS_EXTRA_ENCRYPTED) != 0;
+	return 0;
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s == NULL ? sqlite3_bind_null(st, i) :
+	    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/*
+ * Bind the writable columns of c in the order col_list() names them.
+ * Returns the next parameter index, or -1.
+ */
+static int
+bind_conn(struct sq *q, sqlite3_stmt *st, const struct conn *c)
+{
+	int i = 1, rc = SQLITE_OK;
+
+	rc |= bind_text(st, i++, c->conn_id);
+	rc |= bind_text(st, i++, c->conn_type);
+	if (q->has[COL_DESCRIPTION])
+		rc |= bind_text(st, i++, c->description);
+	if (q->has[COL_HOST])
+		rc |= bind_text(st, i++, c->host);
+	if (q->has[COL_SCHEMA])
+		rc |= bind_text(st, i++, c->schema);
+	if (q->has[COL_LOGIN])
+		rc |= bind_text(st, i++, c->login);
+	if (q->has[COL_PASSWORD])
+		rc |= bind_text(st, i++, c->password);
+	if (q->has[COL_PORT])
+		rc |= c->has_port ? sqlite3_bind_int64(st, i++, c->port) :
+		    sqlite3_bind_null(st, i++);
+	if (q->has[COL_EXTRA])
+		rc |= bind_text(st, i++, c->extra);
+	if (q->has[COL_IS_ENCRYPTED])
+		rc |= sqlite3_bind_int(st, i++, c->is_encrypted ? 1 : 0);
+	if (q->has[COL_IS_EXTRA_ENCRYPTED])
+		rc |= sqlite3_bind_int(st, i++, c->is_extra_encrypted ? 1 : 0);
+	if (q->has[COL_TEAM_NAME])
+		rc |= bind_text(st, i++, c->team_name);
+	return rc == SQLITE_OK ? i : -1;
+}
+
+/* The writable columns, as "a, b, c" or "a = ?, b = ?". */
+static void
+col_list(struct sq *q, struct buf *b, int assign)
+{
+	static const int order[] = { COL_DESCRIPTION, COL_HOST, COL_SCHEMA,
+	    COL_LOGIN, COL_PASSWORD, COL_PORT, COL_EXTRA, COL_IS_ENCRYPTED,
+	    COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME };
+	size_t i;
+
+	buf_adds(b, assign ? "conn_id = ?, conn_type = ?" : "conn_id, conn_type");
+	for (i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (q->has[order[i]])
+			buf_addf(b, assign ? ", \"%s\" = ?" : ", \"%s\"",
+			    col_names[order[i]]);
+}
+
+static int
+sq_prepare_writes(struct store *s, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct buf sql;
+	int n = 0, rc = -1, i;
+
+	buf_init(&sql, 0);
+	buf_addf(&sql, "SELECT %s FROM connection WHERE conn_id = ?",
+	    q->select_cols);
+	if (buf_check(&sql, e) != 0 || prepare(s, buf_str(&sql), &q->get, e) != 0)
+		goto out;
+	buf_reset(&sql);
+	buf_adds(&sql, "INSERT INTO connection (");
+	col_list(q, &sql, 0);
+	buf_adds(&sql, ") VALUES (?, ?");
+	for (i = 0; i < COL_MAX; i++)
+		n += q->has[i];
+	for (i = 0; i < n; i++)
+		buf_adds(&sql, ", ?");
+	buf_adds(&sql, ")");
+	if (buf_check(&sql, e) != 0 ||
+	    prepare(s, buf_str(&sql), &q->insert, e) != 0)
+		goto out;
+	buf_reset(&sql);
+	buf_adds(&sql, "UPDATE connection SET ");
+	col_list(q, &sql, 1);
+	buf_adds(&sql, " WHERE id = ?");
+	if (buf_check(&sql, e) != 0 ||
+	    prepare(s, buf_str(&sql), &q->update, e) != 0 ||
+	    prepare(s, "DELETE FROM connection WHERE conn_id = ?", &q->del, e) != 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&sql);
+	return rc;
+}
+
+/* Statements of a read-only store are prepared on first use. */
+static int
+ensure_get(struct store *s, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct buf sql;
+	int rc;
+
+	if (q->get != NULL)
+		return 0;
+	buf_init(&sql, 0);
+	buf_addf(&sql, "SELECT %s FROM connection WHERE conn_id = ?",
+	    q->select_cols);
+	rc = buf_check(&sql, e) == 0 ? prepare(s, buf_str(&sql), &q->get, e) : -1;
+	buf_release(&sql);
+	return rc;
+}
+
+static int
+sq_conn_get(struct store *s, const char *conn_id, struct conn *c,
+    struct err *e)
+{
+	struct sq *q = s->impl;
+	int rc, ret = -1;
+
+	if (ensure_get(s, e) != 0)
+		return -1;
+	if (sqlite3_bind_text(q->get, 1, conn_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		return sq_fail(s, sqlite3_errcode(q->db), e, "reading a connection");
+	rc = sqlite3_step(q->get);
+	if (rc == SQLITE_ROW)
+		ret = row_to_conn(q->get, c, e);
+	else if (rc == SQLITE_DONE)
+		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
+		    "`conn_id`=%s", conn_id);
+	else
+		sq_fail(s, rc, e, "reading a connection");
+	sqlite3_reset(q->get);
+	sqlite3_clear_bindings(q->get);
+	return ret;
+}
+
+static int
+sq_conn_insert(struct store *s, struct conn *c, struct err *e)
+{
+	struct sq *q = s->impl;
+	int rc;
+
+	if (bind_conn(q, q->insert, c) < 0) {
+		sqlite3_reset(q->insert);
+		return sq_fail(s, sqlite3_errcode(q->db), e, "adding a connection");
+	}
+	rc = sqlite3_step(q->insert);
+	sqlite3_reset(q->insert);
+	sqlite3_clear_bindings(q->insert);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		err_set(e, ERR_INVALID, "A connection with `conn_id`=%s already "
+		    "exists.", c->conn_id);
+		return -1;
+	}
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "adding a connection");
+	c->id = sqlite3_last_insert_rowid(q->db);
+	return 0;
+}
+
+static int
+sq_conn_update(struct store *s, const struct conn *c, struct err *e)
+{
+	struct sq *q = s->impl;
+	int rc, i;
+
+	if ((i = bind_conn(q, q->update, c)) < 0 ||
+	    sqlite3_bind_int64(q->update, i, c->id) != SQLITE_OK) {
+		sqlite3_reset(q->update);
+		return sq_fail(s, sqlite3_errcode(q->db), e, "updating a connection");
+	}
+	rc = sqlite3_step(q->update);
+	sqlite3_reset(q->update);
+	sqlite3_clear_bindings(q->update);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		err_set(e, ERR_INVALID, "A connection with `conn_id`=%s already "
+		    "exists.", c->conn_id);
+		return -1;
+	}
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "updating a connection");
+	if (sqlite3_changes(q->db) != 1) {
+		err_set(e, ERR_NOTFOUND, "Did not find a connection with `conn_id`=%s",
+		    c->conn_id);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_conn_delete(struct store *s, const char *conn_id, struct err *e)
+{
+	struct sq *q = s->impl;
+	int rc;
+
+	sqlite3_bind_text(q->del, 1, conn_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->del);
+	sqlite3_reset(q->del);
+	sqlite3_clear_bindings(q->del);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "deleting a connection");
+	if (sqlite3_changes(q->db) == 0) {
+		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
+		    "`conn_id`=%s", conn_id);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_conn_count(struct store *s, size_t *n, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(q->db, "SELECT count(*) FROM connection", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, "counting connections");
+}
+
+/* -- iterators ------------------------------------------------------------- */
+
+static int
+it_conn_next(struct store_iter *base, struct conn *c, struct err *e)
+{
+	struct sq_iter *it = (struct sq_iter *)base;
+	int rc = sqlite3_step(it->st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_fail(it->s, rc, e, "reading connections");
+	return row_to_conn(it->st, c, e) == 0 ? 1 : -1;
+}
+
+static int
+it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
+{
+	struct sq_iter *it = (struct sq_iter *)base;
+	int rc;
+	size_t len;
+
+	if (it->val != NULL)
+		sodium_memzero(it->val, it->val_cap);
+	rc = sqlite3_step(it->st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_fail(it->s, rc, e, "reading variables");
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(it->st, 0);
+	v->key = (char *)sqlite3_column_text(it->st, 1);
+	v->is_encrypted = sqlite3_column_int(it->st, 3) != 0;
+	if (sqlite3_column_type(it->st, 2) == SQLITE_NULL)
+		return 1;
+	len = (size_t)sqlite3_column_bytes(it->st, 2);
+	if (len + 1 > it->val_cap) {
+		sodium_free(it->val);
+		it->val_cap = len + 1 < 256 ? 256 : len + 1;
+		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
+			it->val_cap = 0;
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+	}
+	memcpy(it->val, sqlite3_column_text(it->st, 2), len);
+	it->val[len] = '\0';
+	v->val = it->val;
+	v->val_len = len;
+	return 1;
+}
+
+static void
+it_free(struct store_iter *base)
+{
+	struct sq_iter *it = (struct sq_iter *)base;
+
+	sqlite3_finalize(it->st);
+	sodium_free(it->val);
+	free(it);
+}
+
+static const struct store_iter_ops sq_iter_ops = {
+	it_conn_next, it_var_next, it_free
+};
+
+static struct sq_iter *
+iter_new(struct store *s, struct err *e)
+{
+	struct sq_iter *it = calloc(1, sizeof *it);
+
+	if (it == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	it->base.ops = &sq_iter_ops;
+	it->s = s;
+	return it;
+}
+
+static int
+sq_conn_iter(struct store *s, const struct store_query *qu,
+    struct store_iter **out, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct sq_iter *it;
+	struct buf sql;
+	int i = 1, rc;
+
+	*out = NULL;
+	if ((it = iter_new(s, e)) == NULL)
+		return -1;
+	buf_init(&sql, 0);
+	buf_addf(&sql, "SELECT %s FROM connection WHERE 1", q->select_cols);
+	if (qu != NULL && qu->after != NULL)
+		buf_adds(&sql, " AND conn_id > ?");
+	if (qu != NULL && qu->match != NULL && *qu->match != '\0')
+		buf_addf(&sql, " AND (instr(lower(conn_id), lower(?%d)) > 0 OR "
+		    "instr(lower(conn_type), lower(?%d)) > 0%s)", 50, 50,
+		    q->has[COL_HOST] ? " OR instr(lower(host), lower(?50)) > 0" : "");
+	buf_adds(&sql, " ORDER BY conn_id");
+	if (qu != NULL && qu->limit > 0)
+		buf_addf(&sql, " LIMIT %zu", qu->limit);
+	if (buf_check(&sql, e) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(q->db, buf_str(&sql), -1, &it->st, NULL);
+	if (rc != SQLITE_OK) {
+		sq_fail(s, rc, e, "reading connections");
+		goto fail;
+	}
+	if (qu != NULL && qu->after != NULL)
+		sqlite3_bind_text(it->st, i++, qu->after, -1, SQLITE_TRANSIENT);
+	if (qu != NULL && qu->match != NULL && *qu->match != '\0')
+		sqlite3_bind_text(it->st, 50, qu->match, -1, SQLITE_TRANSIENT);
+	buf_release(&sql);
+	*out = &it->base;
+	return 0;
+fail:
+	buf_release(&sql);
+	it_free(&it->base);
+	return -1;
+}
+
+static int
+sq_var_iter(struct store *s, struct store_iter **out, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct sq_iter *it;
+	int rc;
+
+	*out = NULL;
+	if ((it = iter_new(s, e)) == NULL)
+		return -1;
+	it->is_var = 1;
+	rc = sqlite3_prepare_v2(q->db, "SELECT id, \"key\", val, is_encrypted "
+	    "FROM variable ORDER BY id", -1, &it->st, NULL);
+	if (rc != SQLITE_OK) {
+		it_free(&it->base);
+		return sq_fail(s, rc, e, "reading variables");
+	}
+	*out = &it->base;
+	return 0;
+}
+
+static int
+sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(q->db, "INSERT INTO variable (\"key\", val, "
+	    "description, is_encrypted) VALUES (?, ?, ?, ?)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_fail(s, rc, e, "adding a variable");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, val, (int)len, SQLITE_STATIC);
+	bind_text(st, 3, description);
+	sqlite3_bind_int(st, 4, is_encrypted ? 1 : 0);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		err_set(e, ERR_INVALID, "a variable with key '%s' already exists",
+		    key);
+		return -1;
+	}
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, e, "adding a variable");
+}
+
+static const struct store_ops sqlite_ops = {
+	"sqlite",
+	sq_close,
+	sq_has_table,
+	sq_begin,
+	sq_commit,
+	sq_rollback,
+	sq_conn_iter,
+	sq_conn_get,
+	sq_conn_insert,
+	sq_conn_update,
+	sq_conn_delete,
+	sq_conn_count,
+	sq_var_iter,
+	sq_var_insert,
+};

@@ -1,0 +1,108 @@
+/*
+ * transfer.h: `connections export` and `connections import` in Airflow's
+ * file formats, byte for byte (AIRFLOW.md section 5):
+ *
+ *   json  json.dumps({conn_id: {...}}, indent=2), no trailing newline; each
+ *         connection's keys in the order conn_type, description, login,
+ *         password, host, port, schema, extra; extra is the JSON *string*
+ *   yaml  PyYAML safe_dump of the same dict (keys sorted, block style)
+ *   env   one line per connection: conn_id=<get_uri()> or, with the json
+ *         serialization, conn_id=<json.dumps(dict)>
+ *
+ * Export writes plaintext secrets; the caller creates the file with mode
+ * 0600 and checks the role. Import reads the same formats (and .yml) as
+ * airflow/secrets/local_filesystem.py does, into records the caller writes.
+ */
+#ifndef FERNCON_TRANSFER_H
+#define FERNCON_TRANSFER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "airflow.h"
+#include "compiler.h"
+#include "conn.h"
+#include "err.h"
+
+enum transfer_format {
+	TRANSFER_JSON,
+	TRANSFER_YAML,
+	TRANSFER_ENV,
+};
+
+enum transfer_serialization {
+	TRANSFER_SER_URI,	/* env only, the default */
+	TRANSFER_SER_JSON,
+};
+
+/*
+ * Choose the format as Airflow does: explicit (--file-format, may be NULL)
+ * or the extension of path (.json, .yaml, .yml only for import, .env);
+ * stdout ("-") is json. serialization (NULL when not given) is valid only
+ * for env. Errors are ERR_USAGE with Airflow's messages: "Unsupported file
+ * format. The file must have the extension .yaml, .json, .env." and
+ * "Option `--serialization-format` may only be used with file type `env`."
+ */
+int transfer_pick_format(const char *path, const char *explicit_format,
+    const char *serialization, int for_import, enum transfer_format *fmt,
+    enum transfer_serialization *ser, struct err *e) ATTR_WUR;
+
+/* -- export ------------------------------------------------------------------ */
+
+struct transfer_writer;
+
+/*
+ * Start an export to f (not closed by the writer). v selects get_uri()'s
+ * version rules for env/uri. Connections are then added in conn_id order,
+ * as plaintext records; nothing is held but the current one (the json and
+ * env writers stream; yaml streams too, through libyaml's emitter).
+ */
+int transfer_writer_new(struct transfer_writer **out, FILE *f,
+    enum transfer_format fmt, enum transfer_serialization ser,
+    const struct airflow_version *v, struct err *e) ATTR_WUR;
+
+/*
+ * Add one connection (conn_id must be set). The yaml writer needs conn_ids
+ * in strictly increasing byte order, as PyYAML sorts keys (code point
+ * order is byte order in UTF-8): an out-of-order one is ERR_INVALID. A
+ * write failure is ERR_IO. After any error the writer only fails.
+ */
+int transfer_writer_add(struct transfer_writer *w, const struct conn *c,
+    struct err *e) ATTR_WUR;
+
+/* Write the closing text; the number of connections written goes to *n. */
+int transfer_writer_finish(struct transfer_writer *w, size_t *n,
+    struct err *e) ATTR_WUR;
+
+/* Free (after finish or on an error path). NULL does nothing. */
+void transfer_writer_free(struct transfer_writer *w);
+
+/* -- import ------------------------------------------------------------------ */
+
+/* The connections of an import file, in file order. */
+struct transfer_set {
+	struct conn	**conns;	/* plaintext records, conn_id set */
+	size_t		  n;
+};
+
+/*
+ * Read an import file (format from its extension: .env, .json, .yaml,
+ * .yml). A string value is parsed as a URI (uri_parse with version v); an
+ * object goes through Airflow's Connection(**value) rules: allowed keys
+ * conn_type, description, host, login, password, schema, port, extra,
+ * extra_dejson (not with extra), uri (not with the others); conn_type not
+ * normalised. Errors (ERR_INVALID / ERR_IO) use Airflow's messages
+ * ("Missing connections file.", "Invalid line format. The line should
+ * contain at least one equal sign (\"=\").", ConnectionNotUnique for a
+ * duplicate key, ...) and name the file and the line where one is known,
+ * as "<path>:<line>: <message>"; they never hold a value of the file
+ * other than a conn_id, a key or a bad port. As in Python, a key repeated
+ * in a json or yaml mapping keeps its last value; port goes through
+ * int(). On error the set is empty. Free the set with transfer_set_free().
+ */
+int transfer_read(const char *path, const struct airflow_version *v,
+    struct transfer_set *out, struct err *e) ATTR_WUR;
+
+void transfer_set_free(struct transfer_set *set);
+
+#endif

@@ -1,0 +1,187 @@
+#!/bin/sh
+# cli_conn.sh: `ferncon connections ...` and `key status` against a real
+# SQLite metadata DB written by Python the way Airflow writes it
+# (tests/airflow_db.py with python3-cryptography), and rows written by
+# ferncon read back by Python. Covers masking and roles, add/delete with
+# Airflow's messages, a row that no key opens, and bad input that must leave
+# the DB as it was.
+. "$top_srcdir/tests/lib.sh"
+plan 49
+
+db="$AIRFLOW_HOME/airflow.db"
+new=$(py_key); old=$(py_key)
+FERNET_KEY="$new,$old"; DEMO_OLD_KEY="$old"
+export FERNET_KEY DEMO_OLD_KEY
+tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
+tool create "$db" --schema "$top_srcdir/data/schema-2.10.sql"
+tool fill "$db" --connections "$top_srcdir/data/demo-connections.json" \
+	--variables "$top_srcdir/data/demo-variables.json"
+unset FERNET_KEY DEMO_OLD_KEY
+cat > "$AIRFLOW_HOME/airflow.cfg" <<CFG
+[core]
+fernet_key = $new,$old
+
+[database]
+sql_alchemy_conn = sqlite:///$db
+CFG
+dump() { FERNET_KEY="$new,$old" tool dump "$db"; }
+count() { "$PYTHON3" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from connection").fetchone()[0])' "$db"; }
+n0=$(count)
+
+# -- list and get -------------------------------------------------------------
+out=$("$FERNCON" connections list -o plain); rc=$?
+is "$rc" 0 "connections list exits 0 with an undecryptable row in the DB"
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "$n0" "it lists every row"
+contains "$out" "legacy_reporting_db	postgres" "the undecryptable row is listed"
+lost_line=$(printf '%s\n' "$out" | grep '^legacy_reporting_db')
+contains "$lost_line" "undecryptable" "and marked undecryptable"
+
+# No password appears without --reveal, in any output format.
+# (passwords that also occur in a non-secret field of the demo are left out)
+passwords=$("$PYTHON3" -c 'import json,sys
+cs = json.load(open(sys.argv[1]))
+public = " ".join(str(v) for c in cs for k, v in c.items() if k != "password")
+for c in cs:
+    p = c.get("password")
+    if p and len(p) > 5 and p not in public: print(p)' "$top_srcdir/data/demo-connections.json")
+leaked=0
+for fmt in table json plain; do
+	o=$("$FERNCON" connections list -o "$fmt")
+	printf '%s\n' "$passwords" | while IFS= read -r p; do
+		case $o in *"$p"*) echo "leak"; break ;; esac
+	done | grep -q leak && leaked=1
+done
+is "$leaked" 0 "no password in list output (table, json, plain) without --reveal"
+
+o=$("$FERNCON" connections get warehouse_pg -o json)
+contains "$o" '"password": "***"' "get shows the password as ***"
+contains "$o" '"password_state": "encrypted"' "and says it is encrypted"
+o=$("$FERNCON" connections get aws_prod -o json)
+lacks "$o" "EXAMPLEKEY" "a sensitive extra value is masked"
+
+# --reveal as Admin (no role map): every password equals what Python decrypts.
+"$FERNCON" connections list -o json --reveal > "$T/list.json"
+is "$?" 0 "list --reveal as Admin exits 0"
+"$PYTHON3" - "$T/list.json" <<PY > "$T/cmp" 2>&1
+import json, subprocess, sys, os
+ours = {c["conn_id"]: c for c in json.load(open(sys.argv[1]))}
+env = dict(os.environ, FERNET_KEY="$new,$old")
+theirs = [json.loads(l) for l in subprocess.run(["$PYTHON3", "$top_srcdir/tests/airflow_db.py", "dump", "$db"], env=env, capture_output=True, text=True).stdout.splitlines()]
+bad = []
+for t in theirs:
+    o = ours[t["conn_id"]]
+    pw = t["password"]
+    if isinstance(pw, dict):
+        if o["password"] is not None or o["password_state"] != "undecryptable": bad.append(t["conn_id"])
+        continue
+    if o["password"] != pw: bad.append(t["conn_id"])
+    ex = t["extra"]
+    if isinstance(ex, str) and o["extra_dejson"] != json.loads(ex): bad.append(t["conn_id"] + ".extra")
+    for k in ("host", "login", "schema", "port", "description", "conn_type"):
+        if o[k] != t[k]: bad.append(t["conn_id"] + "." + k)
+print("OK" if not bad and len(theirs) == len(ours) else "BAD %s" % bad)
+PY
+is "$(cat "$T/cmp")" "OK" "every field ferncon reveals equals what Python decrypts"
+log=$(cat "$AIRFLOW_HOME/ferncon-actions.log" 2>/dev/null)
+contains "$log" '"action":"reveal"' "the reveal is in the action log"
+lacks "$log" "Wh-demo-2024" "the action log holds no password"
+
+# -- roles ----------------------------------------------------------------------
+cat >> "$AIRFLOW_HOME/airflow.cfg" <<CFG
+
+[console]
+roles = alice:Admin, bob:Op, carol:Viewer
+CFG
+o=$(SUDO_USER=carol "$FERNCON" connections get warehouse_pg --reveal 2>&1); rc=$?
+is "$rc" 1 "Viewer --reveal exits 1"
+contains "$o" "role Viewer (carol) may not reveal passwords" "and says why"
+lacks "$o" "Wh-demo-2024" "without the password"
+o=$(SUDO_USER=bob "$FERNCON" connections get warehouse_pg --reveal 2>&1); rc=$?
+is "$rc" 1 "Op --reveal with show_connection_password False exits 1"
+contains "$o" "show_connection_password" "and names the option"
+o=$(SUDO_USER=bob AIRFLOW__WEBSERVER__SHOW_CONNECTION_PASSWORD=True "$FERNCON" connections get warehouse_pg -o json --reveal 2>&1)
+contains "$o" '"password": "Wh-demo-2024!Pass"' "Op reveals when show_connection_password is True"
+o=$(SUDO_USER=dave "$FERNCON" connections delete warehouse_pg 2>&1); rc=$?
+is "$rc" 1 "a user missing from the map gets default_role Viewer: delete refused"
+o=$(SUDO_USER=alice "$FERNCON" --as-role Op connections get warehouse_pg --reveal 2>&1); rc=$?
+is "$rc" 1 "--as-role Op lowers Admin for the run"
+o=$(SUDO_USER=bob "$FERNCON" --as-role Admin connections list 2>&1); rc=$?
+is "$rc" 2 "--as-role cannot raise a role"
+is "$(count)" "$n0" "refused actions changed nothing"
+SUDO_USER=alice; export SUDO_USER	# Admin from here on
+
+# -- add ------------------------------------------------------------------------
+printf '%s\n' 'postgresql://etl:n3w%2Fp%40ss@Db.Example.COM:5432/dwh?sslmode=require' |
+	SUDO_USER=bob "$FERNCON" connections add new_pg --conn-uri - > "$T/out" 2>&1; rc=$?
+is "$rc" 0 "Op adds a connection from a URI on stdin"
+is "$(cat "$T/out")" 'Successfully added `conn_id`=new_pg : postgres://etl:******@db.example.com:5432/dwh' "Airflow's message, password masked"
+row=$(dump | grep '"conn_id": "new_pg"')
+contains "$row" '"password": "n3w/p@ss"' "Python decrypts the password ferncon stored"
+contains "$row" '"extra": "{\"sslmode\": \"require\"}"' "the query became Airflow's extra JSON"
+contains "$row" '"is_encrypted": 1' "with is_encrypted set"
+ti=$(FERNET_KEY="$new,$old" tool token-info "$db" new_pg password)
+contains "$ti" '"key_index": 0' "under the primary key"
+
+printf 'typed-pw\n' | "$FERNCON" connections add typed --conn-type http --conn-host example.org --conn-port 8080 --conn-password-stdin >/dev/null 2>&1
+row=$(dump | grep '"conn_id": "typed"')
+contains "$row" '"password": "typed-pw"' "--conn-password-stdin stores the password read from stdin"
+
+o=$("$FERNCON" connections add 'bad id!' --conn-type http 2>&1); rc=$?
+is "$rc" 2 "an invalid conn_id exits 2"
+contains "$o" "has to be made of alphanumeric characters, dashes, dots and underscores exclusively" "with Airflow's message"
+o=$("$FERNCON" connections add badextra --conn-type http --conn-extra '{"a": ' 2>&1); rc=$?
+is "$rc" 1 "a malformed extra exits 1"
+contains "$o" "Encountered non-JSON in \`extra\`" "with Airflow's message"
+o=$("$FERNCON" connections add listextra --conn-type http --conn-extra '[1, 2]' 2>&1)
+contains "$o" "does not parse as a dictionary" "an extra that is not an object is refused"
+o=$("$FERNCON" connections add new_pg --conn-type http 2>&1); rc=$?
+is "$o" 'ferncon: A connection with `conn_id`=new_pg already exists.' "a duplicate conn_id: Airflow's message"
+o=$("$FERNCON" connections add x --conn-uri 'a://h' --conn-json '{}' 2>&1); rc=$?
+contains "$o" "Cannot supply both conn-uri and conn-json" "uri and json together are refused"
+is "$(count)" "$((n0 + 2))" "only the two good adds changed the DB"
+
+# -- delete -----------------------------------------------------------------------
+o=$("$FERNCON" connections delete legacy_reporting_db 2>&1); rc=$?
+is "$rc" 0 "a row that no key opens can be deleted"
+is "$o" 'Successfully deleted connection with `conn_id`=legacy_reporting_db' "with Airflow's message"
+o=$("$FERNCON" connections delete legacy_reporting_db 2>&1); rc=$?
+is "$o" 'ferncon: Did not find a connection with `conn_id`=legacy_reporting_db' "deleting it again: not found"
+
+# -- key status -----------------------------------------------------------------
+o=$("$FERNCON" key status)
+contains "$o" "plaintext:" "key status counts plaintext values"
+want_plain=$("$PYTHON3" -c 'import json,sys
+c=json.load(open(sys.argv[1])); v=json.load(open(sys.argv[2]))
+n=sum(1 for x in c if x.get("storage")=="plain" and x.get("password"))+sum(1 for x in c if x.get("storage")=="plain" and x.get("extra"))
+n+=sum(1 for x in v if x.get("storage")=="plain" and x.get("val"))
+print(n)' "$top_srcdir/data/demo-connections.json" "$top_srcdir/data/demo-variables.json")
+contains "$o" "plaintext:   $want_plain values" "as many as the demo stored in plain text"
+contains "$o" "undecryptable: 0 values" "no undecryptable row is left after the delete"
+
+# -- bad databases ----------------------------------------------------------------
+printf 'not a database at all, not even close to one..........................................................' > "$T/corrupt.db"
+o=$("$FERNCON" --db "sqlite:///$T/corrupt.db" connections list 2>&1); rc=$?
+is "$rc" 3 "a corrupt DB exits 3"
+is "$(printf '%s\n' "$o" | wc -l | tr -d ' ')" 1 "with one line"
+o=$("$FERNCON" --db "sqlite:///$T/none.db" connections list 2>&1); rc=$?
+contains "$o" "cannot open database '$T/none.db'" "a missing DB names the file"
+
+# A read-only DB: open for reading, refuse writes, change nothing.
+printf '[core]\nfernet_key = %s,%s\n' "$new" "$old" > "$AIRFLOW_HOME/airflow.cfg"
+printf '[database]\nsql_alchemy_conn = sqlite:///%s\n' "$db" >> "$AIRFLOW_HOME/airflow.cfg"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 755 "$T" "$AIRFLOW_HOME"; chmod 644 "$db" "$AIRFLOW_HOME/airflow.cfg"
+	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env SUDO_USER= "$@"; }
+else
+	chmod 555 "$AIRFLOW_HOME"; chmod 444 "$db"
+	asuser() { env "$@"; }
+fi
+n1=$(count)
+o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" --config "$AIRFLOW_HOME/airflow.cfg" connections list -o plain 2>&1); rc=$?
+is "$rc" 0 "a read-only DB can be listed"
+o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" --config "$AIRFLOW_HOME/airflow.cfg" connections delete warehouse_pg 2>&1); rc=$?
+contains "$o" "read-only" "a write to a read-only DB is refused: read-only"
+is "$(count)" "$n1" "and the DB is unchanged"
+chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"
+unset SUDO_USER
+done_testing

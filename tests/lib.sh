@@ -1,0 +1,84 @@
+# lib.sh: TAP helpers for ferncon's shell tests (sourced, POSIX sh).
+#
+#   . "$top_srcdir/tests/lib.sh"
+#   plan 3
+#   ok "key generate prints 44 characters" test "$(...)" = 44
+#   is "$got" "$want" "decrypt gives the plaintext"
+#   done_testing
+#
+# Each test gets its own temporary directory ($T) and a clean Airflow
+# environment (no AIRFLOW_* variable leaks in from the caller).
+
+: "${top_srcdir:=.}"
+: "${FERNCON:=./ferncon}"
+: "${PYTHON3:=/usr/bin/python3}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/ferncon-sh.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+for v in $(env | sed -n 's/^\(AIRFLOW[A-Z0-9_]*\)=.*/\1/p'); do
+	unset "$v"
+done
+unset NO_COLOR
+export AIRFLOW_HOME="$T/home"
+mkdir -p "$AIRFLOW_HOME"
+
+_n=0
+_failed=0
+
+plan() { echo "1..$1"; }
+
+# ok DESCRIPTION COMMAND...: passes when COMMAND exits 0.
+ok() {
+	_d=$1; shift
+	_n=$((_n + 1))
+	if "$@"; then
+		echo "ok $_n - $_d"
+	else
+		echo "not ok $_n - $_d"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	_n=$((_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# contains HAYSTACK NEEDLE DESCRIPTION
+contains() {
+	_n=$((_n + 1))
+	case $1 in
+	*"$2"*) echo "ok $_n - $3" ;;
+	*)	echo "not ok $_n - $3"
+		printf '#   %s\n#   does not contain: %s\n' "$1" "$2"
+		_failed=$((_failed + 1)) ;;
+	esac
+}
+
+# lacks HAYSTACK NEEDLE DESCRIPTION
+lacks() {
+	_n=$((_n + 1))
+	case $1 in
+	*"$2"*) echo "not ok $_n - $3"
+		printf '#   unexpectedly contains: %s\n' "$2"
+		_failed=$((_failed + 1)) ;;
+	*)	echo "ok $_n - $3" ;;
+	esac
+}
+
+done_testing() {
+	[ "$_failed" -eq 0 ]
+	exit $?
+}
+
+# A fresh key from Python cryptography (the oracle).
+py_key() {
+	"$PYTHON3" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+}

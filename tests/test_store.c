@@ -1,0 +1,449 @@
+/*
+ * test_store.c: the SQLite metadata store on Airflow's real layouts
+ * (data/schema-*.sql: fresh 2.10, upgraded 2.x, 3.1 with team_id, 3.2 with
+ * team_name), with conn_seal()/conn_decrypt() around it: write, read back,
+ * update, keyset paging, delete; version detection; NULL flags; and the
+ * bad inputs: a corrupt file, a DB with no connection table, a locked DB,
+ * a URL that is not a file. Every failure leaves the DB as it was.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "conn.h"
+#include "core.h"
+#include "keyring.h"
+#include "store.h"
+#include "testutil.h"
+
+#define K1 "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
+#define K2 "Ef0rZ3oUCJ4EhJ_ez-5tAJh9lHQT7a8Bv9j7B8Ok8GM="
+
+static const char *const layouts[] = {
+	"schema-2.10.sql", "schema-2.x-upgraded.sql", "schema-3.1.sql",
+	"schema-3.2.sql",
+};
+
+struct fixture {
+	char		*dir;
+	char		 db[4096];
+	char		 url[4200];
+	struct keyring	*kr;
+};
+
+static void
+exec_sql(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("sql failed: %s", msg);
+	sqlite3_close(h);
+}
+
+static void
+make_db(struct fixture *f, const char *schema)
+{
+	char rel[128], *sql;
+
+	snprintf(rel, sizeof rel, "data/%s", schema);
+	sql = tu_read(tu_srcpath(rel), NULL);
+	assert_non_null(sql);
+	snprintf(f->db, sizeof f->db, "%s/airflow.db", f->dir);
+	snprintf(f->url, sizeof f->url, "sqlite:///%s", f->db);
+	unlink(f->db);
+	exec_sql(f->db, sql);
+	free(sql);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct err e;
+
+	f->dir = tu_tmpdir();
+	assert_int_equal(keyring_parse(&f->kr, K1 "," K2, strlen(K1 "," K2), NULL,
+	    &e), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	keyring_free(f->kr);
+	tu_tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct conn *
+sample(const char *id, const char *password, const char *extra)
+{
+	struct conn *c = conn_new();
+	struct err e;
+
+	assert_int_equal(conn_set_str(c, &c->conn_id, id, &e), 0);
+	assert_int_equal(conn_set_str(c, &c->conn_type, "postgres", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->host, "db.example.com", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->login, "airflow", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->schema, "warehouse", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->description, "a sample", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
+	assert_int_equal(conn_set_str(c, &c->extra, extra, &e), 0);
+	c->has_port = 1;
+	c->port = 5432;
+	return c;
+}
+
+/* Write, read back, update, page, delete: on every layout. */
+static void
+test_layouts_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(layouts); i++) {
+		struct store *s = NULL;
+		struct store_iter *it = NULL;
+		struct conn *c, got, old;
+		struct err e;
+		size_t n = 0;
+		char id[32];
+		int k, rc;
+
+		memset(&got, 0, sizeof got);
+		memset(&old, 0, sizeof old);
+		make_db(f, layouts[i]);
+		if (store_open(&s, f->url, NULL, &e) != 0)
+			fail_msg("%s: %s", layouts[i], e.msg);
+		assert_false(store_readonly(s));
+		assert_true(store_airflow_version(s)->major >= 2);
+
+		/* Five rows, inserted out of order. */
+		for (k = 4; k >= 0; k--) {
+			snprintf(id, sizeof id, "conn_%d", k);
+			c = sample(id, "s3cret", "{\"sslmode\": \"require\"}");
+			assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+			assert_true(c->is_encrypted);
+			assert_true(c->is_extra_encrypted);
+			assert_int_equal(strncmp(c->password, "gAAAAA", 6), 0);
+			if (store_conn_insert(s, c, &e) != 0)
+				fail_msg("%s: insert: %s", layouts[i], e.msg);
+			assert_true(c->id > 0);
+			conn_free(c);
+		}
+		/* A duplicate conn_id is refused with Airflow's message. */
+		c = sample("conn_2", "x", NULL);
+		assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+		assert_int_equal(store_conn_insert(s, c, &e), -1);
+		assert_string_equal(e.msg,
+		    "A connection with `conn_id`=conn_2 already exists.");
+		conn_free(c);
+
+		/* Read back and decrypt. */
+		assert_int_equal(store_conn_get(s, "conn_3", &got, &e), 0);
+		assert_int_equal(conn_decrypt(&got, f->kr, &e), 0);
+		assert_string_equal(got.password, "s3cret");
+		assert_string_equal(got.extra, "{\"sslmode\": \"require\"}");
+		assert_string_equal(got.host, "db.example.com");
+		assert_string_equal(got.description, "a sample");
+		assert_int_equal(got.port, 5432);
+		assert_int_equal(got.password_info.state, CONN_SECRET_ENCRYPTED);
+		assert_int_equal(got.password_info.key_index, 0);
+
+		/* Update with an empty password: the stored one is kept. */
+		assert_int_equal(store_conn_get(s, "conn_3", &old, &e), 0);
+		c = sample("conn_3", "", "{\"a\": 1}");
+		c->id = old.id;
+		assert_int_equal(conn_seal(c, &old, f->kr, &e), 0);
+		assert_string_equal(c->password, old.password);
+		assert_int_equal(store_conn_update(s, c, &e), 0);
+		conn_free(c);
+		assert_int_equal(store_conn_get(s, "conn_3", &got, &e), 0);
+		assert_int_equal(conn_decrypt(&got, f->kr, &e), 0);
+		assert_string_equal(got.password, "s3cret");
+		assert_string_equal(got.extra, "{\"a\": 1}");
+
+		/* Keyset paging: after conn_1, two rows, in conn_id order. */
+		{
+			struct store_query q = { "conn_1", 2, NULL };
+
+			assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+			assert_int_equal(store_iter_next(it, &got, &e), 1);
+			assert_string_equal(got.conn_id, "conn_2");
+			assert_int_equal(store_iter_next(it, &got, &e), 1);
+			assert_string_equal(got.conn_id, "conn_3");
+			assert_int_equal(store_iter_next(it, &got, &e), 0);
+			store_iter_free(it);
+		}
+		/* Filter on conn_id, type or host, case-insensitively. */
+		{
+			struct store_query q = { NULL, 0, "CONN_4" };
+
+			assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+			assert_int_equal(store_iter_next(it, &got, &e), 1);
+			assert_string_equal(got.conn_id, "conn_4");
+			assert_int_equal(store_iter_next(it, &got, &e), 0);
+			store_iter_free(it);
+		}
+		/* Delete, then it is gone; deleting again says so. */
+		assert_int_equal(store_conn_delete(s, "conn_0", &e), 0);
+		assert_int_equal(store_conn_delete(s, "conn_0", &e), -1);
+		assert_int_equal(e.code, ERR_NOTFOUND);
+		assert_int_equal(store_conn_count(s, &n, &e), 0);
+		assert_int_equal(n, 4);
+		rc = store_conn_get(s, "conn_0", &got, &e);
+		assert_int_equal(rc, -1);
+		assert_int_equal(e.code, ERR_NOTFOUND);
+		conn_clear(&got);
+		conn_clear(&old);
+		store_close(s);
+	}
+}
+
+static void
+test_versions(void **state)
+{
+	struct fixture *f = *state;
+	const int want[][2] = { { 2, 10 }, { 2, 9 }, { 3, 1 }, { 3, 2 } };
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(layouts); i++) {
+		struct store *s = NULL;
+		struct err e;
+
+		make_db(f, layouts[i]);
+		assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+		if (store_airflow_version(s)->major != want[i][0] ||
+		    store_airflow_version(s)->minor != want[i][1])
+			fail_msg("%s: version %d.%d", layouts[i],
+			    store_airflow_version(s)->major,
+			    store_airflow_version(s)->minor);
+		assert_non_null(store_alembic_head(s));
+		assert_true(store_has_table(s, "variable"));
+		assert_false(store_has_table(s, "no_such_table"));
+		store_close(s);
+	}
+}
+
+/* Rows written by an upgraded 2.x DB: NULL flags read as false. */
+static void
+test_null_flags_and_plaintext(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct conn c;
+	struct err e;
+
+	memset(&c, 0, sizeof c);
+	make_db(f, "schema-2.x-upgraded.sql");
+	exec_sql(f->db, "INSERT INTO connection (conn_id, conn_type, password, "
+	    "extra, is_encrypted, is_extra_encrypted) VALUES ('legacy', 'http', "
+	    "'plainpw', '{\"k\": \"v\"}', NULL, NULL)");
+	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	assert_int_equal(store_conn_get(s, "legacy", &c, &e), 0);
+	assert_false(c.is_encrypted);
+	assert_false(c.is_extra_encrypted);
+	assert_false(c.has_port);
+	assert_int_equal(conn_decrypt(&c, f->kr, &e), 0);
+	assert_int_equal(c.password_info.state, CONN_SECRET_PLAIN);
+	assert_string_equal(c.password, "plainpw");
+	conn_clear(&c);
+	store_close(s);
+}
+
+/* A token no key opens: the field is marked, the rest is readable. */
+static void
+test_undecryptable_row(void **state)
+{
+	struct fixture *f = *state;
+	struct keyring *lost = NULL;
+	struct store *s = NULL;
+	struct conn *c, got;
+	struct err e;
+
+	memset(&got, 0, sizeof got);
+	make_db(f, "schema-2.10.sql");
+	assert_int_equal(keyring_parse(&lost,
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE=", 44, NULL, &e), 0);
+	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	c = sample("gone", "lostpw", NULL);
+	assert_int_equal(conn_seal(c, NULL, lost, &e), 0);
+	assert_int_equal(store_conn_insert(s, c, &e), 0);
+	conn_free(c);
+	assert_int_equal(store_conn_get(s, "gone", &got, &e), 0);
+	assert_int_equal(conn_decrypt(&got, f->kr, &e), 0);
+	assert_int_equal(got.password_info.state, CONN_SECRET_UNDECRYPTABLE);
+	assert_null(got.password);
+	assert_true(got.password_info.has_timestamp);
+	assert_string_equal(got.host, "db.example.com");
+	/* It can be deleted without any key. */
+	assert_int_equal(store_conn_delete(s, "gone", &e), 0);
+	conn_clear(&got);
+	keyring_free(lost);
+	store_close(s);
+}
+
+static void
+test_no_encryption_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct keyring *none = NULL;
+	struct conn *c;
+	struct err e;
+
+	(void)f;
+	assert_int_equal(keyring_parse(&none, "", 0, NULL, &e), 0);
+	c = sample("plain", "pw", "{\"x\": 1}");
+	assert_int_equal(conn_seal(c, NULL, none, &e), 0);
+	assert_false(c->is_encrypted);
+	assert_false(c->is_extra_encrypted);
+	assert_string_equal(c->password, "pw");
+	conn_free(c);
+	/* An empty password is never stored; an empty extra is kept as "". */
+	c = sample("empty", "", "");
+	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+	assert_null(c->password);
+	assert_false(c->is_encrypted);
+	assert_string_equal(c->extra, "");
+	assert_false(c->is_extra_encrypted);
+	conn_free(c);
+	keyring_free(none);
+}
+
+static void
+test_bad_databases(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct err e;
+	char *path, url[4200];
+
+	/* A file that is not SQLite. */
+	path = tu_write(f->dir, "corrupt.db", "this is not a database, just text "
+	    "that is long enough to look like a header..........................."
+	    "....................................................", 0600);
+	snprintf(url, sizeof url, "sqlite:///%s", path);
+	assert_int_equal(store_open(&s, url, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "corrupt or not an SQLite database"));
+	assert_non_null(strstr(e.msg, path));
+	free(path);
+
+	/* An SQLite file that is not an Airflow DB. */
+	snprintf(f->db, sizeof f->db, "%s/other.db", f->dir);
+	exec_sql(f->db, "CREATE TABLE t (x)");
+	snprintf(url, sizeof url, "sqlite:///%s", f->db);
+	assert_int_equal(store_open(&s, url, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "has no Airflow connection table"));
+
+	/* A missing file is never created. */
+	snprintf(url, sizeof url, "sqlite:///%s/missing.db", f->dir);
+	assert_int_equal(store_open(&s, url, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "No such file or directory"));
+	snprintf(url, sizeof url, "%s/missing.db", f->dir);
+	assert_int_equal(access(url, F_OK), -1);
+
+	/* URLs that are not a file, and other schemes. */
+	assert_int_equal(store_open(&s, "sqlite://", NULL, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_int_equal(store_open(&s, "mysql://u:pw@h/db", NULL, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_null(strstr(e.msg, "pw@"));
+}
+
+static void
+test_locked_db(void **state)
+{
+	struct fixture *f = *state;
+	struct store_opts o = { 200, NULL };
+	struct store *s = NULL;
+	sqlite3 *other = NULL;
+	struct conn *c;
+	struct err e;
+	size_t n = 99;
+
+	make_db(f, "schema-3.2.sql");
+	assert_int_equal(store_open(&s, f->url, &o, &e), 0);
+	/* Another process (the scheduler) holds the write lock. */
+	assert_int_equal(sqlite3_open(f->db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	c = sample("blocked", "pw", NULL);
+	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+	assert_int_equal(store_conn_insert(s, c, &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "is locked"));
+	assert_non_null(strstr(e.msg, "nothing was changed"));
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	/* Nothing was written; once the lock is gone the write works. */
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_conn_insert(s, c, &e), 0);
+	conn_free(c);
+	store_close(s);
+}
+
+static void
+test_transaction_rollback(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct conn *c;
+	struct err e;
+	size_t n = 99;
+
+	make_db(f, "schema-2.10.sql");
+	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	c = sample("in_tx", "pw", NULL);
+	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+	assert_int_equal(store_conn_insert(s, c, &e), 0);
+	store_rollback(s);
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 0);
+	/* Closing with an open transaction rolls it back too. */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_conn_insert(s, c, &e), 0);
+	store_close(s);
+	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 0);
+	conn_free(c);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_null_flags_and_plaintext, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_databases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_db, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
+		    teardown),
+	};
+	int rc;
+
+	tu_init();
+	rc = cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	core_thread_cleanup();
+	return rc;
+}

@@ -1,0 +1,108 @@
+/*
+ * testutil.c: helpers for the unit tests (see testutil.h).
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core.h"
+
+const char *
+tu_srcpath(const char *rel)
+{
+	static char buf[4096];
+	const char *top = getenv("top_srcdir");
+
+	snprintf(buf, sizeof buf, "%s/%s", top ? top : ".", rel);
+	return buf;
+}
+
+char *
+tu_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir;
+
+	if (asprintf(&dir, "%s/ferncon-test-XXXXXX", base ? base : "/tmp") < 0)
+		abort();
+	if (mkdtemp(dir) == NULL)
+		abort();
+	return dir;
+}
+
+void
+tu_tmpdir_remove(char *dir)
+{
+	char *cmd;
+
+	if (dir == NULL)
+		return;
+	if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0) {
+		if (system(cmd) != 0)
+			fprintf(stderr, "# cannot remove %s\n", dir);
+		free(cmd);
+	}
+	free(dir);
+}
+
+char *
+tu_write(const char *dir, const char *name, const char *text, int mode)
+{
+	char *path;
+	int fd;
+	size_t len = strlen(text);
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		abort();
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		abort();
+	close(fd);
+	if (chmod(path, (mode_t)mode) != 0)
+		abort();
+	return path;
+}
+
+char *
+tu_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+			if (len != NULL)
+				*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+void
+tu_init(void)
+{
+	struct err e;
+
+	if (core_init(&e) != 0) {
+		fprintf(stderr, "Bail out! %s\n", e.msg);
+		exit(99);
+	}
+}

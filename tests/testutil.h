@@ -1,0 +1,30 @@
+/*
+ * testutil.h: small helpers shared by the cmocka unit tests: where the
+ * fixtures are, a private temporary directory, writing a file.
+ */
+#ifndef FERNCON_TESTUTIL_H
+#define FERNCON_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+/* $top_srcdir/rel (top_srcdir from the environment, "." if unset); static buffer. */
+const char *tu_srcpath(const char *rel);
+
+/* A new empty directory under $TMPDIR, removed by tu_tmpdir_remove(). */
+char *tu_tmpdir(void);
+void tu_tmpdir_remove(char *dir);
+
+/* Write text to dir/name with the given mode; returns the path (caller frees). */
+char *tu_write(const char *dir, const char *name, const char *text, int mode);
+
+/* Read a whole file; caller frees. NULL if it cannot be read. */
+char *tu_read(const char *path, size_t *len);
+
+/* Call core_init() once or bail out of the test run. */
+void tu_init(void);
+
+#endif
