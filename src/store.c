@@ -245,3 +245,70 @@ store_var_insert(struct store *s, const char *key, const char *val, size_t len,
 	WRITE_IN_TX(s, e, s->ops->var_insert(s, key, val, len, is_encrypted,
 	    description, e));
 }
+
+/* -- encrypted fields ------------------------------------------------------ */
+
+const struct store_field_sql store_field_sql[STORE_FIELD_MAX] = {
+	{ "connection", "password", "is_encrypted", "conn_id" },
+	{ "connection", "extra", "is_extra_encrypted", "conn_id" },
+	{ "variable", "val", "is_encrypted", "\"key\"" },
+	{ "\"trigger\"", "kwargs", NULL, NULL },
+};
+
+const char *
+store_field_name(enum store_field f)
+{
+	static const char *const names[STORE_FIELD_MAX] = {
+		"connection.password", "connection.extra", "variable.val",
+		"trigger.kwargs",
+	};
+
+	return names[f];
+}
+
+int
+store_field_exists(struct store *s, enum store_field f)
+{
+	switch (f) {
+	case STORE_CONN_PASSWORD:
+	case STORE_CONN_EXTRA:
+		return 1;
+	case STORE_VAR_VAL:
+		return store_has_table(s, "variable");
+	default:
+		return store_has_table(s, "trigger");
+	}
+}
+
+int
+store_field_iter(struct store *s, enum store_field f, int64_t after_id,
+    size_t limit, struct store_iter **out, struct err *e)
+{
+	return s->ops->field_iter(s, f, after_id, limit, out, e);
+}
+
+int
+store_field_next(struct store_iter *it, struct store_value *v, struct err *e)
+{
+	return it->ops->field_next(it, v, e);
+}
+
+int
+store_field_update(struct store *s, enum store_field f, int64_t id,
+    const char *value, size_t len, int flag, struct err *e)
+{
+	if (check_writable(s, e) != 0)
+		return -1;
+	if (!s->in_tx) {
+		err_set(e, ERR_DB, "internal error: %s update outside a transaction",
+		    store_field_name(f));
+		return -1;
+	}
+	return s->ops->field_update(s, f, id, value, len, flag, e);
+}
+
+int
+store_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
+{
+	return s->ops->field_count(s, f, n, e);
+}

@@ -164,4 +164,55 @@ int store_var_insert(struct store *s, const char *key, const char *val,
     size_t len, int is_encrypted, const char *description,
     struct err *e) ATTR_WUR;
 
+/* -- encrypted fields, for the lifecycle jobs ------------------------------ */
+
+/* Every value Airflow encrypts, one kind per column. */
+enum store_field {
+	STORE_CONN_PASSWORD,	/* connection.password, flag is_encrypted */
+	STORE_CONN_EXTRA,	/* connection.extra, flag is_extra_encrypted */
+	STORE_VAR_VAL,		/* variable.val, flag is_encrypted */
+	STORE_TRIGGER_KWARGS,	/* trigger.kwargs, no flag (always a token, or legacy {...}) */
+	STORE_FIELD_MAX
+};
+
+/* One stored value of a field. Valid until the next call; wiped then. */
+struct store_value {
+	int64_t		 id;
+	const char	*name;	/* conn_id, variable key, or NULL for triggers */
+	const char	*value;	/* as stored; NULL for SQL NULL */
+	size_t		 len;
+	int		 flag;	/* the flag column (NULL reads 0); -1 for triggers */
+};
+
+/* "connection.password" and so on, for reports. */
+const char *store_field_name(enum store_field f);
+
+/*
+ * 1 if the field's table exists in this DB (trigger is absent before 2.1,
+ * variable in odd test DBs).
+ */
+int store_field_exists(struct store *s, enum store_field f);
+
+/*
+ * Page through a field by id: rows with id > after_id, in id order, at most
+ * limit (0: all). Streaming: call again with the last id seen for the next
+ * page. Each value is copied into locked memory that the next call wipes.
+ */
+int store_field_iter(struct store *s, enum store_field f, int64_t after_id,
+    size_t limit, struct store_iter **out, struct err *e) ATTR_WUR;
+int store_field_next(struct store_iter *it, struct store_value *v,
+    struct err *e) ATTR_WUR;
+
+/*
+ * Set the value (len bytes) and flag of row id (flag ignored for triggers).
+ * Runs in the open transaction (store_begin() first: the lifecycle jobs
+ * update many rows in one transaction). ERR_NOTFOUND when no row has id.
+ */
+int store_field_update(struct store *s, enum store_field f, int64_t id,
+    const char *value, size_t len, int flag, struct err *e) ATTR_WUR;
+
+/* Rows in the field's table. */
+int store_field_count(struct store *s, enum store_field f, size_t *n,
+    struct err *e) ATTR_WUR;
+
 #endif

@@ -28,11 +28,29 @@ struct store_ops {
 	int	(*var_insert)(struct store *s, const char *key, const char *val,
 		    size_t len, int is_encrypted, const char *description,
 		    struct err *e);
+	int	(*field_iter)(struct store *s, enum store_field f,
+		    int64_t after_id, size_t limit, struct store_iter **out,
+		    struct err *e);
+	int	(*field_update)(struct store *s, enum store_field f, int64_t id,
+		    const char *value, size_t len, int flag, struct err *e);
+	int	(*field_count)(struct store *s, enum store_field f, size_t *n,
+		    struct err *e);
 };
+
+/* What each field is in SQL; shared by the backends. */
+struct store_field_sql {
+	const char	*table;		/* as it must be quoted: "trigger" is a keyword */
+	const char	*column;
+	const char	*flag;		/* NULL: no flag column */
+	const char	*name;		/* the row's name column, or NULL */
+};
+extern const struct store_field_sql store_field_sql[STORE_FIELD_MAX];
 
 struct store_iter_ops {
 	int	(*conn_next)(struct store_iter *it, struct conn *c, struct err *e);
 	int	(*var_next)(struct store_iter *it, struct store_var *v, struct err *e);
+	int	(*field_next)(struct store_iter *it, struct store_value *v,
+		    struct err *e);
 	void	(*free)(struct store_iter *it);
 };
 

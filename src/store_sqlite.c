@@ -47,6 +47,7 @@ struct sq {
 	int		 has[COL_MAX];
 	char		*select_cols;	/* the SELECT list, in struct conn order */
 	sqlite3_stmt	*get, *insert, *update, *del;
+	sqlite3_stmt	*field_upd[STORE_FIELD_MAX];
 };
 
 struct sq_iter {
@@ -54,8 +55,10 @@ struct sq_iter {
 	struct store		*s;
 	sqlite3_stmt		*st;
 	int			 is_var;
-	char			*val;	/* variable value copy (locked), wiped per row */
+	char			*val;	/* value copy (locked), wiped per row */
 	size_t			 val_cap;
+	int			 has_flag;
+	char			*name;	/* the row's name, copied */
 };
 
 /* -- errors ---------------------------------------------------------------- */
@@ -284,6 +287,8 @@ sq_close(struct store *s)
 	sqlite3_finalize(q->insert);
 	sqlite3_finalize(q->update);
 	sqlite3_finalize(q->del);
+	for (int i = 0; i < STORE_FIELD_MAX; i++)
+		sqlite3_finalize(q->field_upd[i]);
 	sqlite3_close_v2(q->db);
 	free(q->select_cols);
 	free(q->path);
@@ -646,6 +651,65 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 	return 1;
 }
 
+/* Copy column i into the iterator's locked buffer; NULL stays NULL. */
+static int
+copy_value(struct sq_iter *it, int i, const char **out, size_t *len,
+    struct err *e)
+{
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (sqlite3_column_type(it->st, i) == SQLITE_NULL)
+		return 0;
+	n = (size_t)sqlite3_column_bytes(it->st, i);
+	if (n + 1 > it->val_cap) {
+		sodium_free(it->val);
+		it->val_cap = n + 1 < 256 ? 256 : n + 1;
+		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
+			it->val_cap = 0;
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+	}
+	memcpy(it->val, sqlite3_column_text(it->st, i), n);
+	it->val[n] = '\0';
+	*out = it->val;
+	*len = n;
+	return 0;
+}
+
+static int
+it_field_next(struct store_iter *base, struct store_value *v, struct err *e)
+{
+	struct sq_iter *it = (struct sq_iter *)base;
+	const unsigned char *name;
+	int rc;
+
+	if (it->val != NULL)
+		sodium_memzero(it->val, it->val_cap);
+	free(it->name);
+	it->name = NULL;
+	rc = sqlite3_step(it->st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_fail(it->s, rc, e, "reading values");
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(it->st, 0);
+	if (copy_value(it, 1, &v->value, &v->len, e) != 0)
+		return -1;
+	v->flag = it->has_flag ? sqlite3_column_int(it->st, 2) != 0 : -1;
+	if ((name = sqlite3_column_text(it->st, 3)) != NULL) {
+		if ((it->name = strdup((const char *)name)) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		v->name = it->name;
+	}
+	return 1;
+}
+
 static void
 it_free(struct store_iter *base)
 {
@@ -653,11 +717,12 @@ it_free(struct store_iter *base)
 
 	sqlite3_finalize(it->st);
 	sodium_free(it->val);
+	free(it->name);
 	free(it);
 }
 
 static const struct store_iter_ops sq_iter_ops = {
-	it_conn_next, it_var_next, it_free
+	it_conn_next, it_var_next, it_field_next, it_free
 };
 
 static struct sq_iter *
@@ -764,6 +829,107 @@ sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
 	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, e, "adding a variable");
 }
 
+static int
+sq_field_iter(struct store *s, enum store_field f, int64_t after_id,
+    size_t limit, struct store_iter **out, struct err *e)
+{
+	const struct store_field_sql *fs = &store_field_sql[f];
+	struct sq *q = s->impl;
+	struct sq_iter *it;
+	struct buf sql;
+	int rc;
+
+	*out = NULL;
+	if ((it = iter_new(s, e)) == NULL)
+		return -1;
+	it->has_flag = fs->flag != NULL;
+	buf_init(&sql, 0);
+	buf_addf(&sql, "SELECT id, %s, %s, %s FROM %s WHERE id > ? ORDER BY id",
+	    fs->column, fs->flag ? fs->flag : "NULL", fs->name ? fs->name : "NULL",
+	    fs->table);
+	if (limit > 0)
+		buf_addf(&sql, " LIMIT %zu", limit);
+	if (buf_check(&sql, e) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(q->db, buf_str(&sql), -1, &it->st, NULL);
+	if (rc != SQLITE_OK) {
+		sq_fail(s, rc, e, "reading values");
+		goto fail;
+	}
+	sqlite3_bind_int64(it->st, 1, after_id);
+	buf_release(&sql);
+	*out = &it->base;
+	return 0;
+fail:
+	buf_release(&sql);
+	it_free(&it->base);
+	return -1;
+}
+
+static int
+sq_field_update(struct store *s, enum store_field f, int64_t id,
+    const char *value, size_t len, int flag, struct err *e)
+{
+	const struct store_field_sql *fs = &store_field_sql[f];
+	struct sq *q = s->impl;
+	sqlite3_stmt *st;
+	struct buf sql;
+	int rc;
+
+	if (q->field_upd[f] == NULL) {
+		buf_init(&sql, 0);
+		if (fs->flag != NULL)
+			buf_addf(&sql, "UPDATE %s SET %s = ?1, %s = ?2 WHERE id = ?3",
+			    fs->table, fs->column, fs->flag);
+		else
+			buf_addf(&sql, "UPDATE %s SET %s = ?1 WHERE id = ?3",
+			    fs->table, fs->column);
+		rc = buf_check(&sql, e) == 0 ?
+		    prepare(s, buf_str(&sql), &q->field_upd[f], e) : -1;
+		buf_release(&sql);
+		if (rc != 0)
+			return -1;
+	}
+	st = q->field_upd[f];
+	if (value == NULL)
+		sqlite3_bind_null(st, 1);
+	else
+		sqlite3_bind_text(st, 1, value, (int)len, SQLITE_STATIC);
+	if (fs->flag != NULL)
+		sqlite3_bind_int(st, 2, flag ? 1 : 0);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "updating a value");
+	if (sqlite3_changes(q->db) != 1) {
+		err_set(e, ERR_NOTFOUND, "no row %lld in %s", (long long)id,
+		    store_field_name(f));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	char sql[128];
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s",
+	    store_field_sql[f].table);
+	rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, "counting rows");
+}
+
 static const struct store_ops sqlite_ops = {
 	"sqlite",
 	sq_close,
@@ -779,4 +945,7 @@ static const struct store_ops sqlite_ops = {
 	sq_conn_count,
 	sq_var_iter,
 	sq_var_insert,
+	sq_field_iter,
+	sq_field_update,
+	sq_field_count,
 };

@@ -425,6 +425,74 @@ test_transaction_rollback(void **state)
 	store_close(s);
 }
 
+/* The lifecycle's view: page a field by id, update it in a transaction. */
+static void
+test_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct store_iter *it = NULL;
+	struct store_value v;
+	struct err e;
+	int64_t last = 0;
+	size_t n = 0, seen = 0;
+	int k, rc;
+
+	make_db(f, "schema-2.x-upgraded.sql");
+	exec_sql(f->db, "INSERT INTO connection (conn_id, conn_type, password, "
+	    "is_encrypted) VALUES ('a', 't', 'pa', 0), ('b', 't', NULL, NULL), "
+	    "('c', 't', 'pc', 1); INSERT INTO variable (\"key\", val, is_encrypted) "
+	    "VALUES ('v1', 'x', 0); INSERT INTO \"trigger\" (classpath, kwargs, "
+	    "created_date) VALUES ('p', '{}', '2024-01-01')");
+	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	for (k = 0; k < STORE_FIELD_MAX; k++)
+		assert_true(store_field_exists(s, (enum store_field)k));
+	/* Pages of two by id: a, b, then c. */
+	do {
+		assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, last, 2, &it,
+		    &e), 0);
+		n = 0;
+		while ((rc = store_field_next(it, &v, &e)) == 1) {
+			assert_true(v.id > last);
+			last = v.id;
+			n++;
+			seen++;
+			if (strcmp(v.name, "b") == 0) {
+				assert_null(v.value);
+				assert_int_equal(v.flag, 0);
+			}
+		}
+		assert_int_equal(rc, 0);
+		store_iter_free(it);
+	} while (n == 2);
+	assert_int_equal(seen, 3);
+	assert_int_equal(store_field_count(s, STORE_CONN_PASSWORD, &n, &e), 0);
+	assert_int_equal(n, 3);
+	/* Updates need a transaction, and roll back with it. */
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 1, "new", 3, 1,
+	    &e), -1);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 1, "new", 3, 1,
+	    &e), 0);
+	assert_int_equal(store_field_update(s, STORE_TRIGGER_KWARGS, 1, "tok", 3, 0,
+	    &e), 0);
+	assert_int_equal(store_field_update(s, STORE_VAR_VAL, 99, "x", 1, 0, &e), -1);
+	assert_int_equal(e.code, ERR_NOTFOUND);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 1, &it, &e), 0);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "new");
+	assert_int_equal(v.flag, 1);
+	store_iter_free(it);
+	assert_int_equal(store_field_iter(s, STORE_TRIGGER_KWARGS, 0, 0, &it, &e), 0);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "tok");
+	assert_int_equal(v.flag, -1);
+	assert_null(v.name);
+	store_iter_free(it);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -439,6 +507,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_locked_db, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
 	};
 	int rc;
 
