@@ -36,6 +36,8 @@
 
 #include <sodium.h>
 
+#include "utf8.h"
+
 /* What a number token of the source text holds. */
 enum numtok_kind {
 	NUMTOK_INT,
@@ -202,55 +204,14 @@ dump_float(struct buf *out, double d)
 
 /* -- writing: strings ----------------------------------------------------- */
 
-/*
- * Decode one UTF-8 character at s (len > 0 bytes). Returns the code point
- * and sets *adv; an ill-formed sequence gives U+FFFD for its maximal
- * valid prefix (at least one byte), as Python's 'replace' does.
- */
+/* One character, U+FFFD for an ill-formed sequence (Python's "replace"). */
 static uint32_t
 utf8_next(const unsigned char *s, size_t len, size_t *adv)
 {
-	unsigned char c = s[0];
 	uint32_t cp;
-	size_t need, i;
-	unsigned char lo = 0x80, hi = 0xBF;
 
-	if (c < 0x80) {
-		*adv = 1;
-		return c;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		cp = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		cp = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		*adv = 1;
-		return 0xFFFD;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*adv = i;
-			return 0xFFFD;
-		}
-		cp = (cp << 6) | (s[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*adv = need + 1;
-	return cp;
+	*adv = utf8_decode(s, len, &cp);
+	return cp == UTF8_BAD ? 0xFFFD : cp;
 }
 
 static void

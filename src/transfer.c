@@ -52,6 +52,7 @@
 #include "buf.h"
 #include "pyjson.h"
 #include "uri.h"
+#include "utf8.h"
 
 /* The largest import file read (locked memory holds all of it). */
 #define TRANSFER_MAX_FILE	((size_t)256 * 1024 * 1024)
@@ -1761,39 +1762,14 @@ static size_t
 utf8_bad_at(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
+	uint32_t cp;
 
 	while (i < len) {
-		unsigned c = s[i];
-		size_t n, k;
-		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
 
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
+		if (cp == UTF8_BAD)
 			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
+		i += n;
 	}
 	return len;
 }

@@ -44,6 +44,7 @@
 #include <sodium.h>
 
 #include "pyjson.h"
+#include "utf8.h"
 
 #define MSG_INVALID	"Invalid connection string."
 
@@ -151,39 +152,11 @@ ascii_lower(char c)
 static size_t
 utf8_span(const unsigned char *s, size_t len, int *valid)
 {
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, i;
+	uint32_t cp;
+	size_t n = utf8_decode(s, len, &cp);
 
-	*valid = 1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		*valid = 0;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*valid = 0;
-			return i;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
+	*valid = cp != UTF8_BAD;
+	return n;
 }
 
 /* bytes.decode("utf-8", "replace"), appended as UTF-8. */
