@@ -64,6 +64,9 @@
 #define TAG_NULL	"tag:yaml.org,2002:null"
 #define TAG_INT		"tag:yaml.org,2002:int"
 #define TAG_MAP		"tag:yaml.org,2002:map"
+#define TAG_SEQ		"tag:yaml.org,2002:seq"
+#define TAG_BOOL	"tag:yaml.org,2002:bool"
+#define TAG_FLOAT	"tag:yaml.org,2002:float"
 
 static const char export_ext_msg[] = "Unsupported file format. The file "
     "must have the extension .yaml, .json, .env.";
@@ -359,6 +362,7 @@ struct transfer_writer {
 	int				 res_ready;
 	char				*last_id;	/* the order check */
 	int				 write_errno;
+	enum yaml_top { TOP_MAP, TOP_SEQ, TOP_NONE } top;
 };
 
 /* A str for json.dumps, or null. */
@@ -591,11 +595,16 @@ yaml_start(struct transfer_writer *w, struct err *e)
 	if (emit_simple(w, yaml_stream_start_event_initialize(&ev,
 	    YAML_UTF8_ENCODING), &ev, e) != 0 ||
 	    emit_simple(w, yaml_document_start_event_initialize(&ev, NULL,
-	    NULL, NULL, 1), &ev, e) != 0 ||
-	    emit_simple(w, yaml_mapping_start_event_initialize(&ev, NULL,
-	    (const yaml_char_t *)TAG_MAP, 1, YAML_BLOCK_MAPPING_STYLE), &ev,
-	    e) != 0)
+	    NULL, NULL, 1), &ev, e) != 0)
 		return -1;
+	if (w->top == TOP_MAP)
+		return emit_simple(w, yaml_mapping_start_event_initialize(&ev, NULL,
+		    (const yaml_char_t *)TAG_MAP, 1, YAML_BLOCK_MAPPING_STYLE), &ev,
+		    e);
+	if (w->top == TOP_SEQ)
+		return emit_simple(w, yaml_sequence_start_event_initialize(&ev,
+		    NULL, (const yaml_char_t *)TAG_SEQ, 1,
+		    YAML_BLOCK_SEQUENCE_STYLE), &ev, e);
 	return 0;
 }
 
@@ -604,8 +613,10 @@ yaml_finish(struct transfer_writer *w, struct err *e)
 {
 	yaml_event_t ev;
 
-	if (emit_simple(w, yaml_mapping_end_event_initialize(&ev), &ev,
-	    e) != 0 ||
+	if ((w->top == TOP_MAP && emit_simple(w,
+	    yaml_mapping_end_event_initialize(&ev), &ev, e) != 0) ||
+	    (w->top == TOP_SEQ && emit_simple(w,
+	    yaml_sequence_end_event_initialize(&ev), &ev, e) != 0) ||
 	    emit_simple(w, yaml_document_end_event_initialize(&ev, 1), &ev,
 	    e) != 0 ||
 	    emit_simple(w, yaml_stream_end_event_initialize(&ev), &ev, e) != 0)
@@ -750,6 +761,124 @@ transfer_writer_free(struct transfer_writer *w)
 	free(w->last_id);
 	buf_release(&w->out);
 	free(w);
+}
+
+/* -- yaml of any JSON value (for `-o yaml`) ------------------------------ */
+
+/* The record named in emitter messages. */
+static const struct conn yaml_output_conn = { .conn_id = (char *)"(output)" };
+
+static int
+cmp_child(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+
+	return strcmp(x->string, y->string);
+}
+
+/* One node as yaml.safe_dump writes it: mappings with sorted keys. */
+static int
+yaml_node(struct transfer_writer *w, const cJSON *v, struct err *e)
+{
+	const struct conn *c = &yaml_output_conn;
+	yaml_event_t ev;
+	const cJSON *kid;
+	const cJSON **kids = NULL;
+	struct buf num;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (cJSON_IsNull(v))
+		return emit_str(w, NULL, "a value", c, e);
+	if (cJSON_IsBool(v))
+		return emit_scalar(w, TAG_BOOL, cJSON_IsTrue(v) ? "true" : "false",
+		    cJSON_IsTrue(v) ? 4 : 5, 1, 0, "a value", c, e);
+	if (cJSON_IsString(v))
+		return emit_str(w, v->valuestring, "a value", c, e);
+	if (cJSON_IsRaw(v) || cJSON_IsNumber(v)) {
+		buf_init(&num, 0);
+		if (pyjson_dumps(v, NULL, &num, e) == 0)
+			rc = emit_scalar(w, cJSON_IsRaw(v) ? TAG_INT : TAG_FLOAT,
+			    buf_str(&num), num.len, 1, 0, "a value", c, e);
+		buf_release(&num);
+		return rc;
+	}
+	if (cJSON_IsArray(v)) {
+		if (emit_simple(w, yaml_sequence_start_event_initialize(&ev, NULL,
+		    (const yaml_char_t *)TAG_SEQ, 1, YAML_BLOCK_SEQUENCE_STYLE),
+		    &ev, e) != 0)
+			return -1;
+		cJSON_ArrayForEach(kid, v)
+			if (yaml_node(w, kid, e) != 0)
+				return -1;
+		return emit_simple(w, yaml_sequence_end_event_initialize(&ev),
+		    &ev, e);
+	}
+	cJSON_ArrayForEach(kid, v)
+		n++;
+	if (n > 0 && (kids = calloc(n, sizeof *kids)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	i = 0;
+	cJSON_ArrayForEach(kid, v)
+		kids[i++] = kid;
+	if (n > 1)
+		qsort(kids, n, sizeof *kids, cmp_child);
+	if (emit_simple(w, yaml_mapping_start_event_initialize(&ev, NULL,
+	    (const yaml_char_t *)TAG_MAP, 1, YAML_BLOCK_MAPPING_STYLE), &ev,
+	    e) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (emit_str(w, kids[i]->string, "a key", c, e) != 0 ||
+		    yaml_node(w, kids[i], e) != 0)
+			goto out;
+	rc = emit_simple(w, yaml_mapping_end_event_initialize(&ev), &ev, e);
+out:
+	free(kids);
+	return rc;
+}
+
+int
+transfer_yaml_new(struct transfer_writer **out, FILE *f, int sequence,
+    struct err *e)
+{
+	struct transfer_writer *w;
+
+	*out = NULL;
+	if ((w = calloc(1, sizeof *w)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	w->f = f;
+	w->fmt = TRANSFER_YAML;
+	w->top = sequence ? TOP_SEQ : TOP_NONE;
+	buf_init(&w->out, 1);
+	if (yaml_start(w, e) != 0) {
+		transfer_writer_free(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+int
+transfer_yaml_add(struct transfer_writer *w, const cJSON *v, struct err *e)
+{
+	if (w->top == TOP_NONE && w->n > 0) {
+		err_set(e, ERR_INVALID, "a single YAML document takes one value");
+		return -1;
+	}
+	if (yaml_node(w, v, e) != 0)
+		return -1;
+	w->n++;
+	return 0;
+}
+
+int
+transfer_yaml_finish(struct transfer_writer *w, struct err *e)
+{
+	return yaml_finish(w, e);
 }
 
 /* -- import: the values of a file ----------------------------------------- */

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "airflow.h"
 #include "compiler.h"
 #include "conn.h"
@@ -76,6 +78,21 @@ int transfer_writer_finish(struct transfer_writer *w, size_t *n,
 
 /* Free (after finish or on an error path). NULL does nothing. */
 void transfer_writer_free(struct transfer_writer *w);
+
+/* -- yaml of any value --------------------------------------------------------- */
+
+/*
+ * yaml.safe_dump of JSON values (mappings with sorted keys, block style,
+ * PyYAML's quoting), for `-o yaml`. With sequence, the document is a list
+ * and each transfer_yaml_add() appends one item (streaming); without, it
+ * takes exactly one value. Finish with transfer_yaml_finish(), free with
+ * transfer_writer_free().
+ */
+int transfer_yaml_new(struct transfer_writer **out, FILE *f, int sequence,
+    struct err *e) ATTR_WUR;
+int transfer_yaml_add(struct transfer_writer *w, const cJSON *v,
+    struct err *e) ATTR_WUR;
+int transfer_yaml_finish(struct transfer_writer *w, struct err *e) ATTR_WUR;
 
 /* -- import ------------------------------------------------------------------ */
 

@@ -6,7 +6,7 @@
 # Airflow's messages, a row that no key opens, and bad input that must leave
 # the DB as it was.
 . "$top_srcdir/tests/lib.sh"
-plan 49
+plan 50
 
 db="$AIRFLOW_HOME/airflow.db"
 new=$(py_key); old=$(py_key)
@@ -58,6 +58,9 @@ contains "$o" '"password": "***"' "get shows the password as ***"
 contains "$o" '"password_state": "encrypted"' "and says it is encrypted"
 o=$("$FERNCON" connections get aws_prod -o json)
 lacks "$o" "EXAMPLEKEY" "a sensitive extra value is masked"
+"$FERNCON" connections list -o yaml > "$T/list.yaml"
+y=$("$PYTHON3" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(len(d), sorted(set(c["password"] for c in d if c["password"])))' "$T/list.yaml")
+is "$y" "$n0 ['***']" "-o yaml is a YAML list of every connection, passwords masked"
 
 # --reveal as Admin (no role map): every password equals what Python decrypts.
 "$FERNCON" connections list -o json --reveal > "$T/list.json"

@@ -322,9 +322,6 @@ parse_view(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 	if (argc - optind != nargs)
 		return cli_usage_error(cmd, nargs ? "expected a conn_id" :
 		    "unexpected argument '%s'", argv[optind]);
-	if (*fmt == OUT_YAML)
-		return cli_usage_error(cmd, "-o yaml is not available yet; use "
-		    "json, table or plain");
 	return 0;
 }
 
@@ -342,6 +339,7 @@ static int
 conn_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct store_iter *it = NULL;
+	struct transfer_writer *yw = NULL;
 	struct conn c;
 	struct err e;
 	enum out_format fmt;
@@ -359,6 +357,8 @@ conn_list(struct cli_ctx *ctx, int argc, char **argv)
 		table_header();
 	else if (fmt == OUT_JSON)
 		printf("[");
+	else if (fmt == OUT_YAML && transfer_yaml_new(&yw, stdout, 1, &e) != 0)
+		goto fail;
 	while ((rc = store_iter_next(it, &c, &e)) == 1) {
 		if (conn_decrypt(&c, ctx->kr, &e) != 0)
 			goto fail;
@@ -371,9 +371,13 @@ conn_list(struct cli_ctx *ctx, int argc, char **argv)
 
 			if (o == NULL)
 				goto fail;
-			printf("%s\n", n ? "," : "");
-			rc = print_json(o, 4, &e);
-			cJSON_Delete(o);
+			if (fmt == OUT_YAML) {
+				rc = transfer_yaml_add(yw, o, &e);
+			} else {
+				printf("%s\n", n ? "," : "");
+				rc = print_json(o, 4, &e);
+			}
+			pyjson_free(o);
 			if (rc != 0)
 				goto fail;
 		}
@@ -383,10 +387,14 @@ conn_list(struct cli_ctx *ctx, int argc, char **argv)
 		goto fail;
 	if (fmt == OUT_JSON)
 		printf("%s]\n", n ? "\n" : "");
+	if (yw != NULL && transfer_yaml_finish(yw, &e) != 0)
+		goto fail;
+	transfer_writer_free(yw);
 	store_iter_free(it);
 	conn_clear(&c);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 fail:
+	transfer_writer_free(yw);
 	store_iter_free(it);
 	conn_clear(&c);
 	fflush(stdout);
@@ -418,17 +426,27 @@ conn_get(struct cli_ctx *ctx, int argc, char **argv)
 		table_row(&c);
 	} else if (fmt == OUT_PLAIN) {
 		plain_row(&c);
+	} else if (fmt == OUT_YAML) {
+		struct transfer_writer *yw = NULL;
+
+		rc = (o = conn_json(ctx, &c, reveal, &e)) == NULL ||
+		    transfer_yaml_new(&yw, stdout, 0, &e) != 0 ||
+		    transfer_yaml_add(yw, o, &e) != 0 ||
+		    transfer_yaml_finish(yw, &e) != 0;
+		transfer_writer_free(yw);
+		if (rc)
+			goto fail;
 	} else {
 		if ((o = conn_json(ctx, &c, reveal, &e)) == NULL ||
 		    print_json(o, 0, &e) != 0)
 			goto fail;
 		putchar('\n');
 	}
-	cJSON_Delete(o);
+	pyjson_free(o);
 	conn_clear(&c);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 fail:
-	cJSON_Delete(o);
+	pyjson_free(o);
 	conn_clear(&c);
 	return cli_error(&e);
 }
@@ -942,13 +960,13 @@ fail:
 }
 
 const struct cli_cmd cmd_conn_list = {
-	"connections", "list", "[-o table|json|plain] [--reveal]",
+	"connections", "list", "[-o table|json|yaml|plain] [--reveal]",
 	"list connections (passwords masked unless --reveal and the role allows)",
 	conn_list
 };
 
 const struct cli_cmd cmd_conn_get = {
-	"connections", "get", "ID [-o table|json|plain] [--reveal]",
+	"connections", "get", "ID [-o table|json|yaml|plain] [--reveal]",
 	"show one connection",
 	conn_get
 };
