@@ -2,8 +2,9 @@
  * demo.c: write a demo AIRFLOW_HOME (see demo.h). The DB is created from
  * data/schema-3.2.sql with SQLite, then filled through the store and
  * conn_seal(), the same path every other ferncon write takes, with a
- * different ring per storage class. The "lost" key is generated, used and
- * wiped: nothing can open those rows again.
+ * different ring per storage class (the old and lost rings stamp their
+ * tokens in the past, as if written then). The "lost" key is generated,
+ * used and wiped: nothing can open those rows again.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -356,6 +358,10 @@ demo_create(const char *dir, struct demo_result *out, struct err *e)
 		if (keyring_parse(&rings[i], keys[i], strlen(keys[i]), NULL, e) != 0)
 			goto out;
 	}
+	/* Values under the old key were written 400 days ago; the lost key
+	 * is from 2021. Key status and the audit show these ages. */
+	keyring_set_time(rings[RING_OLD], (uint64_t)time(NULL) - 400 * 86400);
+	keyring_set_time(rings[RING_LOST], 1615766400);	/* 2021-03-15 */
 	if (write_cfg(cfg, keys[RING_PRIMARY], keys[RING_OLD], db, e) != 0 ||
 	    create_db(db, schema, e) != 0 ||
 	    store_open(&s, url, NULL, e) != 0 || store_begin(s, e) != 0 ||

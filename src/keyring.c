@@ -22,6 +22,7 @@ struct keyring {
 	size_t			  n;
 	int			  shared_signing;
 	int			  hint;
+	uint64_t		  fixed_time;	/* 0: the clock */
 };
 
 static int
@@ -148,6 +149,12 @@ keyring_generate(char out[FERNET_KEY_B64LEN + 1])
 	sodium_memzero(raw, sizeof raw);
 }
 
+void
+keyring_set_time(struct keyring *kr, uint64_t t)
+{
+	kr->fixed_time = t;
+}
+
 int
 keyring_enabled(const struct keyring *kr)
 {
@@ -186,8 +193,8 @@ keyring_encrypt(struct keyring *kr, const void *msg, size_t len, char *tok,
 		err_set(e, ERR_CONFIG, "encryption is off: [core] fernet_key is empty");
 		return -1;
 	}
-	return fernet_encrypt(kr->keys[0], msg, len, (uint64_t)time(NULL), NULL,
-	    tok, cap, toklen, e);
+	return fernet_encrypt(kr->keys[0], msg, len, kr->fixed_time ?
+	    kr->fixed_time : (uint64_t)time(NULL), NULL, tok, cap, toklen, e);
 }
 
 int

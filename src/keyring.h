@@ -71,6 +71,12 @@ int keyring_shared_signing(const struct keyring *kr);
 struct fernet_key *const *keyring_keys(const struct keyring *kr);
 int *keyring_hint(struct keyring *kr);
 
+/*
+ * Make keyring_encrypt() stamp tokens with time t instead of the clock
+ * (t = 0 restores the clock). For the demo's aged tokens and for tests.
+ */
+void keyring_set_time(struct keyring *kr, uint64_t t);
+
 /* -- operations ---------------------------------------------------------- */
 
 /*

@@ -216,6 +216,28 @@ test_shared_signing_detected(void **state)
 	keyring_free(kd);
 }
 
+static void
+test_fixed_time(void **state)
+{
+	struct keyring *kr = NULL;
+	struct fernet_info info;
+	struct err e;
+	char tok[200];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(keyring_parse(&kr, K1, strlen(K1), NULL, &e), 0);
+	keyring_set_time(kr, 1615766400);
+	assert_int_equal(keyring_encrypt(kr, "x", 1, tok, sizeof tok, &n, &e), 0);
+	assert_int_equal(keyring_which(kr, tok, n, &info), 0);
+	assert_true(info.timestamp == 1615766400);
+	keyring_set_time(kr, 0);
+	assert_int_equal(keyring_encrypt(kr, "x", 1, tok, sizeof tok, &n, &e), 0);
+	assert_int_equal(keyring_which(kr, tok, n, &info), 0);
+	assert_true(info.timestamp > 1700000000);
+	keyring_free(kr);
+}
+
 int
 main(void)
 {
@@ -226,6 +248,7 @@ main(void)
 		cmocka_unit_test(test_ring_roles),
 		cmocka_unit_test(test_no_encryption_mode),
 		cmocka_unit_test(test_shared_signing_detected),
+		cmocka_unit_test(test_fixed_time),
 	};
 	int rc;
 
