@@ -7,6 +7,7 @@
 
 #include "cli.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ demo(struct cli_ctx *ctx, int argc, char **argv)
 	struct err e;
 	char dir[4096], cfgpath[4200];
 	const char *tmp = getenv("TMPDIR"), *user = getenv("USER");
+	struct passwd *pw;
 	char *args[] = { (char *)"list", NULL };
 	int opt;
 
@@ -34,6 +36,8 @@ demo(struct cli_ctx *ctx, int argc, char **argv)
 			    argv[optind - 1]);
 	if (argc - optind > 1)
 		return cli_usage_error(&cmd_demo, "expected at most one DIR");
+	if ((user == NULL || *user == '\0') && (pw = getpwuid(getuid())) != NULL)
+		user = pw->pw_name;
 	if (argc - optind == 1)
 		snprintf(dir, sizeof dir, "%s", argv[optind]);
 	else
