@@ -1,13 +1,46 @@
 /*
- * lifecycle.c: the census of encrypted values (see lifecycle.h). It reads
- * rows as stored and asks the ring which key opens each token; plaintext
- * never leaves fernet_inspect(), which wipes it.
+ * lifecycle.c: the census and the lifecycle jobs (see lifecycle.h).
+ *
+ * The jobs share one engine. A field is read in pages by id through
+ * store_field_iter(); only the values a job works on are copied into the
+ * page (in locked memory: for encrypt they are plaintexts). The calling
+ * thread owns the store; a pool of worker threads, each with its own parse
+ * of the key list (fernet key objects keep mutable OpenSSL contexts), does
+ * the Fernet work of one page at a time, taking rows in small chunks from
+ * an atomic cursor. Three pages rotate so that the calling thread reads
+ * page k+2 and applies page k (writes, counts) while the workers work on
+ * page k+1:
+ *
+ *     read 0, start 0, read 1
+ *     loop: wait k; start k+1; apply k; read k+2
+ *
+ * A page ends at page_rows rows or when its byte budget is full (a huge
+ * value gets a page of its own): memory is bounded by three pages whatever
+ * the table's size. The two fields of the connection table (password and
+ * extra) are read in alternate pages, each starting from its own last id,
+ * so that the second one finds the DB pages the first has just read and
+ * rewritten still in SQLite's cache. Writes go through store_field_update() inside the one
+ * transaction of the job; nothing is committed before the last page is
+ * applied, so a failure, a cancel or a kill leaves the DB as it was.
+ *
+ * The census (key status) predates the engine and keeps its own simple,
+ * single-threaded pass with the caller's ring.
  */
 #include "config.h"
 
 #include "lifecycle.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+/* -- the census ------------------------------------------------------------ */
 
 static void
 count_value(struct census *cs, struct census_count *cc, struct keyring *kr,
@@ -97,4 +130,1402 @@ census_total_for_key(const struct census *c, size_t key)
 {
 	return c->password.per_key[key] + c->extra.per_key[key] +
 	    c->var.per_key[key];
+}
+
+/* -- the engine: types ------------------------------------------------------- */
+
+#define DEFAULT_PAGE_ROWS	2000
+#define FIRST_PAGE_ROWS		125	/* then 250, 500, 1000, 2000 */
+#define DEFAULT_INTERVAL_MS	100
+#define MAX_THREADS		8
+#define CHUNK_ROWS		16		/* rows a worker takes at a time */
+#define PAGE_IN_BUDGET		((size_t)512 << 10)	/* value bytes per page */
+#define PAGE_OUT_BUDGET		((size_t)768 << 10)	/* token bytes per page */
+#define NO_NAME			((size_t)-1)
+#define NPAGES			3
+
+/* What a worker does to each row of a page. */
+enum op {
+	OP_SCAN,	/* which key opens the token, and its time */
+	OP_ENCRYPT,	/* plaintext -> token under the primary key */
+	OP_ROTATE,	/* MultiFernet.rotate */
+	OP_VERIFY,	/* does the primary key alone open it */
+	OP_PROBE,	/* the ring, else which candidate opens it */
+};
+
+/* What the reader decides for a value before any Fernet work. */
+enum class {
+	CL_WORK,	/* copied into the page for the workers */
+	CL_EMPTY,	/* NULL or "" */
+	CL_PLAIN,	/* flag false */
+	CL_LEGACY,	/* a trigger row that is plain `{...}` JSON */
+	CL_ENCRYPTED,	/* flag true (encrypt leaves it alone) */
+};
+
+/* A row's outcome, set by a worker. */
+enum status {
+	ST_NONE,
+	ST_DONE,	/* rotated or encrypted: out holds the new token */
+	ST_UNOPENED,	/* no key opens it */
+};
+
+struct row {
+	int64_t		id;
+	size_t		in_off, in_len;		/* the value, in page->in */
+	size_t		out_off, out_cap, out_len;	/* the new token, in page->out */
+	size_t		name_off;		/* in page->names, or NO_NAME */
+	uint64_t	ts;			/* token time */
+	int		flag;
+	int		key;			/* key index that opens it, -1 none */
+	int		cand;			/* probe: candidate index, -1 none */
+	int		status;
+};
+
+struct page {
+	enum store_field	 field;
+	enum op			 op;
+	uint64_t		 now;		/* encrypt: the token time */
+	struct row		*rows;
+	size_t			 nrows, rows_cap;
+	size_t			 nread;		/* rows read from the table, work or not */
+	char			*in;		/* sodium_malloc: may hold plaintexts */
+	size_t			 in_cap, in_used;
+	char			*out;
+	size_t			 out_cap, out_used;
+	char			*names;
+	size_t			 names_cap, names_used;
+	int64_t			 last_id;	/* the next page starts after it */
+	int			 more;		/* the table may hold more rows */
+	atomic_size_t		 next;		/* the workers' cursor */
+};
+
+struct worker {
+	struct lifecycle	*lc;
+	pthread_t		 tid;
+	int			 started;
+	struct keyring		*kr;
+	struct keyring		*cand;		/* probe candidates, or NULL */
+	uint8_t			*plain;		/* sodium_malloc scratch for checks */
+	size_t			 plain_cap;
+	struct err		 err;
+	int			 failed;
+};
+
+/* The state of the job in progress. */
+struct job {
+	enum op				 op;
+	enum lifecycle_phase		 phase;
+	unsigned			 flags;
+	struct lifecycle_preflight	*pf;
+	struct lifecycle_result		*res;
+	struct lifecycle_verify		*vf;
+	struct lifecycle_probe		*pr;
+	size_t				 total, done;
+	size_t				 rows[STORE_FIELD_MAX];	/* counted at the start */
+	enum store_field		 field;
+	double				 t0, last;
+	int				 cancelled;
+	int				 may_cancel;
+};
+
+struct lifecycle {
+	struct store		*s;
+	struct lifecycle_opts	 opts;
+	size_t			 nkeys;
+	unsigned		 nworkers;	/* crypto contexts; w[0] is the caller's */
+	struct worker		*w;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work, done;
+	int			 sync_ok;
+	unsigned		 gen;		/* bumped for each page handed out */
+	unsigned		 busy;		/* workers still on the current page */
+	int			 quit;
+	struct page		*current;	/* the page the workers work on */
+	struct page		 pages[NPAGES];
+	struct job		 job;
+	size_t			 counted[STORE_FIELD_MAX];	/* rows, at the last count */
+	int			 counts_fresh;	/* reuse them once (rotate's verify) */
+};
+
+/* -- small helpers ------------------------------------------------------------ */
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+row_name(struct lifecycle_row *r, enum store_field f, int64_t id,
+    const char *name, int key)
+{
+	r->field = f;
+	r->id = id;
+	r->key = key;
+	snprintf(r->name, sizeof r->name, "%s", name ? name : "");
+}
+
+/* Append a named row to a bounded list. */
+static void
+name_add(struct lifecycle_row *list, size_t *n, enum store_field f,
+    int64_t id, const char *name, int key)
+{
+	if (*n < LIFECYCLE_MAX_NAMED)
+		row_name(&list[(*n)++], f, id, name, key);
+}
+
+static const char *
+page_name(const struct page *p, const struct row *r)
+{
+	return r->name_off == NO_NAME ? NULL : p->names + r->name_off;
+}
+
+static void
+oldest_newest(uint64_t *oldest, uint64_t *newest, uint64_t ts)
+{
+	if (*oldest == 0 || ts < *oldest)
+		*oldest = ts;
+	if (ts > *newest)
+		*newest = ts;
+}
+
+/* -- pages ----------------------------------------------------------------------- */
+
+static void
+page_release(struct page *p)
+{
+	if (p->in != NULL)
+		sodium_free(p->in);	/* wipes */
+	free(p->out);
+	free(p->names);
+	free(p->rows);
+	memset(p, 0, sizeof *p);
+}
+
+/* Make room for one more row of in/out bytes in an empty page. */
+static int
+page_grow(struct page *p, size_t in, size_t out, struct err *e)
+{
+	size_t cap;
+
+	if (in > p->in_cap) {
+		cap = in > PAGE_IN_BUDGET ? in : PAGE_IN_BUDGET;
+		if (p->in != NULL)
+			sodium_free(p->in);
+		p->in_cap = 0;
+		if ((p->in = sodium_malloc(cap)) == NULL)
+			goto nomem;
+		p->in_cap = cap;
+	}
+	if (out > p->out_cap) {
+		cap = out > PAGE_OUT_BUDGET ? out : PAGE_OUT_BUDGET;
+		free(p->out);
+		p->out_cap = 0;
+		if ((p->out = malloc(cap)) == NULL)
+			goto nomem;
+		p->out_cap = cap;
+	}
+	return 0;
+nomem:
+	err_set(e, ERR_NOMEM, "out of memory");
+	return -1;
+}
+
+static int
+page_add_name(struct page *p, const char *name, size_t *off, struct err *e)
+{
+	size_t n = strlen(name) + 1, cap;
+	char *q;
+
+	if (p->names_used + n > p->names_cap) {
+		cap = p->names_cap ? p->names_cap * 2 : 16384;
+		while (cap < p->names_used + n)
+			cap *= 2;
+		if ((q = realloc(p->names, cap)) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		p->names = q;
+		p->names_cap = cap;
+	}
+	memcpy(p->names + p->names_used, name, n);
+	*off = p->names_used;
+	p->names_used += n;
+	return 0;
+}
+
+/* Classify a value for a job (see enum class). */
+static enum class
+classify(enum op op, enum store_field f, const struct store_value *v)
+{
+	if (v->value == NULL)
+		return CL_EMPTY;
+	if (f == STORE_TRIGGER_KWARGS) {
+		if (v->len == 0)
+			return CL_EMPTY;
+		return v->value[0] == '{' ? CL_LEGACY : CL_WORK;
+	}
+	if (v->len == 0 && (f != STORE_VAR_VAL || v->flag))
+		return CL_EMPTY;	/* Airflow encrypts "" only for variables */
+	if (op == OP_ENCRYPT)
+		return v->flag ? CL_ENCRYPTED : CL_WORK;
+	if (!v->flag)
+		return CL_PLAIN;
+	return v->len == 0 ? CL_EMPTY : CL_WORK;
+}
+
+/* Bytes the new token of a row may need, with its NUL. */
+static size_t
+out_need(enum op op, size_t len)
+{
+	if (op == OP_ROTATE)
+		return fernet_token_len(fernet_plain_max(len)) + 1;
+	if (op == OP_ENCRYPT)
+		return fernet_token_len(len) + 1;
+	return 0;
+}
+
+/* Count a value the workers will not see. */
+static void
+count_skipped(struct lifecycle *lc, enum store_field f, enum class cl,
+    const struct store_value *v)
+{
+	struct job *j = &lc->job;
+
+	switch (cl) {
+	case CL_EMPTY:
+		if (j->pf != NULL)
+			j->pf->field[f].empty++;
+		break;
+	case CL_PLAIN:
+		if (j->pf != NULL)
+			j->pf->field[f].plaintext++;
+		break;
+	case CL_LEGACY:
+		if (j->pf != NULL) {
+			j->pf->field[f].plaintext++;
+			name_add(j->pf->legacy_rows, &j->pf->nlegacy_rows, f, v->id,
+			    v->name, -1);
+		}
+		if (j->res != NULL)
+			j->res->legacy++;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Read the page of field f after id `after`: rows the job works on are
+ * copied in, the others only counted. Returns 0 (p->more says whether to
+ * read on), or -1 with e set.
+ */
+static int
+page_read(struct lifecycle *lc, struct page *p, enum store_field f,
+    int64_t after, size_t limit, struct err *e)
+{
+	struct store_iter *it = NULL;
+	struct store_value v;
+	size_t in, out;
+	enum class cl;
+	struct row *r;
+	int rc;
+
+	if (p->in != NULL && p->in_used > 0)
+		sodium_memzero(p->in, p->in_used);
+	p->field = f;
+	p->op = lc->job.op;
+	p->now = (uint64_t)time(NULL);
+	p->nrows = p->nread = 0;
+	p->in_used = p->out_used = p->names_used = 0;
+	p->last_id = after;
+	p->more = 0;
+	atomic_store(&p->next, 0);
+	if (p->rows_cap < limit) {
+		free(p->rows);
+		p->rows_cap = 0;
+		if ((p->rows = calloc(limit, sizeof *p->rows)) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		p->rows_cap = limit;
+	}
+	if (store_field_iter(lc->s, f, after, limit, &it, e) != 0)
+		return -1;
+	while ((rc = store_field_next(it, &v, e)) == 1) {
+		cl = classify(p->op, f, &v);
+		if (cl != CL_WORK) {
+			count_skipped(lc, f, cl, &v);
+			p->nread++;
+			p->last_id = v.id;
+			continue;
+		}
+		in = v.len + 1;
+		out = out_need(p->op, v.len);
+		if (p->in_used + in > p->in_cap || p->out_used + out > p->out_cap) {
+			if (p->nrows > 0) {
+				/* Full: this row starts the next page. */
+				p->more = 1;
+				break;
+			}
+			if (page_grow(p, in, out, e) != 0)
+				goto fail;
+		}
+		r = &p->rows[p->nrows];
+		memset(r, 0, sizeof *r);
+		r->id = v.id;
+		r->flag = v.flag;
+		r->key = r->cand = -1;
+		r->in_off = p->in_used;
+		r->in_len = v.len;
+		memcpy(p->in + p->in_used, v.value, v.len);
+		p->in[p->in_used + v.len] = '\0';
+		p->in_used += in;
+		r->out_off = p->out_used;
+		r->out_cap = out;
+		p->out_used += out;
+		r->name_off = NO_NAME;
+		if (v.name != NULL && page_add_name(p, v.name, &r->name_off, e) != 0)
+			goto fail;
+		p->nrows++;
+		p->nread++;
+		p->last_id = v.id;
+	}
+	if (rc < 0)
+		goto fail;
+	if (rc == 1 || p->nread == limit)
+		p->more = 1;
+	store_iter_free(it);
+	return 0;
+fail:
+	store_iter_free(it);
+	return -1;
+}
+
+/* -- workers ------------------------------------------------------------------------ */
+
+static void
+worker_fail(struct worker *w, const struct err *e)
+{
+	if (!w->failed) {
+		w->err = *e;
+		w->failed = 1;
+	}
+}
+
+/*
+ * Open a token with keys (no TTL) into the worker's locked scratch and wipe
+ * it: the key index, or -1 when none opens it, or -2 on a failure that is
+ * not the token's (recorded in w).
+ */
+static int
+check_open(struct worker *w, struct fernet_key *const *keys, size_t nkeys,
+    int *hint, const char *tok, size_t len, uint64_t *ts)
+{
+	struct fernet_info info;
+	struct err e;
+	size_t need = fernet_plain_max(len), outlen = 0;
+
+	if (nkeys == 0)
+		return -1;
+	if (need > w->plain_cap) {
+		if (w->plain != NULL)
+			sodium_free(w->plain);
+		w->plain_cap = 0;
+		if ((w->plain = sodium_malloc(need < 4096 ? 4096 : need)) == NULL) {
+			err_set(&e, ERR_NOMEM, "out of memory");
+			worker_fail(w, &e);
+			return -2;
+		}
+		w->plain_cap = need < 4096 ? 4096 : need;
+	}
+	info.key_index = -1;
+	info.timestamp = 0;
+	e.code = ERR_NONE;
+	if (fernet_decrypt(keys, nkeys, hint, tok, len, NULL, w->plain,
+	    w->plain_cap, &outlen, &info, &e) == 0) {
+		sodium_memzero(w->plain, outlen);
+		*ts = info.timestamp;
+		return info.key_index;
+	}
+	if (e.code != ERR_INVALID) {
+		worker_fail(w, &e);
+		return -2;
+	}
+	*ts = info.timestamp;
+	return -1;
+}
+
+static void
+work_row(struct worker *w, struct page *p, struct row *r)
+{
+	struct fernet_key *const *keys = keyring_keys(w->kr);
+	size_t nkeys = keyring_count(w->kr);
+	const char *in = p->in + r->in_off;
+	char *out = p->out + r->out_off;
+	struct fernet_info info;
+	struct err e;
+	int k;
+
+	e.code = ERR_NONE;
+	switch (p->op) {
+	case OP_SCAN:
+		r->key = check_open(w, keys, nkeys, keyring_hint(w->kr), in,
+		    r->in_len, &r->ts);
+		break;
+	case OP_ENCRYPT:
+		if (fernet_encrypt(keys[0], in, r->in_len, p->now, NULL, out,
+		    r->out_cap, &r->out_len, &e) != 0) {
+			worker_fail(w, &e);
+			return;
+		}
+		r->status = ST_DONE;
+		break;
+	case OP_ROTATE:
+		info.key_index = -1;
+		info.timestamp = 0;
+		if (fernet_rotate(keys, nkeys, keyring_hint(w->kr), in, r->in_len,
+		    NULL, out, r->out_cap, &r->out_len, &info, &e) == 0) {
+			r->status = ST_DONE;
+			r->key = info.key_index;
+		} else if (e.code == ERR_INVALID) {
+			r->status = ST_UNOPENED;
+		} else {
+			worker_fail(w, &e);
+		}
+		r->ts = info.timestamp;
+		break;
+	case OP_VERIFY:
+		/* The primary key alone; then, to say why not, the others. */
+		k = check_open(w, keys, nkeys > 0 ? 1 : 0, NULL, in, r->in_len,
+		    &r->ts);
+		if (k == -1 && nkeys > 1) {
+			k = check_open(w, keys + 1, nkeys - 1, NULL, in, r->in_len,
+			    &r->ts);
+			if (k >= 0)
+				k++;
+		}
+		r->key = k;
+		break;
+	case OP_PROBE:
+		r->key = check_open(w, keys, nkeys, keyring_hint(w->kr), in,
+		    r->in_len, &r->ts);
+		if (r->key == -1 && w->cand != NULL)
+			r->cand = check_open(w, keyring_keys(w->cand),
+			    keyring_count(w->cand), NULL, in, r->in_len, &r->ts);
+		break;
+	}
+}
+
+static void
+work_page(struct worker *w, struct page *p)
+{
+	size_t i, end;
+
+	for (;;) {
+		i = atomic_fetch_add(&p->next, CHUNK_ROWS);
+		if (i >= p->nrows)
+			return;
+		end = i + CHUNK_ROWS < p->nrows ? i + CHUNK_ROWS : p->nrows;
+		for (; i < end && !w->failed; i++)
+			work_row(w, p, &p->rows[i]);
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct lifecycle *lc = w->lc;
+	unsigned seen = 0;
+	struct page *p;
+
+	pthread_mutex_lock(&lc->mu);
+	for (;;) {
+		while (lc->gen == seen && !lc->quit)
+			pthread_cond_wait(&lc->work, &lc->mu);
+		if (lc->quit)
+			break;
+		seen = lc->gen;
+		p = lc->current;
+		pthread_mutex_unlock(&lc->mu);
+		work_page(w, p);
+		pthread_mutex_lock(&lc->mu);
+		if (--lc->busy == 0)
+			pthread_cond_signal(&lc->done);
+	}
+	pthread_mutex_unlock(&lc->mu);
+	fernet_thread_cleanup();
+	return NULL;
+}
+
+/* Hand a page to the worker threads. */
+static void
+pool_start(struct lifecycle *lc, struct page *p)
+{
+	pthread_mutex_lock(&lc->mu);
+	atomic_store(&p->next, 0);
+	lc->current = p;
+	lc->busy = lc->nworkers - 1;
+	lc->gen++;
+	pthread_cond_broadcast(&lc->work);
+	pthread_mutex_unlock(&lc->mu);
+}
+
+/*
+ * Wait until the current page (if any) is done. With help, the calling
+ * thread takes rows of it too: it is free once it has applied the previous
+ * page and read the next one, and on a machine whose SQL thread is the
+ * bottleneck this keeps every CPU busy without a third runnable thread.
+ */
+static void
+pool_wait(struct lifecycle *lc, int help)
+{
+	if (help && lc->current != NULL)
+		work_page(&lc->w[0], lc->current);
+	pthread_mutex_lock(&lc->mu);
+	while (lc->busy > 0)
+		pthread_cond_wait(&lc->done, &lc->mu);
+	lc->current = NULL;
+	pthread_mutex_unlock(&lc->mu);
+}
+
+/* After pool_wait(): the first failure of a worker, if any. */
+static int
+pool_check(struct lifecycle *lc, struct err *e)
+{
+	unsigned i;
+
+	for (i = 0; i < lc->nworkers; i++)
+		if (lc->w[i].failed) {
+			if (e != NULL)
+				*e = lc->w[i].err;
+			return -1;
+		}
+	return 0;
+}
+
+/* -- progress ------------------------------------------------------------------------- */
+
+/* Fields stored in the same table (connection password and extra). */
+static int
+table_of(enum store_field f)
+{
+	return f == STORE_CONN_EXTRA ? STORE_CONN_PASSWORD : (int)f;
+}
+
+
+static int
+cancel_requested(struct lifecycle *lc)
+{
+	if (!lc->job.may_cancel)
+		return 0;
+	if (lc->opts.cancel != NULL && *lc->opts.cancel)
+		lc->job.cancelled = 1;
+	return lc->job.cancelled;
+}
+
+static void
+report(struct lifecycle *lc, int force)
+{
+	struct job *j = &lc->job;
+	struct lifecycle_progress pr;
+	double t = now_seconds();
+
+	if (lc->opts.progress == NULL)
+		return;
+	if (!force && (t - j->last) * 1000.0 < (double)lc->opts.interval_ms)
+		return;
+	j->last = t;
+	memset(&pr, 0, sizeof pr);
+	pr.phase = j->phase;
+	pr.field = j->field;
+	pr.done = j->done;
+	pr.total = j->total;
+	pr.elapsed = t - j->t0;
+	pr.rate = pr.elapsed > 0 ? (double)j->done / pr.elapsed : 0;
+	pr.eta = pr.rate > 0 && j->total >= j->done ?
+	    (double)(j->total - j->done) / pr.rate : -1;
+	if (lc->opts.progress(&pr, lc->opts.progress_arg) != 0 && j->may_cancel)
+		j->cancelled = 1;
+}
+
+/* Start a phase: count the rows of the fields it will read. */
+static int
+phase_begin(struct lifecycle *lc, enum lifecycle_phase ph,
+    const enum store_field *fields, size_t nfields, struct err *e)
+{
+	struct job *j = &lc->job;
+	size_t i, n;
+
+	j->phase = ph;
+	j->done = j->total = 0;
+	j->may_cancel = ph != LIFECYCLE_COMMIT && ph != LIFECYCLE_VERIFY;
+	for (i = 0; i < nfields; i++) {
+		if (!store_field_exists(lc->s, fields[i]))
+			continue;
+		/* One COUNT per table; none for the verify right after a rotation. */
+		if (lc->counts_fresh)
+			n = lc->counted[fields[i]];
+		else if (i > 0 && table_of(fields[i]) == table_of(fields[i - 1]))
+			n = lc->counted[fields[i - 1]];
+		else if (store_field_count(lc->s, fields[i], &n, e) != 0)
+			return -1;
+		lc->counted[fields[i]] = n;
+		j->rows[fields[i]] = n;
+		j->total += n;
+	}
+	lc->counts_fresh = 0;
+	j->field = nfields > 0 ? fields[0] : STORE_CONN_PASSWORD;
+	j->t0 = now_seconds();
+	j->last = 0;
+	report(lc, 1);
+	return 0;
+}
+
+/* -- applying a page (calling thread) --------------------------------------------------- */
+
+static void
+apply_scan(struct lifecycle *lc, struct page *p)
+{
+	struct lifecycle_preflight *pf = lc->job.pf;
+	struct lifecycle_stats *st = &pf->field[p->field];
+	struct row *r;
+	size_t i;
+
+	for (i = 0; i < p->nrows; i++) {
+		r = &p->rows[i];
+		if (r->key < 0) {
+			st->undecryptable++;
+			name_add(pf->bad, &pf->nbad, p->field, r->id,
+			    page_name(p, r), -1);
+			continue;
+		}
+		st->per_key[r->key]++;
+		oldest_newest(&st->oldest[r->key], &st->newest[r->key], r->ts);
+		if (pf->stale_before != 0 && r->ts < pf->stale_before)
+			st->stale++;
+	}
+}
+
+static int
+apply_write(struct lifecycle *lc, struct page *p, struct err *e)
+{
+	struct lifecycle_result *res = lc->job.res;
+	char what[400];
+	struct lifecycle_row nr;
+	struct row *r;
+	size_t i;
+
+	for (i = 0; i < p->nrows; i++) {
+		r = &p->rows[i];
+		if (r->status == ST_UNOPENED) {
+			if (!(lc->job.flags & LIFECYCLE_SKIP_UNDECRYPTABLE)) {
+				row_name(&nr, p->field, r->id, page_name(p, r), -1);
+				lifecycle_row_format(&nr, what, sizeof what);
+				err_set(e, ERR_INVALID, "cannot rotate: no key of "
+				    "[core] fernet_key opens %s; nothing was changed "
+				    "(--skip-undecryptable leaves such values as "
+				    "they are)", what);
+				return -1;
+			}
+			res->skipped[p->field]++;
+			res->total_skipped++;
+			name_add(res->skipped_rows, &res->nskipped_rows, p->field,
+			    r->id, page_name(p, r), -1);
+			continue;
+		}
+		if (r->status != ST_DONE)
+			continue;
+		if (store_field_update(lc->s, p->field, r->id, p->out + r->out_off,
+		    r->out_len, p->op == OP_ENCRYPT ? 1 : r->flag, e) != 0)
+			return -1;
+		res->changed[p->field]++;
+		res->total_changed++;
+	}
+	return 0;
+}
+
+static void
+apply_verify(struct lifecycle *lc, struct page *p)
+{
+	struct lifecycle_verify *vf = lc->job.vf;
+	struct row *r;
+	size_t i;
+
+	for (i = 0; i < p->nrows; i++) {
+		r = &p->rows[i];
+		vf->checked++;
+		if (r->key == 0) {
+			vf->primary++;
+			continue;
+		}
+		if (r->key > 0)
+			vf->other++;
+		else
+			vf->undecryptable++;
+		name_add(vf->rows, &vf->nrows, p->field, r->id, page_name(p, r),
+		    r->key);
+	}
+}
+
+static void
+apply_probe(struct lifecycle *lc, struct page *p)
+{
+	struct lifecycle_probe *pr = lc->job.pr;
+	struct row *r;
+	size_t i;
+
+	for (i = 0; i < p->nrows; i++) {
+		r = &p->rows[i];
+		pr->checked++;
+		if (r->key >= 0)
+			continue;
+		pr->unopened++;
+		pr->per_field[p->field]++;
+		if (r->cand >= 0 && (size_t)r->cand < pr->ncand)
+			pr->opened[r->cand]++;
+		else
+			pr->still_unopened++;
+		name_add(pr->rows, &pr->nrows, p->field, r->id, page_name(p, r),
+		    r->cand);
+	}
+}
+
+static int
+page_apply(struct lifecycle *lc, struct page *p, struct err *e)
+{
+	switch (p->op) {
+	case OP_SCAN:
+		apply_scan(lc, p);
+		break;
+	case OP_ENCRYPT:
+	case OP_ROTATE:
+		if (apply_write(lc, p, e) != 0)
+			return -1;
+		break;
+	case OP_VERIFY:
+		apply_verify(lc, p);
+		break;
+	case OP_PROBE:
+		apply_probe(lc, p);
+		break;
+	}
+	lc->job.done += p->nread;
+	if (lc->job.res != NULL)
+		lc->job.res->rows += p->nread;
+	return 0;
+}
+
+/* -- running a field --------------------------------------------------------------------- */
+
+static int
+cancelled_error(struct lifecycle *lc, struct err *e)
+{
+	err_set(e, ERR_INVALID, "%s cancelled; nothing was changed",
+	    lifecycle_phase_name(lc->job.phase));
+	return -1;
+}
+
+/* Where a field's reading has got to. */
+struct cursor {
+	enum store_field	f;
+	int64_t			after;	/* the next page starts after this id */
+	int			more;
+	size_t			pages;	/* read so far */
+};
+
+/*
+ * Read the next page of whichever field of the group is behind (the lowest
+ * id) into p. The fields of one table (connection password and extra) so
+ * advance together: the second reads and rewrites the DB pages the first
+ * has just touched, while SQLite still has them in its cache, instead of
+ * going over the whole table a second time. *got is 0 when every field is
+ * done.
+ */
+static int
+read_next(struct lifecycle *lc, struct cursor *c, size_t n, struct page *p,
+    int *got, struct err *e)
+{
+	struct cursor *pick = NULL;
+	size_t i, limit;
+
+	*got = 0;
+	for (i = 0; i < n; i++)
+		if (c[i].more && (pick == NULL || c[i].after < pick->after))
+			pick = &c[i];
+	if (pick == NULL)
+		return 0;
+	/*
+	 * The first pages are small, so that the workers start at once and a
+	 * small table is not one page that nothing overlaps; then page_rows.
+	 */
+	limit = (size_t)FIRST_PAGE_ROWS << (pick->pages < 4 ? pick->pages : 4);
+	if (limit > lc->opts.page_rows)
+		limit = lc->opts.page_rows;
+	pick->pages++;
+	if (page_read(lc, p, pick->f, pick->after, limit, e) != 0)
+		return -1;
+	pick->after = p->last_id;
+	pick->more = p->more;
+	*got = 1;
+	return 0;
+}
+
+/*
+ * The fields of one table through the pipeline: every page read, worked on
+ * and applied, or -1 with e set (the workers are idle again whatever
+ * happens).
+ */
+static int
+run_group(struct lifecycle *lc, struct cursor *c, size_t n, struct err *e)
+{
+	struct page *cur = &lc->pages[0], *next = &lc->pages[1], *spare;
+	size_t k = 0;
+	int got;
+
+	if (read_next(lc, c, n, cur, &got, e) != 0)
+		return -1;
+	if (!got)
+		return 0;
+	lc->job.field = cur->field;
+	pool_start(lc, cur);
+	if (read_next(lc, c, n, next, &got, e) != 0)
+		goto fail;
+	if (!got)
+		next = NULL;
+	for (;;) {
+		pool_wait(lc, 1);
+		if (pool_check(lc, e) != 0)
+			return -1;
+		if (next != NULL)
+			pool_start(lc, next);
+		lc->job.field = cur->field;
+		if (page_apply(lc, cur, e) != 0)
+			goto fail;
+		report(lc, 0);
+		if (cancel_requested(lc)) {
+			pool_wait(lc, 0);
+			return cancelled_error(lc, e);
+		}
+		if (next == NULL)
+			break;
+		k = (k + 1) % NPAGES;
+		spare = &lc->pages[(k + 1) % NPAGES];
+		if (read_next(lc, c, n, spare, &got, e) != 0)
+			goto fail;
+		cur = next;
+		next = got ? spare : NULL;
+	}
+	return 0;
+fail:
+	pool_wait(lc, 0);
+	return -1;
+}
+
+/* Run an op over the fields that exist, the fields of one table together. */
+static int
+run_fields(struct lifecycle *lc, const enum store_field *fields, size_t n,
+    struct err *e)
+{
+	struct cursor c[STORE_FIELD_MAX];
+	size_t i = 0, nc;
+	int t;
+
+	while (i < n) {
+		nc = 0;
+		for (t = table_of(fields[i]); i < n && table_of(fields[i]) == t; i++) {
+			if (!store_field_exists(lc->s, fields[i]))
+				continue;
+			c[nc].f = fields[i];
+			c[nc].after = 0;
+			c[nc].more = 1;
+			c[nc].pages = 0;
+			nc++;
+		}
+		if (nc > 0 && run_group(lc, c, nc, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+job_start(struct lifecycle *lc, enum op op)
+{
+	memset(&lc->job, 0, sizeof lc->job);
+	lc->job.op = op;
+}
+
+static void
+job_end(struct lifecycle *lc)
+{
+	unsigned i;
+
+	for (i = 0; i < lc->nworkers; i++) {
+		lc->w[i].failed = 0;
+		err_clear(&lc->w[i].err);
+	}
+	for (i = 0; i < NPAGES; i++)
+		if (lc->pages[i].in != NULL && lc->pages[i].in_used > 0) {
+			sodium_memzero(lc->pages[i].in, lc->pages[i].in_used);
+			lc->pages[i].in_used = 0;
+		}
+	memset(&lc->job, 0, sizeof lc->job);
+}
+
+static const enum store_field all_fields[] = {
+	STORE_CONN_PASSWORD, STORE_CONN_EXTRA, STORE_VAR_VAL, STORE_TRIGGER_KWARGS,
+};
+static const enum store_field plain_fields[] = {
+	STORE_CONN_PASSWORD, STORE_CONN_EXTRA, STORE_VAR_VAL,
+};
+
+/* -- lifecycle ------------------------------------------------------------------------------ */
+
+static unsigned
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+int
+lifecycle_new(struct lifecycle **out, struct store *s, const char *fernet_key,
+    size_t len, const struct lifecycle_opts *opts, struct err *e)
+{
+	struct lifecycle *lc;
+	unsigned i;
+
+	*out = NULL;
+	if ((lc = calloc(1, sizeof *lc)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	lc->s = s;
+	if (opts != NULL)
+		lc->opts = *opts;
+	if (lc->opts.interval_ms == 0)
+		lc->opts.interval_ms = DEFAULT_INTERVAL_MS;
+	if (lc->opts.page_rows == 0)
+		lc->opts.page_rows = DEFAULT_PAGE_ROWS;
+	lc->nworkers = lc->opts.threads ? lc->opts.threads : default_threads();
+	if (lc->nworkers > MAX_THREADS)
+		lc->nworkers = MAX_THREADS;
+	if ((lc->w = calloc(lc->nworkers, sizeof *lc->w)) == NULL) {
+		free(lc);
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (pthread_mutex_init(&lc->mu, NULL) != 0) {
+		free(lc->w);
+		free(lc);
+		err_set(e, ERR_NOMEM, "cannot create a mutex");
+		return -1;
+	}
+	pthread_cond_init(&lc->work, NULL);
+	pthread_cond_init(&lc->done, NULL);
+	lc->sync_ok = 1;
+	for (i = 0; i < lc->nworkers; i++) {
+		lc->w[i].lc = lc;
+		if (keyring_parse(&lc->w[i].kr, fernet_key, len, NULL, e) != 0)
+			goto fail;
+	}
+	lc->nkeys = keyring_count(lc->w[0].kr);
+	if (lc->nkeys > LIFECYCLE_MAX_KEYS) {
+		err_set(e, ERR_CONFIG, "fernet_key holds %zu keys; ferncon handles "
+		    "at most %d", lc->nkeys, LIFECYCLE_MAX_KEYS);
+		goto fail;
+	}
+	for (i = 1; i < lc->nworkers; i++) {
+		if (pthread_create(&lc->w[i].tid, NULL, worker_main, &lc->w[i]) != 0) {
+			err_set(e, ERR_NOMEM, "cannot start a worker thread");
+			goto fail;
+		}
+		lc->w[i].started = 1;
+	}
+	*out = lc;
+	return 0;
+fail:
+	lifecycle_free(lc);
+	return -1;
+}
+
+void
+lifecycle_free(struct lifecycle *lc)
+{
+	unsigned i;
+
+	if (lc == NULL)
+		return;
+	if (lc->sync_ok) {
+		pthread_mutex_lock(&lc->mu);
+		lc->quit = 1;
+		pthread_cond_broadcast(&lc->work);
+		pthread_mutex_unlock(&lc->mu);
+	}
+	for (i = 0; i < lc->nworkers; i++) {
+		if (lc->w[i].started)
+			pthread_join(lc->w[i].tid, NULL);
+		keyring_free(lc->w[i].kr);
+		keyring_free(lc->w[i].cand);
+		if (lc->w[i].plain != NULL)
+			sodium_free(lc->w[i].plain);
+	}
+	for (i = 0; i < NPAGES; i++)
+		page_release(&lc->pages[i]);
+	if (lc->sync_ok) {
+		pthread_cond_destroy(&lc->work);
+		pthread_cond_destroy(&lc->done);
+		pthread_mutex_destroy(&lc->mu);
+	}
+	free(lc->w);
+	free(lc);
+	fernet_thread_cleanup();	/* the calling thread's scratch, wiped */
+}
+
+size_t
+lifecycle_key_count(const struct lifecycle *lc)
+{
+	return lc->nkeys;
+}
+
+unsigned
+lifecycle_threads(const struct lifecycle *lc)
+{
+	return lc->nworkers;
+}
+
+/* -- jobs ------------------------------------------------------------------------------------ */
+
+int
+lifecycle_preflight(struct lifecycle *lc, uint64_t stale_before,
+    struct lifecycle_preflight *out, struct err *e)
+{
+	size_t f, k;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->nkeys = lc->nkeys;
+	out->stale_before = stale_before;
+	for (f = 0; f < STORE_FIELD_MAX; f++)
+		out->present[f] = store_field_exists(lc->s, (enum store_field)f);
+	job_start(lc, OP_SCAN);
+	lc->job.pf = out;
+	rc = phase_begin(lc, LIFECYCLE_PREFLIGHT, all_fields,
+	    ARRAY_LEN(all_fields), e);
+	if (rc == 0)
+		rc = run_fields(lc, all_fields, ARRAY_LEN(all_fields), e);
+	if (rc == 0)
+		report(lc, 1);
+	for (f = 0; f < STORE_FIELD_MAX; f++)
+		out->field[f].rows = lc->job.rows[f];
+	job_end(lc);
+	for (f = 0; f < STORE_FIELD_MAX; f++) {
+		struct lifecycle_stats *st = &out->field[f];
+
+		if (f == STORE_TRIGGER_KWARGS)
+			out->legacy += st->plaintext;
+		else
+			out->plaintext += st->plaintext;
+		out->undecryptable += st->undecryptable;
+		out->stale += st->stale;
+		for (k = 0; k < out->nkeys; k++) {
+			out->tokens += st->per_key[k];
+			if (st->per_key[k] == 0)
+				continue;
+			oldest_newest(&out->oldest[k], &out->newest[k],
+			    st->oldest[k]);
+			oldest_newest(&out->oldest[k], &out->newest[k],
+			    st->newest[k]);
+		}
+	}
+	return rc;
+}
+
+/* Common refusals of the write jobs. */
+static int
+writable(struct lifecycle *lc, const char *what, struct err *e)
+{
+	if (lc->nkeys == 0) {
+		err_set(e, ERR_CONFIG, "cannot %s: encryption is off ([core] "
+		    "fernet_key is empty); set a key first (ferncon key "
+		    "generate); nothing was changed", what);
+		return -1;
+	}
+	if (store_readonly(lc->s)) {
+		err_set(e, ERR_DENIED, "database '%s' is read-only for this user; "
+		    "cannot %s; nothing was changed", store_name(lc->s), what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run the write phase of a job in one transaction and commit it. */
+static int
+write_job(struct lifecycle *lc, enum lifecycle_phase ph,
+    const enum store_field *fields, size_t n, struct lifecycle_result *out,
+    struct err *e)
+{
+	double t0 = now_seconds(), tc;
+
+	if (phase_begin(lc, ph, fields, n, e) != 0)
+		return -1;
+	if (store_begin(lc->s, e) != 0)
+		return -1;
+	if (run_fields(lc, fields, n, e) != 0) {
+		out->cancelled = lc->job.cancelled;
+		store_rollback(lc->s);
+		return -1;
+	}
+	report(lc, 1);
+	if (cancel_requested(lc)) {
+		out->cancelled = 1;
+		store_rollback(lc->s);
+		return cancelled_error(lc, e);
+	}
+	out->seconds = now_seconds() - t0;
+	/* From here on nothing cancels: the job commits or fails as a whole. */
+	lc->job.phase = LIFECYCLE_COMMIT;
+	lc->job.may_cancel = 0;
+	report(lc, 1);
+	tc = now_seconds();
+	if (store_commit(lc->s, e) != 0) {
+		store_rollback(lc->s);
+		return -1;
+	}
+	out->commit_seconds = now_seconds() - tc;
+	out->committed = 1;
+	return 0;
+}
+
+int
+lifecycle_encrypt(struct lifecycle *lc, struct lifecycle_result *out,
+    struct err *e)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (writable(lc, "encrypt plaintext values", e) != 0)
+		return -1;
+	job_start(lc, OP_ENCRYPT);
+	lc->job.res = out;
+	rc = write_job(lc, LIFECYCLE_ENCRYPT, plain_fields,
+	    ARRAY_LEN(plain_fields), out, e);
+	job_end(lc);
+	if (rc != 0 && !out->committed) {
+		memset(out->changed, 0, sizeof out->changed);
+		out->total_changed = 0;
+	}
+	return rc;
+}
+
+int
+lifecycle_rotate(struct lifecycle *lc, unsigned flags,
+    struct lifecycle_result *out, struct err *e)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (writable(lc, "rotate the Fernet key", e) != 0)
+		return -1;
+	job_start(lc, OP_ROTATE);
+	lc->job.res = out;
+	lc->job.flags = flags;
+	rc = write_job(lc, LIFECYCLE_ROTATE, all_fields, ARRAY_LEN(all_fields),
+	    out, e);
+	job_end(lc);
+	if (rc != 0) {
+		if (!out->committed) {
+			memset(out->changed, 0, sizeof out->changed);
+			out->total_changed = 0;
+		}
+		return -1;
+	}
+	lc->counts_fresh = 1;	/* the rows the rotation just counted */
+	return lifecycle_verify(lc, out->total_skipped, &out->verify, e);
+}
+
+int
+lifecycle_verify(struct lifecycle *lc, size_t skipped,
+    struct lifecycle_verify *out, struct err *e)
+{
+	double t0 = now_seconds();
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	job_start(lc, OP_VERIFY);
+	lc->job.vf = out;
+	rc = phase_begin(lc, LIFECYCLE_VERIFY, all_fields, ARRAY_LEN(all_fields),
+	    e);
+	if (rc == 0)
+		rc = run_fields(lc, all_fields, ARRAY_LEN(all_fields), e);
+	if (rc == 0)
+		report(lc, 1);
+	job_end(lc);
+	out->seconds = now_seconds() - t0;
+	out->ok = rc == 0 && out->other == 0 && out->undecryptable <= skipped;
+	return rc;
+}
+
+/* -- probe ------------------------------------------------------------------------------------ */
+
+static int
+is_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * Validate the candidate lines and join them into one comma-separated key
+ * list (sodium_malloc; caller frees), recording each candidate's line.
+ */
+static int
+probe_parse(const char *text, size_t len, struct lifecycle_probe *pr,
+    char **joined, size_t *jlen, struct err *e)
+{
+	struct keyring *kr = NULL;
+	const char *p = text, *end = text + len, *nl;
+	size_t n, j = 0, k;
+	unsigned line = 0;
+	char *out;
+
+	*joined = NULL;
+	if ((out = sodium_malloc(len + 1)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	for (; p < end; p = nl + 1) {
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		if (is_blank(p, n) || *p == '#')
+			continue;
+		if (keyring_parse(&kr, p, n, NULL, e) != 0) {
+			err_set(e, ERR_CONFIG, "candidate key on line %u is not a "
+			    "Fernet key (32 url-safe base64-encoded bytes)", line);
+			goto fail;
+		}
+		for (k = 0; k < keyring_count(kr); k++) {
+			if (pr->ncand == LIFECYCLE_MAX_CANDIDATES) {
+				err_set(e, ERR_CONFIG, "too many candidate keys (at "
+				    "most %d)", LIFECYCLE_MAX_CANDIDATES);
+				goto fail;
+			}
+			pr->cand_line[pr->ncand++] = line;
+		}
+		keyring_free(kr);
+		kr = NULL;
+		if (j > 0)
+			out[j++] = ',';
+		memcpy(out + j, p, n);
+		j += n;
+	}
+	if (pr->ncand == 0) {
+		err_set(e, ERR_USAGE, "no candidate key given (one key per line)");
+		goto fail;
+	}
+	out[j] = '\0';
+	*joined = out;
+	*jlen = j;
+	return 0;
+fail:
+	keyring_free(kr);
+	sodium_free(out);
+	return -1;
+}
+
+int
+lifecycle_probe(struct lifecycle *lc, const char *candidates, size_t len,
+    struct lifecycle_probe *out, struct err *e)
+{
+	char *joined = NULL;
+	size_t jlen = 0, c, k;
+	unsigned i;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (probe_parse(candidates, len, out, &joined, &jlen, e) != 0)
+		return -1;
+	for (i = 0; i < lc->nworkers; i++) {
+		keyring_free(lc->w[i].cand);
+		lc->w[i].cand = NULL;
+		if (keyring_parse(&lc->w[i].cand, joined, jlen, NULL, e) != 0)
+			goto out;
+	}
+	for (c = 0; c < out->ncand; c++) {
+		struct fernet_key *const *ck = keyring_keys(lc->w[0].cand);
+		struct fernet_key *const *rk = keyring_keys(lc->w[0].kr);
+
+		out->cand_in_ring[c] = -1;
+		for (k = 0; k < lc->nkeys; k++)
+			if (fernet_key_same_signing(ck[c], rk[k])) {
+				out->cand_in_ring[c] = (int)k;
+				break;
+			}
+	}
+	job_start(lc, OP_PROBE);
+	lc->job.pr = out;
+	rc = phase_begin(lc, LIFECYCLE_PROBE, all_fields, ARRAY_LEN(all_fields),
+	    e);
+	if (rc == 0)
+		rc = run_fields(lc, all_fields, ARRAY_LEN(all_fields), e);
+	if (rc == 0)
+		report(lc, 1);
+	job_end(lc);
+out:
+	for (i = 0; i < lc->nworkers; i++) {
+		keyring_free(lc->w[i].cand);
+		lc->w[i].cand = NULL;
+	}
+	sodium_free(joined);
+	return rc;
+}
+
+/* -- reports ------------------------------------------------------------------------------------ */
+
+void
+lifecycle_row_format(const struct lifecycle_row *r, char *buf, size_t len)
+{
+	if (r->field == STORE_TRIGGER_KWARGS || r->name[0] == '\0')
+		snprintf(buf, len, "%s of %s %lld", store_field_name(r->field),
+		    r->field == STORE_TRIGGER_KWARGS ? "trigger" : "row",
+		    (long long)r->id);
+	else
+		snprintf(buf, len, "%s of '%s' (id %lld)",
+		    store_field_name(r->field), r->name, (long long)r->id);
+}
+
+const char *
+lifecycle_phase_name(enum lifecycle_phase p)
+{
+	switch (p) {
+	case LIFECYCLE_PREFLIGHT:
+		return "preflight";
+	case LIFECYCLE_ENCRYPT:
+		return "encrypt";
+	case LIFECYCLE_ROTATE:
+		return "rotate";
+	case LIFECYCLE_COMMIT:
+		return "commit";
+	case LIFECYCLE_VERIFY:
+		return "verify";
+	default:
+		return "probe";
+	}
 }

@@ -36,11 +36,9 @@ store_open(struct store **out, const char *url, const struct store_opts *opts,
 	}
 	if (has_prefix(url, "sqlite:"))
 		rc = store_sqlite_open(s, url, opts, e);
-	else if (has_prefix(url, "postgresql") || has_prefix(url, "postgres:")) {
-		err_set(e, ERR_CONFIG, "PostgreSQL metadata databases are not "
-		    "supported yet: only sqlite:// URLs");
-		rc = -1;
-	} else {
+	else if (has_prefix(url, "postgresql") || has_prefix(url, "postgres:"))
+		rc = store_pg_open(s, url, opts, e);
+	else {
 		const char *colon = strchr(url, ':');
 
 		err_set(e, ERR_CONFIG, "unsupported database URL scheme '%.*s' "

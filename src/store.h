@@ -2,8 +2,8 @@
  * store.h: Airflow's metadata DB behind one interface.
  *
  * A store is opened from a SQLAlchemy-style URL (sql_alchemy_conn). The
- * SQLite backend (store_sqlite.c) is the embedded default; a PostgreSQL
- * backend sits behind the same calls. Rows go in and out *as stored*: a
+ * SQLite backend (store_sqlite.c) is the embedded default; the PostgreSQL
+ * backend (store_pg.c, libpq) sits behind the same calls. Rows go in and out *as stored*: a
  * struct conn read from the store holds the password and extra exactly as
  * the DB has them (a Fernet token when the flag is set, else plain text),
  * and conn_decrypt()/conn_seal() (crypt.h) turn them into plaintext and back.
@@ -12,15 +12,15 @@
  * Schema tolerance (AIRFLOW.md 1.2-1.4): columns are found by name, so the
  * fresh 2.10 layout, the upgraded 2.x layout (other column order, NULL
  * flags), 3.1's team_id and 3.2's team_name all work; a NULL flag reads as
- * false; flags are written as 0/1. The Airflow version comes from
- * alembic_version when present.
+ * false; flags are written as 0/1 (booleans on PostgreSQL). The Airflow
+ * version comes from alembic_version when present.
  *
  * Concurrency: a running Airflow (scheduler, API server) may use the same
- * DB. SQLite waits up to the busy timeout for a lock and then fails with a
- * clear "database is locked" message; every write runs in a transaction,
- * so a failed or interrupted action leaves the DB as it was. When the user
- * may not write the DB, it is opened read-only and writes fail with
- * ERR_DENIED.
+ * DB. SQLite waits up to the busy timeout for a lock (PostgreSQL as long,
+ * lock_timeout) and then fails with a clear "database ... is locked"
+ * message; every write runs in a transaction, so a failed or interrupted
+ * action leaves the DB as it was. When the user may not write the DB, it
+ * is opened read-only and writes fail with ERR_DENIED.
  */
 #ifndef FERNCON_STORE_H
 #define FERNCON_STORE_H
@@ -90,11 +90,23 @@ void store_rollback(struct store *s);
 
 /* -- connections ----------------------------------------------------------- */
 
-/* Which connections to read, in conn_id order. */
+/*
+ * Which connections to read, in conn_id order (descending with desc).
+ * Keyset paging both ways: the next page of an ascending list is
+ * { after = last, limit = n }; the page before the first row shown is
+ * { before = first, desc = 1, limit = n } (rows come nearest first); the
+ * last page is { desc = 1, limit = n }. after and before may be combined.
+ * Backends must honour every field (SQL: conn_id > ?, conn_id < ?,
+ * ORDER BY conn_id [DESC], LIMIT n), comparing conn_id as their ORDER
+ * BY orders it: in byte order on both backends (PostgreSQL uses COLLATE
+ * "C", so that it lists as SQLite does whatever the database's collation).
+ */
 struct store_query {
 	const char	*after;		/* conn_id > after (keyset paging), or NULL */
 	size_t		 limit;		/* 0: no limit */
 	const char	*match;		/* substring of conn_id, conn_type or host, or NULL */
+	const char	*before;	/* conn_id < before, or NULL */
+	int		 desc;		/* 1: ORDER BY conn_id DESC */
 };
 
 /*
@@ -207,6 +219,11 @@ int store_field_next(struct store_iter *it, struct store_value *v,
  * Set the value (len bytes) and flag of row id (flag ignored for triggers).
  * Runs in the open transaction (store_begin() first: the lifecycle jobs
  * update many rows in one transaction). ERR_NOTFOUND when no row has id.
+ * The value is copied: the caller may reuse its memory on return. A backend
+ * may queue updates and send them together (PostgreSQL sends a page of
+ * them as one statement); a failure of a queued update (ERR_NOTFOUND
+ * included) is then reported by the next call on the store, store_commit()
+ * at the latest, and the transaction fails whole.
  */
 int store_field_update(struct store *s, enum store_field f, int64_t id,
     const char *value, size_t len, int flag, struct err *e) ATTR_WUR;

@@ -72,5 +72,7 @@ struct store_iter {
 /* Backends: open url into s (ops, impl, name, ...); 0 or -1 with e set. */
 int store_sqlite_open(struct store *s, const char *url,
     const struct store_opts *opts, struct err *e);
+int store_pg_open(struct store *s, const char *url,
+    const struct store_opts *opts, struct err *e);
 
 #endif

@@ -755,11 +755,14 @@ sq_conn_iter(struct store *s, const struct store_query *qu,
 	buf_addf(&sql, "SELECT %s FROM connection WHERE 1", q->select_cols);
 	if (qu != NULL && qu->after != NULL)
 		buf_adds(&sql, " AND conn_id > ?");
+	if (qu != NULL && qu->before != NULL)
+		buf_adds(&sql, " AND conn_id < ?");
 	if (qu != NULL && qu->match != NULL && *qu->match != '\0')
 		buf_addf(&sql, " AND (instr(lower(conn_id), lower(?%d)) > 0 OR "
 		    "instr(lower(conn_type), lower(?%d)) > 0%s)", 50, 50,
 		    q->has[COL_HOST] ? " OR instr(lower(host), lower(?50)) > 0" : "");
-	buf_adds(&sql, " ORDER BY conn_id");
+	buf_adds(&sql, qu != NULL && qu->desc ? " ORDER BY conn_id DESC" :
+	    " ORDER BY conn_id");
 	if (qu != NULL && qu->limit > 0)
 		buf_addf(&sql, " LIMIT %zu", qu->limit);
 	if (buf_check(&sql, e) != 0)
@@ -771,6 +774,8 @@ sq_conn_iter(struct store *s, const struct store_query *qu,
 	}
 	if (qu != NULL && qu->after != NULL)
 		sqlite3_bind_text(it->st, i++, qu->after, -1, SQLITE_TRANSIENT);
+	if (qu != NULL && qu->before != NULL)
+		sqlite3_bind_text(it->st, i++, qu->before, -1, SQLITE_TRANSIENT);
 	if (qu != NULL && qu->match != NULL && *qu->match != '\0')
 		sqlite3_bind_text(it->st, 50, qu->match, -1, SQLITE_TRANSIENT);
 	buf_release(&sql);

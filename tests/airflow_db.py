@@ -1,17 +1,25 @@
 #!/usr/bin/python3
-"""airflow_db.py: write and read an Airflow metadata DB (SQLite) the way Airflow does.
+"""airflow_db.py: write and read an Airflow metadata DB the way Airflow does.
 
 A test fixture for ferncon: it stores connections, variables and triggers with
 Airflow's own rules (AIRFLOW.md 2.1), and reads them back as Airflow would.
+DB is an SQLite file path, or a PostgreSQL URL as in sql_alchemy_conn
+(postgresql://, postgresql+psycopg2:// or postgres://user:pw@host:port/db?...),
+written through python3-psycopg2 as Airflow's default PostgreSQL driver does:
+booleans as booleans, tables on the search_path (put options=-csearch_path=S
+in the URL for another schema). Prefer AIRFLOW_DB_URL=URL with DB given as
+"-" to keep the password out of argv.
 
   create DB --schema FILE [--wal]     run a data/schema-*.sql file (--wal: journal_mode
-                                      WAL, as Airflow 3 leaves its SQLite file)
+                                      WAL, as Airflow 3 leaves its SQLite file); on
+                                      PostgreSQL the tables must not exist yet
   fill DB --connections JSON [--variables JSON] [--triggers N]
                                       insert data/demo-*.json rows; "storage" picks the key
   bulk DB N [--variables] [--extra]   N realistic connections (and N variables), fast
   dump DB                             every connection as one JSON line, by conn_id
   dump-variables DB                   every variable as one JSON line, by key
   dump-triggers DB                    every trigger as one JSON line, by id
+  count DB [TABLE]                    rows in TABLE (default connection)
   token-info DB CONN_ID FIELD         which key of FERNET_KEY opens the field, and when the
                                       token was made (FIELD: password, extra; or val, with
                                       CONN_ID naming a variable key)
@@ -31,7 +39,8 @@ Airflow's write rules kept here: an empty password is never stored (NULL, flag 0
 empty extra is stored as is with is_extra_encrypted 0; a variable value is encrypted
 when a key is set; trigger kwargs are the token of json.dumps(serialize(kwargs)), with
 no flag. Rows are inserted by column name (the schemas order columns differently),
-flags are written as 0/1, and team_name/team_id are left NULL.
+flags are written as 0/1 (booleans on PostgreSQL; dumps show 0/1 on both), and
+team_name/team_id are left NULL.
 
 Run with the Debian python3 (/usr/bin/python3) that has python3-cryptography.
 """
@@ -145,16 +154,78 @@ def trigger_row(i, fernet):
 
 # --- the database ----------------------------------------------------------
 
-def open_db(path, must_exist=True):
-    if must_exist and not os.path.exists(path):
-        sys.exit("airflow_db: no database %r" % path)
-    db = sqlite3.connect(path)
+FLAGS = ("is_encrypted", "is_extra_encrypted")
+
+
+def is_pg(target):
+    return target.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+class PgDB:
+    """A psycopg2 connection that takes SQLite's "?" placeholders."""
+
+    pg = True
+
+    def __init__(self, url):
+        import psycopg2                            # python3-psycopg2 (Debian)
+        scheme, rest = url.split("://", 1)
+        # libpq reads the URL itself; only SQLAlchemy's "+driver" must go.
+        self.conn = psycopg2.connect("postgresql://" + rest, application_name="airflow_db")
+
+    def execute(self, sql, params=()):
+        cur = self.conn.cursor()
+        cur.execute(sql.replace("?", "%s"), params)
+        return cur
+
+    def executemany(self, sql, rows):
+        from psycopg2.extras import execute_batch
+        execute_batch(self.conn.cursor(), sql.replace("?", "%s"), rows, page_size=1000)
+
+    def executescript(self, ddl):
+        self.conn.cursor().execute(ddl)
+
+    def commit(self):
+        self.conn.commit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+
+
+class SqliteDB(sqlite3.Connection):
+    pg = False
+
+
+def open_db(target, must_exist=True):
+    if target == "-":
+        target = os.environ.get("AIRFLOW_DB_URL", "")
+    if is_pg(target):
+        return PgDB(target)
+    if must_exist and not os.path.exists(target):
+        sys.exit("airflow_db: no database %r" % target)
+    db = sqlite3.connect(target, factory=SqliteDB)
     db.execute("PRAGMA foreign_keys=ON")          # as Airflow's connect hook
     return db
 
 
 def columns(db, table):
+    if getattr(db, "pg", False):
+        return [r[0] for r in db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = current_schema() ORDER BY ordinal_position", (table,))]
     return [r[1] for r in db.execute('PRAGMA table_info("%s")' % table)]
+
+
+def db_value(db, name, value):
+    """A value as the driver must get it: flags are booleans on PostgreSQL."""
+    if db.pg and name in FLAGS and value is not None:
+        return bool(value)
+    return value
 
 
 def insert_sql(db, table, names):
@@ -173,19 +244,21 @@ def insert_rows(db, table, rows):
     if not rows:
         return 0
     sql, names = insert_sql(db, table, rows[0].keys())
-    db.executemany(sql, ([r[n] for n in names] for r in rows))
+    db.executemany(sql, [[db_value(db, n, r[n]) for n in names] for r in rows])
     return len(rows)
 
 
 # --- commands --------------------------------------------------------------
 
 def cmd_create(a):
-    if os.path.exists(a.db):
+    if a.db != "-" and not is_pg(a.db) and os.path.exists(a.db):
         sys.exit("airflow_db: %r exists already" % a.db)
     with open(a.schema, encoding="utf-8") as f:
         ddl = f.read()
     db = open_db(a.db, must_exist=False)
-    if a.wal:
+    if db.pg and columns(db, "connection"):
+        sys.exit("airflow_db: the database has a connection table already")
+    if a.wal and not db.pg:
         db.execute("PRAGMA journal_mode=WAL")
     db.executescript(ddl)
     db.commit()
@@ -231,7 +304,8 @@ def cmd_bulk(a):
     rng = random.Random(a.seed)
     alphabet = string.ascii_letters + string.digits
     db = open_db(a.db)
-    db.execute("PRAGMA synchronous=OFF")
+    if not db.pg:
+        db.execute("PRAGMA synchronous=OFF")
 
     def secret():
         return "".join(rng.choice(alphabet) for _ in range(24))
@@ -261,10 +335,12 @@ def cmd_bulk(a):
 
     with db:                                     # one transaction
         sql, names = insert_sql(db, "connection", CONN_FIELDS)
-        db.executemany(sql, ([r[n] for n in names] for r in conns(next_id("connection"))))
+        db.executemany(sql, ([db_value(db, n, r[n]) for n in names]
+                             for r in conns(next_id("connection"))))
         if a.variables:
             sql, names = insert_sql(db, "variable", ["key", "val", "description", "is_encrypted"])
-            db.executemany(sql, ([r[n] for n in names] for r in variables(next_id("variable"))))
+            db.executemany(sql, ([db_value(db, n, r[n]) for n in names]
+                                 for r in variables(next_id("variable"))))
 
 
 def opener(keys):
@@ -286,11 +362,16 @@ def opener(keys):
 def print_rows(db, table, fields, order, decrypt):
     have = set(columns(db, table))
     cols = [f for f in fields if f in have]
+    if db.pg and order != "id":                   # byte order, as SQLite sorts
+        order += ' COLLATE "C"'
     sql = 'SELECT %s FROM "%s" ORDER BY %s' % (", ".join('"%s"' % c for c in cols), table, order)
     for r in db.execute(sql):
         row = dict(zip(cols, r))
+        for k in FLAGS:                           # 0/1 on both backends
+            if isinstance(row.get(k), bool):
+                row[k] = int(row[k])
         decrypt(row)
-        print(json.dumps(row, ensure_ascii=False))
+        print(json.dumps(row, ensure_ascii=False, default=str))
 
 
 def cmd_dump(a):
@@ -322,6 +403,11 @@ def cmd_dump_triggers(a):
             row["kwargs"] = open_value(row["kwargs"], 1)
     print_rows(open_db(a.db), "trigger", ["id", "classpath", "kwargs", "created_date"],
                "id", decrypt)
+
+
+def cmd_count(a):
+    db = open_db(a.db)
+    print(db.execute('SELECT count(*) FROM "%s"' % a.table).fetchone()[0])
 
 
 def cmd_token_info(a):
@@ -384,6 +470,10 @@ def main():
         s = sub.add_parser(name)
         s.add_argument("db")
         s.set_defaults(func=func)
+    s = sub.add_parser("count")
+    s.add_argument("db")
+    s.add_argument("table", nargs="?", default="connection")
+    s.set_defaults(func=cmd_count)
     s = sub.add_parser("token-info")
     s.add_argument("db")
     s.add_argument("conn_id")

@@ -5,15 +5,34 @@
 # ferncon read back by Python. Covers masking and roles, add/delete with
 # Airflow's messages, a row that no key opens, and bad input that must leave
 # the DB as it was.
+#
+# With FERNCON_TEST_BACKEND=postgresql (tests/cli_conn_pg.sh) the same
+# checks run against a throwaway PostgreSQL server (tests/pg_server.sh),
+# the DB written by Python through psycopg2; the SQLite-only checks at the
+# end (a corrupt file, a read-only file) become a bad password, a missing
+# database and a user with SELECT only.
 . "$top_srcdir/tests/lib.sh"
+backend=${FERNCON_TEST_BACKEND:-sqlite}
+if [ "$backend" = postgresql ]; then
+	. "$top_srcdir/tests/pg_server.sh"
+	pg_start_or_skip
+fi
 plan 50
 
-db="$AIRFLOW_HOME/airflow.db"
+if [ "$backend" = postgresql ]; then
+	# The URL (it holds the password) reaches airflow_db.py by environment.
+	db=-; url=$PG_URL; schema=schema-pg-2.10.sql
+	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+else
+	db="$AIRFLOW_HOME/airflow.db"; url="sqlite:///$db"; schema=schema-2.10.sql
+fi
+# airflow.cfg interpolates "%": a URL-encoded password needs "%%" there.
+cfg_url() { printf '%s' "$1" | sed 's/%/%%/g'; }
 new=$(py_key); old=$(py_key)
 FERNET_KEY="$new,$old"; DEMO_OLD_KEY="$old"
 export FERNET_KEY DEMO_OLD_KEY
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
-tool create "$db" --schema "$top_srcdir/data/schema-2.10.sql"
+tool create "$db" --schema "$top_srcdir/data/$schema"
 tool fill "$db" --connections "$top_srcdir/data/demo-connections.json" \
 	--variables "$top_srcdir/data/demo-variables.json"
 unset FERNET_KEY DEMO_OLD_KEY
@@ -22,10 +41,10 @@ cat > "$AIRFLOW_HOME/airflow.cfg" <<CFG
 fernet_key = $new,$old
 
 [database]
-sql_alchemy_conn = sqlite:///$db
+sql_alchemy_conn = $(cfg_url "$url")
 CFG
 dump() { FERNET_KEY="$new,$old" tool dump "$db"; }
-count() { "$PYTHON3" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from connection").fetchone()[0])' "$db"; }
+count() { tool count "$db"; }
 n0=$(count)
 
 # -- list and get -------------------------------------------------------------
@@ -162,6 +181,20 @@ contains "$o" "plaintext:   $want_plain values" "as many as the demo stored in p
 contains "$o" "undecryptable: 0 values" "no undecryptable row is left after the delete"
 
 # -- bad databases ----------------------------------------------------------------
+if [ "$backend" = postgresql ]; then
+bad="postgresql://$PG_USER:wrong-pw@$PG_HOST:$PG_PORT/$PG_DB"
+o=$(AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$bad "$FERNCON" connections list 2>&1); rc=$?
+is "$rc" 3 "a bad password exits 3"
+is "$o" "ferncon: cannot connect to PostgreSQL at $PG_HOST:$PG_PORT/$PG_DB: password authentication failed for user '$PG_USER'" "with one line that names the user, not the password"
+o=$(AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql://$PG_USER@$PG_HOST:$PG_PORT/none" PGPASSWORD=$PG_PASSWORD "$FERNCON" connections list 2>&1)
+contains "$o" "database 'none' does not exist" "a missing database is named"
+
+# A user who may only read: open for reading, refuse writes, change nothing.
+pg_admin "CREATE ROLE ferncon_ro LOGIN PASSWORD 'ro-pw'"
+pg_sql "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ferncon_ro"
+ro="postgresql://ferncon_ro:ro-pw@$PG_HOST:$PG_PORT/$PG_DB"
+asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
+else
 printf 'not a database at all, not even close to one..........................................................' > "$T/corrupt.db"
 o=$("$FERNCON" --db "sqlite:///$T/corrupt.db" connections list 2>&1); rc=$?
 is "$rc" 3 "a corrupt DB exits 3"
@@ -179,12 +212,13 @@ else
 	chmod 555 "$AIRFLOW_HOME"; chmod 444 "$db"
 	asuser() { env "$@"; }
 fi
+fi
 n1=$(count)
 o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" --config "$AIRFLOW_HOME/airflow.cfg" connections list -o plain 2>&1); rc=$?
 is "$rc" 0 "a read-only DB can be listed"
 o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" --config "$AIRFLOW_HOME/airflow.cfg" connections delete warehouse_pg 2>&1); rc=$?
 contains "$o" "read-only" "a write to a read-only DB is refused: read-only"
 is "$(count)" "$n1" "and the DB is unchanged"
-chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"
+[ "$backend" = postgresql ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
 unset SUDO_USER
 done_testing

@@ -1,10 +1,15 @@
 /*
- * test_store.c: the SQLite metadata store on Airflow's real layouts
+ * test_store.c: the metadata store on Airflow's real layouts
  * (data/schema-*.sql: fresh 2.10, upgraded 2.x, 3.1 with team_id, 3.2 with
  * team_name), with conn_seal()/conn_decrypt() around it: write, read back,
  * update, keyset paging, delete; version detection; NULL flags; and the
  * bad inputs: a corrupt file, a DB with no connection table, a locked DB,
  * a URL that is not a file. Every failure leaves the DB as it was.
+ *
+ * The same cases run on PostgreSQL when FERNCON_TEST_PG_URL is set
+ * (tests/store_pg.sh starts a server; testdb.h), on the layouts that have
+ * a data/schema-pg-*.sql; the SQLite-only cases (a corrupt file, a file
+ * lock) have their PostgreSQL equivalents in test_store_pg.c.
  */
 #include "config.h"
 
@@ -19,20 +24,23 @@
 #include "core.h"
 #include "keyring.h"
 #include "store.h"
+#include "testdb.h"
 #include "testutil.h"
 
 #define K1 "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
 #define K2 "Ef0rZ3oUCJ4EhJ_ez-5tAJh9lHQT7a8Bv9j7B8Ok8GM="
 
-static const char *const layouts[] = {
-	"schema-2.10.sql", "schema-2.x-upgraded.sql", "schema-3.1.sql",
-	"schema-3.2.sql",
+static const struct {
+	const char	*name;
+	int		 major, minor;
+} layouts[] = {
+	{ "2.10", 2, 10 }, { "2.x-upgraded", 2, 9 }, { "3.1", 3, 1 },
+	{ "3.2", 3, 2 },
 };
 
 struct fixture {
 	char		*dir;
-	char		 db[4096];
-	char		 url[4200];
+	struct tdb	 t;
 	struct keyring	*kr;
 };
 
@@ -48,19 +56,11 @@ exec_sql(const char *db, const char *sql)
 	sqlite3_close(h);
 }
 
+/* A fresh DB of the layout, or the 2.10 layout if this backend lacks it. */
 static void
-make_db(struct fixture *f, const char *schema)
+make_db(struct fixture *f, const char *layout)
 {
-	char rel[128], *sql;
-
-	snprintf(rel, sizeof rel, "data/%s", schema);
-	sql = tu_read(tu_srcpath(rel), NULL);
-	assert_non_null(sql);
-	snprintf(f->db, sizeof f->db, "%s/airflow.db", f->dir);
-	snprintf(f->url, sizeof f->url, "sqlite:///%s", f->db);
-	unlink(f->db);
-	exec_sql(f->db, sql);
-	free(sql);
+	tdb_create(&f->t, f->dir, tdb_has_layout(layout) ? layout : "2.10");
 }
 
 static int
@@ -114,6 +114,7 @@ test_layouts_roundtrip(void **state)
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(layouts); i++) {
+		const char *layout = layouts[i].name;
 		struct store *s = NULL;
 		struct store_iter *it = NULL;
 		struct conn *c, got, old;
@@ -122,11 +123,13 @@ test_layouts_roundtrip(void **state)
 		char id[32];
 		int k, rc;
 
+		if (!tdb_has_layout(layout))
+			continue;
 		memset(&got, 0, sizeof got);
 		memset(&old, 0, sizeof old);
-		make_db(f, layouts[i]);
-		if (store_open(&s, f->url, NULL, &e) != 0)
-			fail_msg("%s: %s", layouts[i], e.msg);
+		make_db(f, layout);
+		if (store_open(&s, f->t.url, NULL, &e) != 0)
+			fail_msg("%s: %s", layout, e.msg);
 		assert_false(store_readonly(s));
 		assert_true(store_airflow_version(s)->major >= 2);
 
@@ -139,7 +142,7 @@ test_layouts_roundtrip(void **state)
 			assert_true(c->is_extra_encrypted);
 			assert_int_equal(strncmp(c->password, "gAAAAA", 6), 0);
 			if (store_conn_insert(s, c, &e) != 0)
-				fail_msg("%s: insert: %s", layouts[i], e.msg);
+				fail_msg("%s: insert: %s", layout, e.msg);
 			assert_true(c->id > 0);
 			conn_free(c);
 		}
@@ -177,7 +180,7 @@ test_layouts_roundtrip(void **state)
 
 		/* Keyset paging: after conn_1, two rows, in conn_id order. */
 		{
-			struct store_query q = { "conn_1", 2, NULL };
+			struct store_query q = { "conn_1", 2, NULL, NULL, 0 };
 
 			assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
 			assert_int_equal(store_iter_next(it, &got, &e), 1);
@@ -189,7 +192,7 @@ test_layouts_roundtrip(void **state)
 		}
 		/* Filter on conn_id, type or host, case-insensitively. */
 		{
-			struct store_query q = { NULL, 0, "CONN_4" };
+			struct store_query q = { NULL, 0, "CONN_4", NULL, 0 };
 
 			assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
 			assert_int_equal(store_iter_next(it, &got, &e), 1);
@@ -216,18 +219,19 @@ static void
 test_versions(void **state)
 {
 	struct fixture *f = *state;
-	const int want[][2] = { { 2, 10 }, { 2, 9 }, { 3, 1 }, { 3, 2 } };
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(layouts); i++) {
 		struct store *s = NULL;
 		struct err e;
 
-		make_db(f, layouts[i]);
-		assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
-		if (store_airflow_version(s)->major != want[i][0] ||
-		    store_airflow_version(s)->minor != want[i][1])
-			fail_msg("%s: version %d.%d", layouts[i],
+		if (!tdb_has_layout(layouts[i].name))
+			continue;
+		make_db(f, layouts[i].name);
+		assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+		if (store_airflow_version(s)->major != layouts[i].major ||
+		    store_airflow_version(s)->minor != layouts[i].minor)
+			fail_msg("%s: version %d.%d", layouts[i].name,
 			    store_airflow_version(s)->major,
 			    store_airflow_version(s)->minor);
 		assert_non_null(store_alembic_head(s));
@@ -247,11 +251,11 @@ test_null_flags_and_plaintext(void **state)
 	struct err e;
 
 	memset(&c, 0, sizeof c);
-	make_db(f, "schema-2.x-upgraded.sql");
-	exec_sql(f->db, "INSERT INTO connection (conn_id, conn_type, password, "
+	make_db(f, "2.x-upgraded");
+	tdb_exec(&f->t, "INSERT INTO connection (conn_id, conn_type, password, "
 	    "extra, is_encrypted, is_extra_encrypted) VALUES ('legacy', 'http', "
 	    "'plainpw', '{\"k\": \"v\"}', NULL, NULL)");
-	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
 	assert_int_equal(store_conn_get(s, "legacy", &c, &e), 0);
 	assert_false(c.is_encrypted);
 	assert_false(c.is_extra_encrypted);
@@ -274,10 +278,10 @@ test_undecryptable_row(void **state)
 	struct err e;
 
 	memset(&got, 0, sizeof got);
-	make_db(f, "schema-2.10.sql");
+	make_db(f, "2.10");
 	assert_int_equal(keyring_parse(&lost,
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE=", 44, NULL, &e), 0);
-	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
 	c = sample("gone", "lostpw", NULL);
 	assert_int_equal(conn_seal(c, NULL, lost, &e), 0);
 	assert_int_equal(store_conn_insert(s, c, &e), 0);
@@ -342,9 +346,9 @@ test_bad_databases(void **state)
 	free(path);
 
 	/* An SQLite file that is not an Airflow DB. */
-	snprintf(f->db, sizeof f->db, "%s/other.db", f->dir);
-	exec_sql(f->db, "CREATE TABLE t (x)");
-	snprintf(url, sizeof url, "sqlite:///%s", f->db);
+	snprintf(f->t.path, sizeof f->t.path, "%s/other.db", f->dir);
+	exec_sql(f->t.path, "CREATE TABLE t (x)");
+	snprintf(url, sizeof url, "sqlite:///%s", f->t.path);
 	assert_int_equal(store_open(&s, url, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "has no Airflow connection table"));
 
@@ -374,10 +378,10 @@ test_locked_db(void **state)
 	struct err e;
 	size_t n = 99;
 
-	make_db(f, "schema-3.2.sql");
-	assert_int_equal(store_open(&s, f->url, &o, &e), 0);
+	make_db(f, "3.2");
+	assert_int_equal(store_open(&s, f->t.url, &o, &e), 0);
 	/* Another process (the scheduler) holds the write lock. */
-	assert_int_equal(sqlite3_open(f->db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->t.path, &other), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
 	    SQLITE_OK);
 	c = sample("blocked", "pw", NULL);
@@ -405,8 +409,8 @@ test_transaction_rollback(void **state)
 	struct err e;
 	size_t n = 99;
 
-	make_db(f, "schema-2.10.sql");
-	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	make_db(f, "2.10");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
 	assert_int_equal(store_begin(s, &e), 0);
 	c = sample("in_tx", "pw", NULL);
 	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
@@ -418,7 +422,7 @@ test_transaction_rollback(void **state)
 	assert_int_equal(store_begin(s, &e), 0);
 	assert_int_equal(store_conn_insert(s, c, &e), 0);
 	store_close(s);
-	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
 	assert_int_equal(store_conn_count(s, &n, &e), 0);
 	assert_int_equal(n, 0);
 	conn_free(c);
@@ -438,13 +442,13 @@ test_fields(void **state)
 	size_t n = 0, seen = 0;
 	int k, rc;
 
-	make_db(f, "schema-2.x-upgraded.sql");
-	exec_sql(f->db, "INSERT INTO connection (conn_id, conn_type, password, "
-	    "is_encrypted) VALUES ('a', 't', 'pa', 0), ('b', 't', NULL, NULL), "
-	    "('c', 't', 'pc', 1); INSERT INTO variable (\"key\", val, is_encrypted) "
-	    "VALUES ('v1', 'x', 0); INSERT INTO \"trigger\" (classpath, kwargs, "
-	    "created_date) VALUES ('p', '{}', '2024-01-01')");
-	assert_int_equal(store_open(&s, f->url, NULL, &e), 0);
+	make_db(f, "2.x-upgraded");
+	tdb_exec(&f->t, "INSERT INTO connection (conn_id, conn_type, password, "
+	    "is_encrypted) VALUES ('a', 't', 'pa', '0'), ('b', 't', NULL, NULL), "
+	    "('c', 't', 'pc', '1'); INSERT INTO variable (\"key\", val, "
+	    "is_encrypted) VALUES ('v1', 'x', '0'); INSERT INTO \"trigger\" "
+	    "(classpath, kwargs, created_date) VALUES ('p', '{}', '2024-01-01')");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
 	for (k = 0; k < STORE_FIELD_MAX; k++)
 		assert_true(store_field_exists(s, (enum store_field)k));
 	/* Pages of two by id: a, b, then c. */
@@ -476,13 +480,30 @@ test_fields(void **state)
 	    &e), 0);
 	assert_int_equal(store_field_update(s, STORE_TRIGGER_KWARGS, 1, "tok", 3, 0,
 	    &e), 0);
-	assert_int_equal(store_field_update(s, STORE_VAR_VAL, 99, "x", 1, 0, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_int_equal(store_commit(s, &e), 0);
-	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 1, &it, &e), 0);
+	/*
+	 * A row that is not there is ERR_NOTFOUND, from the update or, on a
+	 * backend that sends updates in batches (PostgreSQL), from the commit;
+	 * either way nothing of that transaction is kept.
+	 */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 2, "lost", 4, 1,
+	    &e), 0);
+	rc = store_field_update(s, STORE_VAR_VAL, 99, "x", 1, 0, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	assert_int_equal(rc, -1);
+	assert_int_equal(e.code, ERR_NOTFOUND);
+	assert_string_equal(e.msg, "no row 99 in variable.val");
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 2, &it, &e), 0);
 	assert_int_equal(store_field_next(it, &v, &e), 1);
 	assert_string_equal(v.value, "new");
 	assert_int_equal(v.flag, 1);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_null(v.value);
+	assert_int_equal(v.flag, 0);
 	store_iter_free(it);
 	assert_int_equal(store_field_iter(s, STORE_TRIGGER_KWARGS, 0, 0, &it, &e), 0);
 	assert_int_equal(store_field_next(it, &v, &e), 1);
@@ -496,6 +517,19 @@ test_fields(void **state)
 int
 main(void)
 {
+	/* Both backends. */
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_null_flags_and_plaintext, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+	};
+	/* SQLite: the same, plus the file's own failures. */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
@@ -512,7 +546,11 @@ main(void)
 	int rc;
 
 	tu_init();
-	rc = cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	if (tdb_pg())
+		rc = cmocka_run_group_tests_name("store (postgresql)", pg_tests, NULL,
+		    NULL);
+	else
+		rc = cmocka_run_group_tests_name("store", tests, NULL, NULL);
 	core_thread_cleanup();
 	return rc;
 }

@@ -58,6 +58,8 @@ extern const struct cli_cmd cmd_token_inspect, cmd_token_decrypt,
 extern const struct cli_cmd cmd_conn_list, cmd_conn_get, cmd_conn_add,
     cmd_conn_delete, cmd_conn_export, cmd_conn_import;
 extern const struct cli_cmd cmd_demo;
+extern const struct cli_cmd cmd_audit;
+extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 
 /* -- global options ------------------------------------------------------ */
 

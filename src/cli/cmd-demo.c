@@ -1,7 +1,8 @@
 /*
  * cmd-demo.c: `ferncon demo [DIR]`: make a demo AIRFLOW_HOME (demo.h) and
- * show it: where it is, its key status and its connections. Without DIR
- * the demo goes to $TMPDIR/ferncon-demo-$USER (made anew each time).
+ * show it: where it is, then the console on it when standard input and
+ * output are a terminal, else its key status and its connections. Without
+ * DIR the demo goes to $TMPDIR/ferncon-demo-$USER (made anew each time).
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "ui.h"
 
 static int
 demo(struct cli_ctx *ctx, int argc, char **argv)
@@ -59,6 +61,11 @@ demo(struct cli_ctx *ctx, int argc, char **argv)
 	ctx->opts.config_file = cfgpath;
 	ctx->opts.airflow_home = dir;
 	ctx->opts.db_url = NULL;
+	/* On a terminal, the console; in a script, the listing as before. */
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		fflush(stdout);
+		return ui_run(ctx);
+	}
 	if (cmd_key_status.exec(ctx, 1, args) != EXIT_OK)
 		return EXIT_FAILED;
 	printf("\n");

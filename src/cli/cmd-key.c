@@ -1,16 +1,30 @@
 /*
- * cmd-key.c: `ferncon key generate` and `ferncon key status`.
+ * cmd-key.c: `ferncon key generate`, `ferncon key status` and `ferncon key
+ * probe`.
  *
  * generate prints a new key in the shape of Fernet.generate_key(). status
  * says where [core] fernet_key comes from (never the key itself), how many
- * keys the ring has, and whether encryption is on.
+ * keys the ring has, whether encryption is on, and what the DB holds: the
+ * values each key opens with their oldest and newest token times, the
+ * plaintext and undecryptable values, and the values whose token is older
+ * than [console] rotation_max_age_days. probe (Admin) reads candidate keys,
+ * one per line, from stdin or --from FILE (never argv) and says which of
+ * them open the values no configured key opens.
  */
 #include "config.h"
 
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -56,44 +70,82 @@ key_generate(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+static size_t
+total_for_key(const struct lifecycle_preflight *pf, size_t k)
+{
+	size_t f, n = 0;
+
+	for (f = 0; f < STORE_FIELD_MAX; f++)
+		n += pf->field[f].per_key[k];
+	return n;
+}
+
 static void
-print_census(struct cli_ctx *ctx, const struct census *cs)
+print_status(struct cli_ctx *ctx, const struct lifecycle_preflight *pf,
+    long max_age_days)
 {
 	const struct airflow_version *v = store_airflow_version(ctx->store);
+	const struct lifecycle_stats *pw = &pf->field[STORE_CONN_PASSWORD],
+	    *ex = &pf->field[STORE_CONN_EXTRA], *var = &pf->field[STORE_VAR_VAL],
+	    *tr = &pf->field[STORE_TRIGGER_KWARGS];
 	char old[32], new[32];
-	size_t k, n = keyring_count(ctx->kr);
+	size_t k, n;
 
 	printf("database:    %s (%s", store_name(ctx->store),
 	    store_backend(ctx->store));
 	if (v->major != 0)
 		printf(", Airflow %d.%d.%d", v->major, v->minor, v->patch);
 	printf("%s)\n", store_readonly(ctx->store) ? ", read-only" : "");
-	printf("rows:        %zu connections", cs->connections);
-	if (cs->has_variables)
-		printf(", %zu variables", cs->variables);
+	printf("rows:        %zu connections", pw->rows);
+	if (pf->present[STORE_VAR_VAL])
+		printf(", %zu variables", var->rows);
+	if (pf->present[STORE_TRIGGER_KWARGS])
+		printf(", %zu triggers", tr->rows);
 	printf("\n");
-	for (k = 0; k < n; k++) {
-		printf("key %zu:       %zu values%s", k + 1,
-		    census_total_for_key(cs, k), k == 0 ? " (primary)" : "");
-		if (census_total_for_key(cs, k) > 0) {
-			cli_format_time(cs->oldest[k], old, sizeof old);
-			cli_format_time(cs->newest[k], new, sizeof new);
+	for (k = 0; k < pf->nkeys; k++) {
+		n = total_for_key(pf, k);
+		printf("key %zu:       %zu values%s", k + 1, n,
+		    k == 0 ? " (primary)" : "");
+		if (n > 0) {
+			cli_format_time(pf->oldest[k], old, sizeof old);
+			cli_format_time(pf->newest[k], new, sizeof new);
 			printf(", tokens from %s to %s", old, new);
 		}
 		printf("\n");
 	}
 	printf("plaintext:   %zu values (passwords %zu, extras %zu, variables "
-	    "%zu)\n", census_total_plaintext(cs), cs->password.plaintext,
-	    cs->extra.plaintext, cs->var.plaintext);
+	    "%zu)\n", pf->plaintext, pw->plaintext, ex->plaintext,
+	    var->plaintext);
+	if (pf->legacy > 0)
+		printf("plain JSON:  %zu trigger rows (written before Airflow 2.9)\n",
+		    pf->legacy);
 	printf("undecryptable: %zu values (passwords %zu, extras %zu, variables "
-	    "%zu)\n", census_total_undecryptable(cs), cs->password.undecryptable,
-	    cs->extra.undecryptable, cs->var.undecryptable);
+	    "%zu", pf->undecryptable, pw->undecryptable, ex->undecryptable,
+	    var->undecryptable);
+	if (pf->present[STORE_TRIGGER_KWARGS])
+		printf(", triggers %zu", tr->undecryptable);
+	printf(")\n");
+	if (max_age_days <= 0)
+		return;
+	printf("older than %ld days: %zu values ([console] rotation_max_age_days; "
+	    "passwords %zu, extras %zu, variables %zu", max_age_days, pf->stale,
+	    pw->stale, ex->stale, var->stale);
+	if (pf->present[STORE_TRIGGER_KWARGS])
+		printf(", triggers %zu", tr->stale);
+	printf(")\n");
+	if (pf->stale > 0)
+		printf("             a token's time is when its value was last set; "
+		    "a rotation keeps it, so re-type those secrets to renew them\n");
 }
 
 static int
 key_status(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct census cs;
+	struct lifecycle_preflight *pf = NULL;
+	struct lifecycle *lc = NULL;
+	struct lifecycle_opts o;
+	uint64_t stale_before = 0, now = (uint64_t)time(NULL);
+	long days = 0;
 	struct err e;
 	size_t n;
 	int rc;
@@ -118,11 +170,248 @@ key_status(struct cli_ctx *ctx, int argc, char **argv)
 			printf("warning:     two keys share a signing half\n");
 	}
 	fflush(stdout);
-	if (cli_store(ctx, &e) != 0 ||
-	    lifecycle_census(ctx->store, ctx->kr, &cs, &e) != 0)
+	if (config_get_int(ctx->cfg, "console", "rotation_max_age_days", 90,
+	    &days, &e) != 0)
 		return cli_error(&e);
-	print_census(ctx, &cs);
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	if (days > 0 && (uint64_t)days < now / 86400)
+		stale_before = now - (uint64_t)days * 86400;
+	memset(&o, 0, sizeof o);
+	if ((pf = calloc(1, sizeof *pf)) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		return cli_error(&e);
+	}
+	if (cli_store(ctx, &e) != 0 ||
+	    lifecycle_new(&lc, ctx->store, ctx->key_origin.value ?
+	    ctx->key_origin.value : "", ctx->key_origin.value ?
+	    ctx->key_origin.len : 0, &o, &e) != 0 ||
+	    lifecycle_preflight(lc, stale_before, pf, &e) != 0) {
+		rc = cli_error(&e);
+		goto out;
+	}
+	print_status(ctx, pf, days);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+out:
+	lifecycle_free(lc);
+	free(pf);
+	return rc;
+}
+
+/* -- key probe ------------------------------------------------------------- */
+
+#define PROBE_MAX_INPUT	(1u << 20)
+
+/* Read a file of candidate keys into locked memory (caller sodium_free()s). */
+static int
+read_locked_file(const char *path, char **out, size_t *len, struct err *e)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {
+		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode) || (size_t)sb.st_size > PROBE_MAX_INPUT) {
+		err_set(e, ERR_IO, "cannot read '%s': not a regular file of at most "
+		    "1 MiB", path);
+		goto fail;
+	}
+	if ((buf = sodium_malloc((size_t)sb.st_size + 1)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	while (n < (size_t)sb.st_size) {
+		r = read(fd, buf + n, (size_t)sb.st_size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_set(e, ERR_IO, "cannot read '%s': %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	close(fd);
+	*out = buf;
+	*len = n;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (buf != NULL)
+		sodium_free(buf);
+	return -1;
+}
+
+static struct termios probe_saved_tty;
+
+/* Ctrl-C while echo is off: give the terminal back, then die as asked. */
+static void
+probe_restore_tty(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &probe_saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Read candidate keys from stdin; on a terminal, without echo. */
+static int
+read_candidates_stdin(char **out, size_t *len, struct err *e)
+{
+	struct sigaction sa, old_int, old_term;
+	struct termios quiet;
+	int caught = 0, restore = 0, rc;
+
+	if (isatty(STDIN_FILENO)) {
+		fprintf(stderr, "candidate keys, one per line (not echoed); end "
+		    "with Ctrl-D:\n");
+		if (tcgetattr(STDIN_FILENO, &probe_saved_tty) == 0) {
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = probe_restore_tty;
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGINT, &sa, &old_int);
+			sigaction(SIGTERM, &sa, &old_term);
+			caught = 1;
+			quiet = probe_saved_tty;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	rc = cli_read_stdin(out, len, e);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &probe_saved_tty);
+	if (caught) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	return rc;
+}
+
+static void
+print_probe(const struct lifecycle_probe *pr)
+{
+	char what[400];
+	size_t c, i, f;
+	int first = 1;
+
+	printf("checked:     %zu encrypted values\n", pr->checked);
+	printf("no configured key opens: %zu value%s", pr->unopened,
+	    pr->unopened == 1 ? "" : "s");
+	for (f = 0; f < STORE_FIELD_MAX; f++) {
+		if (pr->per_field[f] == 0)
+			continue;
+		printf("%s%s %zu", first ? " (" : ", ",
+		    store_field_name((enum store_field)f), pr->per_field[f]);
+		first = 0;
+	}
+	printf("%s\n", first ? "" : ")");
+	if (pr->unopened == 0) {
+		printf("nothing to probe: every value opens with a key of "
+		    "fernet_key\n");
+		return;
+	}
+	for (c = 0; c < pr->ncand; c++) {
+		printf("candidate %zu (line %u): opens %zu value%s", c + 1,
+		    pr->cand_line[c], pr->opened[c], pr->opened[c] == 1 ? "" : "s");
+		if (pr->cand_in_ring[c] >= 0)
+			printf(" (it is key %d of fernet_key already)",
+			    pr->cand_in_ring[c] + 1);
+		printf("\n");
+	}
+	printf("still unopened: %zu value%s\n", pr->still_unopened,
+	    pr->still_unopened == 1 ? "" : "s");
+	for (i = 0; i < pr->nrows; i++) {
+		lifecycle_row_format(&pr->rows[i], what, sizeof what);
+		if (pr->rows[i].key >= 0)
+			printf("  %s: candidate %d (line %u)\n", what,
+			    pr->rows[i].key + 1, pr->cand_line[pr->rows[i].key]);
+		else
+			printf("  %s: no candidate\n", what);
+	}
+	if (pr->unopened > pr->nrows)
+		printf("  ... and %zu more\n", pr->unopened - pr->nrows);
+	if (pr->still_unopened < pr->unopened)
+		printf("next: append the key that opens them to [core] fernet_key "
+		    "(new,old,found) in every Airflow component, restart them, "
+		    "then run 'ferncon rotate-fernet-key' to move those values to "
+		    "key 1\n");
+	if (pr->still_unopened > 0)
+		printf("next: re-type the values that no key opens (ferncon "
+		    "connections add ... --conn-password-stdin, or the console), "
+		    "or import them from an export\n");
+}
+
+static int
+key_probe(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		CLI_GLOBAL_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct lifecycle_probe *pr = NULL;
+	struct lifecycle *lc = NULL;
+	struct lifecycle_opts o;
+	const char *from = NULL;
+	char *cands = NULL;
+	size_t clen = 0;
+	struct err e;
+	int c, rc;
+
+	err_clear(&e);
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			from = optarg;
+		else if (!cli_global_option(ctx, c, optarg))
+			return cli_usage_error(&cmd_key_probe, "unknown option '%s' "
+			    "(candidate keys are read from stdin or --from FILE, "
+			    "never from argv)", argv[optind - 1]);
+	}
+	if (optind != argc)
+		return cli_usage_error(&cmd_key_probe, "unexpected argument: "
+		    "candidate keys are read from stdin or --from FILE, never "
+		    "from argv");
+	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_ADMIN, "probe keys", &e) != 0 ||
+	    cli_keyring(ctx, NULL, &e) != 0 || cli_store(ctx, &e) != 0)
+		return cli_error(&e);
+	if ((from != NULL ? read_locked_file(from, &cands, &clen, &e) :
+	    read_candidates_stdin(&cands, &clen, &e)) != 0)
+		return cli_error(&e);
+	memset(&o, 0, sizeof o);
+	if ((pr = calloc(1, sizeof *pr)) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (lifecycle_new(&lc, ctx->store, ctx->key_origin.value ?
+	    ctx->key_origin.value : "", ctx->key_origin.value ?
+	    ctx->key_origin.len : 0, &o, &e) != 0 ||
+	    lifecycle_probe(lc, cands, clen, pr, &e) != 0) {
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (policy_log(&ctx->policy, "key-probe", NULL, "probed candidate keys",
+	    &e) != 0)
+		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	print_probe(pr);
+	rc = fflush(stdout) == 0 && pr->still_unopened == 0 ? EXIT_OK :
+	    EXIT_FAILED;
+out:
+	lifecycle_free(lc);
+	free(pr);
+	if (cands != NULL)
+		sodium_free(cands);
+	return rc;
 }
 
 const struct cli_cmd cmd_key_generate = {
@@ -135,4 +424,10 @@ const struct cli_cmd cmd_key_status = {
 	"key", "status", "",
 	"where fernet_key comes from, its keys, and the rows each key opens",
 	key_status
+};
+
+const struct cli_cmd cmd_key_probe = {
+	"key", "probe", "[--from FILE]",
+	"which candidate keys (stdin or FILE) open the values no key opens (Admin)",
+	key_probe
 };

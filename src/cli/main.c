@@ -4,6 +4,7 @@
  * global options, finds the command in the table and runs it.
  *
  *   ferncon [global options] NOUN [VERB] [options]
+ *   ferncon [global options]            the console (ui/)
  */
 #include "config.h"
 
@@ -18,10 +19,12 @@
 #endif
 
 #include "core.h"
+#include "ui.h"
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_key_generate,
 	&cmd_key_status,
+	&cmd_key_probe,
 	&cmd_token_inspect,
 	&cmd_token_decrypt,
 	&cmd_token_encrypt,
@@ -32,6 +35,9 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_conn_export,
 	&cmd_conn_import,
 	&cmd_demo,
+	&cmd_audit,
+	&cmd_encrypt,
+	&cmd_rotate,
 };
 
 static const struct option main_options[] = {
@@ -48,6 +54,7 @@ usage(FILE *f)
 
 	fprintf(f,
 	    "usage: ferncon [global options] <command> [options]\n"
+	    "       ferncon [global options]      (the console)\n"
 	    "\n"
 	    "A console for the secrets in Apache Airflow's metadata database.\n"
 	    "\n"
@@ -175,9 +182,11 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		fprintf(stderr, "ferncon: no command given\n");
-		usage(stderr);
-		return EXIT_USAGE;
+		/* No command: the console (DESIGN.md section 5). */
+		rc = ui_run(&ctx);
+		cli_ctx_release(&ctx);
+		core_thread_cleanup();
+		return rc;
 	}
 	if ((cmd = find_command(argc, argv, &used)) == NULL) {
 		if (used < 0)

@@ -1,0 +1,222 @@
+/*
+ * cmd-audit.c: `ferncon audit`: the secret audit of AUDIT.md A4 over the
+ * configured metadata DB, its configuration and the AIRFLOW_CONN_*
+ * variables of this environment, as text (the default on a terminal),
+ * json (the default otherwise) or SARIF 2.1.0 on stdout.
+ *
+ * Exit codes are the audit's own, so that CI can tell a leak from a broken
+ * run: 0 no reported finding at or above --fail-on (default high), 1 such
+ * findings, 2 the audit could not complete (bad flags, configuration, key
+ * or DB; a DB error is 2 here, not 3). Evidence is always redacted; every
+ * role may audit.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "buf.h"
+
+enum {
+	OPT_FORMAT = 'f',
+	OPT_FAIL_ON = 1,
+	OPT_MIN_SEVERITY,
+	OPT_BASELINE,
+	OPT_IGNORE,
+};
+
+static const struct option audit_options[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "min-severity", required_argument, NULL, OPT_MIN_SEVERITY },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	CLI_GLOBAL_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct audit_args {
+	enum audit_format	 format;
+	int			 fail_on;
+	int			 min_severity;
+	const char		*baseline;
+	const char		*ignore;
+};
+
+/* What the finding callback needs: the report, its buffer, a write error. */
+struct emit {
+	struct audit_report	*rep;
+	struct buf		 out;
+	struct err		 e;
+	int			 failed;
+};
+
+static int
+parse_args(struct cli_ctx *ctx, int argc, char **argv, struct audit_args *a)
+{
+	int c, have_format = 0;
+
+	a->fail_on = AUDIT_SEV_HIGH;
+	a->min_severity = AUDIT_SEV_LOW;
+	a->baseline = a->ignore = NULL;
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:", audit_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (audit_format_parse(optarg, &a->format) != 0)
+				return cli_usage_error(&cmd_audit, "--format: unknown format "
+				    "'%s' (text, json or sarif)", optarg);
+			have_format = 1;
+			break;
+		case OPT_FAIL_ON:
+			if (audit_severity_parse(optarg, 1, &a->fail_on) != 0)
+				return cli_usage_error(&cmd_audit, "--fail-on: unknown severity "
+				    "'%s' (critical, high, medium, low, info or none)", optarg);
+			break;
+		case OPT_MIN_SEVERITY:
+			if (audit_severity_parse(optarg, 0, &a->min_severity) != 0)
+				return cli_usage_error(&cmd_audit, "--min-severity: unknown "
+				    "severity '%s' (critical, high, medium, low or info)", optarg);
+			break;
+		case OPT_BASELINE:
+			a->baseline = optarg;
+			break;
+		case OPT_IGNORE:
+			a->ignore = optarg;
+			break;
+		default:
+			if (!cli_global_option(ctx, c, optarg))
+				return cli_usage_error(&cmd_audit, "unknown option '%s'",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(&cmd_audit, "unexpected argument '%s'", argv[optind]);
+	if (!have_format)
+		a->format = isatty(STDOUT_FILENO) ? AUDIT_FORMAT_TEXT : AUDIT_FORMAT_JSON;
+	return 0;
+}
+
+/* Write and empty the buffer; 0, or -1 with e set. */
+static int
+flush_out(struct buf *b, struct err *e)
+{
+	int rc = cli_write(buf_str(b), b->len, e);
+
+	buf_reset(b);
+	return rc;
+}
+
+static void
+on_finding(const struct audit_finding *f, void *arg)
+{
+	struct emit *em = arg;
+
+	if (em->failed)
+		return;
+	if (audit_report_finding(em->rep, f, &em->out, &em->e) != 0 ||
+	    flush_out(&em->out, &em->e) != 0)
+		em->failed = 1;
+}
+
+/* Every error of the audit is exit 2: "could not complete". */
+static int
+audit_error(const struct err *e)
+{
+	(void)cli_error(e);
+	return EXIT_USAGE;
+}
+
+static int
+audit_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	extern char **environ;
+	struct audit_args args;
+	struct audit_opts ao;
+	struct audit_report_opts ro;
+	struct audit *a = NULL;
+	struct audit_stats st;
+	struct emit em;
+	struct err e, run;
+	int rc, s;
+
+	err_clear(&e);
+	err_clear(&run);
+	memset(&em, 0, sizeof em);
+	buf_init(&em.out, 0);
+	if ((rc = parse_args(ctx, argc, argv, &args)) != 0)
+		return rc;
+	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_AUDIT, "audit", &e) != 0 ||
+	    cli_keyring(ctx, NULL, &e) != 0 || cli_store(ctx, &e) != 0 ||
+	    cli_mask(ctx, &e) != 0)
+		return audit_error(&e);
+
+	memset(&ao, 0, sizeof ao);
+	ao.cfg = ctx->cfg;
+	ao.kr = ctx->kr;
+	ao.mask = ctx->mask;
+	ao.version = store_airflow_version(ctx->store);
+	ao.environ = environ;
+	ao.min_severity = (enum audit_severity)args.min_severity;
+	if (audit_new(&a, &ao, &e) != 0 ||
+	    (args.baseline != NULL && audit_load_baseline(a, args.baseline, &e) != 0) ||
+	    (args.ignore != NULL && audit_load_ignore(a, args.ignore, &e) != 0))
+		goto fail;
+
+	memset(&ro, 0, sizeof ro);
+	ro.min_severity = (enum audit_severity)args.min_severity;
+	ro.fail_on = args.fail_on;
+	ro.baseline = args.baseline;
+	ro.ignore = args.ignore;
+	ro.hashed = audit_has_hash(a);
+	if (audit_report_new(&em.rep, args.format, &ro, &e) != 0 ||
+	    audit_report_begin(em.rep, &em.out, &e) != 0 || flush_out(&em.out, &e) != 0)
+		goto fail;
+
+	/* A failed run still ends the report (JSON/SARIF say it did not complete). */
+	rc = audit_run(a, ctx->store, on_finding, &em, &st, &run);
+	if (audit_report_end(em.rep, &st, rc != 0 ? &run : NULL, &em.out, &e) != 0 ||
+	    flush_out(&em.out, &e) != 0)
+		goto fail;
+	if (fflush(stdout) != 0) {
+		err_set(&e, ERR_IO, "cannot write standard output");
+		goto fail;
+	}
+	if (em.failed) {
+		e = em.e;
+		goto fail;
+	}
+	if (rc != 0) {
+		e = run;
+		goto fail;
+	}
+	rc = EXIT_OK;
+	for (s = args.fail_on; s < AUDIT_SEV_COUNT; s++)
+		if (st.by_severity[s] > 0)
+			rc = EXIT_FAILED;
+	audit_report_free(em.rep);
+	audit_free(a);
+	buf_release(&em.out);
+	return rc;
+fail:
+	fflush(stdout);
+	audit_report_free(em.rep);
+	audit_free(a);
+	buf_release(&em.out);
+	return audit_error(&e);
+}
+
+const struct cli_cmd cmd_audit = {
+	"audit", NULL,
+	"[--format text|json|sarif] [--fail-on SEV] [--min-severity SEV] "
+	"[--baseline FILE] [--ignore FILE]",
+	"audit extras, stored values, transport and configuration for exposed secrets",
+	audit_cmd
+};

@@ -1,0 +1,509 @@
+/*
+ * cmd-rotate.c: `ferncon rotate-fernet-key [--dry-run] [--skip-undecryptable]`
+ * and `ferncon encrypt-plaintext [--dry-run]`, on top of the lifecycle jobs
+ * (lifecycle.h). Both are Admin-only and, like Airflow's command, never
+ * prompt: the console is where a confirmation is asked.
+ *
+ * rotate-fernet-key runs a preflight first (counts per field and per key,
+ * the rows no key opens) and refuses, naming those rows, unless
+ * --skip-undecryptable; then it rotates everything in one transaction and
+ * verifies after COMMIT that every value opens with the primary key alone.
+ * encrypt-plaintext gives every flag-false password, extra and variable a
+ * token from the primary key. Progress goes to stderr, only when it is a
+ * terminal (at most 10 updates a second); a summary always goes to stdout.
+ * Ctrl-C (or SIGTERM) cancels between pages and rolls back; a second one
+ * kills the process, which SQLite's journal also survives.
+ *
+ * Test hook (used by tests/crash_rotate.sh only): when
+ * FERNCON_TEST_KILL_DURING_COMMIT is set to a number of microseconds, a
+ * thread sends SIGKILL to the process that long after COMMIT has begun. It
+ * can only make the process die; it changes nothing else.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lifecycle.h"
+
+enum {
+	OPT_DRY_RUN = 1,
+	OPT_SKIP_UNDECRYPTABLE,
+};
+
+static volatile sig_atomic_t interrupted;
+
+/* -- signals ----------------------------------------------------------------- */
+
+static void
+on_signal(int sig)
+{
+	if (interrupted) {
+		/* A second Ctrl-C: die now (the journal keeps the DB as it was). */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = 1;
+}
+
+struct saved_signals {
+	struct sigaction	 intr, term;
+};
+
+static void
+signals_catch(struct saved_signals *sv)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &sv->intr);
+	sigaction(SIGTERM, &sa, &sv->term);
+}
+
+static void
+signals_restore(const struct saved_signals *sv)
+{
+	sigaction(SIGINT, &sv->intr, NULL);
+	sigaction(SIGTERM, &sv->term, NULL);
+}
+
+/* -- progress on stderr -------------------------------------------------------- */
+
+struct show {
+	int	tty;		/* stderr is a terminal */
+	int	drawn;		/* a progress line is on screen */
+};
+
+static void
+format_duration(double s, char *buf, size_t len)
+{
+	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+}
+
+/* The test hook: SIGKILL ourselves some microseconds into COMMIT. */
+static void *
+kill_later(void *arg)
+{
+	struct timespec ts;
+	long us = (long)(intptr_t)arg;
+
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = us % 1000000 * 1000;
+	nanosleep(&ts, NULL);
+	raise(SIGKILL);
+	return NULL;
+}
+
+static void
+test_hook_commit(void)
+{
+	const char *v = getenv("FERNCON_TEST_KILL_DURING_COMMIT");
+	pthread_t t;
+	long us;
+
+	if (v == NULL || *v == '\0')
+		return;
+	us = strtol(v, NULL, 10);
+	if (us < 0)
+		us = 0;
+	if (pthread_create(&t, NULL, kill_later, (void *)(intptr_t)us) == 0)
+		pthread_detach(t);
+}
+
+static int
+on_progress(const struct lifecycle_progress *p, void *arg)
+{
+	struct show *sh = arg;
+	char eta[32];
+
+	if (p->phase == LIFECYCLE_COMMIT)
+		test_hook_commit();
+	if (!sh->tty)
+		return 0;
+	if (p->phase == LIFECYCLE_COMMIT) {
+		fprintf(stderr, "\r\033[Kcommitting...");
+	} else {
+		if (p->eta >= 0)
+			format_duration(p->eta, eta, sizeof eta);
+		else
+			snprintf(eta, sizeof eta, "-");
+		fprintf(stderr, "\r\033[K%s: %s  %zu/%zu rows (%.0f%%)  %.0f rows/s"
+		    "  ETA %s", lifecycle_phase_name(p->phase),
+		    store_field_name(p->field), p->done, p->total,
+		    p->total ? 100.0 * (double)p->done / (double)p->total : 100.0,
+		    p->rate, eta);
+	}
+	fflush(stderr);
+	sh->drawn = 1;
+	return 0;
+}
+
+static void
+show_clear(struct show *sh)
+{
+	if (sh->drawn) {
+		fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+		sh->drawn = 0;
+	}
+}
+
+/* -- shared set-up ---------------------------------------------------------------- */
+
+static int
+parse_opts(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+    char **argv, int *dry_run, int *skip)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "skip-undecryptable", no_argument, NULL, OPT_SKIP_UNDECRYPTABLE },
+		CLI_GLOBAL_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DRY_RUN:
+			*dry_run = 1;
+			break;
+		case OPT_SKIP_UNDECRYPTABLE:
+			if (skip == NULL)
+				return cli_usage_error(cmd, "unknown option '%s'",
+				    argv[optind - 1]);
+			*skip = 1;
+			break;
+		default:
+			if (!cli_global_option(ctx, c, optarg))
+				return cli_usage_error(cmd, "unknown option '%s'",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'",
+		    argv[optind]);
+	return 0;
+}
+
+/*
+ * Config, role (Admin), key ring, store, and a job runner with progress on
+ * stderr. 0, or -1 with e set.
+ */
+static int
+open_job(struct cli_ctx *ctx, const char *what, struct show *sh,
+    struct lifecycle **lc, struct err *e)
+{
+	struct lifecycle_opts o;
+	const char *key;
+
+	if (cli_config(ctx, e) != 0 || cli_policy(ctx, e) != 0 ||
+	    policy_check(&ctx->policy, POLICY_ADMIN, what, e) != 0 ||
+	    cli_keyring(ctx, NULL, e) != 0 || cli_store(ctx, e) != 0)
+		return -1;
+	memset(&o, 0, sizeof o);
+	sh->tty = isatty(STDERR_FILENO);
+	o.progress = on_progress;
+	o.progress_arg = sh;
+	o.cancel = &interrupted;
+	key = ctx->key_origin.value ? ctx->key_origin.value : "";
+	return lifecycle_new(lc, ctx->store, key, ctx->key_origin.value ?
+	    ctx->key_origin.len : 0, &o, e);
+}
+
+static void
+print_rows(const char *title, const struct lifecycle_row *rows, size_t n,
+    size_t total)
+{
+	char what[400];
+	size_t i;
+
+	if (total == 0)
+		return;
+	printf("%s\n", title);
+	for (i = 0; i < n; i++) {
+		lifecycle_row_format(&rows[i], what, sizeof what);
+		printf("  %s\n", what);
+	}
+	if (total > n)
+		printf("  ... and %zu more\n", total - n);
+}
+
+static void
+print_preflight(struct cli_ctx *ctx, const struct lifecycle_preflight *pf)
+{
+	size_t f, k;
+
+	printf("preflight:   %s (%s), %zu key%s in [core] fernet_key\n",
+	    store_name(ctx->store), store_backend(ctx->store), pf->nkeys,
+	    pf->nkeys == 1 ? "" : "s");
+	printf("%-20s %9s %9s %9s", "field", "rows", "empty", "plaintext");
+	for (k = 0; k < pf->nkeys; k++)
+		printf(" %8s%-2zu", "key ", k + 1);
+	printf(" %9s\n", "no key");
+	for (f = 0; f < STORE_FIELD_MAX; f++) {
+		const struct lifecycle_stats *st = &pf->field[f];
+
+		if (!pf->present[f]) {
+			printf("%-20s %9s\n", store_field_name((enum store_field)f),
+			    "(no table)");
+			continue;
+		}
+		printf("%-20s %9zu %9zu %9zu", store_field_name((enum store_field)f),
+		    st->rows, st->empty, st->plaintext);
+		for (k = 0; k < pf->nkeys; k++)
+			printf(" %10zu", st->per_key[k]);
+		printf(" %9zu\n", st->undecryptable);
+	}
+	print_rows("values no key opens:", pf->bad, pf->nbad, pf->undecryptable);
+	print_rows("trigger rows in plain JSON (from before Airflow 2.9), left "
+	    "alone:", pf->legacy_rows, pf->nlegacy_rows, pf->legacy);
+}
+
+static void
+print_changed(const char *verb, const struct lifecycle_result *r, size_t nf)
+{
+	size_t f;
+
+	printf("%s %zu value%s in %.2f s (%.0f values/s; commit %.2f s):", verb,
+	    r->total_changed, r->total_changed == 1 ? "" : "s", r->seconds,
+	    r->seconds > 0 ? (double)r->total_changed / r->seconds : 0.0,
+	    r->commit_seconds);
+	for (f = 0; f < nf; f++)
+		printf("%s %s %zu", f ? "," : "", store_field_name((enum store_field)f),
+		    r->changed[f]);
+	printf("\n");
+}
+
+/* Map a job's failure to an exit code, after the progress line. */
+static int
+job_error(struct show *sh, const struct err *e)
+{
+	show_clear(sh);
+	fflush(stdout);
+	return cli_error(e);
+}
+
+/* -- rotate-fernet-key -------------------------------------------------------------- */
+
+static int
+rotate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct lifecycle_preflight *pf = NULL;
+	struct lifecycle_result *res = NULL;
+	struct lifecycle *lc = NULL;
+	struct saved_signals sv;
+	struct show sh = { 0, 0 };
+	struct err e;
+	char detail[256];
+	int dry_run = 0, skip = 0, rc;
+
+	err_clear(&e);
+	if ((rc = parse_opts(&cmd_rotate, ctx, argc, argv, &dry_run, &skip)) != 0)
+		return rc;
+	pf = calloc(1, sizeof *pf);
+	res = calloc(1, sizeof *res);
+	if (pf == NULL || res == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (open_job(ctx, "rotate the Fernet key", &sh, &lc, &e) != 0) {
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (lifecycle_key_count(lc) == 0) {
+		err_set(&e, ERR_CONFIG, "cannot rotate the Fernet key: encryption "
+		    "is off ([core] fernet_key is empty); nothing was changed");
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (!dry_run && store_readonly(ctx->store)) {
+		err_set(&e, ERR_DENIED, "database '%s' is read-only for this user; "
+		    "cannot rotate the Fernet key; nothing was changed",
+		    store_name(ctx->store));
+		rc = cli_error(&e);
+		goto out;
+	}
+	signals_catch(&sv);
+	rc = lifecycle_preflight(lc, 0, pf, &e);
+	show_clear(&sh);
+	if (rc != 0) {
+		signals_restore(&sv);
+		rc = job_error(&sh, &e);
+		goto out;
+	}
+	print_preflight(ctx, pf);
+	if (pf->undecryptable > 0 && !skip) {
+		signals_restore(&sv);
+		fflush(stdout);
+		fprintf(stderr, "ferncon: refusing to rotate: %zu value%s open%s "
+		    "with no key of [core] fernet_key (listed above); nothing was "
+		    "changed. Find their key with 'ferncon key probe', re-type "
+		    "them, or use --skip-undecryptable to leave them as they are\n",
+		    pf->undecryptable, pf->undecryptable == 1 ? "" : "s",
+		    pf->undecryptable == 1 ? "s" : "");
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (dry_run) {
+		signals_restore(&sv);
+		printf("dry run: %zu value%s would be rotated to key 1%s; nothing "
+		    "was changed\n", pf->tokens, pf->tokens == 1 ? "" : "s",
+		    pf->undecryptable ? " (the values no key opens would be left "
+		    "as they are)" : "");
+		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		goto out;
+	}
+	fflush(stdout);
+	rc = lifecycle_rotate(lc, skip ? LIFECYCLE_SKIP_UNDECRYPTABLE : 0, res, &e);
+	signals_restore(&sv);
+	show_clear(&sh);
+	if (rc != 0 && !res->committed) {
+		rc = job_error(&sh, &e);
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "rotated %zu values, skipped %zu "
+	    "undecryptable, verify %s", res->total_changed, res->total_skipped,
+	    rc == 0 && res->verify.ok ? "ok" : "FAILED");
+	if (policy_log(&ctx->policy, "rotate-fernet-key", NULL, detail, &e) != 0)
+		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	err_clear(&e);
+	print_changed("rotated", res, STORE_FIELD_MAX);
+	print_rows("left as they are (no key opens them):", res->skipped_rows,
+	    res->nskipped_rows, res->total_skipped);
+	if (rc != 0) {
+		fflush(stdout);
+		fprintf(stderr, "ferncon: the rotation is committed, but the verify "
+		    "pass failed: %s\n", e.msg);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	printf("verify:      %zu of %zu value%s open with key 1 alone",
+	    res->verify.primary, res->verify.checked,
+	    res->verify.checked == 1 ? "" : "s");
+	if (res->verify.ok && res->verify.undecryptable > 0)
+		printf("; the %zu left as they are still open with no key",
+		    res->verify.undecryptable);
+	printf(" (%.2f s)\n", res->verify.seconds);
+	if (!res->verify.ok) {
+		print_rows("values that key 1 does not open:", res->verify.rows,
+		    res->verify.nrows, res->verify.other + res->verify.undecryptable);
+		fflush(stdout);
+		fprintf(stderr, "ferncon: verify failed: %zu value%s open only with "
+		    "another key (written by a process with the old key list?), "
+		    "%zu with none\n", res->verify.other,
+		    res->verify.other == 1 ? "" : "s", res->verify.undecryptable);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+out:
+	lifecycle_free(lc);
+	free(pf);
+	free(res);
+	return rc;
+}
+
+/* -- encrypt-plaintext ----------------------------------------------------------------- */
+
+static int
+encrypt_plaintext(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct lifecycle_preflight *pf = NULL;
+	struct lifecycle_result *res = NULL;
+	struct lifecycle *lc = NULL;
+	struct saved_signals sv;
+	struct show sh = { 0, 0 };
+	struct err e;
+	char detail[128];
+	int dry_run = 0, rc;
+
+	err_clear(&e);
+	if ((rc = parse_opts(&cmd_encrypt, ctx, argc, argv, &dry_run, NULL)) != 0)
+		return rc;
+	pf = calloc(1, sizeof *pf);
+	res = calloc(1, sizeof *res);
+	if (pf == NULL || res == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (open_job(ctx, "encrypt plaintext values", &sh, &lc, &e) != 0) {
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (lifecycle_key_count(lc) == 0) {
+		err_set(&e, ERR_CONFIG, "cannot encrypt plaintext values: encryption "
+		    "is off ([core] fernet_key is empty); set a key first (ferncon "
+		    "key generate); nothing was changed");
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (dry_run) {
+		rc = lifecycle_preflight(lc, 0, pf, &e);
+		show_clear(&sh);
+		if (rc != 0) {
+			rc = job_error(&sh, &e);
+			goto out;
+		}
+		printf("dry run: %zu plaintext value%s would be encrypted with key 1 "
+		    "(connection.password %zu, connection.extra %zu, variable.val "
+		    "%zu); nothing was changed\n", pf->plaintext,
+		    pf->plaintext == 1 ? "" : "s",
+		    pf->field[STORE_CONN_PASSWORD].plaintext,
+		    pf->field[STORE_CONN_EXTRA].plaintext,
+		    pf->field[STORE_VAR_VAL].plaintext);
+		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		goto out;
+	}
+	signals_catch(&sv);
+	rc = lifecycle_encrypt(lc, res, &e);
+	signals_restore(&sv);
+	show_clear(&sh);
+	if (rc != 0) {
+		rc = job_error(&sh, &e);
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "encrypted %zu values",
+	    res->total_changed);
+	if (policy_log(&ctx->policy, "encrypt-plaintext", NULL, detail, &e) != 0)
+		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	print_changed("encrypted", res, STORE_VAR_VAL + 1);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+out:
+	lifecycle_free(lc);
+	free(pf);
+	free(res);
+	return rc;
+}
+
+const struct cli_cmd cmd_rotate = {
+	"rotate-fernet-key", NULL, "[--dry-run] [--skip-undecryptable]",
+	"re-encrypt every secret under the first key of fernet_key (Admin)",
+	rotate
+};
+
+const struct cli_cmd cmd_encrypt = {
+	"encrypt-plaintext", NULL, "[--dry-run]",
+	"encrypt the values stored in plain text with the first key (Admin)",
+	encrypt_plaintext
+};

@@ -1,0 +1,2037 @@
+/*
+ * store_pg.c: the PostgreSQL backend of the metadata store (store.h), on
+ * libpq.
+ *
+ * URLs as SQLAlchemy spells them in sql_alchemy_conn: postgresql://,
+ * postgresql+psycopg2:// (any +driver) and the deprecated postgres://, with
+ * user, password (percent-decoded), host (or [ipv6]), port, database, and
+ * query options handed to libpq as connection keywords (sslmode,
+ * sslrootcert, connect_timeout, options, host=/socket/dir, ...), as
+ * psycopg2 does. libpq's own defaults apply to what the URL leaves out
+ * (PGHOST, PGPASSWORD, ~/.pgpass, the Unix socket). The password lives in
+ * locked memory until libpq has it and is never in a message: the store's
+ * name is user@host:port/db.
+ *
+ * [database] sql_alchemy_schema puts every table but alembic_version in that
+ * schema (Airflow's metadata schema; alembic's own table stays on the
+ * search_path): the schema is quoted with PQescapeIdentifier and prefixed to
+ * every table name. Columns are found by name in pg_attribute, so the 2.x
+ * and 3.x layouts both work; a NULL flag reads as false, flags are written
+ * as booleans.
+ *
+ * Every statement is prepared once per session (PQprepare) and run with
+ * parameters (PQexecPrepared); no value is ever put into SQL text. Rows
+ * stream by keyset paging: connections by conn_id in byte order (COLLATE
+ * "C", so that PostgreSQL orders as SQLite does whatever the database's
+ * collation; plain conn_id when the column already sorts that way, which
+ * lets the unique index serve the order), fields and variables by id. A
+ * page is at most PAGE_ROWS rows, so memory does not grow with the table,
+ * and each page is a complete result, so other statements may run between
+ * two rows. A listing longer than a page in an order the index cannot
+ * give would sort the table once per page; it sorts once, in a server-side
+ * cursor, and fetches its pages from there (in the caller's transaction,
+ * or in a READ ONLY one that the iterator begins and ends). Secret cells of
+ * a page are wiped before libpq frees it.
+ *
+ * The lifecycle's field updates are batched: store_field_update() queues
+ * the row, and the queue goes to the server as one UPDATE ... FROM
+ * unnest(ids, values, flags) (binary array parameters) when it holds
+ * BATCH_ROWS rows or BATCH_BYTES bytes, or before any other statement, at
+ * commit, or when the field changes; a rollback drops it. A queued row
+ * whose id is gone, or any failure of the batch, is reported by the call
+ * that sends it (store_commit() at the latest), and the transaction then
+ * fails whole. One statement per page instead of one round trip per row is
+ * what lets a rotation keep up with the server.
+ *
+ * Sessions run with lock_timeout (the busy timeout, 5 s by default): a lock
+ * held by a running Airflow fails the statement with "database ... is
+ * locked". Writes run in a transaction (store.c opens one when the caller
+ * has none; BEGIN READ WRITE); single-row writes of connections and
+ * variables also take a savepoint, so that a refused row (a duplicate
+ * conn_id) leaves the caller's transaction usable, as on SQLite. Inside a
+ * transaction the lifecycle's field pages are read FOR UPDATE, so that a
+ * concurrent Airflow write cannot be lost under a rotation. A lost
+ * connection fails the call with a clear message (PostgreSQL has rolled the
+ * transaction back); outside a transaction the next call reconnects once.
+ * A user without UPDATE on the connection table, or a read-only session
+ * (a hot standby), makes a read-only store.
+ */
+#include "config.h"
+
+#include "store_int.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "buf.h"
+
+/* Rows fetched per statement when streaming. */
+#define PAGE_ROWS 1000
+
+/* Queued field updates sent as one statement (see the top comment). */
+#define BATCH_ROWS	1000
+#define BATCH_BYTES	((size_t)1 << 20)
+
+/* Type OIDs of the binary array parameters (pg_type.h). */
+#define OID_BOOL	16
+#define OID_INT8	20
+#define OID_TEXT	25
+
+/* Optional columns of `connection` (as in store_sqlite.c). */
+enum col {
+	COL_DESCRIPTION, COL_HOST, COL_SCHEMA, COL_LOGIN, COL_PASSWORD, COL_PORT,
+	COL_EXTRA, COL_IS_ENCRYPTED, COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME,
+	COL_MAX
+};
+
+static const char *const col_names[COL_MAX] = {
+	"description", "host", "schema", "login", "password", "port", "extra",
+	"is_encrypted", "is_extra_encrypted", "team_name",
+};
+
+/* The prepared statements; per-field ones take STORE_FIELD_MAX slots. */
+enum stmt {
+	ST_GET, ST_INSERT, ST_UPDATE, ST_DELETE, ST_COUNT,
+	ST_PAGE,		/* connections: + PAGE_* bits of the query */
+	ST_VAR_PAGE = ST_PAGE + 16, ST_VAR_INSERT,
+	ST_FIELD_PAGE,
+	ST_FIELD_LOCK = ST_FIELD_PAGE + STORE_FIELD_MAX,
+	ST_FIELD_UPDATE = ST_FIELD_LOCK + STORE_FIELD_MAX,
+	ST_FIELD_COUNT = ST_FIELD_UPDATE + STORE_FIELD_MAX,
+	ST_MAX = ST_FIELD_COUNT + STORE_FIELD_MAX
+};
+
+struct pg {
+	PGconn		*conn;
+	char		*where;		/* host:port/db, for messages */
+	char		*qual;		/* "schema". or "" */
+	char		*schema;	/* as configured, for messages; NULL: none */
+	int		 has[COL_MAX];
+	char		*select_cols;	/* the SELECT list, in struct conn order */
+	const char	*collate;	/* " COLLATE \"C\"" or "" */
+	int		 lock_ms;
+	char		 state[6];	/* SQLSTATE of the last failure */
+	int		 cursor_open;	/* an iterator holds ferncon_cursor */
+	int		 cursor_tx;	/* ... in a transaction it began */
+	unsigned char	 prepared[ST_MAX];
+	/* Queued field updates: field f, rows in id order. */
+	struct {
+		enum store_field	 f;
+		size_t			 n;
+		int64_t			 last_id;
+		struct buf		 ids;	/* int8[] elements, binary */
+		struct buf		 vals;	/* text[] elements (locked memory) */
+		struct buf		 flags;	/* bool[] elements */
+		int64_t			 first_id;
+		int			 has_null;
+		int			 sending;
+	} q;
+};
+
+/* What a page of connections filters on (added to ST_PAGE). */
+#define PAGE_AFTER	1	/* conn_id > $ */
+#define PAGE_BEFORE	2	/* conn_id < $ */
+#define PAGE_MATCH	4	/* substring of conn_id, conn_type or host */
+#define PAGE_DESC	8	/* ORDER BY conn_id DESC */
+
+enum it_kind { IT_CONN, IT_VAR, IT_FIELD };
+
+struct pg_iter {
+	struct store_iter	 base;
+	struct store		*s;
+	enum it_kind		 kind;
+	enum store_field	 f;
+	int			 st;		/* the page statement */
+	PGresult		*res;		/* the current page */
+	int			 row, nrows;
+	int			 done;		/* no page after this one */
+	size_t			 left;		/* rows still wanted; SIZE_MAX: all */
+	char			*after;		/* conn_id > after, or NULL */
+	char			*before;	/* conn_id < before, or NULL */
+	int64_t			 after_id;	/* id of the last row */
+	char			*match;
+	int			 cursor;	/* reading through the cursor */
+	int			 own_tx;	/* the cursor's transaction is ours */
+	char			*val;		/* value copy (locked), wiped per row */
+	size_t			 val_cap;
+};
+
+static int queue_send(struct store *s, struct err *e);
+static void queue_drop(struct pg *p);
+
+/* -- errors ---------------------------------------------------------------- */
+
+/*
+ * One line from a libpq or server message: the text after the last
+ * "failed: " of the first line (libpq's "connection to server at ...
+ * failed: "), without "FATAL:  ", double quotes made single, the first
+ * letter lower-cased and no full stop, and libpq's hint (a tab-indented
+ * second line) kept in parentheses.
+ */
+static void
+clean_message(const char *msg, char *out, size_t cap)
+{
+	const char *p, *q, *nl, *hint = NULL;
+	size_t len, hlen = 0, n;
+
+	if (msg == NULL || *msg == '\0')
+		msg = "unknown error";
+	nl = strchr(msg, '\n');
+	len = nl ? (size_t)(nl - msg) : strlen(msg);
+	p = msg;
+	while ((q = strstr(p, "failed: ")) != NULL && q < msg + len)
+		p = q + strlen("failed: ");
+	len -= (size_t)(p - msg);
+	while (len >= 8 && (strncmp(p, "FATAL:  ", 8) == 0 ||
+	    strncmp(p, "ERROR:  ", 8) == 0)) {
+		p += 8;
+		len -= 8;
+	}
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '.'))
+		len--;
+	if (nl != NULL && nl[1] == '\t') {
+		hint = nl + 2;
+		hlen = strcspn(hint, "\n");
+		while (hlen > 0 && hint[hlen - 1] == '.')
+			hlen--;
+	}
+	if (hint != NULL)
+		snprintf(out, cap, "%.*s (%.*s)", (int)len, p, (int)hlen, hint);
+	else
+		snprintf(out, cap, "%.*s", (int)len, p);
+	if (cap > 0)
+		out[0] = (char)tolower((unsigned char)out[0]);
+	if (hint != NULL && (q = strchr(out, '(')) != NULL)
+		out[q - out + 1] = (char)tolower((unsigned char)q[1]);
+	for (n = 0; n < cap && out[n] != '\0'; n++)
+		if (out[n] == '"')
+			out[n] = '\'';
+}
+
+static int
+is_lost(struct pg *p, const char *state)
+{
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return 1;
+	return state != NULL && (strncmp(state, "08", 2) == 0 ||
+	    strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+	    strcmp(state, "57P03") == 0);
+}
+
+/* Map a failed result (or, r NULL, the connection's error) to e. */
+static int
+pg_fail(struct store *s, const PGresult *r, const char *what, struct err *e)
+{
+	struct pg *p = s->impl;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL;
+	char msg[300];
+
+	snprintf(p->state, sizeof p->state, "%s", state ? state : "");
+	clean_message(primary ? primary : r ? PQresultErrorMessage(r) :
+	    PQerrorMessage(p->conn), msg, sizeof msg);
+	if (is_lost(p, state)) {
+		if (strcmp(what, "committing") == 0)
+			err_set(e, ERR_DB, "lost the connection to PostgreSQL at %s "
+			    "while committing (%s): PostgreSQL commits a transaction "
+			    "whole or not at all; check which before retrying",
+			    p->where, msg);
+		else if (s->in_tx || p->cursor_tx)
+			err_set(e, ERR_DB, "lost the connection to PostgreSQL at %s "
+			    "while %s (%s); the transaction was rolled back and "
+			    "nothing was changed", p->where, what, msg);
+		else
+			err_set(e, ERR_DB, "lost the connection to PostgreSQL at %s "
+			    "while %s (%s)", p->where, what, msg);
+		return -1;
+	}
+	if (state == NULL)
+		state = "";
+	if (strcmp(state, "55P03") == 0) {
+		err_set(e, ERR_DB, "database '%s' is locked: another process (an "
+		    "Airflow scheduler or webserver?) holds a lock on it; %s failed "
+		    "after waiting %d ms and nothing was changed", s->name, what,
+		    p->lock_ms);
+	} else if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0) {
+		err_set(e, ERR_DB, "database '%s' is busy (%s): %s failed and "
+		    "nothing was changed; try again", s->name, msg, what);
+	} else if (strcmp(state, "42501") == 0 || strcmp(state, "25006") == 0) {
+		err_set(e, ERR_DENIED, "database '%s' is read-only for this user "
+		    "(%s); %s failed and nothing was changed", s->name, msg, what);
+	} else if (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0 ||
+	    strcmp(state, "42703") == 0) {
+		err_set(e, ERR_DB, "database '%s': %s failed: %s (is it an Airflow "
+		    "metadata database%s%s%s?)", s->name, what, msg,
+		    p->schema ? ", in schema '" : "", p->schema ? p->schema : "",
+		    p->schema ? "' ([database] sql_alchemy_schema)" : "");
+	} else if (strcmp(state, "57014") == 0) {
+		err_set(e, ERR_DB, "database '%s': %s was cancelled (%s); nothing "
+		    "was changed", s->name, what, msg);
+	} else {
+		err_set(e, ERR_DB, "database '%s': %s failed: %s", s->name, what, msg);
+	}
+	return -1;
+}
+
+/* -- statements ------------------------------------------------------------ */
+
+/* A page of connections filtered by bits (PAGE_*), with LIMIT or not. */
+static void
+page_sql(struct pg *p, int bits, int limit, struct buf *b)
+{
+	int k = 1;
+
+	buf_addf(b, "SELECT %s FROM %sconnection WHERE true", p->select_cols,
+	    p->qual);
+	if (bits & PAGE_AFTER)
+		buf_addf(b, " AND conn_id%s > $%d", p->collate, k++);
+	if (bits & PAGE_BEFORE)
+		buf_addf(b, " AND conn_id%s < $%d", p->collate, k++);
+	if (bits & PAGE_MATCH) {
+		buf_addf(b, " AND (strpos(lower(conn_id), lower($%d)) > 0 OR "
+		    "strpos(lower(conn_type), lower($%d)) > 0", k, k);
+		if (p->has[COL_HOST])
+			buf_addf(b, " OR strpos(lower(host), lower($%d)) > 0", k);
+		buf_adds(b, ")");
+		k++;
+	}
+	buf_addf(b, " ORDER BY conn_id%s%s", p->collate,
+	    bits & PAGE_DESC ? " DESC" : "");
+	if (limit)
+		buf_addf(b, " LIMIT $%d", k);
+}
+
+/* The SQL of statement st. */
+static void
+stmt_sql(struct pg *p, int st, struct buf *b)
+{
+	static const int order[] = { COL_DESCRIPTION, COL_HOST, COL_SCHEMA,
+	    COL_LOGIN, COL_PASSWORD, COL_PORT, COL_EXTRA, COL_IS_ENCRYPTED,
+	    COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME };
+	const struct store_field_sql *fs;
+	size_t i;
+	int n;
+
+	switch (st) {
+	case ST_GET:
+		buf_addf(b, "SELECT %s FROM %sconnection WHERE conn_id = $1",
+		    p->select_cols, p->qual);
+		return;
+	case ST_INSERT:
+		buf_addf(b, "INSERT INTO %sconnection (conn_id, conn_type", p->qual);
+		for (i = 0; i < ARRAY_LEN(order); i++)
+			if (p->has[order[i]])
+				buf_addf(b, ", \"%s\"", col_names[order[i]]);
+		buf_adds(b, ") VALUES ($1, $2");
+		for (i = 0, n = 3; i < ARRAY_LEN(order); i++)
+			if (p->has[order[i]])
+				buf_addf(b, ", $%d", n++);
+		buf_adds(b, ") RETURNING id");
+		return;
+	case ST_UPDATE:
+		buf_addf(b, "UPDATE %sconnection SET conn_id = $1, conn_type = $2",
+		    p->qual);
+		for (i = 0, n = 3; i < ARRAY_LEN(order); i++)
+			if (p->has[order[i]])
+				buf_addf(b, ", \"%s\" = $%d", col_names[order[i]], n++);
+		buf_addf(b, " WHERE id = $%d", n);
+		return;
+	case ST_DELETE:
+		buf_addf(b, "DELETE FROM %sconnection WHERE conn_id = $1", p->qual);
+		return;
+	case ST_COUNT:
+		buf_addf(b, "SELECT count(*) FROM %sconnection", p->qual);
+		return;
+	case ST_VAR_PAGE:
+		buf_addf(b, "SELECT id, \"key\", val, is_encrypted FROM %svariable "
+		    "WHERE id > $1 ORDER BY id LIMIT $2", p->qual);
+		return;
+	case ST_VAR_INSERT:
+		buf_addf(b, "INSERT INTO %svariable (\"key\", val, description, "
+		    "is_encrypted) VALUES ($1, $2, $3, $4)", p->qual);
+		return;
+	default:
+		break;
+	}
+	if (st >= ST_PAGE && st < ST_PAGE + 16) {
+		page_sql(p, st - ST_PAGE, 1, b);
+		return;
+	}
+	if (st < ST_FIELD_LOCK) {
+		fs = &store_field_sql[st - ST_FIELD_PAGE];
+	} else if (st < ST_FIELD_UPDATE) {
+		fs = &store_field_sql[st - ST_FIELD_LOCK];
+	} else if (st < ST_FIELD_COUNT) {
+		fs = &store_field_sql[st - ST_FIELD_UPDATE];
+		/*
+		 * The id range ($3, $4: the batch's first and last id) keeps
+		 * the plan on the primary key whatever the planner thinks of
+		 * the join, so a batch costs its rows, not the table.
+		 */
+		if (fs->flag != NULL)
+			buf_addf(b, "UPDATE %s%s AS t SET %s = v.val, %s = v.flag FROM "
+			    "unnest($1::bigint[], $2::text[], $5::boolean[]) AS "
+			    "v(id, val, flag) WHERE t.id = v.id AND t.id BETWEEN "
+			    "$3::bigint AND $4::bigint", p->qual, fs->table,
+			    fs->column, fs->flag);
+		else
+			buf_addf(b, "UPDATE %s%s AS t SET %s = v.val FROM "
+			    "unnest($1::bigint[], $2::text[]) AS v(id, val) WHERE "
+			    "t.id = v.id AND t.id BETWEEN $3::bigint AND $4::bigint",
+			    p->qual, fs->table, fs->column);
+		return;
+	} else {
+		fs = &store_field_sql[st - ST_FIELD_COUNT];
+		buf_addf(b, "SELECT count(*) FROM %s%s", p->qual, fs->table);
+		return;
+	}
+	buf_addf(b, "SELECT id, %s, %s, %s FROM %s%s WHERE id > $1 ORDER BY id "
+	    "LIMIT $2%s", fs->column, fs->flag ? fs->flag : "NULL",
+	    fs->name ? fs->name : "NULL", p->qual, fs->table,
+	    st >= ST_FIELD_LOCK ? " FOR UPDATE" : "");
+}
+
+/* Run a statement of no parameters that is not prepared (session setup). */
+static int
+exec_simple(struct store *s, const char *sql, const char *what, struct err *e)
+{
+	struct pg *p = s->impl;
+	PGresult *r;
+	int rc = 0;
+
+	if (queue_send(s, e) != 0)
+		return -1;
+	r = PQexec(p->conn, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = pg_fail(s, r, what, e);
+	PQclear(r);
+	return rc;
+}
+
+static int
+session_setup(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d", p->lock_ms);
+	return exec_simple(s, sql, "setting lock_timeout", e);
+}
+
+/*
+ * Make sure the session is there: outside a transaction a lost connection
+ * is re-established once (prepared statements are per session).
+ */
+static int
+ensure_conn(struct store *s, const char *what, struct err *e)
+{
+	struct pg *p = s->impl;
+	char msg[300];
+
+	if (PQstatus(p->conn) == CONNECTION_OK)
+		return 0;
+	if (s->in_tx || p->cursor_open)
+		return pg_fail(s, NULL, what, e);
+	PQreset(p->conn);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		clean_message(PQerrorMessage(p->conn), msg, sizeof msg);
+		err_set(e, ERR_DB, "lost the connection to PostgreSQL at %s and "
+		    "cannot reconnect: %s", p->where, msg);
+		return -1;
+	}
+	memset(p->prepared, 0, sizeof p->prepared);
+	return session_setup(s, e);
+}
+
+/*
+ * Prepare st if this session has not, then run it. Parameters are text
+ * except those with fmts[i] = 1, sent as lens[i] raw bytes (a text
+ * column's binary form), so a value need not be NUL-terminated. Returns the
+ * result (PQclear it), or NULL with e set.
+ */
+static PGresult *
+run_once(struct store *s, int st, int n, const char *const *vals,
+    const int *lens, const int *fmts, const char *what, struct err *e)
+{
+	struct pg *p = s->impl;
+	char name[16];
+	PGresult *r;
+	ExecStatusType status;
+
+	p->state[0] = '\0';
+	if (ensure_conn(s, what, e) != 0 || queue_send(s, e) != 0)
+		return NULL;
+	snprintf(name, sizeof name, "ferncon_%d", st);
+	if (!p->prepared[st]) {
+		struct buf sql;
+
+		buf_init(&sql, 0);
+		stmt_sql(p, st, &sql);
+		if (buf_check(&sql, e) != 0) {
+			buf_release(&sql);
+			return NULL;
+		}
+		r = PQprepare(p->conn, name, buf_str(&sql), 0, NULL);
+		buf_release(&sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			pg_fail(s, r, what, e);
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+		p->prepared[st] = 1;
+	}
+	r = PQexecPrepared(p->conn, name, n, vals, lens, fmts, 0);
+	status = PQresultStatus(r);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		pg_fail(s, r, what, e);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * run_once(), and once more on a new session when the server went away
+ * outside a transaction (a restart under a long-lived console): outside a
+ * transaction every statement here is a read, so running it again is safe.
+ */
+static PGresult *
+run(struct store *s, int st, int n, const char *const *vals, const int *lens,
+    const int *fmts, const char *what, struct err *e)
+{
+	struct pg *p = s->impl;
+	PGresult *r = run_once(s, st, n, vals, lens, fmts, what, e);
+
+	if (r == NULL && !s->in_tx && !p->cursor_open &&
+	    PQstatus(p->conn) != CONNECTION_OK)
+		r = run_once(s, st, n, vals, lens, fmts, what, e);
+	return r;
+}
+
+/* Rows a write changed. */
+static long
+changed(const PGresult *r)
+{
+	return strtol(PQcmdTuples((PGresult *)r), NULL, 10);
+}
+
+/* Wipe column col of every row of r (secret cells), then free r. */
+static void
+clear_wiped(PGresult *r, const int *cols, size_t ncols)
+{
+	int row, n;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	n = PQntuples(r);
+	for (row = 0; row < n; row++)
+		for (i = 0; i < ncols; i++)
+			if (cols[i] < PQnfields(r) && !PQgetisnull(r, row, cols[i]))
+				sodium_memzero(PQgetvalue(r, row, cols[i]),
+				    (size_t)PQgetlength(r, row, cols[i]));
+	PQclear(r);
+}
+
+/* -- the URL ---------------------------------------------------------------- */
+
+/* Connection keywords for PQconnectdbParams, NULL-terminated. */
+struct kw {
+	char		*key[64];
+	char		*val[64];
+	int		 secret[64];
+	int		 from_query[64];	/* set by the URL's query */
+	size_t		 n;
+};
+
+static void
+kw_release(struct kw *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->key[i]);
+		if (k->secret[i])
+			sodium_free(k->val[i]);
+		else
+			free(k->val[i]);
+	}
+	k->n = 0;
+}
+
+/* %XX-decode s[0..len) (and '+' to ' ' when plus) into new memory. */
+static char *
+url_decode(const char *s, size_t len, int plus, int secret)
+{
+	char *out = secret ? sodium_malloc(len + 1) : malloc(len + 1);
+	size_t i, n = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = { s[i + 1], s[i + 2], '\0' };
+
+			out[n++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else if (plus && s[i] == '+') {
+			out[n++] = ' ';
+		} else {
+			out[n++] = s[i];
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Add or replace keyword key (the later value wins, as in libpq). */
+static int
+kw_set(struct kw *k, const char *key, char *val, int secret, struct err *e)
+{
+	size_t i;
+
+	if (val == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < k->n; i++) {
+		if (strcmp(k->key[i], key) != 0)
+			continue;
+		if (k->secret[i])
+			sodium_free(k->val[i]);
+		else
+			free(k->val[i]);
+		k->val[i] = val;
+		k->secret[i] = secret;
+		return 0;
+	}
+	if (k->n + 1 >= ARRAY_LEN(k->key) || (k->key[k->n] = strdup(key)) == NULL) {
+		if (secret)
+			sodium_free(val);
+		else
+			free(val);
+		if (k->n + 1 >= ARRAY_LEN(k->key))
+			err_set(e, ERR_CONFIG, "too many options in the database URL");
+		else
+			err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	k->val[k->n] = val;
+	k->secret[k->n] = secret;
+	k->from_query[k->n] = 0;
+	k->n++;
+	k->key[k->n] = NULL;
+	k->val[k->n] = NULL;
+	return 0;
+}
+
+/*
+ * Set keyword key from the URL's query: it replaces a default or a part of
+ * the URL, and a key repeated in the query gets its values joined with ","
+ * (libpq's lists of hosts and ports; SQLAlchemy makes a list of them).
+ */
+static int
+kw_query(struct kw *k, const char *key, char *val, struct err *e)
+{
+	size_t i;
+	char *joined;
+
+	for (i = 0; val != NULL && i < k->n; i++) {
+		if (strcmp(k->key[i], key) != 0 || !k->from_query[i])
+			continue;
+		if (asprintf(&joined, "%s,%s", k->val[i], val) < 0)
+			joined = NULL;
+		free(val);
+		return kw_set(k, key, joined, 0, e);
+	}
+	if (kw_set(k, key, val, 0, e) != 0)
+		return -1;
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->key[i], key) == 0)
+			k->from_query[i] = 1;
+	return 0;
+}
+
+/*
+ * Split url as SQLAlchemy's make_url does into libpq keywords; where gets
+ * "host:port/db" for messages, shown the password never.
+ */
+static int
+parse_url(const char *url, struct kw *k, char **where, struct err *e)
+{
+	const char *rest = strstr(url, "://"), *p, *user = NULL, *pass = NULL;
+	const char *host = NULL, *port = NULL, *db = NULL, *query = NULL;
+	size_t ulen = 0, plen = 0, hlen = 0, polen = 0, dlen = 0, i;
+	char *v;
+	const char *hk = NULL, *pk = NULL, *dk = NULL;
+	size_t j;
+	int rc;
+
+	*where = NULL;
+	if (rest == NULL) {
+		err_set(e, ERR_CONFIG, "cannot use database URL: no '://' after the "
+		    "scheme (sql_alchemy_conn)");
+		return -1;
+	}
+	p = url;
+	if (strncmp(p, "postgresql", 10) == 0)
+		p += 10;
+	else if (strncmp(p, "postgres", 8) == 0)
+		p += 8;
+	if (*p == '+') {
+		for (p++; p < rest && (isalnum((unsigned char)*p) || *p == '_'); p++)
+			;
+	}
+	if (p != rest) {
+		err_set(e, ERR_CONFIG, "unsupported database URL scheme '%.*s' "
+		    "(sql_alchemy_conn): ferncon reads sqlite and postgresql",
+		    (int)(rest - url), url);
+		return -1;
+	}
+	rest += 3;
+	/* username [^:/]* then optional :password [^@]* then @ */
+	i = strcspn(rest, ":/");
+	if (rest[i] == ':' && strchr(rest + i + 1, '@') != NULL) {
+		user = rest;
+		ulen = i;
+		pass = rest + i + 1;
+		plen = strcspn(pass, "@");
+		rest = pass + plen + 1;
+	} else {
+		const char *at = NULL;
+
+		for (j = 0; j < i; j++)
+			if (rest[j] == '@')
+				at = rest + j;
+		if (at != NULL) {
+			user = rest;
+			ulen = (size_t)(at - rest);
+			rest = at + 1;
+		}
+	}
+	if (*rest == '[') {
+		host = rest + 1;
+		hlen = strcspn(host, "]");
+		rest = host + hlen + (host[hlen] == ']');
+	} else {
+		host = rest;
+		hlen = strcspn(rest, "/:?");
+		rest += hlen;
+	}
+	if (*rest == ':') {
+		port = rest + 1;
+		polen = strcspn(port, "/?");
+		rest = port + polen;
+	}
+	if (*rest == '/') {
+		db = rest + 1;
+		dlen = strcspn(db, "?");
+		rest = db + dlen;
+	}
+	if (*rest == '?')
+		query = rest + 1;
+
+	/* ferncon's defaults first: the URL's query may override them. */
+	if (kw_set(k, "fallback_application_name", strdup("ferncon"), 0, e) != 0 ||
+	    kw_set(k, "connect_timeout", strdup("10"), 0, e) != 0 ||
+	    kw_set(k, "client_encoding", strdup("UTF8"), 0, e) != 0)
+		return -1;
+	if (hlen > 0 && kw_set(k, "host", strndup(host, hlen), 0, e) != 0)
+		return -1;
+	if (polen > 0 && kw_set(k, "port", strndup(port, polen), 0, e) != 0)
+		return -1;
+	if (dlen > 0 && kw_set(k, "dbname", strndup(db, dlen), 0, e) != 0)
+		return -1;
+	if (user != NULL && ulen > 0 &&
+	    kw_set(k, "user", url_decode(user, ulen, 0, 0), 0, e) != 0)
+		return -1;
+	if (pass != NULL &&
+	    kw_set(k, "password", url_decode(pass, plen, 0, 1), 1, e) != 0)
+		return -1;
+	/* The query, as urllib's parse_qsl: blank values are dropped. */
+	while (query != NULL && *query != '\0') {
+		size_t n = strcspn(query, "&"), klen = strcspn(query, "=");
+		char *key;
+
+		if (klen < n && klen + 1 < n && klen > 0) {
+			key = url_decode(query, klen, 1, 0);
+			v = url_decode(query + klen + 1, n - klen - 1, 1, 0);
+			if (key == NULL || v == NULL) {
+				free(key);
+				free(v);
+				err_set(e, ERR_NOMEM, "out of memory");
+				return -1;
+			}
+			if (strcmp(key, "password") == 0) {
+				char *sv = sodium_malloc(strlen(v) + 1);
+
+				if (sv != NULL)
+					memcpy(sv, v, strlen(v) + 1);
+				sodium_memzero(v, strlen(v));
+				free(v);
+				free(key);
+				if (kw_set(k, "password", sv, 1, e) != 0)
+					return -1;
+			} else {
+				/* psycopg2's alias "database" is libpq's "dbname". */
+				rc = kw_query(k, strcmp(key, "database") == 0 ?
+				    "dbname" : key, v, e);
+				free(key);
+				if (rc != 0)
+					return -1;
+			}
+		}
+		query += n;
+		if (*query == '&')
+			query++;
+	}
+	/* host:port/db for messages, from what libpq will use. */
+	for (j = 0; j < k->n; j++) {
+		if (strcmp(k->key[j], "host") == 0)
+			hk = k->val[j];
+		else if (strcmp(k->key[j], "port") == 0)
+			pk = k->val[j];
+		else if (strcmp(k->key[j], "dbname") == 0)
+			dk = k->val[j];
+	}
+	if (hk == NULL)
+		hk = getenv("PGHOST") ? getenv("PGHOST") : "localhost";
+	if (pk == NULL)
+		pk = getenv("PGPORT") ? getenv("PGPORT") : "5432";
+	if (dk == NULL)
+		dk = getenv("PGDATABASE") ? getenv("PGDATABASE") : "";
+	if (asprintf(where, "%s:%s/%s", hk, pk, dk) < 0) {
+		*where = NULL;
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* -- opening ------------------------------------------------------------- */
+
+/* One value of a one-row, one-column query with one text parameter. */
+static int
+query_one(struct store *s, const char *sql, const char *param, char **out,
+    const char *what, struct err *e)
+{
+	struct pg *p = s->impl;
+	const char *vals[1] = { param };
+	PGresult *r;
+	int rc = 0;
+
+	*out = NULL;
+	if (queue_send(s, e) != 0)
+		return -1;
+	r = PQexecParams(p->conn, sql, param ? 1 : 0, NULL, param ? vals : NULL,
+	    NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pg_fail(s, r, what, e);
+	} else if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
+		if ((*out = strdup(PQgetvalue(r, 0, 0))) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			rc = -1;
+		}
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* The qualified, quoted name of table (schema prefix + quoted identifier). */
+static char *
+rel_name(struct pg *p, const char *table)
+{
+	char *id = PQescapeIdentifier(p->conn, table, strlen(table)), *out;
+
+	if (id == NULL)
+		return NULL;
+	if (asprintf(&out, "%s%s", p->qual, id) < 0)
+		out = NULL;
+	PQfreemem(id);
+	return out;
+}
+
+static int
+load_columns(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	const char *vals[1];
+	char *rel = rel_name(p, "connection");
+	PGresult *r = NULL;
+	struct buf sel;
+	int i, row, has_id = 0, has_conn_id = 0, has_type = 0, rc = -1;
+
+	buf_init(&sel, 0);
+	if (rel == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	vals[0] = rel;
+	r = PQexecParams(p->conn, "SELECT attname FROM pg_attribute WHERE "
+	    "attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+	    1, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_fail(s, r, "reading the schema", e);
+		goto out;
+	}
+	for (row = 0; row < PQntuples(r); row++) {
+		const char *name = PQgetvalue(r, row, 0);
+
+		has_id |= strcmp(name, "id") == 0;
+		has_conn_id |= strcmp(name, "conn_id") == 0;
+		has_type |= strcmp(name, "conn_type") == 0;
+		for (i = 0; i < COL_MAX; i++)
+			if (strcmp(name, col_names[i]) == 0)
+				p->has[i] = 1;
+	}
+	if (!has_id || !has_conn_id || !has_type) {
+		if (p->schema != NULL)
+			err_set(e, ERR_DB, "database '%s' has no Airflow connection "
+			    "table in schema '%s' ([database] sql_alchemy_schema): is "
+			    "it an Airflow metadata database?", s->name, p->schema);
+		else
+			err_set(e, ERR_DB, "database '%s' has no Airflow connection "
+			    "table on the search_path: is it an Airflow metadata "
+			    "database (or is it in another schema: [database] "
+			    "sql_alchemy_schema)?", s->name);
+		goto out;
+	}
+	buf_adds(&sel, "id, conn_id, conn_type");
+	for (i = 0; i < COL_MAX; i++) {
+		if (p->has[i])
+			buf_addf(&sel, ", \"%s\"", col_names[i]);
+		else
+			buf_adds(&sel, ", NULL");
+	}
+	if (buf_check(&sel, e) != 0)
+		goto out;
+	p->select_cols = buf_detach(&sel, NULL);
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&sel);
+	free(rel);
+	return rc;
+}
+
+/*
+ * Whether conn_id already sorts in byte order (collation C or POSIX, or
+ * the database default when that is a libc C locale): then ORDER BY needs
+ * no COLLATE "C" and the unique index serves keyset paging.
+ */
+static int
+load_collation(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	char *rel = rel_name(p, "connection"), *v = NULL;
+	int rc;
+
+	if (rel == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	rc = query_one(s, PQserverVersion(p->conn) >= 150000 ?
+	    "SELECT a.attcollation IN (950, 951) OR (a.attcollation = 100 AND "
+	    "d.datcollate IN ('C', 'POSIX') AND d.datlocprovider = 'c') "
+	    "FROM pg_attribute a, pg_database d WHERE a.attrelid = to_regclass($1) "
+	    "AND a.attname = 'conn_id' AND d.datname = current_database()" :
+	    "SELECT a.attcollation IN (950, 951) OR (a.attcollation = 100 AND "
+	    "d.datcollate IN ('C', 'POSIX')) "
+	    "FROM pg_attribute a, pg_database d WHERE a.attrelid = to_regclass($1) "
+	    "AND a.attname = 'conn_id' AND d.datname = current_database()",
+	    rel, &v, "reading the schema", e);
+	p->collate = v != NULL && strcmp(v, "t") == 0 ? "" : " COLLATE \"C\"";
+	free(v);
+	free(rel);
+	return rc;
+}
+
+/* Read-only unless the user may UPDATE connection in a writable session. */
+static int
+load_access(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	char *rel = rel_name(p, "connection"), *v = NULL;
+	int rc;
+
+	if (rel == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	rc = query_one(s, "SELECT has_table_privilege(to_regclass($1), 'UPDATE') "
+	    "AND current_setting('transaction_read_only') = 'off'", rel, &v,
+	    "reading privileges", e);
+	s->readonly = rc == 0 && (v == NULL || strcmp(v, "t") != 0);
+	free(v);
+	free(rel);
+	return rc;
+}
+
+static int
+load_version(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	char *rels[2] = { NULL, NULL }, *found = NULL, *sql = NULL;
+	int rc = -1, i;
+
+	/* Alembic's table is on the search_path; look in the schema too. */
+	rels[0] = strdup("alembic_version");
+	rels[1] = p->schema ? rel_name(p, "alembic_version") : NULL;
+	for (i = 0; i < 2 && found == NULL; i++) {
+		char *oid = NULL;
+
+		if (rels[i] == NULL)
+			continue;
+		if (query_one(s, "SELECT to_regclass($1)::oid", rels[i], &oid,
+		    "reading the Airflow version", e) != 0)
+			goto out;
+		if (oid != NULL)
+			found = rels[i];
+		free(oid);
+	}
+	if (found != NULL) {
+		if (asprintf(&sql, "SELECT version_num FROM %s LIMIT 1", found) < 0) {
+			sql = NULL;
+			err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (query_one(s, sql, NULL, &s->alembic_head,
+		    "reading the Airflow version", e) != 0)
+			goto out;
+	}
+	s->version = airflow_version_of_head(s->alembic_head);
+	if (s->version.major == 0 && p->has[COL_TEAM_NAME]) {
+		s->version.major = 3;
+		s->version.minor = 2;
+	}
+	rc = 0;
+out:
+	free(sql);
+	free(rels[0]);
+	free(rels[1]);
+	return rc;
+}
+
+static int
+connect_db(struct store *s, const char *url, struct err *e)
+{
+	struct pg *p = s->impl;
+	struct kw k;
+	char msg[300];
+	int rc = -1;
+
+	memset(&k, 0, sizeof k);
+	if (parse_url(url, &k, &p->where, e) != 0)
+		goto out;
+	/* Until connected, messages name the server as the URL does. */
+	if ((s->name = strdup(p->where)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* expand_dbname 0: a database name is never read as a conninfo string. */
+	p->conn = PQconnectdbParams((const char *const *)k.key,
+	    (const char *const *)k.val, 0);
+	if (p->conn == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		const char *m = PQerrorMessage(p->conn);
+
+		clean_message(m, msg, sizeof msg);
+		err_set(e, strncmp(msg, "invalid ", 8) == 0 ? ERR_CONFIG : ERR_DB,
+		    "cannot connect to PostgreSQL at %s: %s", p->where, msg);
+		goto out;
+	}
+	free(s->name);
+	if (asprintf(&s->name, "%s@%s:%s/%s", PQuser(p->conn), PQhost(p->conn),
+	    PQport(p->conn), PQdb(p->conn)) < 0) {
+		s->name = NULL;
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	free(p->where);
+	if (asprintf(&p->where, "%s:%s/%s", PQhost(p->conn), PQport(p->conn),
+	    PQdb(p->conn)) < 0) {
+		p->where = NULL;
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	kw_release(&k);		/* wipes the password copy */
+	return rc;
+}
+
+static const struct store_ops pg_ops;
+
+int
+store_pg_open(struct store *s, const char *url, const struct store_opts *o,
+    struct err *e)
+{
+	struct pg *p;
+	const char *schema = o ? o->schema : NULL;
+
+	if ((p = calloc(1, sizeof *p)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	s->impl = p;
+	s->ops = &pg_ops;
+	buf_init(&p->q.ids, 0);
+	buf_init(&p->q.vals, 1);
+	buf_init(&p->q.flags, 0);
+	p->qual = NULL;
+	p->collate = " COLLATE \"C\"";
+	p->lock_ms = o && o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
+	if (connect_db(s, url, e) != 0)
+		return -1;
+	/* Airflow ignores a blank sql_alchemy_schema (isspace()). */
+	while (schema != NULL && isspace((unsigned char)*schema))
+		schema++;
+	if (schema != NULL && *schema != '\0') {
+		char *id;
+
+		schema = o->schema;
+		if ((p->schema = strdup(schema)) == NULL ||
+		    (id = PQescapeIdentifier(p->conn, schema, strlen(schema))) ==
+		    NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		if (asprintf(&p->qual, "%s.", id) < 0)
+			p->qual = NULL;
+		PQfreemem(id);
+	} else {
+		p->qual = strdup("");
+	}
+	if (p->qual == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (session_setup(s, e) != 0 || load_columns(s, e) != 0 ||
+	    load_collation(s, e) != 0 || load_access(s, e) != 0 ||
+	    load_version(s, e) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+pg_close(struct store *s)
+{
+	struct pg *p = s->impl;
+
+	if (p == NULL)
+		return;
+	queue_drop(p);
+	buf_release(&p->q.ids);
+	buf_release(&p->q.vals);
+	buf_release(&p->q.flags);
+	PQfinish(p->conn);
+	free(p->where);
+	free(p->qual);
+	free(p->schema);
+	free(p->select_cols);
+	free(p);
+	s->impl = NULL;
+}
+
+static int
+pg_has_table(struct store *s, const char *table)
+{
+	struct pg *p = s->impl;
+	char *rel, *v = NULL;
+	struct err e;
+	int found;
+
+	if (ensure_conn(s, "looking for a table", &e) != 0 ||
+	    (rel = rel_name(p, table)) == NULL)
+		return 0;
+	found = query_one(s, "SELECT to_regclass($1) IS NOT NULL", rel, &v,
+	    "looking for a table", &e) == 0 && v != NULL && strcmp(v, "t") == 0;
+	free(v);
+	free(rel);
+	return found;
+}
+
+static int
+pg_begin(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+
+	if (p->cursor_tx) {
+		err_set(e, ERR_DB, "internal error: a transaction was started while "
+		    "a listing of connections is still open");
+		return -1;
+	}
+	if (ensure_conn(s, "starting a transaction", e) != 0)
+		return -1;
+	return exec_simple(s, "BEGIN READ WRITE", "starting a transaction", e);
+}
+
+static int
+pg_commit(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	PGresult *r;
+	int rc = 0;
+
+	if (queue_send(s, e) != 0)
+		return -1;
+	r = PQexec(p->conn, "COMMIT");
+	/* A COMMIT of an aborted transaction "succeeds" as a ROLLBACK. */
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = pg_fail(s, r, "committing", e);
+	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+		err_set(e, ERR_DB, "database '%s': the transaction had failed and "
+		    "was rolled back; nothing was changed", s->name);
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static void
+pg_rollback(struct store *s)
+{
+	struct pg *p = s->impl;
+
+	queue_drop(p);
+	if (PQstatus(p->conn) == CONNECTION_OK)
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+}
+
+/*
+ * A savepoint around one row's write, so that a refused row does not abort
+ * the transaction it runs in (PostgreSQL would; SQLite does not).
+ */
+static int
+sp_begin(struct store *s, struct err *e)
+{
+	return exec_simple(s, "SAVEPOINT ferncon_row", "starting a write", e);
+}
+
+static int
+sp_end(struct store *s, int rc, struct err *e)
+{
+	struct pg *p = s->impl;
+
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return -1;
+	if (rc != 0) {
+		PQclear(PQexec(p->conn, "ROLLBACK TO SAVEPOINT ferncon_row"));
+		PQclear(PQexec(p->conn, "RELEASE SAVEPOINT ferncon_row"));
+		return -1;
+	}
+	return exec_simple(s, "RELEASE SAVEPOINT ferncon_row", "finishing a write",
+	    e);
+}
+
+/* -- rows ------------------------------------------------------------------ */
+
+/* Columns of the SELECT list that hold secrets (wiped after use). */
+static const int conn_secret_cols[] = { 3 + COL_PASSWORD, 3 + COL_EXTRA };
+
+static int
+col_text(struct conn *c, char **field, const PGresult *r, int row, int i,
+    struct err *e)
+{
+	if (PQgetisnull(r, row, i))
+		return conn_set(c, field, NULL, 0, e);
+	return conn_set(c, field, PQgetvalue(r, row, i),
+	    (size_t)PQgetlength(r, row, i), e);
+}
+
+static int
+col_bool(const PGresult *r, int row, int i)
+{
+	return !PQgetisnull(r, row, i) && PQgetvalue(r, row, i)[0] == 't';
+}
+
+/* Fill c from row of a result of the SELECT list; wipes its secret cells. */
+static int
+row_to_conn(PGresult *r, int row, struct conn *c, struct err *e)
+{
+	int rc = 0;
+	size_t i;
+
+	conn_reset(c);
+	c->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+	if (col_text(c, &c->conn_id, r, row, 1, e) != 0 ||
+	    col_text(c, &c->conn_type, r, row, 2, e) != 0 ||
+	    col_text(c, &c->description, r, row, 3 + COL_DESCRIPTION, e) != 0 ||
+	    col_text(c, &c->host, r, row, 3 + COL_HOST, e) != 0 ||
+	    col_text(c, &c->schema, r, row, 3 + COL_SCHEMA, e) != 0 ||
+	    col_text(c, &c->login, r, row, 3 + COL_LOGIN, e) != 0 ||
+	    col_text(c, &c->password, r, row, 3 + COL_PASSWORD, e) != 0 ||
+	    col_text(c, &c->extra, r, row, 3 + COL_EXTRA, e) != 0 ||
+	    col_text(c, &c->team_name, r, row, 3 + COL_TEAM_NAME, e) != 0)
+		rc = -1;
+	if (rc == 0 && !PQgetisnull(r, row, 3 + COL_PORT)) {
+		c->has_port = 1;
+		c->port = strtol(PQgetvalue(r, row, 3 + COL_PORT), NULL, 10);
+	}
+	c->is_encrypted = col_bool(r, row, 3 + COL_IS_ENCRYPTED);
+	c->is_extra_encrypted = col_bool(r, row, 3 + COL_IS_EXTRA_ENCRYPTED);
+	for (i = 0; i < ARRAY_LEN(conn_secret_cols); i++)
+		if (!PQgetisnull(r, row, conn_secret_cols[i]))
+			sodium_memzero(PQgetvalue(r, row, conn_secret_cols[i]),
+			    (size_t)PQgetlength(r, row, conn_secret_cols[i]));
+	return rc;
+}
+
+/*
+ * The writable columns of c as parameters, in stmt_sql()'s order; returns
+ * how many. Numbers go in buffers the caller keeps alive.
+ */
+static int
+conn_params(struct pg *p, const struct conn *c, const char **v, char *port,
+    size_t port_cap)
+{
+	int n = 0;
+
+	v[n++] = c->conn_id;
+	v[n++] = c->conn_type;
+	if (p->has[COL_DESCRIPTION])
+		v[n++] = c->description;
+	if (p->has[COL_HOST])
+		v[n++] = c->host;
+	if (p->has[COL_SCHEMA])
+		v[n++] = c->schema;
+	if (p->has[COL_LOGIN])
+		v[n++] = c->login;
+	if (p->has[COL_PASSWORD])
+		v[n++] = c->password;
+	if (p->has[COL_PORT]) {
+		snprintf(port, port_cap, "%ld", c->port);
+		v[n++] = c->has_port ? port : NULL;
+	}
+	if (p->has[COL_EXTRA])
+		v[n++] = c->extra;
+	if (p->has[COL_IS_ENCRYPTED])
+		v[n++] = c->is_encrypted ? "true" : "false";
+	if (p->has[COL_IS_EXTRA_ENCRYPTED])
+		v[n++] = c->is_extra_encrypted ? "true" : "false";
+	if (p->has[COL_TEAM_NAME])
+		v[n++] = c->team_name;
+	return n;
+}
+
+/* 1 if the last failure was a unique constraint. */
+static int
+is_unique_violation(struct store *s)
+{
+	struct pg *p = s->impl;
+
+	return strcmp(p->state, "23505") == 0;
+}
+
+static int
+pg_conn_get(struct store *s, const char *conn_id, struct conn *c,
+    struct err *e)
+{
+	const char *v[1] = { conn_id };
+	PGresult *r;
+	int rc = -1;
+
+	if ((r = run(s, ST_GET, 1, v, NULL, NULL, "reading a connection", e)) ==
+	    NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
+		    "`conn_id`=%s", conn_id);
+	else
+		rc = row_to_conn(r, 0, c, e);
+	clear_wiped(r, conn_secret_cols, ARRAY_LEN(conn_secret_cols));
+	return rc;
+}
+
+static int
+pg_conn_insert(struct store *s, struct conn *c, struct err *e)
+{
+	struct pg *p = s->impl;
+	const char *v[2 + COL_MAX];
+	char port[32];
+	PGresult *r = NULL;
+	int n, rc = -1;
+
+	if (sp_begin(s, e) != 0)
+		return -1;
+	n = conn_params(p, c, v, port, sizeof port);
+	r = run(s, ST_INSERT, n, v, NULL, NULL, "adding a connection", e);
+	if (r != NULL && PQntuples(r) == 1) {
+		c->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		rc = 0;
+	} else if (r == NULL && is_unique_violation(s)) {
+		err_set(e, ERR_INVALID, "A connection with `conn_id`=%s already "
+		    "exists.", c->conn_id);
+	} else if (r != NULL) {
+		err_set(e, ERR_DB, "database '%s': adding a connection returned no "
+		    "id", s->name);
+	}
+	PQclear(r);
+	return sp_end(s, rc, e);
+}
+
+static int
+pg_conn_update(struct store *s, const struct conn *c, struct err *e)
+{
+	struct pg *p = s->impl;
+	const char *v[3 + COL_MAX];
+	char port[32], id[32];
+	PGresult *r;
+	int n, rc = -1;
+
+	if (sp_begin(s, e) != 0)
+		return -1;
+	n = conn_params(p, c, v, port, sizeof port);
+	snprintf(id, sizeof id, "%" PRId64, c->id);
+	v[n++] = id;
+	r = run(s, ST_UPDATE, n, v, NULL, NULL, "updating a connection", e);
+	if (r == NULL && is_unique_violation(s))
+		err_set(e, ERR_INVALID, "A connection with `conn_id`=%s already "
+		    "exists.", c->conn_id);
+	else if (r != NULL && changed(r) != 1)
+		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
+		    "`conn_id`=%s", c->conn_id);
+	else if (r != NULL)
+		rc = 0;
+	PQclear(r);
+	return sp_end(s, rc, e);
+}
+
+static int
+pg_conn_delete(struct store *s, const char *conn_id, struct err *e)
+{
+	const char *v[1] = { conn_id };
+	PGresult *r;
+	int rc = 0;
+
+	if ((r = run(s, ST_DELETE, 1, v, NULL, NULL, "deleting a connection",
+	    e)) == NULL)
+		return -1;
+	if (changed(r) == 0) {
+		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
+		    "`conn_id`=%s", conn_id);
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+count_rows(struct store *s, int st, size_t *n, const char *what, struct err *e)
+{
+	PGresult *r = run(s, st, 0, NULL, NULL, NULL, what, e);
+
+	if (r == NULL)
+		return -1;
+	*n = PQntuples(r) == 1 ? (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10) :
+	    0;
+	PQclear(r);
+	return 0;
+}
+
+static int
+pg_conn_count(struct store *s, size_t *n, struct err *e)
+{
+	return count_rows(s, ST_COUNT, n, "counting connections", e);
+}
+
+/* -- iterators ------------------------------------------------------------- */
+
+static void
+iter_clear_page(struct pg_iter *it)
+{
+	static const int var_cols[] = { 2 };
+	static const int field_cols[] = { 1 };
+
+	if (it->kind == IT_CONN)
+		clear_wiped(it->res, conn_secret_cols, ARRAY_LEN(conn_secret_cols));
+	else if (it->kind == IT_VAR)
+		clear_wiped(it->res, var_cols, ARRAY_LEN(var_cols));
+	else
+		clear_wiped(it->res, field_cols, ARRAY_LEN(field_cols));
+	it->res = NULL;
+	it->row = it->nrows = 0;
+}
+
+/*
+ * A listing of many connections in byte order where the database's
+ * collation is not byte order: keyset pages would each sort the table
+ * (ORDER BY conn_id COLLATE "C" cannot use the index), so the listing
+ * sorts once, in a cursor, and fetches pages from it. A cursor lives in a
+ * transaction: the caller's, or a READ ONLY one that the iterator begins
+ * and ends.
+ */
+static int
+cursor_open(struct pg_iter *it, const char *what, struct err *e)
+{
+	struct store *s = it->s;
+	struct pg *p = s->impl;
+	const char *v[3];
+	struct buf sql;
+	PGresult *r = NULL;
+	int n = 0, rc = -1;
+
+	buf_init(&sql, 0);
+	if (!s->in_tx) {
+		if (exec_simple(s, "BEGIN READ ONLY", what, e) != 0)
+			goto out;
+		it->own_tx = p->cursor_tx = 1;
+	}
+	if (it->after != NULL)
+		v[n++] = it->after;
+	if (it->before != NULL)
+		v[n++] = it->before;
+	if (it->match != NULL)
+		v[n++] = it->match;
+	buf_adds(&sql, "DECLARE ferncon_cursor NO SCROLL CURSOR FOR ");
+	page_sql(p, it->st - ST_PAGE, 0, &sql);
+	if (buf_check(&sql, e) != 0)
+		goto out;
+	r = PQexecParams(p->conn, buf_str(&sql), n, NULL, v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_fail(s, r, what, e);
+		goto out;
+	}
+	p->cursor_open = 1;
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&sql);
+	if (rc != 0 && it->own_tx) {
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+		it->own_tx = p->cursor_tx = 0;
+	}
+	return rc;
+}
+
+static PGresult *
+cursor_fetch(struct pg_iter *it, size_t want, const char *what, struct err *e)
+{
+	struct store *s = it->s;
+	struct pg *p = s->impl;
+	char sql[64];
+	PGresult *r;
+
+	if (!p->cursor_open && cursor_open(it, what, e) != 0)
+		return NULL;
+	if (queue_send(s, e) != 0)
+		return NULL;
+	snprintf(sql, sizeof sql, "FETCH %zu FROM ferncon_cursor", want);
+	r = PQexec(p->conn, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_fail(s, r, what, e);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+cursor_close(struct pg_iter *it)
+{
+	struct pg *p = it->s->impl;
+
+	if (!it->cursor || !p->cursor_open)
+		return;
+	if (PQstatus(p->conn) == CONNECTION_OK) {
+		PQclear(PQexec(p->conn, "CLOSE ferncon_cursor"));
+		if (it->own_tx)
+			PQclear(PQexec(p->conn, "COMMIT"));
+	}
+	p->cursor_open = p->cursor_tx = 0;
+	it->own_tx = 0;
+}
+
+/*
+ * Fetch the next page when the current one is used up. Returns 1 with a
+ * row ready, 0 at the end, -1 with e set.
+ */
+static int
+iter_fill(struct pg_iter *it, const char *what, struct err *e)
+{
+	const char *v[4];
+	char limit[32], after_id[32];
+	size_t want;
+	int n = 0;
+
+	if (it->row < it->nrows)
+		return 1;
+	iter_clear_page(it);
+	if (it->done || it->left == 0)
+		return 0;
+	want = it->left < PAGE_ROWS ? it->left : PAGE_ROWS;
+	snprintf(limit, sizeof limit, "%zu", want);
+	if (it->cursor) {
+		if ((it->res = cursor_fetch(it, want, what, e)) == NULL)
+			return -1;
+		goto got;
+	}
+	if (it->kind == IT_CONN) {
+		if (it->after != NULL)
+			v[n++] = it->after;
+		if (it->before != NULL)
+			v[n++] = it->before;
+		if (it->match != NULL)
+			v[n++] = it->match;
+	} else {
+		snprintf(after_id, sizeof after_id, "%" PRId64, it->after_id);
+		v[n++] = after_id;
+	}
+	v[n++] = limit;
+	if ((it->res = run(it->s, it->st, n, v, NULL, NULL, what, e)) == NULL)
+		return -1;
+got:
+	it->nrows = PQntuples(it->res);
+	it->row = 0;
+	if ((size_t)it->nrows < want)
+		it->done = 1;
+	if (it->left != SIZE_MAX)
+		it->left -= (size_t)it->nrows;
+	return it->nrows > 0;
+}
+
+static int
+it_conn_next(struct store_iter *base, struct conn *c, struct err *e)
+{
+	struct pg_iter *it = (struct pg_iter *)base;
+	const char *id;
+	char **bound;
+	int rc;
+
+	if ((rc = iter_fill(it, "reading connections", e)) != 1)
+		return rc;
+	if (row_to_conn(it->res, it->row, c, e) != 0)
+		return -1;
+	/* The next page starts past this row: after it, or before it (DESC). */
+	id = PQgetvalue(it->res, it->row, 1);
+	bound = (it->st - ST_PAGE) & PAGE_DESC ? &it->before : &it->after;
+	free(*bound);
+	if ((*bound = strdup(id)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	it->st = ST_PAGE + ((it->st - ST_PAGE) |
+	    ((it->st - ST_PAGE) & PAGE_DESC ? PAGE_BEFORE : PAGE_AFTER));
+	it->row++;
+	return 1;
+}
+
+/* Copy cell (row, col) into the iterator's locked buffer and wipe the cell. */
+static int
+copy_value(struct pg_iter *it, int col, const char **out, size_t *len,
+    struct err *e)
+{
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (PQgetisnull(it->res, it->row, col))
+		return 0;
+	n = (size_t)PQgetlength(it->res, it->row, col);
+	if (n + 1 > it->val_cap) {
+		sodium_free(it->val);
+		it->val_cap = n + 1 < 256 ? 256 : n + 1;
+		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
+			it->val_cap = 0;
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+	}
+	memcpy(it->val, PQgetvalue(it->res, it->row, col), n);
+	it->val[n] = '\0';
+	sodium_memzero(PQgetvalue(it->res, it->row, col), n);
+	*out = it->val;
+	*len = n;
+	return 0;
+}
+
+static int
+it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
+{
+	struct pg_iter *it = (struct pg_iter *)base;
+	const char *val;
+	size_t len;
+	int rc;
+
+	if (it->val != NULL)
+		sodium_memzero(it->val, it->val_cap);
+	if ((rc = iter_fill(it, "reading variables", e)) != 1)
+		return rc;
+	memset(v, 0, sizeof *v);
+	v->id = strtoll(PQgetvalue(it->res, it->row, 0), NULL, 10);
+	v->key = PQgetisnull(it->res, it->row, 1) ? NULL :
+	    PQgetvalue(it->res, it->row, 1);
+	v->is_encrypted = col_bool(it->res, it->row, 3);
+	if (copy_value(it, 2, &val, &len, e) != 0)
+		return -1;
+	v->val = (char *)val;
+	v->val_len = len;
+	it->after_id = v->id;
+	it->row++;
+	return 1;
+}
+
+static int
+it_field_next(struct store_iter *base, struct store_value *v, struct err *e)
+{
+	struct pg_iter *it = (struct pg_iter *)base;
+	int rc;
+
+	if (it->val != NULL)
+		sodium_memzero(it->val, it->val_cap);
+	if ((rc = iter_fill(it, "reading values", e)) != 1)
+		return rc;
+	memset(v, 0, sizeof *v);
+	v->id = strtoll(PQgetvalue(it->res, it->row, 0), NULL, 10);
+	if (copy_value(it, 1, &v->value, &v->len, e) != 0)
+		return -1;
+	v->flag = store_field_sql[it->f].flag != NULL ?
+	    col_bool(it->res, it->row, 2) : -1;
+	v->name = PQgetisnull(it->res, it->row, 3) ? NULL :
+	    PQgetvalue(it->res, it->row, 3);
+	it->after_id = v->id;
+	it->row++;
+	return 1;
+}
+
+static void
+it_free(struct store_iter *base)
+{
+	struct pg_iter *it = (struct pg_iter *)base;
+
+	iter_clear_page(it);
+	if (it->kind == IT_CONN)
+		cursor_close(it);
+	sodium_free(it->val);
+	free(it->after);
+	free(it->before);
+	free(it->match);
+	free(it);
+}
+
+static const struct store_iter_ops pg_iter_ops = {
+	it_conn_next, it_var_next, it_field_next, it_free
+};
+
+static struct pg_iter *
+iter_new(struct store *s, enum it_kind kind, struct err *e)
+{
+	struct pg_iter *it = calloc(1, sizeof *it);
+
+	if (it == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	it->base.ops = &pg_iter_ops;
+	it->s = s;
+	it->kind = kind;
+	it->left = SIZE_MAX;
+	return it;
+}
+
+static int
+pg_conn_iter(struct store *s, const struct store_query *q,
+    struct store_iter **out, struct err *e)
+{
+	struct pg *p = s->impl;
+	struct pg_iter *it;
+	int bits = 0;
+
+	*out = NULL;
+	if ((it = iter_new(s, IT_CONN, e)) == NULL)
+		return -1;
+	if (q != NULL) {
+		if (q->after != NULL) {
+			bits |= PAGE_AFTER;
+			it->after = strdup(q->after);
+		}
+		if (q->before != NULL) {
+			bits |= PAGE_BEFORE;
+			it->before = strdup(q->before);
+		}
+		if (q->match != NULL && *q->match != '\0') {
+			bits |= PAGE_MATCH;
+			it->match = strdup(q->match);
+		}
+		if (q->desc)
+			bits |= PAGE_DESC;
+		if (q->limit > 0)
+			it->left = q->limit;
+		if (((bits & PAGE_AFTER) && it->after == NULL) ||
+		    ((bits & PAGE_BEFORE) && it->before == NULL) ||
+		    ((bits & PAGE_MATCH) && it->match == NULL)) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			it_free(&it->base);
+			return -1;
+		}
+	}
+	it->st = ST_PAGE + bits;
+	/* Many rows in an order the index cannot give: one sort, a cursor. */
+	it->cursor = p->collate[0] != '\0' && !p->cursor_open &&
+	    (it->left == SIZE_MAX || it->left > PAGE_ROWS);
+	*out = &it->base;
+	return 0;
+}
+
+static int
+pg_var_iter(struct store *s, struct store_iter **out, struct err *e)
+{
+	struct pg_iter *it;
+
+	*out = NULL;
+	if ((it = iter_new(s, IT_VAR, e)) == NULL)
+		return -1;
+	it->st = ST_VAR_PAGE;
+	*out = &it->base;
+	return 0;
+}
+
+static int
+pg_var_insert(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	const char *v[4] = { key, val, description, is_encrypted ? "true" :
+	    "false" };
+	const int lens[4] = { 0, (int)len, 0, 0 };
+	const int fmts[4] = { 0, 1, 0, 0 };
+	PGresult *r;
+	int rc = 0;
+
+	if (sp_begin(s, e) != 0)
+		return -1;
+	if ((r = run(s, ST_VAR_INSERT, 4, v, lens, fmts, "adding a variable",
+	    e)) == NULL) {
+		rc = -1;
+		if (is_unique_violation(s))
+			err_set(e, ERR_INVALID, "a variable with key '%s' already "
+			    "exists", key);
+	}
+	PQclear(r);
+	return sp_end(s, rc, e);
+}
+
+static int
+pg_field_iter(struct store *s, enum store_field f, int64_t after_id,
+    size_t limit, struct store_iter **out, struct err *e)
+{
+	struct pg_iter *it;
+
+	*out = NULL;
+	if ((it = iter_new(s, IT_FIELD, e)) == NULL)
+		return -1;
+	it->f = f;
+	/* In a transaction, rows are locked as read: see the top comment. */
+	it->st = (s->in_tx ? ST_FIELD_LOCK : ST_FIELD_PAGE) + (int)f;
+	it->after_id = after_id;
+	if (limit > 0)
+		it->left = limit;
+	*out = &it->base;
+	return 0;
+}
+
+/* -- queued field updates --------------------------------------------------- */
+
+static void
+put32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+	    (unsigned char)(v >> 8), (unsigned char)v };
+
+	buf_add(b, x, sizeof x);
+}
+
+/* The header of a one-dimensional binary array of n elements. */
+static void
+array_header(struct buf *b, size_t n, int has_null, uint32_t oid)
+{
+	put32(b, 1);
+	put32(b, has_null ? 1 : 0);
+	put32(b, oid);
+	put32(b, (uint32_t)n);
+	put32(b, 1);
+}
+
+static void
+queue_drop(struct pg *p)
+{
+	buf_reset(&p->q.ids);
+	buf_reset(&p->q.vals);
+	buf_reset(&p->q.flags);
+	p->q.n = 0;
+	p->q.has_null = 0;
+}
+
+/* The first queued id that the table does not have, for the message. */
+static int64_t
+missing_id(struct store *s, const char *ids, int len)
+{
+	struct pg *p = s->impl;
+	const struct store_field_sql *fs = &store_field_sql[p->q.f];
+	const int fmt = 1;
+	char *sql = NULL;
+	int64_t id = -1;
+	PGresult *r;
+
+	if (asprintf(&sql, "SELECT x FROM unnest($1::bigint[]) AS x WHERE NOT "
+	    "EXISTS (SELECT 1 FROM %s%s AS t WHERE t.id = x) LIMIT 1", p->qual,
+	    fs->table) < 0)
+		return -1;
+	r = PQexecParams(p->conn, sql, 1, NULL, &ids, &len, &fmt, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	free(sql);
+	return id;
+}
+
+/*
+ * Send the queued updates as one statement. Every queued row must exist:
+ * a missing one is ERR_NOTFOUND, and the transaction is failed. The queue
+ * is empty afterwards either way.
+ */
+static int
+queue_send(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+	struct buf ids, vals, flags;
+	const char *v[5];
+	char lo[32], hi[32];
+	int lens[5], fmts[5] = { 1, 1, 0, 0, 1 }, n = 0, rc = -1;
+	int has_flag;
+	PGresult *r = NULL;
+
+	if (p->q.n == 0 || p->q.sending)
+		return 0;
+	has_flag = store_field_sql[p->q.f].flag != NULL;
+	buf_init(&ids, 0);
+	buf_init(&vals, 1);
+	buf_init(&flags, 0);
+	array_header(&ids, p->q.n, 0, OID_INT8);
+	buf_add(&ids, buf_str(&p->q.ids), p->q.ids.len);
+	array_header(&vals, p->q.n, p->q.has_null, OID_TEXT);
+	buf_add(&vals, buf_str(&p->q.vals), p->q.vals.len);
+	array_header(&flags, p->q.n, 0, OID_BOOL);
+	buf_add(&flags, buf_str(&p->q.flags), p->q.flags.len);
+	if (buf_check(&ids, e) != 0 || buf_check(&vals, e) != 0 ||
+	    buf_check(&flags, e) != 0)
+		goto out;
+	v[n] = buf_str(&ids);
+	lens[n++] = (int)ids.len;
+	v[n] = buf_str(&vals);
+	lens[n++] = (int)vals.len;
+	snprintf(lo, sizeof lo, "%" PRId64, p->q.first_id);
+	snprintf(hi, sizeof hi, "%" PRId64, p->q.last_id);
+	v[n] = lo;
+	lens[n++] = 0;
+	v[n] = hi;
+	lens[n++] = 0;
+	if (has_flag) {
+		v[n] = buf_str(&flags);
+		lens[n++] = (int)flags.len;
+	}
+	p->q.sending = 1;
+	r = run(s, ST_FIELD_UPDATE + (int)p->q.f, n, v, lens, fmts,
+	    "updating values", e);
+	p->q.sending = 0;
+	if (r == NULL)
+		goto out;
+	if ((size_t)changed(r) != p->q.n) {
+		int64_t id = missing_id(s, v[0], lens[0]);
+
+		err_set(e, ERR_NOTFOUND, "no row %lld in %s", (long long)id,
+		    store_field_name(p->q.f));
+		/* Fail the transaction: part of the batch is written. */
+		PQclear(PQexec(p->conn, "SELECT 1/0"));
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&ids);
+	buf_release(&vals);
+	buf_release(&flags);
+	queue_drop(p);
+	return rc;
+}
+
+static int
+pg_field_update(struct store *s, enum store_field f, int64_t id,
+    const char *value, size_t len, int flag, struct err *e)
+{
+	struct pg *p = s->impl;
+	unsigned char b = flag ? 1 : 0;
+
+	/* One field per batch, each row once: ids come in increasing order. */
+	if (p->q.n > 0 && (p->q.f != f || id <= p->q.last_id) &&
+	    queue_send(s, e) != 0)
+		return -1;
+	if (len > INT32_MAX) {
+		err_set(e, ERR_INVALID, "a value of %zu bytes is too large for "
+		    "PostgreSQL", len);
+		return -1;
+	}
+	if (p->q.n == 0)
+		p->q.first_id = id;
+	p->q.f = f;
+	p->q.last_id = id;
+	put32(&p->q.ids, 8);
+	put32(&p->q.ids, (uint32_t)((uint64_t)id >> 32));
+	put32(&p->q.ids, (uint32_t)id);
+	if (value == NULL) {
+		put32(&p->q.vals, UINT32_MAX);	/* -1: NULL */
+		p->q.has_null = 1;
+	} else {
+		put32(&p->q.vals, (uint32_t)len);
+		buf_add(&p->q.vals, value, len);
+	}
+	put32(&p->q.flags, 1);
+	buf_add(&p->q.flags, &b, 1);
+	p->q.n++;
+	if (buf_check(&p->q.ids, e) != 0 || buf_check(&p->q.vals, e) != 0 ||
+	    buf_check(&p->q.flags, e) != 0) {
+		queue_drop(p);
+		return -1;
+	}
+	if (p->q.n >= BATCH_ROWS || p->q.vals.len >= BATCH_BYTES)
+		return queue_send(s, e);
+	return 0;
+}
+
+static int
+pg_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
+{
+	return count_rows(s, ST_FIELD_COUNT + (int)f, n, "counting rows", e);
+}
+
+static const struct store_ops pg_ops = {
+	"postgresql",
+	pg_close,
+	pg_has_table,
+	pg_begin,
+	pg_commit,
+	pg_rollback,
+	pg_conn_iter,
+	pg_conn_get,
+	pg_conn_insert,
+	pg_conn_update,
+	pg_conn_delete,
+	pg_conn_count,
+	pg_var_iter,
+	pg_var_insert,
+	pg_field_iter,
+	pg_field_update,
+	pg_field_count,
+};

@@ -1,0 +1,980 @@
+/*
+ * test_lifecycle.c: the lifecycle jobs (src/lifecycle.c) on real Airflow
+ * layouts: preflight counts per field and per key with token ages, the
+ * rows no key opens and the plaintext `{...}` trigger rows named; rotation
+ * with MultiFernet.rotate semantics (value and timestamp kept, a new token
+ * under the primary key, flags unchanged, flag-false and legacy rows left
+ * byte for byte) and its verify pass; the refusal on an undecryptable row
+ * and --skip-undecryptable; encrypt-plaintext (only flag-false rows, Airflow's
+ * empty-value rules); encryption off; cancel from the progress callback and
+ * from the flag (rolled back, the runner usable again); progress numbers;
+ * paging by id with tiny pages, a value larger than a page's budget and 1 to
+ * 5 threads; verify catching a value under the old key; probe; a DB locked
+ * by another connection. Every refusal leaves the DB byte for byte as it
+ * was. (Python's cryptography checks the same results in cli_rotate.sh.)
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "fernet.h"
+#include "keyring.h"
+#include "lifecycle.h"
+#include "store.h"
+
+#define NEW	"NzVS4uzedlSSsi5zcBkgRU74p3Lwpls7OgXcMjpqmvQ="
+#define OLD	"J0ko2S8zneUztoNflj4W7e4GIRjJdil0LvsKi8Smzac="
+#define LOST	"rXQ3l_ppHmv7GxTozrVQnDskCGCaNk8jG9ApUgy0Jl0="
+#define RING	NEW "," OLD
+
+#define T_OLD	1500000000u	/* 2017 */
+#define T_NEW	1700000000u	/* 2023 */
+#define T_LOST	1615766400u	/* 2021-03-15 */
+
+struct fx {
+	char		 *dir;
+	char		  db[4096];
+	char		  url[4200];
+	sqlite3		 *h;		/* the test's own connection */
+	struct store	 *s;
+	struct lifecycle *lc;
+};
+
+/* -- fixtures -------------------------------------------------------------------- */
+
+static void
+sql(struct fx *f, const char *q)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(f->h, q, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("sql failed: %s: %s", q, msg);
+}
+
+static void
+make_db(struct fx *f, const char *schema)
+{
+	char rel[128], *text;
+
+	snprintf(rel, sizeof rel, "data/%s", schema);
+	text = tu_read(tu_srcpath(rel), NULL);
+	assert_non_null(text);
+	snprintf(f->db, sizeof f->db, "%s/airflow.db", f->dir);
+	snprintf(f->url, sizeof f->url, "sqlite:///%s", f->db);
+	unlink(f->db);
+	assert_int_equal(sqlite3_open(f->db, &f->h), SQLITE_OK);
+	sql(f, text);
+	free(text);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+
+	f->dir = tu_tmpdir();
+	make_db(f, "schema-3.2.sql");
+	*state = f;
+	return 0;
+}
+
+static void
+fx_close(struct fx *f)
+{
+	lifecycle_free(f->lc);
+	f->lc = NULL;
+	store_close(f->s);
+	f->s = NULL;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_close(f);
+	sqlite3_close(f->h);
+	tu_tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Open the store and a runner with the key list ring. */
+static void
+fx_open(struct fx *f, const char *ring, const struct lifecycle_opts *o)
+{
+	struct store_opts so = { 300, NULL };
+	struct err e;
+
+	fx_close(f);
+	if (store_open(&f->s, f->url, &so, &e) != 0)
+		fail_msg("store_open: %s", e.msg);
+	if (lifecycle_new(&f->lc, f->s, ring, strlen(ring), o, &e) != 0)
+		fail_msg("lifecycle_new: %s", e.msg);
+}
+
+/* A token of msg under key at time ts (static buffer, valid until the next call). */
+static const char *
+tok(const char *key, const char *msg, uint64_t ts)
+{
+	static char out[8192];
+	struct keyring *kr;
+	struct err e;
+	size_t n;
+
+	assert_int_equal(keyring_parse(&kr, key, strlen(key), NULL, &e), 0);
+	assert_int_equal(fernet_encrypt(keyring_keys(kr)[0], msg, strlen(msg), ts,
+	    NULL, out, sizeof out, &n, &e), 0);
+	keyring_free(kr);
+	return out;
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+insert_conn(struct fx *f, const char *id, const char *pw, int pw_flag,
+    const char *extra, int ex_flag)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(f->h, "INSERT INTO connection (conn_id, "
+	    "conn_type, password, is_encrypted, extra, is_extra_encrypted) VALUES "
+	    "(?, 'postgres', ?, ?, ?, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	bind_opt(st, 2, pw);
+	sqlite3_bind_int(st, 3, pw_flag);
+	bind_opt(st, 4, extra);
+	sqlite3_bind_int(st, 5, ex_flag);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+static void
+insert_var(struct fx *f, const char *key, const char *val, int flag)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(f->h, "INSERT INTO variable (\"key\", "
+	    "val, is_encrypted) VALUES (?, ?, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	bind_opt(st, 2, val);
+	sqlite3_bind_int(st, 3, flag);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+static void
+insert_trigger(struct fx *f, const char *kwargs)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(f->h, "INSERT INTO \"trigger\" "
+	    "(classpath, kwargs, created_date) VALUES ('x.Trigger', ?, "
+	    "'2026-05-01 11:00:00')", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, kwargs, -1, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* One text column (caller frees; NULL for SQL NULL). */
+static char *
+value_of(struct fx *f, const char *q)
+{
+	sqlite3_stmt *st;
+	char *r = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(f->h, q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		r = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Every secret column and flag of the DB, as one string (caller frees). */
+static char *
+dump(struct fx *f)
+{
+	static const char *const q[] = {
+		"SELECT group_concat(id || '|' || conn_id || '|' || "
+		"ifnull(password,'<null>') || '|' || ifnull(is_encrypted,'<n>') || "
+		"'|' || ifnull(extra,'<null>') || '|' || "
+		"ifnull(is_extra_encrypted,'<n>'), ';') FROM connection",
+		"SELECT group_concat(id || '|' || \"key\" || '|' || "
+		"ifnull(val,'<null>') || '|' || ifnull(is_encrypted,'<n>'), ';') "
+		"FROM variable",
+		"SELECT group_concat(id || '|' || kwargs, ';') FROM \"trigger\"",
+	};
+	char *all = strdup(""), *part, *next;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(q); i++) {
+		part = value_of(f, q[i]);
+		if (asprintf(&next, "%s#%s", all, part ? part : "") < 0)
+			abort();
+		free(all);
+		free(part);
+		all = next;
+	}
+	return all;
+}
+
+/* Open a token with ring: key index (or -1), plaintext into buf, timestamp. */
+static int
+open_token(const char *ring, const char *t, char *buf, size_t cap, uint64_t *ts)
+{
+	struct keyring *kr;
+	struct fernet_info info;
+	struct err e;
+	size_t n = 0;
+	int rc;
+
+	assert_int_equal(keyring_parse(&kr, ring, strlen(ring), NULL, &e), 0);
+	rc = keyring_decrypt(kr, t, strlen(t), (uint8_t *)buf, cap - 1, &n, &info,
+	    &e);
+	keyring_free(kr);
+	if (rc != 0)
+		return -1;
+	buf[n] = '\0';
+	if (ts != NULL)
+		*ts = info.timestamp;
+	return info.key_index;
+}
+
+/* Assert that the value of q opens with key alone to want, stamped ts. */
+static void
+assert_sealed(struct fx *f, const char *q, const char *key, const char *want,
+    uint64_t ts)
+{
+	char *v = value_of(f, q), buf[4096];
+	uint64_t got_ts = 0;
+
+	assert_non_null(v);
+	if (open_token(key, v, buf, sizeof buf, &got_ts) != 0)
+		fail_msg("%s: does not open with the expected key alone", q);
+	assert_string_equal(buf, want);
+	if (ts != 0)
+		assert_int_equal(got_ts, ts);
+	free(v);
+}
+
+/*
+ * The mixed DB: ids in insertion order.
+ *   connection 1 c_old:   password under OLD, extra under NEW
+ *   connection 2 c_plain: password plain (flag 0), extra NULL
+ *   connection 3 c_lost:  password under LOST (no key opens it)
+ *   connection 4 c_empty: password "" with flag 1, extra "" with flag 0
+ *   variable 1 v_old: under OLD;  2 v_plain: plain;  3 v_empty: "" flag 0
+ *   trigger 1: under NEW;  2: legacy {...};  3: under LOST
+ */
+static void
+fill_mixed(struct fx *f, int with_lost)
+{
+	char pw1[200], ex1[300];
+
+	snprintf(pw1, sizeof pw1, "%s", tok(OLD, "s3cret-pw", T_OLD));
+	snprintf(ex1, sizeof ex1, "%s", tok(NEW, "{\"token\": \"abc\"}", T_NEW));
+	insert_conn(f, "c_old", pw1, 1, ex1, 1);
+	insert_conn(f, "c_plain", "plainpw", 0, NULL, 0);
+	if (with_lost)
+		insert_conn(f, "c_lost", tok(LOST, "gone", T_LOST), 1, NULL, 0);
+	insert_conn(f, "c_empty", "", 1, "", 0);
+	insert_var(f, "v_old", tok(OLD, "var-secret", T_OLD + 5), 1);
+	insert_var(f, "v_plain", "plain value", 0);
+	insert_var(f, "v_empty", "", 0);
+	insert_trigger(f, tok(NEW, "{\"__var\": {}}", T_NEW + 7));
+	insert_trigger(f, "{\"__type\": \"dict\", \"__var\": {}}");
+	if (with_lost)
+		insert_trigger(f, tok(LOST, "{}", T_LOST));
+}
+
+/* -- preflight ------------------------------------------------------------------ */
+
+static void
+test_preflight(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_preflight pf;
+	struct err e;
+	char what[400];
+
+	fill_mixed(f, 1);
+	fx_open(f, RING, NULL);
+	assert_int_equal(lifecycle_key_count(f->lc), 2);
+	assert_int_equal(lifecycle_preflight(f->lc, T_OLD + 1, &pf, &e), 0);
+	assert_int_equal(pf.nkeys, 2);
+	assert_true(pf.present[STORE_TRIGGER_KWARGS]);
+	/* connection.password: old, plain, lost, empty */
+	assert_int_equal(pf.field[STORE_CONN_PASSWORD].rows, 4);
+	assert_int_equal(pf.field[STORE_CONN_PASSWORD].per_key[1], 1);
+	assert_int_equal(pf.field[STORE_CONN_PASSWORD].plaintext, 1);
+	assert_int_equal(pf.field[STORE_CONN_PASSWORD].undecryptable, 1);
+	assert_int_equal(pf.field[STORE_CONN_PASSWORD].empty, 1);
+	assert_int_equal(pf.field[STORE_CONN_PASSWORD].stale, 1);
+	/* connection.extra: new, NULL, NULL, "" */
+	assert_int_equal(pf.field[STORE_CONN_EXTRA].per_key[0], 1);
+	assert_int_equal(pf.field[STORE_CONN_EXTRA].empty, 3);
+	/* variable.val: old, plain, "" with flag 0 (Airflow encrypts "") */
+	assert_int_equal(pf.field[STORE_VAR_VAL].per_key[1], 1);
+	assert_int_equal(pf.field[STORE_VAR_VAL].plaintext, 2);
+	/* trigger.kwargs: new, legacy, lost */
+	assert_int_equal(pf.field[STORE_TRIGGER_KWARGS].per_key[0], 1);
+	assert_int_equal(pf.field[STORE_TRIGGER_KWARGS].plaintext, 1);
+	assert_int_equal(pf.field[STORE_TRIGGER_KWARGS].undecryptable, 1);
+	/* totals */
+	assert_int_equal(pf.tokens, 4);
+	assert_int_equal(pf.plaintext, 3);
+	assert_int_equal(pf.legacy, 1);
+	assert_int_equal(pf.undecryptable, 2);
+	assert_int_equal(pf.stale, 1);
+	assert_int_equal(pf.oldest[1], T_OLD);
+	assert_int_equal(pf.newest[1], T_OLD + 5);
+	assert_int_equal(pf.oldest[0], T_NEW);
+	assert_int_equal(pf.newest[0], T_NEW + 7);
+	/* the rows no key opens, named */
+	assert_int_equal(pf.nbad, 2);
+	lifecycle_row_format(&pf.bad[0], what, sizeof what);
+	assert_string_equal(what, "connection.password of 'c_lost' (id 3)");
+	lifecycle_row_format(&pf.bad[1], what, sizeof what);
+	assert_string_equal(what, "trigger.kwargs of trigger 3");
+	assert_int_equal(pf.nlegacy_rows, 1);
+	assert_int_equal(pf.legacy_rows[0].id, 2);
+}
+
+/* -- rotate ---------------------------------------------------------------------- */
+
+static void
+test_rotate(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_result r;
+	struct err e;
+	char *before_pw, *before_ex, *before_trig, *v;
+
+	fill_mixed(f, 0);
+	before_pw = value_of(f, "SELECT password FROM connection WHERE id = 1");
+	before_ex = value_of(f, "SELECT extra FROM connection WHERE id = 1");
+	before_trig = value_of(f, "SELECT kwargs FROM \"trigger\" WHERE id = 1");
+	fx_open(f, RING, NULL);
+	err_clear(&e);
+	if (lifecycle_rotate(f->lc, 0, &r, &e) != 0)
+		fail_msg("rotate: %s", e.msg);
+	assert_true(r.committed);
+	assert_false(r.cancelled);
+	assert_int_equal(r.changed[STORE_CONN_PASSWORD], 1);
+	assert_int_equal(r.changed[STORE_CONN_EXTRA], 1);
+	assert_int_equal(r.changed[STORE_VAR_VAL], 1);
+	assert_int_equal(r.changed[STORE_TRIGGER_KWARGS], 1);
+	assert_int_equal(r.total_changed, 4);
+	assert_int_equal(r.total_skipped, 0);
+	assert_int_equal(r.legacy, 1);
+	/* value and timestamp kept, primary key alone opens it */
+	assert_sealed(f, "SELECT password FROM connection WHERE id = 1", NEW,
+	    "s3cret-pw", T_OLD);
+	assert_sealed(f, "SELECT extra FROM connection WHERE id = 1", NEW,
+	    "{\"token\": \"abc\"}", T_NEW);
+	assert_sealed(f, "SELECT val FROM variable WHERE id = 1", NEW,
+	    "var-secret", T_OLD + 5);
+	assert_sealed(f, "SELECT kwargs FROM \"trigger\" WHERE id = 1", NEW,
+	    "{\"__var\": {}}", T_NEW + 7);
+	/* a fresh token even for values already under the primary key */
+	v = value_of(f, "SELECT password FROM connection WHERE id = 1");
+	assert_string_not_equal(v, before_pw);
+	free(v);
+	v = value_of(f, "SELECT extra FROM connection WHERE id = 1");
+	assert_string_not_equal(v, before_ex);
+	free(v);
+	v = value_of(f, "SELECT kwargs FROM \"trigger\" WHERE id = 1");
+	assert_string_not_equal(v, before_trig);
+	free(v);
+	/* flags unchanged; flag-false, empty and legacy rows byte for byte */
+	v = value_of(f, "SELECT group_concat(is_encrypted || is_extra_encrypted) "
+	    "FROM connection");
+	assert_string_equal(v, "11,00,10");
+	free(v);
+	v = value_of(f, "SELECT password FROM connection WHERE id = 2");
+	assert_string_equal(v, "plainpw");
+	free(v);
+	v = value_of(f, "SELECT val || '|' || is_encrypted FROM variable WHERE "
+	    "id = 2");
+	assert_string_equal(v, "plain value|0");
+	free(v);
+	v = value_of(f, "SELECT kwargs FROM \"trigger\" WHERE id = 2");
+	assert_string_equal(v, "{\"__type\": \"dict\", \"__var\": {}}");
+	free(v);
+	/* the verify pass */
+	assert_true(r.verify.ok);
+	assert_int_equal(r.verify.checked, 4);
+	assert_int_equal(r.verify.primary, 4);
+	assert_int_equal(r.verify.other + r.verify.undecryptable, 0);
+	free(before_pw);
+	free(before_ex);
+	free(before_trig);
+}
+
+static void
+test_rotate_undecryptable(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_result r;
+	struct err e;
+	char *before, *after, *v;
+
+	fill_mixed(f, 1);
+	before = dump(f);
+	fx_open(f, RING, NULL);
+	err_clear(&e);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_non_null(strstr(e.msg, "connection.password of 'c_lost' (id 3)"));
+	assert_non_null(strstr(e.msg, "nothing was changed"));
+	assert_false(r.committed);
+	assert_int_equal(r.total_changed, 0);
+	after = dump(f);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* --skip-undecryptable: rotated around them, named, left as they are. */
+	v = value_of(f, "SELECT password FROM connection WHERE id = 3");
+	err_clear(&e);
+	if (lifecycle_rotate(f->lc, LIFECYCLE_SKIP_UNDECRYPTABLE, &r, &e) != 0)
+		fail_msg("rotate --skip-undecryptable: %s", e.msg);
+	assert_int_equal(r.total_changed, 4);
+	assert_int_equal(r.total_skipped, 2);
+	assert_int_equal(r.skipped[STORE_CONN_PASSWORD], 1);
+	assert_int_equal(r.skipped[STORE_TRIGGER_KWARGS], 1);
+	assert_int_equal(r.nskipped_rows, 2);
+	assert_string_equal(r.skipped_rows[0].name, "c_lost");
+	after = value_of(f, "SELECT password FROM connection WHERE id = 3");
+	assert_string_equal(after, v);
+	assert_true(r.verify.ok);
+	assert_int_equal(r.verify.undecryptable, 2);
+	assert_int_equal(r.verify.primary, 4);
+	free(after);
+	free(before);
+	free(v);
+}
+
+/* -- encrypt-plaintext ------------------------------------------------------------ */
+
+static void
+test_encrypt(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_result r;
+	struct err e;
+	char *v, *pw_before, *trig_before;
+	uint64_t t0 = (uint64_t)time(NULL);
+
+	fill_mixed(f, 1);
+	pw_before = value_of(f, "SELECT password FROM connection WHERE id = 1");
+	trig_before = value_of(f, "SELECT group_concat(kwargs, ';') FROM "
+	    "\"trigger\"");
+	fx_open(f, RING, NULL);
+	if (lifecycle_encrypt(f->lc, &r, &e) != 0)
+		fail_msg("encrypt: %s", e.msg);
+	assert_true(r.committed);
+	assert_int_equal(r.changed[STORE_CONN_PASSWORD], 1);
+	assert_int_equal(r.changed[STORE_CONN_EXTRA], 0);
+	assert_int_equal(r.changed[STORE_VAR_VAL], 2);
+	assert_int_equal(r.total_changed, 3);
+	assert_sealed(f, "SELECT password FROM connection WHERE id = 2", NEW,
+	    "plainpw", 0);
+	assert_sealed(f, "SELECT val FROM variable WHERE id = 2", NEW,
+	    "plain value", 0);
+	assert_sealed(f, "SELECT val FROM variable WHERE id = 3", NEW, "", 0);
+	{
+		char buf[256];
+		uint64_t ts = 0;
+
+		v = value_of(f, "SELECT password FROM connection WHERE id = 2");
+		assert_int_equal(open_token(NEW, v, buf, sizeof buf, &ts), 0);
+		assert_true(ts >= t0 && ts <= (uint64_t)time(NULL));
+		free(v);
+	}
+	v = value_of(f, "SELECT group_concat(is_encrypted || is_extra_encrypted) "
+	    "FROM connection");
+	assert_string_equal(v, "11,10,10,10");
+	free(v);
+	v = value_of(f, "SELECT group_concat(is_encrypted) FROM variable");
+	assert_string_equal(v, "1,1,1");
+	free(v);
+	/* flag-true rows, empty connection values and triggers untouched */
+	v = value_of(f, "SELECT password FROM connection WHERE id = 1");
+	assert_string_equal(v, pw_before);
+	free(v);
+	v = value_of(f, "SELECT password || '|' || extra FROM connection WHERE "
+	    "id = 4");
+	assert_string_equal(v, "|");
+	free(v);
+	v = value_of(f, "SELECT group_concat(kwargs, ';') FROM \"trigger\"");
+	assert_string_equal(v, trig_before);
+	free(v);
+	/* a second run finds nothing to do */
+	assert_int_equal(lifecycle_encrypt(f->lc, &r, &e), 0);
+	assert_int_equal(r.total_changed, 0);
+	free(pw_before);
+	free(trig_before);
+}
+
+static void
+test_encryption_off(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_preflight pf;
+	struct lifecycle_result r;
+	struct err e;
+	char *before, *after;
+
+	fill_mixed(f, 0);
+	before = dump(f);
+	fx_open(f, "", NULL);
+	assert_int_equal(lifecycle_key_count(f->lc), 0);
+	assert_int_equal(lifecycle_encrypt(f->lc, &r, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_non_null(strstr(e.msg, "encryption is off"));
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_non_null(strstr(e.msg, "encryption is off"));
+	/* preflight still works: every token is one no key opens */
+	assert_int_equal(lifecycle_preflight(f->lc, 0, &pf, &e), 0);
+	assert_int_equal(pf.undecryptable, 4);
+	assert_int_equal(pf.plaintext, 3);
+	after = dump(f);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+
+	/* a malformed key list */
+	fx_close(f);
+	assert_int_equal(store_open(&f->s, f->url, NULL, &e), 0);
+	assert_int_equal(lifecycle_new(&f->lc, f->s, NEW ",", strlen(NEW ","),
+	    NULL, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_null(strstr(e.msg, NEW));
+}
+
+/* -- cancel and progress -------------------------------------------------------------- */
+
+struct rec {
+	int				 calls;
+	int				 cancel_at;	/* return 1 on this call of ROTATE */
+	int				 rotate_calls;
+	volatile sig_atomic_t		*flag;		/* or set this */
+	enum lifecycle_phase		 phases[64];
+	int				 nphases;
+	size_t				 last_done, last_total;
+	int				 monotonic;
+};
+
+static int
+record(const struct lifecycle_progress *p, void *arg)
+{
+	struct rec *r = arg;
+
+	r->calls++;
+	if (r->nphases == 0 || r->phases[r->nphases - 1] != p->phase) {
+		if (r->nphases < 64)
+			r->phases[r->nphases++] = p->phase;
+		r->last_done = 0;
+	}
+	if (p->done < r->last_done || p->done > p->total)
+		r->monotonic = 0;
+	r->last_done = p->done;
+	r->last_total = p->total;
+	if (p->phase == LIFECYCLE_ROTATE && ++r->rotate_calls == r->cancel_at) {
+		if (r->flag != NULL) {
+			*r->flag = 1;
+			return 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static void
+fill_many(struct fx *f, int n, const char *key)
+{
+	char id[32], pw[32];
+	int i;
+
+	sql(f, "BEGIN");
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "conn_%05d", i);
+		snprintf(pw, sizeof pw, "password-%d", i);
+		insert_conn(f, id, tok(key, pw, T_OLD + (uint64_t)i), 1, NULL, 0);
+		snprintf(id, sizeof id, "var_%05d", i);
+		insert_var(f, id, tok(key, pw, T_OLD + (uint64_t)i), 1);
+	}
+	sql(f, "COMMIT");
+}
+
+static void
+test_cancel(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_opts o;
+	struct lifecycle_result r;
+	struct rec rc;
+	static volatile sig_atomic_t flag;
+	struct err e;
+	char *before, *after;
+
+	fill_many(f, 60, OLD);
+	before = dump(f);
+	memset(&o, 0, sizeof o);
+	memset(&rc, 0, sizeof rc);
+	o.progress = record;
+	o.progress_arg = &rc;
+	o.interval_ms = 1;
+	o.page_rows = 4;
+	o.threads = 2;
+	rc.cancel_at = 2;	/* the first call after the phase's start */
+	fx_open(f, RING, &o);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), -1);
+	assert_true(r.cancelled);
+	assert_false(r.committed);
+	assert_non_null(strstr(e.msg, "cancelled"));
+	after = dump(f);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* The flag, as a signal handler or the console's Esc would set it. */
+	memset(&rc, 0, sizeof rc);
+	rc.cancel_at = 2;
+	rc.flag = &flag;
+	o.cancel = &flag;
+	fx_open(f, RING, &o);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), -1);
+	assert_true(r.cancelled);
+	after = dump(f);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* The same runner works again afterwards. */
+	flag = 0;
+	rc.cancel_at = -1;
+	if (lifecycle_rotate(f->lc, 0, &r, &e) != 0)
+		fail_msg("rotate after cancel: %s", e.msg);
+	assert_int_equal(r.total_changed, 120);
+	assert_true(r.verify.ok);
+	free(before);
+}
+
+static void
+test_progress(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_opts o;
+	struct lifecycle_result r;
+	struct rec rc;
+	struct err e;
+
+	fill_many(f, 50, OLD);
+	memset(&o, 0, sizeof o);
+	memset(&rc, 0, sizeof rc);
+	rc.monotonic = 1;
+	o.progress = record;
+	o.progress_arg = &rc;
+	o.interval_ms = 1;
+	o.page_rows = 7;
+	fx_open(f, RING, &o);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(rc.monotonic);
+	assert_int_equal(rc.nphases, 3);
+	assert_int_equal(rc.phases[0], LIFECYCLE_ROTATE);
+	assert_int_equal(rc.phases[1], LIFECYCLE_COMMIT);
+	assert_int_equal(rc.phases[2], LIFECYCLE_VERIFY);
+	/* the verify phase ends with done == total == rows of all fields
+	   (connections count once per field: password and extra) */
+	assert_int_equal(rc.last_total, 150);
+	assert_int_equal(rc.last_done, 150);
+	assert_int_equal(r.rows, 150);
+
+	/* A long interval: only the forced calls (start and end of phases). */
+	memset(&rc, 0, sizeof rc);
+	o.interval_ms = 60000;
+	fx_open(f, RING, &o);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(rc.calls <= 6);
+}
+
+/* -- paging, threads, big values ----------------------------------------------------- */
+
+static void
+test_paging_threads(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned threads[] = { 1, 2, 5 };
+	struct lifecycle_opts o;
+	struct lifecycle_result r;
+	struct lifecycle_preflight pf;
+	struct err e;
+	char *big, *v;
+	size_t i, n = 3u << 20;
+
+	fill_many(f, 150, OLD);
+	/* A 3 MiB extra: bigger than a page's byte budget. */
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	{
+		struct keyring *kr;
+		char *t = malloc(fernet_token_len(n) + 1);
+		size_t tl;
+
+		assert_non_null(t);
+		assert_int_equal(keyring_parse(&kr, OLD, strlen(OLD), NULL, &e), 0);
+		assert_int_equal(fernet_encrypt(keyring_keys(kr)[0], big, n, T_OLD,
+		    NULL, t, fernet_token_len(n) + 1, &tl, &e), 0);
+		insert_conn(f, "conn_big", NULL, 0, t, 1);
+		keyring_free(kr);
+		free(t);
+	}
+	for (i = 0; i < ARRAY_LEN(threads); i++) {
+		memset(&o, 0, sizeof o);
+		o.page_rows = 7;
+		o.threads = threads[i];
+		fx_open(f, i % 2 ? OLD "," NEW : RING, &o);
+		assert_int_equal(lifecycle_threads(f->lc), threads[i]);
+		assert_int_equal(lifecycle_preflight(f->lc, 0, &pf, &e), 0);
+		assert_int_equal(pf.tokens, 301);
+		assert_int_equal(pf.undecryptable, 0);
+		if (lifecycle_rotate(f->lc, 0, &r, &e) != 0)
+			fail_msg("rotate with %u threads: %s", threads[i], e.msg);
+		assert_int_equal(r.total_changed, 301);
+		assert_true(r.verify.ok);
+		assert_int_equal(r.verify.primary, 301);
+	}
+	/* After an odd number of ring flips the values sit under NEW. */
+	assert_sealed(f, "SELECT password FROM connection WHERE conn_id = "
+	    "'conn_00149'", NEW, "password-149", T_OLD + 149);
+	assert_sealed(f, "SELECT val FROM variable WHERE \"key\" = 'var_00000'",
+	    NEW, "password-0", T_OLD);
+	v = value_of(f, "SELECT extra FROM connection WHERE conn_id = 'conn_big'");
+	{
+		char *plain = malloc(n + 64);
+		struct keyring *kr;
+		struct fernet_info info;
+		size_t pl;
+
+		assert_non_null(plain);
+		assert_int_equal(keyring_parse(&kr, NEW, strlen(NEW), NULL, &e), 0);
+		assert_int_equal(keyring_decrypt(kr, v, strlen(v), (uint8_t *)plain,
+		    n + 64, &pl, &info, &e), 0);
+		assert_int_equal(pl, n);
+		assert_memory_equal(plain, big, n);
+		assert_int_equal(info.timestamp, T_OLD);
+		keyring_free(kr);
+		free(plain);
+	}
+	free(v);
+	free(big);
+}
+
+/* -- verify ------------------------------------------------------------------------- */
+
+static void
+test_verify_catches_old_key(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_verify vf;
+	struct lifecycle_result r;
+	struct err e;
+	sqlite3_stmt *st;
+
+	fill_mixed(f, 0);
+	fx_open(f, RING, NULL);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(r.verify.ok);
+	/* A process still on the old key list writes a variable. */
+	assert_int_equal(sqlite3_prepare_v2(f->h, "UPDATE variable SET val = ? "
+	    "WHERE id = 1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, tok(OLD, "late", T_NEW), -1, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(lifecycle_verify(f->lc, 0, &vf, &e), 0);
+	assert_false(vf.ok);
+	assert_int_equal(vf.other, 1);
+	assert_int_equal(vf.primary, 3);
+	assert_int_equal(vf.nrows, 1);
+	assert_int_equal(vf.rows[0].field, STORE_VAR_VAL);
+	assert_string_equal(vf.rows[0].name, "v_old");
+	assert_int_equal(vf.rows[0].key, 1);
+}
+
+/* -- probe -------------------------------------------------------------------------- */
+
+static void
+test_probe(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_probe pr;
+	struct err e;
+	const char *cands = "# keys from the old laptop\n"
+	    "\n"
+	    "  " OLD "  \r\n"
+	    LOST "\n"
+	    NEW "\n";
+
+	fill_mixed(f, 1);
+	fx_open(f, RING, NULL);
+	assert_int_equal(lifecycle_probe(f->lc, cands, strlen(cands), &pr, &e), 0);
+	assert_int_equal(pr.ncand, 3);
+	assert_int_equal(pr.cand_line[0], 3);
+	assert_int_equal(pr.cand_line[1], 4);
+	assert_int_equal(pr.cand_line[2], 5);
+	assert_int_equal(pr.cand_in_ring[0], 1);
+	assert_int_equal(pr.cand_in_ring[1], -1);
+	assert_int_equal(pr.cand_in_ring[2], 0);
+	assert_int_equal(pr.checked, 6);
+	assert_int_equal(pr.unopened, 2);
+	assert_int_equal(pr.opened[1], 2);
+	assert_int_equal(pr.opened[0] + pr.opened[2], 0);
+	assert_int_equal(pr.still_unopened, 0);
+	assert_int_equal(pr.per_field[STORE_CONN_PASSWORD], 1);
+	assert_int_equal(pr.per_field[STORE_TRIGGER_KWARGS], 1);
+	assert_int_equal(pr.nrows, 2);
+	assert_int_equal(pr.rows[0].key, 1);
+
+	/* Nothing opens them: still unopened. */
+	assert_int_equal(lifecycle_probe(f->lc, OLD "\n", strlen(OLD "\n"), &pr,
+	    &e), 0);
+	assert_int_equal(pr.still_unopened, 2);
+	assert_int_equal(pr.rows[0].key, -1);
+
+	/* Bad input is named by line, never quoted. */
+	err_clear(&e);
+	assert_int_equal(lifecycle_probe(f->lc, OLD "\nnot-a-key-" NEW "\n",
+	    strlen(OLD "\nnot-a-key-" NEW "\n"), &pr, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_non_null(strstr(e.msg, "line 2"));
+	assert_null(strstr(e.msg, "not-a-key"));
+	assert_int_equal(lifecycle_probe(f->lc, "\n# nothing\n", 11, &pr, &e), -1);
+	assert_int_equal(e.code, ERR_USAGE);
+}
+
+/* -- layouts and locks ------------------------------------------------------------------ */
+
+static void
+test_layouts(void **state)
+{
+	struct fx *f = *state;
+	static const char *const schemas[] = {
+		"schema-2.10.sql", "schema-2.x-upgraded.sql", "schema-3.1.sql",
+	};
+	struct lifecycle_result r;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(schemas); i++) {
+		fx_close(f);
+		sqlite3_close(f->h);
+		make_db(f, schemas[i]);
+		fill_mixed(f, 0);
+		/* An upgraded 2.x DB may hold NULL flags: they read as false. */
+		insert_var(f, "v_null", "no flag", 0);
+		(void)sqlite3_exec(f->h, "UPDATE variable SET is_encrypted = NULL "
+		    "WHERE \"key\" = 'v_null'", NULL, NULL, NULL);
+		fx_open(f, RING, NULL);
+		if (lifecycle_rotate(f->lc, 0, &r, &e) != 0)
+			fail_msg("%s: %s", schemas[i], e.msg);
+		assert_int_equal(r.total_changed, 4);
+		assert_true(r.verify.ok);
+		assert_sealed(f, "SELECT password FROM connection WHERE id = 1", NEW,
+		    "s3cret-pw", T_OLD);
+	}
+}
+
+static void
+test_locked(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_result r;
+	struct err e;
+	char *before, *after;
+	sqlite3 *other;
+
+	fill_mixed(f, 0);
+	before = dump(f);
+	fx_open(f, RING, NULL);	/* busy timeout 300 ms */
+	assert_int_equal(sqlite3_open(f->db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	err_clear(&e);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "locked"));
+	assert_false(r.committed);
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(other);
+	after = dump(f);
+	assert_string_equal(before, after);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(r.verify.ok);
+	free(before);
+	free(after);
+}
+
+static void
+test_names(void **state)
+{
+	struct lifecycle_row row;
+	char buf[400];
+
+	(void)state;
+	memset(&row, 0, sizeof row);
+	row.field = STORE_VAR_VAL;
+	row.id = 3;
+	snprintf(row.name, sizeof row.name, "api_token");
+	lifecycle_row_format(&row, buf, sizeof buf);
+	assert_string_equal(buf, "variable.val of 'api_token' (id 3)");
+	assert_string_equal(lifecycle_phase_name(LIFECYCLE_COMMIT), "commit");
+	assert_string_equal(lifecycle_phase_name(LIFECYCLE_PREFLIGHT), "preflight");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_preflight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotate_undecryptable, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_encrypt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_encryption_off, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paging_threads, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_catches_old_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		cmocka_unit_test(test_names),
+	};
+
+	tu_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

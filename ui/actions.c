@@ -1,0 +1,42 @@
+/*
+ * actions.c: deleting a connection from the console (see actions.h).
+ */
+#include "config.h"
+
+#include "actions.h"
+
+#include <stdio.h>
+
+#include "dialog.h"
+
+int
+action_ask_delete(struct app *a, const char *conn_id)
+{
+	char text[512];
+
+	snprintf(text, sizeof text, "Delete connection '%s'? DAGs that use it "
+	    "will fail. This cannot be undone.", conn_id);
+	return dialog_confirm(a, ACTION_TAG_DELETE, "Delete connection", text);
+}
+
+int
+action_delete(struct app *a, const char *conn_id)
+{
+	struct cli_ctx *ctx = a->ctx;
+	struct err e;
+
+	err_clear(&e);
+	if (!app_allowed(a, POLICY_EDIT, "delete connections"))
+		return -1;
+	if (store_conn_delete(ctx->store, conn_id, &e) != 0) {
+		app_error(a, "%s", e.msg);
+		return -1;
+	}
+	app_db_changed(a);
+	if (policy_log(&ctx->policy, "delete", conn_id, "console", &e) != 0) {
+		app_warn(a, "deleted '%s', but %s", conn_id, e.msg);
+		return 0;
+	}
+	app_info(a, "Successfully deleted connection with `conn_id`=%s", conn_id);
+	return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * connwin.h: the window of connection rows that the list screen shows,
+ * paged from the DB by key (store_query after/before/desc) so that a
+ * million-row table opens at once and only a few pages are ever in memory.
+ * No curses: it can be driven without a terminal.
+ *
+ * The window holds a run of consecutive rows of the ordered, filtered set
+ * (conn_id ascending, or descending with desc), at most cap of them, as
+ * summaries: names, port, the encryption state of the password and extra,
+ * and the key and age of their tokens. It never holds a password or an
+ * extra: rows are decrypted one by one into a scratch record that is wiped.
+ * at_start / at_end say whether the window touches either end of the set.
+ */
+#ifndef FERNCON_UI_CONNWIN_H
+#define FERNCON_UI_CONNWIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler.h"
+#include "conn.h"
+#include "err.h"
+#include "keyring.h"
+#include "store.h"
+
+/* One row, without secrets. Strings may be NULL (SQL NULL). */
+struct conn_row {
+	char			*conn_id;
+	char			*conn_type;
+	char			*host;
+	char			*login;
+	int			 has_port;
+	long			 port;
+	enum conn_secret_state	 password;
+	enum conn_secret_state	 extra;
+	int			 key_index;	/* that opened the token shown; -1 none */
+	uint64_t		 timestamp;	/* of that token (unverified if undecryptable) */
+	int			 has_timestamp;
+};
+
+struct connwin {
+	struct store	*store;		/* borrowed */
+	struct keyring	*kr;		/* borrowed */
+	char		*match;		/* the filter, or NULL */
+	int		 desc;		/* conn_id descending */
+	struct conn_row	*rows;
+	size_t		 n, cap;
+	size_t		 alloc;		/* private: rows allocated */
+	int		 at_start, at_end;
+	struct conn	 scratch;	/* one row at a time, wiped */
+};
+
+/* The worst state of a row (undecryptable > plaintext > encrypted > empty). */
+enum conn_secret_state conn_row_state(const struct conn_row *r);
+
+/* Set up an empty window of at most cap rows over store and kr. */
+void connwin_init(struct connwin *w, struct store *s, struct keyring *kr,
+    size_t cap);
+
+/* Free the rows and wipe the scratch record. */
+void connwin_release(struct connwin *w);
+
+/*
+ * Set the filter (substring of conn_id, conn_type or host; NULL or "" for
+ * none) and the order. The window is emptied; load it again.
+ */
+int connwin_set_view(struct connwin *w, const char *match, int desc,
+    struct err *e) ATTR_WUR;
+
+/* Load the first / last n rows of the set. 0, or -1 with e set. */
+int connwin_load_first(struct connwin *w, size_t n, struct err *e) ATTR_WUR;
+int connwin_load_last(struct connwin *w, size_t n, struct err *e) ATTR_WUR;
+
+/*
+ * Load up to n rows before and n rows from conn_id on (in the order of the
+ * view); *index is the row of conn_id, or of the first row after it when
+ * it is gone (the last row when none follows).
+ */
+int connwin_load_at(struct connwin *w, const char *conn_id, size_t n,
+    size_t *index, struct err *e) ATTR_WUR;
+
+/*
+ * Add up to n rows after the last one (down) or before the first one (up).
+ * *added is how many came; rows beyond cap are dropped from the other end
+ * and counted in *dropped (for down, the first rows: indexes shift down by
+ * *dropped; for up, the last rows, and indexes shift up by *added).
+ */
+int connwin_extend_down(struct connwin *w, size_t n, size_t *added,
+    size_t *dropped, struct err *e) ATTR_WUR;
+int connwin_extend_up(struct connwin *w, size_t n, size_t *added,
+    size_t *dropped, struct err *e) ATTR_WUR;
+
+#endif

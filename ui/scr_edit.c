@@ -1,0 +1,629 @@
+/*
+ * scr_edit.c: the form that edits a connection or adds one (from fields
+ * or from a pasted Airflow URI).
+ *
+ * The password is typed hidden, twice, into locked memory, and saved as a
+ * token of the primary key (conn_seal), which is how a plaintext or
+ * undecryptable connection is encrypted again by hand; an empty password
+ * keeps the stored one, token and flag, as Airflow's forms do. The extra
+ * is shown with Airflow's sensitive values as *** and saved as typed, with
+ * every *** that the user left in place put back to the stored value (what
+ * Airflow 3's PATCH does, #53943), so a role that may not reveal secrets
+ * can still edit an extra. It must be a JSON object; a syntax error is
+ * shown at its byte in the field. An extra that no key opens, or that is
+ * not JSON, is kept when its field is left empty. A field left as it was
+ * keeps its stored value exactly (NULL or ""); a cleared one becomes NULL.
+ *
+ * Saving is one transaction (the row is read again inside it, so "keep the
+ * stored password" means the one stored at that moment) and one line in
+ * the action log, which never holds the password.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "buf.h"
+#include "mask.h"
+#include "pyjson.h"
+#include "screens.h"
+#include "uri.h"
+#include "widget_form.h"
+
+enum {
+	F_URI,
+	F_ID,
+	F_TYPE,
+	F_DESCRIPTION,
+	F_HOST,
+	F_SCHEMA,
+	F_LOGIN,
+	F_PASSWORD,
+	F_AGAIN,
+	F_PORT,
+	F_EXTRA,
+	F_MAX
+};
+
+struct edit {
+	int			 add;
+	char			*conn_id;	/* edit: the row */
+	struct conn		*orig;		/* plaintext the fields came from */
+	struct buf		 masked;	/* the extra as first shown (locked) */
+	int			 keep_extra;	/* an empty extra field keeps the stored one */
+	struct form_field	 f[F_MAX];
+	struct form		 form;
+	int			 first;		/* F_URI (add) or F_ID (edit) */
+};
+
+static const struct ui_key edit_keys[] = {
+	{ "F2", "Save", "save (one transaction, one line in the action log)",
+	    { TK(KEY_F(2)) }, POLICY_EDIT, "change connections", 1 },
+	{ "Tab", "Next", "next field (also Down, Enter); Shift-Tab or Up: "
+	    "previous", { 0 }, -1, NULL, 1 },
+	{ "Esc", "Cancel", "leave without saving", { 0 }, -1, NULL, 1 },
+	{ "Ctrl-U", "Clear", "clear the field (Ctrl-K: to its end)", { 0 }, -1,
+	    NULL, 1 },
+	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
+};
+
+static const struct {
+	const char	*label;
+	int		 flags;
+	size_t		 cap;
+} field_spec[F_MAX] = {
+	[F_URI] = { "from URI", FF_HIDDEN | FF_LOCKED, 8192 },
+	[F_ID] = { "conn_id", 0, 256 },
+	[F_TYPE] = { "conn_type", 0, 512 },
+	[F_DESCRIPTION] = { "description", 0, 4096 },
+	[F_HOST] = { "host", 0, 1024 },
+	[F_SCHEMA] = { "schema", 0, 1024 },
+	[F_LOGIN] = { "login", 0, 1024 },
+	[F_PASSWORD] = { "password", FF_HIDDEN | FF_LOCKED, 4096 },
+	[F_AGAIN] = { "password again", FF_HIDDEN | FF_LOCKED, 4096 },
+	[F_PORT] = { "port", FF_DIGITS, 16 },
+	[F_EXTRA] = { "extra (JSON)", FF_LOCKED, 65536 },
+};
+
+static int
+set_field(struct form_field *f, const char *s)
+{
+	return form_field_set(f, s, s != NULL ? strlen(s) : 0);
+}
+
+/* The index in form.fields of field id, and back. */
+static int
+form_index(const struct edit *d, int id)
+{
+	return id - d->first;
+}
+
+static int
+field_id(const struct edit *d, int index)
+{
+	return index + d->first;
+}
+
+/* Show an error at field id (and at byte at of it when >= 0). */
+static void
+field_error(struct app *a, struct edit *d, int id, long at, const char *msg)
+{
+	struct form_field *f = &d->f[id];
+
+	d->form.focus = form_index(d, id);
+	f->error_at = at;
+	if (at >= 0 && (size_t)at <= f->len)
+		f->cur = (size_t)at;
+	app_error(a, "%s", msg);
+}
+
+/* -- the extra ----------------------------------------------------------------- */
+
+/* The extra as the form shows it: one line, sensitive values masked. */
+static int
+show_extra(struct app *a, struct edit *d, const char *extra, struct err *e)
+{
+	struct pyjson_opts po = { -1, 0, 0 };
+	cJSON *tree;
+	int rc;
+
+	buf_reset(&d->masked);
+	form_field_clear(&d->f[F_EXTRA]);
+	d->f[F_EXTRA].changed = 0;
+	if (extra == NULL || *extra == '\0')
+		return 0;
+	if ((tree = pyjson_loads(extra, strlen(extra))) == NULL) {
+		/* Not JSON: never shown (it may hold anything); kept if left empty. */
+		d->keep_extra = 1;
+		return 0;
+	}
+	(void)mask_tree(a->ctx->mask, tree);
+	rc = pyjson_dumps(tree, &po, &d->masked, e);
+	pyjson_free(tree);
+	if (rc != 0)
+		return -1;
+	if (set_field(&d->f[F_EXTRA], buf_str(&d->masked)) != 0) {
+		err_set(e, ERR_INVALID, "the extra is too long to edit here "
+		    "(%zu bytes); use ferncon connections import", d->masked.len);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Put back, where the user left ***, the value the mask hid: now is the
+ * edited tree, base the stored one, shown the stored one as masked.
+ */
+static void
+merge_masked(cJSON *now, const cJSON *base, const cJSON *shown)
+{
+	cJSON *it, *next;
+	const cJSON *b, *s;
+	int i = 0;
+
+	if (now == NULL || base == NULL || shown == NULL)
+		return;
+	if (!((cJSON_IsObject(now) && cJSON_IsObject(base) &&
+	    cJSON_IsObject(shown)) || (cJSON_IsArray(now) && cJSON_IsArray(base) &&
+	    cJSON_IsArray(shown))))
+		return;
+	for (it = now->child; it != NULL; it = next, i++) {
+		next = it->next;
+		if (cJSON_IsObject(now)) {
+			b = cJSON_GetObjectItemCaseSensitive(base, it->string);
+			s = cJSON_GetObjectItemCaseSensitive(shown, it->string);
+		} else {
+			b = cJSON_GetArrayItem(base, i);
+			s = cJSON_GetArrayItem(shown, i);
+		}
+		if (b == NULL || s == NULL)
+			continue;
+		if (cJSON_IsString(it) && cJSON_IsString(s) &&
+		    strcmp(it->valuestring, MASK_REPLACEMENT) == 0 &&
+		    strcmp(s->valuestring, MASK_REPLACEMENT) == 0) {
+			cJSON *copy = cJSON_Duplicate(b, 1);
+
+			if (copy != NULL)
+				cJSON_ReplaceItemViaPointer(now, it, copy);
+		} else {
+			merge_masked(it, b, s);
+		}
+	}
+}
+
+/*
+ * The extra to store, into out (locked): the stored one when the field was
+ * not touched, else the typed JSON with *** put back. Sets *keep when the
+ * stored value must stay as it is. -1 with the error shown.
+ */
+static int
+extra_to_store(struct app *a, struct edit *d, const char *id, struct buf *out,
+    int *keep)
+{
+	struct pyjson_opts po = { -1, 0, 1 };
+	struct form_field *f = &d->f[F_EXTRA];
+	const char *base = d->orig != NULL ? d->orig->extra : NULL;
+	cJSON *now = NULL, *old = NULL, *shown = NULL;
+	struct err e;
+	const char *at;
+	long off = -1;
+	int rc = -1;
+
+	err_clear(&e);
+	*keep = 0;
+	if (f->len == 0) {
+		*keep = d->keep_extra;
+		return 0;
+	}
+	if (!f->changed && base != NULL) {
+		buf_adds(out, base);
+		return buf_check(out, &e) == 0 ? 0 : (app_error(a, "%s", e.msg), -1);
+	}
+	if (conn_validate_extra(id, f->buf, &e) != 0) {
+		if ((at = strstr(e.msg, "(at byte ")) != NULL)
+			off = strtol(at + 9, NULL, 10);
+		field_error(a, d, F_EXTRA, off, e.msg);
+		return -1;
+	}
+	if ((now = pyjson_loads(f->buf, f->len)) == NULL)
+		goto nomem;
+	if (base != NULL && *base != '\0' &&
+	    (old = pyjson_loads(base, strlen(base))) != NULL &&
+	    (shown = cJSON_Duplicate(old, 1)) != NULL) {
+		(void)mask_tree(a->ctx->mask, shown);
+		merge_masked(now, old, shown);
+	}
+	if (pyjson_dumps(now, &po, out, &e) != 0) {
+		app_error(a, "%s", e.msg);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	app_error(a, "out of memory");
+out:
+	pyjson_free(now);
+	pyjson_free(old);
+	pyjson_free(shown);
+	return rc;
+}
+
+/* -- from a URI ------------------------------------------------------------------ */
+
+/* Fill the fields from the URI field (then wiped). 0, or -1 shown. */
+static int
+apply_uri(struct app *a, struct edit *d)
+{
+	struct form_field *u = &d->f[F_URI];
+	struct conn *c;
+	struct err e;
+	char port[24] = "";
+
+	err_clear(&e);
+	if (u->len == 0)
+		return 0;
+	if ((c = conn_new()) == NULL) {
+		app_error(a, "out of memory");
+		return -1;
+	}
+	if (strchr(u->buf, ':') == NULL || u->buf[0] == ':') {
+		conn_free(c);
+		field_error(a, d, F_URI, -1, "The URI provided is invalid (it has "
+		    "no scheme)");
+		return -1;
+	}
+	if (uri_parse(u->buf, store_airflow_version(a->ctx->store), c, &e) != 0) {
+		conn_free(c);
+		field_error(a, d, F_URI, -1, e.msg);
+		return -1;
+	}
+	if (c->has_port)
+		snprintf(port, sizeof port, "%ld", c->port);
+	d->keep_extra = 0;
+	if (set_field(&d->f[F_TYPE], c->conn_type) != 0 ||
+	    set_field(&d->f[F_HOST], c->host) != 0 ||
+	    set_field(&d->f[F_SCHEMA], c->schema) != 0 ||
+	    set_field(&d->f[F_LOGIN], c->login) != 0 ||
+	    set_field(&d->f[F_PASSWORD], c->password) != 0 ||
+	    set_field(&d->f[F_AGAIN], c->password) != 0 ||
+	    set_field(&d->f[F_PORT], port) != 0 ||
+	    show_extra(a, d, c->extra, &e) != 0) {
+		conn_free(c);
+		field_error(a, d, F_URI, -1, e.code != ERR_NONE ? e.msg :
+		    "a value of the URI is too long for its field");
+		return -1;
+	}
+	conn_free(d->orig);
+	d->orig = c;
+	form_field_clear(u);
+	app_info(a, "filled from the URI%s", c->password != NULL ?
+	    "; its password is in the password fields (hidden)" : "");
+	return 0;
+}
+
+/* -- saving ------------------------------------------------------------------------ */
+
+/* Field id into c's field: as it was when untouched, else text or NULL. */
+static int
+take(struct edit *d, struct conn *c, char **slot, char *const *orig_slot,
+    int id, struct err *e)
+{
+	struct form_field *f = &d->f[id];
+
+	if (!f->changed && d->orig != NULL && orig_slot != NULL)
+		return conn_set_str(c, slot, *orig_slot, e);
+	return conn_set(c, slot, f->len > 0 ? f->buf : NULL, f->len, e);
+}
+
+/* The record the form describes (plaintext), or NULL with the error shown. */
+static struct conn *
+build(struct app *a, struct edit *d, const char *id, struct buf *extra,
+    int *keep_extra)
+{
+	struct conn *c = conn_new();
+	const struct conn *o = d->orig;
+	struct form_field *pw = &d->f[F_PASSWORD], *again = &d->f[F_AGAIN],
+	    *port = &d->f[F_PORT];
+	struct err e;
+	char *end;
+
+	err_clear(&e);
+	if (c == NULL) {
+		app_error(a, "out of memory");
+		return NULL;
+	}
+	if (d->f[F_TYPE].len == 0) {
+		field_error(a, d, F_TYPE, -1, "conn_type is required");
+		goto fail;
+	}
+	if (pw->len != again->len || sodium_memcmp(pw->buf, again->buf,
+	    pw->len) != 0) {
+		field_error(a, d, F_AGAIN, -1, "the two passwords differ: type "
+		    "the same password twice");
+		goto fail;
+	}
+	if (port->len > 0) {
+		errno = 0;
+		c->port = strtol(port->buf, &end, 10);
+		if (errno != 0 || *end != '\0' || c->port > 2147483647L) {
+			field_error(a, d, F_PORT, -1, "the port is not a number");
+			goto fail;
+		}
+		c->has_port = 1;
+	}
+	if (extra_to_store(a, d, id, extra, keep_extra) != 0)
+		goto fail;
+	if (conn_set_str(c, &c->conn_id, id, &e) != 0 ||
+	    take(d, c, &c->conn_type, o ? &o->conn_type : NULL, F_TYPE, &e) != 0 ||
+	    take(d, c, &c->description, o ? &o->description : NULL,
+	    F_DESCRIPTION, &e) != 0 ||
+	    take(d, c, &c->host, o ? &o->host : NULL, F_HOST, &e) != 0 ||
+	    take(d, c, &c->schema, o ? &o->schema : NULL, F_SCHEMA, &e) != 0 ||
+	    take(d, c, &c->login, o ? &o->login : NULL, F_LOGIN, &e) != 0 ||
+	    conn_set(c, &c->password, pw->len > 0 ? pw->buf : NULL, pw->len,
+	    &e) != 0 ||
+	    conn_set(c, &c->extra, extra->len > 0 ? buf_str(extra) : NULL,
+	    extra->len, &e) != 0) {
+		app_error(a, "%s", e.msg);
+		goto fail;
+	}
+	return c;
+fail:
+	conn_free(c);
+	return NULL;
+}
+
+static int
+save(struct app *a, struct edit *d)
+{
+	struct cli_ctx *ctx = a->ctx;
+	struct conn *c = NULL, *stored = NULL;
+	struct buf extra;
+	struct err e;
+	const char *id = d->add ? d->f[F_ID].buf : d->conn_id;
+	int keep_extra = 0, retyped = d->f[F_PASSWORD].len > 0, in_tx = 0;
+	int rc = -1;
+
+	err_clear(&e);
+	buf_init(&extra, 1);
+	if (!app_allowed(a, POLICY_EDIT, d->add ? "add connections" :
+	    "edit connections"))
+		goto out;
+	if (d->add && apply_uri(a, d) != 0)
+		goto out;
+	if (d->add && conn_validate_id(id, &e) != 0) {
+		field_error(a, d, F_ID, -1, e.msg);
+		goto out;
+	}
+	if ((c = build(a, d, id, &extra, &keep_extra)) == NULL)
+		goto out;
+	if (store_begin(ctx->store, &e) != 0)
+		goto fail;
+	in_tx = 1;
+	if (d->add) {
+		if (conn_seal(c, NULL, ctx->kr, &e) != 0 ||
+		    store_conn_insert(ctx->store, c, &e) != 0)
+			goto fail;
+	} else {
+		if ((stored = conn_new()) == NULL) {
+			err_set(&e, ERR_NOMEM, "out of memory");
+			goto fail;
+		}
+		if (store_conn_get(ctx->store, id, stored, &e) != 0)
+			goto fail;
+		c->id = stored->id;
+		if (conn_set_str(c, &c->team_name, stored->team_name, &e) != 0 ||
+		    conn_seal(c, stored, ctx->kr, &e) != 0)
+			goto fail;
+		if (keep_extra) {
+			/* No key opens it (or it is not JSON): keep it as stored. */
+			if (conn_set_str(c, &c->extra, stored->extra, &e) != 0)
+				goto fail;
+			c->is_extra_encrypted = stored->is_extra_encrypted;
+		}
+		if (store_conn_update(ctx->store, c, &e) != 0)
+			goto fail;
+	}
+	if (store_commit(ctx->store, &e) != 0)
+		goto fail;
+	in_tx = 0;
+	app_db_changed(a);
+	if (policy_log(&ctx->policy, d->add ? "add" : "edit", id, !retyped ?
+	    "console" : d->add ? "console; password set" :
+	    "console; password re-typed", &e) != 0)
+		app_warn(a, "saved '%s', but %s", id, e.msg);
+	else if (d->add)
+		app_info(a, "Successfully added `conn_id`=%s%s", id, retyped ?
+		    " (password encrypted with the primary key)" : "");
+	else
+		app_info(a, "Successfully updated `conn_id`=%s%s", id, retyped ?
+		    " (password encrypted with the primary key)" : "");
+	rc = 0;
+	goto out;
+fail:
+	if (in_tx)
+		store_rollback(ctx->store);
+	app_error(a, "%s", e.msg);
+out:
+	conn_free(stored);
+	conn_free(c);
+	buf_release(&extra);
+	return rc;
+}
+
+/* -- screen ------------------------------------------------------------------------ */
+
+static const char *
+hint(const struct edit *d, int id)
+{
+	const struct conn *o = d->orig;
+
+	switch (id) {
+	case F_URI:
+		return "paste an Airflow URI (hidden as typed): Tab fills the "
+		    "fields from it";
+	case F_ID:
+		return "letters, digits, '_', '.' and '-', at most 200";
+	case F_PASSWORD:
+		if (d->add)
+			return "typed hidden; saved as a token of the primary key; "
+			    "empty: none";
+		if (o != NULL && o->password_info.state == CONN_SECRET_UNDECRYPTABLE)
+			return "no key opens the stored one: type it again to fix "
+			    "the row (empty keeps the token)";
+		if (o != NULL && o->password_info.state == CONN_SECRET_PLAIN)
+			return "stored in plain text: type it again to encrypt it "
+			    "(empty keeps it as it is)";
+		return "typed hidden; empty keeps the stored password";
+	case F_AGAIN:
+		return "the same password once more";
+	case F_EXTRA:
+		if (d->keep_extra && d->f[F_EXTRA].len == 0)
+			return "the stored extra cannot be shown (undecryptable or not "
+			    "JSON): empty keeps it, or type a JSON object";
+		return "a JSON object; each *** left as it is keeps the stored "
+		    "value";
+	default:
+		return NULL;
+	}
+}
+
+static void
+edit_draw(struct screen *s, struct app *a, const struct area *r)
+{
+	struct edit *d = s->data;
+	struct area fa = { r->y + 2, r->x + 1, r->h - 5, r->w - 2 };
+	const char *h;
+	int cy, cx, id;
+
+	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
+	if (d->add)
+		draw_text(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
+		    "Add a connection");
+	else
+		draw_printf(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
+		    "Edit connection %s", d->conn_id);
+	form_draw(&d->form, &fa, 16, &cy, &cx);
+	if (cy >= 0)
+		app_cursor(a, cy, cx);
+	id = d->form.focus < d->form.n ? field_id(d, d->form.focus) : -1;
+	if (id >= 0 && (h = hint(d, id)) != NULL)
+		draw_text(r->y + r->h - 2, r->x + 2, r->w - 4, term_attr(TE_INFO), h);
+	else if (id < 0)
+		draw_text(r->y + r->h - 2, r->x + 2, r->w - 4, term_attr(TE_INFO),
+		    "Enter: the button; F2 saves from any field; Esc cancels");
+}
+
+static int
+edit_key(struct screen *s, struct app *a, int key)
+{
+	struct edit *d = s->data;
+
+	switch (form_key(&d->form, key)) {
+	case FORM_SAVE:
+		return save(a, d) == 0 ? UI_CLOSE : UI_HANDLED;
+	case FORM_CANCEL:
+		app_info(a, "not saved");
+		return UI_CLOSE;
+	case FORM_MOVED:
+		if (d->add && field_id(d, d->form.left) == F_URI)
+			(void)apply_uri(a, d);
+		return UI_HANDLED;
+	default:
+		return UI_HANDLED;	/* the form has every key */
+	}
+}
+
+static void
+edit_free(struct screen *s)
+{
+	struct edit *d = s->data;
+	int i;
+
+	for (i = 0; i < F_MAX; i++)
+		form_field_release(&d->f[i]);
+	buf_release(&d->masked);
+	conn_free(d->orig);
+	free(d->conn_id);
+	free(d);
+}
+
+static int
+load_row(struct app *a, struct edit *d, struct err *e)
+{
+	struct conn *c = conn_new();
+	char port[24] = "";
+
+	if (c == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	d->orig = c;
+	if (store_conn_get(a->ctx->store, d->conn_id, c, e) != 0 ||
+	    conn_decrypt(c, a->ctx->kr, e) != 0)
+		return -1;
+	if (c->has_port)
+		snprintf(port, sizeof port, "%ld", c->port);
+	d->keep_extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE;
+	if (set_field(&d->f[F_ID], c->conn_id) != 0 ||
+	    set_field(&d->f[F_TYPE], c->conn_type) != 0 ||
+	    set_field(&d->f[F_DESCRIPTION], c->description) != 0 ||
+	    set_field(&d->f[F_HOST], c->host) != 0 ||
+	    set_field(&d->f[F_SCHEMA], c->schema) != 0 ||
+	    set_field(&d->f[F_LOGIN], c->login) != 0 ||
+	    set_field(&d->f[F_PORT], port) != 0) {
+		err_set(e, ERR_INVALID, "a field of '%s' is too long to edit here",
+		    d->conn_id);
+		return -1;
+	}
+	return show_extra(a, d, c->extra, e);
+}
+
+static int
+edit_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+{
+	struct edit *d = calloc(1, sizeof *d);
+	int i;
+
+	if (d == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	s->data = d;
+	buf_init(&d->masked, 1);
+	d->add = arg == NULL;
+	d->first = d->add ? F_URI : F_ID;
+	for (i = 0; i < F_MAX; i++)
+		if (form_field_init(&d->f[i], field_spec[i].label,
+		    field_spec[i].flags, field_spec[i].cap, e) != 0)
+			goto fail;
+	if (!d->add) {
+		d->f[F_ID].flags |= FF_READONLY;
+		if ((d->conn_id = strdup(arg)) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			goto fail;
+		}
+		if (load_row(a, d, e) != 0)
+			goto fail;
+	}
+	d->form.fields = &d->f[d->first];
+	d->form.n = F_MAX - d->first;
+	form_focus(&d->form, d->add ? 0 : form_index(d, F_TYPE));
+	s->typing = 1;
+	return 0;
+fail:
+	edit_free(s);
+	s->data = NULL;
+	return -1;
+}
+
+const struct screen_ops scr_edit_ops = {
+	"edit", 0, 0, edit_keys, edit_init, edit_draw, edit_key, NULL, NULL,
+	edit_free
+};

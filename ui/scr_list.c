@@ -1,0 +1,597 @@
+/*
+ * scr_list.c: the home screen: the connections, one per line (conn_id,
+ * type, host, login, port, encryption state, key and age of the token),
+ * never a password. Rows are paged from the DB by key (connwin.h) so a
+ * million rows open at once: Home and End are one query each, scrolling
+ * past the rows in memory fetches the next page, and only a few pages are
+ * kept. `/` filters on conn_id, type and host as you type (one query per
+ * burst of keys); `s` sorts by conn_id ascending or descending (the only
+ * order that pages by key; other columns are not sortable).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions.h"
+#include "app.h"
+#include "bgsearch.h"
+#include "connwin.h"
+#include "funcbar.h"
+#include "screens.h"
+#include "widget_list.h"
+
+struct list {
+	struct connwin	 win;
+	struct wlist	 wl;
+	char		 filter[128];
+	size_t		 flen;
+	int		 editing;	/* the filter line has the keys */
+	int		 desc;
+	int		 refilter;	/* the filter changed: query at the tick */
+	struct bgsearch	*search;	/* the filter's thread, once needed */
+	unsigned	 seq;		/* the newest filter asked of it */
+	int		 searching;	/* waiting for its result */
+	unsigned	 gen;		/* app db_gen of the rows shown */
+	char		*asked;		/* conn_id of the delete question */
+};
+
+static const struct ui_key list_keys[] = {
+	{ "Enter", "Open", "open the selected connection: every field, the "
+	    "extra as JSON", { TK_ENTER, TK(KEY_RIGHT), 'l' }, -1, NULL, 1 },
+	{ "/", "Filter", "filter on conn_id, type and host as you type (Enter "
+	    "keeps it, Esc clears it)", { '/', TK(KEY_F(3)) }, -1, NULL, 1 },
+	{ "s", "Sort", "sort by conn_id, ascending or descending",
+	    { 's', TK(KEY_F(6)) }, -1, NULL, 1 },
+	{ "e", "Edit", "edit the selected connection (F4); re-type its password "
+	    "to encrypt it with the primary key", { 'e', TK(KEY_F(4)) },
+	    POLICY_EDIT, "edit connections", 1 },
+	{ "a", "Add", "add a connection (F7), by fields or from a pasted URI",
+	    { 'a', TK(KEY_F(7)) }, POLICY_EDIT, "add connections", 1 },
+	{ "d", "Delete", "delete the selected connection (F8); asks first, No "
+	    "is the default", { 'd', TK(KEY_F(8)) }, POLICY_EDIT,
+	    "delete connections", 1 },
+	{ "j/k", NULL, "move down / up (also the arrow keys)", { 0 }, -1, NULL,
+	    0 },
+	{ "PgDn/PgUp", NULL, "a page down / up (also Space, Ctrl-F / Ctrl-B)",
+	    { 0 }, -1, NULL, 0 },
+	{ "g/G", NULL, "the first / last connection (also Home / End)", { 0 },
+	    -1, NULL, 0 },
+	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
+};
+
+/* Rows on the screen, and rows per fetch. */
+static int
+list_page(void)
+{
+	int page = app_area().h - 2;
+
+	return page > 1 ? page : 1;
+}
+
+static size_t
+fetch_n(void)
+{
+	return (size_t)list_page() * 2;
+}
+
+/* Keep at least three fetches in memory, whatever the terminal's size. */
+static void
+fit_cap(struct list *l)
+{
+	if (l->win.cap < fetch_n() * 3)
+		l->win.cap = fetch_n() * 3;
+}
+
+static const char *
+selected_id(struct list *l)
+{
+	if (l->win.n == 0 || l->wl.sel < 0 || (size_t)l->wl.sel >= l->win.n)
+		return NULL;
+	return l->win.rows[l->wl.sel].conn_id;
+}
+
+/*
+ * Load the view again (filter, order, or the DB changed) around conn_id,
+ * or from the top when it is NULL.
+ */
+static int
+list_reload(struct list *l, struct app *a, const char *conn_id)
+{
+	struct err e;
+	char *keep = NULL;
+	size_t index = 0;
+	int page = list_page();
+
+	err_clear(&e);
+	fit_cap(l);
+	if (conn_id != NULL && (keep = strdup(conn_id)) == NULL) {
+		app_error(a, "out of memory");
+		return -1;
+	}
+	if (connwin_set_view(&l->win, l->filter, l->desc, &e) != 0 ||
+	    (keep != NULL ? connwin_load_at(&l->win, keep, fetch_n(), &index,
+	    &e) : connwin_load_first(&l->win, fetch_n(), &e)) != 0) {
+		free(keep);
+		app_error(a, "%s", e.msg);
+		l->wl.n = (int)l->win.n;
+		wlist_fix(&l->wl, page);
+		return -1;
+	}
+	free(keep);
+	l->wl.n = (int)l->win.n;
+	l->wl.sel = (int)index;
+	l->wl.top = l->wl.sel - page / 2;
+	wlist_fix(&l->wl, page);
+	l->gen = a->db_gen;
+	return 0;
+}
+
+/* Move, fetching rows beyond the window first. */
+static void
+list_move(struct list *l, struct app *a, enum wlist_move m)
+{
+	struct err e;
+	size_t added, dropped;
+	int page = list_page(), target;
+
+	err_clear(&e);
+	fit_cap(l);
+	switch (m) {
+	case WLIST_HOME:
+		if (!l->win.at_start &&
+		    connwin_load_first(&l->win, fetch_n(), &e) != 0)
+			goto fail;
+		l->wl.n = (int)l->win.n;
+		l->wl.sel = l->wl.top = 0;
+		break;
+	case WLIST_END:
+		if (!l->win.at_end &&
+		    connwin_load_last(&l->win, fetch_n(), &e) != 0)
+			goto fail;
+		l->wl.n = (int)l->win.n;
+		l->wl.sel = l->wl.n - 1;
+		l->wl.top = l->wl.n - page;
+		break;
+	case WLIST_DOWN:
+	case WLIST_PGDN:
+		target = l->wl.sel + (m == WLIST_DOWN ? 1 : page);
+		/* Keep a page beyond the bottom of the screen in memory. */
+		while (target + page >= (int)l->win.n && !l->win.at_end) {
+			if (connwin_extend_down(&l->win, fetch_n(), &added,
+			    &dropped, &e) != 0)
+				goto fail;
+			l->wl.sel -= (int)dropped;
+			l->wl.top -= (int)dropped;
+			target -= (int)dropped;
+			l->wl.n = (int)l->win.n;
+			if (added == 0)
+				break;
+		}
+		wlist_move(&l->wl, m, page);
+		break;
+	case WLIST_UP:
+	case WLIST_PGUP:
+		target = l->wl.sel - (m == WLIST_UP ? 1 : page);
+		while (target - page < 0 && !l->win.at_start) {
+			if (connwin_extend_up(&l->win, fetch_n(), &added, &dropped,
+			    &e) != 0)
+				goto fail;
+			l->wl.sel += (int)added;
+			l->wl.top += (int)added;
+			target += (int)added;
+			l->wl.n = (int)l->win.n;
+			if (added == 0)
+				break;
+		}
+		wlist_move(&l->wl, m, page);
+		break;
+	}
+	wlist_fix(&l->wl, page);
+	return;
+fail:
+	l->wl.n = (int)l->win.n;
+	wlist_fix(&l->wl, page);
+	app_error(a, "%s", e.msg);
+}
+
+/* -- drawing ------------------------------------------------------------------ */
+
+struct cols {
+	int id, type, host, login, port, state, age;
+};
+
+static void
+layout(int w, struct cols *c)
+{
+	int flex;
+
+	c->port = 5;
+	c->state = 13;
+	c->age = 8;
+	flex = w - c->port - c->state - c->age - 8;
+	if (flex < 20)
+		flex = 20;
+	c->id = flex * 40 / 100;
+	c->type = flex * 17 / 100;
+	c->host = flex * 27 / 100;
+	c->login = flex - c->id - c->type - c->host;
+}
+
+static const char *
+state_text(enum conn_secret_state s, enum term_elem *el)
+{
+	switch (s) {
+	case CONN_SECRET_UNDECRYPTABLE:
+		*el = TE_UNDECRYPTABLE;
+		return "undecryptable";
+	case CONN_SECRET_PLAIN:
+		*el = TE_PLAINTEXT;
+		return "plaintext";
+	case CONN_SECRET_ENCRYPTED:
+		*el = TE_ENCRYPTED;
+		return "encrypted";
+	default:
+		*el = TE_NORMAL;
+		return "-";
+	}
+}
+
+static void
+draw_row(void *ctx, int i, int y, int x, int w, int selected)
+{
+	struct list *l = ctx;
+	const struct conn_row *r = &l->win.rows[i];
+	struct cols c;
+	enum term_elem el;
+	const char *st;
+	char port[16] = "", age[32] = "-", when[16];
+	attr_t base = term_attr(selected ? TE_SELECTED : TE_NORMAL);
+
+	layout(w, &c);
+	if (r->has_port)
+		snprintf(port, sizeof port, "%ld", r->port);
+	if (r->has_timestamp) {
+		app_age(r->timestamp, when, sizeof when);
+		if (r->key_index >= 0)
+			snprintf(age, sizeof age, "k%d %s", r->key_index + 1, when);
+		else
+			snprintf(age, sizeof age, "? %s", when);
+	}
+	draw_fill(y, x, w, base);
+	x += 1;
+	draw_text(y, x, c.id, base, r->conn_id);
+	x += c.id + 1;
+	draw_text(y, x, c.type, base, r->conn_type);
+	x += c.type + 1;
+	draw_text(y, x, c.host, base, r->host);
+	x += c.host + 1;
+	draw_text(y, x, c.login, base, r->login);
+	x += c.login + 1;
+	draw_text(y, x + c.port - (int)strlen(port), c.port, base, port);
+	x += c.port + 1;
+	st = state_text(conn_row_state(r), &el);
+	draw_text(y, x, c.state, selected ? base : term_attr(el), st);
+	x += c.state + 1;
+	draw_text(y, x, c.age, base, age);
+}
+
+static void
+list_draw(struct screen *s, struct app *a, const struct area *r)
+{
+	struct list *l = s->data;
+	struct area rows = { r->y + 2, r->x, r->h - 2, r->w };
+	struct cols c;
+	const char *pos;
+	int x;
+
+	/* Title: order, filter, where the window is. */
+	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
+	x = r->x + 1;
+	x += draw_text(r->y, x, r->w - 2, term_attr(TE_HEADER), "Connections");
+	x += draw_text(r->y, x, r->w - x, term_attr(TE_HEADER), l->desc ?
+	    "  by conn_id, descending" : "  by conn_id");
+	if (l->editing || l->flen > 0) {
+		x += draw_text(r->y, x, r->w - x, term_attr(TE_HEADER),
+		    "  filter: ");
+		x += draw_text(r->y, x, r->w - x - 1,
+		    term_attr(l->editing ? TE_FIELD_FOCUS : TE_HEADER), l->filter);
+		if (l->editing)
+			app_cursor(a, r->y, x);
+		if (l->searching)
+			draw_text(r->y, x + 1, r->w - x - 1, term_attr(TE_WARN),
+			    "  searching...");
+		else if (l->editing)
+			draw_text(r->y, x + 1, r->w - x - 1, term_attr(TE_HEADER),
+			    "   (Enter keeps it, Esc clears it)");
+	}
+	pos = l->win.at_start && l->wl.top == 0 ?
+	    (l->win.at_end && l->wl.n <= rows.h ? "All" : "Top") :
+	    (l->win.at_end && l->wl.top + rows.h >= l->wl.n ? "Bot" : "");
+	if (!l->editing)
+		draw_text(r->y, r->x + r->w - 4, 3, term_attr(TE_HEADER), pos);
+
+	/* Column headers. */
+	layout(r->w, &c);
+	x = r->x + 1;
+	draw_fill(r->y + 1, r->x, r->w, term_attr(TE_NORMAL));
+	draw_text(r->y + 1, x, c.id, term_attr(TE_HEADER), "conn_id");
+	x += c.id + 1;
+	draw_text(r->y + 1, x, c.type, term_attr(TE_HEADER), "type");
+	x += c.type + 1;
+	draw_text(r->y + 1, x, c.host, term_attr(TE_HEADER), "host");
+	x += c.host + 1;
+	draw_text(r->y + 1, x, c.login, term_attr(TE_HEADER), "login");
+	x += c.login + 1;
+	draw_text(r->y + 1, x + 1, c.port, term_attr(TE_HEADER), "port");
+	x += c.port + 1;
+	draw_text(r->y + 1, x, c.state, term_attr(TE_HEADER), "secrets");
+	x += c.state + 1;
+	draw_text(r->y + 1, x, c.age, term_attr(TE_HEADER), "key age");
+
+	if (l->win.n == 0) {
+		if (l->flen > 0)
+			draw_printf(rows.y + 1, rows.x + 2, rows.w - 4,
+			    term_attr(TE_NORMAL), "no connection matches '%s'",
+			    l->filter);
+		else
+			draw_text(rows.y + 1, rows.x + 2, rows.w - 4,
+			    term_attr(TE_NORMAL), "no connections (a to add one)");
+		return;
+	}
+	wlist_draw(&l->wl, &rows, draw_row, l);
+}
+
+/* -- keys ---------------------------------------------------------------------- */
+
+static int
+filter_key(struct screen *s, struct app *a, struct list *l, int key)
+{
+	if (key == TK_ENTER || key == TK(KEY_ENTER) || key == TK_TAB ||
+	    key == TK(KEY_DOWN) || key == TK(KEY_UP)) {
+		l->editing = 0;
+		s->typing = 0;
+		return UI_HANDLED;
+	}
+	if (key == TK_ESC) {
+		l->editing = 0;
+		s->typing = 0;
+		if (l->flen > 0) {
+			l->flen = 0;
+			l->filter[0] = '\0';
+			l->refilter = 1;
+			s->wake_at = term_now_ms();
+		}
+		return UI_HANDLED;
+	}
+	if (key == 127 || key == TK(KEY_BACKSPACE) || key == TK_CTRL('h')) {
+		if (l->flen == 0)
+			return UI_HANDLED;
+		do
+			l->flen--;
+		while (l->flen > 0 && ((unsigned char)l->filter[l->flen] & 0xc0) ==
+		    0x80);
+		l->filter[l->flen] = '\0';
+	} else if (key == TK_CTRL('u')) {
+		l->flen = 0;
+		l->filter[0] = '\0';
+	} else if (key >= 0x20 && key < 0x7f && l->flen + 1 < sizeof l->filter) {
+		l->filter[l->flen++] = (char)key;
+		l->filter[l->flen] = '\0';
+	} else {
+		return UI_HANDLED;
+	}
+	/* Query once the keys typed ahead are in. */
+	l->refilter = 1;
+	s->wake_at = term_now_ms();
+	return UI_HANDLED;
+}
+
+/* 1 if key acts on the rows (moves, opens, edits, deletes, sorts). */
+static int
+list_row_key(int key)
+{
+	const struct ui_key *k;
+
+	if (wlist_key_move(key) >= 0)
+		return 1;
+	for (k = list_keys; k->name != NULL; k++)
+		if (funcbar_matches(k, key) && k->codes[0] != '/')
+			return 1;
+	return 0;
+}
+
+static int
+list_key(struct screen *s, struct app *a, int key)
+{
+	struct list *l = s->data;
+	const char *id = selected_id(l);
+	int m;
+
+	if (l->editing)
+		return filter_key(s, a, l, key);
+	/* Keys for the rows wait for the rows of the filter being searched. */
+	if ((l->searching || l->refilter) && list_row_key(key))
+		return UI_DEFER;
+	if ((m = wlist_key_move(key)) >= 0) {
+		list_move(l, a, (enum wlist_move)m);
+		return UI_HANDLED;
+	}
+	switch (key) {
+	case TK_ENTER:
+	case TK(KEY_ENTER):
+	case TK(KEY_RIGHT):
+	case 'l':
+		if (id != NULL)
+			(void)app_push(a, &scr_detail_ops, id);
+		return UI_HANDLED;
+	case '/':
+	case TK(KEY_F(3)):
+		l->editing = 1;
+		s->typing = 1;
+		return UI_HANDLED;
+	case 's':
+	case TK(KEY_F(6)):
+		l->desc = !l->desc;
+		if (l->flen > 0) {
+			/* Filtered: a query that may read it all, so in the thread. */
+			l->refilter = 1;
+			s->wake_at = term_now_ms();
+		} else {
+			(void)list_reload(l, a, id);
+		}
+		return UI_HANDLED;
+	case 'e':
+	case TK(KEY_F(4)):
+		if (id != NULL)
+			(void)app_push(a, &scr_edit_ops, id);
+		return UI_HANDLED;
+	case 'a':
+	case TK(KEY_F(7)):
+		(void)app_push(a, &scr_edit_ops, NULL);
+		return UI_HANDLED;
+	case TK_ESC:
+		if (l->flen == 0)
+			return UI_IGNORED;
+		/* Esc first clears the filter. */
+		l->flen = 0;
+		l->filter[0] = '\0';
+		l->refilter = 1;
+		s->wake_at = term_now_ms();
+		return UI_HANDLED;
+	case 'd':
+	case TK(KEY_F(8)):
+		if (id == NULL)
+			return UI_HANDLED;
+		free(l->asked);
+		if ((l->asked = strdup(id)) == NULL) {
+			app_error(a, "out of memory");
+			return UI_HANDLED;
+		}
+		(void)action_ask_delete(a, id);
+		return UI_HANDLED;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+/*
+ * Ask the filter's thread for the filtered view; the screen keeps working
+ * while it searches. -1 when there is no thread (then filter here).
+ */
+static int
+search_start(struct screen *s, struct app *a, struct list *l)
+{
+	const struct config_value *k = &a->ctx->key_origin;
+	const char *url, *schema;
+	struct err e;
+
+	err_clear(&e);
+	if (l->search == NULL && (app_db_url(a, &url, &schema, &e) != 0 ||
+	    bgsearch_new(&l->search, url, schema, k->value, k->len, &e) != 0))
+		return -1;
+	if (bgsearch_submit(l->search, l->filter, l->desc, fetch_n(),
+	    ++l->seq) != 0)
+		return -1;
+	l->searching = 1;
+	s->wake_at = term_now_ms() + 5;
+	return 0;
+}
+
+static int
+list_tick(struct screen *s, struct app *a, int64_t now)
+{
+	struct list *l = s->data;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (l->refilter) {
+		l->refilter = 0;
+		/* No filter is a quick query: here. A filter may read it all. */
+		if (l->flen == 0 || search_start(s, a, l) != 0) {
+			l->searching = 0;
+			(void)list_reload(l, a, NULL);
+		}
+		return UI_HANDLED;
+	}
+	if (!l->searching)
+		return UI_HANDLED;
+	if ((rc = bgsearch_poll(l->search, l->seq, &l->win, &e)) == 0) {
+		s->wake_at = now + 5;
+		return UI_IGNORED;
+	}
+	l->searching = 0;
+	app_trace(a, "filtered");
+	if (rc < 0) {
+		app_error(a, "%s", e.msg);
+		return UI_HANDLED;
+	}
+	fit_cap(l);
+	l->wl.n = (int)l->win.n;
+	l->wl.sel = l->wl.top = 0;
+	wlist_fix(&l->wl, list_page());
+	l->gen = a->db_gen;
+	return UI_HANDLED;
+}
+
+static int
+list_resume(struct screen *s, struct app *a, int tag, int result)
+{
+	struct list *l = s->data;
+	char *id = NULL;
+
+	if (tag == ACTION_TAG_DELETE && l->asked != NULL) {
+		id = l->asked;
+		l->asked = NULL;
+		if (result == UI_YES)
+			(void)action_delete(a, id);
+	}
+	if (l->gen != a->db_gen) {
+		const char *at = id != NULL ? id : selected_id(l);
+		char *keep = at != NULL ? strdup(at) : NULL;
+
+		(void)list_reload(l, a, keep);
+		free(keep);
+	}
+	free(id);
+	return UI_HANDLED;
+}
+
+static int
+list_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+{
+	struct list *l = calloc(1, sizeof *l);
+
+	if (l == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	connwin_init(&l->win, a->ctx->store, a->ctx->kr, fetch_n() * 3);
+	l->wl.selectable = 1;
+	if (connwin_load_first(&l->win, fetch_n(), e) != 0) {
+		connwin_release(&l->win);
+		free(l);
+		return -1;
+	}
+	l->wl.n = (int)l->win.n;
+	l->gen = a->db_gen;
+	s->data = l;
+	return 0;
+}
+
+static void
+list_free(struct screen *s)
+{
+	struct list *l = s->data;
+
+	bgsearch_free(l->search);
+	connwin_release(&l->win);
+	free(l->asked);
+	free(l);
+}
+
+const struct screen_ops scr_list_ops = {
+	"list", 0, 1, list_keys, list_init, list_draw, list_key, list_tick,
+	list_resume, list_free
+};
