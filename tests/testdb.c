@@ -1,7 +1,9 @@
 /*
  * testdb.c: an Airflow metadata DB on SQLite or PostgreSQL for the unit
  * tests (see testdb.h). On PostgreSQL the test talks to the server with
- * libpq directly, never through ferncon's store.
+ * libpq directly, never through ferncon's store, on one session kept for
+ * the whole program (so that BEGIN and COMMIT given to tdb_exec() span the
+ * calls between them, and a fill of many rows does not log in per row).
  */
 #include "config.h"
 
@@ -53,21 +55,32 @@ tdb_has_layout(const char *layout)
 	return access(schema_file(layout), R_OK) == 0;
 }
 
-static void
-pg_exec(const char *sql)
+/* The test's own session (reconnected if the server ended it). */
+static PGconn *
+pg_session(void)
 {
-	PGconn *c = PQconnectdb(pg_url());
-	PGresult *r;
+	static PGconn *c;
 
+	if (c != NULL && PQstatus(c) == CONNECTION_OK)
+		return c;
+	PQfinish(c);
+	c = PQconnectdb(pg_url());
 	if (PQstatus(c) != CONNECTION_OK)
 		fail_msg("cannot connect to the test server: %s", PQerrorMessage(c));
 	PQclear(PQexec(c, "SET client_min_messages = warning"));
-	r = PQexec(c, sql);
+	return c;
+}
+
+static void
+pg_exec(const char *sql)
+{
+	PGconn *c = pg_session();
+	PGresult *r = PQexec(c, sql);
+
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK)
 		fail_msg("sql failed: %s", PQerrorMessage(c));
 	PQclear(r);
-	PQfinish(c);
 }
 
 static void
@@ -93,6 +106,10 @@ tdb_create(struct tdb *t, const char *dir, const char *layout)
 	memset(t, 0, sizeof *t);
 	if (tdb_pg()) {
 		snprintf(t->url, sizeof t->url, "%s", pg_url());
+		/* A fresh session state too: no open transaction, no SET left. */
+		if (PQtransactionStatus(pg_session()) != PQTRANS_IDLE)
+			pg_exec("ROLLBACK");
+		pg_exec("RESET ALL; SET client_min_messages = warning");
 		pg_exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
 		pg_exec(sql);
 	} else {
@@ -119,19 +136,14 @@ tdb_query(const struct tdb *t, const char *sql)
 	char *out = NULL;
 
 	if (tdb_pg()) {
-		PGconn *c = PQconnectdb(pg_url());
-		PGresult *r;
+		PGconn *c = pg_session();
+		PGresult *r = PQexec(c, sql);
 
-		if (PQstatus(c) != CONNECTION_OK)
-			fail_msg("cannot connect to the test server: %s",
-			    PQerrorMessage(c));
-		r = PQexec(c, sql);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK)
 			fail_msg("sql failed: %s", PQerrorMessage(c));
 		if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
 			out = strdup(PQgetvalue(r, 0, 0));
 		PQclear(r);
-		PQfinish(c);
 	} else {
 		sqlite3 *h = NULL;
 		sqlite3_stmt *st = NULL;
@@ -153,7 +165,7 @@ tdb_exec_params(const struct tdb *t, const char *sql, int n,
     const char *const *vals)
 {
 	if (tdb_pg()) {
-		PGconn *c = PQconnectdb(pg_url());
+		PGconn *c = pg_session();
 		char *q = malloc(strlen(sql) * 4 + 1), *o = q;
 		const char *s;
 		PGresult *r;
@@ -168,15 +180,11 @@ tdb_exec_params(const struct tdb *t, const char *sql, int n,
 				*o++ = *s;
 		}
 		*o = '\0';
-		if (PQstatus(c) != CONNECTION_OK)
-			fail_msg("cannot connect to the test server: %s",
-			    PQerrorMessage(c));
 		r = PQexecParams(c, q, n, NULL, vals, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 		    PQresultStatus(r) != PGRES_TUPLES_OK)
 			fail_msg("sql failed: %s: %s", q, PQerrorMessage(c));
 		PQclear(r);
-		PQfinish(c);
 		free(q);
 	} else {
 		sqlite3 *h = NULL;
