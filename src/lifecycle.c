@@ -135,7 +135,6 @@ census_total_for_key(const struct census *c, size_t key)
 /* -- the engine: types ------------------------------------------------------- */
 
 #define DEFAULT_PAGE_ROWS	2000
-#define FIRST_PAGE_ROWS		125	/* then 250, 500, 1000, 2000 */
 #define DEFAULT_INTERVAL_MS	100
 #define MAX_THREADS		8
 #define CHUNK_ROWS		16		/* rows a worker takes at a time */
@@ -425,11 +424,11 @@ count_skipped(struct lifecycle *lc, enum store_field f, enum class cl,
  */
 static int
 page_read(struct lifecycle *lc, struct page *p, enum store_field f,
-    int64_t after, size_t limit, struct err *e)
+    int64_t after, struct err *e)
 {
 	struct store_iter *it = NULL;
 	struct store_value v;
-	size_t in, out;
+	size_t limit = lc->opts.page_rows, in, out;
 	enum class cl;
 	struct row *r;
 	int rc;
@@ -935,7 +934,6 @@ struct cursor {
 	enum store_field	f;
 	int64_t			after;	/* the next page starts after this id */
 	int			more;
-	size_t			pages;	/* read so far */
 };
 
 /*
@@ -951,7 +949,7 @@ read_next(struct lifecycle *lc, struct cursor *c, size_t n, struct page *p,
     int *got, struct err *e)
 {
 	struct cursor *pick = NULL;
-	size_t i, limit;
+	size_t i;
 
 	*got = 0;
 	for (i = 0; i < n; i++)
@@ -959,15 +957,7 @@ read_next(struct lifecycle *lc, struct cursor *c, size_t n, struct page *p,
 			pick = &c[i];
 	if (pick == NULL)
 		return 0;
-	/*
-	 * The first pages are small, so that the workers start at once and a
-	 * small table is not one page that nothing overlaps; then page_rows.
-	 */
-	limit = (size_t)FIRST_PAGE_ROWS << (pick->pages < 4 ? pick->pages : 4);
-	if (limit > lc->opts.page_rows)
-		limit = lc->opts.page_rows;
-	pick->pages++;
-	if (page_read(lc, p, pick->f, pick->after, limit, e) != 0)
+	if (page_read(lc, p, pick->f, pick->after, e) != 0)
 		return -1;
 	pick->after = p->last_id;
 	pick->more = p->more;
@@ -1043,7 +1033,6 @@ run_fields(struct lifecycle *lc, const enum store_field *fields, size_t n,
 			c[nc].f = fields[i];
 			c[nc].after = 0;
 			c[nc].more = 1;
-			c[nc].pages = 0;
 			nc++;
 		}
 		if (nc > 0 && run_group(lc, c, nc, e) != 0)

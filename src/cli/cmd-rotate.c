@@ -283,7 +283,7 @@ print_changed(const char *verb, const struct lifecycle_result *r, size_t nf)
 {
 	size_t f;
 
-	printf("%s %zu value%s in %.2f s (%.0f values/s; commit %.2f s):", verb,
+	printf("%s %zu value%s in %.3f s (%.0f values/s; commit %.3f s):", verb,
 	    r->total_changed, r->total_changed == 1 ? "" : "s", r->seconds,
 	    r->seconds > 0 ? (double)r->total_changed / r->seconds : 0.0,
 	    r->commit_seconds);
@@ -403,7 +403,7 @@ rotate(struct cli_ctx *ctx, int argc, char **argv)
 	if (res->verify.ok && res->verify.undecryptable > 0)
 		printf("; the %zu left as they are still open with no key",
 		    res->verify.undecryptable);
-	printf(" (%.2f s)\n", res->verify.seconds);
+	printf(" (%.3f s)\n", res->verify.seconds);
 	if (!res->verify.ok) {
 		print_rows("values that key 1 does not open:", res->verify.rows,
 		    res->verify.nrows, res->verify.other + res->verify.undecryptable);
