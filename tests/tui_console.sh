@@ -33,9 +33,9 @@ ok "the status line has the user, role and DB" tui_wait 'Admin (no role map)'
 ok "and the counts of plaintext and undecryptable values once scanned" \
 	tui_wait 'undecryptable 2'
 ok "the list shows the row that no key opens, marked undecryptable" \
-	tui_wait 'legacy_reporting_db        postgres    reporting.legacy. report_user   5432 undecryptable'
+	tui_wait '! legacy_reporting_db       postgres   reporting.legacy. report_user   5432 undecryptable'
 ok "the function-key bar" \
-	tui_wait "Enter Open  / Filter  s Sort  e Edit  a Add  d Delete  K Keys  ? Help  q Quit"
+	tui_wait "Enter Open  / Filter  s Sort  e Edit  a Add  d Delete  K Keys  R Rotate  A Audit  ? Help  q Quit"
 tui_keys K
 ok "K shows the key status, naming the rows no key opens" \
 	tui_wait "connection.password of 'legacy_reporting_db'"

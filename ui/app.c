@@ -324,6 +324,36 @@ scan_poll(struct app *a)
 		scan_start(a);
 }
 
+int
+app_reload_keys(struct app *a, struct err *e)
+{
+	struct cli_ctx *ctx = a->ctx;
+	struct config *cfg = NULL;
+	struct keyring *kr = NULL;
+	struct config_value v;
+
+	if (a->nreloads == APP_MAX_RELOADS) {
+		err_set(e, ERR_CONFIG, "the keys were reloaded too often: restart "
+		    "ferncon to read them again");
+		return -1;
+	}
+	if (config_load(&cfg, &ctx->opts, e) != 0)
+		return -1;
+	if (config_fernet_key(cfg, &v, e) != 0 ||
+	    keyring_parse(&kr, v.value ? v.value : "", v.value ? v.len : 0, NULL,
+	    e) != 0) {
+		config_free(cfg);
+		return -1;
+	}
+	a->old_cfg[a->nreloads] = ctx->cfg;
+	a->old_kr[a->nreloads++] = ctx->kr;
+	ctx->cfg = cfg;
+	ctx->kr = kr;
+	ctx->key_origin = v;
+	app_db_changed(a);
+	return 0;
+}
+
 void
 app_db_changed(struct app *a)
 {
@@ -634,6 +664,11 @@ app_release(struct app *a)
 	if (a->trace != NULL)
 		fclose(a->trace);
 	a->trace = NULL;
+	while (a->nreloads > 0) {
+		a->nreloads--;
+		keyring_free(a->old_kr[a->nreloads]);
+		config_free(a->old_cfg[a->nreloads]);
+	}
 }
 
 int

@@ -115,6 +115,7 @@ struct screen {
 enum scan_state { SCAN_NONE, SCAN_RUNNING, SCAN_DONE, SCAN_FAILED };
 
 #define APP_MAX_SCREENS 16
+#define APP_MAX_RELOADS 8
 
 struct app {
 	struct cli_ctx	*ctx;		/* config, ring, store, policy, mask: loaded */
@@ -141,6 +142,14 @@ struct app {
 	unsigned	 db_gen;	/* bumped by every change to the DB */
 
 	FILE		*trace;		/* FERNCON_UI_TRACE: frame timings */
+
+	/*
+	 * Configurations and rings replaced by app_reload_keys(): screens may
+	 * still borrow them, so they are freed by app_release().
+	 */
+	struct config	*old_cfg[APP_MAX_RELOADS];
+	struct keyring	*old_kr[APP_MAX_RELOADS];
+	int		 nreloads;
 };
 
 /* -- lifecycle --------------------------------------------------------------- */
@@ -210,6 +219,15 @@ void app_db_changed(struct app *a);
  */
 int app_db_url(struct app *a, const char **url, const char **schema,
     struct err *e) ATTR_WUR;
+
+/*
+ * Read airflow.cfg and the environment again and take the fernet_key they
+ * give now (after the key wizard wrote it): ctx->cfg, ctx->kr and
+ * ctx->key_origin change, the old ones stay valid until app_release(), and
+ * the DB counts as changed (screens reload, the scan runs again with the
+ * new ring). 0, or -1 with e set and nothing changed.
+ */
+int app_reload_keys(struct app *a, struct err *e) ATTR_WUR;
 
 /* The keys of screen s: its own, the home entries, the global keys. */
 size_t app_keys(struct app *a, struct screen *s, const struct ui_key **out,

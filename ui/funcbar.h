@@ -13,8 +13,10 @@
 #include "policy.h"
 
 /*
- * Draw on line y, w columns, the keys that have bar set, in order, as
- * many as fit. p may be NULL (nothing dimmed).
+ * Draw on line y, w columns, the keys that have bar set, in order. When
+ * they do not all fit, the last three (the global keys: help, back, quit)
+ * are kept and the ones before them cut as needed (the help screen lists
+ * every key). p may be NULL (nothing dimmed).
  */
 void funcbar_draw(int y, int w, const struct ui_key *const *keys, size_t n,
     const struct policy *p);

@@ -3,7 +3,8 @@
  * keys, how many values each key opens and how old their tokens are, the
  * plaintext values and the ones no key opens, named. It shows the scan
  * that the app runs in the background (bgscan.h), filling in as soon as
- * the scan is done; it never reads the DB itself.
+ * the scan is done; it never reads the DB itself. w opens the key wizard
+ * and p the lost-key probe (Admin only).
  */
 #include "config.h"
 
@@ -30,6 +31,12 @@ struct keys {
 };
 
 static const struct ui_key keys_keys[] = {
+	{ "w", "Wizard", "the key wizard: generate a key, write new,old, "
+	    "rotate, verify, drop the old key", { 'w' }, POLICY_ADMIN,
+	    "use the key wizard", 1 },
+	{ "p", "Probe", "lost-key probe: which pasted candidate key opens the "
+	    "values no configured key opens", { 'p' }, POLICY_ADMIN,
+	    "probe for lost keys", 1 },
 	{ "j/k", NULL, "scroll", { 0 }, -1, NULL, 0 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
 };
@@ -193,6 +200,11 @@ keys_key(struct screen *s, struct app *a, int key)
 	struct keys *k = s->data;
 	int m = wlist_key_move(key);
 
+	if (key == 'w' || key == 'p') {
+		(void)app_push(a, key == 'w' ? &scr_wizard_ops : &scr_probe_ops,
+		    NULL);
+		return UI_HANDLED;
+	}
 	if (m < 0)
 		return UI_IGNORED;
 	wlist_move(&k->wl, (enum wlist_move)m, app_area().h - 2);

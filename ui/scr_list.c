@@ -7,6 +7,13 @@
  * kept. `/` filters on conn_id, type and host as you type (one query per
  * burst of keys); `s` sorts by conn_id ascending or descending (the only
  * order that pages by key; other columns are not sortable).
+ *
+ * The first column marks connections with audit findings by their worst
+ * severity ('!' critical or high, '*' medium, '.' low or info). The marks
+ * are worked out at the tick after a paint, for the rows on the screen
+ * only (audit_conn_worst(), one point read each), and kept in a small
+ * cache by conn_id that the next change of the DB empties: a paint never
+ * reads the DB.
  */
 #include "config.h"
 
@@ -14,12 +21,15 @@
 #include <string.h>
 
 #include "actions.h"
+#include "audit.h"
 #include "app.h"
 #include "bgsearch.h"
 #include "connwin.h"
 #include "funcbar.h"
 #include "screens.h"
 #include "widget_list.h"
+
+#define LIST_MAX_MARKS 256
 
 struct list {
 	struct connwin	 win;
@@ -34,6 +44,16 @@ struct list {
 	int		 searching;	/* waiting for its result */
 	unsigned	 gen;		/* app db_gen of the rows shown */
 	char		*asked;		/* conn_id of the delete question */
+	/* Audit marks of rows shown (see the top comment). */
+	struct audit	*audit;		/* made at the first mark; NULL until */
+	int		 audit_broken;	/* it could not be made: no marks */
+	struct mark {
+		char	*conn_id;
+		int	 worst;		/* severity, or -1 none */
+	}		 marks[LIST_MAX_MARKS];
+	size_t		 nmarks;
+	unsigned	 marks_gen;	/* app db_gen of the marks */
+	int		 marks_due;	/* a row shown has no mark yet */
 };
 
 static const struct ui_key list_keys[] = {
@@ -105,6 +125,7 @@ list_reload(struct list *l, struct app *a, const char *conn_id)
 
 	err_clear(&e);
 	fit_cap(l);
+	l->win.kr = a->ctx->kr;		/* it may have been reloaded */
 	if (conn_id != NULL && (keep = strdup(conn_id)) == NULL) {
 		app_error(a, "out of memory");
 		return -1;
@@ -195,6 +216,102 @@ fail:
 	app_error(a, "%s", e.msg);
 }
 
+/* -- audit marks --------------------------------------------------------------- */
+
+static void
+marks_clear(struct list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmarks; i++)
+		free(l->marks[i].conn_id);
+	l->nmarks = 0;
+}
+
+/* The mark of conn_id: its worst severity, -1 none, -2 not known yet. */
+static int
+mark_of(const struct list *l, const char *conn_id)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmarks; i++)
+		if (strcmp(l->marks[i].conn_id, conn_id) == 0)
+			return l->marks[i].worst;
+	return -2;
+}
+
+static char
+mark_char(int worst)
+{
+	if (worst >= AUDIT_SEV_HIGH)
+		return '!';
+	if (worst == AUDIT_SEV_MEDIUM)
+		return '*';
+	return worst >= 0 ? '.' : ' ';
+}
+
+/* Work out the marks of the rows on the screen that have none. */
+static void
+marks_update(struct list *l, struct app *a)
+{
+	struct audit_opts ao;
+	struct conn *c = NULL;
+	struct err e;
+	int i, end, worst;
+
+	l->marks_due = 0;
+	if (l->audit_broken)
+		return;
+	err_clear(&e);
+	if (l->marks_gen != a->db_gen) {
+		marks_clear(l);
+		l->marks_gen = a->db_gen;
+		/* The ring may have been reloaded (app_reload_keys()). */
+		audit_free(l->audit);
+		l->audit = NULL;
+	}
+	if (l->audit == NULL) {
+		memset(&ao, 0, sizeof ao);
+		ao.cfg = a->ctx->cfg;
+		ao.kr = keyring_enabled(a->ctx->kr) ? a->ctx->kr : NULL;
+		ao.mask = a->ctx->mask;
+		ao.version = store_airflow_version(a->ctx->store);
+		ao.no_hash = 1;
+		if (audit_new(&l->audit, &ao, &e) != 0) {
+			l->audit_broken = 1;
+			app_warn(a, "no audit marks: %s", e.msg);
+			return;
+		}
+	}
+	end = l->wl.top + list_page();
+	if (end > (int)l->win.n)
+		end = (int)l->win.n;
+	if (l->nmarks + (size_t)(end - l->wl.top) > LIST_MAX_MARKS)
+		marks_clear(l);
+	if ((c = conn_new()) == NULL)
+		return;
+	for (i = l->wl.top; i < end; i++) {
+		const char *id = l->win.rows[i].conn_id;
+		char *keep;
+
+		if (mark_of(l, id) != -2)
+			continue;
+		conn_reset(c);
+		worst = -1;
+		if (store_conn_get(a->ctx->store, id, c, &e) != 0 ||
+		    conn_decrypt(c, a->ctx->kr, &e) != 0 ||
+		    audit_conn_worst(l->audit, c, &worst, NULL, &e) != 0) {
+			err_clear(&e);
+			worst = -1;
+		}
+		if ((keep = strdup(id)) == NULL)
+			break;
+		l->marks[l->nmarks].conn_id = keep;
+		l->marks[l->nmarks++].worst = worst;
+	}
+	conn_free(c);
+}
+
 /* -- drawing ------------------------------------------------------------------ */
 
 struct cols {
@@ -209,7 +326,7 @@ layout(int w, struct cols *c)
 	c->port = 5;
 	c->state = 13;
 	c->age = 8;
-	flex = w - c->port - c->state - c->age - 8;
+	flex = w - c->port - c->state - c->age - 10;
 	if (flex < 20)
 		flex = 20;
 	c->id = flex * 40 / 100;
@@ -245,8 +362,9 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 	struct cols c;
 	enum term_elem el;
 	const char *st;
-	char port[16] = "", age[32] = "-", when[16];
+	char port[16] = "", age[32] = "-", when[16], mark[2] = " ";
 	attr_t base = term_attr(selected ? TE_SELECTED : TE_NORMAL);
+	int worst = mark_of(l, r->conn_id);
 
 	layout(w, &c);
 	if (r->has_port)
@@ -259,7 +377,12 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 			snprintf(age, sizeof age, "? %s", when);
 	}
 	draw_fill(y, x, w, base);
-	x += 1;
+	if (worst == -2)
+		l->marks_due = 1;
+	mark[0] = mark_char(worst);
+	draw_text(y, x + 1, 1, selected || worst < AUDIT_SEV_MEDIUM ? base :
+	    term_attr(worst >= AUDIT_SEV_HIGH ? TE_ERROR : TE_WARN), mark);
+	x += 3;
 	draw_text(y, x, c.id, base, r->conn_id);
 	x += c.id + 1;
 	draw_text(y, x, c.type, base, r->conn_type);
@@ -313,7 +436,7 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 
 	/* Column headers. */
 	layout(r->w, &c);
-	x = r->x + 1;
+	x = r->x + 3;
 	draw_fill(r->y + 1, r->x, r->w, term_attr(TE_NORMAL));
 	draw_text(r->y + 1, x, c.id, term_attr(TE_HEADER), "conn_id");
 	x += c.id + 1;
@@ -339,7 +462,12 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 			    term_attr(TE_NORMAL), "no connections (a to add one)");
 		return;
 	}
+	if (l->marks_gen != a->db_gen)
+		l->marks_due = 1;
 	wlist_draw(&l->wl, &rows, draw_row, l);
+	/* Marks missing: work them out at the next tick, not here. */
+	if (l->marks_due && s->wake_at == 0)
+		s->wake_at = term_now_ms() + 30;
 }
 
 /* -- keys ---------------------------------------------------------------------- */
@@ -506,6 +634,13 @@ list_tick(struct screen *s, struct app *a, int64_t now)
 	int rc;
 
 	err_clear(&e);
+	if (l->marks_due && !l->refilter && !l->searching) {
+		marks_update(l, a);
+		if (!l->refilter && !l->searching) {
+			app_trace(a, "marked");
+			return UI_HANDLED;
+		}
+	}
 	if (l->refilter) {
 		l->refilter = 0;
 		/* No filter is a quick query: here. A filter may read it all. */
@@ -551,6 +686,11 @@ list_resume(struct screen *s, struct app *a, int tag, int result)
 		const char *at = id != NULL ? id : selected_id(l);
 		char *keep = at != NULL ? strdup(at) : NULL;
 
+		/* Its thread parsed the ring, which may have been reloaded. */
+		if (!l->searching) {
+			bgsearch_free(l->search);
+			l->search = NULL;
+		}
 		(void)list_reload(l, a, keep);
 		free(keep);
 	}
@@ -586,6 +726,8 @@ list_free(struct screen *s)
 	struct list *l = s->data;
 
 	bgsearch_free(l->search);
+	marks_clear(l);
+	audit_free(l->audit);
 	connwin_release(&l->win);
 	free(l->asked);
 	free(l);

@@ -22,6 +22,10 @@ extern const struct screen_ops scr_detail_ops;	/* arg: const char *conn_id */
 extern const struct screen_ops scr_edit_ops;	/* arg: const char *conn_id, NULL to add */
 extern const struct screen_ops scr_help_ops;	/* arg: const struct screen * it explains */
 extern const struct screen_ops scr_keys_ops;	/* arg: NULL */
+extern const struct screen_ops scr_rotate_ops;	/* arg: NULL (Admin only) */
+extern const struct screen_ops scr_audit_ops;	/* arg: NULL */
+extern const struct screen_ops scr_wizard_ops;	/* arg: NULL (Admin only) */
+extern const struct screen_ops scr_probe_ops;	/* arg: NULL (Admin only) */
 
 /* A screen that a key of the home list opens (with a NULL arg). */
 struct ui_entry {

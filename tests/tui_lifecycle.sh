@@ -1,0 +1,141 @@
+#!/bin/sh
+# tui_lifecycle.sh: the console's encryption lifecycle screens, through
+# tmux (DESIGN.md sections 6 and 7). As Admin on the demo: R shows the
+# preflight and refuses, naming the row no key opens; s chooses "skip
+# undecryptable", `rotate` is typed to confirm, the result and the verify
+# pass show, and an old-key row is then under key 0 with its original
+# timestamp (checked with Python cryptography); one line in the action log.
+# A shows the findings grouped by severity and Enter opens the connection;
+# the list marks connections with findings. As Viewer, R is refused with
+# the reason. The key wizard (K then w) writes `new,old` into a copy of the
+# demo's airflow.cfg, keeping its comments and mode, and shows the new key
+# once. The lost-key probe takes a hidden candidate and never shows it.
+# No screen shows a demo password.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tui_lib.sh"
+plan 38
+
+TUI_WAIT=20
+demo="$T/demo"
+"$FERNCON" demo "$demo" > "$T/demo.out" 2>&1
+is "$?" 0 "ferncon demo writes the demo"
+key=$(sed -n 's/^fernet_key = //p' "$demo/airflow.cfg")
+tool() { FERNET_KEY="$key" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
+# "key_index timestamp" of a connection's password token.
+tokinfo() { tool token-info "$demo/airflow.db" "$1" password |
+	"$PYTHON3" -c 'import json,sys; i = json.load(sys.stdin); print(i.get("key_index"), i.get("timestamp"))'; }
+tui_demo_passwords > "$T/passwords"
+
+# An old-key row (key index 1) before the rotation, and its timestamp.
+old=
+for c in inventory_mysql sftp_partner warehouse_pg_replica; do
+	case $(tokinfo "$c") in 1\ *) old=$c; break ;; esac
+done
+ok "the demo has a connection password under the old key" test -n "$old"
+ts=$(tokinfo "$old" | cut -d' ' -f2)
+
+run() {	# run USER: the console as USER on the demo
+	tui_run "clear; SUDO_USER=$1 AIRFLOW__CONSOLE__ROLES='alice:Admin, carol:Viewer' TERM=tmux-256color '$FERNCON' --config '$demo/airflow.cfg' --airflow-home '$demo'"
+}
+
+tui_start 100 30
+
+# -- rotation as Admin ------------------------------------------------------------
+run alice
+ok "Admin opens the console" tui_wait 'alice Admin'
+ok "the list marks connections with findings" tui_wait ' ! aws_default'
+tui_keys R
+ok "R shows the preflight table per field and key" \
+	tui_wait 'connection.password'
+ok "naming the row no key opens" \
+	tui_wait "connection.password of 'legacy_reporting_db'"
+tui_keys Enter
+ok "Enter is refused while a row no key opens, naming it" \
+	tui_wait "rotation refused: "
+tui_keys s
+ok "s chooses skip undecryptable" tui_wait 'skip undecryptable: ON'
+tui_keys Enter
+ok "Enter asks for the word" tui_wait 'type it here:'
+tui_type rotat
+tui_keys Enter
+ok "a wrong word does not rotate" tui_wait "type 'rotate' to confirm"
+tui_type e
+tui_keys Enter
+ok "typing rotate runs it to the commit" tui_wait 'rotation committed'
+ok "the progress bar ends full" tui_wait '100%'
+ok "the verify pass is OK" tui_wait 'verify OK'
+ok "the skipped row is named" \
+	tui_wait "skipped: connection.password of 'legacy_reporting_db'"
+is "$(tokinfo "$old")" "0 $ts" \
+	"$old is now under key 0 with its original timestamp"
+log=$(grep -c '"action":"rotate"' "$demo/ferncon-actions.log")
+is "$log" 1 "one line in the action log"
+tui_keys Escape
+
+# -- audit ------------------------------------------------------------------------
+tui_keys A
+ok "A shows the findings, critical first" tui_wait 'critical ('
+ok "then high" tui_wait 'high ('
+ok "evidence is redacted" tui_wait 'AKIA... [20 chars]'
+tui_keys Enter
+ok "Enter opens the finding's connection" tui_wait 'Connection aws_athena'
+tui_keys Escape Escape q
+tui_wait 'EXIT=' >/dev/null
+
+# -- Viewer ---------------------------------------------------------------------------
+run carol
+tui_wait 'carol Viewer' >/dev/null
+bar() { tm capture-pane -e -p -t t | grep -F 'Quit' | tail -n 1; }
+dim() { bar | grep -q "2m[^ ]*$1"; }
+ok "R is dimmed for a Viewer" tui_until dim 'R Rotate'
+tui_keys R
+ok "and refused with the reason" \
+	tui_wait 'role Viewer (carol) may not rotate the Fernet key'
+ok "A is not dimmed: every role audits" eval '! dim "A Audit"'
+tui_keys q
+tui_wait 'EXIT=0' >/dev/null
+
+# -- the key wizard on a copy of airflow.cfg --------------------------------------
+mkdir "$T/copy"
+cp "$demo/airflow.cfg" "$T/copy/airflow.cfg"
+chmod 640 "$T/copy/airflow.cfg"
+tui_run "clear; TERM=tmux-256color '$FERNCON' --config '$T/copy/airflow.cfg' --airflow-home '$demo'"
+tui_wait 'Admin (no role map)' >/dev/null
+tui_keys K
+tui_wait 'Key status' >/dev/null
+tui_keys w
+ok "w on the key screen opens the wizard, saying where the key comes from" \
+	tui_wait "the key comes from  $T/copy/airflow.cfg:7"
+ok "with the reminder for every Airflow component" \
+	tui_wait 'every Airflow component'
+tui_keys w y
+ok "w then y writes the list" tui_wait 'wrote the new key list to'
+new=$(sed -n 's/^fernet_key = //p' "$T/copy/airflow.cfg")
+is "${new#*,}" "$key" "airflow.cfg now has new,old"
+ok "the new key was shown on the screen" tui_wait "${new%%,*}"
+ok "the file's comments are kept" \
+	grep -q '^# second is the old key, still needed' "$T/copy/airflow.cfg"
+is "$(stat -c %a "$T/copy/airflow.cfg")" 640 "and its mode"
+is "$(grep -v '^fernet_key = ' "$T/copy/airflow.cfg")" \
+	"$(grep -v '^fernet_key = ' "$demo/airflow.cfg")" "and every other line"
+ok "the console took the new list: 3 keys" tui_wait ' 3 keys '
+
+# -- the lost-key probe: keys typed hidden, never on the screen --------------------
+tui_keys Escape
+tui_wait 'Key status' >/dev/null
+tui_keys p
+ok "p on the key screen opens the probe" tui_wait 'Lost-key probe'
+oldk=${key#*,}
+tui_type "$oldk"
+tui_keys F2
+ok "F2 probes: the rows no key opens are counted" \
+	tui_wait '2 that no configured key opens'
+ok "a candidate already in the ring is said so" \
+	tui_wait 'opens 0 values (already in the key list)'
+ok "the candidate is never shown" eval '! tui_screen | grep -qF -- "$oldk"'
+tui_keys Escape q
+tui_wait 'EXIT=0' >/dev/null
+
+ok "no screen showed a demo password" tui_no_password_in "$TUI_LOG" "$T/passwords"
+ok "no sanitizer report" tui_no_sanitizer_report
+done_testing

@@ -1,0 +1,410 @@
+/*
+ * scr_probe.c: the lost-key probe (p on the key status screen, Admin
+ * only; DESIGN.md section 7): candidate keys are pasted into hidden,
+ * locked form fields (one key, or an old comma-separated fernet_key
+ * value, per field: a pasted line's Enter moves to the next field), never
+ * argv, never logged; lifecycle_probe() then says which candidate opens
+ * how many of the values no configured key opens. a adds the first
+ * candidate that opened some to the end of the key list through cfgwrite
+ * (or says what to set when the key comes from the environment or a
+ * _cmd), and the console reads its keys again.
+ *
+ * The probe runs on a worker thread of the screen with its own store and
+ * runner. The candidates live in the fields' locked memory and in one
+ * sodium_malloc buffer handed to the thread, wiped once it is done; the
+ * screen shows only line numbers and counts, never a key.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cfgwrite.h"
+#include "core.h"
+#include "dialog.h"
+#include "policy.h"
+#include "screens.h"
+#include "widget_form.h"
+
+#define PROBE_FIELDS	6
+#define PROBE_CAP	1024		/* bytes per field */
+#define PROBE_TAG_ADD	0x414444
+
+enum probe_state { PR_FORM, PR_RUNNING, PR_DONE };
+
+struct probe {
+	struct form_field	 f[PROBE_FIELDS];
+	struct form		 fm;
+	enum probe_state	 state;
+	/* The worker. */
+	struct store		*store;
+	struct lifecycle	*lc;
+	pthread_t		 thread;
+	int			 started;
+	char			*cand;		/* sodium_malloc: the joined candidates */
+	size_t			 cand_len, cand_cap;
+	pthread_mutex_t		 lock;
+	int			 finished;	/* under lock */
+	int			 rc;
+	struct err		 err;
+	struct lifecycle_probe	 res;
+	int			 field_of[LIFECYCLE_MAX_CANDIDATES + 1];	/* line -> field */
+};
+
+static const struct ui_key probe_keys[] = {
+	{ "F2", "Probe", "try the candidate keys on the values no configured "
+	    "key opens", { TK(KEY_F(2)) }, POLICY_ADMIN, "probe for lost keys",
+	    1 },
+	{ "a", "Add key", "after a probe: add the candidate that opened values "
+	    "to the end of the key list (airflow.cfg)", { 0 }, POLICY_ADMIN,
+	    "change the key list", 1 },
+	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
+};
+
+static void *
+probe_main(void *arg)
+{
+	struct probe *p = arg;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = lifecycle_probe(p->lc, p->cand, p->cand_len, &p->res, &e);
+	core_thread_cleanup();
+	pthread_mutex_lock(&p->lock);
+	p->rc = rc;
+	p->err = e;
+	p->finished = 1;
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Join the fields, one a line, into the locked buffer. */
+static void
+probe_join(struct probe *p)
+{
+	int i;
+
+	sodium_memzero(p->cand, p->cand_cap);
+	p->cand_len = 0;
+	for (i = 0; i < PROBE_FIELDS; i++) {
+		if (p->f[i].len == 0)
+			continue;
+		memcpy(p->cand + p->cand_len, p->f[i].buf, p->f[i].len);
+		p->cand_len += p->f[i].len;
+		p->cand[p->cand_len++] = '\n';
+	}
+	p->cand[p->cand_len] = '\0';
+}
+
+static int
+probe_start(struct screen *s, struct probe *p, struct app *a)
+{
+	probe_join(p);
+	if (p->cand_len == 0) {
+		app_error(a, "paste at least one candidate key");
+		return -1;
+	}
+	memset(&p->res, 0, sizeof p->res);
+	p->finished = 0;
+	if (pthread_create(&p->thread, NULL, probe_main, p) != 0) {
+		app_error(a, "cannot start the probe's thread");
+		return -1;
+	}
+	p->started = 1;
+	p->state = PR_RUNNING;
+	s->wake_at = term_now_ms() + 20;
+	return 0;
+}
+
+static void
+probe_join_thread(struct probe *p)
+{
+	if (p->started) {
+		pthread_join(p->thread, NULL);
+		p->started = 0;
+	}
+	sodium_memzero(p->cand, p->cand_cap);
+	p->cand_len = 0;
+}
+
+/* The first candidate, not in the ring, that opened values; -1 none. */
+static int
+probe_found(const struct probe *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->res.ncand && i < LIFECYCLE_MAX_CANDIDATES; i++)
+		if (p->res.opened[i] > 0 && p->res.cand_in_ring[i] < 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+probe_draw(struct screen *s, struct app *a, const struct area *r)
+{
+	struct probe *p = s->data;
+	struct area fr = { r->y + 3, r->x + 1, PROBE_FIELDS + 2, r->w - 2 };
+	const struct lifecycle_probe *res = &p->res;
+	int y, cy = -1, cx = -1;
+	size_t i;
+	char row[320];
+
+	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
+	draw_text(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
+	    "Lost-key probe: which candidate key opens the values no key opens");
+	draw_text(r->y + 1, r->x + 2, r->w - 4, term_attr(TE_NORMAL),
+	    "Paste one key (or an old key list) per field; F2 probes. Keys are "
+	    "hidden, held in locked memory, never logged.");
+	form_draw(&p->fm, &fr, 14, &cy, &cx);
+	if (p->state == PR_FORM && cy >= 0)
+		app_cursor(a, cy, cx);
+	y = fr.y + fr.h + 1;
+	if (p->state == PR_RUNNING) {
+		draw_text(y, r->x + 2, r->w - 4, term_attr(TE_INFO),
+		    "probing: reading the values no configured key opens...");
+		return;
+	}
+	if (p->state != PR_DONE)
+		return;
+	if (p->rc != 0) {
+		draw_printf(y, r->x + 2, r->w - 4, term_attr(TE_ERROR),
+		    "the probe failed: %s", p->err.msg);
+		return;
+	}
+	draw_printf(y++, r->x + 2, r->w - 4, term_attr(TE_NORMAL),
+	    "%zu tokens read, %zu that no configured key opens, %zu that no "
+	    "candidate opens either", res->checked, res->unopened,
+	    res->still_unopened);
+	for (i = 0; i < res->ncand && i < LIFECYCLE_MAX_CANDIDATES &&
+	    y < r->y + r->h; i++) {
+		unsigned line = res->cand_line[i];
+		int fld = line <= LIFECYCLE_MAX_CANDIDATES ? p->field_of[line] : 0;
+
+		draw_printf(y++, r->x + 4, r->w - 6, term_attr(res->opened[i] ?
+		    TE_ENCRYPTED : TE_NORMAL), "candidate %zu (field %d): opens "
+		    "%zu value%s%s", i + 1, fld, res->opened[i], res->opened[i] ==
+		    1 ? "" : "s", res->cand_in_ring[i] >= 0 ? " (already in the "
+		    "key list)" : "");
+	}
+	for (i = 0; i < res->nrows && y < r->y + r->h; i++) {
+		lifecycle_row_format(&res->rows[i], row, sizeof row);
+		draw_printf(y++, r->x + 4, r->w - 6, term_attr(res->rows[i].key >=
+		    0 ? TE_ENCRYPTED : TE_UNDECRYPTABLE), "%s: %s", row,
+		    res->rows[i].key >= 0 ? "opened" : "still no key");
+	}
+	if (probe_found(p) >= 0 && y < r->y + r->h)
+		draw_text(y, r->x + 2, r->w - 4, term_attr(TE_INFO),
+		    "a adds the candidate that opened values to the end of the key "
+		    "list; then rotate (R) to move them to the primary key");
+}
+
+static void
+probe_add(struct probe *p, struct app *a)
+{
+	const struct config_value *k = &a->ctx->key_origin;
+	struct cfgwrite_plan *plan = NULL;
+	struct err e;
+	char *val = NULL;
+	size_t len = 0, cap;
+	int c = probe_found(p), fld;
+	unsigned line;
+
+	err_clear(&e);
+	if (c < 0)
+		return;
+	line = p->res.cand_line[c];
+	fld = line <= LIFECYCLE_MAX_CANDIDATES ? p->field_of[line] : 0;
+	if (fld < 1 || fld > PROBE_FIELDS || strchr(p->f[fld - 1].buf, ',')) {
+		app_error(a, "the key that opened values is in a key list: paste "
+		    "it alone in a field and probe again");
+		return;
+	}
+	cap = (k->value ? k->len : 0) + p->f[fld - 1].len + 2;
+	if ((val = sodium_malloc(cap)) == NULL ||
+	    (plan = calloc(1, sizeof *plan)) == NULL) {
+		app_error(a, "out of memory");
+		goto out;
+	}
+	if (k->value != NULL && k->len > 0) {
+		memcpy(val, k->value, k->len);
+		len = k->len;
+		val[len++] = ',';
+	}
+	memcpy(val + len, p->f[fld - 1].buf, p->f[fld - 1].len);
+	len += p->f[fld - 1].len;
+	val[len] = '\0';
+	if (cfgwrite_fernet_key(a->ctx->cfg, val, len, plan, &e) != 0) {
+		app_error(a, "%s", e.msg);
+		goto out;
+	}
+	if (policy_log(&a->ctx->policy, "key-probe", NULL, "added a found key "
+	    "to the end of the key list", &e) != 0)
+		app_warn(a, "%s", e.msg);
+	err_clear(&e);
+	if (app_reload_keys(a, &e) != 0)
+		app_error(a, "written, but %s", e.msg);
+	else
+		app_info(a, "added the key to %s; give every Airflow component "
+		    "the new list, then rotate (R)", plan->path);
+out:
+	if (val != NULL)
+		sodium_free(val);	/* wipes */
+	free(plan);
+}
+
+static int
+probe_key(struct screen *s, struct app *a, int key)
+{
+	struct probe *p = s->data;
+	enum form_result fr;
+	int i, line;
+
+	if (p->state == PR_RUNNING)
+		return key == '?' ? UI_IGNORED : UI_HANDLED;
+	if (p->state == PR_DONE && key == 'a') {
+		if (probe_found(p) < 0) {
+			app_info(a, "no new candidate opened a value");
+			return UI_HANDLED;
+		}
+		(void)dialog_confirm(a, PROBE_TAG_ADD, "Add the found key",
+		    "Add the candidate that opened values to the end of "
+		    "[core] fernet_key? The primary key stays first.");
+		return UI_HANDLED;
+	}
+	if (p->state == PR_DONE && key != TK_ESC) {
+		/* Back to the form. */
+		p->state = PR_FORM;
+		s->typing = 1;
+	}
+	fr = form_key(&p->fm, key);
+	switch (fr) {
+	case FORM_SAVE:
+		/* Line numbers of the joined text back to fields. */
+		for (i = 0, line = 0; i < PROBE_FIELDS; i++)
+			if (p->f[i].len > 0 && line < LIFECYCLE_MAX_CANDIDATES)
+				p->field_of[++line] = i + 1;
+		if (!app_allowed(a, POLICY_ADMIN, "probe for lost keys"))
+			return UI_HANDLED;
+		if (probe_start(s, p, a) == 0)
+			s->typing = 0;
+		return UI_HANDLED;
+	case FORM_CANCEL:
+		return UI_CLOSE;
+	case FORM_IGNORED:
+		return UI_IGNORED;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static int
+probe_tick(struct screen *s, struct app *a, int64_t now)
+{
+	struct probe *p = s->data;
+	int finished;
+
+	if (!p->started)
+		return UI_IGNORED;
+	pthread_mutex_lock(&p->lock);
+	finished = p->finished;
+	pthread_mutex_unlock(&p->lock);
+	if (!finished) {
+		s->wake_at = now + 50;
+		return UI_IGNORED;
+	}
+	probe_join_thread(p);
+	p->state = PR_DONE;
+	if (p->rc != 0)
+		app_error(a, "%s", p->err.msg);
+	app_trace(a, "probed");
+	return UI_HANDLED;
+}
+
+static int
+probe_resume(struct screen *s, struct app *a, int tag, int result)
+{
+	struct probe *p = s->data;
+
+	if (tag == PROBE_TAG_ADD && result == UI_YES &&
+	    app_allowed(a, POLICY_ADMIN, "change the key list"))
+		probe_add(p, a);
+	return UI_HANDLED;
+}
+
+static void
+probe_free(struct screen *s)
+{
+	struct probe *p = s->data;
+	int i;
+
+	if (p == NULL)
+		return;
+	probe_join_thread(p);
+	for (i = 0; i < PROBE_FIELDS; i++)
+		form_field_release(&p->f[i]);
+	if (p->cand != NULL)
+		sodium_free(p->cand);
+	lifecycle_free(p->lc);
+	store_close(p->store);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+static int
+probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+{
+	static const char *labels[PROBE_FIELDS] = { "candidate 1", "candidate 2",
+	    "candidate 3", "candidate 4", "candidate 5", "candidate 6" };
+	const struct config_value *k = &a->ctx->key_origin;
+	const char *url, *schema;
+	struct store_opts so;
+	struct probe *p;
+	int i;
+
+	(void)arg;
+	if (policy_check(&a->ctx->policy, POLICY_ADMIN, "probe for lost keys",
+	    e) != 0)
+		return -1;
+	if ((p = calloc(1, sizeof *p)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	s->data = p;
+	for (i = 0; i < PROBE_FIELDS; i++)
+		if (form_field_init(&p->f[i], labels[i], FF_HIDDEN | FF_LOCKED,
+		    PROBE_CAP, e) != 0)
+			goto fail;
+	p->cand_cap = PROBE_FIELDS * (PROBE_CAP + 1) + 1;
+	if ((p->cand = sodium_malloc(p->cand_cap)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of locked memory");
+		goto fail;
+	}
+	p->fm.fields = p->f;
+	p->fm.n = PROBE_FIELDS;
+	form_focus(&p->fm, 0);
+	memset(&so, 0, sizeof so);
+	if (app_db_url(a, &url, &schema, e) != 0)
+		goto fail;
+	so.schema = schema;
+	if (store_open(&p->store, url, &so, e) != 0 ||
+	    lifecycle_new(&p->lc, p->store, k->value ? k->value : "", k->value ?
+	    k->len : 0, NULL, e) != 0)
+		goto fail;
+	s->typing = 1;
+	return 0;
+fail:
+	probe_free(s);
+	s->data = NULL;
+	return -1;
+}
+
+const struct screen_ops scr_probe_ops = {
+	"key probe", 0, 0, probe_keys, probe_init, probe_draw, probe_key,
+	probe_tick, probe_resume, probe_free
+};

@@ -1,0 +1,613 @@
+/*
+ * scr_rotate.c: the rotation screen (R, Admin only; DESIGN.md sections 6
+ * and 7): a preflight table (values per field and per key, plaintext, the
+ * rows no key opens, named), then `rotate` typed to confirm, then a
+ * progress bar with rows, rate and ETA, then the verify pass and a
+ * summary. E on the same screen encrypts the plaintext values (typing
+ * `encrypt` to confirm). A ring with rows no key opens is refused, naming
+ * them, unless the user presses s ("skip undecryptable") first.
+ *
+ * The jobs run on a worker thread of the screen with its own store
+ * connection and lifecycle runner (so the console stays responsive); the
+ * thread hands over its progress and result under one mutex, and the
+ * screen's tick polls them. Esc while a job runs sets the runner's cancel
+ * flag: the transaction is rolled back at the next page. The screen never
+ * holds a value or a key; the runner keeps plaintexts in locked memory.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core.h"
+#include "dialog.h"
+#include "policy.h"
+#include "progress.h"
+#include "screens.h"
+#include "widget_list.h"
+
+#define ROT_MAX_LINES	(48 + 2 * LIFECYCLE_MAX_NAMED)
+#define ROT_TAG_ROTATE	0x524f54
+#define ROT_TAG_ENCRYPT	0x454e43
+
+enum rot_job { JOB_NONE, JOB_PREFLIGHT, JOB_ROTATE, JOB_ENCRYPT };
+enum rot_state { ST_PREFLIGHT, ST_READY, ST_RUNNING, ST_DONE, ST_FAILED };
+
+struct rot {
+	/* The worker: its store and runner, used by one job at a time. */
+	struct store			*store;
+	struct lifecycle		*lc;
+	pthread_t			 thread;
+	int				 started;
+	volatile sig_atomic_t		 cancel;
+	enum rot_job			 job;
+	int				 skip;		/* skip undecryptable rows */
+	pthread_mutex_t			 lock;
+	/* Under lock: */
+	int				 finished;
+	int				 rc;
+	struct err			 err;
+	struct lifecycle_progress	 prog;
+	int				 have_prog;
+	/* The thread's, read once it finished: */
+	struct lifecycle_preflight	 pf;
+	struct lifecycle_result		 res;
+
+	enum rot_state			 state;
+	int				 have_pf;
+	enum lifecycle_phase		 phase;	/* of the bar */
+	struct progress			 bar;
+	int				 cancelling;
+	int				 to_end;	/* scroll to the last line once */
+	char				 lines[ROT_MAX_LINES][256];
+	enum term_elem			 el[ROT_MAX_LINES];
+	int				 n;
+	int				 barline;	/* or -1 */
+	struct wlist			 wl;
+};
+
+static const struct ui_key rot_keys[] = {
+	{ "Enter", "Rotate", "rotate every value to the primary key (type "
+	    "'rotate' to confirm)", { TK_ENTER, 'r' }, POLICY_ADMIN,
+	    "rotate the Fernet key", 1 },
+	{ "s", "Skip", "skip undecryptable rows: leave the values no key opens "
+	    "as they are and rotate the rest", { 's' }, POLICY_ADMIN,
+	    "rotate the Fernet key", 1 },
+	{ "E", "Encrypt", "encrypt the plaintext values with the primary key "
+	    "(type 'encrypt' to confirm)", { 'E' }, POLICY_ADMIN,
+	    "encrypt plaintext values", 1 },
+	{ "Esc", "Back", "cancel the running job (rolled back), or go back",
+	    { 0 }, -1, NULL, 0 },
+	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
+};
+
+static void add(struct rot *r, enum term_elem el, const char *fmt, ...)
+    ATTR_PRINTF(3, 4);
+
+static void
+add(struct rot *r, enum term_elem el, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->n == ROT_MAX_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->lines[r->n], sizeof r->lines[0], fmt, ap);
+	va_end(ap);
+	r->el[r->n++] = el;
+}
+
+/* -- the worker ------------------------------------------------------------------ */
+
+static int
+rot_progress(const struct lifecycle_progress *p, void *arg)
+{
+	struct rot *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	r->prog = *p;
+	r->have_prog = 1;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+static void *
+rot_main(void *arg)
+{
+	struct rot *r = arg;
+	struct err e;
+	int rc = -1;
+
+	err_clear(&e);
+	switch (r->job) {
+	case JOB_PREFLIGHT:
+		rc = lifecycle_preflight(r->lc, 0, &r->pf, &e);
+		break;
+	case JOB_ROTATE:
+		rc = lifecycle_rotate(r->lc, r->skip ?
+		    LIFECYCLE_SKIP_UNDECRYPTABLE : 0, &r->res, &e);
+		break;
+	case JOB_ENCRYPT:
+		rc = lifecycle_encrypt(r->lc, &r->res, &e);
+		break;
+	case JOB_NONE:
+		break;
+	}
+	core_thread_cleanup();
+	pthread_mutex_lock(&r->lock);
+	r->rc = rc;
+	r->err = e;
+	r->finished = 1;
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+static void
+job_join(struct rot *r)
+{
+	if (r->started) {
+		pthread_join(r->thread, NULL);
+		r->started = 0;
+	}
+}
+
+static int
+job_start(struct screen *s, struct rot *r, enum rot_job job, struct app *a)
+{
+	job_join(r);
+	r->job = job;
+	r->cancel = 0;
+	r->cancelling = 0;
+	r->finished = 0;
+	r->have_prog = 0;
+	memset(&r->res, 0, sizeof r->res);
+	if (job == JOB_PREFLIGHT)
+		memset(&r->pf, 0, sizeof r->pf);
+	progress_start(&r->bar, 0, "rows");
+	if (pthread_create(&r->thread, NULL, rot_main, r) != 0) {
+		app_error(a, "cannot start the job's thread");
+		r->state = ST_FAILED;
+		return -1;
+	}
+	r->started = 1;
+	r->state = job == JOB_PREFLIGHT ? ST_PREFLIGHT : ST_RUNNING;
+	s->wake_at = term_now_ms() + 20;
+	return 0;
+}
+
+/* -- what the screen says -------------------------------------------------------- */
+
+static const char *
+field_name(enum store_field f)
+{
+	switch (f) {
+	case STORE_CONN_PASSWORD:
+		return "connection.password";
+	case STORE_CONN_EXTRA:
+		return "connection.extra";
+	case STORE_VAR_VAL:
+		return "variable.val";
+	default:
+		return "trigger.kwargs";
+	}
+}
+
+static void
+build_preflight(struct rot *r)
+{
+	const struct lifecycle_preflight *pf = &r->pf;
+	char row[320], keys[160];
+	size_t f, k, i;
+	int len;
+
+	add(r, TE_HEADER, "%-22s %6s %6s %9s %13s  %s", "field", "rows", "empty",
+	    "plaintext", "undecryptable", "tokens per key (1 = primary)");
+	for (f = 0; f < STORE_FIELD_MAX; f++) {
+		const struct lifecycle_stats *st = &pf->field[f];
+
+		if (!pf->present[f])
+			continue;
+		len = 0;
+		keys[0] = '\0';
+		for (k = 0; k < pf->nkeys && k < LIFECYCLE_MAX_KEYS &&
+		    (size_t)len < sizeof keys; k++)
+			len += snprintf(keys + len, sizeof keys - (size_t)len,
+			    "%sk%zu %zu", k ? "  " : "", k + 1, st->per_key[k]);
+		add(r, st->undecryptable ? TE_UNDECRYPTABLE : TE_NORMAL,
+		    "%-22s %6zu %6zu %9zu %13zu  %s", field_name((enum store_field)f),
+		    st->rows, st->empty, st->plaintext, st->undecryptable, keys);
+	}
+	add(r, TE_NORMAL, "%s", "");
+	add(r, TE_NORMAL, "keys in the ring: %zu; values to rotate: %zu; "
+	    "plaintext: %zu; undecryptable: %zu", pf->nkeys, pf->tokens,
+	    pf->plaintext, pf->undecryptable);
+	if (pf->nbad > 0) {
+		add(r, TE_NORMAL, "%s", "");
+		add(r, TE_UNDECRYPTABLE, "no key opens%s:", pf->undecryptable >
+		    pf->nbad ? " (the first ones)" : "");
+		for (i = 0; i < pf->nbad; i++) {
+			lifecycle_row_format(&pf->bad[i], row, sizeof row);
+			add(r, TE_UNDECRYPTABLE, "  %s", row);
+		}
+		if (r->skip)
+			add(r, TE_WARN, "skip undecryptable: ON - these are left "
+			    "as they are and reported (s turns it off)");
+		else
+			add(r, TE_ERROR, "rotation refused while these exist: "
+			    "press s to skip undecryptable, or fix them first");
+	}
+	add(r, TE_NORMAL, "%s", "");
+	if (pf->nkeys == 0)
+		add(r, TE_WARN, "encryption is off: nothing to rotate");
+	else
+		add(r, TE_INFO, "Enter: rotate (type 'rotate')   E: encrypt the "
+		    "%zu plaintext values   Esc: back", pf->plaintext);
+}
+
+static void
+build_result(struct rot *r)
+{
+	const struct lifecycle_result *res = &r->res;
+	const struct lifecycle_verify *v = &res->verify;
+	char row[320];
+	size_t i;
+
+	if (r->rc != 0 && !res->committed) {
+		if (res->cancelled)
+			add(r, TE_WARN, "cancelled: rolled back, nothing changed");
+		else
+			add(r, TE_ERROR, "failed, nothing changed: %s", r->err.msg);
+		return;
+	}
+	add(r, TE_ENCRYPTED, "%s: %zu values %s, %zu skipped, in %.2f s "
+	    "(commit %.2f s)", r->job == JOB_ROTATE ? "rotation committed" :
+	    "encryption committed", res->total_changed, r->job == JOB_ROTATE ?
+	    "rotated" : "encrypted", res->total_skipped, res->seconds,
+	    res->commit_seconds);
+	for (i = 0; i < res->nskipped_rows; i++) {
+		lifecycle_row_format(&res->skipped_rows[i], row, sizeof row);
+		add(r, TE_UNDECRYPTABLE, "  skipped: %s", row);
+	}
+	if (r->job != JOB_ROTATE)
+		return;
+	if (r->rc != 0)
+		add(r, TE_ERROR, "verify could not run: %s", r->err.msg);
+	else
+		add(r, v->ok ? TE_ENCRYPTED : TE_ERROR, "verify %s: %zu checked, "
+		    "%zu open with the primary key, %zu need another key, %zu "
+		    "open with none", v->ok ? "OK" : "FAILED", v->checked,
+		    v->primary, v->other, v->undecryptable);
+	for (i = 0; i < v->nrows; i++) {
+		lifecycle_row_format(&v->rows[i], row, sizeof row);
+		add(r, TE_WARN, "  not under key 1: %s", row);
+	}
+	add(r, TE_INFO, "once every Airflow component has the new key list, the "
+	    "old key may be dropped (K)");
+}
+
+static void
+build(struct rot *r)
+{
+	r->n = 0;
+	r->barline = -1;
+	if (r->state == ST_PREFLIGHT) {
+		add(r, TE_INFO, "preflight: counting the values per key...");
+		r->barline = r->n;
+		add(r, TE_NORMAL, "%s", "");
+		add(r, TE_NORMAL, "%s", "");
+		return;
+	}
+	if (r->have_pf)
+		build_preflight(r);
+	if (r->state == ST_RUNNING) {
+		add(r, TE_NORMAL, "%s", "");
+		add(r, TE_INFO, "%s: %s%s", r->job == JOB_ROTATE ? "rotating" :
+		    "encrypting", lifecycle_phase_name(r->phase), r->cancelling ?
+		    " (cancelling: rolling back...)" : "   Esc cancels (rolled back)");
+		r->barline = r->n;
+		add(r, TE_NORMAL, "%s", "");
+		add(r, TE_NORMAL, "%s", "");
+	} else if (r->state == ST_DONE) {
+		add(r, TE_NORMAL, "%s", "");
+		r->barline = r->n;	/* where the job ended */
+		add(r, TE_NORMAL, "%s", "");
+		add(r, TE_NORMAL, "%s", "");
+		build_result(r);
+	}
+}
+
+/* -- screen ops ------------------------------------------------------------------ */
+
+static void
+rot_row(void *ctx, int i, int y, int x, int w, int selected)
+{
+	struct rot *r = ctx;
+
+	(void)selected;
+	if (i == r->barline) {
+		progress_draw(&r->bar, y, x + 3, w - 6 < 70 ? w - 6 : 70);
+		return;
+	}
+	if (r->barline >= 0 && i == r->barline + 1)
+		return;
+	draw_text(y, x + 1, w - 2, term_attr(r->el[i]), r->lines[i]);
+}
+
+static void
+rot_draw(struct screen *s, struct app *a, const struct area *ar)
+{
+	struct rot *r = s->data;
+	struct area rows = { ar->y + 2, ar->x, ar->h - 2, ar->w };
+
+	(void)a;
+	draw_fill(ar->y, ar->x, ar->w, term_attr(TE_HEADER));
+	draw_text(ar->y, ar->x + 1, ar->w - 2, term_attr(TE_HEADER),
+	    "Rotate the Fernet key: preflight, rotate, verify");
+	build(r);
+	r->wl.n = r->n;
+	if (r->state == ST_RUNNING && r->barline + 2 > r->wl.top + rows.h)
+		r->wl.top = r->barline + 2 - rows.h;
+	if (r->to_end) {
+		r->to_end = 0;
+		if (r->n > rows.h)
+			r->wl.top = r->n - rows.h;
+	}
+	wlist_fix(&r->wl, rows.h);
+	wlist_draw(&r->wl, &rows, rot_row, r);
+}
+
+static void
+ask_rotate(struct rot *r, struct app *a)
+{
+	char text[512], row[320];
+
+	if (r->pf.nkeys == 0) {
+		app_error(a, "encryption is off: there is no key to rotate to");
+		return;
+	}
+	if (r->pf.undecryptable > 0 && !r->skip) {
+		row[0] = '\0';
+		if (r->pf.nbad > 0)
+			lifecycle_row_format(&r->pf.bad[0], row, sizeof row);
+		app_error(a, "rotation refused: %zu value%s no key opens (%s%s); "
+		    "press s to skip undecryptable", r->pf.undecryptable,
+		    r->pf.undecryptable == 1 ? "" : "s", row, r->pf.nbad > 1 ?
+		    ", ..." : "");
+		return;
+	}
+	snprintf(text, sizeof text, "Rotate %zu values to the primary key in one "
+	    "transaction%s. Every Airflow component must already have the new "
+	    "key list. Type 'rotate' to go on.", r->pf.tokens, r->skip ?
+	    ", leaving the undecryptable ones as they are" : "");
+	(void)dialog_word(a, ROT_TAG_ROTATE, "Rotate the Fernet key", text,
+	    "rotate");
+}
+
+static int
+rot_key(struct screen *s, struct app *a, int key)
+{
+	struct rot *r = s->data;
+	char text[256];
+	int m;
+
+	if (r->state == ST_PREFLIGHT && key == TK_ESC)
+		return UI_CLOSE;	/* rot_free() cancels the read and waits */
+	if (r->state == ST_RUNNING || r->state == ST_PREFLIGHT) {
+		if (key == TK_ESC) {
+			r->cancel = 1;
+			r->cancelling = 1;
+			app_warn(a, "cancelling: the transaction is rolled back");
+			return UI_HANDLED;
+		}
+		if (key == '?')
+			return UI_IGNORED;
+		app_info(a, "a job runs: Esc cancels it (rolled back)");
+		return UI_HANDLED;
+	}
+	if ((m = wlist_key_move(key)) >= 0) {
+		wlist_move(&r->wl, (enum wlist_move)m, app_area().h - 2);
+		return UI_HANDLED;
+	}
+	if (r->state != ST_READY && r->state != ST_DONE)
+		return key == TK_ESC ? UI_CLOSE : UI_IGNORED;
+	switch (key) {
+	case TK_ENTER:
+	case 'r':
+		if (r->state == ST_DONE) {
+			app_info(a, "done; Esc goes back (R again to re-check)");
+			return UI_HANDLED;
+		}
+		ask_rotate(r, a);
+		return UI_HANDLED;
+	case 's':
+		r->skip = !r->skip;
+		app_info(a, "skip undecryptable: %s", r->skip ? "on" : "off");
+		return UI_HANDLED;
+	case 'E':
+		if (r->state == ST_DONE || r->pf.plaintext == 0) {
+			app_info(a, "no plaintext value to encrypt");
+			return UI_HANDLED;
+		}
+		snprintf(text, sizeof text, "Encrypt %zu plaintext values with the "
+		    "primary key in one transaction. Type 'encrypt' to go on.",
+		    r->pf.plaintext);
+		(void)dialog_word(a, ROT_TAG_ENCRYPT, "Encrypt plaintext values",
+		    text, "encrypt");
+		return UI_HANDLED;
+	case TK_ESC:
+		return UI_CLOSE;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+static void
+job_log(struct rot *r, struct app *a)
+{
+	struct err e;
+	char detail[256];
+
+	err_clear(&e);
+	if (r->job == JOB_ROTATE)
+		snprintf(detail, sizeof detail, "console: %zu rotated, %zu skipped, "
+		    "verify %s", r->res.total_changed, r->res.total_skipped,
+		    r->res.verify.ok ? "ok" : "failed");
+	else
+		snprintf(detail, sizeof detail, "console: %zu encrypted",
+		    r->res.total_changed);
+	if (policy_log(&a->ctx->policy, r->job == JOB_ROTATE ? "rotate" :
+	    "encrypt-plaintext", NULL, detail, &e) != 0)
+		app_warn(a, "committed, but %s", e.msg);
+}
+
+static int
+rot_tick(struct screen *s, struct app *a, int64_t now)
+{
+	struct rot *r = s->data;
+	struct lifecycle_progress p;
+	int finished, have;
+
+	if (!r->started)
+		return UI_IGNORED;
+	pthread_mutex_lock(&r->lock);
+	finished = r->finished;
+	have = r->have_prog;
+	p = r->prog;
+	pthread_mutex_unlock(&r->lock);
+	if (!finished) {
+		s->wake_at = now + 50;
+		if (!have)
+			return UI_IGNORED;
+		r->phase = p.phase;
+		/* The bar counts the rows of the work; commit and verify are named. */
+		if (p.phase == LIFECYCLE_COMMIT || p.phase == LIFECYCLE_VERIFY)
+			return UI_HANDLED;
+		if (r->bar.total != p.total) {
+			progress_start(&r->bar, p.total, "rows");
+		}
+		progress_set(&r->bar, p.done);
+		return progress_due(&r->bar) ? UI_HANDLED : UI_IGNORED;
+	}
+	job_join(r);
+	s->wake_at = 0;
+	if (r->job != JOB_PREFLIGHT && r->bar.total == 0 && r->res.rows > 0) {
+		/* Over before the first report: the bar shows what was read. */
+		int64_t started = r->bar.started_ms;
+
+		progress_start(&r->bar, r->res.rows, "rows");
+		r->bar.started_ms = started;
+	}
+	if (r->res.committed || r->job == JOB_PREFLIGHT)
+		progress_set(&r->bar, r->bar.total);
+	if (r->job == JOB_PREFLIGHT) {
+		if (r->rc != 0) {
+			app_error(a, "preflight failed: %s", r->err.msg);
+			r->state = ST_FAILED;
+			return UI_HANDLED;
+		}
+		r->have_pf = 1;
+		r->state = ST_READY;
+		app_trace(a, "preflight");
+		return UI_HANDLED;
+	}
+	r->state = ST_DONE;
+	r->to_end = 1;
+	app_trace(a, "job done");
+	if (r->res.committed) {
+		app_db_changed(a);
+		job_log(r, a);
+		if (r->job == JOB_ROTATE && r->res.verify.ok)
+			app_info(a, "rotated %zu values; verify OK",
+			    r->res.total_changed);
+		else if (r->job == JOB_ENCRYPT)
+			app_info(a, "encrypted %zu values", r->res.total_changed);
+	} else if (r->res.cancelled) {
+		app_warn(a, "cancelled: nothing changed");
+	} else {
+		app_error(a, "%s", r->err.msg);
+	}
+	return UI_HANDLED;
+}
+
+static int
+rot_resume(struct screen *s, struct app *a, int tag, int result)
+{
+	struct rot *r = s->data;
+
+	if (result != UI_YES || r->state != ST_READY)
+		return UI_HANDLED;
+	if (!app_allowed(a, POLICY_ADMIN, "rotate the Fernet key"))
+		return UI_HANDLED;
+	if (tag == ROT_TAG_ROTATE)
+		(void)job_start(s, r, JOB_ROTATE, a);
+	else if (tag == ROT_TAG_ENCRYPT)
+		(void)job_start(s, r, JOB_ENCRYPT, a);
+	return UI_HANDLED;
+}
+
+static void
+rot_free(struct screen *s)
+{
+	struct rot *r = s->data;
+
+	if (r == NULL)
+		return;
+	r->cancel = 1;
+	job_join(r);
+	lifecycle_free(r->lc);
+	store_close(r->store);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+static int
+rot_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+{
+	const struct config_value *k = &a->ctx->key_origin;
+	struct lifecycle_opts lo;
+	struct store_opts so;
+	const char *url, *schema;
+	struct rot *r;
+
+	(void)arg;
+	if (policy_check(&a->ctx->policy, POLICY_ADMIN, "rotate the Fernet key",
+	    e) != 0)
+		return -1;
+	if ((r = calloc(1, sizeof *r)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	s->data = r;
+	memset(&so, 0, sizeof so);
+	memset(&lo, 0, sizeof lo);
+	lo.progress = rot_progress;
+	lo.progress_arg = r;
+	lo.cancel = &r->cancel;
+	if (app_db_url(a, &url, &schema, e) != 0)
+		goto fail;
+	so.schema = schema;
+	if (store_open(&r->store, url, &so, e) != 0 ||
+	    lifecycle_new(&r->lc, r->store, k->value ? k->value : "", k->value ?
+	    k->len : 0, &lo, e) != 0)
+		goto fail;
+	if (job_start(s, r, JOB_PREFLIGHT, a) != 0) {
+		err_set(e, ERR_NOMEM, "cannot start the preflight thread");
+		goto fail;
+	}
+	return 0;
+fail:
+	rot_free(s);
+	s->data = NULL;
+	return -1;
+}
+
+const struct screen_ops scr_rotate_ops = {
+	"rotate", 0, 0, rot_keys, rot_init, rot_draw, rot_key, rot_tick,
+	rot_resume, rot_free
+};

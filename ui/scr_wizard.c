@@ -1,0 +1,344 @@
+/*
+ * scr_wizard.c: the key wizard (w on the key status screen, Admin only;
+ * DESIGN.md section 7): generate a key, show where the current key comes
+ * from (cfgwrite_plan()), write `new,old` into airflow.cfg atomically with
+ * its comments and mode kept (or say exactly what to set when the key
+ * comes from the environment or a _cmd), remind that every Airflow
+ * component must have the new key list before rotating, rotate and verify
+ * (the rotation screen), then drop the old key the same way.
+ *
+ * The generated key and the key lists built from it live in one
+ * sodium_malloc block (locked, guarded) that sodium_free() wipes when the
+ * screen closes; the key is on the screen only while the wizard is open,
+ * for the Admin to distribute it. After each write the console reads its
+ * configuration again (app_reload_keys()) so that the rotation uses the
+ * new key list. Nothing here is logged but the fact of a write.
+ */
+#include "config.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cfgwrite.h"
+#include "dialog.h"
+#include "keyring.h"
+#include "policy.h"
+#include "screens.h"
+
+#define WIZ_TAG_WRITE	0x57524b
+#define WIZ_TAG_DROP	0x44524b
+
+enum wiz_step { WIZ_NEW, WIZ_WRITTEN, WIZ_DROPPED };
+
+/* Locked memory: the new key and the lists to write. */
+struct wiz_secret {
+	char	key[FERNET_KEY_B64LEN + 1];
+	size_t	len;			/* of list */
+	char	list[];			/* "new,old..." */
+};
+
+struct wiz {
+	struct wiz_secret	*sec;
+	size_t			 cap;		/* of sec->list */
+	struct cfgwrite_plan	 plan;
+	int			 have_plan;
+	char			 plan_err[256];
+	enum wiz_step		 step;
+	char			 done_msg[9000];
+};
+
+static const struct ui_key wiz_keys[] = {
+	{ "w", "Write", "write new,old as [core] fernet_key (or show what to "
+	    "set)", { 'w', 'W' }, POLICY_ADMIN, "use the key wizard", 1 },
+	{ "R", "Rotate", "rotate every value to the new key, then verify",
+	    { 'R' }, POLICY_ADMIN, "rotate the Fernet key", 1 },
+	{ "D", "Drop old", "write the new key alone, once nothing needs the old "
+	    "keys", { 'D' }, POLICY_ADMIN, "use the key wizard", 1 },
+	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
+};
+
+static const char *
+where_text(enum cfgwrite_where w)
+{
+	switch (w) {
+	case CFGWRITE_FILE:
+		return "airflow.cfg [core] fernet_key: ferncon can write it";
+	case CFGWRITE_ENV:
+		return "the environment (AIRFLOW__CORE__FERNET_KEY): set it yourself";
+	case CFGWRITE_ENV_CMD:
+		return "a command (AIRFLOW__CORE__FERNET_KEY_CMD): it must print "
+		    "the new list";
+	default:
+		return "a command (fernet_key_cmd): it must print the new list";
+	}
+}
+
+/* Draw text wrapped at w columns from line y; returns the next line. */
+static int
+wrap(int y, int x, int w, int ymax, attr_t at, const char *t)
+{
+	const char *next;
+	size_t len;
+
+	for (; t != NULL && *t != '\0' && y < ymax; t = next, y++) {
+		len = text_wrap(t, w, &next);
+		draw_textn(y, x, w, at, t, len);
+	}
+	return y;
+}
+
+static void
+wiz_draw(struct screen *s, struct app *a, const struct area *r)
+{
+	struct wiz *z = s->data;
+	int y = r->y + 2, x = r->x + 2, w = r->w - 4, ymax = r->y + r->h;
+	attr_t n = term_attr(TE_NORMAL);
+
+	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
+	draw_text(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
+	    "Key wizard: new key, write new,old, rotate, verify, drop the old key");
+	draw_printf(y++, x, w, n, "the key comes from  %s",
+	    a->ctx->key_origin.value == NULL ? "nowhere (unset)" :
+	    a->ctx->key_origin.origin);
+	if (z->have_plan) {
+		draw_printf(y++, x, w, n, "a new list goes to  %s",
+		    where_text(z->plan.where));
+		draw_printf(y++, x, w, n, "airflow.cfg         %s", z->plan.path);
+		if (z->plan.where != CFGWRITE_FILE)
+			y = wrap(y, x, w, ymax, term_attr(TE_WARN), z->plan.advice);
+	} else {
+		draw_printf(y++, x, w, term_attr(TE_ERROR), "no plan: %s",
+		    z->plan_err);
+	}
+	y++;
+	if (z->step != WIZ_DROPPED) {
+		draw_text(y++, x, w, term_attr(TE_HEADER),
+		    "new key (shown while this screen is open; give it to every "
+		    "Airflow component):");
+		draw_text(y++, x + 2, w - 2, term_attr(TE_REVEALED), z->sec->key);
+		y++;
+	}
+	switch (z->step) {
+	case WIZ_NEW:
+		y = wrap(y, x, w, ymax, n, "1. w writes the list new,old (the new "
+		    "key first: it encrypts, every key decrypts).");
+		y = wrap(y, x, w, ymax, term_attr(TE_WARN), "2. Before rotating, "
+		    "every Airflow component (scheduler, api-server/webserver, "
+		    "workers, triggerer, dag processor) must have the new key list "
+		    "and be restarted: a component with the old list cannot read "
+		    "rotated values.");
+		y = wrap(y, x, w, ymax, n, "3. R rotates and verifies; 4. D drops "
+		    "the old keys.");
+		break;
+	case WIZ_WRITTEN:
+	case WIZ_DROPPED:
+		y = wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), z->done_msg);
+		break;
+	}
+}
+
+/* Build list = key[,rest of the current list] in locked memory. */
+static void
+wiz_list(struct wiz *z, const char *rest, size_t rlen)
+{
+	size_t klen = strlen(z->sec->key);
+
+	if (rest == NULL || rlen == 0 || klen + 1 + rlen + 1 > z->cap)
+		rlen = 0;
+	memcpy(z->sec->list, z->sec->key, klen);
+	z->sec->len = klen;
+	if (rlen > 0) {
+		z->sec->list[z->sec->len++] = ',';
+		memcpy(z->sec->list + z->sec->len, rest, rlen);
+		z->sec->len += rlen;
+	}
+	z->sec->list[z->sec->len] = '\0';
+}
+
+static void
+wiz_log(struct app *a, const char *what)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (policy_log(&a->ctx->policy, "key-wizard", NULL, what, &e) != 0)
+		app_warn(a, "%s", e.msg);
+}
+
+/* Write z->sec->list, or say what to set. 0 when written and reloaded. */
+static int
+wiz_write(struct wiz *z, struct app *a, const char *done)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (!z->have_plan) {
+		app_error(a, "cannot work out where the key goes: %s", z->plan_err);
+		return -1;
+	}
+	if (z->plan.where != CFGWRITE_FILE) {
+		/* The admin sets it: the list is shown, never written. */
+		snprintf(z->done_msg, sizeof z->done_msg, "ferncon does not write "
+		    "%s. Set %s to the new key, a comma, then the current list, in "
+		    "every Airflow component and here, then restart ferncon.",
+		    z->plan.origin, z->plan.name);
+		app_warn(a, "set %s yourself (see the screen)", z->plan.name);
+		return -1;
+	}
+	if (cfgwrite_set_fernet_key(z->plan.path, z->sec->list, z->sec->len,
+	    &e) != 0) {
+		app_error(a, "%s", e.msg);
+		return -1;
+	}
+	wiz_log(a, done);
+	if (app_reload_keys(a, &e) != 0) {
+		app_error(a, "written, but %s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t
+old_key_values(const struct app *a)
+{
+	size_t i, f, n = 0;
+
+	for (i = 1; i < a->scan->nkeys && i < LIFECYCLE_MAX_KEYS; i++)
+		for (f = 0; f < STORE_FIELD_MAX; f++)
+			n += a->scan->field[f].per_key[i];
+	return n;
+}
+
+static int
+wiz_key(struct screen *s, struct app *a, int key)
+{
+	struct wiz *z = s->data;
+
+	switch (key) {
+	case 'w':
+	case 'W':
+		if (z->step != WIZ_NEW) {
+			app_info(a, "already written");
+			return UI_HANDLED;
+		}
+		(void)dialog_confirm(a, WIZ_TAG_WRITE, "Write the new key list",
+		    "Write new,old as [core] fernet_key? Comments, order and mode "
+		    "of the file are kept. Every Airflow component must then get "
+		    "the new list before you rotate.");
+		return UI_HANDLED;
+	case 'R':
+		if (z->step != WIZ_WRITTEN) {
+			app_info(a, "write the new key list first (w)");
+			return UI_HANDLED;
+		}
+		(void)app_push(a, &scr_rotate_ops, NULL);
+		return UI_HANDLED;
+	case 'D':
+		if (z->step != WIZ_WRITTEN) {
+			app_info(a, "write the new key list and rotate first");
+			return UI_HANDLED;
+		}
+		if (!a->scan_have || a->scan_state == SCAN_RUNNING) {
+			app_info(a, "wait for the count of the values per key");
+			return UI_HANDLED;
+		}
+		if (old_key_values(a) > 0) {
+			app_error(a, "values are still under an old key: rotate (R) "
+			    "first");
+			return UI_HANDLED;
+		}
+		(void)dialog_confirm(a, WIZ_TAG_DROP, "Drop the old keys",
+		    "Write the new key alone as [core] fernet_key? Do it only "
+		    "once the rotation verified OK and every component runs with "
+		    "the new list.");
+		return UI_HANDLED;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+static int
+wiz_resume(struct screen *s, struct app *a, int tag, int result)
+{
+	struct wiz *z = s->data;
+	const struct config_value *k = &a->ctx->key_origin;
+
+	if (result != UI_YES)
+		return UI_HANDLED;
+	if (!app_allowed(a, POLICY_ADMIN, "use the key wizard"))
+		return UI_HANDLED;
+	if (tag == WIZ_TAG_WRITE) {
+		wiz_list(z, k->value, k->value ? k->len : 0);
+		if (wiz_write(z, a, "wrote new,old") == 0) {
+			z->step = WIZ_WRITTEN;
+			snprintf(z->done_msg, sizeof z->done_msg, "Wrote new,old to "
+			    "%s. Now give every Airflow component the new key list "
+			    "and restart it; then R rotates and verifies, and D drops "
+			    "the old keys.", z->plan.path);
+			app_info(a, "wrote the new key list to %s", z->plan.path);
+		}
+	} else if (tag == WIZ_TAG_DROP) {
+		wiz_list(z, NULL, 0);
+		if (wiz_write(z, a, "dropped the old keys") == 0) {
+			z->step = WIZ_DROPPED;
+			snprintf(z->done_msg, sizeof z->done_msg, "Wrote the new key "
+			    "alone to %s. Give every Airflow component this key and "
+			    "restart it.", z->plan.path);
+			app_info(a, "dropped the old keys");
+		}
+	}
+	sodium_memzero(z->sec->list, z->cap);
+	return UI_HANDLED;
+}
+
+static void
+wiz_free(struct screen *s)
+{
+	struct wiz *z = s->data;
+
+	if (z == NULL)
+		return;
+	sodium_free(z->sec);	/* wipes */
+	free(z);
+}
+
+static int
+wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+{
+	const struct config_value *k = &a->ctx->key_origin;
+	struct wiz *z;
+	struct err pe;
+
+	(void)arg;
+	if (policy_check(&a->ctx->policy, POLICY_ADMIN, "use the key wizard",
+	    e) != 0)
+		return -1;
+	if ((z = calloc(1, sizeof *z)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	z->cap = FERNET_KEY_B64LEN + 2 + (k->value ? k->len : 0) + 1;
+	if ((z->sec = sodium_malloc(sizeof *z->sec + z->cap)) == NULL) {
+		free(z);
+		err_set(e, ERR_NOMEM, "out of locked memory");
+		return -1;
+	}
+	sodium_memzero(z->sec, sizeof *z->sec + z->cap);
+	keyring_generate(z->sec->key);
+	err_clear(&pe);
+	if (cfgwrite_plan(a->ctx->cfg, &z->plan, &pe) == 0)
+		z->have_plan = 1;
+	else
+		snprintf(z->plan_err, sizeof z->plan_err, "%.200s", pe.msg);
+	s->data = z;
+	return 0;
+}
+
+const struct screen_ops scr_wizard_ops = {
+	"key wizard", 0, 0, wiz_keys, wiz_init, wiz_draw, wiz_key, NULL,
+	wiz_resume, wiz_free
+};
