@@ -246,6 +246,11 @@ store_var_insert(struct store *s, const char *key, const char *val, size_t len,
 
 /* -- encrypted fields ------------------------------------------------------ */
 
+const char *const store_col_names[COL_MAX] = {
+	"description", "host", "schema", "login", "password", "port", "extra",
+	"is_encrypted", "is_extra_encrypted", "team_name",
+};
+
 const struct store_field_sql store_field_sql[STORE_FIELD_MAX] = {
 	{ "connection", "password", "is_encrypted", "conn_id" },
 	{ "connection", "extra", "is_extra_encrypted", "conn_id" },

@@ -37,6 +37,17 @@ struct store_ops {
 		    struct err *e);
 };
 
+/*
+ * The optional columns of `connection`, found by name in each DB; the
+ * backends select them in this order after id, conn_id and conn_type.
+ */
+enum col {
+	COL_DESCRIPTION, COL_HOST, COL_SCHEMA, COL_LOGIN, COL_PASSWORD, COL_PORT,
+	COL_EXTRA, COL_IS_ENCRYPTED, COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME,
+	COL_MAX
+};
+extern const char *const store_col_names[COL_MAX];
+
 /* What each field is in SQL; shared by the backends. */
 struct store_field_sql {
 	const char	*table;		/* as it must be quoted: "trigger" is a keyword */

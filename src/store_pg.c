@@ -83,17 +83,6 @@
 #define OID_INT8	20
 #define OID_TEXT	25
 
-/* Optional columns of `connection` (as in store_sqlite.c). */
-enum col {
-	COL_DESCRIPTION, COL_HOST, COL_SCHEMA, COL_LOGIN, COL_PASSWORD, COL_PORT,
-	COL_EXTRA, COL_IS_ENCRYPTED, COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME,
-	COL_MAX
-};
-
-static const char *const col_names[COL_MAX] = {
-	"description", "host", "schema", "login", "password", "port", "extra",
-	"is_encrypted", "is_extra_encrypted", "team_name",
-};
 
 /* The prepared statements; per-field ones take STORE_FIELD_MAX slots. */
 enum stmt {
@@ -328,7 +317,7 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 		buf_addf(b, "INSERT INTO %sconnection (conn_id, conn_type", p->qual);
 		for (i = 0; i < ARRAY_LEN(order); i++)
 			if (p->has[order[i]])
-				buf_addf(b, ", \"%s\"", col_names[order[i]]);
+				buf_addf(b, ", \"%s\"", store_col_names[order[i]]);
 		buf_adds(b, ") VALUES ($1, $2");
 		for (i = 0, n = 3; i < ARRAY_LEN(order); i++)
 			if (p->has[order[i]])
@@ -340,7 +329,7 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 		    p->qual);
 		for (i = 0, n = 3; i < ARRAY_LEN(order); i++)
 			if (p->has[order[i]])
-				buf_addf(b, ", \"%s\" = $%d", col_names[order[i]], n++);
+				buf_addf(b, ", \"%s\" = $%d", store_col_names[order[i]], n++);
 		buf_addf(b, " WHERE id = $%d", n);
 		return;
 	case ST_DELETE:
@@ -891,7 +880,7 @@ load_columns(struct store *s, struct err *e)
 		has_conn_id |= strcmp(name, "conn_id") == 0;
 		has_type |= strcmp(name, "conn_type") == 0;
 		for (i = 0; i < COL_MAX; i++)
-			if (strcmp(name, col_names[i]) == 0)
+			if (strcmp(name, store_col_names[i]) == 0)
 				p->has[i] = 1;
 	}
 	if (!has_id || !has_conn_id || !has_type) {
@@ -909,7 +898,7 @@ load_columns(struct store *s, struct err *e)
 	buf_adds(&sel, "id, conn_id, conn_type");
 	for (i = 0; i < COL_MAX; i++) {
 		if (p->has[i])
-			buf_addf(&sel, ", \"%s\"", col_names[i]);
+			buf_addf(&sel, ", \"%s\"", store_col_names[i]);
 		else
 			buf_adds(&sel, ", NULL");
 	}

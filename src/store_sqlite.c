@@ -29,17 +29,6 @@
 
 #include "buf.h"
 
-/* Optional columns of `connection`. */
-enum col {
-	COL_DESCRIPTION, COL_HOST, COL_SCHEMA, COL_LOGIN, COL_PASSWORD, COL_PORT,
-	COL_EXTRA, COL_IS_ENCRYPTED, COL_IS_EXTRA_ENCRYPTED, COL_TEAM_NAME,
-	COL_MAX
-};
-
-static const char *const col_names[COL_MAX] = {
-	"description", "host", "schema", "login", "password", "port", "extra",
-	"is_encrypted", "is_extra_encrypted", "team_name",
-};
 
 struct sq {
 	sqlite3		*db;
@@ -171,7 +160,7 @@ load_columns(struct store *s, struct err *e)
 		has_conn_id |= strcmp(name, "conn_id") == 0;
 		has_type |= strcmp(name, "conn_type") == 0;
 		for (i = 0; i < COL_MAX; i++)
-			if (strcmp(name, col_names[i]) == 0)
+			if (strcmp(name, store_col_names[i]) == 0)
 				q->has[i] = 1;
 	}
 	sqlite3_finalize(st);
@@ -186,7 +175,7 @@ load_columns(struct store *s, struct err *e)
 	buf_adds(&sel, "id, conn_id, conn_type");
 	for (i = 0; i < COL_MAX; i++) {
 		if (q->has[i])
-			buf_addf(&sel, ", \"%s\"", col_names[i]);
+			buf_addf(&sel, ", \"%s\"", store_col_names[i]);
 		else
 			buf_adds(&sel, ", NULL");
 	}
@@ -426,7 +415,7 @@ col_list(struct sq *q, struct buf *b, int assign)
 	for (i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (q->has[order[i]])
 			buf_addf(b, assign ? ", \"%s\" = ?" : ", \"%s\"",
-			    col_names[order[i]]);
+			    store_col_names[order[i]]);
 }
 
 static int
