@@ -1628,27 +1628,31 @@ decode_base64(struct audit *a, const char *s, size_t len, size_t *out)
 	    out, NULL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
 }
 
+/* 1 if one of the n names is a substring of key. */
+static int
+name_contains_any(const char *key, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(key, names[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* Rule 25's names: any Airflow version's sensitive names, as substrings. */
 static int
 sensitive_name(const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < audit_sensitive_names_len; i++)
-		if (strstr(key, audit_sensitive_names[i]) != NULL)
-			return 1;
-	return 0;
+	return name_contains_any(key, audit_sensitive_names,
+	    audit_sensitive_names_len);
 }
 
 static int
 is_high_name(const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < audit_sensitive_high_len; i++)
-		if (strstr(key, audit_sensitive_high[i]) != NULL)
-			return 1;
-	return 0;
+	return name_contains_any(key, audit_sensitive_high,
+	    audit_sensitive_high_len);
 }
 
 /* Reduce the candidates of one leaf to one pending finding. */
