@@ -19,7 +19,11 @@
  * the table's size. The two fields of the connection table (password and
  * extra) are read in alternate pages, each starting from its own last id,
  * so that the second one finds the DB pages the first has just read and
- * rewritten still in SQLite's cache. Writes go through store_field_update() inside the one
+ * rewritten still in SQLite's cache; a rotation reads them side by side
+ * instead, a page of rows with both secrets (page_read_pair()), and writes
+ * each connection once with store_conn_secrets_update(), as Airflow's own
+ * flush does: one UPDATE and one new row version per connection, not two.
+ * Other writes go through store_field_update(). All run inside the one
  * transaction of the job; nothing is committed before the last page is
  * applied, so a failure, a cancel or a kill leaves the DB as it was.
  *
@@ -170,6 +174,7 @@ enum status {
 
 struct row {
 	int64_t		id;
+	enum store_field field;			/* p->field, except in a pair */
 	size_t		in_off, in_len;		/* the value, in page->in */
 	size_t		out_off, out_cap, out_len;	/* the new token, in page->out */
 	size_t		name_off;		/* in page->names, or NO_NAME */
@@ -181,7 +186,8 @@ struct row {
 };
 
 struct page {
-	enum store_field	 field;
+	enum store_field	 field;		/* a pair: STORE_CONN_PASSWORD */
+	int			 pair;		/* both connection secrets */
 	enum op			 op;
 	uint64_t		 now;		/* encrypt: the token time */
 	struct row		*rows;
@@ -417,6 +423,62 @@ count_skipped(struct lifecycle *lc, enum store_field f, enum class cl,
 	}
 }
 
+/* Copy a work value into the page, which has room for it. */
+static int
+page_take(struct page *p, enum store_field f, const struct store_value *v,
+    struct err *e)
+{
+	struct row *r = &p->rows[p->nrows];
+	size_t out = out_need(p->op, v->len);
+
+	memset(r, 0, sizeof *r);
+	r->id = v->id;
+	r->field = f;
+	r->flag = v->flag;
+	r->key = r->cand = -1;
+	r->in_off = p->in_used;
+	r->in_len = v->len;
+	memcpy(p->in + p->in_used, v->value, v->len);
+	p->in[p->in_used + v->len] = '\0';
+	p->in_used += v->len + 1;
+	r->out_off = p->out_used;
+	r->out_cap = out;
+	p->out_used += out;
+	r->name_off = NO_NAME;
+	if (v->name != NULL && page_add_name(p, v->name, &r->name_off, e) != 0)
+		return -1;
+	p->nrows++;
+	return 0;
+}
+
+/* Empty p for a page of field f after id `after`, with room for nrows. */
+static int
+page_reset(struct lifecycle *lc, struct page *p, enum store_field f,
+    int64_t after, size_t nrows, struct err *e)
+{
+	if (p->in != NULL && p->in_used > 0)
+		sodium_memzero(p->in, p->in_used);
+	p->field = f;
+	p->pair = 0;
+	p->op = lc->job.op;
+	p->now = (uint64_t)time(NULL);
+	p->nrows = p->nread = 0;
+	p->in_used = p->out_used = p->names_used = 0;
+	p->last_id = after;
+	p->more = 0;
+	atomic_store(&p->next, 0);
+	if (p->rows_cap < nrows) {
+		free(p->rows);
+		p->rows_cap = 0;
+		if ((p->rows = calloc(nrows, sizeof *p->rows)) == NULL) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		p->rows_cap = nrows;
+	}
+	return 0;
+}
+
 /*
  * Read the page of field f after id `after`: rows the job works on are
  * copied in, the others only counted. Returns 0 (p->more says whether to
@@ -430,28 +492,10 @@ page_read(struct lifecycle *lc, struct page *p, enum store_field f,
 	struct store_value v;
 	size_t limit = lc->opts.page_rows, in, out;
 	enum class cl;
-	struct row *r;
 	int rc;
 
-	if (p->in != NULL && p->in_used > 0)
-		sodium_memzero(p->in, p->in_used);
-	p->field = f;
-	p->op = lc->job.op;
-	p->now = (uint64_t)time(NULL);
-	p->nrows = p->nread = 0;
-	p->in_used = p->out_used = p->names_used = 0;
-	p->last_id = after;
-	p->more = 0;
-	atomic_store(&p->next, 0);
-	if (p->rows_cap < limit) {
-		free(p->rows);
-		p->rows_cap = 0;
-		if ((p->rows = calloc(limit, sizeof *p->rows)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
-			return -1;
-		}
-		p->rows_cap = limit;
-	}
+	if (page_reset(lc, p, f, after, limit, e) != 0)
+		return -1;
 	if (store_field_iter(lc->s, f, after, limit, &it, e) != 0)
 		return -1;
 	while ((rc = store_field_next(it, &v, e)) == 1) {
@@ -473,23 +517,8 @@ page_read(struct lifecycle *lc, struct page *p, enum store_field f,
 			if (page_grow(p, in, out, e) != 0)
 				goto fail;
 		}
-		r = &p->rows[p->nrows];
-		memset(r, 0, sizeof *r);
-		r->id = v.id;
-		r->flag = v.flag;
-		r->key = r->cand = -1;
-		r->in_off = p->in_used;
-		r->in_len = v.len;
-		memcpy(p->in + p->in_used, v.value, v.len);
-		p->in[p->in_used + v.len] = '\0';
-		p->in_used += in;
-		r->out_off = p->out_used;
-		r->out_cap = out;
-		p->out_used += out;
-		r->name_off = NO_NAME;
-		if (v.name != NULL && page_add_name(p, v.name, &r->name_off, e) != 0)
+		if (page_take(p, f, &v, e) != 0)
 			goto fail;
-		p->nrows++;
 		p->nread++;
 		p->last_id = v.id;
 	}
@@ -501,6 +530,86 @@ page_read(struct lifecycle *lc, struct page *p, enum store_field f,
 	return 0;
 fail:
 	store_iter_free(it);
+	return -1;
+}
+
+/*
+ * Read the page of connections after id `after` with both secrets, for a
+ * rotation that writes each row once: the password and the extra of a row
+ * are read side by side (two iterators over the same ids: the job's
+ * transaction keeps the table as it is) and become adjacent rows of the
+ * page, password first. A row counts as two values read, as in the
+ * field-by-field progress. Returns as page_read().
+ */
+static int
+page_read_pair(struct lifecycle *lc, struct page *p, int64_t after,
+    struct err *e)
+{
+	static const enum store_field f[2] = { STORE_CONN_PASSWORD,
+	    STORE_CONN_EXTRA };
+	struct store_iter *it[2] = { NULL, NULL };
+	struct store_value v[2];
+	size_t limit = lc->opts.page_rows, in, out, ids = 0;
+	enum class cl[2];
+	int rc[2], i;
+
+	if (page_reset(lc, p, STORE_CONN_PASSWORD, after, 2 * limit, e) != 0)
+		return -1;
+	p->pair = 1;
+	for (i = 0; i < 2; i++)
+		if (store_field_iter(lc->s, f[i], after, limit, &it[i], e) != 0)
+			goto fail;
+	for (;;) {
+		rc[0] = store_field_next(it[0], &v[0], e);
+		if (rc[0] != 1)
+			break;
+		rc[1] = store_field_next(it[1], &v[1], e);
+		if (rc[1] < 0)
+			goto fail;
+		if (rc[1] == 0 || v[1].id != v[0].id) {
+			err_set(e, ERR_DB, "internal error: the connection "
+			    "table changed while it was read (row %lld)",
+			    (long long)v[0].id);
+			goto fail;
+		}
+		in = out = 0;
+		for (i = 0; i < 2; i++) {
+			cl[i] = classify(p->op, f[i], &v[i]);
+			if (cl[i] == CL_WORK) {
+				in += v[i].len + 1;
+				out += out_need(p->op, v[i].len);
+			}
+		}
+		if (p->in_used + in > p->in_cap ||
+		    p->out_used + out > p->out_cap) {
+			if (p->nrows > 0) {
+				/* Full: this row starts the next page. */
+				p->more = 1;
+				break;
+			}
+			if (page_grow(p, in, out, e) != 0)
+				goto fail;
+		}
+		for (i = 0; i < 2; i++) {
+			if (cl[i] != CL_WORK)
+				count_skipped(lc, f[i], cl[i], &v[i]);
+			else if (page_take(p, f[i], &v[i], e) != 0)
+				goto fail;
+		}
+		p->nread += 2;
+		p->last_id = v[0].id;
+		ids++;
+	}
+	if (rc[0] < 0)
+		goto fail;
+	if (ids == limit)
+		p->more = 1;
+	store_iter_free(it[1]);
+	store_iter_free(it[0]);
+	return 0;
+fail:
+	store_iter_free(it[1]);
+	store_iter_free(it[0]);
 	return -1;
 }
 
@@ -810,31 +919,97 @@ apply_scan(struct lifecycle *lc, struct page *p)
 	}
 }
 
+/*
+ * A row that no key opens: an error, or (--skip-undecryptable) counted as
+ * skipped.
+ */
 static int
-apply_write(struct lifecycle *lc, struct page *p, struct err *e)
+write_unopened(struct lifecycle *lc, struct page *p, const struct row *r,
+    struct err *e)
 {
 	struct lifecycle_result *res = lc->job.res;
 	char what[400];
 	struct lifecycle_row nr;
+
+	if (!(lc->job.flags & LIFECYCLE_SKIP_UNDECRYPTABLE)) {
+		row_name(&nr, r->field, r->id, page_name(p, r), -1);
+		lifecycle_row_format(&nr, what, sizeof what);
+		err_set(e, ERR_INVALID, "cannot rotate: no key of "
+		    "[core] fernet_key opens %s; nothing was changed "
+		    "(--skip-undecryptable leaves such values as "
+		    "they are)", what);
+		return -1;
+	}
+	res->skipped[r->field]++;
+	res->total_skipped++;
+	name_add(res->skipped_rows, &res->nskipped_rows, r->field, r->id,
+	    page_name(p, r), -1);
+	return 0;
+}
+
+/*
+ * A pair page: the new tokens of a connection (password, extra or both)
+ * in one store_conn_secrets_update(). Returns the page rows it consumed
+ * (1 or 2), or -1 with e set.
+ */
+static int
+write_pair(struct lifecycle *lc, struct page *p, size_t i, struct err *e)
+{
+	struct lifecycle_result *res = lc->job.res;
+	const struct row *r[2] = { NULL, NULL }, *x;
+	const char *val[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 }, n, k;
+	unsigned which = 0;
+	int flag[2] = { 0, 0 }, slot;
+
+	for (n = 0; n < 2 && i + n < p->nrows; n++) {
+		x = &p->rows[i + n];
+		if (n > 0 && x->id != p->rows[i].id)
+			break;
+		slot = x->field == STORE_CONN_EXTRA;
+		r[slot] = x;
+		if (x->status == ST_UNOPENED) {
+			if (write_unopened(lc, p, x, e) != 0)
+				return -1;
+			continue;
+		}
+		if (x->status != ST_DONE)
+			continue;
+		which |= slot ? STORE_SET_EXTRA : STORE_SET_PASSWORD;
+		val[slot] = p->out + x->out_off;
+		len[slot] = x->out_len;
+		flag[slot] = x->flag;
+	}
+	if (which != 0 && store_conn_secrets_update(lc->s, p->rows[i].id, which,
+	    val[0], len[0], flag[0], val[1], len[1], flag[1], e) != 0)
+		return -1;
+	for (k = 0; k < 2; k++)
+		if (which & (k ? STORE_SET_EXTRA : STORE_SET_PASSWORD)) {
+			res->changed[r[k]->field]++;
+			res->total_changed++;
+		}
+	return (int)n;
+}
+
+static int
+apply_write(struct lifecycle *lc, struct page *p, struct err *e)
+{
+	struct lifecycle_result *res = lc->job.res;
 	struct row *r;
 	size_t i;
+	int n;
 
 	for (i = 0; i < p->nrows; i++) {
+		if (p->pair) {
+			if ((n = write_pair(lc, p, i, e)) < 0)
+				return -1;
+			i += (size_t)n - 1;
+			continue;
+		}
 		r = &p->rows[i];
 		if (r->status == ST_UNOPENED) {
-			if (!(lc->job.flags & LIFECYCLE_SKIP_UNDECRYPTABLE)) {
-				row_name(&nr, p->field, r->id, page_name(p, r), -1);
-				lifecycle_row_format(&nr, what, sizeof what);
-				err_set(e, ERR_INVALID, "cannot rotate: no key of "
-				    "[core] fernet_key opens %s; nothing was changed "
-				    "(--skip-undecryptable leaves such values as "
-				    "they are)", what);
+			if (write_unopened(lc, p, r, e) != 0)
 				return -1;
-			}
-			res->skipped[p->field]++;
-			res->total_skipped++;
-			name_add(res->skipped_rows, &res->nskipped_rows, p->field,
-			    r->id, page_name(p, r), -1);
 			continue;
 		}
 		if (r->status != ST_DONE)
@@ -945,13 +1120,24 @@ struct cursor {
  * done.
  */
 static int
-read_next(struct lifecycle *lc, struct cursor *c, size_t n, struct page *p,
-    int *got, struct err *e)
+read_next(struct lifecycle *lc, struct cursor *c, size_t n, int pair,
+    struct page *p, int *got, struct err *e)
 {
 	struct cursor *pick = NULL;
 	size_t i;
 
 	*got = 0;
+	if (pair) {
+		/* c[0] and c[1]: password and extra, read together. */
+		if (!c[0].more)
+			return 0;
+		if (page_read_pair(lc, p, c[0].after, e) != 0)
+			return -1;
+		c[0].after = c[1].after = p->last_id;
+		c[0].more = c[1].more = p->more;
+		*got = 1;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		if (c[i].more && (pick == NULL || c[i].after < pick->after))
 			pick = &c[i];
@@ -971,19 +1157,20 @@ read_next(struct lifecycle *lc, struct cursor *c, size_t n, struct page *p,
  * happens).
  */
 static int
-run_group(struct lifecycle *lc, struct cursor *c, size_t n, struct err *e)
+run_group(struct lifecycle *lc, struct cursor *c, size_t n, int pair,
+    struct err *e)
 {
 	struct page *cur = &lc->pages[0], *next = &lc->pages[1], *spare;
 	size_t k = 0;
 	int got;
 
-	if (read_next(lc, c, n, cur, &got, e) != 0)
+	if (read_next(lc, c, n, pair, cur, &got, e) != 0)
 		return -1;
 	if (!got)
 		return 0;
 	lc->job.field = cur->field;
 	pool_start(lc, cur);
-	if (read_next(lc, c, n, next, &got, e) != 0)
+	if (read_next(lc, c, n, pair, next, &got, e) != 0)
 		goto fail;
 	if (!got)
 		next = NULL;
@@ -1005,7 +1192,7 @@ run_group(struct lifecycle *lc, struct cursor *c, size_t n, struct err *e)
 			break;
 		k = (k + 1) % NPAGES;
 		spare = &lc->pages[(k + 1) % NPAGES];
-		if (read_next(lc, c, n, spare, &got, e) != 0)
+		if (read_next(lc, c, n, pair, spare, &got, e) != 0)
 			goto fail;
 		cur = next;
 		next = got ? spare : NULL;
@@ -1023,7 +1210,7 @@ run_fields(struct lifecycle *lc, const enum store_field *fields, size_t n,
 {
 	struct cursor c[STORE_FIELD_MAX];
 	size_t i = 0, nc;
-	int t;
+	int t, pair;
 
 	while (i < n) {
 		nc = 0;
@@ -1035,7 +1222,10 @@ run_fields(struct lifecycle *lc, const enum store_field *fields, size_t n,
 			c[nc].more = 1;
 			nc++;
 		}
-		if (nc > 0 && run_group(lc, c, nc, e) != 0)
+		/* A rotation writes a connection once: page_read_pair(). */
+		pair = lc->job.op == OP_ROTATE && nc == 2 &&
+		    c[0].f == STORE_CONN_PASSWORD && c[1].f == STORE_CONN_EXTRA;
+		if (nc > 0 && run_group(lc, c, nc, pair, e) != 0)
 			return -1;
 	}
 	return 0;

@@ -311,6 +311,25 @@ store_field_update(struct store *s, enum store_field f, int64_t id,
 }
 
 int
+store_conn_secrets_update(struct store *s, int64_t id, unsigned which,
+    const char *password, size_t pwlen, int is_encrypted, const char *extra,
+    size_t extralen, int is_extra_encrypted, struct err *e)
+{
+	if (check_writable(s, e) != 0)
+		return -1;
+	if (!s->in_tx) {
+		err_set(e, ERR_DB, "internal error: connection update outside "
+		    "a transaction");
+		return -1;
+	}
+	which &= STORE_SET_PASSWORD | STORE_SET_EXTRA;
+	if (which == 0)
+		return 0;
+	return s->ops->conn_secrets_update(s, id, which, password, pwlen,
+	    is_encrypted, extra, extralen, is_extra_encrypted, e);
+}
+
+int
 store_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
 {
 	return s->ops->field_count(s, f, n, e);

@@ -228,6 +228,21 @@ int store_field_next(struct store_iter *it, struct store_value *v,
 int store_field_update(struct store *s, enum store_field f, int64_t id,
     const char *value, size_t len, int flag, struct err *e) ATTR_WUR;
 
+/*
+ * The two secrets of connection row id in one write (one UPDATE, one new
+ * row version, instead of one per field): which is STORE_SET_PASSWORD,
+ * STORE_SET_EXTRA or both; the password and is_encrypted, the extra and
+ * is_extra_encrypted of the bits not in which are left as they are. Same
+ * rules as store_field_update(): in the open transaction, values copied,
+ * possibly queued (a failure then reported by the next call, store_commit()
+ * at the latest), ERR_NOTFOUND when no row has id.
+ */
+#define STORE_SET_PASSWORD	1u
+#define STORE_SET_EXTRA		2u
+int store_conn_secrets_update(struct store *s, int64_t id, unsigned which,
+    const char *password, size_t pwlen, int is_encrypted, const char *extra,
+    size_t extralen, int is_extra_encrypted, struct err *e) ATTR_WUR;
+
 /* Rows in the field's table. */
 int store_field_count(struct store *s, enum store_field f, size_t *n,
     struct err *e) ATTR_WUR;

@@ -33,6 +33,10 @@ struct store_ops {
 		    struct err *e);
 	int	(*field_update)(struct store *s, enum store_field f, int64_t id,
 		    const char *value, size_t len, int flag, struct err *e);
+	int	(*conn_secrets_update)(struct store *s, int64_t id,
+		    unsigned which, const char *password, size_t pwlen,
+		    int is_encrypted, const char *extra, size_t extralen,
+		    int is_extra_encrypted, struct err *e);
 	int	(*field_count)(struct store *s, enum store_field f, size_t *n,
 		    struct err *e);
 };

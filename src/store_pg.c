@@ -93,7 +93,8 @@ enum stmt {
 	ST_FIELD_LOCK = ST_FIELD_PAGE + STORE_FIELD_MAX,
 	ST_FIELD_UPDATE = ST_FIELD_LOCK + STORE_FIELD_MAX,
 	ST_FIELD_COUNT = ST_FIELD_UPDATE + STORE_FIELD_MAX,
-	ST_MAX = ST_FIELD_COUNT + STORE_FIELD_MAX
+	ST_SECRETS_UPDATE = ST_FIELD_COUNT + STORE_FIELD_MAX,
+	ST_MAX
 };
 
 struct pg {
@@ -109,16 +110,22 @@ struct pg {
 	int		 cursor_open;	/* an iterator holds ferncon_cursor */
 	int		 cursor_tx;	/* ... in a transaction it began */
 	unsigned char	 prepared[ST_MAX];
-	/* Queued field updates: field f, rows in id order. */
+	/*
+	 * Queued field updates: field f, rows in id order; or, with pair,
+	 * both secrets of connections (vals/flags the password, vals2/flags2
+	 * the extra, set_pw/set_ex which of them each row sets).
+	 */
 	struct {
 		enum store_field	 f;
+		int			 pair;
 		size_t			 n;
 		int64_t			 last_id;
 		struct buf		 ids;	/* int8[] elements, binary */
 		struct buf		 vals;	/* text[] elements (locked memory) */
 		struct buf		 flags;	/* bool[] elements */
+		struct buf		 vals2, flags2, set_pw, set_ex;
 		int64_t			 first_id;
-		int			 has_null;
+		int			 has_null, has_null2;
 		int			 sending;
 	} q;
 };
@@ -345,6 +352,21 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	case ST_VAR_INSERT:
 		buf_addf(b, "INSERT INTO %svariable (\"key\", val, description, "
 		    "is_encrypted) VALUES ($1, $2, $3, $4)", p->qual);
+		return;
+	case ST_SECRETS_UPDATE:
+		/* ST_FIELD_UPDATE for both secrets; see queue_send(). */
+		buf_addf(b, "UPDATE %sconnection AS t SET "
+		    "password = CASE WHEN v.sp THEN v.pw ELSE t.password END, "
+		    "is_encrypted = CASE WHEN v.sp THEN v.pf ELSE "
+		    "t.is_encrypted END, "
+		    "extra = CASE WHEN v.se THEN v.ex ELSE t.extra END, "
+		    "is_extra_encrypted = CASE WHEN v.se THEN v.ef ELSE "
+		    "t.is_extra_encrypted END FROM unnest($1::bigint[], "
+		    "$2::text[], $5::boolean[], $6::text[], $7::boolean[], "
+		    "$8::boolean[], $9::boolean[]) AS "
+		    "v(id, pw, pf, ex, ef, sp, se) WHERE t.id = v.id AND "
+		    "t.id BETWEEN $3::bigint AND $4::bigint",
+		    p->qual);
 		return;
 	default:
 		break;
@@ -1080,6 +1102,10 @@ store_pg_open(struct store *s, const char *url, const struct store_opts *o,
 	buf_init(&p->q.ids, 0);
 	buf_init(&p->q.vals, 1);
 	buf_init(&p->q.flags, 0);
+	buf_init(&p->q.vals2, 1);
+	buf_init(&p->q.flags2, 0);
+	buf_init(&p->q.set_pw, 0);
+	buf_init(&p->q.set_ex, 0);
 	p->qual = NULL;
 	p->collate = " COLLATE \"C\"";
 	p->lock_ms = o && o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
@@ -1126,6 +1152,10 @@ pg_close(struct store *s)
 	buf_release(&p->q.ids);
 	buf_release(&p->q.vals);
 	buf_release(&p->q.flags);
+	buf_release(&p->q.vals2);
+	buf_release(&p->q.flags2);
+	buf_release(&p->q.set_pw);
+	buf_release(&p->q.set_ex);
 	PQfinish(p->conn);
 	free(p->where);
 	free(p->qual);
@@ -1859,8 +1889,12 @@ queue_drop(struct pg *p)
 	buf_reset(&p->q.ids);
 	buf_reset(&p->q.vals);
 	buf_reset(&p->q.flags);
+	buf_reset(&p->q.vals2);
+	buf_reset(&p->q.flags2);
+	buf_reset(&p->q.set_pw);
+	buf_reset(&p->q.set_ex);
 	p->q.n = 0;
-	p->q.has_null = 0;
+	p->q.has_null = p->q.has_null2 = 0;
 }
 
 /* The first queued id that the table does not have, for the message. */
@@ -1886,41 +1920,55 @@ missing_id(struct store *s, const char *ids, int len)
 	return id;
 }
 
+/* Append a one-dimensional binary array of the n queued elements in src. */
+static void
+array_add(struct buf *b, size_t n, int has_null, uint32_t oid,
+    const struct buf *src)
+{
+	array_header(b, n, has_null, oid);
+	buf_add(b, buf_str(src), src->len);
+}
+
 /*
  * Send the queued updates as one statement. Every queued row must exist:
  * a missing one is ERR_NOTFOUND, and the transaction is failed. The queue
- * is empty afterwards either way.
+ * is empty afterwards either way. A pair queue
+ * (pg_conn_secrets_update()) goes as ST_SECRETS_UPDATE, whose CASEs keep
+ * the columns of a secret a row does not set.
  */
 static int
 queue_send(struct store *s, struct err *e)
 {
 	struct pg *p = s->impl;
-	struct buf ids, vals, flags;
-	const char *v[5];
+	struct buf a[7];	/* ids vals flags vals2 flags2 set_pw set_ex */
+	const char *v[9];
 	char lo[32], hi[32];
-	int lens[5], fmts[5] = { 1, 1, 0, 0, 1 }, n = 0, rc = -1;
-	int has_flag;
+	int lens[9], fmts[9] = { 1, 1, 0, 0, 1, 1, 1, 1, 1 }, n = 0, rc = -1;
+	int has_flag, na, i;
 	PGresult *r = NULL;
 
 	if (p->q.n == 0 || p->q.sending)
 		return 0;
-	has_flag = store_field_sql[p->q.f].flag != NULL;
-	buf_init(&ids, 0);
-	buf_init(&vals, 1);
-	buf_init(&flags, 0);
-	array_header(&ids, p->q.n, 0, OID_INT8);
-	buf_add(&ids, buf_str(&p->q.ids), p->q.ids.len);
-	array_header(&vals, p->q.n, p->q.has_null, OID_TEXT);
-	buf_add(&vals, buf_str(&p->q.vals), p->q.vals.len);
-	array_header(&flags, p->q.n, 0, OID_BOOL);
-	buf_add(&flags, buf_str(&p->q.flags), p->q.flags.len);
-	if (buf_check(&ids, e) != 0 || buf_check(&vals, e) != 0 ||
-	    buf_check(&flags, e) != 0)
-		goto out;
-	v[n] = buf_str(&ids);
-	lens[n++] = (int)ids.len;
-	v[n] = buf_str(&vals);
-	lens[n++] = (int)vals.len;
+	has_flag = p->q.pair || store_field_sql[p->q.f].flag != NULL;
+	na = p->q.pair ? 7 : 3;
+	for (i = 0; i < na; i++)
+		buf_init(&a[i], i == 1 || i == 3);
+	array_add(&a[0], p->q.n, 0, OID_INT8, &p->q.ids);
+	array_add(&a[1], p->q.n, p->q.has_null, OID_TEXT, &p->q.vals);
+	array_add(&a[2], p->q.n, 0, OID_BOOL, &p->q.flags);
+	if (p->q.pair) {
+		array_add(&a[3], p->q.n, p->q.has_null2, OID_TEXT, &p->q.vals2);
+		array_add(&a[4], p->q.n, 0, OID_BOOL, &p->q.flags2);
+		array_add(&a[5], p->q.n, 0, OID_BOOL, &p->q.set_pw);
+		array_add(&a[6], p->q.n, 0, OID_BOOL, &p->q.set_ex);
+	}
+	for (i = 0; i < na; i++)
+		if (buf_check(&a[i], e) != 0)
+			goto out;
+	v[n] = buf_str(&a[0]);
+	lens[n++] = (int)a[0].len;
+	v[n] = buf_str(&a[1]);
+	lens[n++] = (int)a[1].len;
 	snprintf(lo, sizeof lo, "%" PRId64, p->q.first_id);
 	snprintf(hi, sizeof hi, "%" PRId64, p->q.last_id);
 	v[n] = lo;
@@ -1928,12 +1976,17 @@ queue_send(struct store *s, struct err *e)
 	v[n] = hi;
 	lens[n++] = 0;
 	if (has_flag) {
-		v[n] = buf_str(&flags);
-		lens[n++] = (int)flags.len;
+		v[n] = buf_str(&a[2]);
+		lens[n++] = (int)a[2].len;
+	}
+	for (i = 3; i < na; i++) {
+		v[n] = buf_str(&a[i]);
+		lens[n++] = (int)a[i].len;
 	}
 	p->q.sending = 1;
-	r = run(s, ST_FIELD_UPDATE + (int)p->q.f, n, v, lens, fmts,
-	    "updating values", e);
+	r = run(s, p->q.pair ? ST_SECRETS_UPDATE :
+	    ST_FIELD_UPDATE + (int)p->q.f, n, v, lens, fmts, "updating values",
+	    e);
 	p->q.sending = 0;
 	if (r == NULL)
 		goto out;
@@ -1941,7 +1994,7 @@ queue_send(struct store *s, struct err *e)
 		int64_t id = missing_id(s, v[0], lens[0]);
 
 		err_set(e, ERR_NOTFOUND, "no row %lld in %s", (long long)id,
-		    store_field_name(p->q.f));
+		    p->q.pair ? "connection" : store_field_name(p->q.f));
 		/* Fail the transaction: part of the batch is written. */
 		PQclear(PQexec(p->conn, "SELECT 1/0"));
 		goto out;
@@ -1949,11 +2002,93 @@ queue_send(struct store *s, struct err *e)
 	rc = 0;
 out:
 	PQclear(r);
-	buf_release(&ids);
-	buf_release(&vals);
-	buf_release(&flags);
+	for (i = 0; i < na; i++)
+		buf_release(&a[i]);
 	queue_drop(p);
 	return rc;
+}
+
+/* Queue a text element (NULL: SQL NULL) and a bool element. */
+static void
+queue_value(struct buf *vals, struct buf *flags, int *has_null,
+    const char *value, size_t len, int flag)
+{
+	unsigned char b = flag ? 1 : 0;
+
+	if (value == NULL) {
+		put32(vals, UINT32_MAX);	/* -1: NULL */
+		*has_null = 1;
+	} else {
+		put32(vals, (uint32_t)len);
+		buf_add(vals, value, len);
+	}
+	put32(flags, 1);
+	buf_add(flags, &b, 1);
+}
+
+/* Queue row id's int8 element, after the checks common to both queues. */
+static void
+queue_id(struct pg *p, int64_t id)
+{
+	if (p->q.n == 0)
+		p->q.first_id = id;
+	p->q.last_id = id;
+	put32(&p->q.ids, 8);
+	put32(&p->q.ids, (uint32_t)((uint64_t)id >> 32));
+	put32(&p->q.ids, (uint32_t)id);
+}
+
+/* After a row is queued: check the buffers, send a full queue. */
+static int
+queue_added(struct store *s, struct err *e)
+{
+	struct pg *p = s->impl;
+
+	p->q.n++;
+	if (buf_check(&p->q.ids, e) != 0 || buf_check(&p->q.vals, e) != 0 ||
+	    buf_check(&p->q.flags, e) != 0 || buf_check(&p->q.vals2, e) != 0 ||
+	    buf_check(&p->q.flags2, e) != 0 ||
+	    buf_check(&p->q.set_pw, e) != 0 ||
+	    buf_check(&p->q.set_ex, e) != 0) {
+		queue_drop(p);
+		return -1;
+	}
+	if (p->q.n >= BATCH_ROWS ||
+	    p->q.vals.len + p->q.vals2.len >= BATCH_BYTES)
+		return queue_send(s, e);
+	return 0;
+}
+
+static int
+pg_conn_secrets_update(struct store *s, int64_t id, unsigned which,
+    const char *password, size_t pwlen, int is_encrypted, const char *extra,
+    size_t extralen, int is_extra_encrypted, struct err *e)
+{
+	struct pg *p = s->impl;
+	unsigned char sp = (which & STORE_SET_PASSWORD) != 0;
+	unsigned char se = (which & STORE_SET_EXTRA) != 0;
+
+	/* Each row once per batch: ids come in increasing order. */
+	if (p->q.n > 0 && (!p->q.pair || id <= p->q.last_id) &&
+	    queue_send(s, e) != 0)
+		return -1;
+	if ((sp && pwlen > INT32_MAX) || (se && extralen > INT32_MAX)) {
+		err_set(e, ERR_INVALID, "a value of %zu bytes is too large for "
+		    "PostgreSQL", sp && pwlen > INT32_MAX ? pwlen : extralen);
+		return -1;
+	}
+	p->q.f = STORE_CONN_PASSWORD;	/* the table, for missing_id() */
+	p->q.pair = 1;
+	queue_id(p, id);
+	queue_value(&p->q.vals, &p->q.flags, &p->q.has_null,
+	    sp ? password : NULL, sp ? pwlen : 0, sp && is_encrypted);
+	queue_value(&p->q.vals2, &p->q.flags2, &p->q.has_null2,
+	    se ? extra : NULL, se ? extralen : 0, se && is_extra_encrypted);
+	put32(&p->q.set_pw, 1);
+	buf_add(&p->q.set_pw, &sp, 1);
+	put32(&p->q.set_ex, 1);
+	buf_add(&p->q.set_ex, &se, 1);
+	return queue_added(s, e);
 }
 
 static int
@@ -1961,10 +2096,9 @@ pg_field_update(struct store *s, enum store_field f, int64_t id,
     const char *value, size_t len, int flag, struct err *e)
 {
 	struct pg *p = s->impl;
-	unsigned char b = flag ? 1 : 0;
 
 	/* One field per batch, each row once: ids come in increasing order. */
-	if (p->q.n > 0 && (p->q.f != f || id <= p->q.last_id) &&
+	if (p->q.n > 0 && (p->q.pair || p->q.f != f || id <= p->q.last_id) &&
 	    queue_send(s, e) != 0)
 		return -1;
 	if (len > INT32_MAX) {
@@ -1972,31 +2106,11 @@ pg_field_update(struct store *s, enum store_field f, int64_t id,
 		    "PostgreSQL", len);
 		return -1;
 	}
-	if (p->q.n == 0)
-		p->q.first_id = id;
 	p->q.f = f;
-	p->q.last_id = id;
-	put32(&p->q.ids, 8);
-	put32(&p->q.ids, (uint32_t)((uint64_t)id >> 32));
-	put32(&p->q.ids, (uint32_t)id);
-	if (value == NULL) {
-		put32(&p->q.vals, UINT32_MAX);	/* -1: NULL */
-		p->q.has_null = 1;
-	} else {
-		put32(&p->q.vals, (uint32_t)len);
-		buf_add(&p->q.vals, value, len);
-	}
-	put32(&p->q.flags, 1);
-	buf_add(&p->q.flags, &b, 1);
-	p->q.n++;
-	if (buf_check(&p->q.ids, e) != 0 || buf_check(&p->q.vals, e) != 0 ||
-	    buf_check(&p->q.flags, e) != 0) {
-		queue_drop(p);
-		return -1;
-	}
-	if (p->q.n >= BATCH_ROWS || p->q.vals.len >= BATCH_BYTES)
-		return queue_send(s, e);
-	return 0;
+	p->q.pair = 0;
+	queue_id(p, id);
+	queue_value(&p->q.vals, &p->q.flags, &p->q.has_null, value, len, flag);
+	return queue_added(s, e);
 }
 
 static int
@@ -2022,5 +2136,6 @@ static const struct store_ops pg_ops = {
 	pg_var_insert,
 	pg_field_iter,
 	pg_field_update,
+	pg_conn_secrets_update,
 	pg_field_count,
 };

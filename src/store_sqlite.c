@@ -37,6 +37,7 @@ struct sq {
 	char		*select_cols;	/* the SELECT list, in struct conn order */
 	sqlite3_stmt	*get, *insert, *update, *del;
 	sqlite3_stmt	*field_upd[STORE_FIELD_MAX];
+	sqlite3_stmt	*secrets_upd;	/* a connection's password, extra */
 };
 
 struct sq_iter {
@@ -278,6 +279,7 @@ sq_close(struct store *s)
 	sqlite3_finalize(q->del);
 	for (int i = 0; i < STORE_FIELD_MAX; i++)
 		sqlite3_finalize(q->field_upd[i]);
+	sqlite3_finalize(q->secrets_upd);
 	sqlite3_close_v2(q->db);
 	free(q->select_cols);
 	free(q->path);
@@ -906,6 +908,50 @@ sq_field_update(struct store *s, enum store_field f, int64_t id,
 }
 
 static int
+sq_conn_secrets_update(struct store *s, int64_t id, unsigned which,
+    const char *password, size_t pwlen, int is_encrypted, const char *extra,
+    size_t extralen, int is_extra_encrypted, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (which == STORE_SET_PASSWORD)
+		return sq_field_update(s, STORE_CONN_PASSWORD, id, password,
+		    pwlen, is_encrypted, e);
+	if (which == STORE_SET_EXTRA)
+		return sq_field_update(s, STORE_CONN_EXTRA, id, extra, extralen,
+		    is_extra_encrypted, e);
+	if (q->secrets_upd == NULL && prepare(s, "UPDATE connection SET "
+	    "password = ?1, is_encrypted = ?2, extra = ?3, "
+	    "is_extra_encrypted = ?4 WHERE id = ?5", &q->secrets_upd, e) != 0)
+		return -1;
+	st = q->secrets_upd;
+	if (password == NULL)
+		sqlite3_bind_null(st, 1);
+	else
+		sqlite3_bind_text(st, 1, password, (int)pwlen, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, is_encrypted ? 1 : 0);
+	if (extra == NULL)
+		sqlite3_bind_null(st, 3);
+	else
+		sqlite3_bind_text(st, 3, extra, (int)extralen, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, is_extra_encrypted ? 1 : 0);
+	sqlite3_bind_int64(st, 5, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "updating a connection");
+	if (sqlite3_changes(q->db) != 1) {
+		err_set(e, ERR_NOTFOUND, "no row %lld in connection",
+		    (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 sq_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
 {
 	struct sq *q = s->impl;
@@ -941,5 +987,6 @@ static const struct store_ops sqlite_ops = {
 	sq_var_insert,
 	sq_field_iter,
 	sq_field_update,
+	sq_conn_secrets_update,
 	sq_field_count,
 };

@@ -511,6 +511,42 @@ test_fields(void **state)
 	assert_int_equal(v.flag, -1);
 	assert_null(v.name);
 	store_iter_free(it);
+	/* Both secrets of a connection in one write; the others stay. */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_conn_secrets_update(s, 1, STORE_SET_EXTRA, "no",
+	    2, 0, "ex1", 3, 1, &e), 0);
+	assert_int_equal(store_conn_secrets_update(s, 3, STORE_SET_PASSWORD |
+	    STORE_SET_EXTRA, "pw3", 3, 1, "ex3", 3, 1, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 0, &it, &e), 0);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "new");
+	assert_int_equal(v.flag, 1);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "pw3");
+	assert_int_equal(v.flag, 1);
+	store_iter_free(it);
+	assert_int_equal(store_field_iter(s, STORE_CONN_EXTRA, 0, 0, &it, &e), 0);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "ex1");
+	assert_int_equal(v.flag, 1);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_null(v.value);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "ex3");
+	assert_int_equal(v.flag, 1);
+	store_iter_free(it);
+	assert_int_equal(store_begin(s, &e), 0);
+	rc = store_conn_secrets_update(s, 99, STORE_SET_PASSWORD |
+	    STORE_SET_EXTRA, "x", 1, 1, "y", 1, 1, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	assert_int_equal(rc, -1);
+	assert_int_equal(e.code, ERR_NOTFOUND);
+	assert_string_equal(e.msg, "no row 99 in connection");
 	store_close(s);
 }
 
