@@ -337,16 +337,20 @@ audit_redact(const char *s, size_t len, int no_prefix, char *out, size_t cap)
 	snprintf(out, cap, "%.*s... [%zu chars]", (int)k, s, len);
 }
 
-/* 1 if the '|'-separated list holds exactly the len bytes of s. */
+/*
+ * 1 if the '|'-separated list holds exactly the len bytes of s or, with
+ * suffix, an item that s ends with.
+ */
 static int
-list_has(const char *list, const char *s, size_t len)
+list_match(const char *list, const char *s, size_t len, int suffix)
 {
 	const char *p = list;
 
 	while (p != NULL && *p != '\0') {
 		size_t n = strcspn(p, "|");
 
-		if (n == len && memcmp(p, s, len) == 0)
+		if (suffix ? n <= len && memcmp(s + len - n, p, n) == 0 :
+		    n == len && memcmp(p, s, len) == 0)
 			return 1;
 		p += n;
 		if (*p == '|')
@@ -355,22 +359,16 @@ list_has(const char *list, const char *s, size_t len)
 	return 0;
 }
 
-/* 1 if s (len bytes) ends with one of the list's items. */
+static int
+list_has(const char *list, const char *s, size_t len)
+{
+	return list_match(list, s, len, 0);
+}
+
 static int
 list_has_suffix(const char *list, const char *s, size_t len)
 {
-	const char *p = list;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, "|");
-
-		if (n <= len && memcmp(s + len - n, p, n) == 0)
-			return 1;
-		p += n;
-		if (*p == '|')
-			p++;
-	}
-	return 0;
+	return list_match(list, s, len, 1);
 }
 
 static int
