@@ -208,15 +208,19 @@ printf '[database]\nsql_alchemy_conn = sqlite:///%s\n' "$db" >> "$AIRFLOW_HOME/a
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T" "$AIRFLOW_HOME"; chmod 644 "$db" "$AIRFLOW_HOME/airflow.cfg"
 	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env SUDO_USER= "$@"; }
+	# nobody may not reach the build tree (a clone under a 0700 dir): use a copy
+	cp "$FERNCON" "$T/ferncon-ro" && chmod 755 "$T/ferncon-ro"
+	ro_ferncon="$T/ferncon-ro"
 else
 	chmod 555 "$AIRFLOW_HOME"; chmod 444 "$db"
 	asuser() { env "$@"; }
+	ro_ferncon="$FERNCON"
 fi
 fi
 n1=$(count)
-o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" --config "$AIRFLOW_HOME/airflow.cfg" connections list -o plain 2>&1); rc=$?
+o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" --config "$AIRFLOW_HOME/airflow.cfg" connections list -o plain 2>&1); rc=$?
 is "$rc" 0 "a read-only DB can be listed"
-o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" --config "$AIRFLOW_HOME/airflow.cfg" connections delete warehouse_pg 2>&1); rc=$?
+o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" --config "$AIRFLOW_HOME/airflow.cfg" connections delete warehouse_pg 2>&1); rc=$?
 contains "$o" "read-only" "a write to a read-only DB is refused: read-only"
 is "$(count)" "$n1" "and the DB is unchanged"
 [ "$backend" = postgresql ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }

@@ -215,15 +215,19 @@ is "$r" "ok unchanged" "and nothing else changed"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T" "$AIRFLOW_HOME"; chmod 644 "$db" "$AIRFLOW_HOME/airflow.cfg"
 	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env SUDO_USER= "$@"; }
+	# nobody may not reach the build tree (a clone under a 0700 dir): use a copy
+	cp "$FERNCON" "$T/ferncon-ro" && chmod 755 "$T/ferncon-ro"
+	ro_ferncon="$T/ferncon-ro"
 else
 	chmod 555 "$AIRFLOW_HOME"; chmod 444 "$db"
 	asuser() { env "$@"; }
+	ro_ferncon="$FERNCON"
 fi
 snap before5
-o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" rotate-fernet-key 2>&1); rc=$?
+o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" rotate-fernet-key 2>&1); rc=$?
 is "$rc" 1 "a read-only DB: rotate exits 1"
 contains "$o" "read-only" "and says the DB is read-only"
-o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$FERNCON" rotate-fernet-key --dry-run --skip-undecryptable 2>&1); rc=$?
+o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" rotate-fernet-key --dry-run --skip-undecryptable 2>&1); rc=$?
 is "$rc" 0 "a read-only DB: --dry-run still works"
 r=$(FERNET_KEY="$new" oracle check-unchanged "$T/before5.json" "$db" | cut -c1-12)
 is "$r" "ok unchanged" "the read-only DB is unchanged"
