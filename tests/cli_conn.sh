@@ -194,6 +194,7 @@ pg_admin "CREATE ROLE ferncon_ro LOGIN PASSWORD 'ro-pw'"
 pg_sql "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ferncon_ro"
 ro="postgresql://ferncon_ro:ro-pw@$PG_HOST:$PG_PORT/$PG_DB"
 asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
+ro_ferncon="$FERNCON"
 else
 printf 'not a database at all, not even close to one..........................................................' > "$T/corrupt.db"
 o=$("$FERNCON" --db "sqlite:///$T/corrupt.db" connections list 2>&1); rc=$?
