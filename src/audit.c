@@ -2564,6 +2564,39 @@ config_finding(struct audit *a, audit_cb cb, void *arg, const char *subject,
 	return flush(a, cb, arg, 0, e);
 }
 
+/*
+ * libpq also takes host and hostaddr from a postgresql:// URL's query (SQLAlchemy
+ * passes them on: ?host= is its form for a Unix socket or for several hosts, as
+ * "h1:port,h2" or repeated): local only when every host named there is.
+ */
+static int
+pg_query_hosts_local(const cJSON *q)
+{
+	static const char *const keys[] = { "host", "hostaddr" };
+	const cJSON *v;
+	const char *s;
+	char one[256];
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_LEN(keys); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(q, keys[i]);
+		if (!cJSON_IsString(v))
+			continue;
+		for (s = v->valuestring;; s += n + 1) {
+			n = strcspn(s, ",");
+			if (n >= sizeof one)
+				return 0;
+			memcpy(one, s, n);
+			one[n] = '\0';
+			if (!host_is_local(one))
+				return 0;
+			if (s[n] == '\0')
+				break;
+		}
+	}
+	return 1;
+}
+
 /* sql_alchemy_conn: TLS to a network DB, and a password written in the file. */
 static int
 check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct err *e)
@@ -2574,6 +2607,7 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	char detail[200], scheme[32];
 	cJSON *q = NULL;
 	const cJSON *v;
+	const char *pw;
 	size_t n;
 	int rc = -1, pg, my;
 
@@ -2600,14 +2634,19 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	}
 	if (c->extra != NULL)
 		q = pyjson_loads(c->extra, strlen(c->extra));
-	if (c->password != NULL && *c->password != '\0' && u.source == CONFIG_SRC_FILE) {
+	/* libpq takes ?password= too. */
+	pw = c->password;
+	if (pg && (pw == NULL || *pw == '\0') &&
+	    cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(q, "password")))
+		pw = v->valuestring;
+	if (pw != NULL && *pw != '\0' && u.source == CONFIG_SRC_FILE) {
 		*db_pw_in_file = 1;
 		if (config_finding(a, cb, arg, "[database] sql_alchemy_conn",
 		    "sql-alchemy-conn-password-in-config-file", AUDIT_SEV_MEDIUM, NULL, &u,
-		    c->password, 0, e) != 0)
+		    pw, 0, e) != 0)
 			goto out;
 	}
-	if (!host_is_local(c->host)) {
+	if (!host_is_local(c->host) || (pg && !pg_query_hosts_local(q))) {
 		int ok;
 
 		if (pg) {
@@ -2624,7 +2663,7 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 			snprintf(detail, sizeof detail, "no ssl, ssl_ca or ssl_mode in the URL");
 		}
 		if (!ok && config_finding(a, cb, arg, "[database] sql_alchemy_conn",
-		    "sql-alchemy-conn-no-ssl", c->password && *c->password ? AUDIT_SEV_HIGH :
+		    "sql-alchemy-conn-no-ssl", pw != NULL && *pw != '\0' ? AUDIT_SEV_HIGH :
 		    AUDIT_SEV_MEDIUM, detail, &u, NULL, 0, e) != 0)
 			goto out;
 	}

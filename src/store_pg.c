@@ -1033,6 +1033,19 @@ out:
 	return rc;
 }
 
+/*
+ * libpq's default notice processor prints the server's notices on stderr:
+ * the WARNING each session gets when the server shuts down would be
+ * written over the console's screen. ferncon's statements expect no
+ * notice, and a lost session is the next statement's error.
+ */
+static void
+quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int
 connect_db(struct store *s, const char *url, struct err *e)
 {
@@ -1056,6 +1069,8 @@ connect_db(struct store *s, const char *url, struct err *e)
 		err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	/* Kept by PQreset(). */
+	PQsetNoticeProcessor(p->conn, quiet_notice, NULL);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(p->conn);
 
