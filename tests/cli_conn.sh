@@ -17,7 +17,7 @@ if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
 fi
-plan 50
+plan 62
 
 if [ "$backend" = postgresql ]; then
 	# The URL (it holds the password) reaches airflow_db.py by environment.
@@ -168,6 +168,48 @@ is "$rc" 0 "a row that no key opens can be deleted"
 is "$o" 'Successfully deleted connection with `conn_id`=legacy_reporting_db' "with Airflow's message"
 o=$("$FERNCON" connections delete legacy_reporting_db 2>&1); rc=$?
 is "$o" 'ferncon: Did not find a connection with `conn_id`=legacy_reporting_db' "deleting it again: not found"
+
+# -- import -------------------------------------------------------------------------
+# One transaction, all of the file or none of it (Airflow commits each
+# connection on its own). A trigger in the DB refuses the last row: the
+# earlier ones must not stay.
+cat > "$T/imp.json" <<'JSON'
+{
+  "imp_a": {"conn_type": "http", "host": "a.example", "password": "imp-a-pw", "extra": "{\"k\": \"v\"}"},
+  "warehouse_pg": {"conn_type": "postgres", "host": "other.example"},
+  "imp_bad": {"conn_type": "http", "extra": "[1, 2]"},
+  "imp_b": {"conn_type": "http", "login": "b", "password": "imp-b-pw"}
+}
+JSON
+if [ "$backend" = postgresql ]; then
+	pg_sql "CREATE FUNCTION refuse_imp() RETURNS trigger LANGUAGE plpgsql AS \$\$
+	  BEGIN IF NEW.conn_id = 'imp_b' THEN RAISE EXCEPTION 'refused by a test trigger'; END IF;
+	  RETURN NEW; END \$\$;
+	  CREATE TRIGGER refuse_imp BEFORE INSERT ON connection FOR EACH ROW EXECUTE FUNCTION refuse_imp()" >/dev/null
+	untrigger() { pg_sql "DROP TRIGGER refuse_imp ON connection" >/dev/null; }
+else
+	"$PYTHON3" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("""CREATE TRIGGER refuse_imp BEFORE INSERT ON connection WHEN NEW.conn_id = '"'"'imp_b'"'"' BEGIN SELECT RAISE(ABORT, '"'"'refused by a test trigger'"'"'); END"""); c.commit()' "$db"
+	untrigger() { "$PYTHON3" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("DROP TRIGGER refuse_imp"); c.commit()' "$db"; }
+fi
+n2=$(count)
+"$FERNCON" connections import "$T/imp.json" > "$T/imp.out" 2> "$T/imp.err"; rc=$?
+is "$rc" 3 "an import that the DB refuses half-way exits 3"
+contains "$(cat "$T/imp.err")" "refused by a test trigger" "with the DB's reason"
+is "$(count)" "$n2" "and not one of its connections stayed in the DB"
+lacks "$(cat "$T/imp.out")" "Imported connection" "nothing is reported imported"
+untrigger
+"$FERNCON" connections import "$T/imp.json" > "$T/imp.out" 2>&1; rc=$?
+is "$rc" 1 "the import again: exit 1 for the connection with a bad extra"
+is "$(sed -n '1p;2p;4p' "$T/imp.out")" 'Imported connection imp_a
+Could not import connection warehouse_pg: connection already exists.
+Imported connection imp_b' "Airflow's lines, in the file's order"
+contains "$(sed -n 3p "$T/imp.out")" "Could not import connection imp_bad: " "the bad extra is named"
+is "$(count)" "$((n2 + 2))" "two connections were added"
+rows=$(dump | grep -E '"conn_id": "(imp_a|imp_b|warehouse_pg)"')
+contains "$rows" '"password": "imp-a-pw"' "Python decrypts an imported password"
+contains "$rows" '"password": "imp-b-pw"' "and the other"
+lacks "$rows" "other.example" "the existing connection was not overwritten"
+is "$(grep -c '"action":"import"' "$AIRFLOW_HOME/ferncon-actions.log")" 2 "two imports in the action log"
 
 # -- key status -----------------------------------------------------------------
 o=$("$FERNCON" key status)

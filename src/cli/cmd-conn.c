@@ -885,6 +885,43 @@ fail:
 
 /* -- import ------------------------------------------------------------------- */
 
+/*
+ * Import in one transaction: Airflow commits each connection on its own, so
+ * a failure half-way (a lock, a lost server) leaves part of the file in
+ * the DB; ferncon writes all of it or nothing. What happened to each
+ * connection is kept and printed, in the file's order and with Airflow's
+ * lines, once the outcome is known: "Imported connection" only after the
+ * commit.
+ */
+enum import_outcome { IMPORT_BAD_EXTRA = 1, IMPORT_EXISTS, IMPORT_DONE };
+
+static void
+import_report(const struct transfer_set *set, const unsigned char *outcome)
+{
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		const struct conn *c = set->conns[i];
+
+		switch (outcome[i]) {
+		case IMPORT_BAD_EXTRA:
+			err_clear(&e);
+			if (conn_validate_extra(c->conn_id, c->extra, &e) != 0)
+				printf("Could not import connection %s: %s\n",
+				    c->conn_id, e.msg);
+			break;
+		case IMPORT_EXISTS:
+			printf("Could not import connection %s: connection already "
+			    "exists.\n", c->conn_id);
+			break;
+		case IMPORT_DONE:
+			printf("Imported connection %s\n", c->conn_id);
+			break;
+		}
+	}
+}
+
 static int
 conn_import(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -894,6 +931,7 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct transfer_set set = { NULL, 0 };
+	unsigned char *outcome = NULL;
 	struct conn old;
 	struct err e;
 	size_t i;
@@ -918,14 +956,19 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 	if (transfer_read(argv[optind], store_airflow_version(ctx->store), &set,
 	    &e) != 0)
 		return cli_error(&e);
+	if ((outcome = calloc(set.n + 1, 1)) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (store_begin(ctx->store, &e) != 0)
+		goto fail;
 	for (i = 0; i < set.n; i++) {
 		struct conn *c = set.conns[i];
 		int exists;
 
 		err_clear(&e);
 		if (conn_validate_extra(c->conn_id, c->extra, &e) != 0) {
-			printf("Could not import connection %s: %s\n", c->conn_id,
-			    e.msg);
+			outcome[i] = IMPORT_BAD_EXTRA;
 			rc = EXIT_FAILED;
 			continue;
 		}
@@ -933,8 +976,7 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 		if (!exists && e.code != ERR_NOTFOUND)
 			goto fail;
 		if (exists && !overwrite) {
-			printf("Could not import connection %s: connection already "
-			    "exists.\n", c->conn_id);
+			outcome[i] = IMPORT_EXISTS;
 			continue;
 		}
 		err_clear(&e);
@@ -946,14 +988,22 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 		    store_conn_update(ctx->store, c, &e) :
 		    store_conn_insert(ctx->store, c, &e)) != 0)
 			goto fail;
-		if (policy_log(&ctx->policy, "import", c->conn_id, NULL, &e) != 0)
-			fprintf(stderr, "ferncon: warning: %s\n", e.msg);
-		printf("Imported connection %s\n", c->conn_id);
+		outcome[i] = IMPORT_DONE;
 	}
+	if (store_commit(ctx->store, &e) != 0)
+		goto fail;
+	import_report(&set, outcome);
+	for (i = 0; i < set.n; i++)
+		if (outcome[i] == IMPORT_DONE && policy_log(&ctx->policy, "import",
+		    set.conns[i]->conn_id, NULL, &e) != 0)
+			fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	free(outcome);
 	conn_clear(&old);
 	transfer_set_free(&set);
 	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
 fail:
+	store_rollback(ctx->store);	/* nothing when no transaction is open */
+	free(outcome);
 	conn_clear(&old);
 	transfer_set_free(&set);
 	return cli_error(&e);
