@@ -87,6 +87,8 @@ struct config {
 	char		*db_arg;	/* --db, sodium_malloc */
 	char		*text;		/* the file, sodium_malloc, parsed in place */
 	size_t		 textlen;
+	int		 explicit_path;	/* named by --config: it must exist */
+	int		 missing;	/* no file: environment and defaults only */
 	struct cfg_sect	*sects;
 	size_t		 nsects, capsects;
 	struct cfg_opt	*opts;
@@ -983,6 +985,15 @@ read_file(struct config *cfg, struct err *e)
 
 	buf_init(&b, 1);
 	fd = open(cfg->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT && !cfg->explicit_path) {
+		/*
+		 * As Airflow, which then runs on its environment and defaults
+		 * (a container configured by AIRFLOW__* variables alone).
+		 */
+		cfg->missing = 1;
+		rc = 0;
+		goto out;
+	}
 	if (fd < 0) {
 		err_set(e, ERR_CONFIG, "cannot read airflow.cfg '%s': %s",
 		    cfg->path, strerror(errno));
@@ -1396,6 +1407,7 @@ config_load(struct config **out, const struct config_opts *opts,
 	if (opts->config_file != NULL) {
 		conf = opts->config_file;
 		what = "--config";
+		cfg->explicit_path = 1;
 	} else {
 		conf = getenv("AIRFLOW_CONFIG");
 		what = "AIRFLOW_CONFIG";
@@ -1472,6 +1484,12 @@ const char *
 config_airflow_home(const struct config *cfg)
 {
 	return cfg->home;
+}
+
+int
+config_file_found(const struct config *cfg)
+{
+	return !cfg->missing;
 }
 
 const char *

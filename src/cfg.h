@@ -103,9 +103,12 @@ struct config_value {
 
 /*
  * Resolve AIRFLOW_HOME and AIRFLOW_CONFIG and read the file. opts may be
- * NULL. Returns 0 with *out set (caller frees with config_free()), or -1 with
- * e set to ERR_CONFIG: "cannot read airflow.cfg '/p': No such file or
- * directory", "airflow.cfg '/p' line 7: ..." and so on.
+ * NULL. A file that does not exist is an empty one, as for Airflow (the
+ * environment and the defaults then give every value; see
+ * config_file_found()), unless --config named it. Returns 0 with *out set
+ * (caller frees with config_free()), or -1 with e set to ERR_CONFIG:
+ * "cannot read airflow.cfg '/p': No such file or directory" (--config),
+ * "... Permission denied", "airflow.cfg '/p' line 7: ..." and so on.
  */
 int config_load(struct config **out, const struct config_opts *opts,
     struct err *e) ATTR_WUR;
@@ -118,6 +121,9 @@ void config_free(struct config *cfg);
 /* The resolved AIRFLOW_HOME and configuration file path. */
 const char *config_airflow_home(const struct config *cfg);
 const char *config_path(const struct config *cfg);
+
+/* 0 when the configuration file did not exist (read as empty). */
+int config_file_found(const struct config *cfg);
 
 /* -- lookup -------------------------------------------------------------- */
 

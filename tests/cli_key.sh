@@ -2,9 +2,10 @@
 # cli_key.sh: `ferncon key generate` and `ferncon key status` from the
 # command line: where the key comes from (env, env _CMD, airflow.cfg,
 # cfg _cmd), never the key itself; no-encryption mode; bad keys and a
-# missing airflow.cfg give one clear line and exit 2.
+# missing --config file give one clear line and exit 2; without an
+# airflow.cfg the environment and defaults apply, as for Airflow.
 . "$top_srcdir/tests/lib.sh"
-plan 22
+plan 25
 
 "$PYTHON3" "$top_srcdir/tests/airflow_db.py" create "$AIRFLOW_HOME/airflow.db" \
 	--schema "$top_srcdir/data/schema-2.10.sql"
@@ -56,9 +57,15 @@ is "$rc" 2 "a trailing comma exits 2"
 contains "$out" "Could not create Fernet object: Fernet key must be 32 url-safe base64-encoded bytes." "with Airflow's message"
 lacks "$out" "$k" "and without the key text"
 
-# A missing airflow.cfg names the file.
+# No airflow.cfg: as Airflow, the environment and the defaults (a container
+# configured by AIRFLOW__* alone); the default DB is $AIRFLOW_HOME/airflow.db.
 rm -f "$AIRFLOW_HOME/airflow.cfg"
-out=$("$FERNCON" key status 2>&1); rc=$?
-is "$rc" 2 "a missing airflow.cfg exits 2"
-contains "$out" "$AIRFLOW_HOME/airflow.cfg" "and the message names the file"
+out=$(AIRFLOW__CORE__FERNET_KEY=$k "$FERNCON" key status 2>&1); rc=$?
+is "$rc" 0 "without airflow.cfg, key status runs on the environment: exit 0"
+contains "$out" "config:      $AIRFLOW_HOME/airflow.cfg (not found: the environment and defaults)" "and says the file was not found"
+contains "$out" "fernet_key:  env AIRFLOW__CORE__FERNET_KEY" "the key comes from the environment"
+# A file named by --config must exist.
+out=$("$FERNCON" --config "$AIRFLOW_HOME/none.cfg" key status 2>&1); rc=$?
+is "$rc" 2 "a missing --config file exits 2"
+is "$out" "ferncon: cannot read airflow.cfg '$AIRFLOW_HOME/none.cfg': No such file or directory" "with one line that names the file"
 done_testing

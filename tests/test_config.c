@@ -289,6 +289,7 @@ test_missing_and_directory(void **state)
 	struct fx *f = *state;
 	struct config_opts o = { NULL, NULL, NULL };
 	struct config *cfg = (struct config *)1;
+	struct config_value v;
 	char *p, *want;
 
 	p = path_in(f, "nope/airflow.cfg");
@@ -311,13 +312,31 @@ test_missing_and_directory(void **state)
 	assert_string_equal(f->e.msg, want);
 	free(want);
 
-	/* the default path when AIRFLOW_HOME has no airflow.cfg */
+	/*
+	 * The default path when AIRFLOW_HOME has no airflow.cfg, and an
+	 * AIRFLOW_CONFIG that does not exist: as for Airflow, the environment
+	 * and the defaults.
+	 */
 	assert_int_equal(setenv("AIRFLOW_HOME", f->dir, 1), 0);
-	assert_int_equal(config_load(&cfg, NULL, &f->e), -1);
-	assert_true(asprintf(&want, "cannot read airflow.cfg '%s/airflow.cfg': "
-	    "No such file or directory", f->dir) > 0);
-	assert_string_equal(f->e.msg, want);
-	free(want);
+	assert_int_equal(setenv("AIRFLOW__CORE__FERNET_KEY", "from-env", 1), 0);
+	assert_int_equal(config_load(&cfg, NULL, &f->e), 0);
+	assert_int_equal(config_file_found(cfg), 0);
+	assert_int_equal(config_get(cfg, "core", "fernet_key", &v, &f->e), 0);
+	assert_string_equal(v.value, "from-env");
+	assert_int_equal(config_get(cfg, "database", "sql_alchemy_schema", &v,
+	    &f->e), 0);
+	assert_int_equal(v.source, CONFIG_SRC_DEFAULT);
+	assert_string_equal(v.value, "");
+	config_free(cfg);
+	p = path_in(f, "nope.cfg");
+	assert_int_equal(setenv("AIRFLOW_CONFIG", p, 1), 0);
+	assert_int_equal(config_load(&cfg, NULL, &f->e), 0);
+	assert_int_equal(config_file_found(cfg), 0);
+	assert_string_equal(config_path(cfg), p);
+	config_free(cfg);
+	free(p);
+	assert_int_equal(unsetenv("AIRFLOW_CONFIG"), 0);
+	assert_int_equal(unsetenv("AIRFLOW__CORE__FERNET_KEY"), 0);
 }
 
 static void

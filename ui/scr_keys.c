@@ -81,7 +81,8 @@ build(struct keys *k, struct app *a)
 	k->n = 0;
 	k->bar = -1;
 	k->progress = &a->scan_progress;
-	add(k, TE_NORMAL, "config          %s", config_path(ctx->cfg));
+	add(k, TE_NORMAL, "config          %s%s", config_path(ctx->cfg),
+	    config_file_found(ctx->cfg) ? "" : " (not found: environment only)");
 	add(k, TE_NORMAL, "fernet_key      %s", ctx->key_origin.value == NULL ?
 	    "not set" : ctx->key_origin.origin);
 	if (nk == 0)

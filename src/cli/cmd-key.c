@@ -156,7 +156,8 @@ key_status(struct cli_ctx *ctx, int argc, char **argv)
 	if (cli_keyring(ctx, NULL, &e) != 0)
 		return cli_error(&e);
 	n = keyring_count(ctx->kr);
-	printf("config:      %s\n", config_path(ctx->cfg));
+	printf("config:      %s%s\n", config_path(ctx->cfg),
+	    config_file_found(ctx->cfg) ? "" : " (not found: the environment and defaults)");
 	printf("fernet_key:  %s\n", ctx->key_origin.value == NULL ?
 	    "not set" : ctx->key_origin.origin);
 	if (n == 0) {
