@@ -45,11 +45,12 @@ struct store_opts {
 
 /*
  * Open the metadata DB at url (sqlite:///relative, sqlite:////absolute,
- * postgresql://...). opts may be NULL. Checks that it is an Airflow
- * metadata DB (a `connection` table with conn_id). Returns 0 with *out set
- * (free with store_close()), or -1 with e set (ERR_DB, or ERR_CONFIG for a
- * URL that cannot be used); the message names the DB but never a password
- * from the URL.
+ * postgresql://..., read as SQLAlchemy's psycopg2 dialect reads it, its
+ * multi-host forms included: store_pg.c). opts may be NULL. Checks that
+ * it is an Airflow metadata DB (a `connection` table with conn_id).
+ * Returns 0 with *out set (free with store_close()), or -1 with e set
+ * (ERR_DB, or ERR_CONFIG for a URL that cannot be used); the message names
+ * the DB but never a password from the URL.
  */
 int store_open(struct store **out, const char *url, const struct store_opts *opts,
     struct err *e) ATTR_WUR;
@@ -100,6 +101,18 @@ void store_rollback(struct store *s);
  * ORDER BY conn_id [DESC], LIMIT n), comparing conn_id as their ORDER
  * BY orders it: in byte order on both backends (PostgreSQL uses COLLATE
  * "C", so that it lists as SQLite does whatever the database's collation).
+ *
+ * db_order asks for the database's own ORDER BY conn_id instead, the order
+ * in which Airflow's `connections export` reads the table
+ * (select(Connection).order_by(Connection.conn_id)) and so writes its json
+ * and env files. On SQLite that is byte order anyway (Airflow's column has
+ * the BINARY collation): nothing changes. On PostgreSQL it is the column's
+ * collation (the database's: en_US, ICU, ...), with no COLLATE; after and
+ * before then compare in that collation too, and the rows still stream
+ * (pages in the order the unique index on conn_id gives; more than a page
+ * through a server-side cursor, so that the export is one snapshot as
+ * Airflow's one SELECT is). The console and `connections list` leave it
+ * 0: byte order on both backends.
  */
 struct store_query {
 	const char	*after;		/* conn_id > after (keyset paging), or NULL */
@@ -107,6 +120,7 @@ struct store_query {
 	const char	*match;		/* substring of conn_id, conn_type or host, or NULL */
 	const char	*before;	/* conn_id < before, or NULL */
 	int		 desc;		/* 1: ORDER BY conn_id DESC */
+	int		 db_order;	/* 1: the DB's collation, not byte order */
 };
 
 /*

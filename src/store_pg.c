@@ -12,6 +12,28 @@
  * locked memory until libpq has it and is never in a message: the store's
  * name is user@host:port/db.
  *
+ * Several hosts (libpq tries them in turn) follow the psycopg2 dialect's
+ * create_connect_args(): SQLAlchemy 2.0's _split_multihost_from_url()
+ * (lib/sqlalchemy/dialects/postgresql/base.py, 2.0.19 and later; Airflow 3)
+ * and 1.4.46's inline version (Debian's python3-sqlalchemy; Airflow 2). A
+ * query host replaces the URL's netloc host. host= given more than once is
+ * split at each value's ':' into libpq's host=h1,h2 port=p1,p2 (a value
+ * without ':' gets an empty port, libpq's default; the netloc's port is
+ * dropped). A single host= that is "name:digits" (letters, digits, '.',
+ * '-') is split the same way when there is no port= (2.0; 1.4 hands libpq
+ * "name:digits", which it cannot resolve). Any other host= goes to libpq
+ * as is: a socket directory, "::1", or SQLAlchemy's other form
+ * host=h1,h2&port=p1,p2; such a list without port= gets an empty port per
+ * host, as 2.0 does (1.4 keeps the netloc's port). Refused, as SQLAlchemy
+ * refuses them: host=h:p given more than once together with port= ("can't
+ * mix 'multihost' formats"), a repeated host= with a second ':' (an IPv6
+ * address, which SQLAlchemy cuts to pieces or fails on) or a port that is
+ * not a number (2.0; with 1.4, libpq refuses it). Taken, though one
+ * version refuses it: one port= for several hosts (2.0 refuses; 1.4 and
+ * libpq use it for every host) and repeated hosts next to a netloc port
+ * (1.4 refuses; 2.0 drops the port). Messages name every host as
+ * host:port.
+ *
  * [database] sql_alchemy_schema puts every table but alembic_version in that
  * schema (Airflow's metadata schema; alembic's own table stays on the
  * search_path): the schema is quoted with PQescapeIdentifier and prefixed to
@@ -24,14 +46,19 @@
  * stream by keyset paging: connections by conn_id in byte order (COLLATE
  * "C", so that PostgreSQL orders as SQLite does whatever the database's
  * collation; plain conn_id when the column already sorts that way, which
- * lets the unique index serve the order), fields and variables by id. A
- * page is at most PAGE_ROWS rows, so memory does not grow with the table,
- * and each page is a complete result, so other statements may run between
- * two rows. A listing longer than a page in an order the index cannot
- * give would sort the table once per page; it sorts once, in a server-side
- * cursor, and fetches its pages from there (in the caller's transaction,
- * or in a READ ONLY one that the iterator begins and ends). Secret cells of
- * a page are wiped before libpq frees it.
+ * lets the unique index serve the order), or, for an export
+ * (store_query.db_order), by plain conn_id in the column's own collation,
+ * as Airflow's export reads them (the index serves that order, and a
+ * database's collation is deterministic, so conn_id > last pages it);
+ * fields and variables by id. A page is at most PAGE_ROWS rows, so memory
+ * does not grow with the table, and each page is a complete result, so
+ * other statements may run between two rows. A listing longer than a page
+ * in an order the index cannot give would sort the table once per page;
+ * it sorts once, in a server-side cursor, and fetches its pages from there
+ * (in the caller's transaction, or in a READ ONLY one that the iterator
+ * begins and ends). A long export reads through the cursor too, so that
+ * it is one snapshot of the table, as Airflow's one SELECT is. Secret
+ * cells of a page are wiped before libpq frees it.
  *
  * The lifecycle's field updates are batched: store_field_update() queues
  * the row, and the queue goes to the server as one UPDATE ... FROM
@@ -88,7 +115,7 @@
 enum stmt {
 	ST_GET, ST_INSERT, ST_UPDATE, ST_DELETE, ST_COUNT,
 	ST_PAGE,		/* connections: + PAGE_* bits of the query */
-	ST_VAR_PAGE = ST_PAGE + 16, ST_VAR_INSERT,
+	ST_VAR_PAGE = ST_PAGE + 32, ST_VAR_INSERT,
 	ST_FIELD_PAGE,
 	ST_FIELD_LOCK = ST_FIELD_PAGE + STORE_FIELD_MAX,
 	ST_FIELD_UPDATE = ST_FIELD_LOCK + STORE_FIELD_MAX,
@@ -135,6 +162,7 @@ struct pg {
 #define PAGE_BEFORE	2	/* conn_id < $ */
 #define PAGE_MATCH	4	/* substring of conn_id, conn_type or host */
 #define PAGE_DESC	8	/* ORDER BY conn_id DESC */
+#define PAGE_DBORDER	16	/* the column's collation, not COLLATE "C" */
 
 enum it_kind { IT_CONN, IT_VAR, IT_FIELD };
 
@@ -160,6 +188,7 @@ struct pg_iter {
 
 static int queue_send(struct store *s, struct err *e);
 static void queue_drop(struct pg *p);
+static int session_where(struct pg *p);
 
 /* -- errors ---------------------------------------------------------------- */
 
@@ -208,6 +237,74 @@ clean_message(const char *msg, char *out, size_t cap)
 	for (n = 0; n < cap && out[n] != '\0'; n++)
 		if (out[n] == '"')
 			out[n] = '\'';
+}
+
+/* Where the block of libpq's message starting at b ends (hints included). */
+static const char *
+block_end(const char *b)
+{
+	const char *nl;
+
+	for (nl = strchr(b, '\n'); nl != NULL && nl[1] == '\t';
+	    nl = strchr(nl + 1, '\n'))
+		;
+	return nl != NULL ? nl + 1 : b + strlen(b);
+}
+
+/*
+ * The server a block of libpq's message names, "h:p: " (from 'connection
+ * to server at "h" (addr), port p failed: ') or "path: " (from 'on socket
+ * "path" failed: '), into out; "" when it names none.
+ */
+static void
+block_server(const char *block, char *out, size_t cap)
+{
+	const char *q, *r, *pt;
+
+	out[0] = '\0';
+	if ((q = strstr(block, " at \"")) != NULL &&
+	    (r = strchr(q + 5, '"')) != NULL &&
+	    (pt = strstr(r, ", port ")) != NULL) {
+		pt += 7;
+		snprintf(out, cap, "%.*s:%.*s: ", (int)(r - q - 5), q + 5,
+		    (int)strspn(pt, "0123456789"), pt);
+	} else if ((q = strstr(block, " on socket \"")) != NULL &&
+	    (r = strchr(q + 12, '"')) != NULL) {
+		snprintf(out, cap, "%.*s: ", (int)(r - q - 12), q + 12);
+	}
+}
+
+/*
+ * clean_message() for the error of a connection attempt. libpq tries
+ * every host (and address) in turn and reports each failure as a block
+ * 'connection to server at "h" (addr), port p failed: ...' (or 'on socket
+ * "path" failed: ...'), with a tab-indented hint line; with several
+ * blocks, each becomes "h:p: message" and they are joined with "; ", in
+ * the order libpq tried them.
+ */
+static void
+connect_message(const char *msg, char *out, size_t cap)
+{
+	const char *b, *next;
+	char one[300], server[160];
+	size_t used = 0;
+
+	if (msg == NULL || *block_end(msg) == '\0') {
+		clean_message(msg, out, cap);
+		return;
+	}
+	out[0] = '\0';
+	for (b = msg; *b != '\0' && used + 1 < cap; b = next) {
+		next = block_end(b);
+		snprintf(one, sizeof one, "%.*s", (int)(next - b), b);
+		block_server(one, server, sizeof server);
+		used += (size_t)snprintf(out + used, cap - used, "%s%s",
+		    used > 0 ? "; " : "", server);
+		if (used + 1 >= cap)
+			break;
+		clean_message(one, out + used, cap - used);
+		used += strlen(out + used);
+	}
 }
 
 static int
@@ -282,14 +379,15 @@ pg_fail(struct store *s, const PGresult *r, const char *what, struct err *e)
 static void
 page_sql(struct pg *p, int bits, int limit, struct buf *b)
 {
+	const char *collate = bits & PAGE_DBORDER ? "" : p->collate;
 	int k = 1;
 
 	buf_addf(b, "SELECT %s FROM %sconnection WHERE true", p->select_cols,
 	    p->qual);
 	if (bits & PAGE_AFTER)
-		buf_addf(b, " AND conn_id%s > $%d", p->collate, k++);
+		buf_addf(b, " AND conn_id%s > $%d", collate, k++);
 	if (bits & PAGE_BEFORE)
-		buf_addf(b, " AND conn_id%s < $%d", p->collate, k++);
+		buf_addf(b, " AND conn_id%s < $%d", collate, k++);
 	if (bits & PAGE_MATCH) {
 		buf_addf(b, " AND (strpos(lower(conn_id), lower($%d)) > 0 OR "
 		    "strpos(lower(conn_type), lower($%d)) > 0", k, k);
@@ -298,7 +396,7 @@ page_sql(struct pg *p, int bits, int limit, struct buf *b)
 		buf_adds(b, ")");
 		k++;
 	}
-	buf_addf(b, " ORDER BY conn_id%s%s", p->collate,
+	buf_addf(b, " ORDER BY conn_id%s%s", collate,
 	    bits & PAGE_DESC ? " DESC" : "");
 	if (limit)
 		buf_addf(b, " LIMIT $%d", k);
@@ -371,7 +469,7 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	default:
 		break;
 	}
-	if (st >= ST_PAGE && st < ST_PAGE + 16) {
+	if (st >= ST_PAGE && st < ST_VAR_PAGE) {
 		page_sql(p, st - ST_PAGE, 1, b);
 		return;
 	}
@@ -445,7 +543,7 @@ static int
 ensure_conn(struct store *s, const char *what, struct err *e)
 {
 	struct pg *p = s->impl;
-	char msg[300];
+	char msg[480];
 
 	if (PQstatus(p->conn) == CONNECTION_OK)
 		return 0;
@@ -453,9 +551,14 @@ ensure_conn(struct store *s, const char *what, struct err *e)
 		return pg_fail(s, NULL, what, e);
 	PQreset(p->conn);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
-		clean_message(PQerrorMessage(p->conn), msg, sizeof msg);
+		connect_message(PQerrorMessage(p->conn), msg, sizeof msg);
 		err_set(e, ERR_DB, "lost the connection to PostgreSQL at %s and "
 		    "cannot reconnect: %s", p->where, msg);
+		return -1;
+	}
+	/* With several hosts, libpq may have found another one. */
+	if (session_where(p) != 0) {
+		err_set(e, ERR_NOMEM, "out of memory");
 		return -1;
 	}
 	memset(p->prepared, 0, sizeof p->prepared);
@@ -649,7 +752,8 @@ kw_set(struct kw *k, const char *key, char *val, int secret, struct err *e)
 /*
  * Set keyword key from the URL's query: it replaces a default or a part of
  * the URL, and a key repeated in the query gets its values joined with ","
- * (libpq's lists of hosts and ports; SQLAlchemy makes a list of them).
+ * (libpq's list of ports; SQLAlchemy makes a list of them). host= is read
+ * apart (query_hosts()).
  */
 static int
 kw_query(struct kw *k, const char *key, char *val, struct err *e)
@@ -673,9 +777,225 @@ kw_query(struct kw *k, const char *key, char *val, struct err *e)
 	return 0;
 }
 
+/* The host= values of the URL's query, in order (decoded). */
+struct hostlist {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+hostlist_release(struct hostlist *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->v[i]);
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+/* Append val (taken: freed on failure). */
+static int
+hostlist_add(struct hostlist *h, char *val, struct err *e)
+{
+	char **nv;
+
+	if (val == NULL || (nv = realloc(h->v, (h->n + 1) * sizeof *nv)) == NULL) {
+		free(val);
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	h->v = nv;
+	h->v[h->n++] = val;
+	return 0;
+}
+
+/* 1 if s is digits only (the empty string included). */
+static int
+all_digits(const char *s)
+{
+	return s[strspn(s, "0123456789")] == '\0';
+}
+
 /*
- * Split url as SQLAlchemy's make_url does into libpq keywords; where gets
- * "host:port/db" for messages, shown the password never.
+ * SQLAlchemy 2.0's test for one host= that carries a port: the whole value
+ * matches ^([a-zA-Z0-9\-\.]*)(?:\:(\d*))?$ and has a ':' (so no '/', no
+ * second ':', no ',').
+ */
+static int
+is_name_port(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-.");
+
+	return s[n] == ':' && all_digits(s + n + 1);
+}
+
+/*
+ * Turn the query's host= values into libpq's host and port keywords, as
+ * the psycopg2 dialect does (the rule is in the top comment). query_port:
+ * the query has port= (already set in k). Errors are ERR_CONFIG and quote
+ * the host value, which never holds the password.
+ */
+static int
+query_hosts(struct kw *k, const struct hostlist *h, int query_port,
+    struct err *e)
+{
+	struct buf hosts, ports;
+	const char *tok, *colon;
+	size_t i;
+	int set_port = 0, rc = -1;
+
+	buf_init(&hosts, 0);
+	buf_init(&ports, 0);
+	if (h->n == 1) {
+		tok = h->v[0];
+		if (!query_port && is_name_port(tok)) {
+			colon = strchr(tok, ':');
+			buf_add(&hosts, tok, (size_t)(colon - tok));
+			buf_adds(&ports, colon + 1);
+			set_port = colon[1] != '\0';
+		} else {
+			buf_adds(&hosts, tok);
+			/* host=h1,h2 without port=: libpq's default port for each. */
+			for (tok = strchr(tok, ','); !query_port && tok != NULL;
+			    tok = strchr(tok + 1, ',')) {
+				buf_addc(&ports, ',');
+				set_port = 1;
+			}
+		}
+	} else {
+		if (query_port) {
+			err_set(e, ERR_CONFIG, "cannot use database URL "
+			    "(sql_alchemy_conn): its query has host= more than once "
+			    "and port= too, which SQLAlchemy refuses: \"Can't mix "
+			    "'multihost' formats together\"; use host=h1,h2&port=p1,p2 "
+			    "or host=h1:p1&host=h2:p2");
+			goto out;
+		}
+		for (i = 0; i < h->n; i++) {
+			tok = h->v[i];
+			colon = strchr(tok, ':');
+			if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+				err_set(e, ERR_CONFIG, "cannot use database URL "
+				    "(sql_alchemy_conn): host '%s' of its query has more "
+				    "than one ':', and SQLAlchemy splits a repeated host= "
+				    "into host and port at the ':'; write an IPv6 address "
+				    "as host=h1,h2&port=p1,p2", tok);
+				goto out;
+			}
+			if (colon != NULL && !all_digits(colon + 1)) {
+				err_set(e, ERR_CONFIG, "cannot use database URL "
+				    "(sql_alchemy_conn): the port of host '%s' of its "
+				    "query is not a number", tok);
+				goto out;
+			}
+			if (i > 0) {
+				buf_addc(&hosts, ',');
+				buf_addc(&ports, ',');
+			}
+			if (colon != NULL) {
+				buf_add(&hosts, tok, (size_t)(colon - tok));
+				buf_adds(&ports, colon + 1);
+			} else {
+				buf_adds(&hosts, tok);
+			}
+		}
+		set_port = 1;
+	}
+	if (buf_check(&hosts, e) != 0 || buf_check(&ports, e) != 0 ||
+	    kw_set(k, "host", buf_detach(&hosts, NULL), 0, e) != 0 ||
+	    (set_port && kw_set(k, "port", buf_detach(&ports, NULL), 0, e) != 0))
+		goto out;
+	rc = 0;
+out:
+	buf_release(&hosts);
+	buf_release(&ports);
+	return rc;
+}
+
+/* The value of keyword key in k, or NULL. */
+static const char *
+kw_get(const struct kw *k, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->key[i], key) == 0)
+			return k->val[i];
+	return NULL;
+}
+
+/*
+ * One host for messages: "localhost" for "" (libpq's default), an IPv6
+ * address in brackets, and any other name with a ':' in quotes (what
+ * SQLAlchemy left unsplit, e.g. "[::1]:5432", which libpq will not
+ * resolve), so that its port stays apart.
+ */
+static void
+host_name(struct buf *b, const char *host, size_t len)
+{
+	size_t n = 0;
+
+	/* Hex digits, ':' and '.', then maybe a zone: fe80::1%eth0. */
+	while (n < len && host[n] != '\0' &&
+	    strchr("0123456789abcdefABCDEF:.", host[n]) != NULL)
+		n++;
+	if (len == 0)
+		buf_adds(b, "localhost");
+	else if (memchr(host, ':', len) == NULL)
+		buf_add(b, host, len);
+	else if (n == len || host[n] == '%')
+		buf_addf(b, "[%.*s]", (int)len, host);
+	else
+		buf_addf(b, "'%.*s'", (int)len, host);
+}
+
+/*
+ * "h1:p1,h2:p2/db" for messages, from libpq's host, port and dbname
+ * keywords as libpq pairs them: one port serves every host, an empty one
+ * is the default port. Never holds the password.
+ */
+static char *
+where_of(const struct kw *k)
+{
+	const char *hosts = kw_get(k, "host"), *ports = kw_get(k, "port");
+	const char *db = kw_get(k, "dbname"), *h, *pt;
+	struct buf b;
+	size_t hl, pl;
+	int one_port;
+
+	if (hosts == NULL)
+		hosts = getenv("PGHOST") ? getenv("PGHOST") : "localhost";
+	if (ports == NULL)
+		ports = getenv("PGPORT") ? getenv("PGPORT") : "5432";
+	if (db == NULL)
+		db = getenv("PGDATABASE") ? getenv("PGDATABASE") : "";
+	one_port = strchr(ports, ',') == NULL;
+	buf_init(&b, 0);
+	for (h = hosts, pt = ports;; h += hl + 1) {
+		hl = strcspn(h, ",");
+		pl = strcspn(pt, ",");
+		if (h != hosts)
+			buf_addc(&b, ',');
+		host_name(&b, h, hl);
+		buf_addf(&b, ":%.*s", (int)(pl ? pl : 4), pl ? pt : "5432");
+		if (!one_port && pt[pl] == ',')
+			pt += pl + 1;
+		else if (!one_port)
+			pt += pl;	/* fewer ports than hosts: libpq refuses */
+		if (h[hl] == '\0')
+			break;
+	}
+	buf_addf(&b, "/%s", db);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Split url as SQLAlchemy's make_url and the psycopg2 dialect do into
+ * libpq keywords; where gets "host:port/db" (every host) for messages,
+ * shown the password never.
  */
 static int
 parse_url(const char *url, struct kw *k, char **where, struct err *e)
@@ -683,10 +1003,10 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 	const char *rest = strstr(url, "://"), *p, *user = NULL, *pass = NULL;
 	const char *host = NULL, *port = NULL, *db = NULL, *query = NULL;
 	size_t ulen = 0, plen = 0, hlen = 0, polen = 0, dlen = 0, i;
+	struct hostlist qhosts = { NULL, 0 };
 	char *v;
-	const char *hk = NULL, *pk = NULL, *dk = NULL;
 	size_t j;
-	int rc;
+	int rc = -1, query_port = 0;
 
 	*where = NULL;
 	if (rest == NULL) {
@@ -756,19 +1076,19 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 	if (kw_set(k, "fallback_application_name", strdup("ferncon"), 0, e) != 0 ||
 	    kw_set(k, "connect_timeout", strdup("10"), 0, e) != 0 ||
 	    kw_set(k, "client_encoding", strdup("UTF8"), 0, e) != 0)
-		return -1;
+		goto out;
 	if (hlen > 0 && kw_set(k, "host", strndup(host, hlen), 0, e) != 0)
-		return -1;
+		goto out;
 	if (polen > 0 && kw_set(k, "port", strndup(port, polen), 0, e) != 0)
-		return -1;
+		goto out;
 	if (dlen > 0 && kw_set(k, "dbname", strndup(db, dlen), 0, e) != 0)
-		return -1;
+		goto out;
 	if (user != NULL && ulen > 0 &&
 	    kw_set(k, "user", url_decode(user, ulen, 0, 0), 0, e) != 0)
-		return -1;
+		goto out;
 	if (pass != NULL &&
 	    kw_set(k, "password", url_decode(pass, plen, 0, 1), 1, e) != 0)
-		return -1;
+		goto out;
 	/* The query, as urllib's parse_qsl: blank values are dropped. */
 	while (query != NULL && *query != '\0') {
 		size_t n = strcspn(query, "&"), klen = strcspn(query, "=");
@@ -781,7 +1101,7 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 				free(key);
 				free(v);
 				err_set(e, ERR_NOMEM, "out of memory");
-				return -1;
+				goto out;
 			}
 			if (strcmp(key, "password") == 0) {
 				char *sv = sodium_malloc(strlen(v) + 1);
@@ -792,41 +1112,69 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 				free(v);
 				free(key);
 				if (kw_set(k, "password", sv, 1, e) != 0)
-					return -1;
+					goto out;
+			} else if (strcmp(key, "host") == 0) {
+				/* Read once all are known (query_hosts()). */
+				free(key);
+				if (hostlist_add(&qhosts, v, e) != 0)
+					goto out;
 			} else {
+				int qrc;
+
+				query_port |= strcmp(key, "port") == 0;
 				/* psycopg2's alias "database" is libpq's "dbname". */
-				rc = kw_query(k, strcmp(key, "database") == 0 ?
+				qrc = kw_query(k, strcmp(key, "database") == 0 ?
 				    "dbname" : key, v, e);
 				free(key);
-				if (rc != 0)
-					return -1;
+				if (qrc != 0)
+					goto out;
 			}
 		}
 		query += n;
 		if (*query == '&')
 			query++;
 	}
-	/* host:port/db for messages, from what libpq will use. */
-	for (j = 0; j < k->n; j++) {
-		if (strcmp(k->key[j], "host") == 0)
-			hk = k->val[j];
-		else if (strcmp(k->key[j], "port") == 0)
-			pk = k->val[j];
-		else if (strcmp(k->key[j], "dbname") == 0)
-			dk = k->val[j];
-	}
-	if (hk == NULL)
-		hk = getenv("PGHOST") ? getenv("PGHOST") : "localhost";
-	if (pk == NULL)
-		pk = getenv("PGPORT") ? getenv("PGPORT") : "5432";
-	if (dk == NULL)
-		dk = getenv("PGDATABASE") ? getenv("PGDATABASE") : "";
-	if (asprintf(where, "%s:%s/%s", hk, pk, dk) < 0) {
-		*where = NULL;
+	if (qhosts.n > 0 && query_hosts(k, &qhosts, query_port, e) != 0)
+		goto out;
+	if ((*where = where_of(k)) == NULL) {
 		err_set(e, ERR_NOMEM, "out of memory");
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	hostlist_release(&qhosts);
+	return rc;
+}
+
+int
+store_pg_url_keywords(const char *url, char **keywords, char **where,
+    struct err *e)
+{
+	struct kw k;
+	struct buf b;
+	size_t i;
+	int rc = -1;
+
+	*keywords = *where = NULL;
+	memset(&k, 0, sizeof k);
+	buf_init(&b, 0);
+	if (parse_url(url, &k, where, e) != 0)
+		goto out;
+	for (i = 0; i < k.n; i++)
+		buf_addf(&b, "%s%s=%s", i ? " " : "", k.key[i],
+		    k.secret[i] ? "<set>" : k.val[i]);
+	if (buf_check(&b, e) != 0)
+		goto out;
+	*keywords = buf_detach(&b, NULL);
+	rc = 0;
+out:
+	if (rc != 0) {
+		free(*where);
+		*where = NULL;
+	}
+	buf_release(&b);
+	kw_release(&k);
+	return rc;
 }
 
 /* -- opening ------------------------------------------------------------- */
@@ -1034,6 +1382,24 @@ out:
 }
 
 /*
+ * p->where of a connected session: host:port/db of the server that
+ * answered (an IPv6 address in brackets). 0, or -1 out of memory.
+ */
+static int
+session_where(struct pg *p)
+{
+	const char *host = PQhost(p->conn);
+	struct buf b;
+
+	buf_init(&b, 0);
+	host_name(&b, host ? host : "", host ? strlen(host) : 0);
+	buf_addf(&b, ":%s/%s", PQport(p->conn), PQdb(p->conn));
+	free(p->where);
+	p->where = buf_detach(&b, NULL);
+	return p->where != NULL ? 0 : -1;
+}
+
+/*
  * libpq's default notice processor prints the server's notices on stderr:
  * the WARNING each session gets when the server shuts down would be
  * written over the console's screen. ferncon's statements expect no
@@ -1051,7 +1417,7 @@ connect_db(struct store *s, const char *url, struct err *e)
 {
 	struct pg *p = s->impl;
 	struct kw k;
-	char msg[300];
+	char msg[480];
 	int rc = -1;
 
 	memset(&k, 0, sizeof k);
@@ -1074,22 +1440,17 @@ connect_db(struct store *s, const char *url, struct err *e)
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(p->conn);
 
-		clean_message(m, msg, sizeof msg);
+		connect_message(m, msg, sizeof msg);
 		err_set(e, strncmp(msg, "invalid ", 8) == 0 ? ERR_CONFIG : ERR_DB,
 		    "cannot connect to PostgreSQL at %s: %s", p->where, msg);
 		goto out;
 	}
+	/* Connected: the server that answered (of several, the one libpq kept). */
 	free(s->name);
-	if (asprintf(&s->name, "%s@%s:%s/%s", PQuser(p->conn), PQhost(p->conn),
-	    PQport(p->conn), PQdb(p->conn)) < 0) {
+	s->name = NULL;
+	if (session_where(p) != 0 ||
+	    asprintf(&s->name, "%s@%s", PQuser(p->conn), p->where) < 0) {
 		s->name = NULL;
-		err_set(e, ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	free(p->where);
-	if (asprintf(&p->where, "%s:%s/%s", PQhost(p->conn), PQport(p->conn),
-	    PQdb(p->conn)) < 0) {
-		p->where = NULL;
 		err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -1504,9 +1865,10 @@ iter_clear_page(struct pg_iter *it)
  * A listing of many connections in byte order where the database's
  * collation is not byte order: keyset pages would each sort the table
  * (ORDER BY conn_id COLLATE "C" cannot use the index), so the listing
- * sorts once, in a cursor, and fetches pages from it. A cursor lives in a
- * transaction: the caller's, or a READ ONLY one that the iterator begins
- * and ends.
+ * sorts once, in a cursor, and fetches pages from it. A long export
+ * (db_order) reads through a cursor as well, for one snapshot. A cursor
+ * lives in a transaction: the caller's, or a READ ONLY one that the
+ * iterator begins and ends.
  */
 static int
 cursor_open(struct pg_iter *it, const char *what, struct err *e)
@@ -1802,6 +2164,9 @@ pg_conn_iter(struct store *s, const struct store_query *q,
 		}
 		if (q->desc)
 			bits |= PAGE_DESC;
+		/* Where the column sorts in byte order, that is its order. */
+		if (q->db_order && p->collate[0] != '\0')
+			bits |= PAGE_DBORDER;
 		if (q->limit > 0)
 			it->left = q->limit;
 		if (((bits & PAGE_AFTER) && it->after == NULL) ||
@@ -1813,9 +2178,13 @@ pg_conn_iter(struct store *s, const struct store_query *q,
 		}
 	}
 	it->st = ST_PAGE + bits;
-	/* Many rows in an order the index cannot give: one sort, a cursor. */
-	it->cursor = p->collate[0] != '\0' && !p->cursor_open &&
-	    (it->left == SIZE_MAX || it->left > PAGE_ROWS);
+	/*
+	 * More than a page through a cursor: in an order the index cannot
+	 * give, one sort instead of one per page; for an export (db_order),
+	 * one snapshot of the table, as Airflow's single SELECT reads it.
+	 */
+	it->cursor = (p->collate[0] != '\0' || (q != NULL && q->db_order)) &&
+	    !p->cursor_open && (it->left == SIZE_MAX || it->left > PAGE_ROWS);
 	*out = &it->base;
 	return 0;
 }

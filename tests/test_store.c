@@ -2,7 +2,8 @@
  * test_store.c: the metadata store on Airflow's real layouts
  * (data/schema-*.sql: fresh 2.10, upgraded 2.x, 3.1 with team_id, 3.2 with
  * team_name), with conn_seal()/conn_decrypt() around it: write, read back,
- * update, keyset paging, delete; version detection; NULL flags; and the
+ * update, keyset paging, delete; version detection; NULL flags; the
+ * database's own conn_id order for an export (store_query.db_order); and the
  * bad inputs: a corrupt file, a DB with no connection table, a locked DB,
  * a URL that is not a file. Every failure leaves the DB as it was.
  *
@@ -180,7 +181,7 @@ test_layouts_roundtrip(void **state)
 
 		/* Keyset paging: after conn_1, two rows, in conn_id order. */
 		{
-			struct store_query q = { "conn_1", 2, NULL, NULL, 0 };
+			struct store_query q = { "conn_1", 2, NULL, NULL, 0, 0 };
 
 			assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
 			assert_int_equal(store_iter_next(it, &got, &e), 1);
@@ -192,7 +193,7 @@ test_layouts_roundtrip(void **state)
 		}
 		/* Filter on conn_id, type or host, case-insensitively. */
 		{
-			struct store_query q = { NULL, 0, "CONN_4", NULL, 0 };
+			struct store_query q = { NULL, 0, "CONN_4", NULL, 0, 0 };
 
 			assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
 			assert_int_equal(store_iter_next(it, &got, &e), 1);
@@ -429,6 +430,53 @@ test_transaction_rollback(void **state)
 	store_close(s);
 }
 
+/*
+ * db_order (connections export): the database's own ORDER BY conn_id, as
+ * Airflow's export reads the table. On SQLite that is byte order; on
+ * PostgreSQL the server's collation (store_pg.sh's DB is ICU en-US), so
+ * what is expected comes from the server's ORDER BY.
+ */
+static void
+test_db_order(void **state)
+{
+	static const char *const ids[] = { "b", "A", "_x", "a", "\xc3\xa9t\xc3\xa9",
+	    "Z" };
+	struct fixture *f = *state;
+	struct store_query q = { NULL, 0, NULL, NULL, 0, 1 };
+	struct store *s = NULL;
+	struct store_iter *it = NULL;
+	struct conn *c, got;
+	struct err e;
+	char list[128] = "", *want;
+	size_t i;
+	int rc;
+
+	memset(&got, 0, sizeof got);
+	make_db(f, "3.2");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	for (i = 0; i < ARRAY_LEN(ids); i++) {
+		c = sample(ids[i], "pw", NULL);
+		assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+		assert_int_equal(store_conn_insert(s, c, &e), 0);
+		conn_free(c);
+	}
+	want = tdb_query(&f->t, tdb_pg() ? "SELECT string_agg(conn_id, ' ' ORDER "
+	    "BY conn_id) FROM connection" : "SELECT group_concat(conn_id, ' ') "
+	    "FROM (SELECT conn_id FROM connection ORDER BY conn_id)");
+	if (!tdb_pg())
+		assert_string_equal(want, "A Z _x a b \xc3\xa9t\xc3\xa9");
+	assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+	while ((rc = store_iter_next(it, &got, &e)) == 1)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+		    list[0] ? " " : "", got.conn_id);
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_string_equal(list, want);
+	free(want);
+	conn_clear(&got);
+	store_close(s);
+}
+
 /* The lifecycle's view: page a field by id, update it in a transaction. */
 static void
 test_fields(void **state)
@@ -564,6 +612,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
 	};
 	/* SQLite: the same, plus the file's own failures. */
 	const struct CMUnitTest tests[] = {
@@ -578,6 +627,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
 	};
 	int rc;
 

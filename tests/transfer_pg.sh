@@ -5,10 +5,16 @@
 # strings, NULLs, odd ports, conn_ids that the DB's ICU collation orders
 # otherwise than bytes) are written the way Airflow writes them
 # (tests/airflow_db.py) into PostgreSQL and, with the same keys, into an
-# SQLite file. Export: json, yaml, env (uri and json) are byte-identical
-# from both, and equal to what Python makes of the same rows with Airflow's
-# rules (tests/transfer_ref.py, with json and PyYAML); the row no key opens
-# is skipped with exit 1 on both. Import into an empty PostgreSQL DB: Python
+# SQLite file. Export: each file equals what Python makes of the same rows
+# with Airflow's rules (tests/transfer_ref.py, with json and PyYAML), the
+# rows taken in the order Airflow's export reads them,
+# select(Connection).order_by(Connection.conn_id): the DB's own ORDER BY
+# conn_id. On SQLite that is byte order; on PostgreSQL the reference's
+# order comes from the server (ORDER BY conn_id through psycopg2), so json
+# and env list the conn_ids in the ICU collation's order, and the test
+# shows that this differs from byte order (so the comparison can fail).
+# yaml is byte-identical from both (PyYAML sorts the keys). The row no key
+# opens is skipped with exit 1 on both. Import into an empty PostgreSQL DB: Python
 # reads back the same connections, every password and extra encrypted under
 # key 0 with its flag set; an existing conn_id is refused without
 # --overwrite and replaced with it (id kept); a malformed file changes
@@ -23,7 +29,7 @@ if ! "$PYTHON3" -c 'import yaml' 2>/dev/null; then
 	exit 0
 fi
 pg_start_or_skip
-plan 38
+plan 44
 
 py() { "$PYTHON3" -c "$@"; }
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -70,7 +76,8 @@ export_to() {
 	rc=$?
 }
 # Python: the rows as Airflow reads them (no key opens one: left out, as
-# ferncon skips it), in conn_id byte order, through Airflow's rules.
+# ferncon skips it), through Airflow's rules; airflow_db.py dumps them in
+# byte order, which is SQLite's ORDER BY conn_id.
 FERNET_KEY="$new,$old" tool dump - | py 'import json,sys
 for line in sys.stdin:
     r = json.loads(line)
@@ -78,6 +85,22 @@ for line in sys.stdin:
         sys.stdout.write(line)' >"$T/rows.jsonl"
 n_rows=$(wc -l <"$T/rows.jsonl")
 ok "Python reads $n_rows connections that a key opens (of 52)" test "$n_rows" -eq 51
+# The same rows in the order of Airflow's export query on PostgreSQL: the
+# server's ORDER BY conn_id (its collation), read through psycopg2; the URL
+# comes through the environment, never argv.
+py 'import os, sys, json
+import psycopg2
+conn = psycopg2.connect("postgresql://" + os.environ["AIRFLOW_DB_URL"].split("://", 1)[1])
+cur = conn.cursor()
+cur.execute("SELECT conn_id FROM connection ORDER BY conn_id")
+rows = {}
+for line in open(sys.argv[1], "rb"):
+    rows[json.loads(line)["conn_id"]] = line
+sys.stdout.buffer.write(b"".join(rows[r[0]] for r in cur if r[0] in rows))' \
+	"$T/rows.jsonl" >"$T/rows-db.jsonl"
+is "$(sort "$T/rows-db.jsonl" | cksum)" "$(sort "$T/rows.jsonl" | cksum)" \
+	"the server's order holds the same $n_rows rows"
+icu=$(pg_sql "SELECT datlocprovider FROM pg_database WHERE datname = current_database()" 2>/dev/null)
 cmp_files() { # A B DESCRIPTION
 	if cmp -s "$1" "$2"; then
 		ok "$3" true
@@ -94,28 +117,48 @@ for fmt in json yaml env env-json; do
 	# shellcheck disable=SC2086
 	export_to "sq-$fmt.$ext" "sqlite:///$sq" $args; rc_sq=$rc
 	is "$rc_pg $rc_sq" "1 1" "$fmt: exit 1 on both (one row no key opens)"
-	cmp_files "$T/pg-$fmt.$ext" "$T/sq-$fmt.$ext" "$fmt: PostgreSQL and SQLite exports are byte-identical"
 	rfmt=$fmt
 	[ "$fmt" = env ] && rfmt=env-uri
 	ref "$rfmt" <"$T/rows.jsonl" >"$T/py-$fmt"
-	cmp_files "$T/pg-$fmt.$ext" "$T/py-$fmt" "$fmt: equal to Python's $rfmt of the same rows"
+	ref "$rfmt" <"$T/rows-db.jsonl" >"$T/py-db-$fmt"
+	cmp_files "$T/sq-$fmt.$ext" "$T/py-$fmt" \
+		"$fmt: SQLite export equal to Python's $rfmt of the rows in byte order (SQLite's ORDER BY)"
+	cmp_files "$T/pg-$fmt.$ext" "$T/py-db-$fmt" \
+		"$fmt: PostgreSQL export equal to Python's $rfmt of the rows in the server's ORDER BY conn_id"
+	if [ "$fmt" = yaml ]; then
+		cmp_files "$T/pg-$fmt.$ext" "$T/sq-$fmt.$ext" \
+			"yaml: PostgreSQL and SQLite exports are byte-identical (PyYAML sorts the keys)"
+	elif [ "$icu" = i ]; then
+		ok "$fmt: and not Python's of the rows in byte order (the ICU collation orders them otherwise)" \
+			eval '! cmp -s "$T/pg-$fmt.$ext" "$T/py-$fmt"'
+	else
+		_n=$((_n + 1)); echo "ok $_n - $fmt: byte order told apart # SKIP the server has no ICU"
+	fi
 done
 contains "$(cat "$T/pg-json.json.err")" "skipped connection 'legacy_reporting_db'" \
 	"the skipped row is named"
 is "$(cat "$T/pg-json.json.out")" "51 Connections successfully exported to $T/pg-json.json." \
 	"Airflow's message with the count"
 is "$(stat -c %a "$T/pg-json.json")" 600 "the export file is mode 0600"
-# conn_ids that the DB's ICU collation orders otherwise: bytes on both (Airflow
-# itself orders json and env exports by the DB's collation).
+# conn_ids that the DB's ICU collation orders otherwise than bytes: json and
+# env list them as the server's ORDER BY conn_id does (as Airflow's export),
+# SQLite's in byte order.
 ids="Zeta_upper a1_digit a_under crm_pg cr$(printf '\303\250')me_br$(printf '\303\273')l$(printf '\303\251')e"
-order=$(py 'import json,sys
+in_file() { # FILE: the ids, in the order FILE lists them
+	py 'import json,sys
 want = sys.argv[2].split()
-print(" ".join(k for k in json.load(open(sys.argv[1])) if k in want))' "$T/pg-json.json" "$ids")
-is "$order" "$ids" "conn_ids in byte order on PostgreSQL too"
+f = sys.argv[1]
+keys = json.load(open(f, encoding="utf-8")) if f.endswith(".json") else \
+    [l.split("=", 1)[0] for l in open(f, encoding="utf-8")]
+print(" ".join(k for k in keys if k in want))' "$1" "$ids"
+}
 coll=$(pg_sql "SELECT string_agg(conn_id, ' ' ORDER BY conn_id) FROM connection
 	WHERE conn_id IN ('$(printf '%s' "$ids" | sed "s/ /', '/g")')")
-if [ "$(pg_sql "SELECT datlocprovider FROM pg_database WHERE datname = current_database()" 2>/dev/null)" = i ]; then
-	ok "(the DB's ICU collation orders them otherwise: $coll)" test "$coll" != "$order"
+is "$(in_file "$T/pg-json.json") | $(in_file "$T/pg-env.env")" "$coll | $coll" \
+	"json and env list them in the server's ORDER BY conn_id: $coll"
+is "$(in_file "$T/sq-json.json")" "$ids" "SQLite's json in byte order: $ids"
+if [ "$icu" = i ]; then
+	ok "(the DB's ICU collation orders them otherwise than bytes)" test "$coll" != "$ids"
 else
 	_n=$((_n + 1)); echo "ok $_n - the DB's collation # SKIP the server has no ICU"
 fi
@@ -156,8 +199,9 @@ n=$(pg_sql "SELECT count(*) FROM connection WHERE (password <> '' AND (NOT is_en
 is "$n" 0 "no password or extra stored in plain text"
 ti=$(FERNET_KEY="$new,$old" tool token-info - a_under password)
 contains "$ti" '"key_index": 0' "a value that was under the old key is now under key 0"
+# This DB has the cluster's C.UTF-8 collation: code point order, SQLite's.
 export_to "imp.json" "$imp_url"
-cmp_files "$T/imp.json" "$T/sq-json.json" "the imported DB exports the same bytes"
+cmp_files "$T/imp.json" "$T/sq-json.json" "the imported DB (collation C.UTF-8) exports the same bytes as SQLite"
 
 # -- an existing conn_id: refused, then --overwrite ----------------------------------------
 # The stored rows, every column (a new token is a change), in the import DB.

@@ -782,6 +782,7 @@ conn_export(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct transfer_writer *w = NULL;
 	struct store_iter *it = NULL;
+	struct store_query q;
 	enum transfer_format fmt;
 	enum transfer_serialization ser;
 	struct conn c;
@@ -829,8 +830,16 @@ conn_export(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		fd = -1;
 	}
+	/*
+	 * Airflow reads select(Connection).order_by(Connection.conn_id): json
+	 * and env list the rows in the database's collation (byte order on
+	 * SQLite, the server's on PostgreSQL); yaml.dump sorts the keys itself,
+	 * in code point order, which is byte order.
+	 */
+	memset(&q, 0, sizeof q);
+	q.db_order = fmt != TRANSFER_YAML;
 	if (transfer_writer_new(&w, f, fmt, ser, store_airflow_version(ctx->store),
-	    &e) != 0 || store_conn_iter(ctx->store, NULL, &it, &e) != 0)
+	    &e) != 0 || store_conn_iter(ctx->store, &q, &it, &e) != 0)
 		goto fail;
 	while ((rc = store_iter_next(it, &c, &e)) == 1) {
 		if (conn_decrypt(&c, ctx->kr, &e) != 0)
