@@ -9,7 +9,7 @@
 # terminal restored; Ctrl-C quits cleanly too; no TTY, no console.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 54
+plan 55
 
 demo="$T/demo"
 tool() { FERNET_KEY="$key" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -166,6 +166,17 @@ is "$(row added_from_uri | wc -l | tr -d ' ')" 0 "it is gone from the DB"
 tui_keys Escape
 tm resize-window -t t -x 80 -y 24
 ok "80x24 shows the list and the whole bar" tui_wait 'K Keys  ? Help  q Quit'
+# The DB label at 80: the SQLite path whole, or cut from the left so that
+# the file name stays (or left out, when the user's name leaves no room).
+sqlite_label() {
+	_l1=$(tm capture-pane -p -t t | sed -n 1p)
+	case $_l1 in
+	*"  $demo/airflow.db  "*|*"  ..."*"/airflow.db  "*|*" keys  plain"*) return 0 ;;
+	esac
+	echo "# status line: $_l1"
+	return 1
+}
+ok "at 80 columns the SQLite path keeps its file name" sqlite_label
 tm resize-window -t t -x 40 -y 10
 ok "40x10 says the terminal is too small" tui_wait 'terminal too small: 40x10'
 tm resize-window -t t -x 100 -y 30

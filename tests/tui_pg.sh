@@ -15,7 +15,13 @@
 # console's sessions (pg_terminate_backend): the next action reconnects and
 # an edit is saved; and the server stops under the console: the next action
 # says in one message that the connection is lost, nothing is written over
-# the screen (libpq's notices on stderr would be), q restores the terminal.
+# the screen (libpq's notices on stderr would be), q restores the terminal;
+# a search then says on the list that it failed (never "no connection
+# matches"), after the next key too. With the server started again, at
+# 80x24: the status line keeps user@host and the db at 80, 100 and 120
+# columns without wrapping or overlapping the counts; a page read (End) and
+# a search on the filter's own session fail on the list in place of the
+# rows, and once the server is back Enter reads them again and End works.
 # No capture shows the DB password; only the reveal shows a demo password.
 : "${top_srcdir:=.}"
 . "$top_srcdir/tests/lib.sh"
@@ -24,7 +30,7 @@
 pg_start_or_skip
 # Both: the tmux server and the PostgreSQL server go at exit.
 trap 'tm kill-server >/dev/null 2>&1; _pg_exit' EXIT
-plan 71
+plan 98
 
 TUI_WAIT=30
 new=$(py_key); old=$(py_key); lost=$(py_key)
@@ -148,6 +154,16 @@ is_shown() {
 }
 # ferncon's sessions as the server sees them.
 backends() { pg_admin "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferncon'"; }
+# Stop the server at once (as a crash would), and start it again with the
+# options it last ran with (postmaster.opts: the same port), as its owner.
+server_stop() {
+	(cd "$PG_DIR" && _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate \
+	    -w -t 30 stop >/dev/null 2>&1)
+}
+server_start() {
+	(cd "$PG_DIR" && _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" \
+	    -l "$PG_DIR/server.log" -w -t 60 restart >/dev/null 2>&1)
+}
 
 tui_start 120 30
 
@@ -346,8 +362,7 @@ ok "q quits (exit 0)" tui_wait 'EXIT=0'
 run alice
 tui_wait 'alice Admin' >/dev/null
 tui_wait "undecryptable $nu  $nconn conns" >/dev/null
-(cd "$PG_DIR" && _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w \
-    -t 30 stop >/dev/null 2>&1)
+server_stop
 ok "the server is stopped" test ! -f "$PG_DIR/data/postmaster.pid"
 tui_keys e
 ok "e (which reads the row) says the connection is lost, in one message" \
@@ -360,18 +375,111 @@ tui_keys Escape
 tui_wait_gone 'and cannot reconnect' >/dev/null
 tui_keys Enter
 ok "so does Enter (the detail reads the row)" tui_wait 'and cannot reconnect'
+# No search thread yet: it cannot connect, and the list searches on its own
+# session, which cannot reconnect.
+gone="lost the connection to PostgreSQL at $PG_HOST:$PG_PORT/airflow"
+tui_keys /
+tui_type ftp_arch
+tui_keys Enter
+ok "a search says on the list that it failed, and why" \
+	tui_wait "search failed: $gone and cannot reconnect"
+lacks "$(tm capture-pane -p -t t | tee -a "$TUI_LOG")" "no connection matches" \
+	"not that no connection matches"
+tui_keys s
+tui_wait 'by conn_id, descending' >/dev/null
+scr=$(tm capture-pane -p -t t | tee -a "$TUI_LOG")
+contains "$scr" "search failed: $gone" \
+	"after the next key (a new order) the list still says so"
+lacks "$scr" "no connection matches" "and still not that no connection matches"
 tui_keys R
 ok "R says it cannot connect" tui_wait "cannot connect to PostgreSQL at $PG_HOST:$PG_PORT/airflow"
 tui_keys q
 ok "q quits (exit 0)" tui_wait 'EXIT=0'
 is "$(tui_alternate)" 0 "the terminal is restored"
 
+# -- the server back: the DB label; reads that fail on the list -----------------------------
+TUI_LOG="$T/fail.log"
+server_start
+ok "the server is started again, on its port" tui_until eval 'pg_sql "SELECT 1" >/dev/null 2>&1'
+tm resize-window -t t -x 80 -y 24
+run alice
+tui_wait 'alice Admin' >/dev/null
+ok "the console opens at 80x24" tui_wait "$nconn conns"
+# status_is COLS: the status line as drawn at COLS columns: the role and
+# keys, the label (user@host, maybe :port, then /db), the counts ending one
+# column from the edge, and the title below it (nothing wrapped).
+host_re=$(printf '%s' "$PG_HOST" | sed 's/\./\\./g')
+status_is() {
+	_s=$(tm capture-pane -p -t t | tee -a "$TUI_LOG" | sed -n 1,2p)
+	[ "$(printf '%s\n' "$_s" | sed -n 1p | wc -L)" -eq $(($1 - 1)) ] &&
+	printf '%s\n' "$_s" | tr '\n' '|' |
+	    grep -Eq "^ alice Admin  2 keys  airflow@$host_re(:$PG_PORT)?/airflow +(plaintext|plain) [0-9]+  (undecryptable|undecr) $nu  $nconn conns\| Connections  by conn_id"
+}
+status() {
+	tm resize-window -t t -x "$1" -y 24
+	tui_until status_is "$1" || { tm capture-pane -p -t t | sed -n 1p | sed 's/^/#   | /'; false; }
+}
+for c in 120 100 80; do
+	ok "at $c columns the DB label keeps user@host and the db, and fits" status $c
+done
+is "$(tm capture-pane -p -t t | sed -n 1p | grep -o 'airflow@[^ ]*')" \
+	"airflow@$PG_HOST/airflow" "at 80 the port gives way first (never cut from the left)"
+tm resize-window -t t -x 100 -y 24
+ok "at 100 the label is whole" tui_wait "  airflow@$PG_HOST:$PG_PORT/airflow  "
+status 80 >/dev/null
+page=19		# 24 lines: 19 rows, fewer than the table (End reads a page)
+# The first and the last rows, as 80 columns show conn_id (17 columns).
+sed -n "1,${page}p" "$T/ids" | cut -c1-17 | tr '\n' ' ' > "$T/first80"
+tail -n $page "$T/ids" | cut -c1-17 | tr '\n' ' ' > "$T/last80"
+tui_keys /
+tui_type ftp_arch
+tui_keys Enter
+is_shown "ftp_archive " "a search works (the search thread has a session of its own)"
+tui_keys Escape
+is_shown "$(cat "$T/first80")" "Esc shows the first rows again"
+server_stop
+ok "the server is stopped again" test ! -f "$PG_DIR/data/postmaster.pid"
+tui_keys End
+ok "End (a page read) says on the list that reading failed" \
+	tui_wait "reading the connections failed: lost the connection to PostgreSQL"
+scr=$(tm capture-pane -p -t t | tee -a "$TUI_LOG")
+contains "$scr" "Enter reads them again" "in place of the rows, with what to do"
+lacks "$scr" " $(sed -n 1p "$T/ids") " "the rows read before are not shown as the DB's"
+tui_keys /
+tui_type ftp_arch
+tui_keys Enter
+ok "the search thread's failed search says so on the list" \
+	tui_wait "search failed: $gone"
+lacks "$(tm capture-pane -p -t t | tee -a "$TUI_LOG")" "no connection matches" \
+	"never that no connection matches"
+tui_keys s
+tui_wait 'by conn_id, descending' >/dev/null
+contains "$(tm capture-pane -p -t t | tee -a "$TUI_LOG")" "search failed: " \
+	"it stays after the next key"
+tui_keys s
+tui_wait_gone 'descending' >/dev/null
+tui_wait_gone 'searching...' >/dev/null	# its search ran (and failed)
+server_start
+ok "the server is started again" tui_until eval 'pg_sql "SELECT 1" >/dev/null 2>&1'
+tui_keys Enter
+is_shown "ftp_archive " "Enter searches again: the search thread reconnects"
+ok "and the failure is gone" tui_wait_gone 'search failed'
+tui_keys Escape
+is_shown "$(cat "$T/first80")" \
+	"Esc reads the first rows: the console's own session reconnects"
+tui_keys End
+is_shown "$(cat "$T/last80")" "End reads the last page"
+tui_keys q
+ok "q quits (exit 0)" tui_wait 'EXIT=0'
+
 # -- never the DB password ---------------------------------------------------------------------
-cat "$T/screens.log" "$T/reveal.log" "$T/viewer.log" "$T/kill.log" > "$T/all.log" 2>/dev/null
+cat "$T/screens.log" "$T/reveal.log" "$T/viewer.log" "$T/kill.log" "$T/fail.log" \
+    > "$T/all.log" 2>/dev/null
 ok "the captures are not empty" test -s "$T/all.log"
 ok "no capture shows the DB password" tui_no_password_in "$T/all.log" "$T/db-passwords"
 ok "none but the reveal's shows a demo password" \
 	tui_no_password_in "$T/kill.log" "$T/passwords"
+ok "nor do the captures of the failed reads" tui_no_password_in "$T/fail.log" "$T/passwords"
 lacks "$(cat "$actions" "$T/stderr1" 2>/dev/null)" "$pw_hex" \
 	"nor does the action log or stderr"
 ok "no sanitizer report" tui_no_sanitizer_report

@@ -377,12 +377,83 @@ role_text(const struct policy *p, char *buf, size_t len)
 		snprintf(buf, len, "%s %s", p->user, policy_role_name(p->role));
 }
 
+/* Bytes of s (len bytes) from which its last w columns start. */
+static size_t
+text_tail(const char *s, size_t len, int w)
+{
+	size_t i = 0;
+
+	while (i < len && text_width_n(s + i, len - i) > w) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+/*
+ * The DB label of the status line in w columns (at least 12), in buf: a
+ * file path (SQLite) is cut from the left, for its file name matters most.
+ * A PostgreSQL name, user@host:port/db (store_pg.c), keeps the user and the
+ * database, and the host as long as it can: whole; else without the port;
+ * else with the host cut in its middle; else user@.../db; else user@...
+ * alone. suffix (" (read-only)") goes last, when nothing else fits.
+ */
+static void
+db_label(char *buf, size_t len, const struct store *st, const char *suffix,
+    int w)
+{
+	const char *name = store_name(st), *slash, *at = NULL, *host, *p;
+	size_t ulen, hlen, head, tail;
+	int room;
+
+	snprintf(buf, len, "%s%s", name, suffix);
+	if (text_width(buf) <= w)
+		return;
+	slash = strrchr(name, '/');
+	for (p = name; slash != NULL && p < slash; p++)
+		if (*p == '@')
+			at = p;
+	if (strcmp(store_backend(st), "postgresql") != 0 || at == NULL) {
+		/* Cut from the left: the file name matters most. */
+		snprintf(buf, len, "...%s", name + text_tail(name, strlen(name),
+		    w - 3 - text_width(suffix)));
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s", suffix);
+		return;
+	}
+	host = at + 1;
+	ulen = (size_t)(at - name);
+	for (p = slash; p > host && p[-1] != ':'; p--)
+		;
+	hlen = (size_t)((p > host ? p - 1 : slash) - host);
+	snprintf(buf, len, "%.*s@%.*s%s%s", (int)ulen, name, (int)hlen, host,
+	    slash, suffix);
+	if (text_width(buf) <= w)
+		return;
+	snprintf(buf, len, "%.*s@...%s%s", (int)ulen, name, slash, suffix);
+	room = w - text_width(buf);
+	if (room >= 4) {
+		head = text_fit(host, hlen, (room + 1) / 2);
+		tail = text_tail(host, hlen, room / 2);
+		snprintf(buf, len, "%.*s@%.*s...%.*s%s%s", (int)ulen, name,
+		    (int)head, host, (int)(hlen - tail), host + tail, slash,
+		    suffix);
+	} else if (room < 0) {
+		snprintf(buf, len, "%.*s@...%s", (int)ulen, name, suffix);
+		if (text_width(buf) > w)
+			snprintf(buf, len, "%.*s@...", (int)ulen, name);
+		if (text_width(buf) > w) {
+			head = text_fit(buf, strlen(buf), w - 3);
+			snprintf(buf + head, len - head, "...");
+		}
+	}
+}
+
 static void
 draw_status(struct app *a)
 {
 	const struct cli_ctx *ctx = a->ctx;
 	char left[384], right[256], db[4200];
-	const char *name = store_name(ctx->store);
 	size_t nk = keyring_count(ctx->kr);
 	int lw, rw, dw, x;
 
@@ -398,8 +469,6 @@ draw_status(struct app *a)
 		snprintf(right, sizeof right, "counting... %d%%",
 		    a->scan_progress.total > 0 ? (int)(a->scan_progress.done * 100 /
 		    a->scan_progress.total) : 0);
-	snprintf(db, sizeof db, "%s%s", name,
-	    store_readonly(ctx->store) ? " (read-only)" : "");
 	draw_fill(0, 0, COLS, term_attr(TE_TITLE));
 	x = draw_text(0, 1, COLS - 1, term_attr(TE_TITLE), left) + 1;
 	if (nk > 0)
@@ -419,17 +488,10 @@ draw_status(struct app *a)
 		dw = COLS - lw - rw - 5;
 	}
 	if (dw >= 12) {
-		const char *d = db;
-		int w = text_width(db);
-
+		db_label(db, sizeof db, ctx->store, store_readonly(ctx->store) ?
+		    " (read-only)" : "", dw);
 		x += draw_text(0, x, 2, term_attr(TE_TITLE), "  ");
-		if (w > dw) {
-			/* Cut from the left: the file name matters most. */
-			while (*d != '\0' && text_width(d) > dw - 3)
-				d++;
-			x += draw_text(0, x, 3, term_attr(TE_TITLE), "...");
-		}
-		x += draw_text(0, x, dw, term_attr(TE_TITLE), d);
+		x += draw_text(0, x, dw, term_attr(TE_TITLE), db);
 	}
 	if (COLS - rw - 1 >= x)
 		draw_text(0, COLS - rw - 1, rw, term_attr(TE_TITLE), right);

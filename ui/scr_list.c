@@ -8,6 +8,13 @@
  * burst of keys); `s` sorts by conn_id ascending or descending (the only
  * order that pages by key; other columns are not sortable).
  *
+ * A read of the rows that fails (the filter's search, a page, a reload)
+ * becomes the list's state: the body says what failed and why in place of
+ * the rows, until a read works (Enter or a move key reads again, as does
+ * a new filter). The rows are never shown empty or out of date as if the
+ * DB had given them, and "no connection matches" means a query that worked
+ * and found nothing.
+ *
  * The first column marks connections with audit findings by their worst
  * severity ('!' critical or high, '*' medium, '.' low or info). The marks
  * are worked out at the tick after a paint, for the rows on the screen
@@ -17,6 +24,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +51,11 @@ struct list {
 	unsigned	 seq;		/* the newest filter asked of it */
 	int		 searching;	/* waiting for its result */
 	unsigned	 gen;		/* app db_gen of the rows shown */
+	/* The last read of the rows failed (see the top comment): */
+	char		 failed[512];	/* why; "" when it worked */
+	const char	*failed_what;	/* "search failed", ... */
+	int		 failed_search;	/* it was the filter's search */
+	char		*failed_at;	/* conn_id to read again at; NULL top */
 	char		*asked;		/* conn_id of the delete question */
 	/* Audit marks of rows shown (see the top comment). */
 	struct audit	*audit;		/* made at the first mark; NULL until */
@@ -106,14 +119,43 @@ fit_cap(struct list *l)
 static const char *
 selected_id(struct list *l)
 {
-	if (l->win.n == 0 || l->wl.sel < 0 || (size_t)l->wl.sel >= l->win.n)
+	if (l->failed[0] != '\0' || l->win.n == 0 || l->wl.sel < 0 ||
+	    (size_t)l->wl.sel >= l->win.n)
 		return NULL;
 	return l->win.rows[l->wl.sel].conn_id;
 }
 
 /*
+ * A read of the rows failed: keep it as the state (drawn in place of the
+ * rows). search: it was the filter's search; at: the conn_id to read again
+ * at (may be NULL; may point into the rows).
+ */
+static void
+list_fail(struct list *l, int search, const char *at, const char *msg)
+{
+	char *keep = at != NULL ? strdup(at) : NULL;
+
+	free(l->failed_at);
+	l->failed_at = keep;
+	l->failed_search = search;
+	l->failed_what = search ? "search failed" :
+	    "reading the connections failed";
+	snprintf(l->failed, sizeof l->failed, "%s", msg[0] != '\0' ? msg :
+	    "unknown error");
+}
+
+/* A read of the rows worked: what it read is shown. */
+static void
+list_ok(struct list *l)
+{
+	l->failed[0] = '\0';
+	free(l->failed_at);
+	l->failed_at = NULL;
+}
+
+/*
  * Load the view again (filter, order, or the DB changed) around conn_id,
- * or from the top when it is NULL.
+ * or from the top when it is NULL. A failure is the list's state.
  */
 static int
 list_reload(struct list *l, struct app *a, const char *conn_id)
@@ -133,13 +175,14 @@ list_reload(struct list *l, struct app *a, const char *conn_id)
 	if (connwin_set_view(&l->win, l->filter, l->desc, &e) != 0 ||
 	    (keep != NULL ? connwin_load_at(&l->win, keep, fetch_n(), &index,
 	    &e) : connwin_load_first(&l->win, fetch_n(), &e)) != 0) {
+		list_fail(l, keep == NULL && l->flen > 0, keep, e.msg);
 		free(keep);
-		app_error(a, "%s", e.msg);
 		l->wl.n = (int)l->win.n;
 		wlist_fix(&l->wl, page);
 		return -1;
 	}
 	free(keep);
+	list_ok(l);
 	l->wl.n = (int)l->win.n;
 	l->wl.sel = (int)index;
 	l->wl.top = l->wl.sel - page / 2;
@@ -150,7 +193,7 @@ list_reload(struct list *l, struct app *a, const char *conn_id)
 
 /* Move, fetching rows beyond the window first. */
 static void
-list_move(struct list *l, struct app *a, enum wlist_move m)
+list_move(struct list *l, enum wlist_move m)
 {
 	struct err e;
 	size_t added, dropped;
@@ -211,9 +254,32 @@ list_move(struct list *l, struct app *a, enum wlist_move m)
 	wlist_fix(&l->wl, page);
 	return;
 fail:
+	/* The rows kept are hidden: the screen would not be the DB's. */
 	l->wl.n = (int)l->win.n;
 	wlist_fix(&l->wl, page);
-	app_error(a, "%s", e.msg);
+	list_fail(l, 0, l->wl.sel >= 0 && (size_t)l->wl.sel < l->win.n ?
+	    l->win.rows[l->wl.sel].conn_id : NULL, e.msg);
+}
+
+/*
+ * Read the rows again after a failure: the filter's search in its thread,
+ * else the view around the row selected when the read failed.
+ */
+static void
+list_retry(struct screen *s, struct app *a, struct list *l)
+{
+	char *at;
+
+	if (l->failed_search && l->flen > 0) {
+		l->refilter = 1;
+		s->wake_at = term_now_ms();
+		return;
+	}
+	/* list_reload() frees failed_at. */
+	at = l->failed_at;
+	l->failed_at = NULL;
+	(void)list_reload(l, a, at);
+	free(at);
 }
 
 /* -- audit marks --------------------------------------------------------------- */
@@ -399,6 +465,26 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 	draw_text(y, x, c.age, base, age);
 }
 
+/* The failed read, wrapped, in place of the rows. */
+static void
+draw_failed(const struct list *l, const struct area *rows)
+{
+	char text[640];
+	const char *t = text, *next;
+	int y = rows->y + 1, ymax = rows->y + rows->h, w = rows->w - 4;
+	size_t len;
+
+	snprintf(text, sizeof text, "%s: %s; rows not shown", l->failed_what,
+	    l->failed);
+	for (; t != NULL && *t != '\0' && y < ymax - 2; t = next, y++) {
+		len = text_wrap(t, w, &next);
+		draw_textn(y, rows->x + 2, w, term_attr(TE_ERROR), t, len);
+	}
+	draw_text(y + 1, rows->x + 2, w, term_attr(TE_NORMAL), l->failed_search ?
+	    "Enter searches again; / changes the filter" :
+	    "Enter reads them again");
+}
+
 static void
 list_draw(struct screen *s, struct app *a, const struct area *r)
 {
@@ -431,7 +517,7 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 	pos = l->win.at_start && l->wl.top == 0 ?
 	    (l->win.at_end && l->wl.n <= rows.h ? "All" : "Top") :
 	    (l->win.at_end && l->wl.top + rows.h >= l->wl.n ? "Bot" : "");
-	if (!l->editing)
+	if (!l->editing && l->failed[0] == '\0')
 		draw_text(r->y, r->x + r->w - 4, 3, term_attr(TE_HEADER), pos);
 
 	/* Column headers. */
@@ -452,6 +538,11 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 	x += c.state + 1;
 	draw_text(r->y + 1, x, c.age, term_attr(TE_HEADER), "key age");
 
+	if (l->failed[0] != '\0') {
+		draw_failed(l, &rows);
+		return;
+	}
+	/* Only a query that worked comes here: empty is the DB's answer. */
 	if (l->win.n == 0) {
 		if (l->flen > 0)
 			draw_printf(rows.y + 1, rows.x + 2, rows.w - 4,
@@ -479,6 +570,11 @@ filter_key(struct screen *s, struct app *a, struct list *l, int key)
 	    key == TK(KEY_DOWN) || key == TK(KEY_UP)) {
 		l->editing = 0;
 		s->typing = 0;
+		/* The same filter after a failed read: search again. */
+		if (l->failed[0] != '\0' && !l->refilter && !l->searching) {
+			l->refilter = 1;
+			s->wake_at = term_now_ms();
+		}
 		return UI_HANDLED;
 	}
 	if (key == TK_ESC) {
@@ -541,8 +637,15 @@ list_key(struct screen *s, struct app *a, int key)
 	/* Keys for the rows wait for the rows of the filter being searched. */
 	if ((l->searching || l->refilter) && list_row_key(key))
 		return UI_DEFER;
+	/* After a failed read, Enter and the moves read again. */
+	if (l->failed[0] != '\0' && (wlist_key_move(key) >= 0 ||
+	    key == TK_ENTER || key == TK(KEY_ENTER) || key == TK(KEY_RIGHT) ||
+	    key == 'l')) {
+		list_retry(s, a, l);
+		return UI_HANDLED;
+	}
 	if ((m = wlist_key_move(key)) >= 0) {
-		list_move(l, a, (enum wlist_move)m);
+		list_move(l, (enum wlist_move)m);
 		return UI_HANDLED;
 	}
 	switch (key) {
@@ -634,7 +737,8 @@ list_tick(struct screen *s, struct app *a, int64_t now)
 	int rc;
 
 	err_clear(&e);
-	if (l->marks_due && !l->refilter && !l->searching) {
+	if (l->marks_due && !l->refilter && !l->searching &&
+	    l->failed[0] == '\0') {
 		marks_update(l, a);
 		if (!l->refilter && !l->searching) {
 			app_trace(a, "marked");
@@ -659,9 +763,11 @@ list_tick(struct screen *s, struct app *a, int64_t now)
 	l->searching = 0;
 	app_trace(a, "filtered");
 	if (rc < 0) {
-		app_error(a, "%s", e.msg);
+		/* The rows are those of another view now: not shown. */
+		list_fail(l, 1, NULL, e.msg);
 		return UI_HANDLED;
 	}
+	list_ok(l);
 	fit_cap(l);
 	l->wl.n = (int)l->win.n;
 	l->wl.sel = l->wl.top = 0;
@@ -730,6 +836,7 @@ list_free(struct screen *s)
 	audit_free(l->audit);
 	connwin_release(&l->win);
 	free(l->asked);
+	free(l->failed_at);
 	free(l);
 }
 
