@@ -8,20 +8,54 @@
 # names a row no key opens, and --skip-undecryptable; --dry-run; an empty
 # key; a read-only DB; another process holding the DB's write lock (a clear
 # message after the busy timeout, nothing lost on either side); roles; the
-# action log; no secret in any output.
+# action log; no secret in any output. Besides the demo rows, 1200 bulk
+# connections (password and extra) and variables under the old key, so
+# that a rotation spans more than one page and one batch of updates.
+#
+# With FERNCON_TEST_BACKEND=postgresql (tests/cli_rotate_pg.sh) the same
+# checks run against a throwaway PostgreSQL server (tests/pg_server.sh),
+# with Airflow 3.2's schema, written and read by Python through psycopg2.
+# The SQLite-only cases become their PostgreSQL counterparts: the lock is
+# another session's lock on `variable` (the rotation does connections
+# first, so it fails inside its transaction, after lock_timeout, and rolls
+# back whole); the read-only DB is a user with SELECT only. One case is
+# PostgreSQL's own: the session killed while it waits for that lock
+# (pg_terminate_backend, as a DBA or a server restart would) gives "lost
+# the connection" and exit 3, and not one value changed.
 . "$top_srcdir/tests/lib.sh"
-plan 66
+backend=${FERNCON_TEST_BACKEND:-sqlite}
+if [ "$backend" = postgresql ]; then
+	. "$top_srcdir/tests/pg_server.sh"
+	pg_start_or_skip
+	plan 72
+else
+	plan 67
+fi
 
-db="$AIRFLOW_HOME/airflow.db"
+if [ "$backend" = postgresql ]; then
+	# The URL (it holds the password) reaches the tools by environment.
+	db=-; url=$PG_URL; schema=schema-pg-3.2.sql
+	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+else
+	db="$AIRFLOW_HOME/airflow.db"; url="sqlite:///$db"; schema=schema-2.10.sql
+fi
+# airflow.cfg interpolates "%": a URL-encoded password needs "%%" there.
+cfg_url() { printf '%s' "$1" | sed 's/%/%%/g'; }
 new=$(py_key); old=$(py_key); lost=$(py_key)
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
 oracle() { "$PYTHON3" "$top_srcdir/tests/rotate_oracle.py" "$@"; }
 FERNET_KEY="$new,$old" DEMO_OLD_KEY="$old" DEMO_LOST_KEY="$lost" \
-	tool create "$db" --schema "$top_srcdir/data/schema-2.10.sql"
+	tool create "$db" --schema "$top_srcdir/data/$schema"
 FERNET_KEY="$new,$old" DEMO_OLD_KEY="$old" DEMO_LOST_KEY="$lost" \
 	tool fill "$db" --connections "$top_srcdir/data/demo-connections.json" \
 	--variables "$top_srcdir/data/demo-variables.json" --triggers 3 2>/dev/null
+FERNET_KEY="$old" tool bulk "$db" 1200 --extra --variables
 # A trigger row from before Airflow 2.9: plain JSON, never a token.
+if [ "$backend" = postgresql ]; then
+	pg_sql "INSERT INTO trigger (classpath, kwargs, created_date) VALUES
+	  ('airflow.triggers.temporal.TimeDeltaTrigger', '{\"__var\": {\"delta\": 60.0}, \"__type\": \"dict\"}',
+	   '2024-01-01 00:00:00+00')"
+else
 "$PYTHON3" - "$db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -30,22 +64,24 @@ db.execute("""INSERT INTO "trigger" (classpath, kwargs, created_date) VALUES
    '2024-01-01 00:00:00.000000')""")
 db.commit()
 PY
+fi
 cat > "$AIRFLOW_HOME/airflow.cfg" <<CFG
 [core]
 fernet_key = $new,$old
 
 [database]
-sql_alchemy_conn = sqlite:///$db
+sql_alchemy_conn = $(cfg_url "$url")
 CFG
 snap() { FERNET_KEY="$new,$old" oracle snapshot "$db" "$T/$1.json"; }
 passwords=$("$PYTHON3" -c 'import json,sys
 for c in json.load(open(sys.argv[1])):
     p = c.get("password")
     if p and len(p) > 5: print(p)' "$top_srcdir/data/demo-connections.json")
-# no_secret TEXT DESCRIPTION: no key and no demo password in TEXT
+# no_secret TEXT DESCRIPTION: no key, no demo password (and not the
+# PostgreSQL user's password) in TEXT
 no_secret() {
 	_leak=0
-	for _k in "$new" "$old" "$lost"; do
+	for _k in "$new" "$old" "$lost" ${PG_PASSWORD:+"$PG_PASSWORD"}; do
 		case $1 in *"$_k"*) _leak=1 ;; esac
 	done
 	printf '%s\n' "$passwords" | {
@@ -112,6 +148,8 @@ no_secret "$o" "no key or password in the rotation summary"
 log=$(cat "$AIRFLOW_HOME/ferncon-actions.log" 2>/dev/null)
 contains "$log" '"rotate-fernet-key"' "the rotation is in the action log"
 no_secret "$log" "and the log holds no secret"
+o=$("$FERNCON" key status 2>&1)
+contains "$o" "key 2:       0 values" "key status: nothing is left under the old key"
 
 # A second run: everything is under key 1 already and is rotated again.
 snap before2
@@ -181,38 +219,104 @@ is "$rc" 2 "an empty fernet_key: encrypt-plaintext exits 2"
 contains "$o" "encryption is off" "with a clear message"
 
 # -- another process holds the write lock ------------------------------------------------
-# Python takes the lock (BEGIN IMMEDIATE), writes a variable, keeps the
-# transaction open for 7 s, then commits. ferncon waits its 5 s busy timeout,
-# fails with one clear line and changes nothing; Python's write survives.
-"$PYTHON3" - "$db" "$T/locked" <<'PY' &
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
-db.execute("""INSERT INTO variable ("key", val, is_encrypted) VALUES ('written_while_locked', 'x', 0)""")
+# hold_lock WRITE: Python, as another Airflow process, takes the lock and
+# keeps its transaction open until the file $T/release appears (at most
+# 2 min), then commits; with WRITE it first writes a variable. On SQLite
+# the lock is the DB's write lock (BEGIN IMMEDIATE); on PostgreSQL an
+# EXCLUSIVE lock on `variable`, which reads pass but the rotation's FOR
+# UPDATE of variable rows waits for (after it has done the connections).
+# Sets $holder; returns once the lock is held.
+hold_lock() {
+	rm -f "$T/locked" "$T/release"
+	"$PYTHON3" - "$db" "$T/locked" "$T/release" "$1" <<'PY' &
+import os, sqlite3, sys, time
+write = """INSERT INTO variable ("key", val, is_encrypted) VALUES ('written_while_locked', 'x', %s)"""
+if sys.argv[1] == "-":
+    import psycopg2
+    db = psycopg2.connect("postgresql://" + os.environ["AIRFLOW_DB_URL"].split("://", 1)[1],
+                          application_name="ferncon_test_holder")
+    if sys.argv[4] == "write":
+        db.cursor().execute(write % "false")
+    db.cursor().execute("LOCK TABLE variable IN EXCLUSIVE MODE")
+else:
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    if sys.argv[4] == "write":
+        db.execute(write % "0")
 open(sys.argv[2], "w").close()
-time.sleep(7)
-db.execute("COMMIT")
+end = time.time() + 120
+while not os.path.exists(sys.argv[3]) and time.time() < end:
+    time.sleep(0.05)
+if sys.argv[1] == "-":
+    db.commit()
+else:
+    db.execute("COMMIT")
 PY
-writer=$!
-while [ ! -f "$T/locked" ]; do sleep 0.05; done
+	holder=$!
+	while [ ! -f "$T/locked" ] && kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
+}
+release_lock() { : > "$T/release"; wait "$holder"; }
+# ferncon waits its 5 s busy timeout (lock_timeout), fails with one clear
+# line and changes nothing; Python's write survives.
+hold_lock write
 t0=$(date +%s)
 o=$("$FERNCON" rotate-fernet-key 2>&1); rc=$?
 t1=$(date +%s)
-wait "$writer"
+release_lock
 is "$rc" 3 "the DB locked by another process: exit 3"
 contains "$o" "is locked" "with a clear message"
 contains "$o" "nothing was changed" "that says nothing changed"
 ok "after waiting the busy timeout ($((t1 - t0)) s)" test $((t1 - t0)) -ge 4
+if [ "$backend" = postgresql ]; then
+	n=$(pg_sql "SELECT count(*) FROM variable WHERE key = 'written_while_locked'")
+	pg_sql "DELETE FROM variable WHERE key = 'written_while_locked'"
+else
 n=$("$PYTHON3" -c 'import sqlite3,sys
 db = sqlite3.connect(sys.argv[1])
 print(db.execute("select count(*) from variable where key = ?", ("written_while_locked",)).fetchone()[0])
 db.execute("delete from variable where key = ?", ("written_while_locked",)); db.commit()' "$db")
+fi
 is "$n" 1 "Python's write under the lock committed"
 r=$(FERNET_KEY="$new,$lost" oracle check-unchanged "$T/before4.json" "$db" | cut -c1-12)
 is "$r" "ok unchanged" "and nothing else changed"
 
+# -- PostgreSQL: the session killed in the middle of the transaction ---------------------
+# While the rotation waits for the lock (it has done the connections: it
+# holds a transaction id), its session is ended; the test ends it the
+# moment the server shows it waiting, well within lock_timeout.
+if [ "$backend" = postgresql ]; then
+hold_lock
+"$FERNCON" rotate-fernet-key > "$T/kill.out" 2>&1 &
+job=$!
+w=0; n=0
+while [ $w -lt 1500 ]; do
+	n=$(pg_sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	    WHERE application_name = 'ferncon' AND backend_xid IS NOT NULL
+	    AND wait_event_type = 'Lock'")
+	[ "$n" = 1 ] && break
+	sleep 0.02
+	w=$((w + 1))
+done
+wait "$job"; rc=$?
+release_lock
+o=$(cat "$T/kill.out")
+is "$n" 1 "the rotation, inside its transaction and waiting for the lock, has its session ended"
+is "$rc" 3 "the session killed mid-rotation: exit 3"
+contains "$o" "lost the connection to PostgreSQL at $PG_HOST:$PG_PORT/$PG_DB" "with the 'lost the connection' message"
+lacks "$o" "$PG_PASSWORD" "that holds no password"
+r=$(FERNET_KEY="$new,$lost" oracle check-unchanged "$T/before4.json" "$db" | cut -c1-12)
+is "$r" "ok unchanged" "and not one value changed: the transaction rolled back whole"
+fi
+
 # -- a read-only DB -------------------------------------------------------------------------
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+if [ "$backend" = postgresql ]; then
+	# A user who may only read.
+	pg_admin "CREATE ROLE ferncon_ro LOGIN PASSWORD 'ro-pw'"
+	pg_sql "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ferncon_ro"
+	ro="postgresql://ferncon_ro:ro-pw@$PG_HOST:$PG_PORT/$PG_DB"
+	asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
+	ro_ferncon="$FERNCON"
+elif [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T" "$AIRFLOW_HOME"; chmod 644 "$db" "$AIRFLOW_HOME/airflow.cfg"
 	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env SUDO_USER= "$@"; }
 	# nobody may not reach the build tree (a clone under a 0700 dir): use a copy
@@ -231,5 +335,5 @@ o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" rotate-fernet-key --dry-ru
 is "$rc" 0 "a read-only DB: --dry-run still works"
 r=$(FERNET_KEY="$new" oracle check-unchanged "$T/before5.json" "$db" | cut -c1-12)
 is "$r" "ok unchanged" "the read-only DB is unchanged"
-chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"
+[ "$backend" = postgresql ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
 done_testing

@@ -5,12 +5,18 @@
  * a minute for that).
  *
  *   FERNET_KEY=k1,k2 rotate_check DB
+ *   FERNET_KEY=k1,k2 AIRFLOW_DB_URL=URL rotate_check -
  *
- * Opens the DB read-write with plain SQLite (so that a hot journal left by a
- * kill is rolled back, as Airflow's next connection would do) and prints one
- * line per token: connection password and extra and variable value whose
- * flag is set and which are not empty, and trigger kwargs that are not plain
- * `{...}` JSON:
+ * DB is an SQLite file: it is opened read-write with plain SQLite (so that
+ * a hot journal left by a kill is rolled back, as Airflow's next connection
+ * would do). "-" reads the DB at the URL in AIRFLOW_DB_URL (PostgreSQL; the
+ * URL holds the password, so it never goes through argv) through ferncon's
+ * store (store.h), whose field pages give the values exactly as stored;
+ * there the server has rolled back what a killed client left open.
+ *
+ * Prints one line per token: connection password and extra and variable
+ * value whose flag is set and which are not empty, and trigger kwargs that
+ * are not plain `{...}` JSON:
  *
  *   <field> <id> <key index or -1> <timestamp> <SHA-256 of the plaintext or ->
  *
@@ -28,6 +34,7 @@
 
 #include "core.h"
 #include "keyring.h"
+#include "store.h"
 
 static const char *const queries[][2] = {
 	{ "connection.password", "SELECT id, password FROM connection WHERE "
@@ -40,32 +47,55 @@ static const char *const queries[][2] = {
 	    "'' AND substr(kwargs, 1, 1) != '{' ORDER BY id" },
 };
 
-int
-main(int argc, char **argv)
+/* The plaintext buffer, grown as tokens need. */
+struct plainbuf {
+	uint8_t	*p;
+	size_t	 cap;
+};
+
+/* Print the line of one token (len bytes); -1 when out of memory. */
+static int
+print_token(const char *field, long long id, const char *tok, size_t len,
+    struct keyring *kr, struct plainbuf *pb)
 {
-	const char *ring = getenv("FERNET_KEY");
 	unsigned char sha[crypto_hash_sha256_BYTES];
 	char hex[2 * sizeof sha + 1];
-	struct keyring *kr = NULL;
 	struct fernet_info info;
 	struct err e;
+	size_t n;
+
+	if (fernet_plain_max(len) > pb->cap) {
+		sodium_free(pb->p);
+		pb->cap = fernet_plain_max(len);
+		if ((pb->p = sodium_malloc(pb->cap)) == NULL) {
+			pb->cap = 0;
+			fprintf(stderr, "rotate_check: out of memory\n");
+			return -1;
+		}
+	}
+	info.key_index = -1;
+	info.timestamp = 0;
+	strcpy(hex, "-");
+	if (keyring_decrypt(kr, tok, len, pb->p, pb->cap, &n, &info, &e) == 0) {
+		crypto_hash_sha256(sha, pb->p, n);
+		sodium_bin2hex(hex, sizeof hex, sha, sizeof sha);
+		sodium_memzero(pb->p, n);
+	}
+	printf("%s %lld %d %llu %s\n", field, id, info.key_index,
+	    (unsigned long long)info.timestamp, hex);
+	return 0;
+}
+
+/* An SQLite file, read with plain SQLite. */
+static int
+check_sqlite(const char *path, struct keyring *kr, struct plainbuf *pb)
+{
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st;
-	uint8_t *plain = NULL;
-	size_t cap = 0, n, i, len;
-	const char *tok;
-	int rc = 1;
+	size_t i;
+	int rc = -1;
 
-	if (argc != 2 || ring == NULL) {
-		fprintf(stderr, "usage: FERNET_KEY=k1,k2 rotate_check DB\n");
-		return 2;
-	}
-	if (core_init(&e) != 0 ||
-	    keyring_parse(&kr, ring, strlen(ring), NULL, &e) != 0) {
-		fprintf(stderr, "rotate_check: %s\n", e.msg);
-		return 1;
-	}
-	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE, NULL) !=
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		fprintf(stderr, "rotate_check: %s\n", sqlite3_errmsg(db));
 		goto out;
@@ -75,34 +105,95 @@ main(int argc, char **argv)
 		if (sqlite3_prepare_v2(db, queries[i][1], -1, &st, NULL) != SQLITE_OK)
 			continue;	/* no such table in this layout */
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			tok = (const char *)sqlite3_column_text(st, 1);
-			len = (size_t)sqlite3_column_bytes(st, 1);
-			if (fernet_plain_max(len) > cap) {
-				sodium_free(plain);
-				cap = fernet_plain_max(len);
-				if ((plain = sodium_malloc(cap)) == NULL)
-					goto out;
+			if (print_token(queries[i][0], sqlite3_column_int64(st, 0),
+			    (const char *)sqlite3_column_text(st, 1),
+			    (size_t)sqlite3_column_bytes(st, 1), kr, pb) != 0) {
+				sqlite3_finalize(st);
+				goto out;
 			}
-			info.key_index = -1;
-			info.timestamp = 0;
-			strcpy(hex, "-");
-			if (keyring_decrypt(kr, tok, len, plain, cap, &n, &info,
-			    &e) == 0) {
-				crypto_hash_sha256(sha, plain, n);
-				sodium_bin2hex(hex, sizeof hex, sha, sizeof sha);
-				sodium_memzero(plain, n);
-			}
-			printf("%s %lld %d %llu %s\n", queries[i][0],
-			    (long long)sqlite3_column_int64(st, 0), info.key_index,
-			    (unsigned long long)info.timestamp, hex);
 		}
 		sqlite3_finalize(st);
 	}
-	rc = fflush(stdout) == 0 ? 0 : 1;
+	rc = 0;
 out:
-	sodium_free(plain);
-	keyring_free(kr);
 	sqlite3_close(db);
-	core_thread_cleanup();
 	return rc;
+}
+
+/* The DB at a URL, read through ferncon's store: the same rows and order. */
+static int
+check_store(const char *url, struct keyring *kr, struct plainbuf *pb)
+{
+	struct store *s = NULL;
+	struct store_iter *it;
+	struct store_value v;
+	struct err e;
+	int f, r, rc = -1;
+
+	if (store_open(&s, url, NULL, &e) != 0) {
+		fprintf(stderr, "rotate_check: %s\n", e.msg);
+		return -1;
+	}
+	for (f = 0; f < STORE_FIELD_MAX; f++) {
+		if (!store_field_exists(s, (enum store_field)f))
+			continue;
+		if (store_field_iter(s, (enum store_field)f, 0, 0, &it, &e) != 0) {
+			fprintf(stderr, "rotate_check: %s\n", e.msg);
+			goto out;
+		}
+		while ((r = store_field_next(it, &v, &e)) == 1) {
+			if (v.value == NULL || v.len == 0)
+				continue;
+			if (f == STORE_TRIGGER_KWARGS ? v.value[0] == '{' : !v.flag)
+				continue;
+			if (print_token(store_field_name((enum store_field)f),
+			    (long long)v.id, v.value, v.len, kr, pb) != 0) {
+				r = -2;
+				break;
+			}
+		}
+		store_iter_free(it);
+		if (r != 0) {
+			if (r == -1)
+				fprintf(stderr, "rotate_check: %s\n", e.msg);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	store_close(s);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *ring = getenv("FERNET_KEY");
+	const char *url = getenv("AIRFLOW_DB_URL");
+	struct plainbuf pb = { NULL, 0 };
+	struct keyring *kr = NULL;
+	struct err e;
+	int rc;
+
+	if (argc != 2 || ring == NULL ||
+	    (strcmp(argv[1], "-") == 0 && (url == NULL || *url == '\0'))) {
+		fprintf(stderr, "usage: FERNET_KEY=k1,k2 rotate_check DB\n"
+		    "       FERNET_KEY=k1,k2 AIRFLOW_DB_URL=URL rotate_check -\n");
+		return 2;
+	}
+	if (core_init(&e) != 0 ||
+	    keyring_parse(&kr, ring, strlen(ring), NULL, &e) != 0) {
+		fprintf(stderr, "rotate_check: %s\n", e.msg);
+		return 1;
+	}
+	if (strcmp(argv[1], "-") == 0)
+		rc = check_store(url, kr, &pb);
+	else
+		rc = check_sqlite(argv[1], kr, &pb);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = -1;
+	sodium_free(pb.p);
+	keyring_free(kr);
+	core_thread_cleanup();
+	return rc == 0 ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """rotate_oracle.py: Python cryptography's view of a metadata DB before and
 after ferncon's lifecycle commands, for tests/cli_rotate.sh and
-tests/crash_rotate.sh.
+tests/crash_rotate.sh (and their PostgreSQL wrappers).
 
   snapshot DB OUT           every secret value as stored (connection.password
                             and extra, variable.val, trigger.kwargs) with its
@@ -22,6 +22,11 @@ tests/crash_rotate.sh.
   check-unchanged BEFORE DB nothing changed, byte for byte
   digest DB                 one line per token: "field id timestamp sha256", in
                             field and id order (the plaintext reference)
+
+DB is an SQLite file path, or "-" for the PostgreSQL URL in AIRFLOW_DB_URL
+(read through python3-psycopg2, as tests/airflow_db.py writes it; the URL
+holds the password, so it never goes through argv). Flags read as 0/1 on
+both backends.
 
 Prints one line ("ok ...") and exits 0, or prints each problem and exits 1.
 Keys come from FERNET_KEY only, never from argv; no plaintext is printed.
@@ -47,13 +52,42 @@ def keys():
     return [Fernet(k.encode("utf-8")) for k in os.environ["FERNET_KEY"].split(",")]
 
 
+class PgDB:
+    """A psycopg2 connection (AIRFLOW_DB_URL) with sqlite3's execute()."""
+
+    def __init__(self, url):
+        import psycopg2                            # python3-psycopg2 (Debian)
+        # libpq reads the URL itself; only SQLAlchemy's "+driver" must go.
+        self.conn = psycopg2.connect("postgresql://" + url.split("://", 1)[1],
+                                     application_name="rotate_oracle")
+
+    def execute(self, sql):
+        cur = self.conn.cursor()
+        cur.execute(sql)
+        return cur
+
+    def close(self):
+        self.conn.rollback()
+        self.conn.close()
+
+
+def connect(path):
+    if path == "-":
+        return PgDB(os.environ["AIRFLOW_DB_URL"])
+    return sqlite3.connect(path)
+
+
 def tables(db):
+    if isinstance(db, PgDB):
+        return {r[0] for r in db.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema()")}
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def rows(path):
     """(field, id) -> {name, raw, flag} for every row of every field."""
-    db = sqlite3.connect(path)
+    db = connect(path)
     have = tables(db)
     out = {}
     for field, table, col, flag, name in FIELDS:
@@ -62,6 +96,8 @@ def rows(path):
         sql = "SELECT id, %s, %s, %s FROM %s ORDER BY id" % (
             col, flag or "NULL", name or "NULL", table)
         for rid, raw, fl, nm in db.execute(sql):
+            if isinstance(fl, bool):              # PostgreSQL's booleans: 0/1
+                fl = int(fl)
             out["%s %d" % (field, rid)] = {"field": field, "id": rid, "name": nm,
                                             "raw": raw, "flag": fl}
     db.close()
