@@ -27,6 +27,7 @@ enum err_code {
 	ERR_IO,		/* a file or process could not be read or written (exit 1) */
 	ERR_NOMEM,	/* out of memory (exit 1) */
 	ERR_DENIED,	/* the role does not allow it (exit 1) */
+	ERR_INTERRUPTED,	/* stopped by store_interrupt() from another thread (exit 1) */
 };
 
 struct err {

@@ -69,6 +69,13 @@ store_close(struct store *s)
 	free(s);
 }
 
+void
+store_interrupt(struct store *s)
+{
+	if (s != NULL && s->ops != NULL && s->impl != NULL)
+		s->ops->interrupt(s);
+}
+
 const char *
 store_backend(const struct store *s)
 {

@@ -58,6 +58,39 @@ int store_open(struct store **out, const char *url, const struct store_opts *opt
 /* Roll back an open transaction and close. NULL does nothing. */
 void store_close(struct store *s);
 
+/*
+ * Stop the query that s is running, from another thread: the one thread
+ * that may call store_interrupt() while the store's own thread (the owner,
+ * the only one that runs queries on s) is inside a store call. The
+ * interrupted call fails with ERR_INTERRUPTED; an iterator that was
+ * interrupted keeps failing so (free it), and a store_iter_next() never
+ * reports an interrupted read as the end of the rows. When s runs no
+ * statement the call does nothing: the next query runs as usual (so an
+ * interrupt that comes just before a statement starts, or just after it
+ * ended, is lost; a caller that must stop the next query too interrupts
+ * again). After an interrupt the store is ready for the next call: SQLite
+ * resets the statement, PostgreSQL's "canceling statement" error is read
+ * and the read's own cursor transaction rolled back.
+ *
+ * It is meant for reads. An interrupted call inside a transaction
+ * (store_begin()) aborts the whole transaction on both backends: later
+ * writes in it fail, store_commit() fails and nothing of it is written;
+ * store_rollback() ends it. A single write outside a transaction is
+ * rolled back with its own transaction.
+ *
+ * SQLite: sqlite3_interrupt(). PostgreSQL: PQcancel() on a cancel object
+ * made at each (re)connect, swapped under a mutex of the store; it is sent
+ * only while the owner is inside a statement, and the owner does not start
+ * its next statement before a cancel in flight has been delivered, so a
+ * late cancel never stops a later statement. It waits for the server's
+ * postmaster to take the request (one round trip; libpq's PQcancel()
+ * waits as long as connecting does when the server cannot be reached).
+ *
+ * Must not run at the same time as store_close(s) (the caller orders them,
+ * e.g. under a lock of its own). NULL does nothing.
+ */
+void store_interrupt(struct store *s);
+
 /* -- what it is ------------------------------------------------------------ */
 
 /* "sqlite" or "postgresql". */

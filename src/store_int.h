@@ -39,6 +39,8 @@ struct store_ops {
 		    int is_extra_encrypted, struct err *e);
 	int	(*field_count)(struct store *s, enum store_field f, size_t *n,
 		    struct err *e);
+	/* From another thread than the owner's (store_interrupt()). */
+	void	(*interrupt)(struct store *s);
 };
 
 /*
@@ -78,6 +80,12 @@ struct store {
 	int			 readonly;
 	int			 in_tx;
 };
+/*
+ * Threads: every field above belongs to the owner thread. ops and impl
+ * are set at open and not changed until close, so the interrupting thread
+ * may read them; what a backend's interrupt touches is guarded by the
+ * backend (store_sqlite.c, store_pg.c say how).
+ */
 
 struct store_iter {
 	const struct store_iter_ops	*ops;

@@ -82,6 +82,20 @@
  * transaction back); outside a transaction the next call reconnects once.
  * A user without UPDATE on the connection table, or a read-only session
  * (a hot standby), makes a read-only store.
+ *
+ * store_interrupt() comes from another thread: PQcancel() on a PGcancel
+ * that the owner makes at each connect and reconnect (PQgetCancel) and
+ * swaps under cancel_lock. The owner arms the statements that may take
+ * long (the prepared reads and writes, a cursor's DECLARE and FETCH): a
+ * cancel is sent only while one is armed, and disarming takes the lock, so
+ * the owner's next statement never starts while a cancel is on its way
+ * (libpq's PQcancel() returns once the postmaster has signalled the
+ * backend): a late cancel hits nothing. The statement fails with SQLSTATE
+ * 57014, which, when a cancel of ours was sent, is ERR_INTERRUPTED; the
+ * error has been read with the result, so the session is ready, and an
+ * iterator's cursor transaction is ended when it is freed (a caller's
+ * transaction is aborted: its commit fails, as every failed statement in
+ * a PostgreSQL transaction makes it).
  */
 #include "config.h"
 
@@ -89,6 +103,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +170,18 @@ struct pg {
 		int			 has_null, has_null2;
 		int			 sending;
 	} q;
+	/*
+	 * store_interrupt(). Under cancel_lock: cancel (replaced by the owner
+	 * at each (re)connect, used by the interrupting thread), armed (the
+	 * owner is in a statement that may be cancelled), sent (a cancel was
+	 * sent for that statement). interrupted belongs to the owner: the last
+	 * armed statement had a cancel sent (read by pg_fail()).
+	 */
+	pthread_mutex_t	 cancel_lock;
+	PGcancel	*cancel;
+	int		 armed;
+	int		 sent;
+	int		 interrupted;
 };
 
 /* What a page of connections filters on (added to ST_PAGE). */
@@ -184,6 +211,7 @@ struct pg_iter {
 	int			 own_tx;	/* the cursor's transaction is ours */
 	char			*val;		/* value copy (locked), wiped per row */
 	size_t			 val_cap;
+	enum err_code		 failed;	/* a page failed: the iterator stays failed */
 };
 
 static int queue_send(struct store *s, struct err *e);
@@ -364,6 +392,11 @@ pg_fail(struct store *s, const PGresult *r, const char *what, struct err *e)
 		    "metadata database%s%s%s?)", s->name, what, msg,
 		    p->schema ? ", in schema '" : "", p->schema ? p->schema : "",
 		    p->schema ? "' ([database] sql_alchemy_schema)" : "");
+	} else if (strcmp(state, "57014") == 0 && p->interrupted) {
+		p->interrupted = 0;
+		err_set(e, ERR_INTERRUPTED, "database '%s': %s was interrupted%s",
+		    s->name, what, s->in_tx ? "; the transaction was rolled back "
+		    "and nothing was changed" : "");
 	} else if (strcmp(state, "57014") == 0) {
 		err_set(e, ERR_DB, "database '%s': %s was cancelled (%s); nothing "
 		    "was changed", s->name, what, msg);
@@ -507,6 +540,59 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	    st >= ST_FIELD_LOCK ? " FOR UPDATE" : "");
 }
 
+/* -- interrupting (see the top comment) ------------------------------------- */
+
+/* A new session: a new cancel object (the old one names the old backend). */
+static void
+cancel_renew(struct pg *p)
+{
+	PGcancel *c = PQgetCancel(p->conn), *old;
+
+	pthread_mutex_lock(&p->cancel_lock);
+	old = p->cancel;
+	p->cancel = c;
+	pthread_mutex_unlock(&p->cancel_lock);
+	PQfreeCancel(old);
+}
+
+/* The owner starts a statement that store_interrupt() may cancel. */
+static void
+cancel_arm(struct pg *p)
+{
+	pthread_mutex_lock(&p->cancel_lock);
+	p->armed = 1;
+	p->sent = 0;
+	pthread_mutex_unlock(&p->cancel_lock);
+}
+
+/* It has ended: wait for a cancel on its way, note whether one was sent. */
+static void
+cancel_disarm(struct pg *p)
+{
+	pthread_mutex_lock(&p->cancel_lock);
+	p->armed = 0;
+	p->interrupted = p->sent;
+	p->sent = 0;
+	pthread_mutex_unlock(&p->cancel_lock);
+}
+
+static void
+pg_interrupt(struct store *s)
+{
+	struct pg *p = s->impl;
+	char msg[256];
+
+	/*
+	 * Again when asked again: a cancel that reached the backend before
+	 * the statement did was ignored.
+	 */
+	pthread_mutex_lock(&p->cancel_lock);
+	if (p->armed && p->cancel != NULL &&
+	    PQcancel(p->cancel, msg, sizeof msg))
+		p->sent = 1;
+	pthread_mutex_unlock(&p->cancel_lock);
+}
+
 /* Run a statement of no parameters that is not prepared (session setup). */
 static int
 exec_simple(struct store *s, const char *sql, const char *what, struct err *e)
@@ -562,6 +648,7 @@ ensure_conn(struct store *s, const char *what, struct err *e)
 		return -1;
 	}
 	memset(p->prepared, 0, sizeof p->prepared);
+	cancel_renew(p);
 	return session_setup(s, e);
 }
 
@@ -581,6 +668,7 @@ run_once(struct store *s, int st, int n, const char *const *vals,
 	ExecStatusType status;
 
 	p->state[0] = '\0';
+	p->interrupted = 0;
 	if (ensure_conn(s, what, e) != 0 || queue_send(s, e) != 0)
 		return NULL;
 	snprintf(name, sizeof name, "ferncon_%d", st);
@@ -603,7 +691,9 @@ run_once(struct store *s, int st, int n, const char *const *vals,
 		PQclear(r);
 		p->prepared[st] = 1;
 	}
+	cancel_arm(p);
 	r = PQexecPrepared(p->conn, name, n, vals, lens, fmts, 0);
+	cancel_disarm(p);
 	status = PQresultStatus(r);
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		pg_fail(s, r, what, e);
@@ -1437,6 +1527,7 @@ connect_db(struct store *s, const char *url, struct err *e)
 	}
 	/* Kept by PQreset(). */
 	PQsetNoticeProcessor(p->conn, quiet_notice, NULL);
+	cancel_renew(p);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(p->conn);
 
@@ -1473,6 +1564,7 @@ store_pg_open(struct store *s, const char *url, const struct store_opts *o,
 		err_set(e, ERR_NOMEM, "out of memory");
 		return -1;
 	}
+	pthread_mutex_init(&p->cancel_lock, NULL);
 	s->impl = p;
 	s->ops = &pg_ops;
 	buf_init(&p->q.ids, 0);
@@ -1532,6 +1624,9 @@ pg_close(struct store *s)
 	buf_release(&p->q.flags2);
 	buf_release(&p->q.set_pw);
 	buf_release(&p->q.set_ex);
+	PQfreeCancel(p->cancel);
+	p->cancel = NULL;
+	pthread_mutex_destroy(&p->cancel_lock);
 	PQfinish(p->conn);
 	free(p->where);
 	free(p->qual);
@@ -1896,7 +1991,10 @@ cursor_open(struct pg_iter *it, const char *what, struct err *e)
 	page_sql(p, it->st - ST_PAGE, 0, &sql);
 	if (buf_check(&sql, e) != 0)
 		goto out;
+	p->interrupted = 0;
+	cancel_arm(p);
 	r = PQexecParams(p->conn, buf_str(&sql), n, NULL, v, NULL, NULL, 0);
+	cancel_disarm(p);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_fail(s, r, what, e);
 		goto out;
@@ -1926,7 +2024,10 @@ cursor_fetch(struct pg_iter *it, size_t want, const char *what, struct err *e)
 	if (queue_send(s, e) != 0)
 		return NULL;
 	snprintf(sql, sizeof sql, "FETCH %zu FROM ferncon_cursor", want);
+	p->interrupted = 0;
+	cancel_arm(p);
 	r = PQexec(p->conn, sql);
+	cancel_disarm(p);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pg_fail(s, r, what, e);
 		PQclear(r);
@@ -1966,13 +2067,18 @@ iter_fill(struct pg_iter *it, const char *what, struct err *e)
 	if (it->row < it->nrows)
 		return 1;
 	iter_clear_page(it);
+	if (it->failed != ERR_NONE) {
+		err_set(e, it->failed, "database '%s': %s stopped at an earlier "
+		    "error", it->s->name, what);
+		return -1;
+	}
 	if (it->done || it->left == 0)
 		return 0;
 	want = it->left < PAGE_ROWS ? it->left : PAGE_ROWS;
 	snprintf(limit, sizeof limit, "%zu", want);
 	if (it->cursor) {
 		if ((it->res = cursor_fetch(it, want, what, e)) == NULL)
-			return -1;
+			goto fail;
 		goto got;
 	}
 	if (it->kind == IT_CONN) {
@@ -1988,7 +2094,7 @@ iter_fill(struct pg_iter *it, const char *what, struct err *e)
 	}
 	v[n++] = limit;
 	if ((it->res = run(it->s, it->st, n, v, NULL, NULL, what, e)) == NULL)
-		return -1;
+		goto fail;
 got:
 	it->nrows = PQntuples(it->res);
 	it->row = 0;
@@ -1997,6 +2103,9 @@ got:
 	if (it->left != SIZE_MAX)
 		it->left -= (size_t)it->nrows;
 	return it->nrows > 0;
+fail:
+	it->failed = e != NULL && e->code != ERR_NONE ? e->code : ERR_DB;
+	return -1;
 }
 
 static int
@@ -2522,4 +2631,5 @@ static const struct store_ops pg_ops = {
 	pg_field_update,
 	pg_conn_secrets_update,
 	pg_field_count,
+	pg_interrupt,
 };

@@ -11,6 +11,15 @@
  * statement names them, so column order and optional columns (description,
  * team_name) do not matter. Statements are prepared once; secrets are bound
  * SQLITE_STATIC from the record's locked memory.
+ *
+ * store_interrupt() is sqlite3_interrupt(), which SQLite lets another
+ * thread call while the owner steps a statement (the handle is opened
+ * NOMUTEX: only the owner thread ever runs statements on it; the
+ * interrupt touches nothing of ours, only SQLite's own atomic flag). The
+ * step fails with SQLITE_INTERRUPT: an iterator resets its statement and
+ * keeps failing; inside a transaction the whole transaction is rolled back
+ * (SQLite does so itself for an interrupted write) and marked aborted, so
+ * that later writes and the commit fail as they do on PostgreSQL.
  */
 #include "config.h"
 
@@ -38,6 +47,7 @@ struct sq {
 	sqlite3_stmt	*get, *insert, *update, *del;
 	sqlite3_stmt	*field_upd[STORE_FIELD_MAX];
 	sqlite3_stmt	*secrets_upd;	/* a connection's password, extra */
+	int		 tx_aborted;	/* the open transaction was interrupted */
 };
 
 struct sq_iter {
@@ -49,6 +59,7 @@ struct sq_iter {
 	size_t			 val_cap;
 	int			 has_flag;
 	char			*name;	/* the row's name, copied */
+	int			 failed;	/* SQLite code of a failed step: sticky */
 };
 
 /* -- errors ---------------------------------------------------------------- */
@@ -72,6 +83,17 @@ sq_fail(struct store *s, int rc, struct err *e, const char *what)
 		err_set(e, ERR_DENIED, "database '%s' is read-only for this user; "
 		    "%s failed and nothing was changed", s->name, what);
 		break;
+	case SQLITE_INTERRUPT:
+		/* Whatever the transaction holds goes, as on PostgreSQL. */
+		if (s->in_tx && !q->tx_aborted) {
+			if (q->db != NULL && !sqlite3_get_autocommit(q->db))
+				sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			q->tx_aborted = 1;
+		}
+		err_set(e, ERR_INTERRUPTED, "database '%s': %s was interrupted%s",
+		    s->name, what, s->in_tx ? "; the transaction was rolled back "
+		    "and nothing was changed" : "");
+		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		err_set(e, ERR_DB, "database '%s' is corrupt or not an SQLite "
@@ -91,6 +113,19 @@ exec_sql(struct store *s, const char *sql, const char *what, struct err *e)
 	int rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL);
 
 	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, what);
+}
+
+/* Writes and the commit of a transaction that was interrupted fail. */
+static int
+tx_check(struct store *s, struct err *e)
+{
+	struct sq *q = s->impl;
+
+	if (!q->tx_aborted)
+		return 0;
+	err_set(e, ERR_INTERRUPTED, "database '%s': the transaction was "
+	    "interrupted and rolled back; nothing was changed", s->name);
+	return -1;
 }
 
 static int
@@ -305,12 +340,17 @@ sq_has_table(struct store *s, const char *table)
 static int
 sq_begin(struct store *s, struct err *e)
 {
+	struct sq *q = s->impl;
+
+	q->tx_aborted = 0;
 	return exec_sql(s, "BEGIN IMMEDIATE", "starting a transaction", e);
 }
 
 static int
 sq_commit(struct store *s, struct err *e)
 {
+	if (tx_check(s, e) != 0)
+		return -1;
 	return exec_sql(s, "COMMIT", "committing", e);
 }
 
@@ -319,7 +359,18 @@ sq_rollback(struct store *s)
 {
 	struct sq *q = s->impl;
 
-	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	q->tx_aborted = 0;
+	if (!sqlite3_get_autocommit(q->db))
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+sq_interrupt(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (q->db != NULL)
+		sqlite3_interrupt(q->db);
 }
 
 /* -- rows ------------------------------------------------------------------ */
@@ -506,6 +557,8 @@ sq_conn_insert(struct store *s, struct conn *c, struct err *e)
 	struct sq *q = s->impl;
 	int rc;
 
+	if (tx_check(s, e) != 0)
+		return -1;
 	if (bind_conn(q, q->insert, c) < 0) {
 		sqlite3_reset(q->insert);
 		return sq_fail(s, sqlite3_errcode(q->db), e, "adding a connection");
@@ -530,6 +583,8 @@ sq_conn_update(struct store *s, const struct conn *c, struct err *e)
 	struct sq *q = s->impl;
 	int rc, i;
 
+	if (tx_check(s, e) != 0)
+		return -1;
 	if ((i = bind_conn(q, q->update, c)) < 0 ||
 	    sqlite3_bind_int64(q->update, i, c->id) != SQLITE_OK) {
 		sqlite3_reset(q->update);
@@ -559,6 +614,8 @@ sq_conn_delete(struct store *s, const char *conn_id, struct err *e)
 	struct sq *q = s->impl;
 	int rc;
 
+	if (tx_check(s, e) != 0)
+		return -1;
 	sqlite3_bind_text(q->del, 1, conn_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q->del);
 	sqlite3_reset(q->del);
@@ -592,16 +649,37 @@ sq_conn_count(struct store *s, size_t *n, struct err *e)
 
 /* -- iterators ------------------------------------------------------------- */
 
+/*
+ * Step the iterator's statement. A failed step resets it (an interrupted
+ * statement is then done with, and the store ready for the next query)
+ * and the iterator keeps failing: a step after a reset would start the
+ * query again from its first row.
+ */
+static int
+it_step(struct sq_iter *it, const char *what, struct err *e)
+{
+	int rc;
+
+	if (it->failed != 0)
+		return sq_fail(it->s, it->failed, e, what);
+	rc = sqlite3_step(it->st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	it->failed = rc;
+	sqlite3_reset(it->st);
+	return sq_fail(it->s, rc, e, what);
+}
+
 static int
 it_conn_next(struct store_iter *base, struct conn *c, struct err *e)
 {
 	struct sq_iter *it = (struct sq_iter *)base;
-	int rc = sqlite3_step(it->st);
+	int rc = it_step(it, "reading connections", e);
 
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return sq_fail(it->s, rc, e, "reading connections");
+		return -1;
 	return row_to_conn(it->st, c, e) == 0 ? 1 : -1;
 }
 
@@ -614,11 +692,11 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 
 	if (it->val != NULL)
 		sodium_memzero(it->val, it->val_cap);
-	rc = sqlite3_step(it->st);
+	rc = it_step(it, "reading variables", e);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return sq_fail(it->s, rc, e, "reading variables");
+		return -1;
 	memset(v, 0, sizeof *v);
 	v->id = sqlite3_column_int64(it->st, 0);
 	v->key = (char *)sqlite3_column_text(it->st, 1);
@@ -681,11 +759,11 @@ it_field_next(struct store_iter *base, struct store_value *v, struct err *e)
 		sodium_memzero(it->val, it->val_cap);
 	free(it->name);
 	it->name = NULL;
-	rc = sqlite3_step(it->st);
+	rc = it_step(it, "reading values", e);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return sq_fail(it->s, rc, e, "reading values");
+		return -1;
 	memset(v, 0, sizeof *v);
 	v->id = sqlite3_column_int64(it->st, 0);
 	if (copy_value(it, 1, &v->value, &v->len, e) != 0)
@@ -807,6 +885,8 @@ sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if (tx_check(s, e) != 0)
+		return -1;
 	rc = sqlite3_prepare_v2(q->db, "INSERT INTO variable (\"key\", val, "
 	    "description, is_encrypted) VALUES (?, ?, ?, ?)", -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -872,6 +952,8 @@ sq_field_update(struct store *s, enum store_field f, int64_t id,
 	struct buf sql;
 	int rc;
 
+	if (tx_check(s, e) != 0)
+		return -1;
 	if (q->field_upd[f] == NULL) {
 		buf_init(&sql, 0);
 		if (fs->flag != NULL)
@@ -916,6 +998,8 @@ sq_conn_secrets_update(struct store *s, int64_t id, unsigned which,
 	sqlite3_stmt *st;
 	int rc;
 
+	if (tx_check(s, e) != 0)
+		return -1;
 	if (which == STORE_SET_PASSWORD)
 		return sq_field_update(s, STORE_CONN_PASSWORD, id, password,
 		    pwlen, is_encrypted, e);
@@ -989,4 +1073,5 @@ static const struct store_ops sqlite_ops = {
 	sq_field_update,
 	sq_conn_secrets_update,
 	sq_field_count,
+	sq_interrupt,
 };

@@ -5,7 +5,11 @@
  * update, keyset paging, delete; version detection; NULL flags; the
  * database's own conn_id order for an export (store_query.db_order); and the
  * bad inputs: a corrupt file, a DB with no connection table, a locked DB,
- * a URL that is not a file. Every failure leaves the DB as it was.
+ * a URL that is not a file. Every failure leaves the DB as it was. And
+ * store_interrupt() from another thread: a filtered read of a big table
+ * fails with ERR_INTERRUPTED (never as "no rows"), the store then reads
+ * as before, an interrupted transaction writes nothing, and an interrupt
+ * of an idle store changes nothing.
  *
  * The same cases run on PostgreSQL when FERNCON_TEST_PG_URL is set
  * (tests/store_pg.sh starts a server; testdb.h), on the layouts that have
@@ -14,9 +18,11 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -477,6 +483,239 @@ test_db_order(void **state)
 	store_close(s);
 }
 
+/* -- store_interrupt() ------------------------------------------------------ */
+
+/* Rows of the big table: a filter that matches none reads them all. */
+#define BIG_ROWS 400000
+
+/* A read on its own thread; the test thread interrupts it. */
+struct reader {
+	struct store		*s;
+	struct store_query	 q;
+	pthread_mutex_t		 lock;
+	int			 finished;	/* under lock */
+	int			 rc;		/* -1, or 0 at the end of the rows */
+	size_t			 rows;
+	struct err		 e;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct store_iter *it = NULL;
+	struct conn got;
+	int rc;
+
+	memset(&got, 0, sizeof got);
+	err_clear(&r->e);
+	rc = store_conn_iter(r->s, &r->q, &it, &r->e);
+	while (rc == 0 && (rc = store_iter_next(it, &got, &r->e)) == 1)
+		r->rows++;
+	if (rc == 1)
+		rc = 0;
+	store_iter_free(it);
+	conn_clear(&got);
+	core_thread_cleanup();
+	pthread_mutex_lock(&r->lock);
+	r->rc = rc;
+	r->finished = 1;
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/*
+ * Read q on a second thread and call store_interrupt() every 10 ms until
+ * the read returns; *r holds what it returned.
+ */
+static void
+read_interrupted(struct store *s, const struct store_query *q,
+    struct reader *r)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pthread_t t;
+	int finished = 0;
+
+	memset(r, 0, sizeof *r);
+	r->s = s;
+	r->q = *q;
+	pthread_mutex_init(&r->lock, NULL);
+	assert_int_equal(pthread_create(&t, NULL, reader_main, r), 0);
+	while (!finished) {
+		nanosleep(&tick, NULL);
+		store_interrupt(s);
+		pthread_mutex_lock(&r->lock);
+		finished = r->finished;
+		pthread_mutex_unlock(&r->lock);
+	}
+	pthread_join(t, NULL);
+	pthread_mutex_destroy(&r->lock);
+}
+
+/* The count of rows q reads on this thread, asserting that it worked. */
+static size_t
+read_all(struct store *s, const struct store_query *q, char *first,
+    size_t cap)
+{
+	struct store_iter *it = NULL;
+	struct conn got;
+	struct err e;
+	size_t n = 0;
+	int rc;
+
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_conn_iter(s, q, &it, &e), 0);
+	while ((rc = store_iter_next(it, &got, &e)) == 1)
+		if (n++ == 0 && first != NULL)
+			snprintf(first, cap, "%s", got.conn_id);
+	if (rc != 0)
+		fail_msg("read failed: %s", e.msg);
+	store_iter_free(it);
+	conn_clear(&got);
+	return n;
+}
+
+static void
+fill_big(struct fixture *f)
+{
+	char sql[512];
+
+	make_db(f, "2.10");
+	/* One statement on both backends; conn_ids bulk_1 .. bulk_<n>. */
+	snprintf(sql, sizeof sql, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+	    "SELECT i + 1 FROM n WHERE i < %d) INSERT INTO connection (conn_id, "
+	    "conn_type, host) SELECT 'bulk_' || i, 'http', 'h' || i FROM n",
+	    BIG_ROWS);
+	tdb_exec(&f->t, sql);
+}
+
+/* Insert a sealed sample connection id and expect n connections after it. */
+static void
+insert_counted(struct fixture *f, struct store *s, const char *id, size_t n)
+{
+	struct conn *c = sample(id, "pw", NULL);
+	struct err e;
+	size_t got = 0;
+
+	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+	if (store_conn_insert(s, c, &e) != 0)
+		fail_msg("insert %s: %s", id, e.msg);
+	conn_free(c);
+	assert_int_equal(store_conn_count(s, &got, &e), 0);
+	assert_int_equal(got, n);
+}
+
+/*
+ * A filter that matches nothing reads the whole table; interrupted, the
+ * read fails with ERR_INTERRUPTED (not 0 rows), and the store then reads
+ * and writes as before: without a limit (PostgreSQL reads through a
+ * cursor in a transaction of the iterator's own) and with the console's
+ * limit (keyset pages).
+ */
+static void
+test_interrupt_read(void **state)
+{
+	struct fixture *f = *state;
+	struct store_query q = { NULL, 0, "no-such-conn", NULL, 0, 0 };
+	struct store *s = NULL;
+	struct reader r;
+	struct err e;
+	char first[64] = "";
+	size_t n = 0, i;
+
+	fill_big(f);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	for (i = 0; i < 2; i++) {
+		q.match = "no-such-conn";
+		q.limit = i == 0 ? 0 : 56;
+		read_interrupted(s, &q, &r);
+		if (r.rc != -1)
+			fail_msg("the read returned %d (%zu rows) instead of "
+			    "failing as interrupted", r.rc, r.rows);
+		assert_int_equal(r.e.code, ERR_INTERRUPTED);
+		assert_non_null(strstr(r.e.msg, "interrupted"));
+		assert_int_equal(r.rows, 0);
+		/* The same store reads as before. */
+		assert_int_equal(store_conn_count(s, &n, &e), 0);
+		assert_int_equal(n, BIG_ROWS);
+		q.match = "bulk_12345";
+		assert_int_equal(read_all(s, &q, first, sizeof first), 11);
+		assert_string_equal(first, "bulk_12345");
+	}
+	/* And writes: no transaction of the read is left open. */
+	insert_counted(f, s, "after_interrupt", BIG_ROWS + 1);
+	store_close(s);
+}
+
+/*
+ * Interrupting is for reads; a read interrupted inside a write transaction
+ * aborts the whole transaction: the commit fails and nothing is written.
+ */
+static void
+test_interrupt_tx(void **state)
+{
+	struct fixture *f = *state;
+	struct store_query q = { NULL, 0, "no-such-conn", NULL, 0, 0 };
+	struct store *s = NULL;
+	struct reader r;
+	struct conn *c;
+	struct err e;
+	size_t n = 0;
+
+	fill_big(f);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	c = sample("in_tx", "pw", NULL);
+	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_conn_insert(s, c, &e), 0);
+	read_interrupted(s, &q, &r);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, ERR_INTERRUPTED);
+	assert_int_equal(store_commit(s, &e), -1);
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, BIG_ROWS);
+	err_clear(&e);
+	assert_int_equal(store_conn_get(s, "in_tx", c, &e), -1);
+	assert_int_equal(e.code, ERR_NOTFOUND);
+	conn_free(c);
+	/* The next transaction works. */
+	assert_int_equal(store_begin(s, &e), 0);
+	insert_counted(f, s, "in_tx", BIG_ROWS + 1);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(s);
+}
+
+/* store_interrupt() on a store that runs nothing changes nothing. */
+static void
+test_interrupt_idle(void **state)
+{
+	struct fixture *f = *state;
+	struct store_query q = { NULL, 0, NULL, NULL, 0, 0 };
+	struct store *s = NULL;
+	struct err e;
+	char first[64] = "";
+	size_t n = 0;
+	int i;
+
+	make_db(f, "2.10");
+	store_interrupt(NULL);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	for (i = 0; i < 3; i++)
+		store_interrupt(s);
+	insert_counted(f, s, "idle", 1);
+	store_interrupt(s);
+	assert_int_equal(read_all(s, &q, first, sizeof first), 1);
+	assert_string_equal(first, "idle");
+	store_interrupt(s);
+	assert_int_equal(store_begin(s, &e), 0);
+	store_interrupt(s);
+	assert_int_equal(store_conn_delete(s, "idle", &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 0);
+	store_close(s);
+}
+
 /* The lifecycle's view: page a field by id, update it in a transaction. */
 static void
 test_fields(void **state)
@@ -613,6 +852,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, teardown),
 	};
 	/* SQLite: the same, plus the file's own failures. */
 	const struct CMUnitTest tests[] = {
@@ -628,6 +870,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, teardown),
 	};
 	int rc;
 

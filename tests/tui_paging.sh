@@ -3,12 +3,16 @@
 # connections written by tests/airflow_db.py: the first screen, End, Home,
 # PgDn and PgUp across the rows kept in memory, j held down, the sort in
 # both directions and the filter, each screen compared with the order that
-# Python's sqlite3 gives. Then the terminals the console must work on
-# (xterm-256color, screen, tmux-256color, vt100) at 80x24, and SIGTERM and
-# SIGHUP restoring the terminal.
+# Python's sqlite3 gives. Then a search stopped: on a million rows a
+# filter that matches nothing searches for seconds; a newer filter and Esc
+# stop it, Esc goes back to the unfiltered rows, and neither "no
+# connection matches" nor a failure is ever shown; quitting while it
+# searches. Then the terminals the console must work on (xterm-256color,
+# screen, tmux-256color, vt100) at 80x24, and SIGTERM and SIGHUP restoring
+# the terminal.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 23
+plan 32
 
 db="$T/big.db"
 key=$(py_key)
@@ -32,7 +36,8 @@ n=$(wc -l < "$T/ids" | tr -d ' ')
 page=25		# 30 lines: status, title, headers, 25 rows, message, bar
 
 # The conn_ids on the screen, and lines a..b of a file, one per line.
-shown() { tm capture-pane -p -t t | tee -a "$TUI_LOG" | awk 'NR >= 4 && NR < 4 + 25 && $1 != "" { print $1 }' | tr '\n' ' '; }
+# (A row's audit mark, '!', '*' or '.', comes before its conn_id.)
+shown() { tm capture-pane -p -t t | tee -a "$TUI_LOG" | awk 'NR >= 4 && NR < 4 + 25 && $1 != "" { print ($1 ~ /^[!*.]$/ ? $2 : $1) }' | tr '\n' ' '; }
 ids() { sed -n "$2,$3p" "$1" | tr '\n' ' '; }
 # is_shown WANT DESCRIPTION: the rows on the screen become WANT (polled,
 # so that a frame still being drawn is not compared).
@@ -95,6 +100,40 @@ first_is "$(sed -n 1p "$T/ids")"
 is_shown "$(ids "$T/ids" 1 $page)" "Esc clears the filter"
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
+
+# -- a search stopped ----------------------------------------------------------------
+huge="$T/huge.db"
+tool create "$huge" --schema "$top_srcdir/data/schema-3.2.sql"
+"$PYTHON3" -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) INSERT INTO connection (conn_id, conn_type, host, is_encrypted, is_extra_encrypted) SELECT printf(\"huge_%07d\", i), \"http\", \"h\", 0, 0 FROM n")
+c.commit()' "$huge"
+huge_first=$(i=1; while [ $i -le $page ]; do printf 'huge_%07d ' $i; i=$((i + 1)); done)
+mark=$(wc -l < "$TUI_LOG")
+tui_run "clear; AIRFLOW__DATABASE__SQL_ALCHEMY_CONN='sqlite:///$huge' TERM=xterm-256color '$FERNCON'"
+tui_wait 'Connections  by conn_id' >/dev/null
+is_shown "$huge_first" "a million rows open at once"
+tui_keys /
+tui_type nomatch
+ok "a filter that matches nothing searches" tui_wait 'searching... (Esc stops)'
+tui_type x
+ok "a newer filter while it searches" tui_wait 'filter: nomatchx'
+tui_keys Escape
+is_shown "$huge_first" "Esc while it searches goes back to the unfiltered rows"
+ok "and the search is stopped" tui_wait_gone 'filter:'
+tui_keys / && tui_type huge_00099
+is_shown "$(i=9900; while [ $i -lt $((9900 + page)) ]; do printf 'huge_%07d ' $i; i=$((i + 1)); done)" \
+	"the next filter is searched and shown"
+lacks "$(tail -n +"$((mark + 1))" "$TUI_LOG")" "no connection matches" \
+	"a stopped search never says that no connection matches"
+lacks "$(tail -n +"$((mark + 1))" "$TUI_LOG")" "search failed" \
+	"nor that the search failed"
+tui_keys C-u
+tui_type zzzz
+tui_wait 'searching...' >/dev/null
+tui_keys Enter
+tui_keys q
+ok "q while it searches quits at once and cleanly" tui_wait 'EXIT=0'
 
 # -- terminals -----------------------------------------------------------------------
 tm resize-window -t t -x 80 -y 24

@@ -8,6 +8,13 @@
  * burst of keys); `s` sorts by conn_id ascending or descending (the only
  * order that pages by key; other columns are not sortable).
  *
+ * The filter's query runs on its own thread (bgsearch.h). A newer filter
+ * stops the one still searching; Esc while it searches stops it and goes
+ * back to the view shown before it (the rows, filter and order that the
+ * window holds: unfiltered, or the last filter that worked; a view whose
+ * read had failed is read again unfiltered). A stopped search leaves no
+ * trace: it is never shown as a failure or as an empty result.
+ *
  * A read of the rows that fails (the filter's search, a page, a reload)
  * becomes the list's state: the body says what failed and why in place of
  * the rows, until a read works (Enter or a move key reads again, as does
@@ -73,7 +80,8 @@ static const struct ui_key list_keys[] = {
 	{ "Enter", "Open", "open the selected connection: every field, the "
 	    "extra as JSON", { TK_ENTER, TK(KEY_RIGHT), 'l' }, -1, NULL, 1 },
 	{ "/", "Filter", "filter on conn_id, type and host as you type (Enter "
-	    "keeps it, Esc clears it)", { '/', TK(KEY_F(3)) }, -1, NULL, 1 },
+	    "keeps it, Esc clears it; Esc while it searches stops the search)",
+	    { '/', TK(KEY_F(3)) }, -1, NULL, 1 },
 	{ "s", "Sort", "sort by conn_id, ascending or descending",
 	    { 's', TK(KEY_F(6)) }, -1, NULL, 1 },
 	{ "e", "Edit", "edit the selected connection (F4); re-type its password "
@@ -509,7 +517,7 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 			app_cursor(a, r->y, x);
 		if (l->searching)
 			draw_text(r->y, x + 1, r->w - x - 1, term_attr(TE_WARN),
-			    "  searching...");
+			    "  searching... (Esc stops)");
 		else if (l->editing)
 			draw_text(r->y, x + 1, r->w - x - 1, term_attr(TE_HEADER),
 			    "   (Enter keeps it, Esc clears it)");
@@ -563,6 +571,39 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 
 /* -- keys ---------------------------------------------------------------------- */
 
+/* 1 while a filter's search runs or is about to (Esc then stops it). */
+static int
+search_pending(const struct list *l)
+{
+	return l->searching || (l->refilter && l->flen > 0);
+}
+
+/*
+ * Esc while the filter searches: stop the search and go back to the view
+ * the window holds (see the top comment); no query unless that view's
+ * read had failed.
+ */
+static void
+search_stop(struct screen *s, struct app *a, struct list *l)
+{
+	bgsearch_cancel(l->search);
+	l->searching = 0;
+	l->refilter = 0;
+	l->editing = 0;
+	s->typing = 0;
+	if (l->failed[0] != '\0') {
+		l->flen = 0;
+		l->filter[0] = '\0';
+		(void)list_reload(l, a, NULL);
+		return;
+	}
+	snprintf(l->filter, sizeof l->filter, "%s", l->win.match != NULL ?
+	    l->win.match : "");
+	l->flen = strlen(l->filter);
+	l->desc = l->win.desc;
+	app_trace(a, "search stopped");
+}
+
 static int
 filter_key(struct screen *s, struct app *a, struct list *l, int key)
 {
@@ -578,6 +619,10 @@ filter_key(struct screen *s, struct app *a, struct list *l, int key)
 		return UI_HANDLED;
 	}
 	if (key == TK_ESC) {
+		if (search_pending(l)) {
+			search_stop(s, a, l);
+			return UI_HANDLED;
+		}
 		l->editing = 0;
 		s->typing = 0;
 		if (l->flen > 0) {
@@ -682,6 +727,10 @@ list_key(struct screen *s, struct app *a, int key)
 		(void)app_push(a, &scr_edit_ops, NULL);
 		return UI_HANDLED;
 	case TK_ESC:
+		if (search_pending(l)) {
+			search_stop(s, a, l);
+			return UI_HANDLED;
+		}
 		if (l->flen == 0)
 			return UI_IGNORED;
 		/* Esc first clears the filter. */
