@@ -1310,6 +1310,24 @@ rel_name(struct pg *p, const char *table)
 	return out;
 }
 
+/* query_one() with $1 = the connection table's qualified name. */
+static int
+query_on_connection(struct store *s, const char *sql, char **out,
+    const char *what, struct err *e)
+{
+	char *rel = rel_name(s->impl, "connection");
+	int rc;
+
+	*out = NULL;
+	if (rel == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	rc = query_one(s, sql, rel, out, what, e);
+	free(rel);
+	return rc;
+}
+
 static int
 load_columns(struct store *s, struct err *e)
 {
@@ -1382,14 +1400,10 @@ static int
 load_collation(struct store *s, struct err *e)
 {
 	struct pg *p = s->impl;
-	char *rel = rel_name(p, "connection"), *v = NULL;
+	char *v = NULL;
 	int rc;
 
-	if (rel == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
-		return -1;
-	}
-	rc = query_one(s, PQserverVersion(p->conn) >= 150000 ?
+	rc = query_on_connection(s, PQserverVersion(p->conn) >= 150000 ?
 	    "SELECT a.attcollation IN (950, 951) OR (a.attcollation = 100 AND "
 	    "d.datcollate IN ('C', 'POSIX') AND d.datlocprovider = 'c') "
 	    "FROM pg_attribute a, pg_database d WHERE a.attrelid = to_regclass($1) "
@@ -1398,10 +1412,9 @@ load_collation(struct store *s, struct err *e)
 	    "d.datcollate IN ('C', 'POSIX')) "
 	    "FROM pg_attribute a, pg_database d WHERE a.attrelid = to_regclass($1) "
 	    "AND a.attname = 'conn_id' AND d.datname = current_database()",
-	    rel, &v, "reading the schema", e);
+	    &v, "reading the schema", e);
 	p->collate = v != NULL && strcmp(v, "t") == 0 ? "" : " COLLATE \"C\"";
 	free(v);
-	free(rel);
 	return rc;
 }
 
@@ -1409,20 +1422,14 @@ load_collation(struct store *s, struct err *e)
 static int
 load_access(struct store *s, struct err *e)
 {
-	struct pg *p = s->impl;
-	char *rel = rel_name(p, "connection"), *v = NULL;
+	char *v = NULL;
 	int rc;
 
-	if (rel == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
-		return -1;
-	}
-	rc = query_one(s, "SELECT has_table_privilege(to_regclass($1), 'UPDATE') "
-	    "AND current_setting('transaction_read_only') = 'off'", rel, &v,
+	rc = query_on_connection(s, "SELECT has_table_privilege(to_regclass($1), "
+	    "'UPDATE') AND current_setting('transaction_read_only') = 'off'", &v,
 	    "reading privileges", e);
 	s->readonly = rc == 0 && (v == NULL || strcmp(v, "t") != 0);
 	free(v);
-	free(rel);
 	return rc;
 }
 

@@ -101,6 +101,15 @@ tui_until() {
 	return 1
 }
 
+# tui_is_shown WANT DESCRIPTION: the rows that the script's own shown()
+# reads off the screen become WANT (polled, so that a frame still being
+# drawn is not compared); one TAP result.
+tui_is_shown() {
+	tui_until _tui_shown_is "$1"
+	is "$(shown)" "$1" "$2"
+}
+_tui_shown_is() { [ "$(shown)" = "$1" ]; }
+
 # 1 while the pane shows the alternate screen (a curses program runs).
 tui_alternate() { tm display -p -t t '#{alternate_on}'; }
 

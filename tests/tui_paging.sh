@@ -39,65 +39,55 @@ page=25		# 30 lines: status, title, headers, 25 rows, message, bar
 # (A row's audit mark, '!', '*' or '.', comes before its conn_id.)
 shown() { tm capture-pane -p -t t | tee -a "$TUI_LOG" | awk 'NR >= 4 && NR < 4 + 25 && $1 != "" { print ($1 ~ /^[!*.]$/ ? $2 : $1) }' | tr '\n' ' '; }
 ids() { sed -n "$2,$3p" "$1" | tr '\n' ' '; }
-# is_shown WANT DESCRIPTION: the rows on the screen become WANT (polled,
-# so that a frame still being drawn is not compared).
-is_shown() {
-	_i=0
-	while [ "$_i" -lt $((TUI_WAIT * 10)) ] && [ "$(shown)" != "$1" ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	is "$(shown)" "$1" "$2"
-}
 # Wait until the screen's first row is $1.
 first_is() { tui_wait " $1 " >/dev/null; [ "$(shown | cut -d' ' -f1)" = "$1" ]; }
 
 tui_start 100 30
 tui_run "TERM=tmux-256color '$FERNCON'"
 ok "the console opens on 5000 rows" tui_wait 'Connections  by conn_id'
-is_shown "$(ids "$T/ids" 1 $page)" "the first screen is the first $page conn_ids"
+tui_is_shown "$(ids "$T/ids" 1 $page)" "the first screen is the first $page conn_ids"
 tui_keys End
 first_is "$(sed -n "$((n - page + 1))p" "$T/ids")"
-is_shown "$(ids "$T/ids" $((n - page + 1)) "$n")" "End shows the last $page"
+tui_is_shown "$(ids "$T/ids" $((n - page + 1)) "$n")" "End shows the last $page"
 ok "and says Bot" tui_wait '  Bot'
 tui_keys Home
 first_is "$(sed -n 1p "$T/ids")"
-is_shown "$(ids "$T/ids" 1 $page)" "Home goes back to the first"
+tui_is_shown "$(ids "$T/ids" 1 $page)" "Home goes back to the first"
 tui_keys NPage NPage NPage
 first_is "$(sed -n "$((3 * page + 1))p" "$T/ids")"
-is_shown "$(ids "$T/ids" $((3 * page + 1)) $((4 * page)))" "PgDn three times: rows 76-100"
+tui_is_shown "$(ids "$T/ids" $((3 * page + 1)) $((4 * page)))" "PgDn three times: rows 76-100"
 tui_keys Home
 first_is "$(sed -n 1p "$T/ids")"
 tui_keys -N 40 j
 first_is "$(sed -n 17p "$T/ids")"
-is_shown "$(ids "$T/ids" 17 $((16 + page)))" "j held 40 times scrolls a row at a time"
+tui_is_shown "$(ids "$T/ids" 17 $((16 + page)))" "j held 40 times scrolls a row at a time"
 tui_keys End
 first_is "$(sed -n "$((n - page + 1))p" "$T/ids")"
 tui_keys -N 10 PPage
 first_is "$(sed -n "$((n - 11 * page + 1))p" "$T/ids")"
-is_shown "$(ids "$T/ids" $((n - 11 * page + 1)) $((n - 10 * page)))" \
+tui_is_shown "$(ids "$T/ids" $((n - 11 * page + 1)) $((n - 10 * page)))" \
 	"PgUp ten times from the end crosses the pages kept in memory"
 tui_keys s
 ok "s sorts descending" tui_wait 'by conn_id, descending'
 tui_keys Home
 first_is "$(sed -n "${n}p" "$T/ids")"
-is_shown "$(sed -n "$((n - page + 1)),${n}p" "$T/ids" | sort -r | tr '\n' ' ')" \
+tui_is_shown "$(sed -n "$((n - page + 1)),${n}p" "$T/ids" | sort -r | tr '\n' ' ')" \
 	"descending: the last conn_ids first"
 tui_keys End
 first_is "$(sed -n "${page}p" "$T/ids")"
-is_shown "$(sed -n "1,${page}p" "$T/ids" | sort -r | tr '\n' ' ')" \
+tui_is_shown "$(sed -n "1,${page}p" "$T/ids" | sort -r | tr '\n' ' ')" \
 	"and End shows the first ones, last"
 tui_keys s Home /
 tui_type 0004
 ok "the filter applies as it is typed" tui_wait 'filter: 0004'
 first_is "$(sed -n 1p "$T/ids-0004")"
-is_shown "$(ids "$T/ids-0004" 1 $page)" \
+tui_is_shown "$(ids "$T/ids-0004" 1 $page)" \
 	"it keeps the rows whose conn_id, type or host holds the text"
 tui_type zzz
 ok "a filter that matches nothing says so" tui_wait "no connection matches '0004zzz'"
 tui_keys Escape
 first_is "$(sed -n 1p "$T/ids")"
-is_shown "$(ids "$T/ids" 1 $page)" "Esc clears the filter"
+tui_is_shown "$(ids "$T/ids" 1 $page)" "Esc clears the filter"
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 
@@ -112,17 +102,17 @@ huge_first=$(i=1; while [ $i -le $page ]; do printf 'huge_%07d ' $i; i=$((i + 1)
 mark=$(wc -l < "$TUI_LOG")
 tui_run "clear; AIRFLOW__DATABASE__SQL_ALCHEMY_CONN='sqlite:///$huge' TERM=xterm-256color '$FERNCON'"
 tui_wait 'Connections  by conn_id' >/dev/null
-is_shown "$huge_first" "a million rows open at once"
+tui_is_shown "$huge_first" "a million rows open at once"
 tui_keys /
 tui_type nomatch
 ok "a filter that matches nothing searches" tui_wait 'searching... (Esc stops)'
 tui_type x
 ok "a newer filter while it searches" tui_wait 'filter: nomatchx'
 tui_keys Escape
-is_shown "$huge_first" "Esc while it searches goes back to the unfiltered rows"
+tui_is_shown "$huge_first" "Esc while it searches goes back to the unfiltered rows"
 ok "and the search is stopped" tui_wait_gone 'filter:'
 tui_keys / && tui_type huge_00099
-is_shown "$(i=9900; while [ $i -lt $((9900 + page)) ]; do printf 'huge_%07d ' $i; i=$((i + 1)); done)" \
+tui_is_shown "$(i=9900; while [ $i -lt $((9900 + page)) ]; do printf 'huge_%07d ' $i; i=$((i + 1)); done)" \
 	"the next filter is searched and shown"
 lacks "$(tail -n +"$((mark + 1))" "$TUI_LOG")" "no connection matches" \
 	"a stopped search never says that no connection matches"

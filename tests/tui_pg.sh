@@ -144,14 +144,6 @@ page=25
 shown() { tm capture-pane -p -t t | tee -a "$TUI_LOG" |
 	awk -v n=$page 'NR >= 4 && NR < 4 + n { s = substr($0, 4); sub(/ .*/, "", s); if (s != "") print s }' |
 	tr '\n' ' '; }
-is_shown() {
-	_i=0
-	while [ "$_i" -lt $((TUI_WAIT * 10)) ] && [ "$(shown)" != "$1" ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	is "$(shown)" "$1" "$2"
-}
 # ferncon's sessions as the server sees them.
 backends() { pg_admin "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferncon'"; }
 # Stop the server at once (as a crash would), and start it again with the
@@ -175,7 +167,7 @@ ok "the server's own ORDER BY conn_id differs from byte order (an ICU collation)
 	test "$(cat "$T/collated")" != "$want"
 run alice
 ok "Admin opens the console on PostgreSQL" tui_wait 'Connections  by conn_id'
-is_shown "$want" "the first screen is the first $page conn_ids in Python's byte order"
+tui_is_shown "$want" "the first screen is the first $page conn_ids in Python's byte order"
 ok "the status line names the PostgreSQL DB as user@host:port/db" \
 	tui_wait "alice Admin  2 keys  airflow@$PG_HOST:$PG_PORT/airflow"
 counts=$(FERNET_KEY="$new,$old" oracle counts)
@@ -434,9 +426,9 @@ tail -n $page "$T/ids" | cut -c1-17 | tr '\n' ' ' > "$T/last80"
 tui_keys /
 tui_type ftp_arch
 tui_keys Enter
-is_shown "ftp_archive " "a search works (the search thread has a session of its own)"
+tui_is_shown "ftp_archive " "a search works (the search thread has a session of its own)"
 tui_keys Escape
-is_shown "$(cat "$T/first80")" "Esc shows the first rows again"
+tui_is_shown "$(cat "$T/first80")" "Esc shows the first rows again"
 server_stop
 ok "the server is stopped again" test ! -f "$PG_DIR/data/postmaster.pid"
 tui_keys End
@@ -462,13 +454,13 @@ tui_wait_gone 'searching...' >/dev/null	# its search ran (and failed)
 server_start
 ok "the server is started again" tui_until eval 'pg_sql "SELECT 1" >/dev/null 2>&1'
 tui_keys Enter
-is_shown "ftp_archive " "Enter searches again: the search thread reconnects"
+tui_is_shown "ftp_archive " "Enter searches again: the search thread reconnects"
 ok "and the failure is gone" tui_wait_gone 'search failed'
 tui_keys Escape
-is_shown "$(cat "$T/first80")" \
+tui_is_shown "$(cat "$T/first80")" \
 	"Esc reads the first rows: the console's own session reconnects"
 tui_keys End
-is_shown "$(cat "$T/last80")" "End reads the last page"
+tui_is_shown "$(cat "$T/last80")" "End reads the last page"
 tui_keys q
 ok "q quits (exit 0)" tui_wait 'EXIT=0'
 

@@ -205,16 +205,26 @@ parse_opts(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 }
 
 /*
- * Config, role (Admin), key ring, store, and a job runner with progress on
- * stderr. 0, or -1 with e set.
+ * Config, role (Admin), key ring, store, a job runner with progress on
+ * stderr, and the preflight and result records; refused when encryption is
+ * off ("cannot <what>: encryption is off ...<hint>; nothing was changed").
+ * 0, or -1 with e set; *lc, *pf and *res are the caller's to free either
+ * way.
  */
 static int
-open_job(struct cli_ctx *ctx, const char *what, struct show *sh,
-    struct lifecycle **lc, struct err *e)
+open_job(struct cli_ctx *ctx, const char *what, const char *nokey_hint,
+    struct show *sh, struct lifecycle **lc, struct lifecycle_preflight **pf,
+    struct lifecycle_result **res, struct err *e)
 {
 	struct lifecycle_opts o;
 	const char *key;
 
+	*pf = calloc(1, sizeof **pf);
+	*res = calloc(1, sizeof **res);
+	if (*pf == NULL || *res == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
 	if (cli_config(ctx, e) != 0 || cli_policy(ctx, e) != 0 ||
 	    policy_check(&ctx->policy, POLICY_ADMIN, what, e) != 0 ||
 	    cli_keyring(ctx, NULL, e) != 0 || cli_store(ctx, e) != 0)
@@ -225,8 +235,16 @@ open_job(struct cli_ctx *ctx, const char *what, struct show *sh,
 	o.progress_arg = sh;
 	o.cancel = &interrupted;
 	key = ctx->key_origin.value ? ctx->key_origin.value : "";
-	return lifecycle_new(lc, ctx->store, key, ctx->key_origin.value ?
-	    ctx->key_origin.len : 0, &o, e);
+	if (lifecycle_new(lc, ctx->store, key, ctx->key_origin.value ?
+	    ctx->key_origin.len : 0, &o, e) != 0)
+		return -1;
+	if (lifecycle_key_count(*lc) == 0) {
+		err_set(e, ERR_CONFIG, "cannot %s: encryption is off ([core] "
+		    "fernet_key is empty)%s; nothing was changed", what,
+		    nokey_hint);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -319,20 +337,8 @@ rotate(struct cli_ctx *ctx, int argc, char **argv)
 	err_clear(&e);
 	if ((rc = parse_opts(&cmd_rotate, ctx, argc, argv, &dry_run, &skip)) != 0)
 		return rc;
-	pf = calloc(1, sizeof *pf);
-	res = calloc(1, sizeof *res);
-	if (pf == NULL || res == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
-		rc = cli_error(&e);
-		goto out;
-	}
-	if (open_job(ctx, "rotate the Fernet key", &sh, &lc, &e) != 0) {
-		rc = cli_error(&e);
-		goto out;
-	}
-	if (lifecycle_key_count(lc) == 0) {
-		err_set(&e, ERR_CONFIG, "cannot rotate the Fernet key: encryption "
-		    "is off ([core] fernet_key is empty); nothing was changed");
+	if (open_job(ctx, "rotate the Fernet key", "", &sh, &lc, &pf, &res,
+	    &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
@@ -440,21 +446,8 @@ encrypt_plaintext(struct cli_ctx *ctx, int argc, char **argv)
 	err_clear(&e);
 	if ((rc = parse_opts(&cmd_encrypt, ctx, argc, argv, &dry_run, NULL)) != 0)
 		return rc;
-	pf = calloc(1, sizeof *pf);
-	res = calloc(1, sizeof *res);
-	if (pf == NULL || res == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
-		rc = cli_error(&e);
-		goto out;
-	}
-	if (open_job(ctx, "encrypt plaintext values", &sh, &lc, &e) != 0) {
-		rc = cli_error(&e);
-		goto out;
-	}
-	if (lifecycle_key_count(lc) == 0) {
-		err_set(&e, ERR_CONFIG, "cannot encrypt plaintext values: encryption "
-		    "is off ([core] fernet_key is empty); set a key first (ferncon "
-		    "key generate); nothing was changed");
+	if (open_job(ctx, "encrypt plaintext values", "; set a key first "
+	    "(ferncon key generate)", &sh, &lc, &pf, &res, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
