@@ -116,9 +116,6 @@ int cli_read_stdin(char **out, size_t *len, struct err *e) ATTR_WUR;
 /* Write len bytes to stdout; 0, or -1 with e set. */
 int cli_write(const void *p, size_t len, struct err *e) ATTR_WUR;
 
-/* Format a Unix time as "2026-11-22T16:39:59Z" into buf (at least 32 bytes). */
-void cli_format_time(uint64_t t, char *buf, size_t len);
-
 /* Release what the context loaded. */
 void cli_ctx_release(struct cli_ctx *ctx);
 

@@ -28,6 +28,7 @@
 
 #include <sodium.h>
 
+#include "airflow.h"
 #include "lifecycle.h"
 
 static const struct option no_options[] = {
@@ -107,8 +108,8 @@ print_status(struct cli_ctx *ctx, const struct lifecycle_preflight *pf,
 		printf("key %zu:       %zu values%s", k + 1, n,
 		    k == 0 ? " (primary)" : "");
 		if (n > 0) {
-			cli_format_time(pf->oldest[k], old, sizeof old);
-			cli_format_time(pf->newest[k], new, sizeof new);
+			airflow_format_time(pf->oldest[k], old, sizeof old);
+			airflow_format_time(pf->newest[k], new, sizeof new);
 			printf(", tokens from %s to %s", old, new);
 		}
 		printf("\n");

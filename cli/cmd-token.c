@@ -20,6 +20,8 @@
 
 #include <sodium.h>
 
+#include "airflow.h"
+
 #define OPT_KEYS 1
 
 static const struct option token_options[] = {
@@ -103,7 +105,7 @@ token_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_error(&e);
 		goto out;
 	}
-	cli_format_time(info.timestamp, when, sizeof when);
+	airflow_format_time(info.timestamp, when, sizeof when);
 	printf("version:    0x80\n");
 	printf("timestamp:  %llu (%s)\n", (unsigned long long)info.timestamp,
 	    when);

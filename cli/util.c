@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -204,18 +203,6 @@ cli_write(const void *p, size_t len, struct err *e)
 		return -1;
 	}
 	return 0;
-}
-
-void
-cli_format_time(uint64_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t > (uint64_t)253402300799 || gmtime_r(&tt, &tm) == NULL)
-		snprintf(buf, len, "beyond year 9999");
-	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void

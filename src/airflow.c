@@ -1,13 +1,16 @@
 /*
  * airflow.c: Airflow versions from alembic heads (see airflow.h). The table
  * holds the heads AIRFLOW.md section 1.4 lists; a head not in it is
- * unknown (major 0) and the store places it by the tables it finds.
+ * unknown (major 0) and the store places it by the tables it finds. And
+ * the one time format the front ends show.
  */
 #include "config.h"
 
 #include "airflow.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "compiler.h"
 
@@ -37,4 +40,16 @@ airflow_version_of_head(const char *head)
 		if (strcmp(heads[i].head, head) == 0)
 			return heads[i].v;
 	return none;
+}
+
+void
+airflow_format_time(uint64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t > (uint64_t)253402300799 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "beyond year 9999");
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -1,13 +1,17 @@
 /*
  * airflow.h: which Airflow wrote the metadata DB, for the few rules that
  * changed between releases (URI query typing in 3.1.6, the host protocol
- * rule in 3.1.0, extra validation in 3.0, the sensitive-field list).
+ * rule in 3.1.0, extra validation in 3.0, the sensitive-field list); and
+ * times written as Airflow's Python shows them.
  *
  * The version is read from alembic_version.version_num (AIRFLOW.md 1.4);
  * an unknown head is placed by the tables that exist.
  */
 #ifndef FERNCON_AIRFLOW_H
 #define FERNCON_AIRFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 struct airflow_version {
 	int	major;	/* 0 when unknown */
@@ -32,5 +36,12 @@ airflow_version_at_least(const struct airflow_version *v, int major, int minor,
  * the head is not known.
  */
 struct airflow_version airflow_version_of_head(const char *head);
+
+/*
+ * Format a Unix time (a Fernet token's timestamp) in UTC as
+ * "2026-11-22T16:39:59Z" into buf (at least 32 bytes), or "beyond year
+ * 9999" past what Python's datetime can hold.
+ */
+void airflow_format_time(uint64_t t, char *buf, size_t len);
 
 #endif

@@ -32,27 +32,11 @@ struct fx {
 	struct err	 e;
 };
 
-/* Unset every AIRFLOW* variable (collected first: unsetenv edits environ). */
+/* Unset every AIRFLOW* variable and the test's own. */
 static void
 env_clear(void)
 {
-	char **names = NULL, **p;
-	size_t n = 0, i;
-
-	for (p = environ; *p != NULL; p++) {
-		if (strncmp(*p, "AIRFLOW", 7) == 0) {
-			names = realloc(names, (n + 1) * sizeof *names);
-			assert_non_null(names);
-			names[n] = strndup(*p, strcspn(*p, "="));
-			assert_non_null(names[n]);
-			n++;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		assert_int_equal(unsetenv(names[i]), 0);
-		free(names[i]);
-	}
-	free(names);
+	tu_unsetenv_prefix("AIRFLOW");
 	unsetenv("FERNCON_V");
 	unsetenv("FERNCON_N");
 	unsetenv("FERNCON_T");

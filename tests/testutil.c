@@ -97,6 +97,29 @@ tu_read(const char *path, size_t *len)
 }
 
 void
+tu_unsetenv_prefix(const char *prefix)
+{
+	char **names = NULL, **p;
+	size_t n = 0, i, plen = strlen(prefix);
+
+	/* Collected first: unsetenv() edits environ. */
+	for (p = environ; *p != NULL; p++) {
+		if (strncmp(*p, prefix, plen) != 0)
+			continue;
+		if ((names = realloc(names, (n + 1) * sizeof *names)) == NULL ||
+		    (names[n] = strndup(*p, strcspn(*p, "="))) == NULL)
+			abort();
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (unsetenv(names[i]) != 0)
+			abort();
+		free(names[i]);
+	}
+	free(names);
+}
+
+void
 tu_init(void)
 {
 	struct err e;

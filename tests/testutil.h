@@ -24,6 +24,9 @@ char *tu_write(const char *dir, const char *name, const char *text, int mode);
 /* Read a whole file; caller frees. NULL if it cannot be read. */
 char *tu_read(const char *path, size_t *len);
 
+/* Unset every environment variable whose name starts with prefix. */
+void tu_unsetenv_prefix(const char *prefix);
+
 /* Call core_init() once or bail out of the test run. */
 void tu_init(void);
 

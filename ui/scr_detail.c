@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "actions.h"
+#include "airflow.h"
 #include "app.h"
 #include "buf.h"
 #include "mask.h"
@@ -226,7 +227,7 @@ state_line(struct lines *ls, const struct conn_secret_info *i, size_t nkeys,
 	char when[40] = "", age[16] = "";
 
 	if (i->has_timestamp) {
-		cli_format_time(i->timestamp, when, sizeof when);
+		airflow_format_time(i->timestamp, when, sizeof when);
 		app_age(i->timestamp, age, sizeof age);
 	}
 	switch (i->state) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "airflow.h"
 #include "app.h"
 #include "keyring.h"
 #include "progress.h"
@@ -63,7 +64,7 @@ when(uint64_t t, char *buf, size_t len)
 {
 	char iso[40], age[16];
 
-	cli_format_time(t, iso, sizeof iso);
+	airflow_format_time(t, iso, sizeof iso);
 	iso[10] = '\0';
 	app_age(t, age, sizeof age);
 	snprintf(buf, len, "%s (%s ago)", iso, age);
