@@ -15,13 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cfg.h"
 #include "compiler.h"
 #include "err.h"
-#include "keyring.h"
-#include "mask.h"
-#include "policy.h"
-#include "store.h"
+#include "session.h"
 
 /* Exit codes (DESIGN.md section 5). */
 #define EXIT_OK		0
@@ -29,26 +25,12 @@
 #define EXIT_USAGE	2	/* bad usage or configuration */
 #define EXIT_DB		3	/* a DB error */
 
-/* State shared by all commands of one run. */
-struct cli_ctx {
-	struct config_opts	 opts;
-	const char		*as_role;
-	int			 no_color;
-	struct config		*cfg;	/* loaded on first use */
-	struct keyring		*kr;	/* loaded on first use */
-	struct config_value	 key_origin;	/* where the ring came from */
-	struct store		*store;	/* opened on first use */
-	struct policy		 policy;
-	int			 policy_loaded;
-	struct mask		*mask;
-};
-
 struct cli_cmd {
 	const char	*noun;		/* "key", "token", ... */
 	const char	*verb;		/* "generate", ... or NULL for a one-word command */
 	const char	*usage;		/* arguments after the command words */
 	const char	*summary;	/* one line for --help */
-	int		(*exec)(struct cli_ctx *ctx, int argc, char **argv);
+	int		(*exec)(struct session *s, int argc, char **argv);
 };
 
 /* The command tables, one per file. */
@@ -65,8 +47,10 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 
 /*
  * Long options every command accepts, to put at the end of a command's own
- * option table (before the zero entry), and the handler for them. The
- * handler returns 1 if it took the option, 0 if c is not a global option.
+ * option table (before the zero entry), and the handler for them: the
+ * session's options, and --no-color (cli_no_color), which only the console
+ * reads. The handler returns 1 if it took the option, 0 if c is not a
+ * global option.
  */
 #define CLI_OPT_BASE 1000
 #define CLI_GLOBAL_OPTIONS \
@@ -75,27 +59,25 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 	{ "db", required_argument, NULL, CLI_OPT_BASE + 2 }, \
 	{ "as-role", required_argument, NULL, CLI_OPT_BASE + 3 }, \
 	{ "no-color", no_argument, NULL, CLI_OPT_BASE + 4 }
-int cli_global_option(struct cli_ctx *ctx, int c, const char *arg);
+int cli_global_option(struct session *s, int c, const char *arg);
+
+/* --no-color was given, or NO_COLOR is set. */
+extern int cli_no_color;
 
 /* -- shared services ----------------------------------------------------- */
 
-/* Load airflow.cfg and the environment once. 0, or -1 with e set. */
-int cli_config(struct cli_ctx *ctx, struct err *e) ATTR_WUR;
+/*
+ * session_keyring(), and the warning it may leave printed on stderr
+ * ("ferncon: warning: ..."). 0, or -1 with e set.
+ */
+int cli_keyring(struct session *s, const char *keys_arg, struct err *e) ATTR_WUR;
 
 /*
- * The configured key ring (loaded once), or one parsed from keys_arg when it
- * is not NULL (--keys). 0, or -1 with e set (ERR_CONFIG for a bad key).
+ * Run the console on s (ui_run()) and print what ended it: "ferncon:
+ * <message>" for an error. Returns the process exit code: 0, err's code
+ * for an error, 128 + the signal for SIGTERM and SIGHUP.
  */
-int cli_keyring(struct cli_ctx *ctx, const char *keys_arg, struct err *e) ATTR_WUR;
-
-/* Open the metadata DB (--db, else sql_alchemy_conn) once. */
-int cli_store(struct cli_ctx *ctx, struct err *e) ATTR_WUR;
-
-/* The user's role (loaded once) from the config and --as-role. */
-int cli_policy(struct cli_ctx *ctx, struct err *e) ATTR_WUR;
-
-/* Airflow's masking rules for the opened DB's version (loaded once). */
-int cli_mask(struct cli_ctx *ctx, struct err *e) ATTR_WUR;
+int cli_console(struct session *s);
 
 /* Print "ferncon: <message>" on stderr; returns the exit code for e. */
 int cli_error(const struct err *e);
@@ -115,8 +97,5 @@ int cli_read_stdin(char **out, size_t *len, struct err *e) ATTR_WUR;
 
 /* Write len bytes to stdout; 0, or -1 with e set. */
 int cli_write(const void *p, size_t len, struct err *e) ATTR_WUR;
-
-/* Release what the context loaded. */
-void cli_ctx_release(struct cli_ctx *ctx);
 
 #endif

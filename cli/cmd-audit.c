@@ -57,7 +57,7 @@ struct emit {
 };
 
 static int
-parse_args(struct cli_ctx *ctx, int argc, char **argv, struct audit_args *a)
+parse_args(struct session *s, int argc, char **argv, struct audit_args *a)
 {
 	int c, have_format = 0;
 
@@ -91,7 +91,7 @@ parse_args(struct cli_ctx *ctx, int argc, char **argv, struct audit_args *a)
 			a->ignore = optarg;
 			break;
 		default:
-			if (!cli_global_option(ctx, c, optarg))
+			if (!cli_global_option(s, c, optarg))
 				return cli_usage_error(&cmd_audit, "unknown option '%s'",
 				    argv[optind - 1]);
 		}
@@ -134,7 +134,7 @@ audit_error(const struct err *e)
 }
 
 static int
-audit_cmd(struct cli_ctx *ctx, int argc, char **argv)
+audit_cmd(struct session *s, int argc, char **argv)
 {
 	extern char **environ;
 	struct audit_args args;
@@ -144,25 +144,25 @@ audit_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	struct audit_stats st;
 	struct emit em;
 	struct err e, run;
-	int rc, s;
+	int rc, sev;
 
 	err_clear(&e);
 	err_clear(&run);
 	memset(&em, 0, sizeof em);
 	buf_init(&em.out, 0);
-	if ((rc = parse_args(ctx, argc, argv, &args)) != 0)
+	if ((rc = parse_args(s, argc, argv, &args)) != 0)
 		return rc;
-	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_AUDIT, "audit", &e) != 0 ||
-	    cli_keyring(ctx, NULL, &e) != 0 || cli_store(ctx, &e) != 0 ||
-	    cli_mask(ctx, &e) != 0)
+	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
+	    policy_check(&s->policy, POLICY_AUDIT, "audit", &e) != 0 ||
+	    cli_keyring(s, NULL, &e) != 0 || session_store(s, &e) != 0 ||
+	    session_mask(s, &e) != 0)
 		return audit_error(&e);
 
 	memset(&ao, 0, sizeof ao);
-	ao.cfg = ctx->cfg;
-	ao.kr = ctx->kr;
-	ao.mask = ctx->mask;
-	ao.version = store_airflow_version(ctx->store);
+	ao.cfg = s->keys->cfg;
+	ao.kr = s->keys->kr;
+	ao.mask = s->mask;
+	ao.version = store_airflow_version(s->store);
 	ao.environ = environ;
 	ao.min_severity = (enum audit_severity)args.min_severity;
 	if (audit_new(&a, &ao, &e) != 0 ||
@@ -181,7 +181,7 @@ audit_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		goto fail;
 
 	/* A failed run still ends the report (JSON/SARIF say it did not complete). */
-	rc = audit_run(a, ctx->store, on_finding, &em, &st, &run);
+	rc = audit_run(a, s->store, on_finding, &em, &st, &run);
 	if (audit_report_end(em.rep, &st, rc != 0 ? &run : NULL, &em.out, &e) != 0 ||
 	    flush_out(&em.out, &e) != 0)
 		goto fail;
@@ -198,8 +198,8 @@ audit_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		goto fail;
 	}
 	rc = EXIT_OK;
-	for (s = args.fail_on; s < AUDIT_SEV_COUNT; s++)
-		if (st.by_severity[s] > 0)
+	for (sev = args.fail_on; sev < AUDIT_SEV_COUNT; sev++)
+		if (st.by_severity[sev] > 0)
 			rc = EXIT_FAILED;
 	audit_report_free(em.rep);
 	audit_free(a);

@@ -91,11 +91,11 @@ parse_output(const struct cli_cmd *cmd, const char *arg, enum out_format *f)
 
 /* Everything a command needs open: config, ring, store, role. */
 static int
-open_all(struct cli_ctx *ctx, struct err *e)
+open_all(struct session *s, struct err *e)
 {
-	if (cli_config(ctx, e) != 0 || cli_policy(ctx, e) != 0 ||
-	    cli_keyring(ctx, NULL, e) != 0 || cli_store(ctx, e) != 0 ||
-	    cli_mask(ctx, e) != 0)
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	    cli_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
+	    session_mask(s, e) != 0)
 		return -1;
 	return 0;
 }
@@ -107,7 +107,7 @@ open_all(struct cli_ctx *ctx, struct err *e)
  * extras redacted unless reveal. Caller frees with conn_free().
  */
 static struct conn *
-display_copy(struct cli_ctx *ctx, const struct conn *c, int reveal,
+display_copy(struct session *s, const struct conn *c, int reveal,
     struct err *e)
 {
 	struct conn *d = conn_dup(c);
@@ -126,7 +126,7 @@ display_copy(struct cli_ctx *ctx, const struct conn *c, int reveal,
 		goto fail;
 	if (d->extra != NULL && (extra = cJSON_Parse(d->extra)) != NULL) {
 		buf_init(&b, 1);
-		if (mask_tree(ctx->mask, extra) > 0) {
+		if (mask_tree(s->mask, extra) > 0) {
 			if (pyjson_dumps(extra, &po, &b, e) != 0 ||
 			    conn_set(d, &d->extra, buf_str(&b), b.len, e) != 0) {
 				buf_release(&b);
@@ -151,14 +151,14 @@ json_str(const char *s)
 
 /* The typed record of `connections get -o json`. */
 static cJSON *
-conn_json(struct cli_ctx *ctx, const struct conn *c, int reveal, struct err *e)
+conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 {
 	struct conn *d = NULL;
 	struct buf uri;
 	cJSON *o = cJSON_CreateObject(), *extra = NULL;
 
 	buf_init(&uri, 1);
-	if (o == NULL || (d = display_copy(ctx, c, reveal, e)) == NULL)
+	if (o == NULL || (d = display_copy(s, c, reveal, e)) == NULL)
 		goto fail;
 	if (d->extra != NULL && *d->extra != '\0')
 		extra = cJSON_Parse(d->extra);
@@ -167,7 +167,7 @@ conn_json(struct cli_ctx *ctx, const struct conn *c, int reveal, struct err *e)
 		extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE ?
 		    cJSON_CreateNull() : cJSON_CreateObject();
 	}
-	if (uri_format(d, store_airflow_version(ctx->store), &uri, e) != 0)
+	if (uri_format(d, store_airflow_version(s->store), &uri, e) != 0)
 		goto fail;
 	cJSON_AddItemToObject(o, "id", pyjson_create_int(c->id));
 	cJSON_AddItemToObject(o, "conn_id", json_str(d->conn_id));
@@ -299,7 +299,7 @@ static const struct option view_options[] = {
 };
 
 static int
-parse_view(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+parse_view(const struct cli_cmd *cmd, struct session *s, int argc,
     char **argv, enum out_format *fmt, int *reveal, int nargs)
 {
 	int c, rc;
@@ -314,7 +314,7 @@ parse_view(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 				return rc;
 		} else if (c == OPT_REVEAL) {
 			*reveal = 1;
-		} else if (!cli_global_option(ctx, c, optarg)) {
+		} else if (!cli_global_option(s, c, optarg)) {
 			return cli_usage_error(cmd, "unknown option '%s'",
 			    argv[optind - 1]);
 		}
@@ -327,16 +327,16 @@ parse_view(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 
 /* Check and log a reveal before any secret is shown. */
 static int
-allow_reveal(struct cli_ctx *ctx, const char *conn_id, struct err *e)
+allow_reveal(struct session *s, const char *conn_id, struct err *e)
 {
-	if (policy_check(&ctx->policy, POLICY_REVEAL, "reveal passwords", e) != 0)
+	if (policy_check(&s->policy, POLICY_REVEAL, "reveal passwords", e) != 0)
 		return -1;
-	return policy_log(&ctx->policy, "reveal", conn_id,
+	return policy_log(&s->policy, "reveal", conn_id,
 	    conn_id ? NULL : "connections list", e);
 }
 
 static int
-conn_list(struct cli_ctx *ctx, int argc, char **argv)
+conn_list(struct session *s, int argc, char **argv)
 {
 	struct store_iter *it = NULL;
 	struct transfer_writer *yw = NULL;
@@ -347,11 +347,11 @@ conn_list(struct cli_ctx *ctx, int argc, char **argv)
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
-	if ((rc = parse_view(&cmd_conn_list, ctx, argc, argv, &fmt, &reveal,
+	if ((rc = parse_view(&cmd_conn_list, s, argc, argv, &fmt, &reveal,
 	    0)) != 0)
 		return rc;
-	if (open_all(ctx, &e) != 0 || (reveal && allow_reveal(ctx, NULL, &e) != 0) ||
-	    store_conn_iter(ctx->store, NULL, &it, &e) != 0)
+	if (open_all(s, &e) != 0 || (reveal && allow_reveal(s, NULL, &e) != 0) ||
+	    store_conn_iter(s->store, NULL, &it, &e) != 0)
 		goto fail;
 	if (fmt == OUT_TABLE)
 		table_header();
@@ -360,14 +360,14 @@ conn_list(struct cli_ctx *ctx, int argc, char **argv)
 	else if (fmt == OUT_YAML && transfer_yaml_new(&yw, stdout, 1, &e) != 0)
 		goto fail;
 	while ((rc = store_iter_next(it, &c, &e)) == 1) {
-		if (conn_decrypt(&c, ctx->kr, &e) != 0)
+		if (conn_decrypt(&c, s->keys->kr, &e) != 0)
 			goto fail;
 		if (fmt == OUT_TABLE) {
 			table_row(&c);
 		} else if (fmt == OUT_PLAIN) {
 			plain_row(&c);
 		} else {
-			cJSON *o = conn_json(ctx, &c, reveal, &e);
+			cJSON *o = conn_json(s, &c, reveal, &e);
 
 			if (o == NULL)
 				goto fail;
@@ -402,7 +402,7 @@ fail:
 }
 
 static int
-conn_get(struct cli_ctx *ctx, int argc, char **argv)
+conn_get(struct session *s, int argc, char **argv)
 {
 	struct conn c;
 	struct err e;
@@ -413,13 +413,13 @@ conn_get(struct cli_ctx *ctx, int argc, char **argv)
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
-	if ((rc = parse_view(&cmd_conn_get, ctx, argc, argv, &fmt, &reveal, 1)) != 0)
+	if ((rc = parse_view(&cmd_conn_get, s, argc, argv, &fmt, &reveal, 1)) != 0)
 		return rc;
 	id = argv[optind];
-	if (open_all(ctx, &e) != 0 ||
-	    store_conn_get(ctx->store, id, &c, &e) != 0 ||
-	    conn_decrypt(&c, ctx->kr, &e) != 0 ||
-	    (reveal && allow_reveal(ctx, id, &e) != 0))
+	if (open_all(s, &e) != 0 ||
+	    store_conn_get(s->store, id, &c, &e) != 0 ||
+	    conn_decrypt(&c, s->keys->kr, &e) != 0 ||
+	    (reveal && allow_reveal(s, id, &e) != 0))
 		goto fail;
 	if (fmt == OUT_TABLE) {
 		table_header();
@@ -429,7 +429,7 @@ conn_get(struct cli_ctx *ctx, int argc, char **argv)
 	} else if (fmt == OUT_YAML) {
 		struct transfer_writer *yw = NULL;
 
-		rc = (o = conn_json(ctx, &c, reveal, &e)) == NULL ||
+		rc = (o = conn_json(s, &c, reveal, &e)) == NULL ||
 		    transfer_yaml_new(&yw, stdout, 0, &e) != 0 ||
 		    transfer_yaml_add(yw, o, &e) != 0 ||
 		    transfer_yaml_finish(yw, &e) != 0;
@@ -437,7 +437,7 @@ conn_get(struct cli_ctx *ctx, int argc, char **argv)
 		if (rc)
 			goto fail;
 	} else {
-		if ((o = conn_json(ctx, &c, reveal, &e)) == NULL ||
+		if ((o = conn_json(s, &c, reveal, &e)) == NULL ||
 		    print_json(o, 0, &e) != 0)
 			goto fail;
 		putchar('\n');
@@ -573,7 +573,7 @@ arg_or_stdin(const char *arg, char **held, const char **out, struct err *e)
 }
 
 static int
-build_added(struct cli_ctx *ctx, struct add_args *a, struct conn *c,
+build_added(struct session *s, struct add_args *a, struct conn *c,
     char **held, struct err *e)
 {
 	const char *uri = a->uri, *json = a->json;
@@ -589,7 +589,7 @@ build_added(struct cli_ctx *ctx, struct add_args *a, struct conn *c,
 			    "invalid (it has no scheme)");
 			return -1;
 		}
-		if (uri_parse(uri, store_airflow_version(ctx->store), c, e) != 0)
+		if (uri_parse(uri, store_airflow_version(s->store), c, e) != 0)
 			return -1;
 		if (a->uri != NULL && strcmp(a->uri, "-") != 0 && c->password != NULL)
 			fprintf(stderr, "ferncon: warning: the password in --conn-uri "
@@ -642,7 +642,7 @@ build_added(struct cli_ctx *ctx, struct add_args *a, struct conn *c,
 }
 
 static int
-conn_add(struct cli_ctx *ctx, int argc, char **argv)
+conn_add(struct session *s, int argc, char **argv)
 {
 	struct add_args a;
 	struct conn *c = NULL;
@@ -671,7 +671,7 @@ conn_add(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_CONN_DESCRIPTION: a.description = optarg; break;
 		case OPT_CONN_PASSWORD_STDIN: a.password_stdin = 1; break;
 		default:
-			if (!cli_global_option(ctx, opt, optarg))
+			if (!cli_global_option(s, opt, optarg))
 				return cli_usage_error(&cmd_conn_add,
 				    "unknown option '%s'", argv[optind - 1]);
 		}
@@ -707,22 +707,22 @@ conn_add(struct cli_ctx *ctx, int argc, char **argv)
 			    "are not compatible with the %s flag: [%s]",
 			    a.uri ? "--conn-uri" : "--conn-json", incompatible);
 	}
-	if (open_all(ctx, &e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_EDIT, "add connections", &e) != 0)
+	if (open_all(s, &e) != 0 ||
+	    policy_check(&s->policy, POLICY_EDIT, "add connections", &e) != 0)
 		goto fail;
 	if ((c = conn_new()) == NULL) {
 		err_set(&e, ERR_NOMEM, "out of memory");
 		goto fail;
 	}
 	if (conn_set_str(c, &c->conn_id, id, &e) != 0 ||
-	    build_added(ctx, &a, c, &held, &e) != 0 ||
+	    build_added(s, &a, c, &held, &e) != 0 ||
 	    conn_validate_extra(id, c->extra, &e) != 0)
 		goto fail;
 	uri_format_masked(c, &shown);
-	if (conn_seal(c, NULL, ctx->kr, &e) != 0 ||
-	    store_conn_insert(ctx->store, c, &e) != 0)
+	if (conn_seal(c, NULL, s->keys->kr, &e) != 0 ||
+	    store_conn_insert(s->store, c, &e) != 0)
 		goto fail;
-	if (policy_log(&ctx->policy, "add", id, NULL, &e) != 0)
+	if (policy_log(&s->policy, "add", id, NULL, &e) != 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	printf("Successfully added `conn_id`=%s : %s\n", id, buf_str(&shown));
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
@@ -739,7 +739,7 @@ out:
 /* -- delete ---------------------------------------------------------------- */
 
 static int
-conn_delete(struct cli_ctx *ctx, int argc, char **argv)
+conn_delete(struct session *s, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct err e;
@@ -750,19 +750,19 @@ conn_delete(struct cli_ctx *ctx, int argc, char **argv)
 	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (!cli_global_option(ctx, opt, optarg))
+		if (!cli_global_option(s, opt, optarg))
 			return cli_usage_error(&cmd_conn_delete, "unknown option '%s'",
 			    argv[optind - 1]);
 	if (argc - optind != 1)
 		return cli_usage_error(&cmd_conn_delete, "expected one conn_id");
 	id = argv[optind];
 	/* No key is needed: a row that no key opens can be deleted. */
-	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
-	    cli_store(ctx, &e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_EDIT, "delete connections", &e) != 0 ||
-	    store_conn_delete(ctx->store, id, &e) != 0)
+	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
+	    session_store(s, &e) != 0 ||
+	    policy_check(&s->policy, POLICY_EDIT, "delete connections", &e) != 0 ||
+	    store_conn_delete(s->store, id, &e) != 0)
 		return cli_error(&e);
-	if (policy_log(&ctx->policy, "delete", id, NULL, &e) != 0)
+	if (policy_log(&s->policy, "delete", id, NULL, &e) != 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	printf("Successfully deleted connection with `conn_id`=%s\n", id);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
@@ -771,7 +771,7 @@ conn_delete(struct cli_ctx *ctx, int argc, char **argv)
 /* -- export ------------------------------------------------------------------- */
 
 static int
-conn_export(struct cli_ctx *ctx, int argc, char **argv)
+conn_export(struct session *s, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "file-format", required_argument, NULL, OPT_FILE_FORMAT },
@@ -801,7 +801,7 @@ conn_export(struct cli_ctx *ctx, int argc, char **argv)
 			file_format = optarg;
 		else if (opt == OPT_SERIALIZATION)
 			serialization = optarg;
-		else if (!cli_global_option(ctx, opt, optarg))
+		else if (!cli_global_option(s, opt, optarg))
 			return cli_usage_error(&cmd_conn_export, "unknown option '%s'",
 			    argv[optind - 1]);
 	}
@@ -812,10 +812,10 @@ conn_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (transfer_pick_format(path, file_format, serialization, 0, &fmt, &ser,
 	    &e) != 0)
 		return cli_error(&e);
-	if (open_all(ctx, &e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_EXPORT, "export connections "
+	if (open_all(s, &e) != 0 ||
+	    policy_check(&s->policy, POLICY_EXPORT, "export connections "
 	    "(the file holds plaintext passwords)", &e) != 0 ||
-	    policy_log(&ctx->policy, "export", NULL, path, &e) != 0)
+	    policy_log(&s->policy, "export", NULL, path, &e) != 0)
 		goto fail;
 	if (to_stdout) {
 		f = stdout;
@@ -838,11 +838,11 @@ conn_export(struct cli_ctx *ctx, int argc, char **argv)
 	 */
 	memset(&q, 0, sizeof q);
 	q.db_order = fmt != TRANSFER_YAML;
-	if (transfer_writer_new(&w, f, fmt, ser, store_airflow_version(ctx->store),
-	    &e) != 0 || store_conn_iter(ctx->store, &q, &it, &e) != 0)
+	if (transfer_writer_new(&w, f, fmt, ser, store_airflow_version(s->store),
+	    &e) != 0 || store_conn_iter(s->store, &q, &it, &e) != 0)
 		goto fail;
 	while ((rc = store_iter_next(it, &c, &e)) == 1) {
-		if (conn_decrypt(&c, ctx->kr, &e) != 0)
+		if (conn_decrypt(&c, s->keys->kr, &e) != 0)
 			goto fail;
 		if (c.password_info.state == CONN_SECRET_UNDECRYPTABLE ||
 		    c.extra_info.state == CONN_SECRET_UNDECRYPTABLE) {
@@ -932,7 +932,7 @@ import_report(const struct transfer_set *set, const unsigned char *outcome)
 }
 
 static int
-conn_import(struct cli_ctx *ctx, int argc, char **argv)
+conn_import(struct session *s, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
@@ -953,23 +953,23 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == OPT_OVERWRITE)
 			overwrite = 1;
-		else if (!cli_global_option(ctx, opt, optarg))
+		else if (!cli_global_option(s, opt, optarg))
 			return cli_usage_error(&cmd_conn_import, "unknown option '%s'",
 			    argv[optind - 1]);
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(&cmd_conn_import, "expected one FILE");
-	if (open_all(ctx, &e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_EDIT, "import connections", &e) != 0)
+	if (open_all(s, &e) != 0 ||
+	    policy_check(&s->policy, POLICY_EDIT, "import connections", &e) != 0)
 		return cli_error(&e);
-	if (transfer_read(argv[optind], store_airflow_version(ctx->store), &set,
+	if (transfer_read(argv[optind], store_airflow_version(s->store), &set,
 	    &e) != 0)
 		return cli_error(&e);
 	if ((outcome = calloc(set.n + 1, 1)) == NULL) {
 		err_set(&e, ERR_NOMEM, "out of memory");
 		goto fail;
 	}
-	if (store_begin(ctx->store, &e) != 0)
+	if (store_begin(s->store, &e) != 0)
 		goto fail;
 	for (i = 0; i < set.n; i++) {
 		struct conn *c = set.conns[i];
@@ -981,7 +981,7 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 			rc = EXIT_FAILED;
 			continue;
 		}
-		exists = store_conn_get(ctx->store, c->conn_id, &old, &e) == 0;
+		exists = store_conn_get(s->store, c->conn_id, &old, &e) == 0;
 		if (!exists && e.code != ERR_NOTFOUND)
 			goto fail;
 		if (exists && !overwrite) {
@@ -993,17 +993,17 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 		c->id = exists ? old.id : 0;
 		if (exists && conn_set_str(c, &c->team_name, old.team_name, &e) != 0)
 			goto fail;
-		if (conn_seal(c, NULL, ctx->kr, &e) != 0 || (exists ?
-		    store_conn_update(ctx->store, c, &e) :
-		    store_conn_insert(ctx->store, c, &e)) != 0)
+		if (conn_seal(c, NULL, s->keys->kr, &e) != 0 || (exists ?
+		    store_conn_update(s->store, c, &e) :
+		    store_conn_insert(s->store, c, &e)) != 0)
 			goto fail;
 		outcome[i] = IMPORT_DONE;
 	}
-	if (store_commit(ctx->store, &e) != 0)
+	if (store_commit(s->store, &e) != 0)
 		goto fail;
 	import_report(&set, outcome);
 	for (i = 0; i < set.n; i++)
-		if (outcome[i] == IMPORT_DONE && policy_log(&ctx->policy, "import",
+		if (outcome[i] == IMPORT_DONE && policy_log(&s->policy, "import",
 		    set.conns[i]->conn_id, NULL, &e) != 0)
 			fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	free(outcome);
@@ -1011,7 +1011,7 @@ conn_import(struct cli_ctx *ctx, int argc, char **argv)
 	transfer_set_free(&set);
 	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
 fail:
-	store_rollback(ctx->store);	/* nothing when no transaction is open */
+	store_rollback(s->store);	/* nothing when no transaction is open */
 	free(outcome);
 	conn_clear(&old);
 	transfer_set_free(&set);

@@ -15,25 +15,25 @@
 #include <unistd.h>
 
 #include "demo.h"
-#include "ui.h"
 
 static int
-demo(struct cli_ctx *ctx, int argc, char **argv)
+demo(struct session *s, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct session *d;
 	struct demo_result r;
 	struct err e;
 	char dir[4096], cfgpath[4200];
 	const char *tmp = getenv("TMPDIR"), *user = getenv("USER");
 	struct passwd *pw;
 	char *args[] = { (char *)"list", NULL };
-	int opt;
+	int opt, rc;
 
 	err_clear(&e);
 	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (!cli_global_option(ctx, opt, optarg))
+		if (!cli_global_option(s, opt, optarg))
 			return cli_usage_error(&cmd_demo, "unknown option '%s'",
 			    argv[optind - 1]);
 	if (argc - optind > 1)
@@ -55,22 +55,26 @@ demo(struct cli_ctx *ctx, int argc, char **argv)
 	    r.lost, r.variables);
 	printf("  try: AIRFLOW_HOME=%s ferncon connections list\n\n", dir);
 
-	/* Show it, with this demo as the configuration. */
-	cli_ctx_release(ctx);
+	/* Show it, in a session of its own with this demo as the configuration. */
+	if (session_new(&d, &e) != 0)
+		return cli_error(&e);
 	snprintf(cfgpath, sizeof cfgpath, "%s/airflow.cfg", dir);
-	ctx->opts.config_file = cfgpath;
-	ctx->opts.airflow_home = dir;
-	ctx->opts.db_url = NULL;
+	d->opts.config_file = cfgpath;
+	d->opts.airflow_home = dir;
+	d->as_role = s->as_role;
 	/* On a terminal, the console; in a script, the listing as before. */
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		fflush(stdout);
-		return ui_run(ctx);
+		rc = cli_console(d);
+	} else if (cmd_key_status.exec(d, 1, args) != EXIT_OK) {
+		rc = EXIT_FAILED;
+	} else {
+		printf("\n");
+		fflush(stdout);
+		rc = cmd_conn_list.exec(d, 1, args);
 	}
-	if (cmd_key_status.exec(ctx, 1, args) != EXIT_OK)
-		return EXIT_FAILED;
-	printf("\n");
-	fflush(stdout);
-	return cmd_conn_list.exec(ctx, 1, args);
+	session_free(d);
+	return rc;
 }
 
 const struct cli_cmd cmd_demo = {

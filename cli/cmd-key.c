@@ -38,7 +38,7 @@ static const struct option no_options[] = {
 
 /* Parse a command that takes only the global options and no arguments. */
 static int
-parse_plain(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+parse_plain(const struct cli_cmd *cmd, struct session *s, int argc,
     char **argv)
 {
 	int c;
@@ -46,7 +46,7 @@ parse_plain(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", no_options, NULL)) != -1) {
-		if (!cli_global_option(ctx, c, optarg))
+		if (!cli_global_option(s, c, optarg))
 			return cli_usage_error(cmd, "unknown option '%s'",
 			    argv[optind - 1]);
 	}
@@ -57,12 +57,12 @@ parse_plain(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 }
 
 static int
-key_generate(struct cli_ctx *ctx, int argc, char **argv)
+key_generate(struct session *s, int argc, char **argv)
 {
 	char key[FERNET_KEY_B64LEN + 1];
 	int rc;
 
-	if ((rc = parse_plain(&cmd_key_generate, ctx, argc, argv)) != 0)
+	if ((rc = parse_plain(&cmd_key_generate, s, argc, argv)) != 0)
 		return rc;
 	keyring_generate(key);
 	printf("%s\n", key);
@@ -82,21 +82,21 @@ total_for_key(const struct lifecycle_preflight *pf, size_t k)
 }
 
 static void
-print_status(struct cli_ctx *ctx, const struct lifecycle_preflight *pf,
+print_status(struct session *s, const struct lifecycle_preflight *pf,
     long max_age_days)
 {
-	const struct airflow_version *v = store_airflow_version(ctx->store);
+	const struct airflow_version *v = store_airflow_version(s->store);
 	const struct lifecycle_stats *pw = &pf->field[STORE_CONN_PASSWORD],
 	    *ex = &pf->field[STORE_CONN_EXTRA], *var = &pf->field[STORE_VAR_VAL],
 	    *tr = &pf->field[STORE_TRIGGER_KWARGS];
 	char old[32], new[32];
 	size_t k, n;
 
-	printf("database:    %s (%s", store_name(ctx->store),
-	    store_backend(ctx->store));
+	printf("database:    %s (%s", store_name(s->store),
+	    store_backend(s->store));
 	if (v->major != 0)
 		printf(", Airflow %d.%d.%d", v->major, v->minor, v->patch);
-	printf("%s)\n", store_readonly(ctx->store) ? ", read-only" : "");
+	printf("%s)\n", store_readonly(s->store) ? ", read-only" : "");
 	printf("rows:        %zu connections", pw->rows);
 	if (pf->present[STORE_VAR_VAL])
 		printf(", %zu variables", var->rows);
@@ -140,7 +140,7 @@ print_status(struct cli_ctx *ctx, const struct lifecycle_preflight *pf,
 }
 
 static int
-key_status(struct cli_ctx *ctx, int argc, char **argv)
+key_status(struct session *s, int argc, char **argv)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle *lc = NULL;
@@ -152,15 +152,15 @@ key_status(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_plain(&cmd_key_status, ctx, argc, argv)) != 0)
+	if ((rc = parse_plain(&cmd_key_status, s, argc, argv)) != 0)
 		return rc;
-	if (cli_keyring(ctx, NULL, &e) != 0)
+	if (cli_keyring(s, NULL, &e) != 0)
 		return cli_error(&e);
-	n = keyring_count(ctx->kr);
-	printf("config:      %s%s\n", config_path(ctx->cfg),
-	    config_file_found(ctx->cfg) ? "" : " (not found: the environment and defaults)");
-	printf("fernet_key:  %s\n", ctx->key_origin.value == NULL ?
-	    "not set" : ctx->key_origin.origin);
+	n = keyring_count(s->keys->kr);
+	printf("config:      %s%s\n", config_path(s->keys->cfg),
+	    config_file_found(s->keys->cfg) ? "" : " (not found: the environment and defaults)");
+	printf("fernet_key:  %s\n", s->keys->origin.value == NULL ?
+	    "not set" : s->keys->origin.origin);
 	if (n == 0) {
 		printf("encryption:  off (values are stored in plain text)\n");
 		printf("keys:        0\n");
@@ -168,11 +168,11 @@ key_status(struct cli_ctx *ctx, int argc, char **argv)
 		printf("encryption:  on\n");
 		printf("keys:        %zu (key 1 encrypts%s)\n", n,
 		    n > 1 ? ", all decrypt" : "");
-		if (keyring_shared_signing(ctx->kr))
+		if (keyring_shared_signing(s->keys->kr))
 			printf("warning:     two keys share a signing half\n");
 	}
 	fflush(stdout);
-	if (config_get_int(ctx->cfg, "console", "rotation_max_age_days", 90,
+	if (config_get_int(s->keys->cfg, "console", "rotation_max_age_days", 90,
 	    &days, &e) != 0)
 		return cli_error(&e);
 	if (days > 0 && (uint64_t)days < now / 86400)
@@ -182,15 +182,15 @@ key_status(struct cli_ctx *ctx, int argc, char **argv)
 		err_set(&e, ERR_NOMEM, "out of memory");
 		return cli_error(&e);
 	}
-	if (cli_store(ctx, &e) != 0 ||
-	    lifecycle_new(&lc, ctx->store, ctx->key_origin.value ?
-	    ctx->key_origin.value : "", ctx->key_origin.value ?
-	    ctx->key_origin.len : 0, &o, &e) != 0 ||
+	if (session_store(s, &e) != 0 ||
+	    lifecycle_new(&lc, s->store, s->keys->origin.value ?
+	    s->keys->origin.value : "", s->keys->origin.value ?
+	    s->keys->origin.len : 0, &o, &e) != 0 ||
 	    lifecycle_preflight(lc, stale_before, pf, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
-	print_status(ctx, pf, days);
+	print_status(s, pf, days);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
 	lifecycle_free(lc);
@@ -351,7 +351,7 @@ print_probe(const struct lifecycle_probe *pr)
 }
 
 static int
-key_probe(struct cli_ctx *ctx, int argc, char **argv)
+key_probe(struct session *s, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'f' },
@@ -373,7 +373,7 @@ key_probe(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'f')
 			from = optarg;
-		else if (!cli_global_option(ctx, c, optarg))
+		else if (!cli_global_option(s, c, optarg))
 			return cli_usage_error(&cmd_key_probe, "unknown option '%s' "
 			    "(candidate keys are read from stdin or --from FILE, "
 			    "never from argv)", argv[optind - 1]);
@@ -382,9 +382,9 @@ key_probe(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cmd_key_probe, "unexpected argument: "
 		    "candidate keys are read from stdin or --from FILE, never "
 		    "from argv");
-	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_ADMIN, "probe keys", &e) != 0 ||
-	    cli_keyring(ctx, NULL, &e) != 0 || cli_store(ctx, &e) != 0)
+	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
+	    policy_check(&s->policy, POLICY_ADMIN, "probe keys", &e) != 0 ||
+	    cli_keyring(s, NULL, &e) != 0 || session_store(s, &e) != 0)
 		return cli_error(&e);
 	if ((from != NULL ? read_locked_file(from, &cands, &clen, &e) :
 	    read_candidates_stdin(&cands, &clen, &e)) != 0)
@@ -395,14 +395,14 @@ key_probe(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (lifecycle_new(&lc, ctx->store, ctx->key_origin.value ?
-	    ctx->key_origin.value : "", ctx->key_origin.value ?
-	    ctx->key_origin.len : 0, &o, &e) != 0 ||
+	if (lifecycle_new(&lc, s->store, s->keys->origin.value ?
+	    s->keys->origin.value : "", s->keys->origin.value ?
+	    s->keys->origin.len : 0, &o, &e) != 0 ||
 	    lifecycle_probe(lc, cands, clen, pr, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (policy_log(&ctx->policy, "key-probe", NULL, "probed candidate keys",
+	if (policy_log(&s->policy, "key-probe", NULL, "probed candidate keys",
 	    &e) != 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	print_probe(pr);

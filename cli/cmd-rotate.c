@@ -168,7 +168,7 @@ show_clear(struct show *sh)
 /* -- shared set-up ---------------------------------------------------------------- */
 
 static int
-parse_opts(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+parse_opts(const struct cli_cmd *cmd, struct session *s, int argc,
     char **argv, int *dry_run, int *skip)
 {
 	static const struct option opts[] = {
@@ -193,7 +193,7 @@ parse_opts(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 			*skip = 1;
 			break;
 		default:
-			if (!cli_global_option(ctx, c, optarg))
+			if (!cli_global_option(s, c, optarg))
 				return cli_usage_error(cmd, "unknown option '%s'",
 				    argv[optind - 1]);
 		}
@@ -212,7 +212,7 @@ parse_opts(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
  * way.
  */
 static int
-open_job(struct cli_ctx *ctx, const char *what, const char *nokey_hint,
+open_job(struct session *s, const char *what, const char *nokey_hint,
     struct show *sh, struct lifecycle **lc, struct lifecycle_preflight **pf,
     struct lifecycle_result **res, struct err *e)
 {
@@ -225,18 +225,18 @@ open_job(struct cli_ctx *ctx, const char *what, const char *nokey_hint,
 		err_set(e, ERR_NOMEM, "out of memory");
 		return -1;
 	}
-	if (cli_config(ctx, e) != 0 || cli_policy(ctx, e) != 0 ||
-	    policy_check(&ctx->policy, POLICY_ADMIN, what, e) != 0 ||
-	    cli_keyring(ctx, NULL, e) != 0 || cli_store(ctx, e) != 0)
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	    policy_check(&s->policy, POLICY_ADMIN, what, e) != 0 ||
+	    cli_keyring(s, NULL, e) != 0 || session_store(s, e) != 0)
 		return -1;
 	memset(&o, 0, sizeof o);
 	sh->tty = isatty(STDERR_FILENO);
 	o.progress = on_progress;
 	o.progress_arg = sh;
 	o.cancel = &interrupted;
-	key = ctx->key_origin.value ? ctx->key_origin.value : "";
-	if (lifecycle_new(lc, ctx->store, key, ctx->key_origin.value ?
-	    ctx->key_origin.len : 0, &o, e) != 0)
+	key = s->keys->origin.value ? s->keys->origin.value : "";
+	if (lifecycle_new(lc, s->store, key, s->keys->origin.value ?
+	    s->keys->origin.len : 0, &o, e) != 0)
 		return -1;
 	if (lifecycle_key_count(*lc) == 0) {
 		err_set(e, ERR_CONFIG, "cannot %s: encryption is off ([core] "
@@ -266,12 +266,12 @@ print_rows(const char *title, const struct lifecycle_row *rows, size_t n,
 }
 
 static void
-print_preflight(struct cli_ctx *ctx, const struct lifecycle_preflight *pf)
+print_preflight(struct session *s, const struct lifecycle_preflight *pf)
 {
 	size_t f, k;
 
 	printf("preflight:   %s (%s), %zu key%s in [core] fernet_key\n",
-	    store_name(ctx->store), store_backend(ctx->store), pf->nkeys,
+	    store_name(s->store), store_backend(s->store), pf->nkeys,
 	    pf->nkeys == 1 ? "" : "s");
 	printf("%-20s %9s %9s %9s", "field", "rows", "empty", "plaintext");
 	for (k = 0; k < pf->nkeys; k++)
@@ -323,7 +323,7 @@ job_error(struct show *sh, const struct err *e)
 /* -- rotate-fernet-key -------------------------------------------------------------- */
 
 static int
-rotate(struct cli_ctx *ctx, int argc, char **argv)
+rotate(struct session *s, int argc, char **argv)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle_result *res = NULL;
@@ -335,17 +335,17 @@ rotate(struct cli_ctx *ctx, int argc, char **argv)
 	int dry_run = 0, skip = 0, rc;
 
 	err_clear(&e);
-	if ((rc = parse_opts(&cmd_rotate, ctx, argc, argv, &dry_run, &skip)) != 0)
+	if ((rc = parse_opts(&cmd_rotate, s, argc, argv, &dry_run, &skip)) != 0)
 		return rc;
-	if (open_job(ctx, "rotate the Fernet key", "", &sh, &lc, &pf, &res,
+	if (open_job(s, "rotate the Fernet key", "", &sh, &lc, &pf, &res,
 	    &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (!dry_run && store_readonly(ctx->store)) {
+	if (!dry_run && store_readonly(s->store)) {
 		err_set(&e, ERR_DENIED, "database '%s' is read-only for this user; "
 		    "cannot rotate the Fernet key; nothing was changed",
-		    store_name(ctx->store));
+		    store_name(s->store));
 		rc = cli_error(&e);
 		goto out;
 	}
@@ -357,7 +357,7 @@ rotate(struct cli_ctx *ctx, int argc, char **argv)
 		rc = job_error(&sh, &e);
 		goto out;
 	}
-	print_preflight(ctx, pf);
+	print_preflight(s, pf);
 	if (pf->undecryptable > 0 && !skip) {
 		signals_restore(&sv);
 		fflush(stdout);
@@ -390,7 +390,7 @@ rotate(struct cli_ctx *ctx, int argc, char **argv)
 	snprintf(detail, sizeof detail, "rotated %zu values, skipped %zu "
 	    "undecryptable, verify %s", res->total_changed, res->total_skipped,
 	    rc == 0 && res->verify.ok ? "ok" : "FAILED");
-	if (policy_log(&ctx->policy, "rotate-fernet-key", NULL, detail, &e) != 0)
+	if (policy_log(&s->policy, "rotate-fernet-key", NULL, detail, &e) != 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	err_clear(&e);
 	print_changed("rotated", res, STORE_FIELD_MAX);
@@ -432,7 +432,7 @@ out:
 /* -- encrypt-plaintext ----------------------------------------------------------------- */
 
 static int
-encrypt_plaintext(struct cli_ctx *ctx, int argc, char **argv)
+encrypt_plaintext(struct session *s, int argc, char **argv)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle_result *res = NULL;
@@ -444,9 +444,9 @@ encrypt_plaintext(struct cli_ctx *ctx, int argc, char **argv)
 	int dry_run = 0, rc;
 
 	err_clear(&e);
-	if ((rc = parse_opts(&cmd_encrypt, ctx, argc, argv, &dry_run, NULL)) != 0)
+	if ((rc = parse_opts(&cmd_encrypt, s, argc, argv, &dry_run, NULL)) != 0)
 		return rc;
-	if (open_job(ctx, "encrypt plaintext values", "; set a key first "
+	if (open_job(s, "encrypt plaintext values", "; set a key first "
 	    "(ferncon key generate)", &sh, &lc, &pf, &res, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
@@ -478,7 +478,7 @@ encrypt_plaintext(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	snprintf(detail, sizeof detail, "encrypted %zu values",
 	    res->total_changed);
-	if (policy_log(&ctx->policy, "encrypt-plaintext", NULL, detail, &e) != 0)
+	if (policy_log(&s->policy, "encrypt-plaintext", NULL, detail, &e) != 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	print_changed("encrypted", res, STORE_VAR_VAL + 1);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;

@@ -32,7 +32,7 @@ static const struct option token_options[] = {
 
 /* Parse --keys and the global options; keys text is copied to locked memory. */
 static int
-parse_token(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
+parse_token(const struct cli_cmd *cmd, struct session *s, int argc,
     char **argv, char **keys)
 {
 	int c;
@@ -53,7 +53,7 @@ parse_token(const struct cli_cmd *cmd, struct cli_ctx *ctx, int argc,
 			sodium_memzero(optarg, n);	/* hide from ps from now on */
 			continue;
 		}
-		if (!cli_global_option(ctx, c, optarg)) {
+		if (!cli_global_option(s, c, optarg)) {
 			sodium_free(*keys);
 			*keys = NULL;
 			return cli_usage_error(cmd, "unknown option '%s'",
@@ -81,7 +81,7 @@ key_name(const struct keyring *kr, int idx, char *buf, size_t len)
 }
 
 static int
-token_inspect(struct cli_ctx *ctx, int argc, char **argv)
+token_inspect(struct session *s, int argc, char **argv)
 {
 	struct fernet_info info;
 	struct err e;
@@ -90,14 +90,14 @@ token_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_token(&cmd_token_inspect, ctx, argc, argv, &keys)) != 0)
+	if ((rc = parse_token(&cmd_token_inspect, s, argc, argv, &keys)) != 0)
 		return rc;
-	if (cli_keyring(ctx, keys, &e) != 0 ||
+	if (cli_keyring(s, keys, &e) != 0 ||
 	    cli_read_stdin(&tok, &toklen, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (fernet_inspect(keyring_keys(ctx->kr), keyring_count(ctx->kr), tok,
+	if (fernet_inspect(keyring_keys(s->keys->kr), keyring_count(s->keys->kr), tok,
 	    toklen, &info, &e) != 0) {
 		err_set(&e, ERR_INVALID, "invalid token: not a Fernet token "
 		    "(not canonical base64url, wrong version byte or impossible "
@@ -111,7 +111,7 @@ token_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	    when);
 	printf("length:     %zu bytes raw, plaintext %zu bytes padded\n",
 	    info.raw_len, info.raw_len - FERNET_OVERHEAD);
-	printf("key:        %s\n", key_name(ctx->kr, info.key_index, name,
+	printf("key:        %s\n", key_name(s->keys->kr, info.key_index, name,
 	    sizeof name));
 	rc = info.key_index >= 0 ? EXIT_OK : EXIT_FAILED;
 out:
@@ -121,7 +121,7 @@ out:
 }
 
 static int
-token_decrypt(struct cli_ctx *ctx, int argc, char **argv)
+token_decrypt(struct session *s, int argc, char **argv)
 {
 	struct err e;
 	char *keys = NULL, *tok = NULL;
@@ -130,12 +130,12 @@ token_decrypt(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_token(&cmd_token_decrypt, ctx, argc, argv, &keys)) != 0)
+	if ((rc = parse_token(&cmd_token_decrypt, s, argc, argv, &keys)) != 0)
 		return rc;
-	if (cli_keyring(ctx, keys, &e) != 0 ||
+	if (cli_keyring(s, keys, &e) != 0 ||
 	    cli_read_stdin(&tok, &toklen, &e) != 0)
 		goto fail;
-	if (!keyring_enabled(ctx->kr)) {
+	if (!keyring_enabled(s->keys->kr)) {
 		err_set(&e, ERR_CONFIG, "encryption is off: [core] fernet_key is "
 		    "empty, so there is no key to decrypt with");
 		goto fail;
@@ -145,7 +145,7 @@ token_decrypt(struct cli_ctx *ctx, int argc, char **argv)
 		err_set(&e, ERR_NOMEM, "out of memory");
 		goto fail;
 	}
-	if (keyring_decrypt(ctx->kr, tok, toklen, plain, cap, &plainlen, NULL,
+	if (keyring_decrypt(s->keys->kr, tok, toklen, plain, cap, &plainlen, NULL,
 	    &e) != 0 || cli_write(plain, plainlen, &e) != 0)
 		goto fail;
 	if (isatty(STDOUT_FILENO))
@@ -162,7 +162,7 @@ out:
 }
 
 static int
-token_encrypt(struct cli_ctx *ctx, int argc, char **argv)
+token_encrypt(struct session *s, int argc, char **argv)
 {
 	struct err e;
 	char *keys = NULL, *msg = NULL, *tok = NULL;
@@ -170,9 +170,9 @@ token_encrypt(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_token(&cmd_token_encrypt, ctx, argc, argv, &keys)) != 0)
+	if ((rc = parse_token(&cmd_token_encrypt, s, argc, argv, &keys)) != 0)
 		return rc;
-	if (cli_keyring(ctx, keys, &e) != 0 ||
+	if (cli_keyring(s, keys, &e) != 0 ||
 	    cli_read_stdin(&msg, &msglen, &e) != 0)
 		goto fail;
 	cap = fernet_token_len(msglen) + 1;
@@ -180,7 +180,7 @@ token_encrypt(struct cli_ctx *ctx, int argc, char **argv)
 		err_set(&e, ERR_NOMEM, "out of memory");
 		goto fail;
 	}
-	if (keyring_encrypt(ctx->kr, msg, msglen, tok, cap, &toklen, &e) != 0)
+	if (keyring_encrypt(s->keys->kr, msg, msglen, tok, cap, &toklen, &e) != 0)
 		goto fail;
 	printf("%s\n", tok);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;

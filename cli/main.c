@@ -19,7 +19,6 @@
 #endif
 
 #include "core.h"
-#include "ui.h"
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_key_generate,
@@ -149,17 +148,16 @@ wants_help(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct cli_ctx ctx;
+	struct session *s = NULL;
 	struct err e;
 	const struct cli_cmd *cmd;
 	int c, used, rc;
 
 	harden();
-	if (core_init(&e) != 0)
+	if (core_init(&e) != 0 || session_new(&s, &e) != 0)
 		return cli_error(&e);
-	memset(&ctx, 0, sizeof ctx);
 	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
-		ctx.no_color = 1;
+		cli_no_color = 1;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", main_options, NULL)) != -1) {
@@ -171,7 +169,7 @@ main(int argc, char **argv)
 			printf("ferncon %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			if (!cli_global_option(&ctx, c, optarg)) {
+			if (!cli_global_option(s, c, optarg)) {
 				fprintf(stderr, "ferncon: unknown option '%s'\n",
 				    argv[optind - 1]);
 				usage(stderr);
@@ -183,8 +181,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0) {
 		/* No command: the console (DESIGN.md section 5). */
-		rc = ui_run(&ctx);
-		cli_ctx_release(&ctx);
+		rc = cli_console(s);
+		session_free(s);
 		core_thread_cleanup();
 		return rc;
 	}
@@ -203,8 +201,8 @@ main(int argc, char **argv)
 		printf("\n%s\n", cmd->summary);
 		return EXIT_OK;
 	}
-	rc = cmd->exec(&ctx, argc, argv);
-	cli_ctx_release(&ctx);
+	rc = cmd->exec(s, argc, argv);
+	session_free(s);
 	core_thread_cleanup();
 	return rc;
 }

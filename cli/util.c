@@ -1,7 +1,7 @@
 /*
- * util.c: what the commands share: global options, loading the
- * configuration and key ring once, reading stdin into locked memory, and
- * printing errors in one style.
+ * util.c: what the commands share: global options, the key ring with its
+ * warning, the console with its exit code, reading stdin into locked
+ * memory, and printing errors in one style.
  */
 #include "config.h"
 
@@ -15,24 +15,28 @@
 
 #include <sodium.h>
 
+#include "ui.h"
+
+int cli_no_color;
+
 int
-cli_global_option(struct cli_ctx *ctx, int c, const char *arg)
+cli_global_option(struct session *s, int c, const char *arg)
 {
 	switch (c) {
 	case CLI_OPT_BASE + 0:
-		ctx->opts.config_file = arg;
+		s->opts.config_file = arg;
 		return 1;
 	case CLI_OPT_BASE + 1:
-		ctx->opts.airflow_home = arg;
+		s->opts.airflow_home = arg;
 		return 1;
 	case CLI_OPT_BASE + 2:
-		ctx->opts.db_url = arg;
+		s->opts.db_url = arg;
 		return 1;
 	case CLI_OPT_BASE + 3:
-		ctx->as_role = arg;
+		s->as_role = arg;
 		return 1;
 	case CLI_OPT_BASE + 4:
-		ctx->no_color = 1;
+		cli_no_color = 1;
 		return 1;
 	default:
 		return 0;
@@ -40,84 +44,27 @@ cli_global_option(struct cli_ctx *ctx, int c, const char *arg)
 }
 
 int
-cli_config(struct cli_ctx *ctx, struct err *e)
+cli_keyring(struct session *s, const char *keys_arg, struct err *e)
 {
-	if (ctx->cfg != NULL)
-		return 0;
-	return config_load(&ctx->cfg, &ctx->opts, e);
-}
+	const char *w;
 
-int
-cli_keyring(struct cli_ctx *ctx, const char *keys_arg, struct err *e)
-{
-	struct config_value v;
-	int std_alpha = 0;
-
-	if (ctx->kr != NULL)
-		return 0;
-	if (keys_arg != NULL) {
-		if (keyring_parse(&ctx->kr, keys_arg, strlen(keys_arg), &std_alpha,
-		    e) != 0) {
-			err_prefix(e, "--keys");
-			return -1;
-		}
-		ctx->key_origin.origin = "--keys";
-		ctx->key_origin.source = CONFIG_SRC_ARG;
-		goto done;
-	}
-	if (cli_config(ctx, e) != 0 || config_fernet_key(ctx->cfg, &v, e) != 0)
+	if (session_keyring(s, keys_arg, e) != 0)
 		return -1;
-	ctx->key_origin = v;
-	if (keyring_parse(&ctx->kr, v.value ? v.value : "", v.value ? v.len : 0,
-	    &std_alpha, e) != 0) {
-		err_prefix(e, "[core] fernet_key from %s", v.origin);
-		return -1;
-	}
-done:
-	if (std_alpha)
-		fprintf(stderr, "ferncon: warning: a Fernet key uses the standard "
-		    "base64 alphabet ('+' or '/'); Airflow accepts it today but "
-		    "newer Python versions will not\n");
+	if ((w = session_warning(s)) != NULL)
+		fprintf(stderr, "ferncon: warning: %s\n", w);
 	return 0;
 }
 
 int
-cli_store(struct cli_ctx *ctx, struct err *e)
+cli_console(struct session *s)
 {
-	struct config_value url, schema;
-	struct store_opts o;
+	struct err e;
+	int rc;
 
-	if (ctx->store != NULL)
-		return 0;
-	if (cli_config(ctx, e) != 0 || config_db_url(ctx->cfg, &url, e) != 0 ||
-	    config_get(ctx->cfg, "database", "sql_alchemy_schema", &schema,
-	    e) != 0)
-		return -1;
-	memset(&o, 0, sizeof o);
-	o.schema = schema.value;
-	return store_open(&ctx->store, url.value, &o, e);
-}
-
-int
-cli_policy(struct cli_ctx *ctx, struct err *e)
-{
-	if (ctx->policy_loaded)
-		return 0;
-	if (cli_config(ctx, e) != 0 ||
-	    policy_load(&ctx->policy, ctx->cfg, ctx->as_role, e) != 0)
-		return -1;
-	ctx->policy_loaded = 1;
-	return 0;
-}
-
-int
-cli_mask(struct cli_ctx *ctx, struct err *e)
-{
-	if (ctx->mask != NULL)
-		return 0;
-	if (cli_config(ctx, e) != 0 || cli_store(ctx, e) != 0)
-		return -1;
-	return mask_new(&ctx->mask, ctx->cfg, store_airflow_version(ctx->store), e);
+	err_clear(&e);
+	if ((rc = ui_run(s, cli_no_color, &e)) < 0)
+		return cli_error(&e);
+	return rc > 0 ? 128 + rc : EXIT_OK;
 }
 
 int
@@ -203,17 +150,4 @@ cli_write(const void *p, size_t len, struct err *e)
 		return -1;
 	}
 	return 0;
-}
-
-void
-cli_ctx_release(struct cli_ctx *ctx)
-{
-	mask_free(ctx->mask);
-	ctx->mask = NULL;
-	store_close(ctx->store);
-	ctx->store = NULL;
-	keyring_free(ctx->kr);
-	ctx->kr = NULL;
-	config_free(ctx->cfg);
-	ctx->cfg = NULL;
 }

@@ -22,18 +22,18 @@ action_ask_delete(struct app *a, const char *conn_id)
 int
 action_delete(struct app *a, const char *conn_id)
 {
-	struct cli_ctx *ctx = a->ctx;
+	struct session *ses = a->session;
 	struct err e;
 
 	err_clear(&e);
 	if (!app_allowed(a, POLICY_EDIT, "delete connections"))
 		return -1;
-	if (store_conn_delete(ctx->store, conn_id, &e) != 0) {
+	if (store_conn_delete(ses->store, conn_id, &e) != 0) {
 		app_error(a, "%s", e.msg);
 		return -1;
 	}
 	app_db_changed(a);
-	if (policy_log(&ctx->policy, "delete", conn_id, "console", &e) != 0) {
+	if (policy_log(&ses->policy, "delete", conn_id, "console", &e) != 0) {
 		app_warn(a, "deleted '%s', but %s", conn_id, e.msg);
 		return 0;
 	}

@@ -220,7 +220,7 @@ app_allowed(struct app *a, int action, const char *what)
 	struct err e;
 
 	err_clear(&e);
-	if (policy_check(&a->ctx->policy, (enum policy_action)action, what,
+	if (policy_check(&a->session->policy, (enum policy_action)action, what,
 	    &e) == 0)
 		return 1;
 	app_error(a, "%s", e.msg);
@@ -253,10 +253,11 @@ app_age(uint64_t t, char *buf, size_t len)
 int
 app_db_url(struct app *a, const char **url, const char **schema, struct err *e)
 {
+	struct config *cfg = a->session->keys->cfg;
 	struct config_value u, sc;
 
-	if (config_db_url(a->ctx->cfg, &u, e) != 0 ||
-	    config_get(a->ctx->cfg, "database", "sql_alchemy_schema", &sc, e) != 0)
+	if (config_db_url(cfg, &u, e) != 0 ||
+	    config_get(cfg, "database", "sql_alchemy_schema", &sc, e) != 0)
 		return -1;
 	*url = u.value;
 	*schema = sc.value;
@@ -268,7 +269,7 @@ scan_start(struct app *a)
 {
 	const char *url, *schema;
 	struct err e;
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 	uint64_t now = (uint64_t)time(NULL), stale = 0;
 
 	err_clear(&e);
@@ -327,29 +328,8 @@ scan_poll(struct app *a)
 int
 app_reload_keys(struct app *a, struct err *e)
 {
-	struct cli_ctx *ctx = a->ctx;
-	struct config *cfg = NULL;
-	struct keyring *kr = NULL;
-	struct config_value v;
-
-	if (a->nreloads == APP_MAX_RELOADS) {
-		err_set(e, ERR_CONFIG, "the keys were reloaded too often: restart "
-		    "ferncon to read them again");
+	if (session_reload_keys(a->session, e) != 0)
 		return -1;
-	}
-	if (config_load(&cfg, &ctx->opts, e) != 0)
-		return -1;
-	if (config_fernet_key(cfg, &v, e) != 0 ||
-	    keyring_parse(&kr, v.value ? v.value : "", v.value ? v.len : 0, NULL,
-	    e) != 0) {
-		config_free(cfg);
-		return -1;
-	}
-	a->old_cfg[a->nreloads] = ctx->cfg;
-	a->old_kr[a->nreloads++] = ctx->kr;
-	ctx->cfg = cfg;
-	ctx->kr = kr;
-	ctx->key_origin = v;
 	app_db_changed(a);
 	return 0;
 }
@@ -452,12 +432,12 @@ db_label(char *buf, size_t len, const struct store *st, const char *suffix,
 static void
 draw_status(struct app *a)
 {
-	const struct cli_ctx *ctx = a->ctx;
+	const struct session *ses = a->session;
 	char left[384], right[256], db[4200];
-	size_t nk = keyring_count(ctx->kr);
+	size_t nk = keyring_count(ses->keys->kr);
 	int lw, rw, dw, x;
 
-	role_text(&ctx->policy, left, sizeof left);
+	role_text(&ses->policy, left, sizeof left);
 	if (a->scan_have)
 		snprintf(right, sizeof right, "%splaintext %zu  undecryptable "
 		    "%zu  %zu conns", a->scan_state == SCAN_RUNNING ? "(recounting) " :
@@ -488,7 +468,7 @@ draw_status(struct app *a)
 		dw = COLS - lw - rw - 5;
 	}
 	if (dw >= 12) {
-		db_label(db, sizeof db, ctx->store, store_readonly(ctx->store) ?
+		db_label(db, sizeof db, ses->store, store_readonly(ses->store) ?
 		    " (read-only)" : "", dw);
 		x += draw_text(0, x, 2, term_attr(TE_TITLE), "  ");
 		x += draw_text(0, x, dw, term_attr(TE_TITLE), db);
@@ -557,7 +537,7 @@ draw_all(struct app *a)
 		}
 	}
 	n = app_keys(a, top, keys, ARRAY_LEN(keys));
-	funcbar_draw(LINES - 1, COLS, keys, n, &a->ctx->policy);
+	funcbar_draw(LINES - 1, COLS, keys, n, &a->session->policy);
 	if (a->cur_y >= 0) {
 		curs_set(1);
 		wmove(stdscr, a->cur_y, a->cur_x);
@@ -603,7 +583,7 @@ dispatch(struct app *a, int key)
 	for (i = 0; i < n; i++) {
 		if (!funcbar_matches(keys[i], key))
 			continue;
-		if (!funcbar_allowed(keys[i], &a->ctx->policy)) {
+		if (!funcbar_allowed(keys[i], &a->session->policy)) {
 			(void)app_allowed(a, keys[i]->need, keys[i]->what ?
 			    keys[i]->what : keys[i]->help);
 			return 0;
@@ -692,16 +672,16 @@ run_timers(struct app *a)
 /* -- public ------------------------------------------------------------------------ */
 
 int
-app_init(struct app *a, struct cli_ctx *ctx, const struct timespec *started,
+app_init(struct app *a, struct session *ses, const struct timespec *started,
     struct err *e)
 {
 	const char *path = getenv("FERNCON_UI_TRACE");
 
 	memset(a, 0, sizeof *a);
-	a->ctx = ctx;
+	a->session = ses;
 	a->cur_y = a->cur_x = -1;
 	a->dirty = 1;
-	if (config_get_int(ctx->cfg, "console", "rotation_max_age_days", 90,
+	if (config_get_int(ses->keys->cfg, "console", "rotation_max_age_days", 90,
 	    &a->max_age_days, e) != 0)
 		return -1;
 	if ((a->scan = calloc(1, sizeof *a->scan)) == NULL) {
@@ -726,11 +706,6 @@ app_release(struct app *a)
 	if (a->trace != NULL)
 		fclose(a->trace);
 	a->trace = NULL;
-	while (a->nreloads > 0) {
-		a->nreloads--;
-		keyring_free(a->old_kr[a->nreloads]);
-		config_free(a->old_cfg[a->nreloads]);
-	}
 }
 
 int

@@ -35,10 +35,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "cli.h"
 #include "draw.h"
 #include "lifecycle.h"
 #include "progress.h"
+#include "session.h"
 #include "term.h"
 
 struct app;
@@ -115,10 +115,9 @@ struct screen {
 enum scan_state { SCAN_NONE, SCAN_RUNNING, SCAN_DONE, SCAN_FAILED };
 
 #define APP_MAX_SCREENS 16
-#define APP_MAX_RELOADS 8
 
 struct app {
-	struct cli_ctx	*ctx;		/* config, ring, store, policy, mask: loaded */
+	struct session	*session;	/* config, ring, store, policy, mask: loaded */
 	struct screen	*stack[APP_MAX_SCREENS];
 	int		 depth;
 	int		 quit;
@@ -142,24 +141,16 @@ struct app {
 	unsigned	 db_gen;	/* bumped by every change to the DB */
 
 	FILE		*trace;		/* FERNCON_UI_TRACE: frame timings */
-
-	/*
-	 * Configurations and rings replaced by app_reload_keys(): screens may
-	 * still borrow them, so they are freed by app_release().
-	 */
-	struct config	*old_cfg[APP_MAX_RELOADS];
-	struct keyring	*old_kr[APP_MAX_RELOADS];
-	int		 nreloads;
 };
 
 /* -- lifecycle --------------------------------------------------------------- */
 
 /*
- * Set up the app over a loaded context (no screen yet); started is when
+ * Set up the app over a loaded session (no screen yet); started is when
  * the console began (CLOCK_MONOTONIC), for the trace. 0, or -1 with e set
  * (out of memory, a bad [console] option).
  */
-int app_init(struct app *a, struct cli_ctx *ctx, const struct timespec *started,
+int app_init(struct app *a, struct session *ses, const struct timespec *started,
     struct err *e) ATTR_WUR;
 
 /* Free every screen and stop the background scan. */
@@ -222,8 +213,8 @@ int app_db_url(struct app *a, const char **url, const char **schema,
 
 /*
  * Read airflow.cfg and the environment again and take the fernet_key they
- * give now (after the key wizard wrote it): ctx->cfg, ctx->kr and
- * ctx->key_origin change, the old ones stay valid until app_release(), and
+ * give now (after the key wizard wrote it): ses->keys->cfg, ses->keys->kr and
+ * ses->keys->origin change, the old ones stay valid until app_release(), and
  * the DB counts as changed (screens reload, the scan runs again with the
  * new ring). 0, or -1 with e set and nothing changed.
  */

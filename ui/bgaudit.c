@@ -1,6 +1,7 @@
 /*
  * bgaudit.c: audit_run() on a thread (see bgaudit.h). The thread owns its
- * store, key ring and engine; the findings and the outcome are handed over
+ * store, key ring and engine, and a reference to the key generation whose
+ * configuration the engine reads; the findings and the outcome are handed over
  * under one mutex. Cancelling makes the callback drop what comes after and
  * the thread is joined when the audit ends.
  */
@@ -23,6 +24,7 @@ struct bgaudit {
 	pthread_t		 thread;
 	int			 started;
 	pthread_mutex_t		 lock;
+	struct session_keys	*keys;		/* a reference: the config it reads */
 	struct store		*store;
 	struct keyring		*kr;
 	struct audit		*audit;
@@ -69,10 +71,10 @@ ba_main(void *arg)
 }
 
 int
-bgaudit_start(struct bgaudit **out, struct cli_ctx *ctx, const char *url,
+bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
     const char *schema, struct err *e)
 {
-	const struct config_value *k = &ctx->key_origin;
+	const struct config_value *k;
 	struct audit_opts ao;
 	struct store_opts so;
 	struct bgaudit *b;
@@ -83,6 +85,8 @@ bgaudit_start(struct bgaudit **out, struct cli_ctx *ctx, const char *url,
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);
+	b->keys = session_keys_ref(s);
+	k = &b->keys->origin;
 	memset(&so, 0, sizeof so);
 	so.schema = schema;
 	if (store_open(&b->store, url, &so, e) != 0 ||
@@ -90,9 +94,9 @@ bgaudit_start(struct bgaudit **out, struct cli_ctx *ctx, const char *url,
 	    NULL, e) != 0)
 		goto fail;
 	memset(&ao, 0, sizeof ao);
-	ao.cfg = ctx->cfg;
+	ao.cfg = b->keys->cfg;
 	ao.kr = keyring_enabled(b->kr) ? b->kr : NULL;
-	ao.mask = ctx->mask;
+	ao.mask = s->mask;
 	ao.version = store_airflow_version(b->store);
 	ao.environ = environ;
 	ao.min_severity = AUDIT_SEV_INFO;
@@ -147,6 +151,7 @@ bgaudit_free(struct bgaudit *b)
 	audit_free(b->audit);
 	keyring_free(b->kr);
 	store_close(b->store);
+	session_keys_unref(b->keys);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

@@ -11,18 +11,19 @@
 #include <stddef.h>
 
 #include "audit.h"
-#include "cli.h"
 #include "compiler.h"
 #include "err.h"
+#include "session.h"
 
 struct bgaudit;
 
 /*
- * Start the audit of the DB at url (schema may be NULL) with the context's
- * configuration, key list and masking (borrowed: they must outlive the
- * thread). 0 with *out set, or -1 with e set.
+ * Start the audit of the DB at url (schema may be NULL) with the session's
+ * current configuration and key list (the thread holds a reference to
+ * them, and parses a ring of its own) and its masking (borrowed: s->mask
+ * must outlive the thread). 0 with *out set, or -1 with e set.
  */
-int bgaudit_start(struct bgaudit **out, struct cli_ctx *ctx, const char *url,
+int bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
     const char *schema, struct err *e) ATTR_WUR;
 
 /*

@@ -220,7 +220,7 @@ aud_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	s->data = d;
 	d->wl.selectable = 1;
 	if (app_db_url(a, &url, &schema, e) != 0 ||
-	    bgaudit_start(&d->bg, a->ctx, url, schema, e) != 0) {
+	    bgaudit_start(&d->bg, a->session, url, schema, e) != 0) {
 		aud_free(s);
 		s->data = NULL;
 		return -1;

@@ -80,7 +80,7 @@ format_extra(struct app *a, const char *extra, int plain, struct buf *out,
 	}
 	*is_json = 1;
 	if (!plain) {
-		int n = mask_tree(a->ctx->mask, tree);
+		int n = mask_tree(a->session->mask, tree);
 
 		if (masked != NULL)
 			*masked = n;
@@ -99,8 +99,8 @@ detail_load(struct detail *d, struct app *a, struct err *e)
 		err_set(e, ERR_NOMEM, "out of memory");
 		return -1;
 	}
-	if (store_conn_get(a->ctx->store, d->conn_id, c, e) != 0 ||
-	    conn_decrypt(c, a->ctx->kr, e) != 0) {
+	if (store_conn_get(a->session->store, d->conn_id, c, e) != 0 ||
+	    conn_decrypt(c, a->session->keys->kr, e) != 0) {
 		conn_free(c);
 		return -1;
 	}
@@ -140,7 +140,7 @@ reveal(struct screen *s, struct app *a, struct detail *d)
 		return UI_HANDLED;
 	}
 	/* Logged first: a reveal that cannot be logged does not happen. */
-	if (policy_log(&a->ctx->policy, "reveal", d->conn_id, "console",
+	if (policy_log(&a->session->policy, "reveal", d->conn_id, "console",
 	    &e) != 0) {
 		app_error(a, "not revealed: %s", e.msg);
 		return UI_HANDLED;
@@ -255,7 +255,7 @@ static void
 build_lines(struct detail *d, struct app *a, struct lines *ls)
 {
 	const struct conn *c = d->c;
-	size_t nk = keyring_count(a->ctx->kr);
+	size_t nk = keyring_count(a->session->keys->kr);
 	enum term_elem el;
 	const char *p, *nl, *text;
 

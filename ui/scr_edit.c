@@ -143,7 +143,7 @@ show_extra(struct app *a, struct edit *d, const char *extra, struct err *e)
 		d->keep_extra = 1;
 		return 0;
 	}
-	(void)mask_tree(a->ctx->mask, tree);
+	(void)mask_tree(a->session->mask, tree);
 	rc = pyjson_dumps(tree, &po, &d->masked, e);
 	pyjson_free(tree);
 	if (rc != 0)
@@ -236,7 +236,7 @@ extra_to_store(struct app *a, struct edit *d, const char *id, struct buf *out,
 	if (base != NULL && *base != '\0' &&
 	    (old = pyjson_loads(base, strlen(base))) != NULL &&
 	    (shown = cJSON_Duplicate(old, 1)) != NULL) {
-		(void)mask_tree(a->ctx->mask, shown);
+		(void)mask_tree(a->session->mask, shown);
 		merge_masked(now, old, shown);
 	}
 	if (pyjson_dumps(now, &po, out, &e) != 0) {
@@ -278,7 +278,7 @@ apply_uri(struct app *a, struct edit *d)
 		    "no scheme)");
 		return -1;
 	}
-	if (uri_parse(u->buf, store_airflow_version(a->ctx->store), c, &e) != 0) {
+	if (uri_parse(u->buf, store_airflow_version(a->session->store), c, &e) != 0) {
 		conn_free(c);
 		field_error(a, d, F_URI, -1, e.msg);
 		return -1;
@@ -382,7 +382,7 @@ fail:
 static int
 save(struct app *a, struct edit *d)
 {
-	struct cli_ctx *ctx = a->ctx;
+	struct session *ses = a->session;
 	struct conn *c = NULL, *stored = NULL;
 	struct buf extra;
 	struct err e;
@@ -403,23 +403,23 @@ save(struct app *a, struct edit *d)
 	}
 	if ((c = build(a, d, id, &extra, &keep_extra)) == NULL)
 		goto out;
-	if (store_begin(ctx->store, &e) != 0)
+	if (store_begin(ses->store, &e) != 0)
 		goto fail;
 	in_tx = 1;
 	if (d->add) {
-		if (conn_seal(c, NULL, ctx->kr, &e) != 0 ||
-		    store_conn_insert(ctx->store, c, &e) != 0)
+		if (conn_seal(c, NULL, ses->keys->kr, &e) != 0 ||
+		    store_conn_insert(ses->store, c, &e) != 0)
 			goto fail;
 	} else {
 		if ((stored = conn_new()) == NULL) {
 			err_set(&e, ERR_NOMEM, "out of memory");
 			goto fail;
 		}
-		if (store_conn_get(ctx->store, id, stored, &e) != 0)
+		if (store_conn_get(ses->store, id, stored, &e) != 0)
 			goto fail;
 		c->id = stored->id;
 		if (conn_set_str(c, &c->team_name, stored->team_name, &e) != 0 ||
-		    conn_seal(c, stored, ctx->kr, &e) != 0)
+		    conn_seal(c, stored, ses->keys->kr, &e) != 0)
 			goto fail;
 		if (keep_extra) {
 			/* No key opens it (or it is not JSON): keep it as stored. */
@@ -427,14 +427,14 @@ save(struct app *a, struct edit *d)
 				goto fail;
 			c->is_extra_encrypted = stored->is_extra_encrypted;
 		}
-		if (store_conn_update(ctx->store, c, &e) != 0)
+		if (store_conn_update(ses->store, c, &e) != 0)
 			goto fail;
 	}
-	if (store_commit(ctx->store, &e) != 0)
+	if (store_commit(ses->store, &e) != 0)
 		goto fail;
 	in_tx = 0;
 	app_db_changed(a);
-	if (policy_log(&ctx->policy, d->add ? "add" : "edit", id, !retyped ?
+	if (policy_log(&ses->policy, d->add ? "add" : "edit", id, !retyped ?
 	    "console" : d->add ? "console; password set" :
 	    "console; password re-typed", &e) != 0)
 		app_warn(a, "saved '%s', but %s", id, e.msg);
@@ -448,7 +448,7 @@ save(struct app *a, struct edit *d)
 	goto out;
 fail:
 	if (in_tx)
-		store_rollback(ctx->store);
+		store_rollback(ses->store);
 	app_error(a, "%s", e.msg);
 out:
 	conn_free(stored);
@@ -565,8 +565,8 @@ load_row(struct app *a, struct edit *d, struct err *e)
 		return -1;
 	}
 	d->orig = c;
-	if (store_conn_get(a->ctx->store, d->conn_id, c, e) != 0 ||
-	    conn_decrypt(c, a->ctx->kr, e) != 0)
+	if (store_conn_get(a->session->store, d->conn_id, c, e) != 0 ||
+	    conn_decrypt(c, a->session->keys->kr, e) != 0)
 		return -1;
 	if (c->has_port)
 		snprintf(port, sizeof port, "%ld", c->port);

@@ -43,7 +43,7 @@ static void
 help_row(void *ctx, int i, int y, int x, int w, int selected)
 {
 	struct help *h = ctx;
-	const struct policy *p = &h->a->ctx->policy;
+	const struct policy *p = &h->a->session->policy;
 	const struct ui_key *k;
 	const char *why = NULL;
 	int ok;

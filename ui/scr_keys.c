@@ -73,19 +73,19 @@ when(uint64_t t, char *buf, size_t len)
 static void
 build(struct keys *k, struct app *a)
 {
-	const struct cli_ctx *ctx = a->ctx;
+	const struct session *ses = a->session;
 	const struct lifecycle_preflight *pf = a->scan;
-	const struct airflow_version *v = store_airflow_version(ctx->store);
-	size_t nk = keyring_count(ctx->kr), i;
+	const struct airflow_version *v = store_airflow_version(ses->store);
+	size_t nk = keyring_count(ses->keys->kr), i;
 	char t1[64], t2[64], row[320];
 
 	k->n = 0;
 	k->bar = -1;
 	k->progress = &a->scan_progress;
-	add(k, TE_NORMAL, "config          %s%s", config_path(ctx->cfg),
-	    config_file_found(ctx->cfg) ? "" : " (not found: environment only)");
-	add(k, TE_NORMAL, "fernet_key      %s", ctx->key_origin.value == NULL ?
-	    "not set" : ctx->key_origin.origin);
+	add(k, TE_NORMAL, "config          %s%s", config_path(ses->keys->cfg),
+	    config_file_found(ses->keys->cfg) ? "" : " (not found: environment only)");
+	add(k, TE_NORMAL, "fernet_key      %s", ses->keys->origin.value == NULL ?
+	    "not set" : ses->keys->origin.origin);
 	if (nk == 0)
 		add(k, TE_PLAINTEXT, "encryption      off: values are stored in "
 		    "plain text");
@@ -94,12 +94,12 @@ build(struct keys *k, struct app *a)
 		    nk, nk == 1 ? "" : "s", nk > 1 ? ", all decrypt" : "");
 	if (v->major > 0)
 		add(k, TE_NORMAL, "database        %s (%s, Airflow %d.%d.%d)%s",
-		    store_name(ctx->store), store_backend(ctx->store), v->major,
-		    v->minor, v->patch, store_readonly(ctx->store) ?
+		    store_name(ses->store), store_backend(ses->store), v->major,
+		    v->minor, v->patch, store_readonly(ses->store) ?
 		    ", read-only" : "");
 	else
-		add(k, TE_NORMAL, "database        %s (%s)%s", store_name(ctx->store),
-		    store_backend(ctx->store), store_readonly(ctx->store) ?
+		add(k, TE_NORMAL, "database        %s (%s)%s", store_name(ses->store),
+		    store_backend(ses->store), store_readonly(ses->store) ?
 		    ", read-only" : "");
 	add(k, TE_NORMAL, "%s", "");
 	if (a->scan_state == SCAN_RUNNING) {

@@ -47,6 +47,8 @@
 #define LIST_MAX_MARKS 256
 
 struct list {
+	struct session_keys *keys;	/* a reference: the ring the rows and the
+					   marks use, until a reload is seen */
 	struct connwin	 win;
 	struct wlist	 wl;
 	char		 filter[128];
@@ -162,6 +164,23 @@ list_ok(struct list *l)
 }
 
 /*
+ * Take the session's current keys if they were reloaded (app_reload_keys())
+ * since the list last looked: the old generation is released, and the
+ * audit made with it goes too.
+ */
+static void
+keys_sync(struct list *l, struct app *a)
+{
+	if (l->keys == a->session->keys)
+		return;
+	session_keys_unref(l->keys);
+	l->keys = session_keys_ref(a->session);
+	l->win.kr = l->keys->kr;
+	audit_free(l->audit);
+	l->audit = NULL;
+}
+
+/*
  * Load the view again (filter, order, or the DB changed) around conn_id,
  * or from the top when it is NULL. A failure is the list's state.
  */
@@ -175,7 +194,7 @@ list_reload(struct list *l, struct app *a, const char *conn_id)
 
 	err_clear(&e);
 	fit_cap(l);
-	l->win.kr = a->ctx->kr;		/* it may have been reloaded */
+	keys_sync(l, a);
 	if (conn_id != NULL && (keep = strdup(conn_id)) == NULL) {
 		app_error(a, "out of memory");
 		return -1;
@@ -340,16 +359,14 @@ marks_update(struct list *l, struct app *a)
 	if (l->marks_gen != a->db_gen) {
 		marks_clear(l);
 		l->marks_gen = a->db_gen;
-		/* The ring may have been reloaded (app_reload_keys()). */
-		audit_free(l->audit);
-		l->audit = NULL;
 	}
+	keys_sync(l, a);
 	if (l->audit == NULL) {
 		memset(&ao, 0, sizeof ao);
-		ao.cfg = a->ctx->cfg;
-		ao.kr = keyring_enabled(a->ctx->kr) ? a->ctx->kr : NULL;
-		ao.mask = a->ctx->mask;
-		ao.version = store_airflow_version(a->ctx->store);
+		ao.cfg = l->keys->cfg;
+		ao.kr = keyring_enabled(l->keys->kr) ? l->keys->kr : NULL;
+		ao.mask = a->session->mask;
+		ao.version = store_airflow_version(a->session->store);
 		ao.no_hash = 1;
 		if (audit_new(&l->audit, &ao, &e) != 0) {
 			l->audit_broken = 1;
@@ -372,8 +389,8 @@ marks_update(struct list *l, struct app *a)
 			continue;
 		conn_reset(c);
 		worst = -1;
-		if (store_conn_get(a->ctx->store, id, c, &e) != 0 ||
-		    conn_decrypt(c, a->ctx->kr, &e) != 0 ||
+		if (store_conn_get(a->session->store, id, c, &e) != 0 ||
+		    conn_decrypt(c, l->keys->kr, &e) != 0 ||
 		    audit_conn_worst(l->audit, c, &worst, NULL, &e) != 0) {
 			err_clear(&e);
 			worst = -1;
@@ -762,7 +779,7 @@ list_key(struct screen *s, struct app *a, int key)
 static int
 search_start(struct screen *s, struct app *a, struct list *l)
 {
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 	const char *url, *schema;
 	struct err e;
 
@@ -862,10 +879,12 @@ list_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		err_set(e, ERR_NOMEM, "out of memory");
 		return -1;
 	}
-	connwin_init(&l->win, a->ctx->store, a->ctx->kr, fetch_n() * 3);
+	l->keys = session_keys_ref(a->session);
+	connwin_init(&l->win, a->session->store, l->keys->kr, fetch_n() * 3);
 	l->wl.selectable = 1;
 	if (connwin_load_first(&l->win, fetch_n(), e) != 0) {
 		connwin_release(&l->win);
+		session_keys_unref(l->keys);
 		free(l);
 		return -1;
 	}
@@ -884,6 +903,7 @@ list_free(struct screen *s)
 	marks_clear(l);
 	audit_free(l->audit);
 	connwin_release(&l->win);
+	session_keys_unref(l->keys);
 	free(l->asked);
 	free(l->failed_at);
 	free(l);

@@ -206,7 +206,7 @@ probe_draw(struct screen *s, struct app *a, const struct area *r)
 static void
 probe_add(struct probe *p, struct app *a)
 {
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 	struct cfgwrite_plan *plan = NULL;
 	struct err e;
 	char *val = NULL;
@@ -238,11 +238,11 @@ probe_add(struct probe *p, struct app *a)
 	memcpy(val + len, p->f[fld - 1].buf, p->f[fld - 1].len);
 	len += p->f[fld - 1].len;
 	val[len] = '\0';
-	if (cfgwrite_fernet_key(a->ctx->cfg, val, len, plan, &e) != 0) {
+	if (cfgwrite_fernet_key(a->session->keys->cfg, val, len, plan, &e) != 0) {
 		app_error(a, "%s", e.msg);
 		goto out;
 	}
-	if (policy_log(&a->ctx->policy, "key-probe", NULL, "added a found key "
+	if (policy_log(&a->session->policy, "key-probe", NULL, "added a found key "
 	    "to the end of the key list", &e) != 0)
 		app_warn(a, "%s", e.msg);
 	err_clear(&e);
@@ -360,14 +360,14 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
 	static const char *labels[PROBE_FIELDS] = { "candidate 1", "candidate 2",
 	    "candidate 3", "candidate 4", "candidate 5", "candidate 6" };
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 	const char *url, *schema;
 	struct store_opts so;
 	struct probe *p;
 	int i;
 
 	(void)arg;
-	if (policy_check(&a->ctx->policy, POLICY_ADMIN, "probe for lost keys",
+	if (policy_check(&a->session->policy, POLICY_ADMIN, "probe for lost keys",
 	    e) != 0)
 		return -1;
 	if ((p = calloc(1, sizeof *p)) == NULL) {

@@ -460,7 +460,7 @@ job_log(struct rot *r, struct app *a)
 	else
 		snprintf(detail, sizeof detail, "console: %zu encrypted",
 		    r->res.total_changed);
-	if (policy_log(&a->ctx->policy, r->job == JOB_ROTATE ? "rotate" :
+	if (policy_log(&a->session->policy, r->job == JOB_ROTATE ? "rotate" :
 	    "encrypt-plaintext", NULL, detail, &e) != 0)
 		app_warn(a, "committed, but %s", e.msg);
 }
@@ -568,14 +568,14 @@ rot_free(struct screen *s)
 static int
 rot_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 	struct lifecycle_opts lo;
 	struct store_opts so;
 	const char *url, *schema;
 	struct rot *r;
 
 	(void)arg;
-	if (policy_check(&a->ctx->policy, POLICY_ADMIN, "rotate the Fernet key",
+	if (policy_check(&a->session->policy, POLICY_ADMIN, "rotate the Fernet key",
 	    e) != 0)
 		return -1;
 	if ((r = calloc(1, sizeof *r)) == NULL) {

@@ -102,8 +102,8 @@ wiz_draw(struct screen *s, struct app *a, const struct area *r)
 	draw_text(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
 	    "Key wizard: new key, write new,old, rotate, verify, drop the old key");
 	draw_printf(y++, x, w, n, "the key comes from  %s",
-	    a->ctx->key_origin.value == NULL ? "nowhere (unset)" :
-	    a->ctx->key_origin.origin);
+	    a->session->keys->origin.value == NULL ? "nowhere (unset)" :
+	    a->session->keys->origin.origin);
 	if (z->have_plan) {
 		draw_printf(y++, x, w, n, "a new list goes to  %s",
 		    where_text(z->plan.where));
@@ -165,7 +165,7 @@ wiz_log(struct app *a, const char *what)
 	struct err e;
 
 	err_clear(&e);
-	if (policy_log(&a->ctx->policy, "key-wizard", NULL, what, &e) != 0)
+	if (policy_log(&a->session->policy, "key-wizard", NULL, what, &e) != 0)
 		app_warn(a, "%s", e.msg);
 }
 
@@ -265,7 +265,7 @@ static int
 wiz_resume(struct screen *s, struct app *a, int tag, int result)
 {
 	struct wiz *z = s->data;
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 
 	if (result != UI_YES)
 		return UI_HANDLED;
@@ -309,12 +309,12 @@ wiz_free(struct screen *s)
 static int
 wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
-	const struct config_value *k = &a->ctx->key_origin;
+	const struct config_value *k = &a->session->keys->origin;
 	struct wiz *z;
 	struct err pe;
 
 	(void)arg;
-	if (policy_check(&a->ctx->policy, POLICY_ADMIN, "use the key wizard",
+	if (policy_check(&a->session->policy, POLICY_ADMIN, "use the key wizard",
 	    e) != 0)
 		return -1;
 	if ((z = calloc(1, sizeof *z)) == NULL) {
@@ -330,7 +330,7 @@ wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	sodium_memzero(z->sec, sizeof *z->sec + z->cap);
 	keyring_generate(z->sec->key);
 	err_clear(&pe);
-	if (cfgwrite_plan(a->ctx->cfg, &z->plan, &pe) == 0)
+	if (cfgwrite_plan(a->session->keys->cfg, &z->plan, &pe) == 0)
 		z->have_plan = 1;
 	else
 		snprintf(z->plan_err, sizeof z->plan_err, "%.200s", pe.msg);

@@ -1,8 +1,7 @@
 /*
- * ui.c: ui_run(): check that there is a terminal, load what the console
- * needs through the CLI's loaders (so errors are printed before the screen
- * is taken), start the terminal, open the home list, run the screens, and
- * restore the terminal.
+ * ui.c: ui_run(): check that there is a terminal, load the session (so
+ * that errors come before the screen is taken), start the terminal, open
+ * the home list, run the screens, and restore the terminal.
  */
 #include "config.h"
 
@@ -15,48 +14,50 @@
 
 #include "app.h"
 #include "screens.h"
+#include "session.h"
 #include "term.h"
 
 int
-ui_run(struct cli_ctx *ctx)
+ui_run(struct session *s, int no_color, struct err *e)
 {
 	struct app a;
-	struct err e;
 	struct timespec started;
-	int rc = EXIT_OK, sig;
+	const char *warning;
+	int sig;
 
 	clock_gettime(CLOCK_MONOTONIC, &started);
-	err_clear(&e);
 	/* As ncdu: piped input must never drive a console with destructive keys. */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "ferncon: the console needs a terminal: standard %s "
-		    "is not a TTY (use the commands in scripts: ferncon --help)\n",
+		err_set(e, ERR_USAGE, "the console needs a terminal: standard %s "
+		    "is not a TTY (use the commands in scripts: ferncon --help)",
 		    !isatty(STDIN_FILENO) ? "input" : "output");
-		return EXIT_USAGE;
+		return -1;
 	}
-	if (cli_config(ctx, &e) != 0 || cli_policy(ctx, &e) != 0 ||
-	    cli_keyring(ctx, NULL, &e) != 0 || cli_store(ctx, &e) != 0 ||
-	    cli_mask(ctx, &e) != 0)
-		return cli_error(&e);
-	if (app_init(&a, ctx, &started, &e) != 0) {
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	    session_keyring(s, NULL, e) != 0)
+		return -1;
+	/* Said before the screen is taken, so that it is seen after it. */
+	if ((warning = session_warning(s)) != NULL)
+		fprintf(stderr, "ferncon: warning: %s\n", warning);
+	if (session_store(s, e) != 0 || session_mask(s, e) != 0)
+		return -1;
+	if (app_init(&a, s, &started, e) != 0) {
 		app_release(&a);
-		return cli_error(&e);
+		return -1;
 	}
-	if (term_init(ctx->no_color, &e) != 0) {
+	if (term_init(no_color, e) != 0) {
 		app_release(&a);
-		return cli_error(&e);
+		return -1;
 	}
 	if (app_push(&a, &scr_list_ops, NULL) != 0) {
 		term_end();
-		fprintf(stderr, "ferncon: %s\n", a.msg);
+		err_set(e, ERR_DB, "%s", a.msg);
 		app_release(&a);
-		return EXIT_DB;
+		return -1;
 	}
 	(void)app_run(&a);
 	term_end();
 	app_release(&a);
 	sig = term_signalled();
-	if (sig == SIGTERM || sig == SIGHUP)
-		rc = 128 + sig;
-	return rc;
+	return sig == SIGTERM || sig == SIGHUP ? sig : 0;
 }
