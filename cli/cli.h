@@ -2,10 +2,12 @@
  * cli.h: the non-interactive commands of ferncon, and what they share.
  *
  * main.c parses the global options and finds the command in its table; each
- * command lives in its own file (cmd-<noun>.c) as a `struct cli_cmd` with an
- * exec function that returns the process exit code. Commands print results
- * on stdout and one-line errors on stderr ("ferncon: ..."), git style; the
- * core below them never prints.
+ * command lives in its own file (cmd-<noun>.c) as a `struct cli_cmd`: its
+ * words, its options as data (struct cli_opt, as tmux's cmd_entry.args),
+ * and an exec function that returns the process exit code. main.c parses
+ * the command's options once (cli_parse()) and exec only reads them and
+ * the operands. Commands print results on stdout and one-line errors on
+ * stderr ("ferncon: ..."), git style; the core below them never prints.
  */
 #ifndef FERNCON_CLI_H
 #define FERNCON_CLI_H
@@ -25,12 +27,61 @@
 #define EXIT_USAGE	2	/* bad usage or configuration */
 #define EXIT_DB		3	/* a DB error */
 
+struct cli_cmd;
+
+/* How many distinct options (ids) a command may have. */
+#define CLI_MAX_OPTS 16
+
+/* cli_opt.flags */
+#define CLI_OPT_ARG	(1 << 0)	/* takes a value (--name VALUE, -l VALUE) */
+#define CLI_OPT_SECRET	(1 << 1)	/* the value is a secret: copied into locked
+					   memory and wiped from argv at once */
+
+/*
+ * One option of a command, besides the global ones that every command
+ * takes. A command's table ends with an entry whose name is NULL.
+ */
+struct cli_opt {
+	const char	*name;		/* long name, without "--" */
+	int		 letter;	/* short form (-o), or 0 */
+	int		 id;		/* where the value goes in cli_args.opt[];
+					   aliases share one */
+	int		 flags;		/* CLI_OPT_* */
+	/*
+	 * Check the value as it is parsed, in command-line order: 0, or the
+	 * exit code after printing a usage error (cli_usage_error()). NULL:
+	 * any value.
+	 */
+	int		(*check)(const struct cli_cmd *cmd, const char *arg);
+};
+
+/* cli_cmd.flags */
+#define CLI_CMD_OPTS_FIRST (1 << 0)	/* options only before the first operand */
+#define CLI_CMD_NO_OPERANDS (1 << 1)	/* none: "unexpected argument 'X'" */
+
+/* A command's parsed command line, for its exec function. */
+struct cli_args {
+	/*
+	 * By option id: the last value given ("" for an option without a
+	 * value), or NULL when the option was not given. A CLI_OPT_SECRET value
+	 * is in locked memory, owned here, wiped by cli_args_release().
+	 */
+	const char	*opt[CLI_MAX_OPTS];
+	char		*locked[CLI_MAX_OPTS];
+	int		 argc;		/* the operands after the options */
+	char		**argv;
+	int		 no_color;	/* --no-color, or NO_COLOR set */
+};
+
 struct cli_cmd {
 	const char	*noun;		/* "key", "token", ... */
 	const char	*verb;		/* "generate", ... or NULL for a one-word command */
 	const char	*usage;		/* arguments after the command words */
 	const char	*summary;	/* one line for --help */
-	int		(*exec)(struct session *s, int argc, char **argv);
+	const struct cli_opt *opts;	/* its own options; NULL: none */
+	int		 flags;		/* CLI_CMD_* */
+	const char	*unknown_hint;	/* said after "unknown option 'X'"; or NULL */
+	int		(*exec)(struct session *s, struct cli_args *a);
 };
 
 /* The command tables, one per file. */
@@ -46,9 +97,8 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 /* -- global options ------------------------------------------------------ */
 
 /*
- * Long options every command accepts, to put at the end of a command's own
- * option table (before the zero entry), and the handler for them: the
- * session's options, and --no-color (cli_no_color), which only the console
+ * Long options every command accepts, and the handler for them: the
+ * session's options, and --no-color (a->no_color), which only the console
  * reads. The handler returns 1 if it took the option, 0 if c is not a
  * global option.
  */
@@ -59,10 +109,23 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 	{ "db", required_argument, NULL, CLI_OPT_BASE + 2 }, \
 	{ "as-role", required_argument, NULL, CLI_OPT_BASE + 3 }, \
 	{ "no-color", no_argument, NULL, CLI_OPT_BASE + 4 }
-int cli_global_option(struct session *s, int c, const char *arg);
+int cli_global_option(struct session *s, struct cli_args *a, int c,
+    const char *arg);
 
-/* --no-color was given, or NO_COLOR is set. */
-extern int cli_no_color;
+/*
+ * Parse a command's options (its table and the global ones) from argv
+ * (argv[0] is the command's last word, as getopt expects) into a, which
+ * must be zeroed or hold the global options parsed before the command.
+ * Returns 0, or the exit code after printing the error: "unknown option
+ * 'X'" (plus cmd->unknown_hint) and the usage line, an option's check, or
+ * "unexpected argument 'X'" for CLI_CMD_NO_OPERANDS.
+ * Release a with cli_args_release() either way.
+ */
+int cli_parse(const struct cli_cmd *cmd, struct session *s, int argc,
+    char **argv, struct cli_args *a);
+
+/* Wipe and free the locked values. */
+void cli_args_release(struct cli_args *a);
 
 /* -- shared services ----------------------------------------------------- */
 
@@ -77,7 +140,7 @@ int cli_keyring(struct session *s, const char *keys_arg, struct err *e) ATTR_WUR
  * <message>" for an error. Returns the process exit code: 0, err's code
  * for an error, 128 + the signal for SIGTERM and SIGHUP.
  */
-int cli_console(struct session *s);
+int cli_console(struct session *s, int no_color);
 
 /* Print "ferncon: <message>" on stderr; returns the exit code for e. */
 int cli_error(const struct err *e);

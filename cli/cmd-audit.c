@@ -22,22 +22,48 @@
 #include "audit.h"
 #include "buf.h"
 
-enum {
-	OPT_FORMAT = 'f',
-	OPT_FAIL_ON = 1,
-	OPT_MIN_SEVERITY,
-	OPT_BASELINE,
-	OPT_IGNORE,
-};
+enum { OPT_FORMAT, OPT_FAIL_ON, OPT_MIN_SEVERITY, OPT_BASELINE, OPT_IGNORE };
 
-static const struct option audit_options[] = {
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "min-severity", required_argument, NULL, OPT_MIN_SEVERITY },
-	{ "baseline", required_argument, NULL, OPT_BASELINE },
-	{ "ignore", required_argument, NULL, OPT_IGNORE },
-	CLI_GLOBAL_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static int
+check_format(const struct cli_cmd *cmd, const char *arg)
+{
+	enum audit_format f;
+
+	if (audit_format_parse(arg, &f) != 0)
+		return cli_usage_error(cmd, "--format: unknown format '%s' (text, "
+		    "json or sarif)", arg);
+	return 0;
+}
+
+static int
+check_fail_on(const struct cli_cmd *cmd, const char *arg)
+{
+	int sev;
+
+	if (audit_severity_parse(arg, 1, &sev) != 0)
+		return cli_usage_error(cmd, "--fail-on: unknown severity '%s' "
+		    "(critical, high, medium, low, info or none)", arg);
+	return 0;
+}
+
+static int
+check_min_severity(const struct cli_cmd *cmd, const char *arg)
+{
+	int sev;
+
+	if (audit_severity_parse(arg, 0, &sev) != 0)
+		return cli_usage_error(cmd, "--min-severity: unknown severity '%s' "
+		    "(critical, high, medium, low or info)", arg);
+	return 0;
+}
+
+static const struct cli_opt audit_options[] = {
+	{ "format", 'f', OPT_FORMAT, CLI_OPT_ARG, check_format },
+	{ "fail-on", 0, OPT_FAIL_ON, CLI_OPT_ARG, check_fail_on },
+	{ "min-severity", 0, OPT_MIN_SEVERITY, CLI_OPT_ARG, check_min_severity },
+	{ "baseline", 0, OPT_BASELINE, CLI_OPT_ARG, NULL },
+	{ "ignore", 0, OPT_IGNORE, CLI_OPT_ARG, NULL },
+	{ NULL, 0, 0, 0, NULL }
 };
 
 struct audit_args {
@@ -56,51 +82,25 @@ struct emit {
 	int			 failed;
 };
 
-static int
-parse_args(struct session *s, int argc, char **argv, struct audit_args *a)
+/* The parsed options as values (each was checked while parsing). */
+static void
+read_args(struct cli_args *ca, struct audit_args *a)
 {
-	int c, have_format = 0;
+	const char *v;
 
 	a->fail_on = AUDIT_SEV_HIGH;
 	a->min_severity = AUDIT_SEV_LOW;
-	a->baseline = a->ignore = NULL;
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:", audit_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_FORMAT:
-			if (audit_format_parse(optarg, &a->format) != 0)
-				return cli_usage_error(&cmd_audit, "--format: unknown format "
-				    "'%s' (text, json or sarif)", optarg);
-			have_format = 1;
-			break;
-		case OPT_FAIL_ON:
-			if (audit_severity_parse(optarg, 1, &a->fail_on) != 0)
-				return cli_usage_error(&cmd_audit, "--fail-on: unknown severity "
-				    "'%s' (critical, high, medium, low, info or none)", optarg);
-			break;
-		case OPT_MIN_SEVERITY:
-			if (audit_severity_parse(optarg, 0, &a->min_severity) != 0)
-				return cli_usage_error(&cmd_audit, "--min-severity: unknown "
-				    "severity '%s' (critical, high, medium, low or info)", optarg);
-			break;
-		case OPT_BASELINE:
-			a->baseline = optarg;
-			break;
-		case OPT_IGNORE:
-			a->ignore = optarg;
-			break;
-		default:
-			if (!cli_global_option(s, c, optarg))
-				return cli_usage_error(&cmd_audit, "unknown option '%s'",
-				    argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error(&cmd_audit, "unexpected argument '%s'", argv[optind]);
-	if (!have_format)
-		a->format = isatty(STDOUT_FILENO) ? AUDIT_FORMAT_TEXT : AUDIT_FORMAT_JSON;
-	return 0;
+	a->baseline = ca->opt[OPT_BASELINE];
+	a->ignore = ca->opt[OPT_IGNORE];
+	if ((v = ca->opt[OPT_FORMAT]) != NULL)
+		(void)audit_format_parse(v, &a->format);
+	else
+		a->format = isatty(STDOUT_FILENO) ? AUDIT_FORMAT_TEXT :
+		    AUDIT_FORMAT_JSON;
+	if ((v = ca->opt[OPT_FAIL_ON]) != NULL)
+		(void)audit_severity_parse(v, 1, &a->fail_on);
+	if ((v = ca->opt[OPT_MIN_SEVERITY]) != NULL)
+		(void)audit_severity_parse(v, 0, &a->min_severity);
 }
 
 /* Write and empty the buffer; 0, or -1 with e set. */
@@ -134,7 +134,7 @@ audit_error(const struct err *e)
 }
 
 static int
-audit_cmd(struct session *s, int argc, char **argv)
+audit_cmd(struct session *s, struct cli_args *ca)
 {
 	extern char **environ;
 	struct audit_args args;
@@ -150,8 +150,7 @@ audit_cmd(struct session *s, int argc, char **argv)
 	err_clear(&run);
 	memset(&em, 0, sizeof em);
 	buf_init(&em.out, 0);
-	if ((rc = parse_args(s, argc, argv, &args)) != 0)
-		return rc;
+	read_args(ca, &args);
 	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
 	    policy_check(&s->policy, POLICY_AUDIT, "audit", &e) != 0 ||
 	    cli_keyring(s, NULL, &e) != 0 || session_store(s, &e) != 0 ||
@@ -218,5 +217,5 @@ const struct cli_cmd cmd_audit = {
 	"[--format text|json|sarif] [--fail-on SEV] [--min-severity SEV] "
 	"[--baseline FILE] [--ignore FILE]",
 	"audit extras, stored values, transport and configuration for exposed secrets",
-	audit_cmd
+	audit_options, CLI_CMD_NO_OPERANDS, NULL, audit_cmd
 };

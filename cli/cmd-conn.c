@@ -37,9 +37,9 @@
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_YAML, OUT_PLAIN };
 
+/* Option ids (struct cli_opt), per command. */
+enum { OPT_OUTPUT, OPT_REVEAL };
 enum {
-	OPT_OUTPUT = 'o',
-	OPT_REVEAL = 1,
 	OPT_CONN_URI,
 	OPT_CONN_JSON,
 	OPT_CONN_TYPE,
@@ -50,10 +50,9 @@ enum {
 	OPT_CONN_EXTRA,
 	OPT_CONN_DESCRIPTION,
 	OPT_CONN_PASSWORD_STDIN,
-	OPT_FILE_FORMAT,
-	OPT_SERIALIZATION,
-	OPT_OVERWRITE,
 };
+enum { OPT_FILE_FORMAT, OPT_SERIALIZATION };
+enum { OPT_OVERWRITE };
 
 static const char *
 state_name(enum conn_secret_state s)
@@ -291,38 +290,29 @@ plain_row(const struct conn *c)
 
 /* -- list and get ------------------------------------------------------------ */
 
-static const struct option view_options[] = {
-	{ "output", required_argument, NULL, OPT_OUTPUT },
-	{ "reveal", no_argument, NULL, OPT_REVEAL },
-	CLI_GLOBAL_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static int
+check_output(const struct cli_cmd *cmd, const char *arg)
+{
+	enum out_format f;
+
+	return parse_output(cmd, arg, &f);
+}
+
+static const struct cli_opt view_options[] = {
+	{ "output", 'o', OPT_OUTPUT, CLI_OPT_ARG, check_output },
+	{ "reveal", 0, OPT_REVEAL, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
 };
 
-static int
-parse_view(const struct cli_cmd *cmd, struct session *s, int argc,
-    char **argv, enum out_format *fmt, int *reveal, int nargs)
+/* The output format and --reveal (checked while parsing). */
+static void
+read_view(const struct cli_cmd *cmd, const struct cli_args *a,
+    enum out_format *fmt, int *reveal)
 {
-	int c, rc;
-
 	*fmt = OUT_TABLE;
-	*reveal = 0;
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:", view_options, NULL)) != -1) {
-		if (c == OPT_OUTPUT) {
-			if ((rc = parse_output(cmd, optarg, fmt)) != 0)
-				return rc;
-		} else if (c == OPT_REVEAL) {
-			*reveal = 1;
-		} else if (!cli_global_option(s, c, optarg)) {
-			return cli_usage_error(cmd, "unknown option '%s'",
-			    argv[optind - 1]);
-		}
-	}
-	if (argc - optind != nargs)
-		return cli_usage_error(cmd, nargs ? "expected a conn_id" :
-		    "unexpected argument '%s'", argv[optind]);
-	return 0;
+	if (a->opt[OPT_OUTPUT] != NULL)
+		(void)parse_output(cmd, a->opt[OPT_OUTPUT], fmt);
+	*reveal = a->opt[OPT_REVEAL] != NULL;
 }
 
 /* Check and log a reveal before any secret is shown. */
@@ -336,7 +326,7 @@ allow_reveal(struct session *s, const char *conn_id, struct err *e)
 }
 
 static int
-conn_list(struct session *s, int argc, char **argv)
+conn_list(struct session *s, struct cli_args *a)
 {
 	struct store_iter *it = NULL;
 	struct transfer_writer *yw = NULL;
@@ -347,9 +337,7 @@ conn_list(struct session *s, int argc, char **argv)
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
-	if ((rc = parse_view(&cmd_conn_list, s, argc, argv, &fmt, &reveal,
-	    0)) != 0)
-		return rc;
+	read_view(&cmd_conn_list, a, &fmt, &reveal);
 	if (open_all(s, &e) != 0 || (reveal && allow_reveal(s, NULL, &e) != 0) ||
 	    store_conn_iter(s->store, NULL, &it, &e) != 0)
 		goto fail;
@@ -402,7 +390,7 @@ fail:
 }
 
 static int
-conn_get(struct session *s, int argc, char **argv)
+conn_get(struct session *s, struct cli_args *a)
 {
 	struct conn c;
 	struct err e;
@@ -413,9 +401,10 @@ conn_get(struct session *s, int argc, char **argv)
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
-	if ((rc = parse_view(&cmd_conn_get, s, argc, argv, &fmt, &reveal, 1)) != 0)
-		return rc;
-	id = argv[optind];
+	if (a->argc != 1)
+		return cli_usage_error(&cmd_conn_get, "expected a conn_id");
+	read_view(&cmd_conn_get, a, &fmt, &reveal);
+	id = a->argv[0];
 	if (open_all(s, &e) != 0 ||
 	    store_conn_get(s->store, id, &c, &e) != 0 ||
 	    conn_decrypt(&c, s->keys->kr, &e) != 0 ||
@@ -459,19 +448,18 @@ struct add_args {
 	int		 password_stdin;
 };
 
-static const struct option add_options[] = {
-	{ "conn-uri", required_argument, NULL, OPT_CONN_URI },
-	{ "conn-json", required_argument, NULL, OPT_CONN_JSON },
-	{ "conn-type", required_argument, NULL, OPT_CONN_TYPE },
-	{ "conn-host", required_argument, NULL, OPT_CONN_HOST },
-	{ "conn-login", required_argument, NULL, OPT_CONN_LOGIN },
-	{ "conn-schema", required_argument, NULL, OPT_CONN_SCHEMA },
-	{ "conn-port", required_argument, NULL, OPT_CONN_PORT },
-	{ "conn-extra", required_argument, NULL, OPT_CONN_EXTRA },
-	{ "conn-description", required_argument, NULL, OPT_CONN_DESCRIPTION },
-	{ "conn-password-stdin", no_argument, NULL, OPT_CONN_PASSWORD_STDIN },
-	CLI_GLOBAL_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct cli_opt add_options[] = {
+	{ "conn-uri", 0, OPT_CONN_URI, CLI_OPT_ARG, NULL },
+	{ "conn-json", 0, OPT_CONN_JSON, CLI_OPT_ARG, NULL },
+	{ "conn-type", 0, OPT_CONN_TYPE, CLI_OPT_ARG, NULL },
+	{ "conn-host", 0, OPT_CONN_HOST, CLI_OPT_ARG, NULL },
+	{ "conn-login", 0, OPT_CONN_LOGIN, CLI_OPT_ARG, NULL },
+	{ "conn-schema", 0, OPT_CONN_SCHEMA, CLI_OPT_ARG, NULL },
+	{ "conn-port", 0, OPT_CONN_PORT, CLI_OPT_ARG, NULL },
+	{ "conn-extra", 0, OPT_CONN_EXTRA, CLI_OPT_ARG, NULL },
+	{ "conn-description", 0, OPT_CONN_DESCRIPTION, CLI_OPT_ARG, NULL },
+	{ "conn-password-stdin", 0, OPT_CONN_PASSWORD_STDIN, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
 };
 
 /* Python's int() on a port string: optional sign and spaces, digits. */
@@ -642,43 +630,33 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 }
 
 static int
-conn_add(struct session *s, int argc, char **argv)
+conn_add(struct session *s, struct cli_args *ca)
 {
 	struct add_args a;
 	struct conn *c = NULL;
 	struct err e;
 	struct buf shown;
 	char *held = NULL;
-	int opt, rc = EXIT_USAGE;
+	int rc = EXIT_USAGE;
 	const char *id;
 	char incompatible[128] = "";
 
 	err_clear(&e);
 	memset(&a, 0, sizeof a);
 	buf_init(&shown, 0);
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", add_options, NULL)) != -1) {
-		switch (opt) {
-		case OPT_CONN_URI: a.uri = optarg; break;
-		case OPT_CONN_JSON: a.json = optarg; break;
-		case OPT_CONN_TYPE: a.type = optarg; break;
-		case OPT_CONN_HOST: a.host = optarg; break;
-		case OPT_CONN_LOGIN: a.login = optarg; break;
-		case OPT_CONN_SCHEMA: a.schema = optarg; break;
-		case OPT_CONN_PORT: a.port = optarg; break;
-		case OPT_CONN_EXTRA: a.extra = optarg; break;
-		case OPT_CONN_DESCRIPTION: a.description = optarg; break;
-		case OPT_CONN_PASSWORD_STDIN: a.password_stdin = 1; break;
-		default:
-			if (!cli_global_option(s, opt, optarg))
-				return cli_usage_error(&cmd_conn_add,
-				    "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
+	a.uri = ca->opt[OPT_CONN_URI];
+	a.json = ca->opt[OPT_CONN_JSON];
+	a.type = ca->opt[OPT_CONN_TYPE];
+	a.host = ca->opt[OPT_CONN_HOST];
+	a.login = ca->opt[OPT_CONN_LOGIN];
+	a.schema = ca->opt[OPT_CONN_SCHEMA];
+	a.port = ca->opt[OPT_CONN_PORT];
+	a.extra = ca->opt[OPT_CONN_EXTRA];
+	a.description = ca->opt[OPT_CONN_DESCRIPTION];
+	a.password_stdin = ca->opt[OPT_CONN_PASSWORD_STDIN] != NULL;
+	if (ca->argc != 1)
 		return cli_usage_error(&cmd_conn_add, "expected one conn_id");
-	id = argv[optind];
+	id = ca->argv[0];
 	if (conn_validate_id(id, &e) != 0)
 		return cli_error(&e);
 	if (a.uri == NULL && a.json == NULL && a.type == NULL)
@@ -739,23 +717,15 @@ out:
 /* -- delete ---------------------------------------------------------------- */
 
 static int
-conn_delete(struct session *s, int argc, char **argv)
+conn_delete(struct session *s, struct cli_args *a)
 {
-	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct err e;
-	int opt;
 	const char *id;
 
 	err_clear(&e);
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (!cli_global_option(s, opt, optarg))
-			return cli_usage_error(&cmd_conn_delete, "unknown option '%s'",
-			    argv[optind - 1]);
-	if (argc - optind != 1)
+	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_delete, "expected one conn_id");
-	id = argv[optind];
+	id = a->argv[0];
 	/* No key is needed: a row that no key opens can be deleted. */
 	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
 	    session_store(s, &e) != 0 ||
@@ -770,16 +740,16 @@ conn_delete(struct session *s, int argc, char **argv)
 
 /* -- export ------------------------------------------------------------------- */
 
+static const struct cli_opt export_options[] = {
+	{ "file-format", 0, OPT_FILE_FORMAT, CLI_OPT_ARG, NULL },
+	{ "format", 0, OPT_FILE_FORMAT, CLI_OPT_ARG, NULL },
+	{ "serialization-format", 0, OPT_SERIALIZATION, CLI_OPT_ARG, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
 static int
-conn_export(struct session *s, int argc, char **argv)
+conn_export(struct session *s, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "file-format", required_argument, NULL, OPT_FILE_FORMAT },
-		{ "format", required_argument, NULL, OPT_FILE_FORMAT },
-		{ "serialization-format", required_argument, NULL, OPT_SERIALIZATION },
-		CLI_GLOBAL_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct transfer_writer *w = NULL;
 	struct store_iter *it = NULL;
 	struct store_query q;
@@ -787,30 +757,19 @@ conn_export(struct session *s, int argc, char **argv)
 	enum transfer_serialization ser;
 	struct conn c;
 	struct err e;
-	const char *file_format = NULL, *serialization = NULL, *path;
+	const char *path;
 	FILE *f = NULL;
 	size_t n = 0, skipped = 0;
-	int opt, fd = -1, rc, to_stdout;
+	int fd = -1, rc, to_stdout;
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_FILE_FORMAT)
-			file_format = optarg;
-		else if (opt == OPT_SERIALIZATION)
-			serialization = optarg;
-		else if (!cli_global_option(s, opt, optarg))
-			return cli_usage_error(&cmd_conn_export, "unknown option '%s'",
-			    argv[optind - 1]);
-	}
-	if (argc - optind != 1)
+	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_export, "expected one FILE (or -)");
-	path = argv[optind];
+	path = a->argv[0];
 	to_stdout = strcmp(path, "-") == 0;
-	if (transfer_pick_format(path, file_format, serialization, 0, &fmt, &ser,
-	    &e) != 0)
+	if (transfer_pick_format(path, a->opt[OPT_FILE_FORMAT],
+	    a->opt[OPT_SERIALIZATION], 0, &fmt, &ser, &e) != 0)
 		return cli_error(&e);
 	if (open_all(s, &e) != 0 ||
 	    policy_check(&s->policy, POLICY_EXPORT, "export connections "
@@ -894,6 +853,11 @@ fail:
 
 /* -- import ------------------------------------------------------------------- */
 
+static const struct cli_opt import_options[] = {
+	{ "overwrite", 0, OPT_OVERWRITE, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
 /*
  * Import in one transaction: Airflow commits each connection on its own, so
  * a failure half-way (a lock, a lost server) leaves part of the file in
@@ -932,37 +896,23 @@ import_report(const struct transfer_set *set, const unsigned char *outcome)
 }
 
 static int
-conn_import(struct session *s, int argc, char **argv)
+conn_import(struct session *s, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
-		CLI_GLOBAL_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct transfer_set set = { NULL, 0 };
 	unsigned char *outcome = NULL;
 	struct conn old;
 	struct err e;
 	size_t i;
-	int opt, overwrite = 0, rc = EXIT_OK;
+	int overwrite = a->opt[OPT_OVERWRITE] != NULL, rc = EXIT_OK;
 
 	err_clear(&e);
 	memset(&old, 0, sizeof old);
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_OVERWRITE)
-			overwrite = 1;
-		else if (!cli_global_option(s, opt, optarg))
-			return cli_usage_error(&cmd_conn_import, "unknown option '%s'",
-			    argv[optind - 1]);
-	}
-	if (argc - optind != 1)
+	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_import, "expected one FILE");
 	if (open_all(s, &e) != 0 ||
 	    policy_check(&s->policy, POLICY_EDIT, "import connections", &e) != 0)
 		return cli_error(&e);
-	if (transfer_read(argv[optind], store_airflow_version(s->store), &set,
+	if (transfer_read(a->argv[0], store_airflow_version(s->store), &set,
 	    &e) != 0)
 		return cli_error(&e);
 	if ((outcome = calloc(set.n + 1, 1)) == NULL) {
@@ -1021,13 +971,13 @@ fail:
 const struct cli_cmd cmd_conn_list = {
 	"connections", "list", "[-o table|json|yaml|plain] [--reveal]",
 	"list connections (passwords masked unless --reveal and the role allows)",
-	conn_list
+	view_options, CLI_CMD_NO_OPERANDS, NULL, conn_list
 };
 
 const struct cli_cmd cmd_conn_get = {
 	"connections", "get", "ID [-o table|json|yaml|plain] [--reveal]",
 	"show one connection",
-	conn_get
+	view_options, 0, NULL, conn_get
 };
 
 const struct cli_cmd cmd_conn_add = {
@@ -1036,24 +986,24 @@ const struct cli_cmd cmd_conn_add = {
 	"[--conn-login L] [--conn-schema S] [--conn-port P] [--conn-extra JSON] "
 	"[--conn-description D] [--conn-password-stdin]",
 	"add a connection (its password encrypted with the primary key)",
-	conn_add
+	add_options, 0, NULL, conn_add
 };
 
 const struct cli_cmd cmd_conn_delete = {
 	"connections", "delete", "ID",
 	"delete a connection (also one that no key opens)",
-	conn_delete
+	NULL, 0, NULL, conn_delete
 };
 
 const struct cli_cmd cmd_conn_export = {
 	"connections", "export",
 	"FILE|- [--file-format json|yaml|env] [--serialization-format json|uri]",
 	"export connections in Airflow's formats (plaintext; mode 0600; logged)",
-	conn_export
+	export_options, 0, NULL, conn_export
 };
 
 const struct cli_cmd cmd_conn_import = {
 	"connections", "import", "FILE [--overwrite]",
 	"import connections from an Airflow json, yaml or env file",
-	conn_import
+	import_options, 0, NULL, conn_import
 };

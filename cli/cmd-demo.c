@@ -17,31 +17,24 @@
 #include "demo.h"
 
 static int
-demo(struct session *s, int argc, char **argv)
+demo(struct session *s, struct cli_args *a)
 {
-	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct cli_args none;
 	struct session *d;
 	struct demo_result r;
 	struct err e;
 	char dir[4096], cfgpath[4200];
 	const char *tmp = getenv("TMPDIR"), *user = getenv("USER");
 	struct passwd *pw;
-	char *args[] = { (char *)"list", NULL };
-	int opt, rc;
+	int rc;
 
 	err_clear(&e);
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (!cli_global_option(s, opt, optarg))
-			return cli_usage_error(&cmd_demo, "unknown option '%s'",
-			    argv[optind - 1]);
-	if (argc - optind > 1)
+	if (a->argc > 1)
 		return cli_usage_error(&cmd_demo, "expected at most one DIR");
 	if ((user == NULL || *user == '\0') && (pw = getpwuid(getuid())) != NULL)
 		user = pw->pw_name;
-	if (argc - optind == 1)
-		snprintf(dir, sizeof dir, "%s", argv[optind]);
+	if (a->argc == 1)
+		snprintf(dir, sizeof dir, "%s", a->argv[0]);
 	else
 		snprintf(dir, sizeof dir, "%s/ferncon-demo-%s", tmp ? tmp : "/tmp",
 		    user ? user : "user");
@@ -63,15 +56,16 @@ demo(struct session *s, int argc, char **argv)
 	d->opts.airflow_home = dir;
 	d->as_role = s->as_role;
 	/* On a terminal, the console; in a script, the listing as before. */
+	memset(&none, 0, sizeof none);
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		fflush(stdout);
-		rc = cli_console(d);
-	} else if (cmd_key_status.exec(d, 1, args) != EXIT_OK) {
+		rc = cli_console(d, a->no_color);
+	} else if (cmd_key_status.exec(d, &none) != EXIT_OK) {
 		rc = EXIT_FAILED;
 	} else {
 		printf("\n");
 		fflush(stdout);
-		rc = cmd_conn_list.exec(d, 1, args);
+		rc = cmd_conn_list.exec(d, &none);
 	}
 	session_free(d);
 	return rc;
@@ -80,5 +74,5 @@ demo(struct session *s, int argc, char **argv)
 const struct cli_cmd cmd_demo = {
 	"demo", NULL, "[DIR]",
 	"make a demo AIRFLOW_HOME (airflow.cfg + airflow.db) and show it",
-	demo
+	NULL, 0, NULL, demo
 };

@@ -31,39 +31,15 @@
 #include "airflow.h"
 #include "lifecycle.h"
 
-static const struct option no_options[] = {
-	CLI_GLOBAL_OPTIONS,
-	{ NULL, 0, NULL, 0 }
-};
-
-/* Parse a command that takes only the global options and no arguments. */
-static int
-parse_plain(const struct cli_cmd *cmd, struct session *s, int argc,
-    char **argv)
-{
-	int c;
-
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", no_options, NULL)) != -1) {
-		if (!cli_global_option(s, c, optarg))
-			return cli_usage_error(cmd, "unknown option '%s'",
-			    argv[optind - 1]);
-	}
-	if (optind != argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'",
-		    argv[optind]);
-	return 0;
-}
 
 static int
-key_generate(struct session *s, int argc, char **argv)
+key_generate(struct session *s, struct cli_args *a)
 {
 	char key[FERNET_KEY_B64LEN + 1];
 	int rc;
 
-	if ((rc = parse_plain(&cmd_key_generate, s, argc, argv)) != 0)
-		return rc;
+	(void)s;
+	(void)a;
 	keyring_generate(key);
 	printf("%s\n", key);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
@@ -140,7 +116,7 @@ print_status(struct session *s, const struct lifecycle_preflight *pf,
 }
 
 static int
-key_status(struct session *s, int argc, char **argv)
+key_status(struct session *s, struct cli_args *a)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle *lc = NULL;
@@ -152,8 +128,6 @@ key_status(struct session *s, int argc, char **argv)
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_plain(&cmd_key_status, s, argc, argv)) != 0)
-		return rc;
 	if (cli_keyring(s, NULL, &e) != 0)
 		return cli_error(&e);
 	n = keyring_count(s->keys->kr);
@@ -350,35 +324,27 @@ print_probe(const struct lifecycle_probe *pr)
 		    "or import them from an export\n");
 }
 
+enum { OPT_FROM };
+
+static const struct cli_opt probe_options[] = {
+	{ "from", 0, OPT_FROM, CLI_OPT_ARG, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
 static int
-key_probe(struct session *s, int argc, char **argv)
+key_probe(struct session *s, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		CLI_GLOBAL_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct lifecycle_probe *pr = NULL;
 	struct lifecycle *lc = NULL;
 	struct lifecycle_opts o;
-	const char *from = NULL;
+	const char *from = a->opt[OPT_FROM];
 	char *cands = NULL;
 	size_t clen = 0;
 	struct err e;
-	int c, rc;
+	int rc;
 
 	err_clear(&e);
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'f')
-			from = optarg;
-		else if (!cli_global_option(s, c, optarg))
-			return cli_usage_error(&cmd_key_probe, "unknown option '%s' "
-			    "(candidate keys are read from stdin or --from FILE, "
-			    "never from argv)", argv[optind - 1]);
-	}
-	if (optind != argc)
+	if (a->argc != 0)
 		return cli_usage_error(&cmd_key_probe, "unexpected argument: "
 		    "candidate keys are read from stdin or --from FILE, never "
 		    "from argv");
@@ -419,17 +385,18 @@ out:
 const struct cli_cmd cmd_key_generate = {
 	"key", "generate", "",
 	"print a new Fernet key (as Fernet.generate_key())",
-	key_generate
+	NULL, CLI_CMD_OPTS_FIRST | CLI_CMD_NO_OPERANDS, NULL, key_generate
 };
 
 const struct cli_cmd cmd_key_status = {
 	"key", "status", "",
 	"where fernet_key comes from, its keys, and the rows each key opens",
-	key_status
+	NULL, CLI_CMD_OPTS_FIRST | CLI_CMD_NO_OPERANDS, NULL, key_status
 };
 
 const struct cli_cmd cmd_key_probe = {
 	"key", "probe", "[--from FILE]",
 	"which candidate keys (stdin or FILE) open the values no key opens (Admin)",
-	key_probe
+	probe_options, 0, " (candidate keys are read from stdin or --from FILE, "
+	"never from argv)", key_probe
 };

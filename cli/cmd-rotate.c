@@ -34,9 +34,17 @@
 
 #include "lifecycle.h"
 
-enum {
-	OPT_DRY_RUN = 1,
-	OPT_SKIP_UNDECRYPTABLE,
+enum { OPT_DRY_RUN, OPT_SKIP_UNDECRYPTABLE };
+
+/* encrypt-plaintext takes the first one only. */
+static const struct cli_opt rotate_options[] = {
+	{ "dry-run", 0, OPT_DRY_RUN, 0, NULL },
+	{ "skip-undecryptable", 0, OPT_SKIP_UNDECRYPTABLE, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+static const struct cli_opt encrypt_options[] = {
+	{ "dry-run", 0, OPT_DRY_RUN, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
 };
 
 static volatile sig_atomic_t interrupted;
@@ -167,43 +175,6 @@ show_clear(struct show *sh)
 
 /* -- shared set-up ---------------------------------------------------------------- */
 
-static int
-parse_opts(const struct cli_cmd *cmd, struct session *s, int argc,
-    char **argv, int *dry_run, int *skip)
-{
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "skip-undecryptable", no_argument, NULL, OPT_SKIP_UNDECRYPTABLE },
-		CLI_GLOBAL_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DRY_RUN:
-			*dry_run = 1;
-			break;
-		case OPT_SKIP_UNDECRYPTABLE:
-			if (skip == NULL)
-				return cli_usage_error(cmd, "unknown option '%s'",
-				    argv[optind - 1]);
-			*skip = 1;
-			break;
-		default:
-			if (!cli_global_option(s, c, optarg))
-				return cli_usage_error(cmd, "unknown option '%s'",
-				    argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'",
-		    argv[optind]);
-	return 0;
-}
-
 /*
  * Config, role (Admin), key ring, store, a job runner with progress on
  * stderr, and the preflight and result records; refused when encryption is
@@ -323,7 +294,7 @@ job_error(struct show *sh, const struct err *e)
 /* -- rotate-fernet-key -------------------------------------------------------------- */
 
 static int
-rotate(struct session *s, int argc, char **argv)
+rotate(struct session *s, struct cli_args *a)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle_result *res = NULL;
@@ -332,11 +303,10 @@ rotate(struct session *s, int argc, char **argv)
 	struct show sh = { 0, 0 };
 	struct err e;
 	char detail[256];
-	int dry_run = 0, skip = 0, rc;
+	int dry_run = a->opt[OPT_DRY_RUN] != NULL, rc,
+	    skip = a->opt[OPT_SKIP_UNDECRYPTABLE] != NULL;
 
 	err_clear(&e);
-	if ((rc = parse_opts(&cmd_rotate, s, argc, argv, &dry_run, &skip)) != 0)
-		return rc;
 	if (open_job(s, "rotate the Fernet key", "", &sh, &lc, &pf, &res,
 	    &e) != 0) {
 		rc = cli_error(&e);
@@ -432,7 +402,7 @@ out:
 /* -- encrypt-plaintext ----------------------------------------------------------------- */
 
 static int
-encrypt_plaintext(struct session *s, int argc, char **argv)
+encrypt_plaintext(struct session *s, struct cli_args *a)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle_result *res = NULL;
@@ -441,11 +411,9 @@ encrypt_plaintext(struct session *s, int argc, char **argv)
 	struct show sh = { 0, 0 };
 	struct err e;
 	char detail[128];
-	int dry_run = 0, rc;
+	int dry_run = a->opt[OPT_DRY_RUN] != NULL, rc;
 
 	err_clear(&e);
-	if ((rc = parse_opts(&cmd_encrypt, s, argc, argv, &dry_run, NULL)) != 0)
-		return rc;
 	if (open_job(s, "encrypt plaintext values", "; set a key first "
 	    "(ferncon key generate)", &sh, &lc, &pf, &res, &e) != 0) {
 		rc = cli_error(&e);
@@ -492,11 +460,11 @@ out:
 const struct cli_cmd cmd_rotate = {
 	"rotate-fernet-key", NULL, "[--dry-run] [--skip-undecryptable]",
 	"re-encrypt every secret under the first key of fernet_key (Admin)",
-	rotate
+	rotate_options, CLI_CMD_NO_OPERANDS, NULL, rotate
 };
 
 const struct cli_cmd cmd_encrypt = {
 	"encrypt-plaintext", NULL, "[--dry-run]",
 	"encrypt the values stored in plain text with the first key (Admin)",
-	encrypt_plaintext
+	encrypt_options, CLI_CMD_NO_OPERANDS, NULL, encrypt_plaintext
 };

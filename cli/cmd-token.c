@@ -22,51 +22,22 @@
 
 #include "airflow.h"
 
-#define OPT_KEYS 1
+enum { OPT_KEYS };
 
-static const struct option token_options[] = {
-	{ "keys", required_argument, NULL, OPT_KEYS },
-	CLI_GLOBAL_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+/* --keys: kept in locked memory and wiped from argv by the parser. */
+static const struct cli_opt token_options[] = {
+	{ "keys", 0, OPT_KEYS, CLI_OPT_ARG | CLI_OPT_SECRET, NULL },
+	{ NULL, 0, 0, 0, NULL }
 };
 
-/* Parse --keys and the global options; keys text is copied to locked memory. */
+/* The operands: none (the input is read from standard input). */
 static int
-parse_token(const struct cli_cmd *cmd, struct session *s, int argc,
-    char **argv, char **keys)
+no_operands(const struct cli_cmd *cmd, const struct cli_args *a)
 {
-	int c;
-
-	*keys = NULL;
-	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", token_options, NULL)) != -1) {
-		if (c == OPT_KEYS) {
-			size_t n = strlen(optarg);
-
-			sodium_free(*keys);
-			if ((*keys = sodium_malloc(n + 1)) == NULL) {
-				fprintf(stderr, "ferncon: out of memory\n");
-				return EXIT_FAILED;
-			}
-			memcpy(*keys, optarg, n + 1);
-			sodium_memzero(optarg, n);	/* hide from ps from now on */
-			continue;
-		}
-		if (!cli_global_option(s, c, optarg)) {
-			sodium_free(*keys);
-			*keys = NULL;
-			return cli_usage_error(cmd, "unknown option '%s'",
-			    argv[optind - 1]);
-		}
-	}
-	if (optind != argc) {
-		sodium_free(*keys);
-		*keys = NULL;
+	if (a->argc != 0)
 		return cli_usage_error(cmd, "unexpected argument '%s' (the %s is "
-		    "read from standard input)", argv[optind],
+		    "read from standard input)", a->argv[0],
 		    cmd == &cmd_token_encrypt ? "plaintext" : "token");
-	}
 	return 0;
 }
 
@@ -81,18 +52,18 @@ key_name(const struct keyring *kr, int idx, char *buf, size_t len)
 }
 
 static int
-token_inspect(struct session *s, int argc, char **argv)
+token_inspect(struct session *s, struct cli_args *a)
 {
 	struct fernet_info info;
 	struct err e;
-	char *keys = NULL, *tok = NULL, when[32], name[64];
+	char *tok = NULL, when[32], name[64];
 	size_t toklen;
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_token(&cmd_token_inspect, s, argc, argv, &keys)) != 0)
+	if ((rc = no_operands(&cmd_token_inspect, a)) != 0)
 		return rc;
-	if (cli_keyring(s, keys, &e) != 0 ||
+	if (cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_read_stdin(&tok, &toklen, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
@@ -116,23 +87,22 @@ token_inspect(struct session *s, int argc, char **argv)
 	rc = info.key_index >= 0 ? EXIT_OK : EXIT_FAILED;
 out:
 	sodium_free(tok);
-	sodium_free(keys);
 	return rc;
 }
 
 static int
-token_decrypt(struct session *s, int argc, char **argv)
+token_decrypt(struct session *s, struct cli_args *a)
 {
 	struct err e;
-	char *keys = NULL, *tok = NULL;
+	char *tok = NULL;
 	uint8_t *plain = NULL;
 	size_t toklen, cap, plainlen = 0;
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_token(&cmd_token_decrypt, s, argc, argv, &keys)) != 0)
+	if ((rc = no_operands(&cmd_token_decrypt, a)) != 0)
 		return rc;
-	if (cli_keyring(s, keys, &e) != 0 ||
+	if (cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_read_stdin(&tok, &toklen, &e) != 0)
 		goto fail;
 	if (!keyring_enabled(s->keys->kr)) {
@@ -157,22 +127,21 @@ fail:
 out:
 	sodium_free(plain);
 	sodium_free(tok);
-	sodium_free(keys);
 	return rc;
 }
 
 static int
-token_encrypt(struct session *s, int argc, char **argv)
+token_encrypt(struct session *s, struct cli_args *a)
 {
 	struct err e;
-	char *keys = NULL, *msg = NULL, *tok = NULL;
+	char *msg = NULL, *tok = NULL;
 	size_t msglen, cap, toklen = 0;
 	int rc;
 
 	err_clear(&e);
-	if ((rc = parse_token(&cmd_token_encrypt, s, argc, argv, &keys)) != 0)
+	if ((rc = no_operands(&cmd_token_encrypt, a)) != 0)
 		return rc;
-	if (cli_keyring(s, keys, &e) != 0 ||
+	if (cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_read_stdin(&msg, &msglen, &e) != 0)
 		goto fail;
 	cap = fernet_token_len(msglen) + 1;
@@ -190,7 +159,6 @@ fail:
 out:
 	free(tok);
 	sodium_free(msg);
-	sodium_free(keys);
 	return rc;
 }
 
@@ -199,17 +167,17 @@ out:
 const struct cli_cmd cmd_token_inspect = {
 	"token", "inspect", KEYS_USAGE,
 	"version, timestamp and which key opens a token read from stdin",
-	token_inspect
+	token_options, CLI_CMD_OPTS_FIRST, NULL, token_inspect
 };
 
 const struct cli_cmd cmd_token_decrypt = {
 	"token", "decrypt", KEYS_USAGE,
 	"decrypt a token read from stdin with the key ring",
-	token_decrypt
+	token_options, CLI_CMD_OPTS_FIRST, NULL, token_decrypt
 };
 
 const struct cli_cmd cmd_token_encrypt = {
 	"token", "encrypt", KEYS_USAGE,
 	"encrypt stdin (verbatim) with the primary key",
-	token_encrypt
+	token_options, CLI_CMD_OPTS_FIRST, NULL, token_encrypt
 };

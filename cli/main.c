@@ -1,7 +1,8 @@
 /*
  * main.c: ferncon's entry point. It hardens the process (no core dumps, not
  * ptrace-able by other users' processes), initialises libsodium, parses the
- * global options, finds the command in the table and runs it.
+ * global options, finds the command in the table, parses the command's
+ * options from its table and runs it.
  *
  *   ferncon [global options] NOUN [VERB] [options]
  *   ferncon [global options]            the console (ui/)
@@ -149,6 +150,7 @@ int
 main(int argc, char **argv)
 {
 	struct session *s = NULL;
+	struct cli_args args;
 	struct err e;
 	const struct cli_cmd *cmd;
 	int c, used, rc;
@@ -156,8 +158,9 @@ main(int argc, char **argv)
 	harden();
 	if (core_init(&e) != 0 || session_new(&s, &e) != 0)
 		return cli_error(&e);
+	memset(&args, 0, sizeof args);
 	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
-		cli_no_color = 1;
+		args.no_color = 1;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", main_options, NULL)) != -1) {
@@ -169,7 +172,7 @@ main(int argc, char **argv)
 			printf("ferncon %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			if (!cli_global_option(s, c, optarg)) {
+			if (!cli_global_option(s, &args, c, optarg)) {
 				fprintf(stderr, "ferncon: unknown option '%s'\n",
 				    argv[optind - 1]);
 				usage(stderr);
@@ -181,7 +184,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0) {
 		/* No command: the console (DESIGN.md section 5). */
-		rc = cli_console(s);
+		rc = cli_console(s, args.no_color);
 		session_free(s);
 		core_thread_cleanup();
 		return rc;
@@ -201,7 +204,10 @@ main(int argc, char **argv)
 		printf("\n%s\n", cmd->summary);
 		return EXIT_OK;
 	}
-	rc = cmd->exec(s, argc, argv);
+	/* Its options are parsed here, once, from its table (cli.h). */
+	if ((rc = cli_parse(cmd, s, argc, argv, &args)) == 0)
+		rc = cmd->exec(s, &args);
+	cli_args_release(&args);
 	session_free(s);
 	core_thread_cleanup();
 	return rc;

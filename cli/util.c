@@ -1,7 +1,8 @@
 /*
- * util.c: what the commands share: global options, the key ring with its
- * warning, the console with its exit code, reading stdin into locked
- * memory, and printing errors in one style.
+ * util.c: what the commands share: parsing their options from the tables
+ * (with the global options), the key ring with its warning, the console
+ * with its exit code, reading stdin into locked memory, and printing
+ * errors in one style.
  */
 #include "config.h"
 
@@ -17,10 +18,17 @@
 
 #include "ui.h"
 
-int cli_no_color;
+/*
+ * getopt values of a command's own options without a letter: past the
+ * letters and the global options (CLI_OPT_BASE).
+ */
+#define CLI_OPT_OWN 2000
+
+static const struct option global_options[] = { CLI_GLOBAL_OPTIONS };
 
 int
-cli_global_option(struct session *s, int c, const char *arg)
+cli_global_option(struct session *s, struct cli_args *a, int c,
+    const char *arg)
 {
 	switch (c) {
 	case CLI_OPT_BASE + 0:
@@ -36,10 +44,114 @@ cli_global_option(struct session *s, int c, const char *arg)
 		s->as_role = arg;
 		return 1;
 	case CLI_OPT_BASE + 4:
-		cli_no_color = 1;
+		a->no_color = 1;
 		return 1;
 	default:
 		return 0;
+	}
+}
+
+/* The getopt value of an option: its letter, or one per id for aliases. */
+static int
+opt_value(const struct cli_opt *o)
+{
+	return o->letter != 0 ? o->letter : CLI_OPT_OWN + o->id;
+}
+
+static const struct cli_opt *
+opt_find(const struct cli_opt *opts, int c)
+{
+	const struct cli_opt *o;
+
+	for (o = opts; o != NULL && o->name != NULL; o++)
+		if (opt_value(o) == c)
+			return o;
+	return NULL;
+}
+
+/* Keep a secret value in locked memory and wipe it from argv. */
+static int
+take_secret(struct cli_args *a, int id, char *arg)
+{
+	size_t n = strlen(arg);
+
+	sodium_free(a->locked[id]);
+	a->opt[id] = NULL;
+	if ((a->locked[id] = sodium_malloc(n + 1)) == NULL) {
+		fprintf(stderr, "ferncon: out of memory\n");
+		return EXIT_FAILED;
+	}
+	memcpy(a->locked[id], arg, n + 1);
+	sodium_memzero(arg, n);		/* hide from ps from now on */
+	a->opt[id] = a->locked[id];
+	return 0;
+}
+
+int
+cli_parse(const struct cli_cmd *cmd, struct session *s, int argc,
+    char **argv, struct cli_args *a)
+{
+	struct option longs[CLI_MAX_OPTS + ARRAY_LEN(global_options) + 1];
+	char shorts[2 + 2 * CLI_MAX_OPTS + 1];
+	const struct cli_opt *o;
+	size_t nl = 0, ns = 0, i;
+	int c, rc;
+
+	if (cmd->flags & CLI_CMD_OPTS_FIRST)
+		shorts[ns++] = '+';
+	for (o = cmd->opts; o != NULL && o->name != NULL &&
+	    nl < CLI_MAX_OPTS; o++) {
+		longs[nl].name = o->name;
+		longs[nl].has_arg = (o->flags & CLI_OPT_ARG) ? required_argument :
+		    no_argument;
+		longs[nl].flag = NULL;
+		longs[nl++].val = opt_value(o);
+		if (o->letter != 0) {
+			shorts[ns++] = (char)o->letter;
+			if (o->flags & CLI_OPT_ARG)
+				shorts[ns++] = ':';
+		}
+	}
+	for (i = 0; i < ARRAY_LEN(global_options); i++)
+		longs[nl++] = global_options[i];
+	memset(&longs[nl], 0, sizeof longs[nl]);
+	shorts[ns] = '\0';
+
+	optind = 0;	/* 0: glibc re-initialises getopt (ordering mode included) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if ((o = opt_find(cmd->opts, c)) != NULL) {
+			if (o->check != NULL && (rc = o->check(cmd, optarg)) != 0)
+				return rc;
+			if (o->flags & CLI_OPT_SECRET) {
+				if ((rc = take_secret(a, o->id, optarg)) != 0)
+					return rc;
+			} else {
+				a->opt[o->id] = optarg != NULL ? optarg : "";
+			}
+		} else if (!cli_global_option(s, a, c, optarg)) {
+			return cli_usage_error(cmd, "unknown option '%s'%s",
+			    argv[optind - 1], cmd->unknown_hint ?
+			    cmd->unknown_hint : "");
+		}
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	if ((cmd->flags & CLI_CMD_NO_OPERANDS) && a->argc != 0)
+		return cli_usage_error(cmd, "unexpected argument '%s'",
+		    a->argv[0]);
+	return 0;
+}
+
+void
+cli_args_release(struct cli_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_MAX_OPTS; i++) {
+		sodium_free(a->locked[i]);	/* wipes */
+		a->locked[i] = NULL;
+		a->opt[i] = NULL;
 	}
 }
 
@@ -56,13 +168,13 @@ cli_keyring(struct session *s, const char *keys_arg, struct err *e)
 }
 
 int
-cli_console(struct session *s)
+cli_console(struct session *s, int no_color)
 {
 	struct err e;
 	int rc;
 
 	err_clear(&e);
-	if ((rc = ui_run(s, cli_no_color, &e)) < 0)
+	if ((rc = ui_run(s, no_color, &e)) < 0)
 		return cli_error(&e);
 	return rc > 0 ? 128 + rc : EXIT_OK;
 }
