@@ -116,10 +116,29 @@ mask_free(struct mask *m)
 	free(m);
 }
 
+/*
+ * 1 if name occurs in s[0..len) once s is lower-cased. The key is
+ * lower-cased as it is compared, not copied, so that a key of any length
+ * is looked at whole.
+ */
+static int
+contains_lowered(const char *s, size_t len, const char *name)
+{
+	size_t i, j, n = strlen(name);
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n; j++)
+			if (tolower((unsigned char)s[i + j]) != (unsigned char)name[j])
+				break;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
 int
 mask_is_sensitive(const struct mask *m, const char *name)
 {
-	char buf[512];
 	size_t i, len;
 	const char *s = name;
 
@@ -132,13 +151,8 @@ mask_is_sensitive(const struct mask *m, const char *name)
 	len = strlen(s);
 	while (len > 0 && isspace((unsigned char)s[len - 1]))
 		len--;
-	if (len >= sizeof buf)
-		len = sizeof buf - 1;
-	for (i = 0; i < len; i++)
-		buf[i] = (char)tolower((unsigned char)s[i]);
-	buf[len] = '\0';
 	for (i = 0; i < m->n; i++)
-		if (strstr(buf, m->names[i]) != NULL)
+		if (contains_lowered(s, len, m->names[i]))
 			return 1;
 	return 0;
 }

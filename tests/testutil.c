@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "cfg.h"
 #include "core.h"
 
 const char *
@@ -128,4 +129,40 @@ tu_init(void)
 		fprintf(stderr, "Bail out! %s\n", e.msg);
 		exit(99);
 	}
+}
+
+void
+tu_env_clear(void)
+{
+	char **p, name[256];
+
+	/* unsetenv() edits environ, so look again from the start each time. */
+	for (p = environ; *p != NULL;) {
+		if (strncmp(*p, "AIRFLOW", 7) == 0) {
+			snprintf(name, sizeof name, "%.*s", (int)strcspn(*p, "="), *p);
+			if (unsetenv(name) != 0)
+				fail_msg("cannot unset %s", name);
+			p = environ;
+		} else {
+			p++;
+		}
+	}
+}
+
+struct config *
+tu_config(const char *dir, const char *text)
+{
+	struct config_opts o = { NULL, NULL, NULL };
+	struct config *cfg = NULL;
+	struct err e;
+	char *path;
+
+	path = tu_write(dir, "airflow.cfg", text, 0600);
+	o.config_file = path;
+	o.airflow_home = dir;
+	err_clear(&e);
+	if (config_load(&cfg, &o, &e) != 0)
+		fail_msg("config_load: %s", e.msg);
+	free(path);
+	return cfg;
 }

@@ -30,4 +30,19 @@ void tu_unsetenv_prefix(const char *prefix);
 /* Call core_init() once or bail out of the test run. */
 void tu_init(void);
 
+struct config;
+
+/*
+ * Unset every AIRFLOW* variable, so that only the file a test writes
+ * decides the configuration.
+ */
+void tu_env_clear(void);
+
+/*
+ * Write text to dir/airflow.cfg and load it as --config, with dir as
+ * AIRFLOW_HOME (the environment still counts: call tu_env_clear() first);
+ * fails the test when it does not load. Caller frees with config_free().
+ */
+struct config *tu_config(const char *dir, const char *text);
+
 #endif
