@@ -118,11 +118,13 @@ int conn_decrypt(struct conn *c, struct keyring *kr, struct err *e) ATTR_WUR;
  * set_password()/set_extra() do: a non-empty password becomes a token of
  * the primary key with is_encrypted = 1 (or stays plain with 0 when
  * encryption is off); an empty password is not stored (NULL, flag 0);
- * likewise extra with is_extra_encrypted.
+ * likewise a non-empty extra with is_extra_encrypted, while an empty
+ * extra is stored as it is (NULL or "") with the flag 0.
  *
  * When old (the row as stored now) is not NULL this is an update: an empty
  * password keeps old's stored password and flag, as Airflow keeps the
- * password when the form leaves it empty.
+ * password when the form leaves it empty. The extra is never taken from
+ * old.
  */
 int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
     struct err *e) ATTR_WUR;
