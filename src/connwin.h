@@ -2,7 +2,8 @@
  * connwin.h: the window of connection rows that the list screen shows,
  * paged from the DB by key (store_query after/before/desc) so that a
  * million-row table opens at once and only a few pages are ever in memory.
- * No curses: it can be driven without a terminal.
+ * It is core code, used by the console's list screen: it can be driven
+ * without a terminal, as tests/test_connwin.c does.
  *
  * The window holds a run of consecutive rows of the ordered, filtered set
  * (conn_id ascending, or descending with desc), at most cap of them, as
@@ -11,8 +12,8 @@
  * extra: rows are decrypted one by one into a scratch record that is wiped.
  * at_start / at_end say whether the window touches either end of the set.
  */
-#ifndef FERNCON_UI_CONNWIN_H
-#define FERNCON_UI_CONNWIN_H
+#ifndef FERNCON_CONNWIN_H
+#define FERNCON_CONNWIN_H
 
 #include <stddef.h>
 #include <stdint.h>
