@@ -203,6 +203,9 @@ drop(struct connwin *w, size_t k, int first)
 static int
 append(struct connwin *w, struct conn_row *rows, size_t got, struct err *e)
 {
+	/* Nothing came: rows may be NULL, and memcpy() must not see it. */
+	if (got == 0)
+		return 0;
 	if (reserve(w, w->n + got, e) != 0)
 		return -1;
 	memcpy(w->rows + w->n, rows, got * sizeof *rows);
@@ -216,6 +219,8 @@ prepend(struct connwin *w, struct conn_row *rows, size_t got, struct err *e)
 {
 	size_t i;
 
+	if (got == 0)
+		return 0;	/* as in append() */
 	if (reserve(w, w->n + got, e) != 0)
 		return -1;
 	memmove(w->rows + got, w->rows, w->n * sizeof *w->rows);

@@ -10,7 +10,10 @@
  * summaries: names, port, the encryption state of the password and extra,
  * and the key and age of their tokens. It never holds a password or an
  * extra: rows are decrypted one by one into a scratch record that is wiped.
- * at_start / at_end say whether the window touches either end of the set.
+ * at_start / at_end say that the window touches either end of the set.
+ * They are learnt from a fetch that comes back short: when a full page
+ * happens to end at an end, the flag is set by the next fetch, which adds
+ * nothing.
  */
 #ifndef FERNCON_CONNWIN_H
 #define FERNCON_CONNWIN_H
