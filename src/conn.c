@@ -8,6 +8,8 @@
 
 #include "conn.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +18,10 @@
 #include <pcre2.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "keyring.h"
 #include "pyjson.h"
+#include "utf8.h"
 
 /* The string fields, for clear and dup. */
 #define CONN_FIELDS(X) X(conn_id) X(conn_type) X(description) X(host) \
@@ -264,6 +268,216 @@ conn_validate_extra(const char *conn_id, const char *extra, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* -- Connection.from_json --------------------------------------------------- */
+
+int
+conn_port_parse(const char *text, size_t len, long *port)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, end = len, n, last;
+	unsigned long v = 0, lim;
+	uint32_t cp;
+	int neg = 0, digits = 0, under = 0;
+
+	while (i < end && (n = utf8_decode(s + i, end - i, &cp)) > 0 &&
+	    utf8_py_int_blank(cp))
+		i += n;
+	while (end > i) {
+		/* the last character starts at its last non-continuation byte */
+		for (last = end - 1; last > i && (s[last] & 0xC0) == 0x80; last--)
+			;
+		if (utf8_decode(s + last, end - last, &cp) != end - last ||
+		    !utf8_py_int_blank(cp))
+			break;
+		end = last;
+	}
+	if (i < end && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+	for (; i < end; i++) {
+		if (s[i] == '_') {
+			/* one '_' between two digits */
+			if (!digits || under)
+				return -1;
+			under = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (lim - (unsigned long)(s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+		digits = 1;
+		under = 0;
+	}
+	if (!digits || under)
+		return -1;
+	*port = neg ? (long)(0 - v) : (long)v;
+	return 0;
+}
+
+/*
+ * Python's truth value of a json.loads value: None, False, 0, 0.0, "",
+ * [] and {} are false, NaN is true. An int is a cJSON_Raw node holding
+ * its digits (pyjson_loads), zero when every digit is 0.
+ */
+static int
+json_truthy(const cJSON *v)
+{
+	if (v == NULL || cJSON_IsNull(v) || cJSON_IsFalse(v))
+		return 0;
+	if (cJSON_IsString(v))
+		return v->valuestring[0] != '\0';
+	if (cJSON_IsArray(v) || cJSON_IsObject(v))
+		return v->child != NULL;
+	if (cJSON_IsRaw(v))
+		return strspn(v->valuestring, "-0") != strlen(v->valuestring);
+	if (cJSON_IsNumber(v))
+		return !(v->valuedouble == 0.0);
+	return 1;
+}
+
+/* int(v) for a true port value v; see conn_parse_json() for the messages. */
+static int
+json_port(struct conn *c, const cJSON *v, struct err *e)
+{
+	struct pyjson_opts po = { -1, 0, 1 };
+	struct buf b;
+	long port = 0;
+	double d;
+
+	if (cJSON_IsTrue(v)) {
+		port = 1;
+	} else if (cJSON_IsRaw(v)) {
+		if (conn_port_parse(v->valuestring, strlen(v->valuestring),
+		    &port) != 0) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; port %.64s is "
+			    "out of range", v->valuestring);
+			return -1;
+		}
+	} else if (cJSON_IsNumber(v)) {
+		d = v->valuedouble;
+		/* int() raises ValueError for NaN, OverflowError for infinities */
+		if (isnan(d) || isinf(d)) {
+			err_set(e, ERR_USAGE, "Expected integer value for `port`, but "
+			    "got %s instead.", isnan(d) ? "nan" : d > 0 ? "inf" :
+			    "-inf");
+			return -1;
+		}
+		if (!(d > -9.2e18 && d < 9.2e18)) {
+			buf_init(&b, 0);
+			if (pyjson_dumps(v, &po, &b, e) == 0)
+				err_set(e, ERR_USAGE, "conn-json is invalid; port %.64s "
+				    "is out of range", buf_str(&b));
+			buf_release(&b);
+			return -1;
+		}
+		/* int(5.9) is 5: toward zero, as a C conversion */
+		port = (long)d;
+	} else if (cJSON_IsString(v)) {
+		if (conn_port_parse(v->valuestring, strlen(v->valuestring),
+		    &port) != 0) {
+			buf_init(&b, 0);
+			utf8_py_repr(&b, v->valuestring, strlen(v->valuestring));
+			if (buf_check(&b, e) == 0)
+				err_set(e, ERR_USAGE, "Expected integer value for "
+				    "`port`, but got %s instead.", buf_str(&b));
+			buf_release(&b);
+			return -1;
+		}
+	} else {
+		err_set(e, ERR_USAGE, "Expected integer value for `port`, but got "
+		    "a value of type %s instead.", cJSON_IsArray(v) ? "list" :
+		    "dict");
+		return -1;
+	}
+	c->has_port = 1;
+	c->port = port;
+	return 0;
+}
+
+int
+conn_parse_json(struct conn *c, const char *text, struct err *e)
+{
+	static const char *const names[] = { "description", "host", "login",
+	    "password", "schema" };
+	char **slots[] = { &c->description, &c->host, &c->login, &c->password,
+	    &c->schema };
+	struct pyjson_opts po = { -1, 0, 1 };
+	struct buf b;
+	cJSON *j, *v;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&b, 1);
+	j = pyjson_loads(text, strlen(text));
+	if (j == NULL || !cJSON_IsObject(j)) {
+		err_set(e, ERR_USAGE, "--conn-json is not a JSON object");
+		goto out;
+	}
+	/* In from_json's order: extra, conn_type, port, then Connection(). */
+	v = cJSON_GetObjectItemCaseSensitive(j, "extra");
+	if (json_truthy(v)) {
+		if (cJSON_IsString(v)) {
+			if (conn_set_str(c, &c->extra, v->valuestring, e) != 0)
+				goto out;
+		} else if (pyjson_dumps(v, &po, &b, e) != 0 ||
+		    conn_set(c, &c->extra, buf_str(&b), b.len, e) != 0) {
+			goto out;
+		}
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "conn_type");
+	if (json_truthy(v)) {
+		if (!cJSON_IsString(v)) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; conn_type must "
+			    "be a string");
+			goto out;
+		}
+		if (conn_set_str(c, &c->conn_type, v->valuestring, e) != 0)
+			goto out;
+		conn_normalize_type(c->conn_type);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "port");
+	if (json_truthy(v) && json_port(c, v, e) != 0)
+		goto out;
+	cJSON_ArrayForEach(v, j) {
+		if (strcmp(v->string, "extra") == 0 ||
+		    strcmp(v->string, "conn_type") == 0 ||
+		    strcmp(v->string, "port") == 0)
+			continue;
+		if (strcmp(v->string, "uri") == 0) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; give a URI with "
+			    "--conn-uri, not in the JSON");
+			goto out;
+		}
+		for (i = 0; i < ARRAY_LEN(names); i++)
+			if (strcmp(v->string, names[i]) == 0)
+				break;
+		if (i == ARRAY_LEN(names)) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; unexpected key "
+			    "'%.64s'", v->string);
+			goto out;
+		}
+		if (!cJSON_IsNull(v) && !cJSON_IsString(v)) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; `%s` must be a "
+			    "string or null", names[i]);
+			goto out;
+		}
+		if (conn_set_str(c, slots[i], cJSON_IsString(v) ? v->valuestring :
+		    NULL, e) != 0)
+			goto out;
+	}
+	if (c->conn_type == NULL) {
+		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&b);
+	pyjson_free(j);
+	return rc;
 }
 
 /* -- stored form and plaintext ---------------------------------------------- */

@@ -152,4 +152,61 @@ int conn_validate_id(const char *conn_id, struct err *e) ATTR_WUR;
 int conn_validate_extra(const char *conn_id, const char *extra,
     struct err *e) ATTR_WUR;
 
+/*
+ * Python's int() of a port given as text (len bytes), as Airflow applies
+ * it to a port from --conn-json or an import file: blanks around (ASCII
+ * space and \t to \r, and the Unicode blanks such as U+00A0; not the
+ * separators \x1c to \x1f, which int() refuses although str.strip()
+ * removes them), an optional sign, decimal digits with single '_'
+ * between them. 0 with *port set, or -1 when Python would raise or the
+ * value does not fit in a long. Non-ASCII digits, which Python also
+ * takes, are refused.
+ */
+int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
+
+/*
+ * Connection.from_json(text) followed by the check of `airflow
+ * connections add --conn-json` (airflow/models/connection.py, the same
+ * in 2.10 and 3.x; AIRFLOW.md 4.4), into c: conn_type, description,
+ * host, login, password, schema, port and extra are set; conn_id, id,
+ * the flags and team_name are not touched. Pass an empty record.
+ *
+ * text is read as json.loads reads it (pyjson_loads: NaN and Infinity
+ * taken, duplicate keys folded, the last one winning, integers exact).
+ * Airflow's rules, value by value, with Python's truth value deciding
+ * what counts as given:
+ * - extra: a str is kept as it is; any other true value is stored as
+ *   json.dumps(value) (integers exact, floats in repr form, ensure_ascii);
+ *   a false one ({}, "", 0, null) leaves no extra (NULL);
+ * - conn_type: normalised (conn_normalize_type); required;
+ * - port: int(value): an int, a numeric str (conn_port_parse), a float
+ *   (truncated, as int(5.9) is 5), true (1); a false one leaves no port;
+ * - description, host, login, password (into locked memory) and schema:
+ *   a str, or null for none.
+ * The JSON text itself is not kept; the tree that held the password is
+ * wiped.
+ *
+ * 0, or -1 with e set to ERR_USAGE (ERR_NOMEM when memory ran out) and
+ * c partly filled (clear it), with these messages:
+ * - "--conn-json is not a JSON object": not JSON, or not an object (also
+ *   for a string holding \u0000 or a lone surrogate, which json.loads
+ *   takes and pyjson_loads cannot);
+ * - "Expected integer value for `port`, but got 'x' instead.": Airflow's
+ *   ValueError, with the value in Python's repr ("got nan" for NaN;
+ *   quotes and escapes as Python writes them for a str);
+ * - "conn-json is invalid; must supply conn-type": Airflow's CLI.
+ * Where Airflow fails with a Python TypeError or OverflowError, we refuse
+ * with a message: a conn_type that is not a str ("conn-json is invalid;
+ * conn_type must be a string"), an infinite port ("got inf"), a list or
+ * object port ("... but got a value of type list instead."), a key that
+ * Connection() does not take ("conn-json is invalid; unexpected key
+ * 'k'", conn_id included). Deliberate differences, where Airflow would
+ * go on: a value of another type for a str field ("conn-json is
+ * invalid; `host` must be a string or null"), a port that does not fit
+ * in a long ("conn-json is invalid; port 1e+300 is out of range"), and
+ * "uri", which Connection() would parse ("conn-json is invalid; give a
+ * URI with --conn-uri, not in the JSON").
+ */
+int conn_parse_json(struct conn *c, const char *text, struct err *e) ATTR_WUR;
+
 #endif

@@ -1501,47 +1501,6 @@ set_str_field(struct reader *r, struct conn *c, char **field,
 	return conn_set(c, field, n->s, n->len, e);
 }
 
-/* Python's int(s) for a str: blanks around, a sign, digits and '_'. */
-static int
-py_int_str(const char *s, size_t len, long *out)
-{
-	size_t i = 0, end = len;
-	unsigned long v = 0, lim;
-	int neg = 0, digits = 0, under = 0;
-
-	/* str.strip(): ASCII whitespace and the separators \x1c-\x1f */
-	while (i < end && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r') ||
-	    (s[i] >= 0x1c && s[i] <= 0x1f)))
-		i++;
-	while (end > i && (s[end - 1] == ' ' ||
-	    (s[end - 1] >= '\t' && s[end - 1] <= '\r') ||
-	    (s[end - 1] >= 0x1c && s[end - 1] <= 0x1f)))
-		end--;
-	if (i < end && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
-	for (; i < end; i++) {
-		if (s[i] == '_') {
-			/* one '_' between two digits */
-			if (!digits || under)
-				return -1;
-			under = 1;
-			continue;
-		}
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (lim - (unsigned long)(s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-		digits = 1;
-		under = 0;
-	}
-	if (!digits || under)
-		return -1;
-	*out = neg ? (long)(0 - v) : (long)v;
-	return 0;
-}
-
 /* port through int(): int, a str of an int, a float (truncated), bool. */
 static int
 set_port(struct reader *r, struct conn *c, const struct tnode *n,
@@ -1574,7 +1533,7 @@ set_port(struct reader *r, struct conn *c, const struct tnode *n,
 		break;
 	case TN_STR:
 		ok = memchr(n->s, '\0', n->len) == NULL &&
-		    py_int_str(n->s, n->len, &port) == 0;
+		    conn_port_parse(n->s, n->len, &port) == 0;
 		break;
 	case TN_NULL:
 	case TN_MAP:

@@ -265,67 +265,6 @@ uri_quote_plus(struct buf *out, const char *s, size_t len)
 	quote_any(out, s, len, 1);
 }
 
-/* -- Python's repr(str), for the port message ---------------------------- */
-
-/* Not str.isprintable(): controls, and the separators and format characters. */
-static int
-unprintable(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD ||
-	    cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
-	    (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) ||
-	    cp == 0x3000 || cp == 0xFEFF || (cp >= 0xD800 && cp <= 0xDFFF);
-}
-
-static void
-py_repr(struct buf *out, struct span s)
-{
-	const unsigned char *p = (const unsigned char *)s.p;
-	char quote = '\'';
-	size_t i, n, k;
-	uint32_t cp;
-	int valid;
-
-	if (span_chr(s, '\'') != NULL && span_chr(s, '"') == NULL)
-		quote = '"';
-	buf_addc(out, quote);
-	for (i = 0; i < s.len; i += n) {
-		n = utf8_span(p + i, s.len - i, &valid);
-		if (!valid) {
-			/* Python read argv with surrogateescape: one per byte. */
-			for (k = 0; k < n; k++)
-				buf_addf(out, "\\udc%02x", p[i + k]);
-			continue;
-		}
-		if (n == 1) {
-			cp = p[i];
-			if (cp == (unsigned char)quote || cp == '\\')
-				buf_addf(out, "\\%c", (char)cp);
-			else if (cp == '\t')
-				buf_adds(out, "\\t");
-			else if (cp == '\n')
-				buf_adds(out, "\\n");
-			else if (cp == '\r')
-				buf_adds(out, "\\r");
-			else if (unprintable(cp))
-				buf_addf(out, "\\x%02x", (unsigned)cp);
-			else
-				buf_addc(out, (char)cp);
-			continue;
-		}
-		cp = p[i] & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-		for (k = 1; k < n; k++)
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		if (!unprintable(cp))
-			buf_add(out, p + i, n);
-		else if (cp <= 0xFF)
-			buf_addf(out, "\\x%02x", (unsigned)cp);
-		else
-			buf_addf(out, "\\u%04x", (unsigned)cp);
-	}
-	buf_addc(out, quote);
-}
-
 /* -- urlsplit ------------------------------------------------------------ */
 
 static void
@@ -676,7 +615,7 @@ split_port(const struct split *sp, int *has_port, long *port, struct err *e)
 				return -1;
 			}
 			buf_init(&msg, 0);
-			py_repr(&msg, text);
+			utf8_py_repr(&msg, text.p, text.len);
 			err_set(e, ERR_INVALID,
 			    "Port could not be cast to integer value as %s",
 			    buf_str(&msg));

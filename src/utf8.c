@@ -1,11 +1,14 @@
 /*
  * utf8.c: one UTF-8 character at a time, with Python's rules for what is
  * ill-formed (overlongs, surrogates and code points past U+10FFFF are; the
- * maximal well-formed prefix of a bad sequence is replaced as a unit).
+ * maximal well-formed prefix of a bad sequence is replaced as a unit), and
+ * the Python character classes that messages and int() need (see utf8.h).
  */
 #include "config.h"
 
 #include "utf8.h"
+
+#include <string.h>
 
 size_t
 utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -50,4 +53,58 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	}
 	*cp = v;
 	return need + 1;
+}
+
+/* Not str.isprintable(): controls, and the separators and format characters. */
+static int
+unprintable(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD ||
+	    cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
+	    (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) ||
+	    cp == 0x3000 || cp == 0xFEFF || (cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+void
+utf8_py_repr(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char quote = '\'';
+	size_t i, n, k;
+	uint32_t cp;
+
+	if (memchr(s, '\'', len) != NULL && memchr(s, '"', len) == NULL)
+		quote = '"';
+	buf_addc(out, quote);
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (cp == UTF8_BAD) {
+			for (k = 0; k < n; k++)
+				buf_addf(out, "\\udc%02x", p[i + k]);
+		} else if (cp == (unsigned char)quote || cp == '\\') {
+			buf_addf(out, "\\%c", (char)cp);
+		} else if (cp == '\t') {
+			buf_adds(out, "\\t");
+		} else if (cp == '\n') {
+			buf_adds(out, "\\n");
+		} else if (cp == '\r') {
+			buf_adds(out, "\\r");
+		} else if (!unprintable(cp)) {
+			buf_add(out, p + i, n);
+		} else if (cp <= 0xFF) {
+			buf_addf(out, "\\x%02x", (unsigned)cp);
+		} else {
+			buf_addf(out, "\\u%04x", (unsigned)cp);
+		}
+	}
+	buf_addc(out, quote);
+}
+
+int
+utf8_py_int_blank(uint32_t cp)
+{
+	return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 ||
+	    cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+	    cp == 0x3000;
 }

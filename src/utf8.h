@@ -1,13 +1,16 @@
 /*
  * utf8.h: decoding one UTF-8 character the way Python's decoder does, for
  * the modules that must match Python byte for byte (pyjson's ensure_ascii
- * escapes, uri's unquote with errors="replace").
+ * escapes, uri's unquote with errors="replace"), and the few Python
+ * character rules built on it (repr() of a str, int()'s blanks).
  */
 #ifndef FERNCON_UTF8_H
 #define FERNCON_UTF8_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "buf.h"
 
 /* The code point reported for an ill-formed sequence. */
 #define UTF8_BAD UINT32_MAX
@@ -19,5 +22,23 @@
  * which Python's "replace" handler turns into one U+FFFD.
  */
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+/*
+ * Python's repr() of a str given as len bytes of UTF-8, appended to out:
+ * in single quotes, or double ones when the text has a ' and no "; \\,
+ * the quote, \t, \n and \r escaped; other characters that
+ * str.isprintable() refuses as \xNN or \uNNNN; an ill-formed byte as
+ * \udcNN (Python's surrogateescape, as for argv). For messages that
+ * quote a value the way Python's do.
+ */
+void utf8_py_repr(struct buf *out, const char *s, size_t len);
+
+/*
+ * 1 if int() of a str skips code point cp as a blank around the digits:
+ * ASCII space and \t to \r, and the non-ASCII whitespace of
+ * str.isspace() (U+0085, U+00A0, U+2000 to U+200A...). Not the
+ * separators \x1c to \x1f, which str.isspace() takes and int() refuses.
+ */
+int utf8_py_int_blank(uint32_t cp);
 
 #endif
