@@ -13,6 +13,9 @@
 
 #include <sodium.h>
 
+#include "buf.h"
+#include "pyjson.h"
+
 struct mask {
 	char	**names;
 	size_t	  n;
@@ -190,4 +193,69 @@ mask_tree(const struct mask *m, cJSON *node)
 			n += mask_tree(m, child);
 	}
 	return n;
+}
+
+/* -- the display copy of a connection ------------------------------------- */
+
+void
+mask_view_release(struct mask_view *v)
+{
+	if (v == NULL)
+		return;
+	conn_free(v->conn);
+	pyjson_free(v->extra);
+	memset(v, 0, sizeof *v);
+}
+
+int
+mask_conn(const struct mask *m, const struct conn *c, int reveal,
+    struct mask_view *out, struct err *e)
+{
+	struct pyjson_opts po = { -1, 0, 1 };
+	struct conn *d;
+	struct buf b;
+	cJSON *tree = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	buf_init(&b, 1);
+	if ((d = conn_dup(c)) == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (!reveal && d->password != NULL && *d->password != '\0' &&
+	    conn_set_str(d, &d->password, MASK_REPLACEMENT, e) != 0)
+		goto out;
+	if (d->extra != NULL && *d->extra != '\0') {
+		tree = pyjson_loads(d->extra, strlen(d->extra));
+		if (reveal) {
+			out->extra_state = tree != NULL ? MASK_EXTRA_JSON :
+			    MASK_EXTRA_RAW;
+		} else if (!cJSON_IsObject(tree)) {
+			/* Withheld: it may hold anything. */
+			pyjson_free(tree);
+			tree = NULL;
+			out->extra_state = MASK_EXTRA_WITHHELD;
+			if (conn_set_str(d, &d->extra, NULL, e) != 0)
+				goto out;
+		} else {
+			out->masked = mask_tree(m, tree);
+			out->extra_state = MASK_EXTRA_JSON;
+			if (pyjson_dumps(tree, &po, &b, e) != 0 ||
+			    conn_set(d, &d->extra, buf_str(&b), b.len, e) != 0)
+				goto out;
+		}
+	}
+	out->conn = d;
+	out->extra = tree;
+	d = NULL;
+	tree = NULL;
+	rc = 0;
+out:
+	buf_release(&b);
+	pyjson_free(tree);
+	conn_free(d);
+	if (rc != 0)
+		memset(out, 0, sizeof *out);
+	return rc;
 }

@@ -19,6 +19,7 @@
 #include "airflow.h"
 #include "cfg.h"
 #include "compiler.h"
+#include "conn.h"
 #include "err.h"
 
 #define MASK_REPLACEMENT "***"
@@ -40,5 +41,62 @@ int mask_is_sensitive(const struct mask *m, const char *name);
  * any depth, becomes "***". Returns how many values were masked.
  */
 int mask_tree(const struct mask *m, cJSON *node);
+
+/* -- the display copy of a connection ------------------------------------ */
+
+/* What a display copy holds for the extra. */
+enum mask_extra {
+	MASK_EXTRA_NONE = 0,	/* no extra: NULL or "" (NULL too when no
+				   key opens it: see conn->extra_info) */
+	MASK_EXTRA_JSON,	/* parsed: the tree is in view->extra */
+	MASK_EXTRA_WITHHELD,	/* hidden: not a JSON object (not JSON, a JSON
+				   string, a list...); NULL in the copy */
+	MASK_EXTRA_RAW,		/* revealed and not JSON: the copy holds the
+				   text as stored, there is no tree */
+};
+
+/* A connection as a role may see it; see mask_conn(). */
+struct mask_view {
+	struct conn	*conn;		/* the display copy (owned) */
+	cJSON		*extra;		/* the extra's tree, MASK_EXTRA_JSON
+					   only, else NULL (owned) */
+	enum mask_extra	 extra_state;
+	int		 masked;	/* extra values hidden as *** */
+};
+
+/*
+ * The display copy of a plaintext connection c, for every front end that
+ * shows one (a table, `connections get -o json`, the console's detail and
+ * edit screens), into *out (any previous content is not freed).
+ *
+ * Unless reveal is set: a non-empty password becomes "***" (NULL and ""
+ * stay); an extra that is a JSON object (read with pyjson_loads) is
+ * masked with mask_tree() and the copy's extra becomes json.dumps() of
+ * the masked tree (Python's spacing and ensure_ascii, numbers exactly as
+ * stored: 3 stays 3), as Airflow's REST API writes
+ * json.dumps(redact(json.loads(extra))). It is written again even when
+ * nothing was masked, since the stored text may hold what the tree does
+ * not show (the first of two equal keys). Any other extra (not JSON, or
+ * JSON but not an object, whose values have no key to judge them by) is
+ * withheld: NULL in the copy, MASK_EXTRA_WITHHELD, never shown, because
+ * it may hold anything. So uri_format() of the copy can carry nothing
+ * that the mask hides.
+ *
+ * With reveal (the caller checked the role and logged it): the copy is
+ * the record as it is, and the extra's tree is given when the extra is
+ * JSON of any kind (MASK_EXTRA_JSON), else MASK_EXTRA_RAW. masked is 0.
+ *
+ * The caller formats out->extra as it likes (pyjson_dumps with its own
+ * indent, or as a node of its own output: it may take the tree, setting
+ * out->extra to NULL, and then frees it with pyjson_free) and frees the
+ * rest with mask_view_release(). The tree and the copy hold secrets when
+ * revealed: both are wiped when freed. 0, or -1 with e set (out of
+ * memory) and *out empty.
+ */
+int mask_conn(const struct mask *m, const struct conn *c, int reveal,
+    struct mask_view *out, struct err *e) ATTR_WUR;
+
+/* Wipe and free the copy and the tree; *v is left empty. NULL does nothing. */
+void mask_view_release(struct mask_view *v);
 
 #endif

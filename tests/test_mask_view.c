@@ -1,0 +1,430 @@
+/*
+ * test_mask_view.c: the rule of mask.h that decides what a person sees of
+ * a connection.
+ *
+ * mask_conn(), the display copy: password "***"; a JSON object extra
+ * masked and written again as json.dumps() (3 stays 3, big integers
+ * exact); any other extra withheld, never shown; and uri_format() of the
+ * copy never carries a value the mask hides (issue 11: the CLI's copy kept
+ * an unparseable extra as it was, so its get_uri showed it).
+ *
+ * Expected JSON texts were checked with python3 3.11.7 as
+ * json.dumps(json.loads(text)).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "testutil.h"
+#include "buf.h"
+#include "cfg.h"
+#include "conn.h"
+#include "err.h"
+#include "mask.h"
+#include "pyjson.h"
+#include "uri.h"
+
+struct fx {
+	struct mask	*m;		/* defaults, newest Airflow */
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct err e;
+
+	err_clear(&e);
+	assert_non_null(f);
+	if (mask_new(&f->m, NULL, NULL, &e) != 0)
+		fail_msg("mask_new: %s", e.msg);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	mask_free(f->m);
+	free(f);
+	return 0;
+}
+
+/* A mask from an airflow.cfg holding text ([core] options). */
+static struct mask *
+mask_from_cfg(const char *text)
+{
+	struct config_opts co;
+	struct config *cfg = NULL;
+	struct mask *m = NULL;
+	struct err e;
+	char *dir = tu_tmpdir(), *path = tu_write(dir, "airflow.cfg", text, 0600);
+
+	err_clear(&e);
+	memset(&co, 0, sizeof co);
+	co.config_file = path;
+	co.airflow_home = dir;
+	if (config_load(&cfg, &co, &e) != 0 || mask_new(&m, cfg, NULL, &e) != 0)
+		fail_msg("mask from '%s': %s", text, e.msg);
+	config_free(cfg);
+	free(path);
+	tu_tmpdir_remove(dir);
+	return m;
+}
+
+static struct conn *
+make_conn(const char *password, const char *extra)
+{
+	struct conn *c = conn_new();
+	struct err e;
+
+	err_clear(&e);
+	assert_non_null(c);
+	assert_int_equal(conn_set_str(c, &c->conn_id, "c1", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->conn_type, "http", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->host, "h", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->login, "u", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
+	assert_int_equal(conn_set_str(c, &c->extra, extra, &e), 0);
+	c->has_port = 1;
+	c->port = 8080;
+	return c;
+}
+
+static void
+view_of(const struct mask *m, const struct conn *c, int reveal,
+    struct mask_view *v)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (mask_conn(m, c, reveal, v, &e) != 0)
+		fail_msg("mask_conn: %s", e.msg);
+	assert_non_null(v->conn);
+}
+
+/* get_uri() of the copy, into a new string (caller frees). */
+static char *
+uri_of(const struct conn *d)
+{
+	struct buf b;
+	struct err e;
+	char *s;
+
+	err_clear(&e);
+	buf_init(&b, 0);
+	if (uri_format(d, NULL, &b, &e) != 0)
+		fail_msg("uri_format: %s", e.msg);
+	s = strdup(buf_str(&b));
+	buf_release(&b);
+	assert_non_null(s);
+	return s;
+}
+
+static char *
+dumps(const cJSON *v, int indent)
+{
+	struct pyjson_opts po = { indent, 0, 0 };
+	struct buf b;
+	struct err e;
+	char *s;
+
+	err_clear(&e);
+	buf_init(&b, 0);
+	assert_int_equal(pyjson_dumps(v, &po, &b, &e), 0);
+	s = strdup(buf_str(&b));
+	buf_release(&b);
+	assert_non_null(s);
+	return s;
+}
+
+/* -- mask_conn ------------------------------------------------------------ */
+
+/* The issue's case: 3 stays 3 in the masked copy and in the tree. */
+static void
+test_display_numbers_exact(void **state)
+{
+	struct fx *f = *state;
+	static const char stored[] = "{\"api_key\":\"s3cr3t\",\"retries\":3,"
+	    "\"big\":12345678901234567890,\"f\":1.50,\"n\":null}";
+	struct conn *c = make_conn("pw", stored);
+	struct mask_view v;
+	char *text;
+
+	view_of(f->m, c, 0, &v);
+	assert_int_equal(v.extra_state, MASK_EXTRA_JSON);
+	assert_int_equal(v.masked, 1);
+	assert_string_equal(v.conn->extra, "{\"api_key\": \"***\", \"retries\": "
+	    "3, \"big\": 12345678901234567890, \"f\": 1.5, \"n\": null}");
+	assert_string_equal(v.conn->password, MASK_REPLACEMENT);
+	/* the caller's own format, from the masked tree */
+	text = dumps(v.extra, 4);
+	assert_string_equal(text, "{\n    \"api_key\": \"***\",\n    "
+	    "\"retries\": 3,\n    \"big\": 12345678901234567890,\n    "
+	    "\"f\": 1.5,\n    \"n\": null\n}");
+	free(text);
+	/* the other fields are copied; the record itself is untouched */
+	assert_string_equal(v.conn->host, "h");
+	assert_int_equal(v.conn->port, 8080);
+	assert_string_equal(c->password, "pw");
+	assert_string_equal(c->extra, stored);
+	mask_view_release(&v);
+	assert_null(v.conn);
+	assert_null(v.extra);
+	mask_view_release(&v);
+	mask_view_release(NULL);
+	conn_free(c);
+}
+
+static void
+test_password(void **state)
+{
+	struct fx *f = *state;
+	struct conn *c = make_conn(NULL, NULL);
+	struct mask_view v;
+	struct err e;
+
+	err_clear(&e);
+	view_of(f->m, c, 0, &v);
+	assert_null(v.conn->password);
+	assert_int_equal(v.extra_state, MASK_EXTRA_NONE);
+	mask_view_release(&v);
+	assert_int_equal(conn_set_str(c, &c->password, "", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->extra, "", &e), 0);
+	view_of(f->m, c, 0, &v);
+	assert_string_equal(v.conn->password, "");
+	assert_string_equal(v.conn->extra, "");
+	assert_int_equal(v.extra_state, MASK_EXTRA_NONE);
+	mask_view_release(&v);
+	assert_int_equal(conn_set_str(c, &c->password, "pw", &e), 0);
+	view_of(f->m, c, 1, &v);
+	assert_string_equal(v.conn->password, "pw");
+	mask_view_release(&v);
+	conn_free(c);
+}
+
+/*
+ * What is not a JSON object is withheld, whatever it is: the copy holds
+ * no extra, there is no tree, and the URI of the copy shows nothing.
+ */
+static void
+test_withheld(void **state)
+{
+	static const char *const extras[] = {
+		"tok-SECRET",				/* not JSON */
+		"\"tok-SECRET\"",			/* a JSON string */
+		"[\"tok-SECRET\"]",			/* a list: no keys */
+		"[{\"a\": \"tok-SECRET\"}]",
+		"{\"a\": \"tok-SECRET\",}",		/* json.loads refuses */
+		"{\"a\": \"tok-SECRET\", \"b\": \"\\u0000\"}",	/* pyjson can't */
+		"{'a': 'tok-SECRET'}",
+		"{\"a\": \"tok-SECRET\"} x",
+		"42",
+	};
+	struct fx *f = *state;
+	struct mask_view v;
+	size_t i;
+	char *uri;
+
+	for (i = 0; i < ARRAY_LEN(extras); i++) {
+		struct conn *c = make_conn("pw-SECRET", extras[i]);
+
+		view_of(f->m, c, 0, &v);
+		if (v.extra_state != MASK_EXTRA_WITHHELD)
+			fail_msg("case %zu (%s): state %d", i, extras[i],
+			    v.extra_state);
+		assert_null(v.conn->extra);
+		assert_null(v.extra);
+		assert_int_equal(v.masked, 0);
+		uri = uri_of(v.conn);
+		if (strstr(uri, "SECRET") != NULL)
+			fail_msg("case %zu: the URI shows it: %s", i, uri);
+		assert_string_equal(uri, "http://u:%2A%2A%2A@h:8080");
+		free(uri);
+		mask_view_release(&v);
+		/* revealed, it is there as stored */
+		view_of(f->m, c, 1, &v);
+		assert_string_equal(v.conn->extra, extras[i]);
+		mask_view_release(&v);
+		conn_free(c);
+	}
+}
+
+/* Revealed: the record as it is; a tree for any JSON, else RAW. */
+static void
+test_reveal(void **state)
+{
+	struct fx *f = *state;
+	struct conn *c = make_conn("pw", "{ \"token\" : \"t1\", \"n\": 3 }");
+	struct mask_view v;
+	char *text;
+
+	view_of(f->m, c, 1, &v);
+	assert_int_equal(v.extra_state, MASK_EXTRA_JSON);
+	assert_int_equal(v.masked, 0);
+	assert_string_equal(v.conn->extra, "{ \"token\" : \"t1\", \"n\": 3 }");
+	text = dumps(v.extra, -1);
+	assert_string_equal(text, "{\"token\": \"t1\", \"n\": 3}");
+	free(text);
+	mask_view_release(&v);
+	conn_free(c);
+
+	c = make_conn("pw", "\"just a string\"");
+	view_of(f->m, c, 1, &v);
+	assert_int_equal(v.extra_state, MASK_EXTRA_JSON);
+	assert_true(cJSON_IsString(v.extra));
+	mask_view_release(&v);
+	conn_free(c);
+
+	c = make_conn("pw", "key=value");
+	view_of(f->m, c, 1, &v);
+	assert_int_equal(v.extra_state, MASK_EXTRA_RAW);
+	assert_null(v.extra);
+	assert_string_equal(v.conn->extra, "key=value");
+	mask_view_release(&v);
+	conn_free(c);
+}
+
+/*
+ * The copy's extra is json.dumps of the masked tree even when nothing was
+ * masked: the stored text may hold what the tree does not show. With two
+ * "password" keys json.loads keeps the last (a number, not masked); the
+ * first one's string must not reach the copy or its URI.
+ */
+static void
+test_rewritten_always(void **state)
+{
+	struct fx *f = *state;
+	struct conn *c = make_conn(NULL,
+	    "{\"password\":\"tok-SECRET\",\"password\":1,\"b\":\"x\"}");
+	struct mask_view v;
+	char *uri;
+
+	view_of(f->m, c, 0, &v);
+	assert_int_equal(v.masked, 0);
+	assert_string_equal(v.conn->extra, "{\"password\": 1, \"b\": \"x\"}");
+	uri = uri_of(v.conn);
+	assert_null(strstr(uri, "SECRET"));
+	free(uri);
+	mask_view_release(&v);
+	conn_free(c);
+
+	c = make_conn(NULL, "{\"a\":1,\"b\":\"\\u00e9\"}");
+	view_of(f->m, c, 0, &v);
+	assert_string_equal(v.conn->extra, "{\"a\": 1, \"b\": \"\\u00e9\"}");
+	mask_view_release(&v);
+	conn_free(c);
+}
+
+/* get_uri() of a display copy carries no hidden value, whatever the extra. */
+static void
+test_uri_of_copy(void **state)
+{
+	static const struct {
+		const char	*extra;
+		const char	*uri;
+	} cases[] = {
+		/* all strings: urlencode */
+		{ "{\"token\": \"tok-SECRET\", \"region\": \"eu\"}",
+		    "http://u:%2A%2A%2A@h:8080/?token=%2A%2A%2A&region=eu" },
+		/* nested: __extra__ with the masked text */
+		{ "{\"conn\": {\"password\": \"tok-SECRET\"}, \"n\": 1}",
+		    "http://u:%2A%2A%2A@h:8080/?__extra__=%7B%22conn%22%3A+%7B%22"
+		    "password%22%3A+%22%2A%2A%2A%22%7D%2C+%22n%22%3A+1%7D" },
+		{ "{\"keys\": {\"private_key\": [\"tok-SECRET\", 2]}}",
+		    "http://u:%2A%2A%2A@h:8080/?__extra__=%7B%22keys%22%3A+%7B%22"
+		    "private_key%22%3A+%5B%22%2A%2A%2A%22%2C+2%5D%7D%7D" },
+		{ "no json tok-SECRET", "http://u:%2A%2A%2A@h:8080" },
+	};
+	struct fx *f = *state;
+	struct mask_view v;
+	size_t i;
+	char *uri;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct conn *c = make_conn("pw-SECRET", cases[i].extra);
+
+		view_of(f->m, c, 0, &v);
+		uri = uri_of(v.conn);
+		assert_null(strstr(uri, "SECRET"));
+		assert_string_equal(uri, cases[i].uri);
+		free(uri);
+		mask_view_release(&v);
+		conn_free(c);
+	}
+}
+
+/* An extra that no key opens is NULL: nothing to show, its state kept. */
+static void
+test_undecryptable(void **state)
+{
+	struct fx *f = *state;
+	struct conn *c = make_conn("pw", NULL);
+	struct mask_view v;
+
+	c->extra_info.state = CONN_SECRET_UNDECRYPTABLE;
+	c->is_extra_encrypted = 1;
+	view_of(f->m, c, 0, &v);
+	assert_int_equal(v.extra_state, MASK_EXTRA_NONE);
+	assert_null(v.conn->extra);
+	assert_int_equal(v.conn->extra_info.state, CONN_SECRET_UNDECRYPTABLE);
+	assert_int_equal(v.conn->is_extra_encrypted, 1);
+	mask_view_release(&v);
+	conn_free(c);
+}
+
+/*
+ * hide_sensitive_var_conn_fields = False shows the extra's values, as in
+ * Airflow; the password stays hidden and text that is not JSON withheld
+ * (those are ferncon's rules for a role, not Airflow's masking).
+ */
+static void
+test_hide_off(void **state)
+{
+	struct mask *m = mask_from_cfg("[core]\n"
+	    "hide_sensitive_var_conn_fields = False\n");
+	struct conn *c = make_conn("pw", "{\"password\": \"s\"}");
+	struct mask_view v;
+
+	(void)state;
+	view_of(m, c, 0, &v);
+	assert_int_equal(v.masked, 0);
+	assert_string_equal(v.conn->extra, "{\"password\": \"s\"}");
+	assert_string_equal(v.conn->password, MASK_REPLACEMENT);
+	mask_view_release(&v);
+	conn_free(c);
+	c = make_conn("pw", "not json");
+	view_of(m, c, 0, &v);
+	assert_int_equal(v.extra_state, MASK_EXTRA_WITHHELD);
+	mask_view_release(&v);
+	conn_free(c);
+	mask_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_display_numbers_exact,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_withheld, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reveal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rewritten_always, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_uri_of_copy, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_undecryptable, setup,
+		    teardown),
+		cmocka_unit_test(test_hide_off),
+	};
+
+	tu_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
