@@ -259,3 +259,107 @@ out:
 		memset(out, 0, sizeof *out);
 	return rc;
 }
+
+/* -- saving an edited extra ------------------------------------------------ */
+
+/* 1 if masking changes v: a string, or a container that holds one. */
+static int
+holds_string(const cJSON *v)
+{
+	const cJSON *child;
+
+	if (cJSON_IsString(v))
+		return 1;
+	cJSON_ArrayForEach(child, v)
+		if (holds_string(child))
+			return 1;
+	return 0;
+}
+
+/* Both objects or both lists: a container that restore_into() can walk. */
+static int
+same_container(const cJSON *a, const cJSON *b)
+{
+	return (cJSON_IsObject(a) && cJSON_IsObject(b)) ||
+	    (cJSON_IsArray(a) && cJSON_IsArray(b));
+}
+
+/*
+ * mask_restore() on the members of now against old, two containers of the
+ * same kind at the same path; sensitive: that path is below a sensitive
+ * key, so every member is.
+ */
+static int
+restore_into(const struct mask *m, cJSON *now, const cJSON *old,
+    int sensitive, struct err *e)
+{
+	cJSON *it, *next, *copy;
+	const cJSON *was;
+	int i = 0, n = 0, r, below;
+
+	for (it = now->child; it != NULL; it = next, i++) {
+		next = it->next;
+		if (cJSON_IsObject(now)) {
+			was = cJSON_GetObjectItemCaseSensitive(old, it->string);
+			below = sensitive || mask_is_sensitive(m, it->string);
+		} else {
+			was = cJSON_GetArrayItem(old, i);
+			below = sensitive;
+		}
+		if (was == NULL)
+			continue;	/* added by the user */
+		if (below && cJSON_IsString(it) &&
+		    strcmp(it->valuestring, MASK_REPLACEMENT) == 0 &&
+		    holds_string(was)) {
+			/* The copy keeps was's key, which is it's key. */
+			if ((copy = cJSON_Duplicate(was, 1)) == NULL) {
+				err_set(e, ERR_NOMEM, "out of memory");
+				return -1;
+			}
+			cJSON_ReplaceItemViaPointer(now, it, copy);
+			n++;
+		} else if (same_container(it, was)) {
+			if ((r = restore_into(m, it, was, below, e)) < 0)
+				return -1;
+			n += r;
+		}
+	}
+	return n;
+}
+
+int
+mask_restore(const struct mask *m, cJSON *edited, const cJSON *stored,
+    struct err *e)
+{
+	if (!m->hide || !same_container(edited, stored))
+		return 0;
+	return restore_into(m, edited, stored, 0, e);
+}
+
+int
+mask_merge_extra(const struct mask *m, const char *edited, const char *stored,
+    struct buf *out, struct err *e)
+{
+	struct pyjson_opts po = { -1, 0, 1 };
+	cJSON *now = NULL, *old = NULL;
+	int n = -1;
+
+	if (edited == NULL)
+		return 0;
+	if (stored == NULL ||
+	    (now = pyjson_loads(edited, strlen(edited))) == NULL ||
+	    (old = pyjson_loads(stored, strlen(stored))) == NULL) {
+		/* Nothing to merge in an extra that is not JSON. */
+		buf_adds(out, edited);
+		n = buf_check(out, e) == 0 ? 0 : -1;
+		goto out;
+	}
+	if ((n = mask_restore(m, now, old, e)) < 0)
+		goto out;
+	if (pyjson_dumps(now, &po, out, e) != 0)
+		n = -1;
+out:
+	pyjson_free(now);
+	pyjson_free(old);
+	return n;
+}

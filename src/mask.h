@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "airflow.h"
+#include "buf.h"
 #include "cfg.h"
 #include "compiler.h"
 #include "conn.h"
@@ -98,5 +99,57 @@ int mask_conn(const struct mask *m, const struct conn *c, int reveal,
 
 /* Wipe and free the copy and the tree; *v is left empty. NULL does nothing. */
 void mask_view_release(struct mask_view *v);
+
+/* -- saving an edited extra ------------------------------------------------ */
+
+/*
+ * Airflow 3's rule for an edited extra (the connection PATCH of the REST
+ * API, #53943: update_orm_from_pydantic() in airflow-core's
+ * api_fastapi/core_api/services/public/connections.py calls the secrets
+ * masker's merge(json.loads(new), json.loads(old))): a user who was shown
+ * "***" and left it in place keeps the stored value, so that a role that
+ * may not see secrets can still edit the rest of an extra.
+ *
+ * In place on edited (a tree from pyjson_loads), against stored (the
+ * stored plaintext extra, parsed): walking both by key (objects) and by
+ * index (lists) where both have a container of the same kind, a string
+ * exactly "***" in edited is replaced by a copy of the stored value at
+ * the same path when that path is sensitive (its key, or a key above it,
+ * is sensitive by mask_is_sensitive()) and the stored value there was
+ * masked for display (a string, or a container holding one). Everything
+ * else stays as edited: a "***" at a path whose stored value was shown
+ * (a user who typed ***), a "***" under another key or at another index
+ * (a renamed or moved one never copies a secret), keys added by the user
+ * (kept) or removed (gone), values whose type changed. When masking is
+ * off (hide_sensitive_var_conn_fields = False) nothing is sensitive and
+ * nothing is restored.
+ *
+ * Two differences from Airflow's merge, both from showing more than it
+ * does: Airflow also puts back a stored number or boolean under a
+ * sensitive key where the user typed "***" (ferncon showed that value,
+ * so the "***" was typed), and below depth 5, where its redact stops,
+ * puts back any "***"; ferncon masks at every depth and restores by the
+ * same rule at every depth.
+ *
+ * Returns how many values were put back, or -1 with e set (out of
+ * memory; edited may be partly restored: discard it). The copies hold
+ * secrets: free edited with pyjson_free().
+ */
+int mask_restore(const struct mask *m, cJSON *edited, const cJSON *stored,
+    struct err *e) ATTR_WUR;
+
+/*
+ * The extra to store when a user saved the edited text over the stored
+ * plaintext extra, appended to out (pass a secret buffer), as Airflow 3's
+ * PATCH decides it: when edited is NULL nothing is appended (store none);
+ * when stored is NULL, or either text is not JSON (there is nothing to
+ * merge in an unstructured extra), edited as it is; else
+ * json.dumps(merged) (Python's spacing, ensure_ascii, numbers exact) of
+ * edited with mask_restore() applied. Validating edited (conn_validate_
+ * extra) is the caller's business. Returns how many values were put
+ * back, or -1 with e set (out of memory).
+ */
+int mask_merge_extra(const struct mask *m, const char *edited,
+    const char *stored, struct buf *out, struct err *e) ATTR_WUR;
 
 #endif

@@ -1,12 +1,23 @@
 /*
- * test_mask_view.c: the rule of mask.h that decides what a person sees of
- * a connection.
+ * test_mask_view.c: the two rules of mask.h that decide what a person sees
+ * of a connection and what is written back after an edit.
  *
  * mask_conn(), the display copy: password "***"; a JSON object extra
  * masked and written again as json.dumps() (3 stays 3, big integers
  * exact); any other extra withheld, never shown; and uri_format() of the
  * copy never carries a value the mask hides (issue 11: the CLI's copy kept
  * an unparseable extra as it was, so its get_uri showed it).
+ *
+ * mask_restore() and mask_merge_extra(), Airflow 3's "a *** left in place
+ * keeps the stored value" (#53943; apache/airflow airflow-core/src/airflow/
+ * api_fastapi/core_api/services/public/connections.py,
+ * update_orm_from_pydantic(): merge(json.loads(new), json.loads(old)),
+ * json.dumps of the result, the new text as it is when either side is not
+ * JSON; the secrets masker's _merge(): by key in dicts, by index in lists
+ * of the same type, keys only in the new value kept, keys only in the old
+ * one dropped, a "***" under a sensitive name put back). ferncon's two
+ * differences (a stored number under a sensitive key is shown, so a
+ * "***" typed there stays; no depth limit) are pinned here too.
  *
  * Expected JSON texts were checked with python3 3.11.7 as
  * json.dumps(json.loads(text)).
@@ -407,6 +418,245 @@ test_hide_off(void **state)
 	mask_free(m);
 }
 
+/* -- mask_restore, mask_merge_extra ----------------------------------------- */
+
+struct merge_case {
+	const char	*why;
+	const char	*stored;	/* NULL: no stored extra */
+	const char	*edited;
+	const char	*want;		/* what is stored */
+	int		 restored;
+};
+
+static const struct merge_case merge_cases[] = {
+	{ "a *** left in place keeps the stored value",
+	    "{\"password\": \"s3\", \"host\": \"h\"}",
+	    "{\"password\": \"***\", \"host\": \"h2\"}",
+	    "{\"password\": \"s3\", \"host\": \"h2\"}", 1 },
+	{ "in a nested object",
+	    "{\"auth\": {\"token\": \"t1\", \"user\": \"u\"}}",
+	    "{\"auth\": {\"token\": \"***\", \"user\": \"v\"}}",
+	    "{\"auth\": {\"token\": \"t1\", \"user\": \"v\"}}", 1 },
+	{ "below a sensitive key, every string was masked",
+	    "{\"secret_cfg\": {\"a\": \"x\", \"b\": 2}}",
+	    "{\"secret_cfg\": {\"a\": \"***\", \"b\": 3}}",
+	    "{\"secret_cfg\": {\"a\": \"x\", \"b\": 3}}", 1 },
+	{ "in a list under a sensitive key, by index; past the stored end, "
+	    "a *** stays",
+	    "{\"tokens\": [\"t1\", \"t2\", \"t3\"]}",
+	    "{\"tokens\": [\"***\", \"new\", \"***\", \"***\"]}",
+	    "{\"tokens\": [\"t1\", \"new\", \"t3\", \"***\"]}", 2 },
+	{ "in objects in a list",
+	    "{\"hosts\": [{\"name\": \"a\", \"password\": \"p1\"}, "
+	    "{\"name\": \"b\", \"password\": \"p2\"}]}",
+	    "{\"hosts\": [{\"name\": \"a\", \"password\": \"***\"}, "
+	    "{\"name\": \"b\", \"password\": \"***\"}]}",
+	    "{\"hosts\": [{\"name\": \"a\", \"password\": \"p1\"}, "
+	    "{\"name\": \"b\", \"password\": \"p2\"}]}", 2 },
+	{ "lists go by index, as in Airflow: the first item removed, the "
+	    "second now at index 0 gets index 0's value",
+	    "{\"hosts\": [{\"password\": \"p1\"}, {\"password\": \"p2\"}]}",
+	    "{\"hosts\": [{\"password\": \"***\"}]}",
+	    "{\"hosts\": [{\"password\": \"p1\"}]}", 1 },
+	{ "a *** where the stored value was shown: typed, so kept",
+	    "{\"user\": \"alice\"}", "{\"user\": \"***\"}",
+	    "{\"user\": \"***\"}", 0 },
+	{ "a number under a sensitive key was shown: a *** there is typed "
+	    "(Airflow would put the number back)",
+	    "{\"password\": 5, \"token\": [\"t\", 7]}",
+	    "{\"password\": \"***\", \"token\": [\"***\", \"***\"]}",
+	    "{\"password\": \"***\", \"token\": [\"t\", \"***\"]}", 1 },
+	{ "a renamed *** never copies a secret",
+	    "{\"password\": \"s3\"}", "{\"password2\": \"***\", "
+	    "\"api_key\": \"***\"}",
+	    "{\"password2\": \"***\", \"api_key\": \"***\"}", 0 },
+	{ "nor a moved one",
+	    "{\"password\": \"s3\", \"opts\": {}}",
+	    "{\"opts\": {\"password\": \"***\"}}",
+	    "{\"opts\": {\"password\": \"***\"}}", 0 },
+	{ "nor one moved up",
+	    "{\"opts\": {\"password\": \"s3\"}}",
+	    "{\"password\": \"***\", \"opts\": {}}",
+	    "{\"password\": \"***\", \"opts\": {}}", 0 },
+	{ "keys added are kept, keys removed are gone",
+	    "{\"password\": \"s3\", \"old\": 1}",
+	    "{\"new\": 2, \"password\": \"***\"}",
+	    "{\"new\": 2, \"password\": \"s3\"}", 1 },
+	{ "a masked object replaced by *** is kept whole",
+	    "{\"password\": {\"a\": \"x\", \"b\": 1}}",
+	    "{\"password\": \"***\"}",
+	    "{\"password\": {\"a\": \"x\", \"b\": 1}}", 1 },
+	{ "a type change by the user stays",
+	    "{\"password\": \"x\", \"auth\": {\"token\": \"t\"}}",
+	    "{\"password\": [\"***\"], \"auth\": [\"***\"]}",
+	    "{\"password\": [\"***\"], \"auth\": [\"***\"]}", 0 },
+	{ "a top-level *** is not under a key",
+	    "\"s3\"", "\"***\"", "\"***\"", 0 },
+	{ "the result is json.dumps: numbers exact, ensure_ascii",
+	    "{\"password\": \"p\\u00e4ss\", \"n\": 1}",
+	    "{\"password\":\"***\",\"n\":12345678901234567890,\"f\":2.50}",
+	    "{\"password\": \"p\\u00e4ss\", \"n\": 12345678901234567890, "
+	    "\"f\": 2.5}", 1 },
+	{ "two equal stored keys: the last, as json.loads reads them",
+	    "{\"password\": \"a\", \"password\": \"b\"}",
+	    "{\"password\": \"***\"}", "{\"password\": \"b\"}", 1 },
+	{ "a stored *** is a value like any other",
+	    "{\"password\": \"***\"}", "{\"password\": \"***\"}",
+	    "{\"password\": \"***\"}", 1 },
+	{ "a stored extra that is not JSON: the edited text as it is",
+	    "password=s3", "{\"password\":\"***\"}",
+	    "{\"password\":\"***\"}", 0 },
+	{ "no stored extra: the edited text as it is",
+	    NULL, "{\"password\" : \"***\"}", "{\"password\" : \"***\"}", 0 },
+	{ "an edited text that is not JSON: as it is",
+	    "{\"password\": \"s3\"}", "***", "***", 0 },
+};
+
+static void
+test_merge_cases(void **state)
+{
+	struct fx *f = *state;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(merge_cases); i++) {
+		const struct merge_case *k = &merge_cases[i];
+		struct buf out;
+		struct err e;
+		int n;
+
+		err_clear(&e);
+		buf_init(&out, 1);
+		n = mask_merge_extra(f->m, k->edited, k->stored, &out, &e);
+		if (n < 0)
+			fail_msg("case %zu (%s): %s", i, k->why, e.msg);
+		if (strcmp(buf_str(&out), k->want) != 0 || n != k->restored)
+			fail_msg("case %zu (%s):\n  want %s (%d)\n  got  %s (%d)",
+			    i, k->why, k->want, k->restored, buf_str(&out), n);
+		buf_release(&out);
+	}
+}
+
+/* No edited extra: nothing to store. */
+static void
+test_merge_null(void **state)
+{
+	struct fx *f = *state;
+	struct buf out;
+	struct err e;
+
+	err_clear(&e);
+	buf_init(&out, 1);
+	assert_int_equal(mask_merge_extra(f->m, NULL, "{\"password\": \"s\"}",
+	    &out, &e), 0);
+	assert_null(out.p);
+	buf_release(&out);
+}
+
+/*
+ * Saving the display copy's extra unchanged gives back json.dumps of the
+ * stored extra, every secret included: what a user who edits nothing but
+ * the host must get.
+ */
+static void
+test_shown_then_saved(void **state)
+{
+	static const char *const stored[] = {
+		"{\"password\": \"s3\", \"n\": 3, \"big\": 12345678901234567890}",
+		"{\"auth\": {\"token\": \"t1\", \"users\": [\"a\", \"b\"]}, "
+		    "\"keys\": [{\"private_key\": \"k1\"}, {\"private_key\": "
+		    "[\"k2\", 2, {\"x\": \"k3\"}]}]}",
+		"{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"secret\":"
+		    "\"deep\"}}}}}}}}",
+		"{\"password\": 5, \"api_key\": null, \"token\": true, "
+		    "\"x\": 1.0}",
+	};
+	struct fx *f = *state;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(stored); i++) {
+		struct conn *c = make_conn("pw", stored[i]);
+		struct pyjson_opts po = { -1, 0, 1 };
+		struct mask_view v;
+		struct buf out, want;
+		struct err e;
+		cJSON *t = pyjson_loads(stored[i], strlen(stored[i]));
+
+		err_clear(&e);
+		buf_init(&out, 1);
+		buf_init(&want, 1);
+		assert_non_null(t);
+		assert_int_equal(pyjson_dumps(t, &po, &want, &e), 0);
+		view_of(f->m, c, 0, &v);
+		assert_null(strstr(v.conn->extra, "k1"));
+		assert_int_equal(mask_merge_extra(f->m, v.conn->extra,
+		    c->extra, &out, &e), v.masked);
+		assert_string_equal(buf_str(&out), buf_str(&want));
+		pyjson_free(t);
+		buf_release(&out);
+		buf_release(&want);
+		mask_view_release(&v);
+		conn_free(c);
+	}
+}
+
+/* The tree-level call, for a caller that holds the trees already. */
+static void
+test_restore_trees(void **state)
+{
+	struct fx *f = *state;
+	static const char now_text[] = "{\"token\": \"***\", \"l\": [\"***\"]}";
+	static const char stored_text[] = "{\"token\": \"t\", \"l\": [1]}";
+	cJSON *now = pyjson_loads(now_text, strlen(now_text));
+	cJSON *stored = pyjson_loads(stored_text, strlen(stored_text));
+	cJSON *scalar = pyjson_loads("\"***\"", strlen("\"***\""));
+	struct err e;
+	char *text;
+
+	err_clear(&e);
+	assert_non_null(now);
+	assert_non_null(stored);
+	assert_non_null(scalar);
+	assert_int_equal(mask_restore(f->m, now, stored, &e), 1);
+	text = dumps(now, -1);
+	assert_string_equal(text, "{\"token\": \"t\", \"l\": [\"***\"]}");
+	free(text);
+	/* not two containers of a kind: nothing to walk */
+	assert_int_equal(mask_restore(f->m, scalar, stored, &e), 0);
+	assert_int_equal(mask_restore(f->m, now, scalar, &e), 0);
+	pyjson_free(now);
+	pyjson_free(stored);
+	pyjson_free(scalar);
+}
+
+/* The names come from the mask: configured ones, and none when off. */
+static void
+test_restore_by_config(void **state)
+{
+	struct mask *named = mask_from_cfg("[core]\n"
+	    "sensitive_var_conn_names = my_field\n");
+	struct mask *off = mask_from_cfg("[core]\n"
+	    "hide_sensitive_var_conn_fields = False\n");
+	static const char stored[] = "{\"my_field\": \"v\", \"password\": \"s\"}";
+	static const char edited[] = "{\"my_field\": \"***\", \"password\": "
+	    "\"***\"}";
+	struct buf out;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	buf_init(&out, 1);
+	assert_int_equal(mask_merge_extra(named, edited, stored, &out, &e), 2);
+	assert_string_equal(buf_str(&out),
+	    "{\"my_field\": \"v\", \"password\": \"s\"}");
+	buf_reset(&out);
+	assert_int_equal(mask_merge_extra(off, edited, stored, &out, &e), 0);
+	assert_string_equal(buf_str(&out),
+	    "{\"my_field\": \"***\", \"password\": \"***\"}");
+	buf_release(&out);
+	mask_free(named);
+	mask_free(off);
+}
+
 int
 main(void)
 {
@@ -423,6 +673,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_undecryptable, setup,
 		    teardown),
 		cmocka_unit_test(test_hide_off),
+		cmocka_unit_test_setup_teardown(test_merge_cases, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_merge_null, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shown_then_saved, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_restore_trees, setup,
+		    teardown),
+		cmocka_unit_test(test_restore_by_config),
 	};
 
 	tu_init();
