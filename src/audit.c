@@ -40,6 +40,7 @@
 
 #include "audit_int.h"
 #include "fernet.h"
+#include "pgurl.h"
 #include "pyjson.h"
 #include "uri.h"
 
@@ -2567,34 +2568,32 @@ config_finding(struct audit *a, audit_cb cb, void *arg, const char *subject,
 /*
  * libpq also takes host and hostaddr from a postgresql:// URL's query (SQLAlchemy
  * passes them on: ?host= is its form for a Unix socket or for several hosts, as
- * "h1:port,h2" or repeated): local only when every host named there is.
+ * "h1:port,h2" or repeated): *local is 1 only when every host that pgurl.c hands
+ * libpq is local. A URL that SQLAlchemy refuses counts as remote. 0, or -1 with
+ * e set when out of memory.
  */
 static int
-pg_query_hosts_local(const cJSON *q)
+pg_hosts_local(const char *url, int *local, struct err *e)
 {
-	static const char *const keys[] = { "host", "hostaddr" };
-	const cJSON *v;
-	const char *s;
-	char one[256];
+	struct pgurl *u = NULL;
+	const char *const *hosts;
+	struct err refused;
 	size_t i, n;
 
-	for (i = 0; i < ARRAY_LEN(keys); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(q, keys[i]);
-		if (!cJSON_IsString(v))
-			continue;
-		for (s = v->valuestring;; s += n + 1) {
-			n = strcspn(s, ",");
-			if (n >= sizeof one)
-				return 0;
-			memcpy(one, s, n);
-			one[n] = '\0';
-			if (!host_is_local(one))
-				return 0;
-			if (s[n] == '\0')
-				break;
-		}
+	*local = 0;
+	err_clear(&refused);
+	if (pgurl_parse(url, &u, &refused) != 0) {
+		if (refused.code != ERR_NOMEM)
+			return 0;
+		*e = refused;
+		return -1;
 	}
-	return 1;
+	hosts = pgurl_hosts(u, &n);
+	for (i = 0; i < n && host_is_local(hosts[i]); i++)
+		;
+	*local = i == n;
+	pgurl_free(u);
+	return 0;
 }
 
 /* sql_alchemy_conn: TLS to a network DB, and a password written in the file. */
@@ -2609,7 +2608,7 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	const cJSON *v;
 	const char *pw;
 	size_t n;
-	int rc = -1, pg, my;
+	int rc = -1, pg, my, local;
 
 	*db_pw_in_file = 0;
 	if (config_db_url(a->o.cfg, &u, e) != 0)
@@ -2646,7 +2645,10 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 		    pw, 0, e) != 0)
 			goto out;
 	}
-	if (!host_is_local(c->host) || (pg && !pg_query_hosts_local(q))) {
+	local = host_is_local(c->host);
+	if (local && pg && pg_hosts_local(u.value, &local, e) != 0)
+		goto out;
+	if (!local) {
 		int ok;
 
 		if (pg) {

@@ -98,15 +98,4 @@ int store_sqlite_open(struct store *s, const char *url,
 int store_pg_open(struct store *s, const char *url,
     const struct store_opts *opts, struct err *e);
 
-/*
- * For tests: what store_pg_open() would hand libpq for a postgresql URL,
- * without connecting. *keywords gets "key=value" pairs joined by spaces,
- * in the order they were set (ferncon's defaults first), a password shown
- * as "password=<set>"; *where gets the name messages use until connected
- * ("h1:p1,h2:p2/db"). Caller frees both. 0, or -1 with e set as
- * store_open() sets it for that URL (both NULL then).
- */
-int store_pg_url_keywords(const char *url, char **keywords, char **where,
-    struct err *e);
-
 #endif

@@ -31,6 +31,7 @@
 #include "core.h"
 #include "buf.h"
 #include "keyring.h"
+#include "pgurl.h"
 #include "store_int.h"
 #include "testdb.h"
 #include "testutil.h"
@@ -313,7 +314,7 @@ check_url(const char *url, const char *want_kw, const char *want_where)
 	char *kw = NULL, *where = NULL;
 	struct err e;
 
-	if (store_pg_url_keywords(url, &kw, &where, &e) != 0)
+	if (pgurl_keywords(url, &kw, &where, &e) != 0)
 		fail_msg("%s: %s", url, e.msg);
 	assert_int_equal(strncmp(kw, defaults, strlen(defaults)), 0);
 	if (strcmp(kw + strlen(defaults), want_kw) != 0 ||
@@ -331,7 +332,7 @@ check_url_refused(const char *url, const char *want)
 	char *kw = (char *)"x", *where = (char *)"x";
 	struct err e;
 
-	assert_int_equal(store_pg_url_keywords(url, &kw, &where, &e), -1);
+	assert_int_equal(pgurl_keywords(url, &kw, &where, &e), -1);
 	assert_null(kw);
 	assert_null(where);
 	assert_int_equal(e.code, ERR_CONFIG);
