@@ -450,13 +450,6 @@ scratch(char **p, size_t *cap, size_t need)
 	return 0;
 }
 
-static int
-nomem(struct err *e)
-{
-	err_set(e, ERR_NOMEM, "out of memory");
-	return -1;
-}
-
 static void
 format_date(uint64_t t, char *out, size_t cap)
 {
@@ -883,43 +876,6 @@ fpset_release(struct fpset *set)
 	memset(set, 0, sizeof *set);
 }
 
-/* A whole (non-secret) file, NUL-terminated; caller frees. */
-static char *
-read_text_file(const char *path, const char *what, struct err *e)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL, *bigger;
-	size_t n = 0, cap = 0, r;
-
-	if (f == NULL) {
-		err_set(e, ERR_USAGE, "cannot read %s '%s': %s", what, path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			if ((bigger = realloc(buf, cap)) == NULL) {
-				free(buf);
-				fclose(f);
-				err_set(e, ERR_NOMEM, "out of memory");
-				return NULL;
-			}
-			buf = bigger;
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r > 0);
-	if (ferror(f)) {
-		err_set(e, ERR_USAGE, "cannot read %s '%s': %s", what, path, strerror(errno));
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
 static int
 baseline_add(struct audit *a, const cJSON *fp, const cJSON *hash)
 {
@@ -932,15 +888,14 @@ baseline_add(struct audit *a, const cJSON *fp, const cJSON *hash)
 int
 audit_load_baseline(struct audit *a, const char *path, struct err *e)
 {
-	char *text = read_text_file(path, "baseline", e);
+	struct buf text;
 	cJSON *root = NULL, *list, *item, *runs, *res;
 	int rc = -1;
 
-	if (text == NULL)
-		return -1;
-	root = cJSON_Parse(text);
-	free(text);
-	if (root == NULL)
+	buf_init(&text, 0);
+	if (buf_read_file(&text, path, "baseline", 0, ERR_USAGE, NULL, e) != 0)
+		goto out;
+	if ((root = cJSON_Parse(buf_str(&text))) == NULL)
 		goto bad;
 	/* Our JSON report ({"findings": [...]}, or a bare array of findings)... */
 	list = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "findings");
@@ -978,18 +933,22 @@ bad:
 	    path);
 out:
 	cJSON_Delete(root);
+	buf_release(&text);
 	return rc;
 }
 
 int
 audit_load_ignore(struct audit *a, const char *path, struct err *e)
 {
-	char *text = read_text_file(path, "ignore file", e), *line, *next;
+	struct buf text;
+	char *line, *next;
 	int lineno = 0, rc = -1;
 
-	if (text == NULL)
-		return -1;
-	for (line = text; line != NULL; line = next) {
+	buf_init(&text, 0);
+	if (buf_read_file(&text, path, "ignore file", 0, ERR_USAGE, NULL, e) != 0)
+		goto out;
+	/* Cut in place into lines (text.p is NULL for an empty file). */
+	for (line = text.p; line != NULL; line = next) {
 		char *end, *hash, *reason;
 
 		lineno++;
@@ -1023,7 +982,7 @@ audit_load_ignore(struct audit *a, const char *path, struct err *e)
 	a->have_ignore = 1;
 	rc = 0;
 out:
-	free(text);
+	buf_release(&text);
 	return rc;
 }
 
@@ -1120,7 +1079,7 @@ pend_add(struct audit *a, const struct audit_rule *r, enum audit_severity sev,
 	}
 	return p;
 oom:
-	nomem(e);
+	err_nomem(e);
 	return NULL;
 }
 
@@ -1679,8 +1638,10 @@ leaf_finding(struct audit *a, const struct walkctx *ctx, struct cands *cs, struc
 	p->tags = tags;
 	p->masked = ctx->masked;
 	if ((p->pointer = strdup(buf_str(&a->ptr))) == NULL ||
-	    (*ctx->key != '\0' && (p->key = strdup(ctx->key)) == NULL))
-		return nomem(e);
+	    (*ctx->key != '\0' && (p->key = strdup(ctx->key)) == NULL)) {
+		err_nomem(e);
+		return -1;
+	}
 	for (i = 0; i < cs->n && p->nalso < AUDIT_MAX_ALSO; i++) {
 		const struct audit_rule *r = cs->c[i].rule;
 		int seen = r == w->rule || strcmp(r->id, w->rule->id) == 0;
@@ -1858,8 +1819,10 @@ visit(struct audit *a, cJSON *node, const struct walkctx *ctx, int depth, struct
 			if (child->string == NULL)
 				continue;
 			mark = a->ptr.len;
-			if (ptr_push(a, child->string) != 0)
-				return nomem(e);
+			if (ptr_push(a, child->string) != 0) {
+				err_nomem(e);
+				return -1;
+			}
 			key_normalise(child->string, norm, sizeof norm);
 			c2.raw_key = child->string;
 			c2.key = norm;
@@ -1882,8 +1845,10 @@ visit(struct audit *a, cJSON *node, const struct walkctx *ctx, int depth, struct
 
 		mark = a->ptr.len;
 		buf_addf(&a->ptr, "/%zu", i++);
-		if (a->ptr.failed)
-			return nomem(e);
+		if (a->ptr.failed) {
+			err_nomem(e);
+			return -1;
+		}
 		c2.in_sa = 0;	/* array items keep the key they sit under */
 		rc = visit(a, child, &c2, depth + 1, e);
 		ptr_pop(a, mark);
@@ -2467,8 +2432,10 @@ audit_env(struct audit *a, audit_cb cb, void *arg, struct err *e)
 		value = eq + 1;
 		while (*value == ' ' || *value == '\t' || *value == '\n')
 			value++;
-		if ((c = conn_new()) == NULL)
-			return nomem(e);
+		if ((c = conn_new()) == NULL) {
+			err_nomem(e);
+			return -1;
+		}
 		err_clear(&ignore);
 		if (*value == '{')
 			rc = conn_from_env_json(c, value, e);
@@ -2478,7 +2445,7 @@ audit_env(struct audit *a, audit_cb cb, void *arg, struct err *e)
 		if (rc == 0)
 			rc = conn_set_str(c, &c->conn_id, conn_id, e);
 		if (rc < 0 && e->code == ERR_NONE)
-			nomem(e);
+			err_nomem(e);
 		if (rc != 0) {
 			conn_free(c);
 			if (rc < 0)
@@ -2555,12 +2522,15 @@ config_finding(struct audit *a, audit_cb cb, void *arg, const char *subject,
 	    secret ? strlen(secret) : 0, 0, 1, e)) == NULL)
 		return flush(a, cb, arg, 1, e);
 	if (v != NULL && from_file(v->source) && a->o.cfg != NULL) {
-		if ((p->file = strdup(config_path(a->o.cfg))) == NULL)
-			return flush(a, cb, arg, nomem(e), e);
+		if ((p->file = strdup(config_path(a->o.cfg))) == NULL) {
+			err_nomem(e);
+			return flush(a, cb, arg, -1, e);
+		}
 		p->line = origin_line(v->origin);
 	} else if (about_file && a->o.cfg != NULL &&
 	    (p->file = strdup(config_path(a->o.cfg))) == NULL) {
-		return flush(a, cb, arg, nomem(e), e);
+		err_nomem(e);
+		return flush(a, cb, arg, -1, e);
 	}
 	return flush(a, cb, arg, 0, e);
 }
@@ -2624,8 +2594,10 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	my = strncasecmp(scheme, "mysql", 5) == 0;
 	if (!pg && !my)
 		return 0;
-	if ((c = conn_new()) == NULL)
-		return nomem(e);
+	if ((c = conn_new()) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	err_clear(&ignore);
 	if (uri_parse(u.value, NULL, c, &ignore) != 0) {
 		rc = 0;	/* SQLAlchemy will say more than we can */
@@ -2840,8 +2812,10 @@ kw_split(struct cpat *cp, struct err *e)
 		return 0;
 	for (const char *q = p; *q != '\0'; q++)
 		n += *q == '|';
-	if ((cp->kws = calloc(n + 1, sizeof *cp->kws)) == NULL)
-		return nomem(e);
+	if ((cp->kws = calloc(n + 1, sizeof *cp->kws)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	while (*p != '\0') {
 		size_t len = strcspn(p, "|");
 
@@ -2863,8 +2837,10 @@ audit_new(struct audit **out, const struct audit_opts *o, struct err *e)
 	size_t i;
 
 	*out = NULL;
-	if ((a = calloc(1, sizeof *a)) == NULL)
-		return nomem(e);
+	if ((a = calloc(1, sizeof *a)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	a->o = *o;
 	buf_init(&a->ptr, 0);
 	buf_init(&a->fp, 0);
@@ -2934,7 +2910,7 @@ audit_new(struct audit **out, const struct audit_opts *o, struct err *e)
 	*out = a;
 	return 0;
 oom:
-	nomem(e);
+	err_nomem(e);
 fail:
 	audit_free(a);
 	return -1;

@@ -1,13 +1,18 @@
 /*
- * buf.c: the growable, wiped byte buffer of buf.h.
+ * buf.c: the growable, wiped byte buffer of buf.h, and reading a whole
+ * file into one.
  */
 #include "config.h"
 
 #include "buf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -158,4 +163,63 @@ buf_detach(struct buf *b, size_t *len)
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+int
+buf_read_file(struct buf *b, const char *path, const char *what, size_t max,
+    enum err_code code, int *missing, struct err *e)
+{
+	const char *sp = what != NULL ? " " : "";
+	struct stat st;
+	char chunk[8192];
+	size_t start = b->len;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if (what == NULL)
+		what = "";
+	if (missing != NULL)
+		*missing = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT && missing != NULL) {
+		*missing = 1;
+		return 0;
+	}
+	if (fd < 0) {
+		err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path,
+		    strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path,
+		    strerror(EISDIR));
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (max != 0 && b->len - start + (size_t)n > max) {
+			err_set(e, code, "cannot read %s%s'%s': larger than %zu MiB",
+			    what, sp, path, max >> 20);
+			goto out;
+		}
+		buf_add(b, chunk, (size_t)n);
+		if (buf_check(b, e) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	/* The text may be a secret (airflow.cfg holds keys). */
+	sodium_memzero(chunk, sizeof chunk);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }

@@ -52,4 +52,19 @@ int buf_check(const struct buf *b, struct err *e) ATTR_WUR;
  */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* -- files ------------------------------------------------------------------- */
+
+/*
+ * Append the whole file at path (a regular file, or a pipe read to its
+ * end) to b; a secret buffer keeps the text in locked memory. what names
+ * the file in messages, "cannot read <what> '<path>': <reason>" (NULL:
+ * "cannot read '<path>': <reason>"). 0, or -1 with e set: code when the
+ * file cannot be opened or read, is a directory or holds more than max
+ * bytes (0: no limit), ERR_NOMEM when memory runs out. When missing is
+ * not NULL, a file that does not exist is no error: *missing is set to 1
+ * (else 0) and b is left as it was.
+ */
+int buf_read_file(struct buf *b, const char *path, const char *what,
+    size_t max, enum err_code code, int *missing, struct err *e) ATTR_WUR;
+
 #endif

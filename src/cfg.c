@@ -37,6 +37,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 #define CFG_MAX_FILE	(16u << 20)	/* far above any real airflow.cfg */
 #define CFG_MAX_VALUE	(16u << 20)	/* an expanded value or _cmd output */
@@ -152,15 +153,6 @@ static int file_error(const struct config *cfg, struct err *e, size_t line,
 /* Small helpers                                                            */
 /* ------------------------------------------------------------------------ */
 
-/* Python's str.isspace() for ASCII: what strip() and "\s" take away. */
-static int
-is_space(char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	return u == ' ' || (u >= '\t' && u <= '\r') || (u >= 0x1c && u <= 0x1f);
-}
-
 /* The characters of "\w" under re.ASCII (a $NAME in expandvars). */
 static int
 is_word(char c)
@@ -179,13 +171,6 @@ static char
 to_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static int
-nomem(struct err *e)
-{
-	err_set(e, ERR_NOMEM, "out of memory");
-	return -1;
 }
 
 /* Make room for need elements in a growable array; NULL when out of memory. */
@@ -297,8 +282,10 @@ env_get(const char *name, size_t len, const char **val, struct err *e)
 	*val = NULL;
 	if (len == 0 || memchr(name, '=', len) != NULL)
 		return 0;	/* not a key of os.environ */
-	if ((tmp = strndup(name, len)) == NULL)
-		return nomem(e);
+	if ((tmp = strndup(name, len)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	*val = getenv(tmp);
 	free(tmp);
 	return 0;
@@ -365,8 +352,10 @@ expanduser(const char *s, size_t n, struct buf *o, struct err *e)
 		if (home == NULL && (pw = getpwuid(getuid())) != NULL)
 			home = pw->pw_dir;
 	} else {
-		if ((user = strndup(s + 1, i - 1)) == NULL)
-			return nomem(e);
+		if ((user = strndup(s + 1, i - 1)) == NULL) {
+			err_nomem(e);
+			return -1;
+		}
 		pw = getpwnam(user);
 		free(user);
 		if (pw != NULL)
@@ -441,8 +430,10 @@ expand_path(const char *in, char **out, const char *what, struct err *e)
 	buf_init(&b, 0);
 	if (expand_env(in, strlen(in), 0, &b, what, e) != 0)
 		goto out;
-	if ((*out = buf_detach(&b, NULL)) == NULL)
-		rc = nomem(e);
+	if ((*out = buf_detach(&b, NULL)) == NULL) {
+		err_nomem(e);
+		rc = -1;
+	}
 	else
 		rc = 0;
 out:
@@ -477,11 +468,15 @@ argv_push(struct argv *av, struct buf *tok, struct err *e)
 {
 	char **v, *s;
 
-	if ((v = array_reserve(av->v, &av->cap, av->n + 2, sizeof *v)) == NULL)
-		return nomem(e);
+	if ((v = array_reserve(av->v, &av->cap, av->n + 2, sizeof *v)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	av->v = v;
-	if ((s = buf_detach(tok, NULL)) == NULL)
-		return nomem(e);
+	if ((s = buf_detach(tok, NULL)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	av->v[av->n++] = s;
 	av->v[av->n] = NULL;
 	return 0;
@@ -746,7 +741,7 @@ cmd_output(struct config *cfg, const char *cmd, const char *what,
 	c = array_reserve(cfg->cmds, &cfg->capcmds, cfg->ncmds + 1,
 	    sizeof *c);
 	if (c == NULL) {
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	cfg->cmds = c;
@@ -757,7 +752,7 @@ cmd_output(struct config *cfg, const char *cmd, const char *what,
 	if (c->cmd == NULL || c->out == NULL) {
 		str_free(c->cmd);
 		mem_free(c->out, c->len, 1);
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	cfg->ncmds++;
@@ -830,8 +825,10 @@ sect_add(struct config *cfg, const char *name, size_t line, struct err *e)
 
 	s = array_reserve(cfg->sects, &cfg->capsects, cfg->nsects + 1,
 	    sizeof *s);
-	if (s == NULL)
-		return nomem(e);
+	if (s == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	cfg->sects = s;
 	cfg->sects[cfg->nsects].name = name;
 	cfg->sects[cfg->nsects].line = line;
@@ -846,8 +843,10 @@ opt_add(struct config *cfg, int sect, const char *name, const char *value,
 	struct cfg_opt *o;
 
 	o = array_reserve(cfg->opts, &cfg->capopts, cfg->nopts + 1, sizeof *o);
-	if (o == NULL)
-		return nomem(e);
+	if (o == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	cfg->opts = o;
 	o = &cfg->opts[cfg->nopts++];
 	o->sect = sect;
@@ -895,9 +894,9 @@ parse(struct config *cfg, struct err *e)
 			pos += (t[pos] == '\r' && pos + 1 < n &&
 			    t[pos + 1] == '\n') ? 2 : 1;
 		line++;
-		for (s = start; s < eol && is_space(t[s]); s++)
+		for (s = start; s < eol && utf8_is_str_space(t[s]); s++)
 			;
-		for (end = eol; end > s && is_space(t[end - 1]); end--)
+		for (end = eol; end > s && utf8_is_str_space(t[end - 1]); end--)
 			;
 		if (s == end) {
 			/* a blank line: kept inside a value if one follows */
@@ -951,12 +950,12 @@ parse(struct config *cfg, struct err *e)
 		if (d == end)
 			return file_error(cfg, e, line,
 			    "option line without '=' or ':'");
-		for (ne = d; ne > s && is_space(t[ne - 1]); ne--)
+		for (ne = d; ne > s && utf8_is_str_space(t[ne - 1]); ne--)
 			;
 		if (ne == s)
 			return file_error(cfg, e, line,
 			    "option line without a name");
-		for (v = d + 1; v < end && is_space(t[v]); v++)
+		for (v = d + 1; v < end && utf8_is_str_space(t[v]); v++)
 			;
 		t[ne] = '\0';
 		if ((prev = opt_find(cfg, sect, t + s)) != NULL)
@@ -973,66 +972,32 @@ parse(struct config *cfg, struct err *e)
 	return 0;
 }
 
-/* Read the whole file (a regular file or a pipe) into locked memory. */
+/*
+ * Read the whole file (a regular file or a pipe) into locked memory. A
+ * missing airflow.cfg that nobody named is an empty one, as for Airflow,
+ * which then runs on its environment and defaults (a container configured
+ * by AIRFLOW__* variables alone).
+ */
 static int
 read_file(struct config *cfg, struct err *e)
 {
-	struct stat st;
 	struct buf b;
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc = -1;
+	int rc = -1;
 
 	buf_init(&b, 1);
-	fd = open(cfg->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 && errno == ENOENT && !cfg->explicit_path) {
-		/*
-		 * As Airflow, which then runs on its environment and defaults
-		 * (a container configured by AIRFLOW__* variables alone).
-		 */
-		cfg->missing = 1;
+	if (buf_read_file(&b, cfg->path, "airflow.cfg", CFG_MAX_FILE, ERR_CONFIG,
+	    cfg->explicit_path ? NULL : &cfg->missing, e) != 0)
+		goto out;
+	if (cfg->missing) {
 		rc = 0;
 		goto out;
 	}
-	if (fd < 0) {
-		err_set(e, ERR_CONFIG, "cannot read airflow.cfg '%s': %s",
-		    cfg->path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(e, ERR_CONFIG, "cannot read airflow.cfg '%s': %s",
-		    cfg->path, strerror(EISDIR));
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_set(e, ERR_CONFIG, "cannot read airflow.cfg '%s': %s",
-			    cfg->path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > CFG_MAX_FILE) {
-			err_set(e, ERR_CONFIG, "cannot read airflow.cfg '%s': "
-			    "larger than %u MiB", cfg->path, CFG_MAX_FILE >> 20);
-			goto out;
-		}
-		buf_add(&b, chunk, (size_t)n);
-		if (buf_check(&b, e) != 0)
-			goto out;
-	}
 	if ((cfg->text = buf_detach(&b, &cfg->textlen)) == NULL) {
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	rc = 0;
 out:
-	sodium_memzero(chunk, sizeof chunk);
-	if (fd >= 0)
-		close(fd);
 	buf_release(&b);
 	return rc;
 }
@@ -1081,8 +1046,10 @@ interpolate(const struct config *cfg, int sect, const char *section,
 			    "interpolation variable reference (write %%%% for "
 			    "a literal '%%')", section, key);
 		if ((name = strndup(rest + 2, (size_t)(rp - rest - 2))) ==
-		    NULL)
-			return nomem(e);
+		    NULL) {
+			err_nomem(e);
+			return -1;
+		}
 		o = opt_find(cfg, sect, name);
 		if (o == NULL)
 			o = opt_find(cfg, SECT_DEFAULT, name);
@@ -1133,8 +1100,10 @@ result(struct config *cfg, const struct query *q, const char *value,
 			goto found;
 	}
 	v = array_reserve(cfg->vals, &cfg->capvals, cfg->nvals + 1, sizeof *v);
-	if (v == NULL)
-		return nomem(e);
+	if (v == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	cfg->vals = v;
 	v = &cfg->vals[cfg->nvals];
 	v->section = strdup(q->section);
@@ -1150,7 +1119,8 @@ result(struct config *cfg, const struct query *q, const char *value,
 		free(v->key);
 		free(v->origin);
 		mem_free(v->value, len, secure);
-		return nomem(e);
+		err_nomem(e);
+		return -1;
 	}
 	cfg->nvals++;
 found:
@@ -1201,13 +1171,13 @@ from_env(struct config *cfg, const struct query *q, const char *section,
 	name_cmd = env_name(section, key, "_CMD");
 	name_secret = env_name(section, key, "_SECRET");
 	if (name == NULL || name_cmd == NULL || name_secret == NULL) {
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	if ((s = getenv(name)) != NULL) {
 		if (asprintf(&origin, "env %s", name) < 0) {
 			origin = NULL;
-			nomem(e);
+			err_nomem(e);
 			goto out;
 		}
 		if (expand_env(s, strlen(s), q->secure, &v, origin, e) != 0 ||
@@ -1224,7 +1194,7 @@ from_env(struct config *cfg, const struct query *q, const char *section,
 	if ((s = getenv(name_cmd)) != NULL) {
 		if (asprintf(&origin, "env %s", name_cmd) < 0) {
 			origin = NULL;
-			nomem(e);
+			err_nomem(e);
 			goto out;
 		}
 		if (cmd_output(cfg, s, name_cmd, &cmdout, &cmdlen, e) != 0 ||
@@ -1267,7 +1237,7 @@ from_file(struct config *cfg, const struct query *q, const char *section,
 	if ((origin = file_origin(cfg, q, sect, o)) == NULL ||
 	    asprintf(&what, "[%s] %s", section, key) < 0) {
 		what = NULL;
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	if (interpolate(cfg, sect, section, key, o->line, q->secure, o->value,
@@ -1305,7 +1275,7 @@ from_file_cmd(struct config *cfg, const struct query *q, const char *section,
 	buf_init(&cmd, 1);
 	if (asprintf(&name, "%s%s", key, secret ? "_secret" : "_cmd") < 0) {
 		name = NULL;
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	if ((o = file_option(cfg, section, name, &sect)) == NULL) {
@@ -1321,7 +1291,7 @@ from_file_cmd(struct config *cfg, const struct query *q, const char *section,
 	if ((origin = file_origin(cfg, q, sect, o)) == NULL ||
 	    asprintf(&what, "[%s] %s", section, name) < 0) {
 		what = NULL;
-		nomem(e);
+		err_nomem(e);
 		goto out;
 	}
 	if (interpolate(cfg, sect, section, name, o->line, 1, o->value, &cmd,
@@ -1389,8 +1359,10 @@ config_load(struct config **out, const struct config_opts *opts,
 	*out = NULL;
 	if (opts == NULL)
 		opts = &no_opts;
-	if ((cfg = calloc(1, sizeof *cfg)) == NULL)
-		return nomem(e);
+	if ((cfg = calloc(1, sizeof *cfg)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 
 	if (opts->airflow_home != NULL) {
 		home = opts->airflow_home;
@@ -1416,7 +1388,7 @@ config_load(struct config **out, const struct config_opts *opts,
 		if (expand_path(conf, &cfg->path, what, e) != 0)
 			goto fail;
 	} else if ((cfg->path = path_join(cfg->home, "airflow.cfg")) == NULL) {
-		nomem(e);
+		err_nomem(e);
 		goto fail;
 	}
 
@@ -1424,18 +1396,18 @@ config_load(struct config **out, const struct config_opts *opts,
 	if (asprintf(&cfg->def_db_url, "sqlite:///%s/airflow.db",
 	    cfg->home) < 0) {
 		cfg->def_db_url = NULL;
-		nomem(e);
+		err_nomem(e);
 		goto fail;
 	}
 	if ((cfg->def_action_log = path_join(cfg->home,
 	    "ferncon-actions.log")) == NULL) {
-		nomem(e);
+		err_nomem(e);
 		goto fail;
 	}
 	if (opts->db_url != NULL &&
 	    (cfg->db_arg = mem_dup(opts->db_url, strlen(opts->db_url), 1)) ==
 	    NULL) {
-		nomem(e);
+		err_nomem(e);
 		goto fail;
 	}
 	if (read_file(cfg, e) != 0 || parse(cfg, e) != 0)
@@ -1566,9 +1538,9 @@ config_get_bool(struct config *cfg, const char *section, const char *key,
 	p = v.value;
 	if ((end = memchr(p, '#', v.len)) == NULL)
 		end = p + v.len;
-	while (p < end && is_space(*p))
+	while (p < end && utf8_is_str_space(*p))
 		p++;
-	while (end > p && is_space(end[-1]))
+	while (end > p && utf8_is_str_space(end[-1]))
 		end--;
 	buf_init(&b, secret);
 	for (; p < end; p++)
@@ -1618,9 +1590,9 @@ config_get_int(struct config *cfg, const char *section, const char *key,
 	buf_init(&b, secret);
 	s = v.value;
 	end = v.value + v.len;
-	while (s < end && is_space(*s))
+	while (s < end && utf8_is_str_space(*s))
 		s++;
-	while (end > s && is_space(end[-1]))
+	while (end > s && utf8_is_str_space(end[-1]))
 		end--;
 	if (s < end && (*s == '+' || *s == '-'))
 		buf_addc(&b, *s++);

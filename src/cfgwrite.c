@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "keyring.h"
+#include "utf8.h"
 
 #define CFGWRITE_MAX_FILE	(16u << 20)	/* as cfg.c */
 
@@ -43,13 +44,6 @@ struct scan {
 	size_t	val_end;	/* lines included */
 	int	val_empty;	/* the value was empty: write " value" after the delimiter */
 };
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	    c == '\f';
-}
 
 /* -- scanning ------------------------------------------------------------------ */
 
@@ -72,9 +66,9 @@ scan_text(const char *t, size_t n, struct scan *sc)
 			    t[next + 1] == '\n') ? 2 : 1;
 		pos = next;
 		line++;
-		for (s = start; s < eol && is_space(t[s]); s++)
+		for (s = start; s < eol && utf8_is_space(t[s]); s++)
 			;
-		for (end = eol; end > s && is_space(t[end - 1]); end--)
+		for (end = eol; end > s && utf8_is_space(t[end - 1]); end--)
 			;
 		if (s == end || t[s] == '#' || t[s] == ';')
 			continue;
@@ -107,9 +101,9 @@ scan_text(const char *t, size_t n, struct scan *sc)
 			;
 		if (d == end)
 			continue;	/* malformed; cfg.c has refused such a file */
-		for (ne = d; ne > s && is_space(t[ne - 1]); ne--)
+		for (ne = d; ne > s && utf8_is_space(t[ne - 1]); ne--)
 			;
-		for (v = d + 1; v < end && is_space(t[v]); v++)
+		for (v = d + 1; v < end && utf8_is_space(t[v]); v++)
 			;
 		cur = 1;
 		if (in_core && !sc->has_key && ne - s == 10 &&

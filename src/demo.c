@@ -53,28 +53,19 @@ demo_datadir(void)
 	return SRCDATADIR;
 }
 
+/* The whole file as a new string (caller frees), or NULL with e set. */
 static char *
 read_file(const char *path, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
+	struct buf b;
+	char *text = NULL;
 
-	if (f == NULL) {
-		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) == NULL ||
-	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		err_set(e, ERR_IO, "cannot read '%s'", path);
-		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = '\0';
-	}
-	fclose(f);
-	return buf;
+	buf_init(&b, 0);
+	if (buf_read_file(&b, path, NULL, 0, ERR_IO, NULL, e) == 0 &&
+	    (text = buf_detach(&b, NULL)) == NULL)
+		err_nomem(e);
+	buf_release(&b);
+	return text;
 }
 
 static cJSON *

@@ -38,6 +38,12 @@ err_set_at(struct err *e, const char *file, int line, enum err_code code,
 }
 
 void
+err_nomem(struct err *e)
+{
+	err_set(e, ERR_NOMEM, "out of memory");
+}
+
+void
 err_prefix(struct err *e, const char *fmt, ...)
 {
 	char pre[256], old[sizeof e->msg];

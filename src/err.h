@@ -49,6 +49,13 @@ void err_clear(struct err *e);
 void err_set_at(struct err *e, const char *file, int line, enum err_code code,
     const char *fmt, ...) ATTR_PRINTF(5, 6);
 
+/*
+ * Record ERR_NOMEM, "out of memory": the one message for a failed
+ * allocation, so that no caller spells it again. Does nothing when e is
+ * NULL.
+ */
+void err_nomem(struct err *e);
+
 /* Put "prefix: " in front of the message already recorded in e. */
 void err_prefix(struct err *e, const char *fmt, ...) ATTR_PRINTF(2, 3);
 

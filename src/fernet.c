@@ -23,6 +23,8 @@
 #include <openssl/params.h>
 #include <sodium.h>
 
+#include "utf8.h"
+
 struct fernet_key {
 	uint8_t		 signing[16];
 	uint8_t		 encryption[16];
@@ -116,13 +118,6 @@ get_be64(const uint8_t *p)
 	return v;
 }
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	    c == '\f';
-}
-
 /* HMAC-SHA256 of len bytes under k's signing half, with the keyed context. */
 static int
 mac_compute(struct fernet_key *k, const uint8_t *p, size_t len,
@@ -151,11 +146,11 @@ token_decode(const char *tok, size_t toklen, size_t *rawlen, struct err *e)
 	uint8_t *raw;
 	size_t n = 0;
 
-	while (toklen > 0 && is_space(tok[0])) {
+	while (toklen > 0 && utf8_is_space(tok[0])) {
 		tok++;
 		toklen--;
 	}
-	while (toklen > 0 && is_space(tok[toklen - 1]))
+	while (toklen > 0 && utf8_is_space(tok[toklen - 1]))
 		toklen--;
 	if (toklen == 0 || toklen / 4 * 3 > FERNET_MAX_RAW + 3)
 		goto invalid;

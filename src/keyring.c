@@ -17,6 +17,8 @@
 
 #include <sodium.h>
 
+#include "utf8.h"
+
 struct keyring {
 	struct fernet_key	**keys;
 	size_t			  n;
@@ -24,13 +26,6 @@ struct keyring {
 	int			  hint;
 	uint64_t		  fixed_time;	/* 0: the clock */
 };
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	    c == '\f';
-}
 
 /* Decode one comma-separated part into a key object. */
 static int
@@ -51,7 +46,7 @@ part_parse(struct fernet_key **out, const char *p, size_t len, size_t index,
 	for (i = 0; i < len; i++) {
 		char c = p[i];
 
-		if (is_space(c))
+		if (utf8_is_space(c))
 			continue;
 		if (c == '+' || c == '/') {
 			*std_alpha = 1;

@@ -2,7 +2,8 @@
  * utf8.h: decoding one UTF-8 character the way Python's decoder does, for
  * the modules that must match Python byte for byte (pyjson's ensure_ascii
  * escapes, uri's unquote with errors="replace"), and the few Python
- * character rules built on it (repr() of a str, int()'s blanks).
+ * character rules built on it (repr() of a str, int()'s blanks, the two
+ * kinds of whitespace that Python strips, whatever the C locale).
  */
 #ifndef FERNCON_UTF8_H
 #define FERNCON_UTF8_H
@@ -40,5 +41,29 @@ void utf8_py_repr(struct buf *out, const char *s, size_t len);
  * separators \x1c to \x1f, which str.isspace() takes and int() refuses.
  */
 int utf8_py_int_blank(uint32_t cp);
+
+/*
+ * 1 if c is whitespace as Python's bytes.isspace() says, which is C's
+ * isspace() in the "C" locale: ' ', '\t', '\n', '\v', '\f', '\r'.
+ */
+static inline int
+utf8_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
+/*
+ * 1 if c is whitespace as Python's str.isspace() says of an ASCII
+ * character: utf8_is_space() and the separators 0x1c-0x1f, which
+ * str.strip() and re's "\s" also take away.
+ */
+static inline int
+utf8_is_str_space(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u == ' ' || (u >= '\t' && u <= '\r') || (u >= 0x1c && u <= 0x1f);
+}
 
 #endif
