@@ -1,0 +1,382 @@
+/*
+ * audit_config.c: what the audit checks outside the metadata database:
+ * the connections that Airflow reads from AIRFLOW_CONN_* variables (URI
+ * or JSON, audited as the table's rows are) and airflow.cfg with its
+ * environment (where the Fernet key is set, sql_alchemy_conn's
+ * password and TLS, the file's mode, show_connection_password,
+ * hide_sensitive_var_conn_fields, TLS of the UI).
+ */
+#include "config.h"
+
+#include "audit_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "pgurl.h"
+#include "pyjson.h"
+#include "uri.h"
+
+/* -- AIRFLOW_CONN_* ------------------------------------------------------------------------- */
+
+/* Connection.from_json(): the JSON form of an AIRFLOW_CONN_* value. */
+static int
+conn_from_env_json(struct conn *c, const char *text, struct err *e)
+{
+	static const char *const names[] = { "conn_type", "host", "login", "password",
+	    "schema" };
+	char **slots[] = { &c->conn_type, &c->host, &c->login, &c->password, &c->schema };
+	struct pyjson_opts po = { -1, 0, 1 };
+	cJSON *j = pyjson_loads(text, strlen(text)), *v;
+	struct buf b;
+	size_t i;
+	int rc = 1;	/* 1: not a connection, skip it */
+
+	buf_init(&b, 1);
+	if (j == NULL || !cJSON_IsObject(j))
+		goto out;
+	rc = -1;
+	for (i = 0; i < ARRAY_LEN(names); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(j, names[i]);
+		if (cJSON_IsString(v) && conn_set_str(c, slots[i], v->valuestring, e) != 0)
+			goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "port");
+	if (cJSON_IsNumber(v) || cJSON_IsRaw(v)) {
+		c->has_port = 1;
+		c->port = cJSON_IsRaw(v) ? strtol(v->valuestring, NULL, 10) : (long)v->valuedouble;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "extra");
+	if (cJSON_IsString(v)) {
+		if (conn_set_str(c, &c->extra, v->valuestring, e) != 0)
+			goto out;
+	} else if (cJSON_IsObject(v)) {
+		if (pyjson_dumps(v, &po, &b, e) != 0 ||
+		    conn_set(c, &c->extra, buf_str(&b), b.len, e) != 0)
+			goto out;
+	}
+	if (c->conn_type != NULL)
+		conn_normalize_type(c->conn_type);
+	rc = 0;
+out:
+	buf_release(&b);
+	pyjson_free(j);
+	return rc;
+}
+
+int
+audit_env(struct audit *a, audit_cb cb, void *arg, struct err *e)
+{
+	char *const *p;
+
+	if (a->o.environ == NULL)
+		return 0;
+	for (p = a->o.environ; *p != NULL; p++) {
+		const char *eq = strchr(*p, '='), *value;
+		char name[256], conn_id[256];
+		struct conn *c;
+		struct err ignore;
+		size_t n, i;
+		int rc;
+
+		if (strncmp(*p, "AIRFLOW_CONN_", 13) != 0 || eq == NULL)
+			continue;
+		n = (size_t)(eq - *p);
+		if (n <= 13 || n >= sizeof name)
+			continue;
+		memcpy(name, *p, n);
+		name[n] = '\0';
+		for (i = 13; i <= n; i++)
+			conn_id[i - 13] = (char)tolower((unsigned char)name[i]);
+		value = eq + 1;
+		while (*value == ' ' || *value == '\t' || *value == '\n')
+			value++;
+		if ((c = conn_new()) == NULL) {
+			err_nomem(e);
+			return -1;
+		}
+		err_clear(&ignore);
+		if (*value == '{')
+			rc = conn_from_env_json(c, value, e);
+		else
+			rc = uri_parse(value, a->o.version, c, &ignore) == 0 ? 0 :
+			    ignore.code == ERR_NOMEM ? -1 : 1;
+		if (rc == 0)
+			rc = conn_set_str(c, &c->conn_id, conn_id, e);
+		if (rc < 0 && e->code == ERR_NONE)
+			err_nomem(e);
+		if (rc != 0) {
+			conn_free(c);
+			if (rc < 0)
+				return -1;
+			continue;	/* not a connection Airflow would read either */
+		}
+		a->sub.scope = AUDIT_SCOPE_ENV;
+		a->sub.name = name;
+		a->sub.conn_id = c->conn_id;
+		a->sub.conn_type = c->conn_type;
+		a->st.env_connections++;
+		rc = 0;
+		if (c->password != NULL && *c->password != '\0' &&
+		    audit_pend_add(a, audit_rule_get("env-connection-password"), AUDIT_SEV_MEDIUM, "password",
+		    NULL, c->password, strlen(c->password), 0, 1, e) == NULL)
+			rc = -1;
+		if (rc == 0)
+			rc = audit_conn_checks(a, c, 0, e);
+		rc = audit_flush(a, cb, arg, rc != 0, e);
+		conn_free(c);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -- configuration -------------------------------------------------------------------------- */
+
+/* The line number in an origin such as "/h/airflow.cfg:12 (fernet_key_cmd)". */
+static int
+origin_line(const char *origin)
+{
+	const char *end, *colon;
+	int line = 0;
+
+	if (origin == NULL)
+		return 0;
+	end = strstr(origin, " (");
+	if (end == NULL)
+		end = origin + strlen(origin);
+	for (colon = end; colon > origin && colon[-1] != ':'; colon--)
+		;
+	if (colon == origin || colon == end)
+		return 0;
+	for (; colon < end; colon++) {
+		if (!isdigit((unsigned char)*colon))
+			return 0;
+		line = line * 10 + (*colon - '0');
+		if (line > 10000000)
+			return 0;
+	}
+	return line;
+}
+
+static int
+from_file(enum config_source s)
+{
+	return s == CONFIG_SRC_FILE || s == CONFIG_SRC_FILE_CMD;
+}
+
+/* One configuration finding about subject, emitted at once. */
+int
+audit_config_finding(struct audit *a, audit_cb cb, void *arg, const char *subject,
+    const char *rule_id, enum audit_severity sev, const char *detail,
+    const struct config_value *v, const char *secret, int about_file, struct err *e)
+{
+	struct pending *p;
+
+	a->sub.scope = AUDIT_SCOPE_CONFIG;
+	a->sub.name = subject;
+	a->sub.conn_id = NULL;
+	a->sub.conn_type = NULL;
+	if ((p = audit_pend_add(a, audit_rule_get(rule_id), sev, "option", detail, secret,
+	    secret ? strlen(secret) : 0, 0, 1, e)) == NULL)
+		return audit_flush(a, cb, arg, 1, e);
+	if (v != NULL && from_file(v->source) && a->o.cfg != NULL) {
+		if ((p->file = strdup(config_path(a->o.cfg))) == NULL) {
+			err_nomem(e);
+			return audit_flush(a, cb, arg, -1, e);
+		}
+		p->line = origin_line(v->origin);
+	} else if (about_file && a->o.cfg != NULL &&
+	    (p->file = strdup(config_path(a->o.cfg))) == NULL) {
+		err_nomem(e);
+		return audit_flush(a, cb, arg, -1, e);
+	}
+	return audit_flush(a, cb, arg, 0, e);
+}
+
+/*
+ * libpq also takes host and hostaddr from a postgresql:// URL's query (SQLAlchemy
+ * passes them on: ?host= is its form for a Unix socket or for several hosts, as
+ * "h1:port,h2" or repeated): *local is 1 only when every host that pgurl.c hands
+ * libpq is local. A URL that SQLAlchemy refuses counts as remote. 0, or -1 with
+ * e set when out of memory.
+ */
+static int
+pg_hosts_local(const char *url, int *local, struct err *e)
+{
+	struct pgurl *u = NULL;
+	const char *const *hosts;
+	struct err refused;
+	size_t i, n;
+
+	*local = 0;
+	err_clear(&refused);
+	if (pgurl_parse(url, &u, &refused) != 0) {
+		if (refused.code != ERR_NOMEM)
+			return 0;
+		*e = refused;
+		return -1;
+	}
+	hosts = pgurl_hosts(u, &n);
+	for (i = 0; i < n && audit_host_is_local(hosts[i]); i++)
+		;
+	*local = i == n;
+	pgurl_free(u);
+	return 0;
+}
+
+/* sql_alchemy_conn: TLS to a network DB, and a password written in the file. */
+static int
+check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct err *e)
+{
+	struct config_value u;
+	struct conn *c = NULL;
+	struct err ignore;
+	char detail[200], scheme[32];
+	cJSON *q = NULL;
+	const cJSON *v;
+	const char *pw;
+	size_t n;
+	int rc = -1, pg, my, local;
+
+	*db_pw_in_file = 0;
+	if (config_db_url(a->o.cfg, &u, e) != 0)
+		return -1;
+	if (u.value == NULL)
+		return 0;
+	n = strcspn(u.value, ":+");
+	if (n >= sizeof scheme)
+		return 0;
+	memcpy(scheme, u.value, n);
+	scheme[n] = '\0';
+	pg = strncasecmp(scheme, "postgres", 8) == 0;
+	my = strncasecmp(scheme, "mysql", 5) == 0;
+	if (!pg && !my)
+		return 0;
+	if ((c = conn_new()) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	err_clear(&ignore);
+	if (uri_parse(u.value, NULL, c, &ignore) != 0) {
+		rc = 0;	/* SQLAlchemy will say more than we can */
+		goto out;
+	}
+	if (c->extra != NULL)
+		q = pyjson_loads(c->extra, strlen(c->extra));
+	/* libpq takes ?password= too. */
+	pw = c->password;
+	if (pg && (pw == NULL || *pw == '\0') &&
+	    cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(q, "password")))
+		pw = v->valuestring;
+	if (pw != NULL && *pw != '\0' && u.source == CONFIG_SRC_FILE) {
+		*db_pw_in_file = 1;
+		if (audit_config_finding(a, cb, arg, "[database] sql_alchemy_conn",
+		    "sql-alchemy-conn-password-in-config-file", AUDIT_SEV_MEDIUM, NULL, &u,
+		    pw, 0, e) != 0)
+			goto out;
+	}
+	local = audit_host_is_local(c->host);
+	if (local && pg && pg_hosts_local(u.value, &local, e) != 0)
+		goto out;
+	if (!local) {
+		int ok;
+
+		if (pg) {
+			v = cJSON_GetObjectItemCaseSensitive(q, "sslmode");
+			ok = cJSON_IsString(v) && audit_in_list("require|verify-ca|verify-full",
+			    v->valuestring, strlen(v->valuestring));
+			snprintf(detail, sizeof detail, "sslmode %s", v == NULL ? "is not set" :
+			    audit_shown_value(v) ? audit_shown_value(v) : "has an unexpected value");
+		} else {
+			ok = audit_truthy(cJSON_GetObjectItemCaseSensitive(q, "ssl"), NULL) ||
+			    audit_truthy(cJSON_GetObjectItemCaseSensitive(q, "ssl_ca"), NULL) ||
+			    audit_truthy(cJSON_GetObjectItemCaseSensitive(q, "ssl_mode"),
+			    "disabled|preferred");
+			snprintf(detail, sizeof detail, "no ssl, ssl_ca or ssl_mode in the URL");
+		}
+		if (!ok && audit_config_finding(a, cb, arg, "[database] sql_alchemy_conn",
+		    "sql-alchemy-conn-no-ssl", pw != NULL && *pw != '\0' ? AUDIT_SEV_HIGH :
+		    AUDIT_SEV_MEDIUM, detail, &u, NULL, 0, e) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	pyjson_free(q);
+	conn_free(c);
+	return rc;
+}
+
+int
+audit_config(struct audit *a, audit_cb cb, void *arg, struct err *e)
+{
+	struct config_value key, v1, v2;
+	struct config *cfg = a->o.cfg;
+	struct stat st;
+	char detail[200];
+	int key_in_file = 0, db_pw_in_file = 0, b, need_v2, need_v3;
+	const struct airflow_version *ver = a->o.version;
+
+	if (cfg == NULL)
+		return 0;
+	if (config_fernet_key(cfg, &key, e) != 0)
+		return -1;
+	if (key.value == NULL || key.value[strspn(key.value, " \t\r\n")] == '\0') {
+		snprintf(detail, sizeof detail, "%s", key.value == NULL ? "unset" :
+		    "set to an empty value");
+		if (audit_config_finding(a, cb, arg, "[core] fernet_key", "fernet-key-empty",
+		    AUDIT_SEV_CRITICAL, detail, &key, NULL, 0, e) != 0)
+			return -1;
+	} else if (key.source == CONFIG_SRC_FILE) {
+		key_in_file = 1;
+		if (audit_config_finding(a, cb, arg, "[core] fernet_key", "fernet-key-in-config-file",
+		    AUDIT_SEV_MEDIUM, key.origin, &key, NULL, 0, e) != 0)
+			return -1;
+	}
+	if (check_db_url(a, cb, arg, &db_pw_in_file, e) != 0)
+		return -1;
+	if (stat(config_path(cfg), &st) == 0 && (st.st_mode & 0066) != 0) {
+		snprintf(detail, sizeof detail, "'%s' is mode %04o%s", config_path(cfg),
+		    (unsigned)(st.st_mode & 07777), key_in_file || db_pw_in_file ?
+		    " and holds a secret" : "");
+		if (audit_config_finding(a, cb, arg, "airflow.cfg", "config-file-permissions",
+		    key_in_file || db_pw_in_file || (st.st_mode & 0022) ? AUDIT_SEV_HIGH :
+		    AUDIT_SEV_MEDIUM, detail, NULL, NULL, 1, e) != 0)
+			return -1;
+	}
+	if (config_get_bool(cfg, "webserver", "show_connection_password", 0, &b, e) != 0)
+		return -1;
+	if (b && (config_get(cfg, "webserver", "show_connection_password", &v1, e) != 0 ||
+	    audit_config_finding(a, cb, arg, "[webserver] show_connection_password",
+	    "show-connection-password", AUDIT_SEV_MEDIUM, NULL, &v1, NULL, 0, e) != 0))
+		return -1;
+	if (config_get_bool(cfg, "core", "hide_sensitive_var_conn_fields", 1, &b, e) != 0)
+		return -1;
+	if (!b && (config_get(cfg, "core", "hide_sensitive_var_conn_fields", &v1, e) != 0 ||
+	    audit_config_finding(a, cb, arg, "[core] hide_sensitive_var_conn_fields",
+	    "hide-sensitive-fields-disabled", AUDIT_SEV_MEDIUM, NULL, &v1, NULL, 0, e) != 0))
+		return -1;
+
+	/* TLS of the UI: [webserver] web_server_ssl_* (2.x), [api] ssl_* (3.x). */
+	need_v2 = ver == NULL || ver->major == 0 || ver->major < 3;
+	need_v3 = ver == NULL || ver->major == 0 || ver->major >= 3;
+	memset(&v1, 0, sizeof v1);
+	memset(&v2, 0, sizeof v2);
+	if ((need_v2 && config_get(cfg, "webserver", "web_server_ssl_cert", &v1, e) != 0) ||
+	    (need_v3 && config_get(cfg, "api", "ssl_cert", &v2, e) != 0))
+		return -1;
+	if ((v1.value == NULL || *v1.value == '\0') && (v2.value == NULL || *v2.value == '\0')) {
+		snprintf(detail, sizeof detail, "%s%s%s is not set", need_v3 ? "[api] ssl_cert" : "",
+		    need_v2 && need_v3 ? " nor " : "",
+		    need_v2 ? "[webserver] web_server_ssl_cert" : "");
+		if (audit_config_finding(a, cb, arg, need_v3 ? "[api] ssl_cert" :
+		    "[webserver] web_server_ssl_cert", "webserver-no-tls", AUDIT_SEV_LOW, detail,
+		    NULL, NULL, 0, e) != 0)
+			return -1;
+	}
+	return 0;
+}
