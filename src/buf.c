@@ -165,6 +165,32 @@ buf_detach(struct buf *b, size_t *len)
 	return p;
 }
 
+void *
+buf_array_reserve(void *arr, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return arr;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	p = reallocarray(arr, ncap, size);
+	if (p != NULL)
+		*cap = ncap;
+	return p;
+}
+
+void
+buf_str_free(char *s)
+{
+	if (s == NULL)
+		return;
+	sodium_memzero(s, strlen(s) + 1);
+	free(s);
+}
+
 int
 buf_read_file(struct buf *b, const char *path, const char *what, size_t max,
     enum err_code code, int *missing, struct err *e)

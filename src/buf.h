@@ -52,6 +52,19 @@ int buf_check(const struct buf *b, struct err *e) ATTR_WUR;
  */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* -- small helpers ------------------------------------------------------------ */
+
+/*
+ * Make room for need elements of size bytes in a growable array of *cap
+ * elements: returns the array (moved, perhaps, with *cap grown), or NULL
+ * when out of memory (arr is then unchanged and still owned by the
+ * caller).
+ */
+void *buf_array_reserve(void *arr, size_t *cap, size_t need, size_t size);
+
+/* Wipe and free a NUL-terminated heap (malloc) string. NULL does nothing. */
+void buf_str_free(char *s);
+
 /* -- files ------------------------------------------------------------------- */
 
 /*
