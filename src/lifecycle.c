@@ -27,12 +27,14 @@
  * transaction of the job; nothing is committed before the last page is
  * applied, so a failure, a cancel or a kill leaves the DB as it was.
  *
- * The census (key status) predates the engine and keeps its own simple,
- * single-threaded pass with the caller's ring.
+ * The worker threads are in lifecycle_pool.c, the state they share with
+ * this file in lifecycle_int.h. The census (key status, lifecycle_census.c)
+ * predates the engine and keeps its own simple, single-threaded pass with
+ * the caller's ring.
  */
 #include "config.h"
 
-#include "lifecycle.h"
+#include "lifecycle_int.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -43,214 +45,6 @@
 #include <unistd.h>
 
 #include <sodium.h>
-
-/* -- the census ------------------------------------------------------------ */
-
-static void
-count_value(struct census *cs, struct census_count *cc, struct keyring *kr,
-    const char *value, size_t len, int flag)
-{
-	struct fernet_info info;
-	int k;
-
-	if (value == NULL || len == 0) {
-		cc->empty++;
-		return;
-	}
-	if (!flag) {
-		cc->plaintext++;
-		return;
-	}
-	k = keyring_enabled(kr) ? keyring_which(kr, value, len, &info) : -1;
-	if (k < 0 || k >= CENSUS_MAX_KEYS) {
-		cc->undecryptable++;
-		return;
-	}
-	cc->per_key[k]++;
-	if (cs->oldest[k] == 0 || info.timestamp < cs->oldest[k])
-		cs->oldest[k] = info.timestamp;
-	if (info.timestamp > cs->newest[k])
-		cs->newest[k] = info.timestamp;
-}
-
-int
-lifecycle_census(struct store *s, struct keyring *kr, struct census *out,
-    struct err *e)
-{
-	struct store_iter *it = NULL;
-	struct store_var v;
-	struct conn c;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	memset(&c, 0, sizeof c);
-	if (keyring_count(kr) > CENSUS_MAX_KEYS) {
-		err_set(e, ERR_CONFIG, "fernet_key holds %zu keys; ferncon handles "
-		    "at most %d", keyring_count(kr), CENSUS_MAX_KEYS);
-		return -1;
-	}
-	if (store_conn_iter(s, NULL, &it, e) != 0)
-		return -1;
-	while ((rc = store_iter_next(it, &c, e)) == 1) {
-		out->connections++;
-		count_value(out, &out->password, kr, c.password,
-		    c.password ? strlen(c.password) : 0, c.is_encrypted);
-		count_value(out, &out->extra, kr, c.extra,
-		    c.extra ? strlen(c.extra) : 0, c.is_extra_encrypted);
-	}
-	store_iter_free(it);
-	it = NULL;
-	conn_clear(&c);
-	if (rc < 0)
-		return -1;
-	if (!store_has_table(s, "variable"))
-		return 0;
-	out->has_variables = 1;
-	if (store_var_iter(s, &it, e) != 0)
-		return -1;
-	while ((rc = store_var_next(it, &v, e)) == 1) {
-		out->variables++;
-		count_value(out, &out->var, kr, v.val, v.val_len, v.is_encrypted);
-	}
-	store_iter_free(it);
-	return rc < 0 ? -1 : 0;
-}
-
-size_t
-census_total_plaintext(const struct census *c)
-{
-	return c->password.plaintext + c->extra.plaintext + c->var.plaintext;
-}
-
-size_t
-census_total_undecryptable(const struct census *c)
-{
-	return c->password.undecryptable + c->extra.undecryptable +
-	    c->var.undecryptable;
-}
-
-size_t
-census_total_for_key(const struct census *c, size_t key)
-{
-	return c->password.per_key[key] + c->extra.per_key[key] +
-	    c->var.per_key[key];
-}
-
-/* -- the engine: types ------------------------------------------------------- */
-
-#define DEFAULT_PAGE_ROWS	2000
-#define DEFAULT_INTERVAL_MS	100
-#define MAX_THREADS		8
-#define CHUNK_ROWS		16		/* rows a worker takes at a time */
-#define PAGE_IN_BUDGET		((size_t)512 << 10)	/* value bytes per page */
-#define PAGE_OUT_BUDGET		((size_t)768 << 10)	/* token bytes per page */
-#define NO_NAME			((size_t)-1)
-#define NPAGES			3
-
-/* What a worker does to each row of a page. */
-enum op {
-	OP_SCAN,	/* which key opens the token, and its time */
-	OP_ENCRYPT,	/* plaintext -> token under the primary key */
-	OP_ROTATE,	/* MultiFernet.rotate */
-	OP_VERIFY,	/* does the primary key alone open it */
-	OP_PROBE,	/* the ring, else which candidate opens it */
-};
-
-/* What the reader decides for a value before any Fernet work. */
-enum class {
-	CL_WORK,	/* copied into the page for the workers */
-	CL_EMPTY,	/* NULL or "" */
-	CL_PLAIN,	/* flag false */
-	CL_LEGACY,	/* a trigger row that is plain `{...}` JSON */
-	CL_ENCRYPTED,	/* flag true (encrypt leaves it alone) */
-};
-
-/* A row's outcome, set by a worker. */
-enum status {
-	ST_NONE,
-	ST_DONE,	/* rotated or encrypted: out holds the new token */
-	ST_UNOPENED,	/* no key opens it */
-};
-
-struct row {
-	int64_t		id;
-	enum store_field field;			/* p->field, except in a pair */
-	size_t		in_off, in_len;		/* the value, in page->in */
-	size_t		out_off, out_cap, out_len;	/* the new token, in page->out */
-	size_t		name_off;		/* in page->names, or NO_NAME */
-	uint64_t	ts;			/* token time */
-	int		flag;
-	int		key;			/* key index that opens it, -1 none */
-	int		cand;			/* probe: candidate index, -1 none */
-	int		status;
-};
-
-struct page {
-	enum store_field	 field;		/* a pair: STORE_CONN_PASSWORD */
-	int			 pair;		/* both connection secrets */
-	enum op			 op;
-	uint64_t		 now;		/* encrypt: the token time */
-	struct row		*rows;
-	size_t			 nrows, rows_cap;
-	size_t			 nread;		/* rows read from the table, work or not */
-	char			*in;		/* sodium_malloc: may hold plaintexts */
-	size_t			 in_cap, in_used;
-	char			*out;
-	size_t			 out_cap, out_used;
-	char			*names;
-	size_t			 names_cap, names_used;
-	int64_t			 last_id;	/* the next page starts after it */
-	int			 more;		/* the table may hold more rows */
-	atomic_size_t		 next;		/* the workers' cursor */
-};
-
-struct worker {
-	struct lifecycle	*lc;
-	pthread_t		 tid;
-	int			 started;
-	struct keyring		*kr;
-	struct keyring		*cand;		/* probe candidates, or NULL */
-	uint8_t			*plain;		/* sodium_malloc scratch for checks */
-	size_t			 plain_cap;
-	struct err		 err;
-	int			 failed;
-};
-
-/* The state of the job in progress. */
-struct job {
-	enum op				 op;
-	enum lifecycle_phase		 phase;
-	unsigned			 flags;
-	struct lifecycle_preflight	*pf;
-	struct lifecycle_result		*res;
-	struct lifecycle_verify		*vf;
-	struct lifecycle_probe		*pr;
-	size_t				 total, done;
-	size_t				 rows[STORE_FIELD_MAX];	/* counted at the start */
-	enum store_field		 field;
-	double				 t0, last;
-	int				 cancelled;
-	int				 may_cancel;
-};
-
-struct lifecycle {
-	struct store		*s;
-	struct lifecycle_opts	 opts;
-	size_t			 nkeys;
-	unsigned		 nworkers;	/* crypto contexts; w[0] is the caller's */
-	struct worker		*w;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 work, done;
-	int			 sync_ok;
-	unsigned		 gen;		/* bumped for each page handed out */
-	unsigned		 busy;		/* workers still on the current page */
-	int			 quit;
-	struct page		*current;	/* the page the workers work on */
-	struct page		 pages[NPAGES];
-	struct job		 job;
-	size_t			 counted[STORE_FIELD_MAX];	/* rows, at the last count */
-	int			 counts_fresh;	/* reuse them once (rotate's verify) */
-};
 
 /* -- small helpers ------------------------------------------------------------ */
 
@@ -613,209 +407,6 @@ fail:
 	return -1;
 }
 
-/* -- workers ------------------------------------------------------------------------ */
-
-static void
-worker_fail(struct worker *w, const struct err *e)
-{
-	if (!w->failed) {
-		w->err = *e;
-		w->failed = 1;
-	}
-}
-
-/*
- * Open a token with keys (no TTL) into the worker's locked scratch and wipe
- * it: the key index, or -1 when none opens it, or -2 on a failure that is
- * not the token's (recorded in w).
- */
-static int
-check_open(struct worker *w, struct fernet_key *const *keys, size_t nkeys,
-    int *hint, const char *tok, size_t len, uint64_t *ts)
-{
-	struct fernet_info info;
-	struct err e;
-	size_t need = fernet_plain_max(len), outlen = 0;
-
-	if (nkeys == 0)
-		return -1;
-	if (need > w->plain_cap) {
-		if (w->plain != NULL)
-			sodium_free(w->plain);
-		w->plain_cap = 0;
-		if ((w->plain = sodium_malloc(need < 4096 ? 4096 : need)) == NULL) {
-			err_set(&e, ERR_NOMEM, "out of memory");
-			worker_fail(w, &e);
-			return -2;
-		}
-		w->plain_cap = need < 4096 ? 4096 : need;
-	}
-	info.key_index = -1;
-	info.timestamp = 0;
-	e.code = ERR_NONE;
-	if (fernet_decrypt(keys, nkeys, hint, tok, len, NULL, w->plain,
-	    w->plain_cap, &outlen, &info, &e) == 0) {
-		sodium_memzero(w->plain, outlen);
-		*ts = info.timestamp;
-		return info.key_index;
-	}
-	if (e.code != ERR_INVALID) {
-		worker_fail(w, &e);
-		return -2;
-	}
-	*ts = info.timestamp;
-	return -1;
-}
-
-static void
-work_row(struct worker *w, struct page *p, struct row *r)
-{
-	struct fernet_key *const *keys = keyring_keys(w->kr);
-	size_t nkeys = keyring_count(w->kr);
-	const char *in = p->in + r->in_off;
-	char *out = p->out + r->out_off;
-	struct fernet_info info;
-	struct err e;
-	int k;
-
-	e.code = ERR_NONE;
-	switch (p->op) {
-	case OP_SCAN:
-		r->key = check_open(w, keys, nkeys, keyring_hint(w->kr), in,
-		    r->in_len, &r->ts);
-		break;
-	case OP_ENCRYPT:
-		if (fernet_encrypt(keys[0], in, r->in_len, p->now, NULL, out,
-		    r->out_cap, &r->out_len, &e) != 0) {
-			worker_fail(w, &e);
-			return;
-		}
-		r->status = ST_DONE;
-		break;
-	case OP_ROTATE:
-		info.key_index = -1;
-		info.timestamp = 0;
-		if (fernet_rotate(keys, nkeys, keyring_hint(w->kr), in, r->in_len,
-		    NULL, out, r->out_cap, &r->out_len, &info, &e) == 0) {
-			r->status = ST_DONE;
-			r->key = info.key_index;
-		} else if (e.code == ERR_INVALID) {
-			r->status = ST_UNOPENED;
-		} else {
-			worker_fail(w, &e);
-		}
-		r->ts = info.timestamp;
-		break;
-	case OP_VERIFY:
-		/* The primary key alone; then, to say why not, the others. */
-		k = check_open(w, keys, nkeys > 0 ? 1 : 0, NULL, in, r->in_len,
-		    &r->ts);
-		if (k == -1 && nkeys > 1) {
-			k = check_open(w, keys + 1, nkeys - 1, NULL, in, r->in_len,
-			    &r->ts);
-			if (k >= 0)
-				k++;
-		}
-		r->key = k;
-		break;
-	case OP_PROBE:
-		r->key = check_open(w, keys, nkeys, keyring_hint(w->kr), in,
-		    r->in_len, &r->ts);
-		if (r->key == -1 && w->cand != NULL)
-			r->cand = check_open(w, keyring_keys(w->cand),
-			    keyring_count(w->cand), NULL, in, r->in_len, &r->ts);
-		break;
-	}
-}
-
-static void
-work_page(struct worker *w, struct page *p)
-{
-	size_t i, end;
-
-	for (;;) {
-		i = atomic_fetch_add(&p->next, CHUNK_ROWS);
-		if (i >= p->nrows)
-			return;
-		end = i + CHUNK_ROWS < p->nrows ? i + CHUNK_ROWS : p->nrows;
-		for (; i < end && !w->failed; i++)
-			work_row(w, p, &p->rows[i]);
-	}
-}
-
-static void *
-worker_main(void *arg)
-{
-	struct worker *w = arg;
-	struct lifecycle *lc = w->lc;
-	unsigned seen = 0;
-	struct page *p;
-
-	pthread_mutex_lock(&lc->mu);
-	for (;;) {
-		while (lc->gen == seen && !lc->quit)
-			pthread_cond_wait(&lc->work, &lc->mu);
-		if (lc->quit)
-			break;
-		seen = lc->gen;
-		p = lc->current;
-		pthread_mutex_unlock(&lc->mu);
-		work_page(w, p);
-		pthread_mutex_lock(&lc->mu);
-		if (--lc->busy == 0)
-			pthread_cond_signal(&lc->done);
-	}
-	pthread_mutex_unlock(&lc->mu);
-	fernet_thread_cleanup();
-	return NULL;
-}
-
-/* Hand a page to the worker threads. */
-static void
-pool_start(struct lifecycle *lc, struct page *p)
-{
-	pthread_mutex_lock(&lc->mu);
-	atomic_store(&p->next, 0);
-	lc->current = p;
-	lc->busy = lc->nworkers - 1;
-	lc->gen++;
-	pthread_cond_broadcast(&lc->work);
-	pthread_mutex_unlock(&lc->mu);
-}
-
-/*
- * Wait until the current page (if any) is done. With help, the calling
- * thread takes rows of it too: it is free once it has applied the previous
- * page and read the next one, and on a machine whose SQL thread is the
- * bottleneck this keeps every CPU busy without a third runnable thread.
- */
-static void
-pool_wait(struct lifecycle *lc, int help)
-{
-	if (help && lc->current != NULL)
-		work_page(&lc->w[0], lc->current);
-	pthread_mutex_lock(&lc->mu);
-	while (lc->busy > 0)
-		pthread_cond_wait(&lc->done, &lc->mu);
-	lc->current = NULL;
-	pthread_mutex_unlock(&lc->mu);
-}
-
-/* After pool_wait(): the first failure of a worker, if any. */
-static int
-pool_check(struct lifecycle *lc, struct err *e)
-{
-	unsigned i;
-
-	for (i = 0; i < lc->nworkers; i++)
-		if (lc->w[i].failed) {
-			if (e != NULL)
-				*e = lc->w[i].err;
-			return -1;
-		}
-	return 0;
-}
-
 /* -- progress ------------------------------------------------------------------------- */
 
 /* Fields stored in the same table (connection password and extra). */
@@ -1169,23 +760,23 @@ run_group(struct lifecycle *lc, struct cursor *c, size_t n, int pair,
 	if (!got)
 		return 0;
 	lc->job.field = cur->field;
-	pool_start(lc, cur);
+	lifecycle_pool_start(lc, cur);
 	if (read_next(lc, c, n, pair, next, &got, e) != 0)
 		goto fail;
 	if (!got)
 		next = NULL;
 	for (;;) {
-		pool_wait(lc, 1);
-		if (pool_check(lc, e) != 0)
+		lifecycle_pool_wait(lc, 1);
+		if (lifecycle_pool_check(lc, e) != 0)
 			return -1;
 		if (next != NULL)
-			pool_start(lc, next);
+			lifecycle_pool_start(lc, next);
 		lc->job.field = cur->field;
 		if (page_apply(lc, cur, e) != 0)
 			goto fail;
 		report(lc, 0);
 		if (cancel_requested(lc)) {
-			pool_wait(lc, 0);
+			lifecycle_pool_wait(lc, 0);
 			return cancelled_error(lc, e);
 		}
 		if (next == NULL)
@@ -1199,7 +790,7 @@ run_group(struct lifecycle *lc, struct cursor *c, size_t n, int pair,
 	}
 	return 0;
 fail:
-	pool_wait(lc, 0);
+	lifecycle_pool_wait(lc, 0);
 	return -1;
 }
 
@@ -1322,7 +913,8 @@ lifecycle_new(struct lifecycle **out, struct store *s, const char *fernet_key,
 		goto fail;
 	}
 	for (i = 1; i < lc->nworkers; i++) {
-		if (pthread_create(&lc->w[i].tid, NULL, worker_main, &lc->w[i]) != 0) {
+		if (pthread_create(&lc->w[i].tid, NULL, lifecycle_worker_main,
+		    &lc->w[i]) != 0) {
 			err_set(e, ERR_NOMEM, "cannot start a worker thread");
 			goto fail;
 		}
