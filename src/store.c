@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 static int
 has_prefix(const char *s, const char *p)
 {
@@ -257,6 +259,49 @@ const char *const store_col_names[COL_MAX] = {
 	"description", "host", "schema", "login", "password", "port", "extra",
 	"is_encrypted", "is_extra_encrypted", "team_name",
 };
+
+void
+store_schema_note(struct store_schema *sch, const char *name)
+{
+	static const char *const required[] = { "id", "conn_id", "conn_type" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(required); i++)
+		if (strcmp(name, required[i]) == 0)
+			sch->required |= 1u << i;
+	for (i = 0; i < COL_MAX; i++)
+		if (strcmp(name, store_col_names[i]) == 0)
+			sch->has[i] = 1;
+}
+
+char *
+store_schema_select(const struct store_schema *sch, const char *name,
+    const char *where, const char *hint, struct err *e)
+{
+	struct buf sel;
+	char *out = NULL;
+	int i;
+
+	if (sch->required != 7u) {
+		err_set(e, ERR_DB, "database '%s' has no Airflow connection "
+		    "table%s: is it an Airflow metadata database%s?", name, where,
+		    hint);
+		return NULL;
+	}
+	/* SELECT list in a fixed order; absent columns read as NULL. */
+	buf_init(&sel, 0);
+	buf_adds(&sel, "id, conn_id, conn_type");
+	for (i = 0; i < COL_MAX; i++) {
+		if (sch->has[i])
+			buf_addf(&sel, ", \"%s\"", store_col_names[i]);
+		else
+			buf_adds(&sel, ", NULL");
+	}
+	if (buf_check(&sel, e) == 0)
+		out = buf_detach(&sel, NULL);
+	buf_release(&sel);
+	return out;
+}
 
 const struct store_field_sql store_field_sql[STORE_FIELD_MAX] = {
 	{ "connection", "password", "is_encrypted", "conn_id" },

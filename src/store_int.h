@@ -54,6 +54,31 @@ enum col {
 };
 extern const char *const store_col_names[COL_MAX];
 
+/*
+ * Schema discovery, the same for every backend: each column name of the
+ * connection table goes through store_schema_note(); then
+ * store_schema_select() checks that Airflow's id, conn_id and conn_type
+ * are there and gives the SELECT list the backends read rows with.
+ */
+struct store_schema {
+	int		has[COL_MAX];	/* the optional columns found */
+	unsigned	required;	/* a bit each for id, conn_id, conn_type */
+};
+
+/* Note one column name of the connection table. */
+void store_schema_note(struct store_schema *sch, const char *name);
+
+/*
+ * "id, conn_id, conn_type" then every optional column in enum col order
+ * (quoted), NULL for a column the table lacks: a new string (caller frees),
+ * or NULL with e set: ERR_DB "database '<name>' has no Airflow connection
+ * table<where>: is it an Airflow metadata database?<hint>" when a required
+ * column is missing (where and hint say where the backend looked: "" or a
+ * phrase that starts with a blank), ERR_NOMEM.
+ */
+char *store_schema_select(const struct store_schema *sch, const char *name,
+    const char *where, const char *hint, struct err *e);
+
 /* What each field is in SQL; shared by the backends. */
 struct store_field_sql {
 	const char	*table;		/* as it must be quoted: "trigger" is a keyword */

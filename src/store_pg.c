@@ -311,7 +311,7 @@ store_pg_page_sql(struct pg *p, int bits, int limit, struct buf *b)
 	if (bits & PAGE_MATCH) {
 		buf_addf(b, " AND (strpos(lower(conn_id), lower($%d)) > 0 OR "
 		    "strpos(lower(conn_type), lower($%d)) > 0", k, k);
-		if (p->has[COL_HOST])
+		if (p->sch.has[COL_HOST])
 			buf_addf(b, " OR strpos(lower(host), lower($%d)) > 0", k);
 		buf_adds(b, ")");
 		k++;
@@ -341,11 +341,11 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	case ST_INSERT:
 		buf_addf(b, "INSERT INTO %sconnection (conn_id, conn_type", p->qual);
 		for (i = 0; i < ARRAY_LEN(order); i++)
-			if (p->has[order[i]])
+			if (p->sch.has[order[i]])
 				buf_addf(b, ", \"%s\"", store_col_names[order[i]]);
 		buf_adds(b, ") VALUES ($1, $2");
 		for (i = 0, n = 3; i < ARRAY_LEN(order); i++)
-			if (p->has[order[i]])
+			if (p->sch.has[order[i]])
 				buf_addf(b, ", $%d", n++);
 		buf_adds(b, ") RETURNING id");
 		return;
@@ -353,7 +353,7 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 		buf_addf(b, "UPDATE %sconnection SET conn_id = $1, conn_type = $2",
 		    p->qual);
 		for (i = 0, n = 3; i < ARRAY_LEN(order); i++)
-			if (p->has[order[i]])
+			if (p->sch.has[order[i]])
 				buf_addf(b, ", \"%s\" = $%d", store_col_names[order[i]], n++);
 		buf_addf(b, " WHERE id = $%d", n);
 		return;
@@ -700,12 +700,10 @@ load_columns(struct store *s, struct err *e)
 {
 	struct pg *p = s->impl;
 	const char *vals[1];
-	char *rel = rel_name(p, "connection");
+	char *rel = rel_name(p, "connection"), where[512];
 	PGresult *r = NULL;
-	struct buf sel;
-	int i, row, has_id = 0, has_conn_id = 0, has_type = 0, rc = -1;
+	int row, rc = -1;
 
-	buf_init(&sel, 0);
 	if (rel == NULL) {
 		err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
@@ -718,42 +716,19 @@ load_columns(struct store *s, struct err *e)
 		store_pg_fail(s, r, "reading the schema", e);
 		goto out;
 	}
-	for (row = 0; row < PQntuples(r); row++) {
-		const char *name = PQgetvalue(r, row, 0);
-
-		has_id |= strcmp(name, "id") == 0;
-		has_conn_id |= strcmp(name, "conn_id") == 0;
-		has_type |= strcmp(name, "conn_type") == 0;
-		for (i = 0; i < COL_MAX; i++)
-			if (strcmp(name, store_col_names[i]) == 0)
-				p->has[i] = 1;
-	}
-	if (!has_id || !has_conn_id || !has_type) {
-		if (p->schema != NULL)
-			err_set(e, ERR_DB, "database '%s' has no Airflow connection "
-			    "table in schema '%s' ([database] sql_alchemy_schema): is "
-			    "it an Airflow metadata database?", s->name, p->schema);
-		else
-			err_set(e, ERR_DB, "database '%s' has no Airflow connection "
-			    "table on the search_path: is it an Airflow metadata "
-			    "database (or is it in another schema: [database] "
-			    "sql_alchemy_schema)?", s->name);
-		goto out;
-	}
-	buf_adds(&sel, "id, conn_id, conn_type");
-	for (i = 0; i < COL_MAX; i++) {
-		if (p->has[i])
-			buf_addf(&sel, ", \"%s\"", store_col_names[i]);
-		else
-			buf_adds(&sel, ", NULL");
-	}
-	if (buf_check(&sel, e) != 0)
-		goto out;
-	p->select_cols = buf_detach(&sel, NULL);
-	rc = 0;
+	for (row = 0; row < PQntuples(r); row++)
+		store_schema_note(&p->sch, PQgetvalue(r, row, 0));
+	if (p->schema != NULL)
+		snprintf(where, sizeof where, " in schema '%s' ([database] "
+		    "sql_alchemy_schema)", p->schema);
+	p->select_cols = store_schema_select(&p->sch, s->name,
+	    p->schema != NULL ? where : " on the search_path", p->schema != NULL ?
+	    "" : " (or is it in another schema: [database] sql_alchemy_schema)",
+	    e);
+	if (p->select_cols != NULL)
+		rc = 0;
 out:
 	PQclear(r);
-	buf_release(&sel);
 	free(rel);
 	return rc;
 }
@@ -833,7 +808,7 @@ load_version(struct store *s, struct err *e)
 			goto out;
 	}
 	s->version = airflow_version_of_head(s->alembic_head);
-	if (s->version.major == 0 && p->has[COL_TEAM_NAME]) {
+	if (s->version.major == 0 && p->sch.has[COL_TEAM_NAME]) {
 		s->version.major = 3;
 		s->version.minor = 2;
 	}

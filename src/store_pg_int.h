@@ -37,7 +37,7 @@ struct pg {
 	char		*where;		/* host:port/db, for messages */
 	char		*qual;		/* "schema". or "" */
 	char		*schema;	/* as configured, for messages; NULL: none */
-	int		 has[COL_MAX];
+	struct store_schema	 sch;
 	char		*select_cols;	/* the SELECT list, in struct conn order */
 	const char	*collate;	/* " COLLATE \"C\"" or "" */
 	int		 lock_ms;

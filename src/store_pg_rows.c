@@ -82,27 +82,27 @@ conn_params(struct pg *p, const struct conn *c, const char **v, char *port,
 
 	v[n++] = c->conn_id;
 	v[n++] = c->conn_type;
-	if (p->has[COL_DESCRIPTION])
+	if (p->sch.has[COL_DESCRIPTION])
 		v[n++] = c->description;
-	if (p->has[COL_HOST])
+	if (p->sch.has[COL_HOST])
 		v[n++] = c->host;
-	if (p->has[COL_SCHEMA])
+	if (p->sch.has[COL_SCHEMA])
 		v[n++] = c->schema;
-	if (p->has[COL_LOGIN])
+	if (p->sch.has[COL_LOGIN])
 		v[n++] = c->login;
-	if (p->has[COL_PASSWORD])
+	if (p->sch.has[COL_PASSWORD])
 		v[n++] = c->password;
-	if (p->has[COL_PORT]) {
+	if (p->sch.has[COL_PORT]) {
 		snprintf(port, port_cap, "%ld", c->port);
 		v[n++] = c->has_port ? port : NULL;
 	}
-	if (p->has[COL_EXTRA])
+	if (p->sch.has[COL_EXTRA])
 		v[n++] = c->extra;
-	if (p->has[COL_IS_ENCRYPTED])
+	if (p->sch.has[COL_IS_ENCRYPTED])
 		v[n++] = c->is_encrypted ? "true" : "false";
-	if (p->has[COL_IS_EXTRA_ENCRYPTED])
+	if (p->sch.has[COL_IS_EXTRA_ENCRYPTED])
 		v[n++] = c->is_extra_encrypted ? "true" : "false";
-	if (p->has[COL_TEAM_NAME])
+	if (p->sch.has[COL_TEAM_NAME])
 		v[n++] = c->team_name;
 	return n;
 }

@@ -42,7 +42,7 @@
 struct sq {
 	sqlite3		*db;
 	char		*path;
-	int		 has[COL_MAX];
+	struct store_schema	 sch;
 	char		*select_cols;	/* the SELECT list, in struct conn order */
 	sqlite3_stmt	*get, *insert, *update, *del;
 	sqlite3_stmt	*field_upd[STORE_FIELD_MAX];
@@ -179,10 +179,8 @@ load_columns(struct store *s, struct err *e)
 {
 	struct sq *q = s->impl;
 	sqlite3_stmt *st = NULL;
-	struct buf sel;
-	int rc, i, has_id = 0, has_conn_id = 0, has_type = 0;
+	int rc;
 
-	buf_init(&sel, 0);
 	rc = sqlite3_prepare_v2(q->db, "PRAGMA table_info(connection)", -1, &st,
 	    NULL);
 	if (rc != SQLITE_OK)
@@ -190,35 +188,14 @@ load_columns(struct store *s, struct err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 
-		if (name == NULL)
-			continue;
-		has_id |= strcmp(name, "id") == 0;
-		has_conn_id |= strcmp(name, "conn_id") == 0;
-		has_type |= strcmp(name, "conn_type") == 0;
-		for (i = 0; i < COL_MAX; i++)
-			if (strcmp(name, store_col_names[i]) == 0)
-				q->has[i] = 1;
+		if (name != NULL)
+			store_schema_note(&q->sch, name);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sq_fail(s, rc, e, "reading the schema");
-	if (!has_id || !has_conn_id || !has_type) {
-		err_set(e, ERR_DB, "database '%s' has no Airflow connection table: "
-		    "is it an Airflow metadata database?", s->name);
-		return -1;
-	}
-	/* SELECT list in a fixed order; absent columns read as NULL. */
-	buf_adds(&sel, "id, conn_id, conn_type");
-	for (i = 0; i < COL_MAX; i++) {
-		if (q->has[i])
-			buf_addf(&sel, ", \"%s\"", store_col_names[i]);
-		else
-			buf_adds(&sel, ", NULL");
-	}
-	if (buf_check(&sel, e) != 0)
-		return -1;
-	q->select_cols = buf_detach(&sel, NULL);
-	return 0;
+	q->select_cols = store_schema_select(&q->sch, s->name, "", "", e);
+	return q->select_cols != NULL ? 0 : -1;
 }
 
 static void
@@ -236,7 +213,7 @@ load_version(struct store *s)
 	if (s->version.major != 0)
 		return;
 	/* An unknown head: place it by the columns Airflow added. */
-	if (q->has[COL_TEAM_NAME]) {
+	if (q->sch.has[COL_TEAM_NAME]) {
 		s->version.major = 3;
 		s->version.minor = 2;
 	}
@@ -431,26 +408,26 @@ bind_conn(struct sq *q, sqlite3_stmt *st, const struct conn *c)
 
 	rc |= bind_text(st, i++, c->conn_id);
 	rc |= bind_text(st, i++, c->conn_type);
-	if (q->has[COL_DESCRIPTION])
+	if (q->sch.has[COL_DESCRIPTION])
 		rc |= bind_text(st, i++, c->description);
-	if (q->has[COL_HOST])
+	if (q->sch.has[COL_HOST])
 		rc |= bind_text(st, i++, c->host);
-	if (q->has[COL_SCHEMA])
+	if (q->sch.has[COL_SCHEMA])
 		rc |= bind_text(st, i++, c->schema);
-	if (q->has[COL_LOGIN])
+	if (q->sch.has[COL_LOGIN])
 		rc |= bind_text(st, i++, c->login);
-	if (q->has[COL_PASSWORD])
+	if (q->sch.has[COL_PASSWORD])
 		rc |= bind_text(st, i++, c->password);
-	if (q->has[COL_PORT])
+	if (q->sch.has[COL_PORT])
 		rc |= c->has_port ? sqlite3_bind_int64(st, i++, c->port) :
 		    sqlite3_bind_null(st, i++);
-	if (q->has[COL_EXTRA])
+	if (q->sch.has[COL_EXTRA])
 		rc |= bind_text(st, i++, c->extra);
-	if (q->has[COL_IS_ENCRYPTED])
+	if (q->sch.has[COL_IS_ENCRYPTED])
 		rc |= sqlite3_bind_int(st, i++, c->is_encrypted ? 1 : 0);
-	if (q->has[COL_IS_EXTRA_ENCRYPTED])
+	if (q->sch.has[COL_IS_EXTRA_ENCRYPTED])
 		rc |= sqlite3_bind_int(st, i++, c->is_extra_encrypted ? 1 : 0);
-	if (q->has[COL_TEAM_NAME])
+	if (q->sch.has[COL_TEAM_NAME])
 		rc |= bind_text(st, i++, c->team_name);
 	return rc == SQLITE_OK ? i : -1;
 }
@@ -466,7 +443,7 @@ col_list(struct sq *q, struct buf *b, int assign)
 
 	buf_adds(b, assign ? "conn_id = ?, conn_type = ?" : "conn_id, conn_type");
 	for (i = 0; i < sizeof order / sizeof order[0]; i++)
-		if (q->has[order[i]])
+		if (q->sch.has[order[i]])
 			buf_addf(b, assign ? ", \"%s\" = ?" : ", \"%s\"",
 			    store_col_names[order[i]]);
 }
@@ -488,7 +465,7 @@ sq_prepare_writes(struct store *s, struct err *e)
 	col_list(q, &sql, 0);
 	buf_adds(&sql, ") VALUES (?, ?");
 	for (i = 0; i < COL_MAX; i++)
-		n += q->has[i];
+		n += q->sch.has[i];
 	for (i = 0; i < n; i++)
 		buf_adds(&sql, ", ?");
 	buf_adds(&sql, ")");
@@ -829,7 +806,7 @@ sq_conn_iter(struct store *s, const struct store_query *qu,
 	if (qu != NULL && qu->match != NULL && *qu->match != '\0')
 		buf_addf(&sql, " AND (instr(lower(conn_id), lower(?%d)) > 0 OR "
 		    "instr(lower(conn_type), lower(?%d)) > 0%s)", 50, 50,
-		    q->has[COL_HOST] ? " OR instr(lower(host), lower(?50)) > 0" : "");
+		    q->sch.has[COL_HOST] ? " OR instr(lower(host), lower(?50)) > 0" : "");
 	buf_adds(&sql, qu != NULL && qu->desc ? " ORDER BY conn_id DESC" :
 	    " ORDER BY conn_id");
 	if (qu != NULL && qu->limit > 0)
