@@ -37,10 +37,11 @@ err_set_at(struct err *e, const char *file, int line, enum err_code code,
 	va_end(ap);
 }
 
-void
-err_nomem(struct err *e)
+int
+err_nomem_at(struct err *e, const char *file, int line)
 {
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_set_at(e, file, line, ERR_NOMEM, "out of memory");
+	return -1;
 }
 
 void

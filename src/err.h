@@ -50,11 +50,14 @@ void err_set_at(struct err *e, const char *file, int line, enum err_code code,
     const char *fmt, ...) ATTR_PRINTF(5, 6);
 
 /*
- * Record ERR_NOMEM, "out of memory": the one message for a failed
- * allocation, so that no caller spells it again. Does nothing when e is
- * NULL.
+ * Record running out of memory: ERR_NOMEM with the message "out of memory",
+ * tagged with the caller's file and line as err_set() does. Returns -1, so
+ * that a failing function can end with `return err_nomem(e);` (git's
+ * `return error(...)`); it may also be called as a statement. Like err_set()
+ * it allocates nothing, so it works when the heap is exhausted.
  */
-void err_nomem(struct err *e);
+#define err_nomem(e) err_nomem_at((e), __FILE__, __LINE__)
+int err_nomem_at(struct err *e, const char *file, int line);
 
 /* Put "prefix: " in front of the message already recorded in e. */
 void err_prefix(struct err *e, const char *fmt, ...) ATTR_PRINTF(2, 3);
