@@ -115,7 +115,7 @@ display_copy(struct session *s, const struct conn *c, int reveal,
 	struct pyjson_opts po = { -1, 0, 1 };
 
 	if (d == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	if (reveal)
@@ -197,7 +197,7 @@ fail:
 	cJSON_Delete(o);
 	cJSON_Delete(extra);
 	if (e->code == ERR_NONE)
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 	return NULL;
 }
 
@@ -689,7 +689,7 @@ conn_add(struct session *s, struct cli_args *ca)
 	    policy_check(&s->policy, POLICY_EDIT, "add connections", &e) != 0)
 		goto fail;
 	if ((c = conn_new()) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		goto fail;
 	}
 	if (conn_set_str(c, &c->conn_id, id, &e) != 0 ||
@@ -916,7 +916,7 @@ conn_import(struct session *s, struct cli_args *a)
 	    &e) != 0)
 		return cli_error(&e);
 	if ((outcome = calloc(set.n + 1, 1)) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		goto fail;
 	}
 	if (store_begin(s->store, &e) != 0)

@@ -153,7 +153,7 @@ key_status(struct session *s, struct cli_args *a)
 		stale_before = now - (uint64_t)days * 86400;
 	memset(&o, 0, sizeof o);
 	if ((pf = calloc(1, sizeof *pf)) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		return cli_error(&e);
 	}
 	if (session_store(s, &e) != 0 ||
@@ -197,7 +197,7 @@ read_locked_file(const char *path, char **out, size_t *len, struct err *e)
 		goto fail;
 	}
 	if ((buf = sodium_malloc((size_t)sb.st_size + 1)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto fail;
 	}
 	while (n < (size_t)sb.st_size) {
@@ -357,7 +357,7 @@ key_probe(struct session *s, struct cli_args *a)
 		return cli_error(&e);
 	memset(&o, 0, sizeof o);
 	if ((pr = calloc(1, sizeof *pr)) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		rc = cli_error(&e);
 		goto out;
 	}

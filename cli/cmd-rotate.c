@@ -193,7 +193,7 @@ open_job(struct session *s, const char *what, const char *nokey_hint,
 	*pf = calloc(1, sizeof **pf);
 	*res = calloc(1, sizeof **res);
 	if (*pf == NULL || *res == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||

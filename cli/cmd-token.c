@@ -112,7 +112,7 @@ token_decrypt(struct session *s, struct cli_args *a)
 	}
 	cap = fernet_plain_max(toklen);
 	if ((plain = sodium_malloc(cap)) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		goto fail;
 	}
 	if (keyring_decrypt(s->keys->kr, tok, toklen, plain, cap, &plainlen, NULL,
@@ -146,7 +146,7 @@ token_encrypt(struct session *s, struct cli_args *a)
 		goto fail;
 	cap = fernet_token_len(msglen) + 1;
 	if ((tok = malloc(cap)) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		goto fail;
 	}
 	if (keyring_encrypt(s->keys->kr, msg, msglen, tok, cap, &toklen, &e) != 0)

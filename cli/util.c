@@ -247,7 +247,7 @@ cli_read_stdin(char **out, size_t *len, struct err *e)
 	*len = n;
 	return 0;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 fail:
 	sodium_free(buf);
 	return -1;

@@ -267,7 +267,7 @@ done:
 	rc = 0;
 	goto out;
 oom:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 	goto out;
 bad:
 	err_set(e, ERR_USAGE, "baseline '%s' is not a JSON or SARIF report of ferncon audit",
@@ -316,7 +316,7 @@ audit_load_ignore(struct audit *a, const char *path, struct err *e)
 			goto out;
 		}
 		if (fpset_put(&a->ignore, line, NULL) != 0) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			goto out;
 		}
 	}

@@ -64,7 +64,7 @@ audit_report_new(struct audit_report **out, enum audit_format f,
 
 	*out = NULL;
 	if (r == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	r->f = f;
@@ -153,7 +153,7 @@ dump_at(struct buf *out, struct buf *tmp, cJSON *v, int pad, struct err *e)
 	int rc;
 
 	if (v == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	buf_reset(tmp);
@@ -483,7 +483,7 @@ sarif_end(struct audit_report *r, const struct audit_stats *st, const struct err
 	if (inv == NULL || one == NULL) {
 		cJSON_Delete(inv);
 		cJSON_Delete(one);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	cJSON_AddItemToArray(inv, one);
@@ -501,7 +501,7 @@ sarif_end(struct audit_report *r, const struct audit_stats *st, const struct err
 	if (member(r, out, "invocations", inv, 6, 0, e) != 0)
 		return -1;
 	if ((props = cJSON_CreateObject()) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	cJSON_AddItemToObject(props, "summary", summary_node(r, st, failure));

@@ -142,7 +142,7 @@ int
 buf_check(const struct buf *b, struct err *e)
 {
 	if (b->failed) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	return 0;

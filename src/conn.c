@@ -120,7 +120,7 @@ conn_set(struct conn *c, char **field, const char *s, size_t len,
 			size_t cap = len + 1 < 256 ? 256 : len + 1;
 
 			if ((copy = sodium_malloc(cap)) == NULL) {
-				err_set(e, ERR_NOMEM, "out of memory");
+				err_nomem(e);
 				return -1;
 			}
 			sodium_free(c->secret_mem[slot]);
@@ -134,7 +134,7 @@ conn_set(struct conn *c, char **field, const char *s, size_t len,
 	}
 	if (s != NULL) {
 		if ((copy = malloc(len + 1)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		memcpy(copy, s, len);
@@ -222,7 +222,7 @@ conn_validate_id(const char *conn_id, struct err *e)
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, NULL);
 	if (re == NULL || (md = pcre2_match_data_create_from_pattern(re,
 	    NULL)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	if (pcre2_match(re, (PCRE2_SPTR)conn_id, PCRE2_ZERO_TERMINATED, 0, 0, md,
@@ -505,7 +505,7 @@ field_decrypt(struct conn *c, char **field, int flag,
 	/* Copy the token out of the slot that will receive the plaintext. */
 	len = strlen(*field);
 	if (len + 1 > sizeof stackbuf && (tok = malloc(len + 1)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	memcpy(tok, *field, len + 1);
@@ -515,7 +515,7 @@ field_decrypt(struct conn *c, char **field, int flag,
 		char *mem = sodium_malloc(cap);
 
 		if (mem == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			goto out;
 		}
 		sodium_free(c->secret_mem[slot]);
@@ -571,7 +571,7 @@ field_seal(struct conn *c, char **field, int *flag, struct keyring *kr,
 	len = strlen(*field);
 	cap = fernet_token_len(len) + 1;
 	if (cap > sizeof stackbuf && (tok = malloc(cap)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (keyring_encrypt(kr, *field, len, tok, cap, &toklen, e) == 0 &&

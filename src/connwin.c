@@ -63,7 +63,7 @@ row_fill(struct conn_row *r, const struct conn *c, struct err *e)
 	    dup_field(&r->host, c->host) != 0 ||
 	    dup_field(&r->login, c->login) != 0) {
 		row_release(r);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	r->has_port = c->has_port;
@@ -124,7 +124,7 @@ fetch(struct connwin *w, const char *anchor, int forward, size_t n,
 	if (n == 0)
 		return 0;
 	if ((rows = calloc(n, sizeof *rows)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	memset(&q, 0, sizeof q);
@@ -172,7 +172,7 @@ reserve(struct connwin *w, size_t want, struct err *e)
 	if (want < 64)
 		want = 64;
 	if ((bigger = realloc(w->rows, want * sizeof *bigger)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	w->rows = bigger;
@@ -265,7 +265,7 @@ connwin_set_view(struct connwin *w, const char *match, int desc, struct err *e)
 	char *m = NULL;
 
 	if (match != NULL && *match != '\0' && (m = strdup(match)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	free(w->match);

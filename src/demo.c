@@ -243,7 +243,7 @@ add_connections(struct store *s, cJSON *list, struct keyring **rings,
 	int rc = -1;
 
 	if (c == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	cJSON_ArrayForEach(item, list) {
@@ -298,7 +298,7 @@ add_variables(struct store *s, cJSON *list, struct keyring **rings,
 			cap = fernet_token_len(len) + 1;
 			free(tok);
 			if ((tok = malloc(cap)) == NULL) {
-				err_set(e, ERR_NOMEM, "out of memory");
+				err_nomem(e);
 				goto out;
 			}
 			if (keyring_encrypt(kr, val, len, tok, cap, &toklen, e) != 0 ||

@@ -77,7 +77,7 @@ scratch_get(struct scratch *s, size_t need, struct err *e)
 	scratch_free(s);
 	s->p = s->secret ? sodium_malloc(cap) : malloc(cap);
 	if (s->p == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	s->cap = cap;
@@ -297,7 +297,7 @@ fernet_key_new(struct fernet_key **out, const uint8_t raw[FERNET_KEYBYTES],
 
 	*out = NULL;
 	if ((k = sodium_malloc(sizeof *k)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	memset(k, 0, sizeof *k);

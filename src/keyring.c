@@ -40,7 +40,7 @@ part_parse(struct fernet_key **out, const char *p, size_t len, size_t index,
 	text = sodium_malloc(len + 1);
 	raw = sodium_malloc(FERNET_KEYBYTES + 3);
 	if (text == NULL || raw == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	for (i = 0; i < len; i++) {
@@ -84,7 +84,7 @@ keyring_parse(struct keyring **out, const char *value, size_t len,
 
 	*out = NULL;
 	if ((kr = calloc(1, sizeof *kr)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	kr->hint = -1;
@@ -94,7 +94,7 @@ keyring_parse(struct keyring **out, const char *value, size_t len,
 		if (value[i] == ',')
 			count++;
 	if ((kr->keys = calloc(count, sizeof *kr->keys)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto fail;
 	}
 	for (i = 0; i <= len; i++) {

@@ -129,7 +129,7 @@ page_grow(struct page *p, size_t in, size_t out, struct err *e)
 	}
 	return 0;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 	return -1;
 }
 
@@ -144,7 +144,7 @@ page_add_name(struct page *p, const char *name, size_t *off, struct err *e)
 		while (cap < p->names_used + n)
 			cap *= 2;
 		if ((q = realloc(p->names, cap)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		p->names = q;
@@ -265,7 +265,7 @@ page_reset(struct lifecycle *lc, struct page *p, enum store_field f,
 		free(p->rows);
 		p->rows_cap = 0;
 		if ((p->rows = calloc(nrows, sizeof *p->rows)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		p->rows_cap = nrows;
@@ -874,7 +874,7 @@ lifecycle_new(struct lifecycle **out, struct store *s, const char *fernet_key,
 
 	*out = NULL;
 	if ((lc = calloc(1, sizeof *lc)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	lc->s = s;
@@ -889,7 +889,7 @@ lifecycle_new(struct lifecycle **out, struct store *s, const char *fernet_key,
 		lc->nworkers = MAX_THREADS;
 	if ((lc->w = calloc(lc->nworkers, sizeof *lc->w)) == NULL) {
 		free(lc);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (pthread_mutex_init(&lc->mu, NULL) != 0) {
@@ -1173,7 +1173,7 @@ probe_parse(const char *text, size_t len, struct lifecycle_probe *pr,
 
 	*joined = NULL;
 	if ((out = sodium_malloc(len + 1)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	for (; p < end; p = nl + 1) {

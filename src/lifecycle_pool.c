@@ -49,7 +49,7 @@ check_open(struct worker *w, struct fernet_key *const *keys, size_t nkeys,
 			sodium_free(w->plain);
 		w->plain_cap = 0;
 		if ((w->plain = sodium_malloc(need < 4096 ? 4096 : need)) == NULL) {
-			err_set(&e, ERR_NOMEM, "out of memory");
+			err_nomem(&e);
 			worker_fail(w, &e);
 			return -2;
 		}

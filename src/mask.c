@@ -100,7 +100,7 @@ mask_new(struct mask **out, struct config *cfg, const struct airflow_version *v,
 	*out = m;
 	return 0;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 fail:
 	mask_free(m);
 	return -1;
@@ -220,7 +220,7 @@ mask_conn(const struct mask *m, const struct conn *c, int reveal,
 	memset(out, 0, sizeof *out);
 	buf_init(&b, 1);
 	if ((d = conn_dup(c)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (!reveal && d->password != NULL && *d->password != '\0' &&
@@ -313,7 +313,7 @@ restore_into(const struct mask *m, cJSON *now, const cJSON *old,
 		    holds_string(was)) {
 			/* The copy keeps was's key, which is it's key. */
 			if ((copy = cJSON_Duplicate(was, 1)) == NULL) {
-				err_set(e, ERR_NOMEM, "out of memory");
+				err_nomem(e);
 				return -1;
 			}
 			cJSON_ReplaceItemViaPointer(now, it, copy);

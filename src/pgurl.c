@@ -108,7 +108,7 @@ kw_set(struct kw *k, const char *key, char *val, int secret, struct err *e)
 	size_t i;
 
 	if (val == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	for (i = 0; i < k->n; i++) {
@@ -130,7 +130,7 @@ kw_set(struct kw *k, const char *key, char *val, int secret, struct err *e)
 		if (k->n + 1 >= ARRAY_LEN(k->key))
 			err_set(e, ERR_CONFIG, "too many options in the database URL");
 		else
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 		return -1;
 	}
 	k->val[k->n] = val;
@@ -196,7 +196,7 @@ hostlist_add(struct hostlist *h, char *val, struct err *e)
 
 	if (val == NULL || (nv = realloc(h->v, (h->n + 1) * sizeof *nv)) == NULL) {
 		free(val);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	h->v = nv;
@@ -493,7 +493,7 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 			if (key == NULL || v == NULL) {
 				free(key);
 				free(v);
-				err_set(e, ERR_NOMEM, "out of memory");
+				err_nomem(e);
 				goto out;
 			}
 			if (strcmp(key, "password") == 0) {
@@ -530,7 +530,7 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 	if (qhosts.n > 0 && query_hosts(k, &qhosts, query_port, e) != 0)
 		goto out;
 	if ((*where = where_of(k)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	rc = 0;
@@ -565,7 +565,7 @@ hosts_split(struct pgurl *u, const char *list, struct err *e)
 			return 0;
 	}
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 	return -1;
 }
 
@@ -577,7 +577,7 @@ pgurl_parse(const char *url, struct pgurl **out, struct err *e)
 
 	*out = NULL;
 	if ((u = calloc(1, sizeof *u)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (parse_url(url, &u->kw, &u->where, e) != 0 ||
@@ -651,7 +651,7 @@ pgurl_keywords(const char *url, char **keywords, char **where,
 	if (buf_check(&b, e) != 0)
 		goto out;
 	if ((*where = strdup(u->where)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	*keywords = buf_detach(&b, NULL);

@@ -82,7 +82,7 @@ map_lookup(const char *map, const char *user, enum role *role, struct err *e)
 	int found = 0, rc = 0;
 
 	if (copy == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	for (item = strtok_r(copy, ",", &save); item != NULL;
@@ -244,7 +244,7 @@ policy_log(const struct policy *p, const char *action, const char *conn_id,
 	    (detail != NULL && cJSON_AddStringToObject(o, "detail",
 	    detail) == NULL) ||
 	    (line = cJSON_PrintUnformatted(o)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	fd = open(p->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |

@@ -337,7 +337,7 @@ dump_object(struct buf *out, const cJSON *v, const struct pyjson_opts *o,
 			n++;
 		sorted = malloc(n * sizeof *sorted);
 		if (sorted == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			*rc = -1;
 			return;
 		}

@@ -206,7 +206,7 @@ pyyaml_emit_simple(struct transfer_writer *w, int ok, yaml_event_t *ev,
     struct err *e)
 {
 	if (!ok) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	return emit(w, ev, e);
@@ -222,7 +222,7 @@ pyyaml_emit_start(struct transfer_writer *w, struct err *e)
 		return -1;
 	w->res_ready = 1;
 	if (!yaml_emitter_initialize(&w->em)) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	w->em_ready = 1;
@@ -323,7 +323,7 @@ yaml_node(struct transfer_writer *w, const cJSON *v, struct err *e)
 	cJSON_ArrayForEach(kid, v)
 		n++;
 	if (n > 0 && (kids = calloc(n, sizeof *kids)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	i = 0;
@@ -353,7 +353,7 @@ transfer_yaml_new(struct transfer_writer **out, FILE *f, int sequence,
 
 	*out = NULL;
 	if ((w = calloc(1, sizeof *w)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	w->f = f;
@@ -428,7 +428,7 @@ comp_next(struct composer *c, struct err *e)
 		return 0;
 	}
 	if (p->error == YAML_MEMORY_ERROR) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 	} else if (p->error == YAML_READER_ERROR) {
 		transfer_reader_err(r, e, ERR_INVALID, transfer_line_at(r->tmp.p,
 		    p->problem_offset < r->tmp.len ? p->problem_offset :
@@ -477,7 +477,7 @@ comp_anchor(struct composer *c, const yaml_char_t *name, struct tnode *n,
 	c->anchors[c->nanchors++].node = n;
 	return 0;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 	return -1;
 }
 
@@ -708,7 +708,7 @@ comp_scalar(struct composer *c, struct tnode *n, struct err *e)
 
 			snprintf(dec, sizeof dec, "%lld", n->i);
 			if ((n->s = strdup(dec)) == NULL) {
-				err_set(e, ERR_NOMEM, "out of memory");
+				err_nomem(e);
 				return -1;
 			}
 			n->len = strlen(dec);
@@ -854,7 +854,7 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 	rc = 0;
 	goto out;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 out:
 	free(anchor);
 	return rc;
@@ -879,7 +879,7 @@ pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
 		return -1;
 	r->res_ready = 1;
 	if (!yaml_parser_initialize(&c.p)) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	yaml_parser_set_input_string(&c.p, (const unsigned char *)text, len);

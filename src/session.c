@@ -66,7 +66,7 @@ session_new(struct session **out, struct err *e)
 	if ((s = calloc(1, sizeof *s)) == NULL ||
 	    (s->keys = keys_new()) == NULL) {
 		free(s);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	*out = s;
@@ -183,7 +183,7 @@ session_reload_keys(struct session *s, struct err *e)
 	struct config_value v;
 
 	if ((k = keys_new()) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (config_load(&k->cfg, &s->opts, e) != 0 ||

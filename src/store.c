@@ -33,7 +33,7 @@ store_open(struct store **out, const char *url, const struct store_opts *opts,
 		return -1;
 	}
 	if ((s = calloc(1, sizeof *s)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (has_prefix(url, "sqlite:"))

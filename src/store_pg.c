@@ -532,7 +532,7 @@ ensure_conn(struct store *s, const char *what, struct err *e)
 	}
 	/* With several hosts, libpq may have found another one. */
 	if (session_where(p) != 0) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	memset(p->prepared, 0, sizeof p->prepared);
@@ -655,7 +655,7 @@ query_one(struct store *s, const char *sql, const char *param, char **out,
 		rc = store_pg_fail(s, r, what, e);
 	} else if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
 		if ((*out = strdup(PQgetvalue(r, 0, 0))) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			rc = -1;
 		}
 	}
@@ -687,7 +687,7 @@ query_on_connection(struct store *s, const char *sql, char **out,
 
 	*out = NULL;
 	if (rel == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	rc = query_one(s, sql, rel, out, what, e);
@@ -705,7 +705,7 @@ load_columns(struct store *s, struct err *e)
 	int row, rc = -1;
 
 	if (rel == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	vals[0] = rel;
@@ -800,7 +800,7 @@ load_version(struct store *s, struct err *e)
 	if (found != NULL) {
 		if (asprintf(&sql, "SELECT version_num FROM %s LIMIT 1", found) < 0) {
 			sql = NULL;
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			goto out;
 		}
 		if (query_one(s, sql, NULL, &s->alembic_head,
@@ -864,13 +864,13 @@ connect_db(struct store *s, const char *url, struct err *e)
 	/* Until connected, messages name the server as the URL does. */
 	if ((p->where = strdup(pgurl_where(u))) == NULL ||
 	    (s->name = strdup(p->where)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	/* expand_dbname 0: a database name is never read as a conninfo string. */
 	p->conn = PQconnectdbParams(pgurl_keys(u), pgurl_values(u), 0);
 	if (p->conn == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	/* Kept by PQreset(). */
@@ -890,7 +890,7 @@ connect_db(struct store *s, const char *url, struct err *e)
 	if (session_where(p) != 0 ||
 	    asprintf(&s->name, "%s@%s", PQuser(p->conn), p->where) < 0) {
 		s->name = NULL;
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	rc = 0;
@@ -909,7 +909,7 @@ store_pg_open(struct store *s, const char *url, const struct store_opts *o,
 	const char *schema = o ? o->schema : NULL;
 
 	if ((p = calloc(1, sizeof *p)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&p->cancel_lock, NULL);
@@ -937,7 +937,7 @@ store_pg_open(struct store *s, const char *url, const struct store_opts *o,
 		if ((p->schema = strdup(schema)) == NULL ||
 		    (id = PQescapeIdentifier(p->conn, schema, strlen(schema))) ==
 		    NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		if (asprintf(&p->qual, "%s.", id) < 0)
@@ -947,7 +947,7 @@ store_pg_open(struct store *s, const char *url, const struct store_opts *o,
 		p->qual = strdup("");
 	}
 	if (p->qual == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (session_setup(s, e) != 0 || load_columns(s, e) != 0 ||

@@ -415,7 +415,7 @@ it_conn_next(struct store_iter *base, struct conn *c, struct err *e)
 	bound = (it->st - ST_PAGE) & PAGE_DESC ? &it->before : &it->after;
 	free(*bound);
 	if ((*bound = strdup(id)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	it->st = ST_PAGE + ((it->st - ST_PAGE) |
@@ -441,7 +441,7 @@ copy_value(struct pg_iter *it, int col, const char **out, size_t *len,
 		it->val_cap = n + 1 < 256 ? 256 : n + 1;
 		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
 			it->val_cap = 0;
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 	}
@@ -527,7 +527,7 @@ iter_new(struct store *s, enum it_kind kind, struct err *e)
 	struct pg_iter *it = calloc(1, sizeof *it);
 
 	if (it == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	it->base.ops = &pg_iter_ops;
@@ -571,7 +571,7 @@ store_pg_conn_iter(struct store *s, const struct store_query *q,
 		if (((bits & PAGE_AFTER) && it->after == NULL) ||
 		    ((bits & PAGE_BEFORE) && it->before == NULL) ||
 		    ((bits & PAGE_MATCH) && it->match == NULL)) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			it_free(&it->base);
 			return -1;
 		}

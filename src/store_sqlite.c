@@ -157,7 +157,7 @@ url_path(const char *url, struct err *e)
 	p += 3;
 	len = strcspn(p, "?");
 	if ((path = strndup(p, len)) == NULL)
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 	return path;
 }
 
@@ -231,7 +231,7 @@ store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
 	int rc, flags;
 
 	if ((q = calloc(1, sizeof *q)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	s->impl = q;
@@ -239,7 +239,7 @@ store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
 	if ((q->path = url_path(url, e)) == NULL)
 		return -1;
 	if ((s->name = strdup(q->path)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (stat(q->path, &sb) != 0) {
@@ -686,7 +686,7 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 		it->val_cap = len + 1 < 256 ? 256 : len + 1;
 		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
 			it->val_cap = 0;
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 	}
@@ -714,7 +714,7 @@ copy_value(struct sq_iter *it, int i, const char **out, size_t *len,
 		it->val_cap = n + 1 < 256 ? 256 : n + 1;
 		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
 			it->val_cap = 0;
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 	}
@@ -748,7 +748,7 @@ it_field_next(struct store_iter *base, struct store_value *v, struct err *e)
 	v->flag = it->has_flag ? sqlite3_column_int(it->st, 2) != 0 : -1;
 	if ((name = sqlite3_column_text(it->st, 3)) != NULL) {
 		if ((it->name = strdup((const char *)name)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		v->name = it->name;
@@ -777,7 +777,7 @@ iter_new(struct store *s, struct err *e)
 	struct sq_iter *it = calloc(1, sizeof *it);
 
 	if (it == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	it->base.ops = &sq_iter_ops;

@@ -299,7 +299,7 @@ yaml_add(struct transfer_writer *w, const struct conn *c, struct err *e)
 	}
 	free(w->last_id);
 	if ((w->last_id = strdup(c->conn_id)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (pyyaml_emit_str(w, c->conn_id, "the conn_id", c, e) != 0 ||
@@ -342,7 +342,7 @@ transfer_writer_new(struct transfer_writer **out, FILE *f,
 		return -1;
 	}
 	if ((w = calloc(1, sizeof *w)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	w->f = f;
@@ -801,7 +801,7 @@ set_push(struct reader *r, struct conn *c, struct err *e)
 		struct conn **v = realloc(set->conns, cap * sizeof *v);
 
 		if (v == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		set->conns = v;
@@ -828,7 +828,7 @@ create_connection(struct reader *r, const char *id, size_t idlen,
 		return -1;
 	}
 	if ((c = conn_new()) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (conn_set(c, &c->conn_id, id, idlen, e) != 0)
@@ -1082,7 +1082,7 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 			struct env_entry *v = realloc(ent, ncap * sizeof *v);
 
 			if (v == NULL) {
-				err_set(e, ERR_NOMEM, "out of memory");
+				err_nomem(e);
 				goto out;
 			}
 			ent = v;
@@ -1131,7 +1131,7 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 			goto out;
 		}
 		if ((node = tnode_new(r, TN_STR, ent[i].line)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			goto out;
 		}
 		/* the value, NUL-terminated, in locked memory */
@@ -1211,7 +1211,7 @@ json_node(struct reader *r, const cJSON *j, struct err *e)
 	}
 	return n;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 	return NULL;
 }
 

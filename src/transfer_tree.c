@@ -192,7 +192,7 @@ tnode_flatten(struct reader *r, struct tnode *m, struct err *e)
 	}
 	if ((merged = calloc(k, sizeof *merged)) == NULL ||
 	    (own = calloc(m->nkids, sizeof *own)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		goto out;
 	}
 	for (i = 0; i < m->nkids; i += 2) {
@@ -256,7 +256,7 @@ tnode_pairs(struct reader *r, struct tnode *m, struct pairs *p,
 		free(p->k);
 		free(p->v);
 		memset(p, 0, sizeof *p);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	for (i = 0; i < m->nkids; i += 2) {
@@ -461,7 +461,7 @@ tnode_to_json(struct reader *r, struct tnode *n, int depth, struct err *e)
 	buf_release(&key);
 	return v;
 nomem:
-	err_set(e, ERR_NOMEM, "out of memory");
+	err_nomem(e);
 fail:
 	tnode_pairs_release(&p);
 	buf_release(&key);

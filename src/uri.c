@@ -716,7 +716,7 @@ qdict_parse(struct qdict *d, struct span query, struct err *e)
 				struct qitem *v = realloc(d->v, cap * sizeof *v);
 
 				if (v == NULL) {
-					err_set(e, ERR_NOMEM, "out of memory");
+					err_nomem(e);
 					goto out;
 				}
 				d->v = v;

@@ -685,7 +685,7 @@ app_init(struct app *a, struct session *ses, const struct timespec *started,
 	    &a->max_age_days, e) != 0)
 		return -1;
 	if ((a->scan = calloc(1, sizeof *a->scan)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (path != NULL && *path != '\0')

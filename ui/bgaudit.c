@@ -56,7 +56,7 @@ ba_main(void *arg)
 	err_clear(&e);
 	rc = audit_run(b->audit, b->store, on_finding, b, &b->st, &e);
 	if (rc == 0 && b->list.failed) {
-		err_set(&e, ERR_NOMEM, "out of memory");
+		err_nomem(&e);
 		rc = -1;
 	}
 	if (rc == 0)
@@ -81,7 +81,7 @@ bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
 
 	*out = NULL;
 	if ((b = calloc(1, sizeof *b)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);

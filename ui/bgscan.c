@@ -71,7 +71,7 @@ bgscan_start(struct bgscan **out, const char *url, const char *schema,
 
 	*out = NULL;
 	if ((b = calloc(1, sizeof *b)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);

@@ -166,7 +166,7 @@ bgsearch_new(struct bgsearch **out, const char *url, const char *schema,
 
 	*out = NULL;
 	if ((b = calloc(1, sizeof *b)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);

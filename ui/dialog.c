@@ -58,7 +58,7 @@ dialog_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 			free(d->text);
 		}
 		free(d);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	d->kind = da->kind;

@@ -214,7 +214,7 @@ aud_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 
 	(void)arg;
 	if ((d = calloc(1, sizeof *d)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	s->data = d;

@@ -96,7 +96,7 @@ detail_load(struct detail *d, struct app *a, struct err *e)
 	struct conn *c;
 
 	if ((c = conn_new()) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (store_conn_get(a->session->store, d->conn_id, c, e) != 0 ||
@@ -427,7 +427,7 @@ detail_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 
 	if (d == NULL || (d->conn_id = strdup(arg)) == NULL) {
 		free(d);
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	buf_init(&d->extra, 1);

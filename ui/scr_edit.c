@@ -412,7 +412,7 @@ save(struct app *a, struct edit *d)
 			goto fail;
 	} else {
 		if ((stored = conn_new()) == NULL) {
-			err_set(&e, ERR_NOMEM, "out of memory");
+			err_nomem(&e);
 			goto fail;
 		}
 		if (store_conn_get(ses->store, id, stored, &e) != 0)
@@ -561,7 +561,7 @@ load_row(struct app *a, struct edit *d, struct err *e)
 	char port[24] = "";
 
 	if (c == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	d->orig = c;
@@ -592,7 +592,7 @@ edit_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	int i;
 
 	if (d == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	s->data = d;
@@ -606,7 +606,7 @@ edit_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	if (!d->add) {
 		d->f[F_ID].flags |= FF_READONLY;
 		if ((d->conn_id = strdup(arg)) == NULL) {
-			err_set(e, ERR_NOMEM, "out of memory");
+			err_nomem(e);
 			goto fail;
 		}
 		if (load_row(a, d, e) != 0)

@@ -96,7 +96,7 @@ help_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	struct help *h = calloc(1, sizeof *h);
 
 	if (h == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	h->of = (struct screen *)arg;

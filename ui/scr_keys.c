@@ -217,7 +217,7 @@ static int
 keys_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
 	if ((s->data = calloc(1, sizeof(struct keys))) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	return 0;

@@ -876,7 +876,7 @@ list_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	struct list *l = calloc(1, sizeof *l);
 
 	if (l == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	l->keys = session_keys_ref(a->session);

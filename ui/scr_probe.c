@@ -371,7 +371,7 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	    e) != 0)
 		return -1;
 	if ((p = calloc(1, sizeof *p)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&p->lock, NULL);

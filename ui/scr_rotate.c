@@ -579,7 +579,7 @@ rot_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	    e) != 0)
 		return -1;
 	if ((r = calloc(1, sizeof *r)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&r->lock, NULL);

@@ -318,7 +318,7 @@ wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	    e) != 0)
 		return -1;
 	if ((z = calloc(1, sizeof *z)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	z->cap = FERNET_KEY_B64LEN + 2 + (k->value ? k->len : 0) + 1;

@@ -87,7 +87,7 @@ form_field_init(struct form_field *f, const char *label, int flags,
 	f->error_at = -1;
 	f->buf = (flags & FF_LOCKED) ? sodium_malloc(cap) : malloc(cap);
 	if (f->buf == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	f->cap = cap;
