@@ -1,7 +1,8 @@
 /*
  * core.c: start-up of the core library (see core.h). cJSON allocates the
  * trees of decrypted extras from the ordinary heap; its hooks are pointed at
- * an allocator that wipes each block, whatever its size, before freeing it.
+ * an allocator that wipes each block, whatever its size, before freeing it,
+ * and counts the blocks the heap refuses (core_json_failures()).
  */
 #include "config.h"
 
@@ -15,10 +16,17 @@
 
 #include "fernet.h"
 
+/* Per thread, as the code that builds a tree checks on its own thread. */
+static _Thread_local unsigned long json_failures;
+
 static void *
 wipe_malloc(size_t n)
 {
-	return malloc(n);
+	void *p = malloc(n);
+
+	if (p == NULL)
+		json_failures++;
+	return p;
 }
 
 static void
@@ -41,6 +49,12 @@ core_init(struct err *e)
 	}
 	cJSON_InitHooks(&hooks);
 	return 0;
+}
+
+unsigned long
+core_json_failures(void)
+{
+	return json_failures;
 }
 
 void

@@ -14,6 +14,14 @@
  */
 int core_init(struct err *e) ATTR_WUR;
 
+/*
+ * How many cJSON allocations the heap has refused on the calling thread.
+ * cJSON's builders (cJSON_AddItemToObject(o, k, cJSON_CreateString(s)) and
+ * the like) drop a member silently when memory runs out; code that builds a
+ * tree reads this before and after and reports ERR_NOMEM if it moved.
+ */
+unsigned long core_json_failures(void);
+
 /* Free the calling thread's scratch memory (wiped). */
 void core_thread_cleanup(void);
 
