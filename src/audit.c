@@ -651,6 +651,8 @@ visit_string(struct audit *a, const char *s, const struct walkctx *ctx, int dept
 	if ((*p == '{' || *p == '[') && ctx->in_sjson < MAX_SJSON) {
 		cJSON *tree = pyjson_loads(s, len);
 
+		if (tree == NULL && errno == ENOMEM)
+			return err_nomem(e);	/* not "not JSON" */
 		if (tree != NULL && (cJSON_IsObject(tree) || cJSON_IsArray(tree))) {
 			struct walkctx c2 = *ctx;
 			int rc;
@@ -822,8 +824,12 @@ audit_conn_checks(struct audit *a, const struct conn *c, int rows, struct err *e
 		return -1;
 	if (host_check(a, c->host, e) != 0)
 		return -1;
-	if (c->extra != NULL && *c->extra != '\0')
-		tree = pyjson_loads(c->extra, strlen(c->extra));
+	if (c->extra != NULL && *c->extra != '\0' &&
+	    (tree = pyjson_loads(c->extra, strlen(c->extra))) == NULL &&
+	    errno == ENOMEM) {
+		err_nomem(e);	/* not "not JSON" */
+		goto out;
+	}
 	if (audit_transport_checks(a, c, tree, e) != 0)
 		goto out;
 	buf_reset(&a->ptr);
@@ -890,10 +896,11 @@ audit_var(struct audit *a, const struct store_var *v, audit_cb cb, void *arg, st
 	struct conn_secret_info info;
 	struct fernet_info fi;
 	struct walkctx ctx;
+	struct err de;
 	char norm[KEYNAME_MAX];
 	const char *value = v->val;
 	size_t len = v->val_len, outlen = 0, wipe = 0;
-	int rc = 0;
+	int rc = 0, oom = 0;
 
 	a->sub.scope = AUDIT_SCOPE_VARIABLE;
 	a->sub.name = v->key != NULL ? v->key : "";
@@ -901,14 +908,16 @@ audit_var(struct audit *a, const struct store_var *v, audit_cb cb, void *arg, st
 	a->sub.conn_type = NULL;
 	a->st.variables++;
 	memset(&info, 0, sizeof info);
+	err_clear(&de);
 	if (value == NULL || len == 0)
 		return audit_flush(a, cb, arg, 0, e);
 	if (!v->is_encrypted) {
 		info.state = CONN_SECRET_PLAIN;
 	} else if (a->o.kr != NULL && keyring_enabled(a->o.kr) &&
-	    audit_scratch(&a->var, &a->var_cap, (wipe = fernet_plain_max(len) + 1)) == 0 &&
+	    (oom = audit_scratch(&a->var, &a->var_cap,
+	    (wipe = fernet_plain_max(len) + 1))) == 0 &&
 	    keyring_decrypt(a->o.kr, value, len, (uint8_t *)a->var, a->var_cap - 1, &outlen,
-	    &fi, NULL) == 0) {
+	    &fi, &de) == 0) {
 		a->var[outlen] = '\0';
 		value = a->var;
 		len = outlen;
@@ -916,11 +925,17 @@ audit_var(struct audit *a, const struct store_var *v, audit_cb cb, void *arg, st
 		info.timestamp = fi.timestamp;
 		info.has_timestamp = 1;
 	} else {
-		info.state = CONN_SECRET_UNDECRYPTABLE;
-		if (fernet_inspect(NULL, 0, value, len, &fi, NULL) == 0) {
+		/* No memory to try the keys is not "no key opens it". */
+		if (!oom && de.code != ERR_NOMEM &&
+		    fernet_inspect(NULL, 0, value, len, &fi, &de) == 0) {
 			info.timestamp = fi.timestamp;
 			info.has_timestamp = 1;
 		}
+		if (oom || de.code == ERR_NOMEM) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		info.state = CONN_SECRET_UNDECRYPTABLE;
 	}
 	if (storage_checks(a, "val", &info, NULL, "plaintext-variable", e) != 0) {
 		rc = -1;
@@ -940,7 +955,10 @@ audit_var(struct audit *a, const struct store_var *v, audit_cb cb, void *arg, st
 		if (*p == '{' || *p == '[') {
 			cJSON *tree = pyjson_loads(value, len);
 
-			if (tree != NULL && (cJSON_IsObject(tree) || cJSON_IsArray(tree)))
+			if (tree == NULL && errno == ENOMEM)
+				rc = err_nomem(e);	/* not "not JSON" */
+			else if (tree != NULL && (cJSON_IsObject(tree) ||
+			    cJSON_IsArray(tree)))
 				rc = visit(a, tree, &ctx, 0, e);
 			else
 				rc = audit_scan_leaf(a, value, len, &ctx, e);
@@ -1239,6 +1257,10 @@ audit_list_collect(const struct audit_finding *f, void *arg)
 	}
 	d = &l->items[l->n];
 	*d = *f;	/* rule, field, tags and also_matched are static strings */
+	/* f's strings are the engine's: a failed copy must not free them. */
+	d->subject = d->conn_id = d->conn_type = d->json_pointer = d->key =
+	    d->message = d->evidence = d->secret_hash = d->fingerprint =
+	    d->location = d->uri = NULL;
 	if (dup_str(&d->subject, f->subject) || dup_str(&d->conn_id, f->conn_id) ||
 	    dup_str(&d->conn_type, f->conn_type) ||
 	    dup_str(&d->json_pointer, f->json_pointer) || dup_str(&d->key, f->key) ||

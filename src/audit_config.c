@@ -11,6 +11,7 @@
 #include "audit_int.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,10 @@ conn_from_env_json(struct conn *c, const char *text, struct err *e)
 	int rc = 1;	/* 1: not a connection, skip it */
 
 	buf_init(&b, 1);
+	if (j == NULL && errno == ENOMEM) {
+		rc = err_nomem(e);	/* not "not a connection" */
+		goto out;
+	}
 	if (j == NULL || !cJSON_IsObject(j))
 		goto out;
 	rc = -1;
@@ -263,11 +268,18 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	}
 	err_clear(&ignore);
 	if (uri_parse(u.value, NULL, c, &ignore) != 0) {
-		rc = 0;	/* SQLAlchemy will say more than we can */
+		if (ignore.code == ERR_NOMEM)
+			err_nomem(e);
+		else
+			rc = 0;	/* SQLAlchemy will say more than we can */
 		goto out;
 	}
-	if (c->extra != NULL)
-		q = pyjson_loads(c->extra, strlen(c->extra));
+	if (c->extra != NULL &&
+	    (q = pyjson_loads(c->extra, strlen(c->extra))) == NULL &&
+	    errno == ENOMEM) {
+		err_nomem(e);
+		goto out;
+	}
 	/* libpq takes ?password= too. */
 	pw = c->password;
 	if (pg && (pw == NULL || *pw == '\0') &&

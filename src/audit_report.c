@@ -25,12 +25,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "core.h"
 #include "pyjson.h"
 
 #define TOOL_NAME	"ferncon"
 #define TOOL_URI	"https://github.com/ferncon/ferncon"
 #define SARIF_SCHEMA	"https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_FP_KEY	"connExtraFingerprint/v1"
+
 
 struct audit_report {
 	enum audit_format		 f;
@@ -39,6 +41,29 @@ struct audit_report {
 	size_t				 n;	/* findings written */
 	struct buf			 tmp;	/* one JSON piece, reused */
 };
+
+/*
+ * Add v to object o under key k, or to array a. A tree is built without a
+ * check at each step: when o or a is NULL (its allocation failed) v is
+ * freed here, never orphaned, and the caller checks the result once (see
+ * json_complete()). Every key in this file is a literal or a static string,
+ * so add() uses cJSON's CS form, which does not copy the key and cannot
+ * fail on its own (cJSON_AddItemToObject() copies it and, when that copy
+ * fails, neither adds nor frees v).
+ */
+static void
+add(cJSON *o, const char *k, cJSON *v)
+{
+	if (!cJSON_AddItemToObjectCS(o, k, v))
+		cJSON_Delete(v);
+}
+
+static void
+push(cJSON *a, cJSON *v)
+{
+	if (!cJSON_AddItemToArray(a, v))
+		cJSON_Delete(v);
+}
 
 int
 audit_format_parse(const char *s, enum audit_format *out)
@@ -130,7 +155,7 @@ str_array(const char *const *v, size_t n)
 	size_t i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+		push(a, cJSON_CreateString(v[i]));
 	return a;
 }
 
@@ -218,27 +243,27 @@ summary_node(const struct audit_report *r, const struct audit_stats *st,
 		cJSON_Delete(sup);
 		return NULL;
 	}
-	cJSON_AddItemToObject(o, "findings", int_node(st->findings));
+	add(o, "findings", int_node(st->findings));
 	for (s = AUDIT_SEV_CRITICAL; s >= AUDIT_SEV_INFO; s--)
-		cJSON_AddItemToObject(o, audit_severity_name((enum audit_severity)s),
+		add(o, audit_severity_name((enum audit_severity)s),
 		    int_node(st->by_severity[s]));
-	cJSON_AddItemToObject(o, "connections", int_node(st->connections));
-	cJSON_AddItemToObject(o, "connections_with_findings",
+	add(o, "connections", int_node(st->connections));
+	add(o, "connections_with_findings",
 	    int_node(st->connections_with_findings));
-	cJSON_AddItemToObject(o, "variables", int_node(st->variables));
-	cJSON_AddItemToObject(o, "env_connections", int_node(st->env_connections));
-	cJSON_AddItemToObject(sup, "baseline", int_node(st->baseline_suppressed));
-	cJSON_AddItemToObject(sup, "ignored", int_node(st->ignored));
-	cJSON_AddItemToObject(sup, "below_min_severity", int_node(st->below_min_severity));
-	cJSON_AddItemToObject(o, "suppressed", sup);
-	cJSON_AddItemToObject(o, "min_severity",
+	add(o, "variables", int_node(st->variables));
+	add(o, "env_connections", int_node(st->env_connections));
+	add(sup, "baseline", int_node(st->baseline_suppressed));
+	add(sup, "ignored", int_node(st->ignored));
+	add(sup, "below_min_severity", int_node(st->below_min_severity));
+	add(o, "suppressed", sup);
+	add(o, "min_severity",
 	    cJSON_CreateString(audit_severity_name(r->o.min_severity)));
-	cJSON_AddItemToObject(o, "fail_on", cJSON_CreateString(r->o.fail_on >= AUDIT_SEV_NEVER ?
+	add(o, "fail_on", cJSON_CreateString(r->o.fail_on >= AUDIT_SEV_NEVER ?
 	    "none" : audit_severity_name((enum audit_severity)r->o.fail_on)));
-	cJSON_AddItemToObject(o, "failed", cJSON_CreateBool(failed(r, st)));
-	cJSON_AddItemToObject(o, "complete", cJSON_CreateBool(failure == NULL));
+	add(o, "failed", cJSON_CreateBool(failed(r, st)));
+	add(o, "complete", cJSON_CreateBool(failure == NULL));
 	if (failure != NULL)
-		cJSON_AddItemToObject(o, "error", cJSON_CreateString(failure->msg));
+		add(o, "error", cJSON_CreateString(failure->msg));
 	return o;
 }
 
@@ -251,26 +276,26 @@ finding_node(const struct audit_finding *f)
 
 	if (o == NULL)
 		return NULL;
-	cJSON_AddItemToObject(o, "conn_id", str_or_null(f->conn_id));
-	cJSON_AddItemToObject(o, "conn_type", str_or_null(f->conn_type));
-	cJSON_AddItemToObject(o, "scope", cJSON_CreateString(audit_scope_name(f->scope)));
-	cJSON_AddItemToObject(o, "subject", str_or_null(f->subject));
-	cJSON_AddItemToObject(o, "field", str_or_null(f->field));
-	cJSON_AddItemToObject(o, "json_pointer", str_or_null(f->json_pointer));
-	cJSON_AddItemToObject(o, "key", str_or_null(f->key));
-	cJSON_AddItemToObject(o, "rule_id", cJSON_CreateString(f->rule->id));
-	cJSON_AddItemToObject(o, "description", cJSON_CreateString(f->rule->description));
-	cJSON_AddItemToObject(o, "severity",
+	add(o, "conn_id", str_or_null(f->conn_id));
+	add(o, "conn_type", str_or_null(f->conn_type));
+	add(o, "scope", cJSON_CreateString(audit_scope_name(f->scope)));
+	add(o, "subject", str_or_null(f->subject));
+	add(o, "field", str_or_null(f->field));
+	add(o, "json_pointer", str_or_null(f->json_pointer));
+	add(o, "key", str_or_null(f->key));
+	add(o, "rule_id", cJSON_CreateString(f->rule->id));
+	add(o, "description", cJSON_CreateString(f->rule->description));
+	add(o, "severity",
 	    cJSON_CreateString(audit_severity_name(f->severity)));
-	cJSON_AddItemToObject(o, "message", str_or_null(f->message));
-	cJSON_AddItemToObject(o, "evidence", str_or_null(f->evidence));
-	cJSON_AddItemToObject(o, "entropy", entropy_node(f->entropy));
-	cJSON_AddItemToObject(o, "secret_hash", str_or_null(f->secret_hash));
-	cJSON_AddItemToObject(o, "fingerprint", cJSON_CreateString(f->fingerprint));
-	cJSON_AddItemToObject(o, "location", cJSON_CreateString(f->location));
-	cJSON_AddItemToObject(o, "tags", str_array(f->tags, f->ntags));
-	cJSON_AddItemToObject(o, "also_matched", str_array(f->also_matched, f->nalso));
-	cJSON_AddItemToObject(o, "masked_by_airflow", masked_node(f->masked_by_airflow));
+	add(o, "message", str_or_null(f->message));
+	add(o, "evidence", str_or_null(f->evidence));
+	add(o, "entropy", entropy_node(f->entropy));
+	add(o, "secret_hash", str_or_null(f->secret_hash));
+	add(o, "fingerprint", cJSON_CreateString(f->fingerprint));
+	add(o, "location", cJSON_CreateString(f->location));
+	add(o, "tags", str_array(f->tags, f->ntags));
+	add(o, "also_matched", str_array(f->also_matched, f->nalso));
+	add(o, "masked_by_airflow", masked_node(f->masked_by_airflow));
 	return o;
 }
 
@@ -287,11 +312,11 @@ rules_used_node(void)
 
 		if (o == NULL)
 			break;
-		cJSON_AddItemToObject(o, "id", cJSON_CreateString(r->id));
-		cJSON_AddItemToObject(o, "severity",
+		add(o, "id", cJSON_CreateString(r->id));
+		add(o, "severity",
 		    cJSON_CreateString(audit_severity_name(r->severity)));
-		cJSON_AddItemToObject(o, "category", cJSON_CreateString(cats[r->category]));
-		cJSON_AddItemToArray(a, o);
+		add(o, "category", cJSON_CreateString(cats[r->category]));
+		push(a, o);
 	}
 	return a;
 }
@@ -340,7 +365,7 @@ text_node(const char *s)
 	cJSON *o = cJSON_CreateObject();
 
 	if (o != NULL)
-		cJSON_AddItemToObject(o, "text", cJSON_CreateString(s));
+		add(o, "text", cJSON_CreateString(s));
 	return o;
 }
 
@@ -358,10 +383,10 @@ sarif_tool(const struct audit_report *r)
 		cJSON_Delete(rules);
 		return NULL;
 	}
-	cJSON_AddItemToObject(driver, "name", cJSON_CreateString(TOOL_NAME));
-	cJSON_AddItemToObject(driver, "version", cJSON_CreateString(r->o.version));
-	cJSON_AddItemToObject(driver, "semanticVersion", cJSON_CreateString(r->o.version));
-	cJSON_AddItemToObject(driver, "informationUri", cJSON_CreateString(TOOL_URI));
+	add(driver, "name", cJSON_CreateString(TOOL_NAME));
+	add(driver, "version", cJSON_CreateString(r->o.version));
+	add(driver, "semanticVersion", cJSON_CreateString(r->o.version));
+	add(driver, "informationUri", cJSON_CreateString(TOOL_URI));
 	for (i = 0; i < n; i++) {
 		const struct audit_rule *ru = audit_rule_at(i);
 		cJSON *o = cJSON_CreateObject(), *cfg = cJSON_CreateObject();
@@ -377,20 +402,20 @@ sarif_tool(const struct audit_report *r)
 			cJSON_Delete(rules);
 			return NULL;
 		}
-		cJSON_AddItemToObject(o, "id", cJSON_CreateString(ru->id));
-		cJSON_AddItemToObject(o, "shortDescription", text_node(ru->description));
-		cJSON_AddItemToObject(o, "help", text_node(ru->help));
-		cJSON_AddItemToObject(cfg, "level",
+		add(o, "id", cJSON_CreateString(ru->id));
+		add(o, "shortDescription", text_node(ru->description));
+		add(o, "help", text_node(ru->help));
+		add(cfg, "level",
 		    cJSON_CreateString(audit_severity_sarif(ru->severity)));
-		cJSON_AddItemToObject(o, "defaultConfiguration", cfg);
-		cJSON_AddItemToObject(props, "severity",
+		add(o, "defaultConfiguration", cfg);
+		add(props, "severity",
 		    cJSON_CreateString(audit_severity_name(ru->severity)));
-		cJSON_AddItemToObject(props, "tags", str_array(tags, 2));
-		cJSON_AddItemToObject(o, "properties", props);
-		cJSON_AddItemToArray(rules, o);
+		add(props, "tags", str_array(tags, 2));
+		add(o, "properties", props);
+		push(rules, o);
 	}
-	cJSON_AddItemToObject(driver, "rules", rules);
-	cJSON_AddItemToObject(tool, "driver", driver);
+	add(driver, "rules", rules);
+	add(tool, "driver", driver);
 	return tool;
 }
 
@@ -406,44 +431,50 @@ sarif_result(const struct audit_finding *f)
 	buf_addf(&msg, "%s at %s", f->message, f->location);
 	if (f->evidence != NULL)
 		buf_addf(&msg, " (%s)", f->evidence);
-	cJSON_AddItemToObject(res, "ruleId", cJSON_CreateString(f->rule->id));
-	cJSON_AddItemToObject(res, "ruleIndex", int_node(rule_index(f->rule)));
-	cJSON_AddItemToObject(res, "level", cJSON_CreateString(audit_severity_sarif(f->severity)));
-	cJSON_AddItemToObject(res, "message", text_node(buf_str(&msg)));
+	if (msg.failed) {	/* not an empty message: no memory */
+		buf_release(&msg);
+		cJSON_Delete(res);
+		return NULL;
+	}
+	add(res, "ruleId", cJSON_CreateString(f->rule->id));
+	add(res, "ruleIndex", int_node(rule_index(f->rule)));
+	add(res, "level", cJSON_CreateString(audit_severity_sarif(f->severity)));
+	add(res, "message", text_node(buf_str(&msg)));
 	buf_release(&msg);
 
+	/* A child is filled before push() or add(), which may free it. */
 	locs = cJSON_AddArrayToObject(res, "locations");
 	loc = cJSON_CreateObject();
-	cJSON_AddItemToArray(locs, loc);
 	phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 	art = cJSON_AddObjectToObject(phys, "artifactLocation");
-	cJSON_AddItemToObject(art, "uri", cJSON_CreateString(f->uri));
+	add(art, "uri", cJSON_CreateString(f->uri));
 	if (f->line > 0) {
 		cJSON *region = cJSON_AddObjectToObject(phys, "region");
 
-		cJSON_AddItemToObject(region, "startLine", int_node((size_t)f->line));
+		add(region, "startLine", int_node((size_t)f->line));
 	}
 	logs = cJSON_AddArrayToObject(loc, "logicalLocations");
 	lg = cJSON_CreateObject();
-	cJSON_AddItemToArray(logs, lg);
-	cJSON_AddItemToObject(lg, "fullyQualifiedName", cJSON_CreateString(f->location));
-	cJSON_AddItemToObject(lg, "kind", cJSON_CreateString("member"));
+	add(lg, "fullyQualifiedName", cJSON_CreateString(f->location));
+	add(lg, "kind", cJSON_CreateString("member"));
+	push(logs, lg);
+	push(locs, loc);
 
 	fp = cJSON_AddObjectToObject(res, "partialFingerprints");
-	cJSON_AddItemToObject(fp, SARIF_FP_KEY, cJSON_CreateString(f->fingerprint));
+	add(fp, SARIF_FP_KEY, cJSON_CreateString(f->fingerprint));
 
 	props = cJSON_AddObjectToObject(res, "properties");
-	cJSON_AddItemToObject(props, "severity",
+	add(props, "severity",
 	    cJSON_CreateString(audit_severity_name(f->severity)));
-	cJSON_AddItemToObject(props, "scope", cJSON_CreateString(audit_scope_name(f->scope)));
-	cJSON_AddItemToObject(props, "conn_id", str_or_null(f->conn_id));
-	cJSON_AddItemToObject(props, "json_pointer", str_or_null(f->json_pointer));
-	cJSON_AddItemToObject(props, "evidence", str_or_null(f->evidence));
-	cJSON_AddItemToObject(props, "entropy", entropy_node(f->entropy));
-	cJSON_AddItemToObject(props, "secret_hash", str_or_null(f->secret_hash));
-	cJSON_AddItemToObject(props, "tags", str_array(f->tags, f->ntags));
-	cJSON_AddItemToObject(props, "also_matched", str_array(f->also_matched, f->nalso));
-	cJSON_AddItemToObject(props, "masked_by_airflow", masked_node(f->masked_by_airflow));
+	add(props, "scope", cJSON_CreateString(audit_scope_name(f->scope)));
+	add(props, "conn_id", str_or_null(f->conn_id));
+	add(props, "json_pointer", str_or_null(f->json_pointer));
+	add(props, "evidence", str_or_null(f->evidence));
+	add(props, "entropy", entropy_node(f->entropy));
+	add(props, "secret_hash", str_or_null(f->secret_hash));
+	add(props, "tags", str_array(f->tags, f->ntags));
+	add(props, "also_matched", str_array(f->also_matched, f->nalso));
+	add(props, "masked_by_airflow", masked_node(f->masked_by_airflow));
 	if (locs == NULL || phys == NULL || art == NULL || logs == NULL || fp == NULL ||
 	    props == NULL) {
 		cJSON_Delete(res);
@@ -486,16 +517,16 @@ sarif_end(struct audit_report *r, const struct audit_stats *st, const struct err
 		err_nomem(e);
 		return -1;
 	}
-	cJSON_AddItemToArray(inv, one);
-	cJSON_AddItemToObject(one, "executionSuccessful", cJSON_CreateBool(failure == NULL));
-	cJSON_AddItemToObject(one, "endTimeUtc", cJSON_CreateString(r->generated));
+	push(inv, one);
+	add(one, "executionSuccessful", cJSON_CreateBool(failure == NULL));
+	add(one, "endTimeUtc", cJSON_CreateString(r->generated));
 	if (failure != NULL) {
 		cJSON *notes = cJSON_AddArrayToObject(one, "toolExecutionNotifications");
 		cJSON *n = cJSON_CreateObject();
 
-		cJSON_AddItemToArray(notes, n);
-		cJSON_AddItemToObject(n, "level", cJSON_CreateString("error"));
-		cJSON_AddItemToObject(n, "message", text_node(failure->msg));
+		add(n, "level", cJSON_CreateString("error"));
+		add(n, "message", text_node(failure->msg));
+		push(notes, n);
 	}
 	buf_adds(out, r->n ? "\n      ],\n" : "],\n");
 	if (member(r, out, "invocations", inv, 6, 0, e) != 0)
@@ -504,7 +535,7 @@ sarif_end(struct audit_report *r, const struct audit_stats *st, const struct err
 		err_nomem(e);
 		return -1;
 	}
-	cJSON_AddItemToObject(props, "summary", summary_node(r, st, failure));
+	add(props, "summary", summary_node(r, st, failure));
 	if (member(r, out, "properties", props, 6, 1, e) != 0)
 		return -1;
 	buf_adds(out, "    }\n  ]\n}\n");
@@ -589,14 +620,28 @@ text_end(struct audit_report *r, const struct audit_stats *st, const struct err 
 
 /* -- dispatch ---------------------------------------------------------------------- */
 
+/*
+ * The builders above add members without checking each one; a step whose
+ * tree lost a member to a refused allocation fails here as a whole.
+ */
+static int
+json_complete(unsigned long failures_before, int rc, struct err *e)
+{
+	if (rc == 0 && core_json_failures() != failures_before)
+		return err_nomem(e);
+	return rc;
+}
+
 int
 audit_report_begin(struct audit_report *r, struct buf *out, struct err *e)
 {
+	unsigned long before = core_json_failures();
+
 	switch (r->f) {
 	case AUDIT_FORMAT_JSON:
-		return json_begin(r, out, e);
+		return json_complete(before, json_begin(r, out, e), e);
 	case AUDIT_FORMAT_SARIF:
-		return sarif_begin(r, out, e);
+		return json_complete(before, sarif_begin(r, out, e), e);
 	default:
 		return 0;
 	}
@@ -606,6 +651,7 @@ int
 audit_report_finding(struct audit_report *r, const struct audit_finding *f,
     struct buf *out, struct err *e)
 {
+	unsigned long before = core_json_failures();
 	int rc;
 
 	switch (r->f) {
@@ -619,6 +665,7 @@ audit_report_finding(struct audit_report *r, const struct audit_finding *f,
 		rc = text_finding(r, f, out, e);
 		break;
 	}
+	rc = json_complete(before, rc, e);
 	if (rc == 0)
 		r->n++;
 	return rc;
@@ -628,11 +675,13 @@ int
 audit_report_end(struct audit_report *r, const struct audit_stats *st,
     const struct err *failure, struct buf *out, struct err *e)
 {
+	unsigned long before = core_json_failures();
+
 	switch (r->f) {
 	case AUDIT_FORMAT_JSON:
-		return json_end(r, st, failure, out, e);
+		return json_complete(before, json_end(r, st, failure, out, e), e);
 	case AUDIT_FORMAT_SARIF:
-		return sarif_end(r, st, failure, out, e);
+		return json_complete(before, sarif_end(r, st, failure, out, e), e);
 	default:
 		return text_end(r, st, failure, out, e);
 	}

@@ -210,14 +210,18 @@ static int
 check_value(const char *value, size_t len, struct err *e)
 {
 	struct keyring *kr = NULL;
+	struct err pe;
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		if (value[i] == '\n' || value[i] == '\r' || value[i] == '%' ||
 		    value[i] == '$' || value[i] == '\0')
 			goto bad;
-	if (keyring_parse(&kr, value, len, NULL, NULL) != 0 || kr == NULL ||
-	    keyring_count(kr) == 0)
+	err_clear(&pe);
+	if (keyring_parse(&kr, value, len, NULL, &pe) != 0 &&
+	    pe.code == ERR_NOMEM)
+		return err_nomem(e);	/* not a bad key */
+	if (kr == NULL || keyring_count(kr) == 0)
 		goto bad;
 	keyring_free(kr);
 	return 0;

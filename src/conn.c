@@ -8,6 +8,7 @@
 
 #include "conn.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -249,6 +250,8 @@ conn_validate_extra(const char *conn_id, const char *extra, struct err *e)
 		return 0;
 	/* json.loads semantics (NaN, Infinity...), and a wiped tree. */
 	json = pyjson_loads(extra, strlen(extra));
+	if (json == NULL && errno == ENOMEM)
+		return err_nomem(e);
 	if (json == NULL) {
 		const char *end = NULL;
 		cJSON *probe = cJSON_ParseWithOpts(extra, &end, 1);
@@ -488,6 +491,7 @@ field_decrypt(struct conn *c, char **field, int flag,
     struct conn_secret_info *info, struct keyring *kr, struct err *e)
 {
 	struct fernet_info fi;
+	struct err de;
 	char stackbuf[4096], *tok = stackbuf;
 	size_t len, cap, outlen = 0;
 	int slot = secret_slot(c, field), rc = -1;
@@ -522,8 +526,9 @@ field_decrypt(struct conn *c, char **field, int flag,
 		c->secret_mem[slot] = mem;
 		c->secret_cap[slot] = cap;
 	}
+	err_clear(&de);
 	if (keyring_enabled(kr) && keyring_decrypt(kr, tok, len,
-	    (uint8_t *)c->secret_mem[slot], cap - 1, &outlen, &fi, NULL) == 0) {
+	    (uint8_t *)c->secret_mem[slot], cap - 1, &outlen, &fi, &de) == 0) {
 		c->secret_mem[slot][outlen] = '\0';
 		*field = c->secret_mem[slot];
 		info->state = CONN_SECRET_ENCRYPTED;
@@ -531,11 +536,17 @@ field_decrypt(struct conn *c, char **field, int flag,
 		info->timestamp = fi.timestamp;
 		info->has_timestamp = 1;
 	} else {
-		info->state = CONN_SECRET_UNDECRYPTABLE;
-		if (fernet_inspect(NULL, 0, tok, len, &fi, NULL) == 0) {
+		/* No memory to try the keys is not "no key opens it". */
+		if (de.code != ERR_NOMEM &&
+		    fernet_inspect(NULL, 0, tok, len, &fi, &de) == 0) {
 			info->timestamp = fi.timestamp;
 			info->has_timestamp = 1;
 		}
+		if (de.code == ERR_NOMEM) {
+			err_nomem(e);
+			goto out;
+		}
+		info->state = CONN_SECRET_UNDECRYPTABLE;
 	}
 	rc = 0;
 out:

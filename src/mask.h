@@ -39,7 +39,9 @@ int mask_is_sensitive(const struct mask *m, const char *name);
 
 /*
  * Redact a parsed extra in place: every string under a sensitive key, at
- * any depth, becomes "***". Returns how many values were masked.
+ * any depth, becomes "***". Returns how many values were masked. A value
+ * is wiped before it is replaced: when memory runs out it is left as ""
+ * (not counted), never as the secret.
  */
 int mask_tree(const struct mask *m, cJSON *node);
 

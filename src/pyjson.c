@@ -26,6 +26,7 @@
 
 #include "pyjson.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -777,9 +778,17 @@ pyjson_loads(const char *text, size_t len)
 	cJSON *v = NULL;
 	const char *end = NULL;
 	locale_t old = (locale_t)0;
+	int why = EINVAL;
 
-	if (text == NULL || memchr(text, '\0', len) != NULL)
+	if (text == NULL || memchr(text, '\0', len) != NULL) {
+		errno = EINVAL;
 		return NULL;	/* NUL is never valid outside a string escape */
+	}
+	/*
+	 * cJSON returns NULL for bad text and for a refused block alike; an
+	 * allocation that fails, here or in cJSON's hooks, leaves ENOMEM.
+	 */
+	errno = 0;
 	copy = malloc(len + 1);
 	if (copy == NULL)
 		return NULL;
@@ -799,11 +808,15 @@ pyjson_loads(const char *text, size_t len)
 	fold_duplicates(v);
 	goto out;
 fail:
+	if (errno == ENOMEM)
+		why = ENOMEM;
 	pyjson_free(v);
 	v = NULL;
 out:
 	sodium_memzero(copy, len);
 	free(copy);
 	free(toks.v);
+	if (v == NULL)
+		errno = why;
 	return v;
 }

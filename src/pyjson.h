@@ -59,7 +59,8 @@ void pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_asci
  * CR and LF; raw control characters in strings; "01", "1.", "+1".
  * Duplicate keys are folded as a Python dict does (last value, first
  * position). Returns a new tree (free with pyjson_free or cJSON_Delete)
- * or NULL when text is not JSON or memory ran out.
+ * or NULL with errno set: EINVAL when text is not JSON, ENOMEM when memory
+ * ran out (a caller reports the two differently: check errno at once).
  *
  * Known limits (cJSON's strings are NUL-terminated UTF-8): a string with
  * \u0000, or with a lone surrogate escape (\ud800), which Python

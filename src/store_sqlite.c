@@ -161,6 +161,7 @@ url_path(const char *url, struct err *e)
 	return path;
 }
 
+/* 1 if the file and its directory are writable, 0 if not, -1 out of memory. */
 static int
 may_write(const char *path)
 {
@@ -168,7 +169,7 @@ may_write(const char *path)
 	int ok;
 
 	if (dup == NULL)
-		return 0;
+		return -1;
 	ok = access(path, W_OK) == 0 && access(dirname(dup), W_OK | X_OK) == 0;
 	free(dup);
 	return ok;
@@ -198,25 +199,30 @@ load_columns(struct store *s, struct err *e)
 	return q->select_cols != NULL ? 0 : -1;
 }
 
-static void
-load_version(struct store *s)
+static int
+load_version(struct store *s, struct err *e)
 {
 	struct sq *q = s->impl;
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(q->db, "SELECT version_num FROM alembic_version",
 	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0) != NULL)
-		s->alembic_head = strdup((const char *)sqlite3_column_text(st, 0));
+	    sqlite3_column_text(st, 0) != NULL &&
+	    (s->alembic_head = strdup((const char *)sqlite3_column_text(st,
+	    0))) == NULL) {
+		sqlite3_finalize(st);
+		return err_nomem(e);	/* not "an unknown version" */
+	}
 	sqlite3_finalize(st);
 	s->version = airflow_version_of_head(s->alembic_head);
 	if (s->version.major != 0)
-		return;
+		return 0;
 	/* An unknown head: place it by the columns Airflow added. */
 	if (q->sch.has[COL_TEAM_NAME]) {
 		s->version.major = 3;
 		s->version.minor = 2;
 	}
+	return 0;
 }
 
 static int sq_prepare_writes(struct store *s, struct err *e);
@@ -257,7 +263,10 @@ store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
 		    strerror(errno));
 		return -1;
 	}
-	s->readonly = !may_write(q->path);
+	/* Out of memory must not open the DB read-only and refuse writes later. */
+	if ((rc = may_write(q->path)) < 0)
+		return err_nomem(e);
+	s->readonly = !rc;
 	flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 	    SQLITE_OPEN_NOMUTEX;
 	rc = sqlite3_open_v2(q->path, &q->db, flags, NULL);
@@ -274,7 +283,8 @@ store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
 	if (!s->readonly && exec_sql(s, "PRAGMA foreign_keys=ON",
 	    "setting foreign_keys", e) != 0)
 		return -1;
-	load_version(s);
+	if (load_version(s, e) != 0)
+		return -1;
 	return s->readonly ? 0 : sq_prepare_writes(s, e);
 }
 

@@ -1228,7 +1228,9 @@ read_json(struct reader *r, const char *text, size_t len, struct err *e)
 		transfer_reader_err(r, e, ERR_INVALID, 1, "The file is empty.");
 		return -1;
 	}
-	if ((root = pyjson_loads(text, len)) == NULL) {
+	if ((root = pyjson_loads(text, len)) == NULL && errno == ENOMEM)
+		return err_nomem(e);
+	if (root == NULL) {
 		/* cJSON tells where it stopped; Python's message is not kept */
 		probe = cJSON_ParseWithOpts(text, &end, 1);
 		if (probe == NULL && end != NULL && end >= text &&

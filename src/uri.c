@@ -36,6 +36,7 @@
 
 #include "uri.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -753,7 +754,9 @@ qdict_dump(const struct qdict *d, int typed, struct buf *out, struct err *e)
 		pyjson_dump_str(out, k.p, k.len, 1);
 		buf_adds(out, ": ");
 		j = typed ? pyjson_loads(v.p, v.len) : NULL;
-		if (j != NULL)
+		if (j == NULL && typed && errno == ENOMEM)
+			rc = err_nomem(e);	/* not "a string": no memory */
+		else if (j != NULL)
 			rc = pyjson_dumps(j, NULL, out, e);
 		else
 			pyjson_dump_str(out, v.p, v.len, 1);
@@ -872,8 +875,11 @@ uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
 	/* The type's "://" becomes "//" (or goes, before a host protocol). */
 	buf_adds(&pat, buf_str(&s1.scheme));
 	buf_adds(&pat, "://");
+	/* A failed pat reads "", which strstr() finds everywhere. */
+	if (buf_check(&pat, e) != 0)
+		goto out;
 	replace_all(&rest, uri, buf_str(&pat), hwp ? "" : "//");
-	if (buf_check(&pat, e) != 0 || buf_check(&rest, e) != 0)
+	if (buf_check(&rest, e) != 0)
 		goto out;
 	if (hwp) {
 		first = buf_str(&rest);
@@ -987,6 +993,8 @@ format_extra(const char *extra, struct buf *out, struct err *e)
 	cJSON *j = pyjson_loads(extra, strlen(extra)), *m;
 	int flat = 0;
 
+	if (j == NULL && errno == ENOMEM)
+		return err_nomem(e);	/* not "not JSON": no memory */
 	if (j != NULL && cJSON_IsObject(j) && j->child != NULL) {
 		flat = 1;
 		for (m = j->child; m != NULL; m = m->next)
