@@ -416,6 +416,10 @@ conn_parse_json(struct conn *c, const char *text, struct err *e)
 
 	buf_init(&b, 1);
 	j = pyjson_loads(text, strlen(text));
+	if (j == NULL && errno == ENOMEM) {
+		err_nomem(e);	/* not "not a JSON object" */
+		goto out;
+	}
 	if (j == NULL || !cJSON_IsObject(j)) {
 		err_set(e, ERR_USAGE, "--conn-json is not a JSON object");
 		goto out;

@@ -8,6 +8,7 @@
 #include "mask.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +229,10 @@ mask_conn(const struct mask *m, const struct conn *c, int reveal,
 		goto out;
 	if (d->extra != NULL && *d->extra != '\0') {
 		tree = pyjson_loads(d->extra, strlen(d->extra));
+		if (tree == NULL && errno == ENOMEM) {
+			err_nomem(e);	/* not "an extra that is not JSON" */
+			goto out;
+		}
 		if (reveal) {
 			out->extra_state = tree != NULL ? MASK_EXTRA_JSON :
 			    MASK_EXTRA_RAW;
@@ -346,9 +351,18 @@ mask_merge_extra(const struct mask *m, const char *edited, const char *stored,
 
 	if (edited == NULL)
 		return 0;
-	if (stored == NULL ||
-	    (now = pyjson_loads(edited, strlen(edited))) == NULL ||
-	    (old = pyjson_loads(stored, strlen(stored))) == NULL) {
+	/*
+	 * Out of memory is not "not JSON": saving edited as it is would write
+	 * its "***" over the stored secrets.
+	 */
+	if (stored != NULL &&
+	    ((now = pyjson_loads(edited, strlen(edited))) == NULL ||
+	    (old = pyjson_loads(stored, strlen(stored))) == NULL) &&
+	    errno == ENOMEM) {
+		n = err_nomem(e);
+		goto out;
+	}
+	if (stored == NULL || now == NULL || old == NULL) {
 		/* Nothing to merge in an extra that is not JSON. */
 		buf_adds(out, edited);
 		n = buf_check(out, e) == 0 ? 0 : -1;

@@ -492,13 +492,20 @@ run_mask(struct fx *f, struct err *e)
 	    "{\"x_auth\": [\"longer secret\", {\"k\": \"cd\"}]}, \"host\": \"h\"}";
 	struct config *cfg = NULL;
 	struct mask *m = NULL;
+	struct buf merged;
 	cJSON *v = NULL;
 	char *out = NULL;
 	int rc = -1;
 
+	buf_init(&merged, 1);
 	if (load_config(f, &cfg, e) != 0 ||
 	    mask_new(&m, cfg, &v_new, e) != 0)
 		goto out;
+	/* A "***" left in place keeps the stored secret, whatever fails. */
+	if (mask_merge_extra(m, "{\"password\": \"***\", \"n\": 2}",
+	    "{\"password\": \"stored\", \"n\": 1}", &merged, e) < 0)
+		goto out;
+	notes(f, buf_str(&merged));
 	if ((v = cJSON_Parse(text)) == NULL) {
 		err_nomem(e);
 		goto out;
@@ -517,6 +524,7 @@ run_mask(struct fx *f, struct err *e)
 	 */
 	rc = 0;
 out:
+	buf_release(&merged);
 	cJSON_free(out);
 	cJSON_Delete(v);
 	mask_free(m);
