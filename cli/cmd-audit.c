@@ -152,19 +152,14 @@ audit_cmd(struct session *s, struct cli_args *ca)
 	buf_init(&em.out, 0);
 	read_args(ca, &args);
 	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
-	    policy_check(&s->policy, POLICY_AUDIT, "audit", &e) != 0 ||
-	    cli_keyring(s, NULL, &e) != 0 || session_store(s, &e) != 0 ||
-	    session_mask(s, &e) != 0)
+	    cli_keyring(s, NULL, &e) != 0)
 		return audit_error(&e);
 
 	memset(&ao, 0, sizeof ao);
-	ao.cfg = s->keys->cfg;
 	ao.kr = s->keys->kr;
-	ao.mask = s->mask;
-	ao.version = store_airflow_version(s->store);
 	ao.environ = environ;
 	ao.min_severity = (enum audit_severity)args.min_severity;
-	if (audit_new(&a, &ao, &e) != 0 ||
+	if (session_audit_new(s, &ao, &a, &e) != 0 ||
 	    (args.baseline != NULL && audit_load_baseline(a, args.baseline, &e) != 0) ||
 	    (args.ignore != NULL && audit_load_ignore(a, args.ignore, &e) != 0))
 		goto fail;

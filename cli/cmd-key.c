@@ -335,12 +335,11 @@ static int
 key_probe(struct session *s, struct cli_args *a)
 {
 	struct lifecycle_probe *pr = NULL;
-	struct lifecycle *lc = NULL;
-	struct lifecycle_opts o;
-	const char *from = a->opt[OPT_FROM];
+	struct session_job *j = NULL;
+	const char *from = a->opt[OPT_FROM], *w;
 	char *cands = NULL;
 	size_t clen = 0;
-	struct err e;
+	struct err e, log_err;
 	int rc;
 
 	err_clear(&e);
@@ -348,34 +347,31 @@ key_probe(struct session *s, struct cli_args *a)
 		return cli_usage_error(&cmd_key_probe, "unexpected argument: "
 		    "candidate keys are read from stdin or --from FILE, never "
 		    "from argv");
-	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
-	    policy_check(&s->policy, POLICY_ADMIN, "probe keys", &e) != 0 ||
-	    cli_keyring(s, NULL, &e) != 0 || session_store(s, &e) != 0)
+	if (session_job_open(s, "probe keys", NULL, &j, &e) != 0)
 		return cli_error(&e);
+	if ((w = session_warning(s)) != NULL)
+		fprintf(stderr, "ferncon: warning: %s\n", w);
 	if ((from != NULL ? read_locked_file(from, &cands, &clen, &e) :
-	    read_candidates_stdin(&cands, &clen, &e)) != 0)
-		return cli_error(&e);
-	memset(&o, 0, sizeof o);
+	    read_candidates_stdin(&cands, &clen, &e)) != 0) {
+		rc = cli_error(&e);
+		goto out;
+	}
 	if ((pr = calloc(1, sizeof *pr)) == NULL) {
 		err_nomem(&e);
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (lifecycle_new(&lc, s->store, s->keys->origin.value ?
-	    s->keys->origin.value : "", s->keys->origin.value ?
-	    s->keys->origin.len : 0, &o, &e) != 0 ||
-	    lifecycle_probe(lc, cands, clen, pr, &e) != 0) {
+	if (session_job_probe(j, cands, clen, pr, &log_err, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (policy_log(&s->policy, "key-probe", NULL, "probed candidate keys",
-	    &e) != 0)
-		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	if (log_err.code != ERR_NONE)
+		fprintf(stderr, "ferncon: warning: %s\n", log_err.msg);
 	print_probe(pr);
 	rc = fflush(stdout) == 0 && pr->still_unopened == 0 ? EXIT_OK :
 	    EXIT_FAILED;
 out:
-	lifecycle_free(lc);
+	session_job_free(j);
 	free(pr);
 	if (cands != NULL)
 		sodium_free(cands);

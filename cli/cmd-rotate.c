@@ -176,19 +176,18 @@ show_clear(struct show *sh)
 /* -- shared set-up ---------------------------------------------------------------- */
 
 /*
- * Config, role (Admin), key ring, store, a job runner with progress on
- * stderr, and the preflight and result records; refused when encryption is
- * off ("cannot <what>: encryption is off ...<hint>; nothing was changed").
- * 0, or -1 with e set; *lc, *pf and *res are the caller's to free either
- * way.
+ * The session's job (role checked: Admin) with progress on stderr, and the
+ * preflight and result records; refused when encryption is off ("cannot
+ * <what>: encryption is off ...<hint>; nothing was changed"). 0, or -1 with
+ * e set; *j, *pf and *res are the caller's to free either way.
  */
 static int
 open_job(struct session *s, const char *what, const char *nokey_hint,
-    struct show *sh, struct lifecycle **lc, struct lifecycle_preflight **pf,
+    struct show *sh, struct session_job **j, struct lifecycle_preflight **pf,
     struct lifecycle_result **res, struct err *e)
 {
-	struct lifecycle_opts o;
-	const char *key;
+	struct session_job_opts o;
+	const char *w;
 
 	*pf = calloc(1, sizeof **pf);
 	*res = calloc(1, sizeof **res);
@@ -196,26 +195,30 @@ open_job(struct session *s, const char *what, const char *nokey_hint,
 		err_nomem(e);
 		return -1;
 	}
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
-	    policy_check(&s->policy, POLICY_ADMIN, what, e) != 0 ||
-	    cli_keyring(s, NULL, e) != 0 || session_store(s, e) != 0)
-		return -1;
 	memset(&o, 0, sizeof o);
 	sh->tty = isatty(STDERR_FILENO);
 	o.progress = on_progress;
 	o.progress_arg = sh;
 	o.cancel = &interrupted;
-	key = s->keys->origin.value ? s->keys->origin.value : "";
-	if (lifecycle_new(lc, s->store, key, s->keys->origin.value ?
-	    s->keys->origin.len : 0, &o, e) != 0)
+	if (session_job_open(s, what, &o, j, e) != 0)
 		return -1;
-	if (lifecycle_key_count(*lc) == 0) {
+	if ((w = session_warning(s)) != NULL)
+		fprintf(stderr, "ferncon: warning: %s\n", w);
+	if (lifecycle_key_count((*j)->lc) == 0) {
 		err_set(e, ERR_CONFIG, "cannot %s: encryption is off ([core] "
 		    "fernet_key is empty)%s; nothing was changed", what,
 		    nokey_hint);
 		return -1;
 	}
 	return 0;
+}
+
+/* A log line that could not be written: the action stands; say so. */
+static void
+log_warning(const struct err *log_err)
+{
+	if (log_err->code != ERR_NONE)
+		fprintf(stderr, "ferncon: warning: %s\n", log_err->msg);
 }
 
 static void
@@ -298,16 +301,15 @@ rotate(struct session *s, struct cli_args *a)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle_result *res = NULL;
-	struct lifecycle *lc = NULL;
+	struct session_job *j = NULL;
 	struct saved_signals sv;
 	struct show sh = { 0, 0 };
-	struct err e;
-	char detail[256];
+	struct err e, log_err;
 	int dry_run = a->opt[OPT_DRY_RUN] != NULL, rc,
 	    skip = a->opt[OPT_SKIP_UNDECRYPTABLE] != NULL;
 
 	err_clear(&e);
-	if (open_job(s, "rotate the Fernet key", "", &sh, &lc, &pf, &res,
+	if (open_job(s, "rotate the Fernet key", "", &sh, &j, &pf, &res,
 	    &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
@@ -320,7 +322,7 @@ rotate(struct session *s, struct cli_args *a)
 		goto out;
 	}
 	signals_catch(&sv);
-	rc = lifecycle_preflight(lc, 0, pf, &e);
+	rc = session_job_preflight(j, pf, &e);
 	show_clear(&sh);
 	if (rc != 0) {
 		signals_restore(&sv);
@@ -350,19 +352,15 @@ rotate(struct session *s, struct cli_args *a)
 		goto out;
 	}
 	fflush(stdout);
-	rc = lifecycle_rotate(lc, skip ? LIFECYCLE_SKIP_UNDECRYPTABLE : 0, res, &e);
+	rc = session_job_rotate(j, skip ? LIFECYCLE_SKIP_UNDECRYPTABLE : 0, res,
+	    &log_err, &e);
 	signals_restore(&sv);
 	show_clear(&sh);
 	if (rc != 0 && !res->committed) {
 		rc = job_error(&sh, &e);
 		goto out;
 	}
-	snprintf(detail, sizeof detail, "rotated %zu values, skipped %zu "
-	    "undecryptable, verify %s", res->total_changed, res->total_skipped,
-	    rc == 0 && res->verify.ok ? "ok" : "FAILED");
-	if (policy_log(&s->policy, "rotate-fernet-key", NULL, detail, &e) != 0)
-		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
-	err_clear(&e);
+	log_warning(&log_err);
 	print_changed("rotated", res, STORE_FIELD_MAX);
 	print_rows("left as they are (no key opens them):", res->skipped_rows,
 	    res->nskipped_rows, res->total_skipped);
@@ -393,7 +391,7 @@ rotate(struct session *s, struct cli_args *a)
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
-	lifecycle_free(lc);
+	session_job_free(j);
 	free(pf);
 	free(res);
 	return rc;
@@ -406,21 +404,20 @@ encrypt_plaintext(struct session *s, struct cli_args *a)
 {
 	struct lifecycle_preflight *pf = NULL;
 	struct lifecycle_result *res = NULL;
-	struct lifecycle *lc = NULL;
+	struct session_job *j = NULL;
 	struct saved_signals sv;
 	struct show sh = { 0, 0 };
-	struct err e;
-	char detail[128];
+	struct err e, log_err;
 	int dry_run = a->opt[OPT_DRY_RUN] != NULL, rc;
 
 	err_clear(&e);
 	if (open_job(s, "encrypt plaintext values", "; set a key first "
-	    "(ferncon key generate)", &sh, &lc, &pf, &res, &e) != 0) {
+	    "(ferncon key generate)", &sh, &j, &pf, &res, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
 	if (dry_run) {
-		rc = lifecycle_preflight(lc, 0, pf, &e);
+		rc = session_job_preflight(j, pf, &e);
 		show_clear(&sh);
 		if (rc != 0) {
 			rc = job_error(&sh, &e);
@@ -437,21 +434,18 @@ encrypt_plaintext(struct session *s, struct cli_args *a)
 		goto out;
 	}
 	signals_catch(&sv);
-	rc = lifecycle_encrypt(lc, res, &e);
+	rc = session_job_encrypt(j, res, &log_err, &e);
 	signals_restore(&sv);
 	show_clear(&sh);
 	if (rc != 0) {
 		rc = job_error(&sh, &e);
 		goto out;
 	}
-	snprintf(detail, sizeof detail, "encrypted %zu values",
-	    res->total_changed);
-	if (policy_log(&s->policy, "encrypt-plaintext", NULL, detail, &e) != 0)
-		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	log_warning(&log_err);
 	print_changed("encrypted", res, STORE_VAR_VAL + 1);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
-	lifecycle_free(lc);
+	session_job_free(j);
 	free(pf);
 	free(res);
 	return rc;

@@ -129,19 +129,9 @@ session_keyring(struct session *s, const char *keys_arg, struct err *e)
 int
 session_store(struct session *s, struct err *e)
 {
-	struct config_value url, schema;
-	struct store_opts o;
-
 	if (s->store != NULL)
 		return 0;
-	if (session_config(s, e) != 0 ||
-	    config_db_url(s->keys->cfg, &url, e) != 0 ||
-	    config_get(s->keys->cfg, "database", "sql_alchemy_schema", &schema,
-	    e) != 0)
-		return -1;
-	memset(&o, 0, sizeof o);
-	o.schema = schema.value;
-	return store_open(&s->store, url.value, &o, e);
+	return session_store_open(s, &s->store, e);
 }
 
 int

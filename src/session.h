@@ -51,10 +51,15 @@
 #ifndef FERNCON_SESSION_H
 #define FERNCON_SESSION_H
 
+#include <signal.h>
+
+#include "audit.h"
 #include "cfg.h"
+#include "cfgwrite.h"
 #include "compiler.h"
 #include "err.h"
 #include "keyring.h"
+#include "lifecycle.h"
 #include "mask.h"
 #include "policy.h"
 #include "store.h"
@@ -167,5 +172,147 @@ void session_keys_unref(struct session_keys *k);
  * logged. They load what they need through the functions above and
  * return 0 or -1 with e set, as the rest of the core.
  */
+
+/* -- lifecycle (src/session_life.c) ------------------------------------------ */
+
+/*
+ * The Admin's key and encryption use cases: encrypt-plaintext, rotate, the
+ * lost-key probe, the key wizard's writes of [core] fernet_key, and the
+ * audit's start. Each checks the role in s->policy (POLICY_ADMIN, or
+ * POLICY_AUDIT for the audit) before anything is read or written; a refusal
+ * is ERR_DENIED, with nothing written and nothing logged. An action that
+ * changes something writes one action-log line once it is done.
+ *
+ * A line that cannot be written does not undo the action (the rotation is
+ * committed, the file written): the use case returns 0 and leaves the
+ * reason in its `log_err` out-parameter (code ERR_NONE when the line was
+ * written) for the front end to warn about, as before the move.
+ *
+ * `via` names the front end for the log: NULL for the command line,
+ * "console" for the console. The lines are those each front end wrote
+ * before the move (the console's rotation is logged as "rotate", the
+ * command's as "rotate-fernet-key", for instance).
+ */
+
+/* How session_job_open() sets up a job. */
+struct session_job_opts {
+	const char			*via;		/* NULL, or "console" */
+	int				 own_store;	/* a private DB connection, so
+							   that the job may run on
+							   another thread */
+	lifecycle_progress_fn		 progress;	/* as in lifecycle_opts */
+	void				*progress_arg;
+	const volatile sig_atomic_t	*cancel;
+};
+
+/*
+ * A lifecycle runner opened for the Admin on the session's key list: the
+ * runner (lc), the store it works on, and a reference to the key
+ * generation it was made from, held until session_job_free() (so a key
+ * reload in the meantime does not pull the key list from under it).
+ */
+struct session_job {
+	struct session		*s;		/* borrowed */
+	struct session_keys	*keys;		/* a reference */
+	struct store		*store;		/* s->store, or the private one */
+	struct store		*own;		/* the private one, or NULL */
+	struct lifecycle	*lc;
+	const char		*via;
+};
+
+/*
+ * Check that the role may do `what` (POLICY_ADMIN; "rotate the Fernet key",
+ * "encrypt plaintext values", "probe keys": the words of the refusal), load
+ * the configuration, key ring and store, and make a runner. o may be NULL
+ * (command line, the session's store, no progress). A job runs on one
+ * thread at a time; with o->own_store that may be any thread (from there
+ * the job reads only the session's policy, which does not change, and
+ * appends to the action log). 0 with *out set (free with
+ * session_job_free()), or -1 with e set (ERR_DENIED when refused).
+ */
+int session_job_open(struct session *s, const char *what,
+    const struct session_job_opts *o, struct session_job **out,
+    struct err *e) ATTR_WUR;
+
+/* Free the runner and the private store, drop the reference. NULL: none. */
+void session_job_free(struct session_job *j);
+
+/* lifecycle_preflight() with no stale limit: reads only, logs nothing. */
+int session_job_preflight(struct session_job *j,
+    struct lifecycle_preflight *out, struct err *e) ATTR_WUR;
+
+/*
+ * encrypt-plaintext (lifecycle_encrypt()). Committed, one line: action
+ * "encrypt-plaintext". 0, or -1 with e set as lifecycle_encrypt() (nothing
+ * changed, nothing logged).
+ */
+int session_job_encrypt(struct session_job *j, struct lifecycle_result *out,
+    struct err *log_err, struct err *e) ATTR_WUR;
+
+/*
+ * rotate-fernet-key (lifecycle_rotate(), flags as there). Once committed,
+ * one line (action "rotate-fernet-key", or "rotate" from the console),
+ * saying whether the verify pass was ok, even when that pass could not run
+ * (-1 with out->committed set). Else -1 with nothing changed or logged.
+ */
+int session_job_rotate(struct session_job *j, unsigned flags,
+    struct lifecycle_result *out, struct err *log_err, struct err *e) ATTR_WUR;
+
+/*
+ * The lost-key probe (lifecycle_probe()); candidates are the caller's
+ * (keep them in locked memory). Reads only; one line, action "key-probe".
+ */
+int session_job_probe(struct session_job *j, const char *candidates,
+    size_t len, struct lifecycle_probe *out, struct err *log_err,
+    struct err *e) ATTR_WUR;
+
+/*
+ * The key wizard's first step: check the role ("use the key wizard") and
+ * generate a new Fernet key into key (FERNET_KEY_B64LEN + 1 bytes, the
+ * caller's locked memory). Writes and logs nothing. 0, or -1 with e set.
+ */
+int session_key_generate(struct session *s, char *key, struct err *e)
+    ATTR_WUR;
+
+/* What session_key_write() writes as [core] fernet_key. */
+enum session_key_write {
+	SESSION_KEY_PREPEND,	/* key,current list: the wizard's "new,old" */
+	SESSION_KEY_ALONE,	/* key alone: the wizard drops the old keys */
+	SESSION_KEY_APPEND,	/* current list,key: the probe adds a found key */
+};
+
+/*
+ * Write a new [core] fernet_key made of key (klen bytes, one Fernet key;
+ * the caller keeps it in locked memory) and the current list, into
+ * airflow.cfg (cfgwrite_fernet_key(): plan into *plan, refused with
+ * ERR_CONFIG when the key comes from the environment or a command), then
+ * log one line (action "key-wizard" for PREPEND and ALONE, "key-probe" for
+ * APPEND) and read the keys again (session_reload_keys()). The role check
+ * says "use the key wizard" or "change the key list". 0; or -1 with e set:
+ * nothing written, or (message "written, but ...") written and logged but
+ * the reload failed.
+ */
+int session_key_write(struct session *s, enum session_key_write how,
+    const char *key, size_t klen, struct cfgwrite_plan *plan,
+    struct err *log_err, struct err *e) ATTR_WUR;
+
+/*
+ * The audit's start: check POLICY_AUDIT ("audit"), load the configuration,
+ * store and mask, and make an audit with o. Of o, cfg, mask and version
+ * are filled in from the session when NULL; kr is used as given (the
+ * caller's ring: s->keys->kr on the session's thread, a private one on
+ * another). What the audit borrows must outlive it: a caller that keeps it
+ * past a key reload holds a reference to the generation. Logs nothing (the
+ * audit only reads and redacts). 0 with *out set, or -1 with e set.
+ */
+int session_audit_new(struct session *s, const struct audit_opts *o,
+    struct audit **out, struct err *e) ATTR_WUR;
+
+/*
+ * A new connection to the session's DB (the current configuration's
+ * [database] sql_alchemy_conn and schema), for a thread. Caller closes.
+ */
+int session_store_open(struct session *s, struct store **out, struct err *e)
+    ATTR_WUR;
 
 #endif

@@ -325,15 +325,6 @@ scan_poll(struct app *a)
 		scan_start(a);
 }
 
-int
-app_reload_keys(struct app *a, struct err *e)
-{
-	if (session_reload_keys(a->session, e) != 0)
-		return -1;
-	app_db_changed(a);
-	return 0;
-}
-
 void
 app_db_changed(struct app *a)
 {

@@ -211,15 +211,6 @@ void app_db_changed(struct app *a);
 int app_db_url(struct app *a, const char **url, const char **schema,
     struct err *e) ATTR_WUR;
 
-/*
- * Read airflow.cfg and the environment again and take the fernet_key they
- * give now (after the key wizard wrote it): ses->keys->cfg, ses->keys->kr and
- * ses->keys->origin change, the old ones stay valid until app_release(), and
- * the DB counts as changed (screens reload, the scan runs again with the
- * new ring). 0, or -1 with e set and nothing changed.
- */
-int app_reload_keys(struct app *a, struct err *e) ATTR_WUR;
-
 /* The keys of screen s: its own, the home entries, the global keys. */
 size_t app_keys(struct app *a, struct screen *s, const struct ui_key **out,
     size_t max);

@@ -101,7 +101,7 @@ bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
 	ao.environ = environ;
 	ao.min_severity = AUDIT_SEV_INFO;
 	ao.no_hash = 1;		/* the screen shows no hash: make no key file */
-	if (audit_new(&b->audit, &ao, e) != 0)
+	if (session_audit_new(s, &ao, &b->audit, e) != 0)
 		goto fail;
 	if (pthread_create(&b->thread, NULL, ba_main, b) != 0) {
 		err_set(e, ERR_NOMEM, "cannot start the audit thread");

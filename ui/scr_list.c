@@ -164,7 +164,7 @@ list_ok(struct list *l)
 }
 
 /*
- * Take the session's current keys if they were reloaded (app_reload_keys())
+ * Take the session's current keys if they were reloaded (session_key_write())
  * since the list last looked: the old generation is released, and the
  * audit made with it goes too.
  */

@@ -9,8 +9,9 @@
  * (or says what to set when the key comes from the environment or a
  * _cmd), and the console reads its keys again.
  *
- * The probe runs on a worker thread of the screen with its own store and
- * runner. The candidates live in the fields' locked memory and in one
+ * The probe and the add are the session's use cases (session_job_probe(),
+ * session_key_write(): the role checked, one action-log line each); the
+ * probe runs on a worker thread of the screen with its own store. The candidates live in the fields' locked memory and in one
  * sodium_malloc buffer handed to the thread, wiped once it is done; the
  * screen shows only line numbers and counts, never a key.
  */
@@ -26,7 +27,6 @@
 #include "cfgwrite.h"
 #include "core.h"
 #include "dialog.h"
-#include "policy.h"
 #include "screens.h"
 #include "widget_form.h"
 
@@ -41,8 +41,7 @@ struct probe {
 	struct form		 fm;
 	enum probe_state	 state;
 	/* The worker. */
-	struct store		*store;
-	struct lifecycle	*lc;
+	struct session_job	*sj;
 	pthread_t		 thread;
 	int			 started;
 	char			*cand;		/* sodium_malloc: the joined candidates */
@@ -51,6 +50,7 @@ struct probe {
 	int			 finished;	/* under lock */
 	int			 rc;
 	struct err		 err;
+	struct err		 log_err;	/* the log line's failure */
 	struct lifecycle_probe	 res;
 	int			 field_of[LIFECYCLE_MAX_CANDIDATES + 1];	/* line -> field */
 };
@@ -69,15 +69,17 @@ static void *
 probe_main(void *arg)
 {
 	struct probe *p = arg;
-	struct err e;
+	struct err e, log_err;
 	int rc;
 
 	err_clear(&e);
-	rc = lifecycle_probe(p->lc, p->cand, p->cand_len, &p->res, &e);
+	rc = session_job_probe(p->sj, p->cand, p->cand_len, &p->res, &log_err,
+	    &e);
 	core_thread_cleanup();
 	pthread_mutex_lock(&p->lock);
 	p->rc = rc;
 	p->err = e;
+	p->log_err = log_err;
 	p->finished = 1;
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -206,11 +208,8 @@ probe_draw(struct screen *s, struct app *a, const struct area *r)
 static void
 probe_add(struct probe *p, struct app *a)
 {
-	const struct config_value *k = &a->session->keys->origin;
 	struct cfgwrite_plan *plan = NULL;
-	struct err e;
-	char *val = NULL;
-	size_t len = 0, cap;
+	struct err e, log_err;
 	int c = probe_found(p), fld;
 	unsigned line;
 
@@ -224,36 +223,23 @@ probe_add(struct probe *p, struct app *a)
 		    "it alone in a field and probe again");
 		return;
 	}
-	cap = (k->value ? k->len : 0) + p->f[fld - 1].len + 2;
-	if ((val = sodium_malloc(cap)) == NULL ||
-	    (plan = calloc(1, sizeof *plan)) == NULL) {
+	if ((plan = calloc(1, sizeof *plan)) == NULL) {
 		app_error(a, "out of memory");
-		goto out;
+		return;
 	}
-	if (k->value != NULL && k->len > 0) {
-		memcpy(val, k->value, k->len);
-		len = k->len;
-		val[len++] = ',';
-	}
-	memcpy(val + len, p->f[fld - 1].buf, p->f[fld - 1].len);
-	len += p->f[fld - 1].len;
-	val[len] = '\0';
-	if (cfgwrite_fernet_key(a->session->keys->cfg, val, len, plan, &e) != 0) {
+	if (session_key_write(a->session, SESSION_KEY_APPEND, p->f[fld - 1].buf,
+	    p->f[fld - 1].len, plan, &log_err, &e) != 0) {
+		if (log_err.code != ERR_NONE)
+			app_warn(a, "%s", log_err.msg);
 		app_error(a, "%s", e.msg);
 		goto out;
 	}
-	if (policy_log(&a->session->policy, "key-probe", NULL, "added a found key "
-	    "to the end of the key list", &e) != 0)
-		app_warn(a, "%s", e.msg);
-	err_clear(&e);
-	if (app_reload_keys(a, &e) != 0)
-		app_error(a, "written, but %s", e.msg);
-	else
-		app_info(a, "added the key to %s; give every Airflow component "
-		    "the new list, then rotate (R)", plan->path);
+	if (log_err.code != ERR_NONE)
+		app_warn(a, "%s", log_err.msg);
+	app_db_changed(a);
+	app_info(a, "added the key to %s; give every Airflow component the new "
+	    "list, then rotate (R)", plan->path);
 out:
-	if (val != NULL)
-		sodium_free(val);	/* wipes */
 	free(plan);
 }
 
@@ -288,8 +274,6 @@ probe_key(struct screen *s, struct app *a, int key)
 		for (i = 0, line = 0; i < PROBE_FIELDS; i++)
 			if (p->f[i].len > 0 && line < LIFECYCLE_MAX_CANDIDATES)
 				p->field_of[++line] = i + 1;
-		if (!app_allowed(a, POLICY_ADMIN, "probe for lost keys"))
-			return UI_HANDLED;
 		if (probe_start(s, p, a) == 0)
 			s->typing = 0;
 		return UI_HANDLED;
@@ -321,6 +305,8 @@ probe_tick(struct screen *s, struct app *a, int64_t now)
 	p->state = PR_DONE;
 	if (p->rc != 0)
 		app_error(a, "%s", p->err.msg);
+	else if (p->log_err.code != ERR_NONE)
+		app_warn(a, "%s", p->log_err.msg);
 	app_trace(a, "probed");
 	return UI_HANDLED;
 }
@@ -330,8 +316,7 @@ probe_resume(struct screen *s, struct app *a, int tag, int result)
 {
 	struct probe *p = s->data;
 
-	if (tag == PROBE_TAG_ADD && result == UI_YES &&
-	    app_allowed(a, POLICY_ADMIN, "change the key list"))
+	if (tag == PROBE_TAG_ADD && result == UI_YES)
 		probe_add(p, a);
 	return UI_HANDLED;
 }
@@ -349,8 +334,7 @@ probe_free(struct screen *s)
 		form_field_release(&p->f[i]);
 	if (p->cand != NULL)
 		sodium_free(p->cand);
-	lifecycle_free(p->lc);
-	store_close(p->store);
+	session_job_free(p->sj);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -360,16 +344,11 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
 	static const char *labels[PROBE_FIELDS] = { "candidate 1", "candidate 2",
 	    "candidate 3", "candidate 4", "candidate 5", "candidate 6" };
-	const struct config_value *k = &a->session->keys->origin;
-	const char *url, *schema;
-	struct store_opts so;
+	struct session_job_opts o;
 	struct probe *p;
 	int i;
 
 	(void)arg;
-	if (policy_check(&a->session->policy, POLICY_ADMIN, "probe for lost keys",
-	    e) != 0)
-		return -1;
 	if ((p = calloc(1, sizeof *p)) == NULL) {
 		err_nomem(e);
 		return -1;
@@ -388,13 +367,11 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	p->fm.fields = p->f;
 	p->fm.n = PROBE_FIELDS;
 	form_focus(&p->fm, 0);
-	memset(&so, 0, sizeof so);
-	if (app_db_url(a, &url, &schema, e) != 0)
-		goto fail;
-	so.schema = schema;
-	if (store_open(&p->store, url, &so, e) != 0 ||
-	    lifecycle_new(&p->lc, p->store, k->value ? k->value : "", k->value ?
-	    k->len : 0, NULL, e) != 0)
+	memset(&o, 0, sizeof o);
+	o.via = "console";
+	o.own_store = 1;
+	if (session_job_open(a->session, "probe for lost keys", &o, &p->sj,
+	    e) != 0)
 		goto fail;
 	s->typing = 1;
 	return 0;

@@ -7,8 +7,9 @@
  * `encrypt` to confirm). A ring with rows no key opens is refused, naming
  * them, unless the user presses s ("skip undecryptable") first.
  *
- * The jobs run on a worker thread of the screen with its own store
- * connection and lifecycle runner (so the console stays responsive); the
+ * The jobs are the session's use cases (session_job_*: the role checked,
+ * one action-log line), run on a worker thread of the screen with their
+ * own store connection (so the console stays responsive); the
  * thread hands over its progress and result under one mutex, and the
  * screen's tick polls them. Esc while a job runs sets the runner's cancel
  * flag: the transaction is rolled back at the next page. The screen never
@@ -26,7 +27,6 @@
 #include "app.h"
 #include "core.h"
 #include "dialog.h"
-#include "policy.h"
 #include "progress.h"
 #include "screens.h"
 #include "widget_list.h"
@@ -39,9 +39,8 @@ enum rot_job { JOB_NONE, JOB_PREFLIGHT, JOB_ROTATE, JOB_ENCRYPT };
 enum rot_state { ST_PREFLIGHT, ST_READY, ST_RUNNING, ST_DONE, ST_FAILED };
 
 struct rot {
-	/* The worker: its store and runner, used by one job at a time. */
-	struct store			*store;
-	struct lifecycle		*lc;
+	/* The worker: the session's job, run by one thread at a time. */
+	struct session_job		*sj;
 	pthread_t			 thread;
 	int				 started;
 	volatile sig_atomic_t		 cancel;
@@ -52,6 +51,7 @@ struct rot {
 	int				 finished;
 	int				 rc;
 	struct err			 err;
+	struct err			 log_err;	/* the log line's failure */
 	struct lifecycle_progress	 prog;
 	int				 have_prog;
 	/* The thread's, read once it finished: */
@@ -120,20 +120,21 @@ static void *
 rot_main(void *arg)
 {
 	struct rot *r = arg;
-	struct err e;
+	struct err e, log_err;
 	int rc = -1;
 
 	err_clear(&e);
+	err_clear(&log_err);
 	switch (r->job) {
 	case JOB_PREFLIGHT:
-		rc = lifecycle_preflight(r->lc, 0, &r->pf, &e);
+		rc = session_job_preflight(r->sj, &r->pf, &e);
 		break;
 	case JOB_ROTATE:
-		rc = lifecycle_rotate(r->lc, r->skip ?
-		    LIFECYCLE_SKIP_UNDECRYPTABLE : 0, &r->res, &e);
+		rc = session_job_rotate(r->sj, r->skip ?
+		    LIFECYCLE_SKIP_UNDECRYPTABLE : 0, &r->res, &log_err, &e);
 		break;
 	case JOB_ENCRYPT:
-		rc = lifecycle_encrypt(r->lc, &r->res, &e);
+		rc = session_job_encrypt(r->sj, &r->res, &log_err, &e);
 		break;
 	case JOB_NONE:
 		break;
@@ -142,6 +143,7 @@ rot_main(void *arg)
 	pthread_mutex_lock(&r->lock);
 	r->rc = rc;
 	r->err = e;
+	r->log_err = log_err;
 	r->finished = 1;
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
@@ -446,25 +448,6 @@ rot_key(struct screen *s, struct app *a, int key)
 	}
 }
 
-static void
-job_log(struct rot *r, struct app *a)
-{
-	struct err e;
-	char detail[256];
-
-	err_clear(&e);
-	if (r->job == JOB_ROTATE)
-		snprintf(detail, sizeof detail, "console: %zu rotated, %zu skipped, "
-		    "verify %s", r->res.total_changed, r->res.total_skipped,
-		    r->res.verify.ok ? "ok" : "failed");
-	else
-		snprintf(detail, sizeof detail, "console: %zu encrypted",
-		    r->res.total_changed);
-	if (policy_log(&a->session->policy, r->job == JOB_ROTATE ? "rotate" :
-	    "encrypt-plaintext", NULL, detail, &e) != 0)
-		app_warn(a, "committed, but %s", e.msg);
-}
-
 static int
 rot_tick(struct screen *s, struct app *a, int64_t now)
 {
@@ -520,7 +503,8 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 	app_trace(a, "job done");
 	if (r->res.committed) {
 		app_db_changed(a);
-		job_log(r, a);
+		if (r->log_err.code != ERR_NONE)
+			app_warn(a, "committed, but %s", r->log_err.msg);
 		if (r->job == JOB_ROTATE && r->res.verify.ok)
 			app_info(a, "rotated %zu values; verify OK",
 			    r->res.total_changed);
@@ -541,8 +525,6 @@ rot_resume(struct screen *s, struct app *a, int tag, int result)
 
 	if (result != UI_YES || r->state != ST_READY)
 		return UI_HANDLED;
-	if (!app_allowed(a, POLICY_ADMIN, "rotate the Fernet key"))
-		return UI_HANDLED;
 	if (tag == ROT_TAG_ROTATE)
 		(void)job_start(s, r, JOB_ROTATE, a);
 	else if (tag == ROT_TAG_ENCRYPT)
@@ -559,8 +541,7 @@ rot_free(struct screen *s)
 		return;
 	r->cancel = 1;
 	job_join(r);
-	lifecycle_free(r->lc);
-	store_close(r->store);
+	session_job_free(r->sj);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -568,33 +549,24 @@ rot_free(struct screen *s)
 static int
 rot_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
-	const struct config_value *k = &a->session->keys->origin;
-	struct lifecycle_opts lo;
-	struct store_opts so;
-	const char *url, *schema;
+	struct session_job_opts o;
 	struct rot *r;
 
 	(void)arg;
-	if (policy_check(&a->session->policy, POLICY_ADMIN, "rotate the Fernet key",
-	    e) != 0)
-		return -1;
 	if ((r = calloc(1, sizeof *r)) == NULL) {
 		err_nomem(e);
 		return -1;
 	}
 	pthread_mutex_init(&r->lock, NULL);
 	s->data = r;
-	memset(&so, 0, sizeof so);
-	memset(&lo, 0, sizeof lo);
-	lo.progress = rot_progress;
-	lo.progress_arg = r;
-	lo.cancel = &r->cancel;
-	if (app_db_url(a, &url, &schema, e) != 0)
-		goto fail;
-	so.schema = schema;
-	if (store_open(&r->store, url, &so, e) != 0 ||
-	    lifecycle_new(&r->lc, r->store, k->value ? k->value : "", k->value ?
-	    k->len : 0, &lo, e) != 0)
+	memset(&o, 0, sizeof o);
+	o.via = "console";
+	o.own_store = 1;
+	o.progress = rot_progress;
+	o.progress_arg = r;
+	o.cancel = &r->cancel;
+	if (session_job_open(a->session, "rotate the Fernet key", &o, &r->sj,
+	    e) != 0)
 		goto fail;
 	if (job_start(s, r, JOB_PREFLIGHT, a) != 0) {
 		err_set(e, ERR_NOMEM, "cannot start the preflight thread");

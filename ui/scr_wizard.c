@@ -7,12 +7,13 @@
  * component must have the new key list before rotating, rotate and verify
  * (the rotation screen), then drop the old key the same way.
  *
- * The generated key and the key lists built from it live in one
- * sodium_malloc block (locked, guarded) that sodium_free() wipes when the
- * screen closes; the key is on the screen only while the wizard is open,
- * for the Admin to distribute it. After each write the console reads its
- * configuration again (app_reload_keys()) so that the rotation uses the
- * new key list. Nothing here is logged but the fact of a write.
+ * The generated key lives in a sodium_malloc block (locked, guarded) that
+ * sodium_free() wipes when the screen closes; the key is on the screen only
+ * while the wizard is open, for the Admin to distribute it. The steps are
+ * the session's use cases (session_key_generate(), session_key_write():
+ * the role checked, one action-log line per write, the lists built in
+ * locked memory, the keys read again so that the rotation uses the new
+ * key list).
  */
 #include "config.h"
 
@@ -26,7 +27,6 @@
 #include "cfgwrite.h"
 #include "dialog.h"
 #include "keyring.h"
-#include "policy.h"
 #include "screens.h"
 
 #define WIZ_TAG_WRITE	0x57524b
@@ -34,16 +34,13 @@
 
 enum wiz_step { WIZ_NEW, WIZ_WRITTEN, WIZ_DROPPED };
 
-/* Locked memory: the new key and the lists to write. */
+/* Locked memory: the new key. */
 struct wiz_secret {
 	char	key[FERNET_KEY_B64LEN + 1];
-	size_t	len;			/* of list */
-	char	list[];			/* "new,old..." */
 };
 
 struct wiz {
 	struct wiz_secret	*sec;
-	size_t			 cap;		/* of sec->list */
 	struct cfgwrite_plan	 plan;
 	int			 have_plan;
 	char			 plan_err[256];
@@ -141,39 +138,11 @@ wiz_draw(struct screen *s, struct app *a, const struct area *r)
 	}
 }
 
-/* Build list = key[,rest of the current list] in locked memory. */
-static void
-wiz_list(struct wiz *z, const char *rest, size_t rlen)
-{
-	size_t klen = strlen(z->sec->key);
-
-	if (rest == NULL || rlen == 0 || klen + 1 + rlen + 1 > z->cap)
-		rlen = 0;
-	memcpy(z->sec->list, z->sec->key, klen);
-	z->sec->len = klen;
-	if (rlen > 0) {
-		z->sec->list[z->sec->len++] = ',';
-		memcpy(z->sec->list + z->sec->len, rest, rlen);
-		z->sec->len += rlen;
-	}
-	z->sec->list[z->sec->len] = '\0';
-}
-
-static void
-wiz_log(struct app *a, const char *what)
-{
-	struct err e;
-
-	err_clear(&e);
-	if (policy_log(&a->session->policy, "key-wizard", NULL, what, &e) != 0)
-		app_warn(a, "%s", e.msg);
-}
-
-/* Write z->sec->list, or say what to set. 0 when written and reloaded. */
+/* Write the new key as how says, or say what to set. 0 when written. */
 static int
-wiz_write(struct wiz *z, struct app *a, const char *done)
+wiz_write(struct wiz *z, struct app *a, enum session_key_write how)
 {
-	struct err e;
+	struct err e, log_err;
 
 	err_clear(&e);
 	if (!z->have_plan) {
@@ -189,16 +158,16 @@ wiz_write(struct wiz *z, struct app *a, const char *done)
 		app_warn(a, "set %s yourself (see the screen)", z->plan.name);
 		return -1;
 	}
-	if (cfgwrite_set_fernet_key(z->plan.path, z->sec->list, z->sec->len,
-	    &e) != 0) {
+	if (session_key_write(a->session, how, z->sec->key, strlen(z->sec->key),
+	    &z->plan, &log_err, &e) != 0) {
+		if (log_err.code != ERR_NONE)
+			app_warn(a, "%s", log_err.msg);
 		app_error(a, "%s", e.msg);
 		return -1;
 	}
-	wiz_log(a, done);
-	if (app_reload_keys(a, &e) != 0) {
-		app_error(a, "written, but %s", e.msg);
-		return -1;
-	}
+	if (log_err.code != ERR_NONE)
+		app_warn(a, "%s", log_err.msg);
+	app_db_changed(a);
 	return 0;
 }
 
@@ -265,15 +234,11 @@ static int
 wiz_resume(struct screen *s, struct app *a, int tag, int result)
 {
 	struct wiz *z = s->data;
-	const struct config_value *k = &a->session->keys->origin;
 
 	if (result != UI_YES)
 		return UI_HANDLED;
-	if (!app_allowed(a, POLICY_ADMIN, "use the key wizard"))
-		return UI_HANDLED;
 	if (tag == WIZ_TAG_WRITE) {
-		wiz_list(z, k->value, k->value ? k->len : 0);
-		if (wiz_write(z, a, "wrote new,old") == 0) {
+		if (wiz_write(z, a, SESSION_KEY_PREPEND) == 0) {
 			z->step = WIZ_WRITTEN;
 			snprintf(z->done_msg, sizeof z->done_msg, "Wrote new,old to "
 			    "%s. Now give every Airflow component the new key list "
@@ -282,8 +247,7 @@ wiz_resume(struct screen *s, struct app *a, int tag, int result)
 			app_info(a, "wrote the new key list to %s", z->plan.path);
 		}
 	} else if (tag == WIZ_TAG_DROP) {
-		wiz_list(z, NULL, 0);
-		if (wiz_write(z, a, "dropped the old keys") == 0) {
+		if (wiz_write(z, a, SESSION_KEY_ALONE) == 0) {
 			z->step = WIZ_DROPPED;
 			snprintf(z->done_msg, sizeof z->done_msg, "Wrote the new key "
 			    "alone to %s. Give every Airflow component this key and "
@@ -291,7 +255,6 @@ wiz_resume(struct screen *s, struct app *a, int tag, int result)
 			app_info(a, "dropped the old keys");
 		}
 	}
-	sodium_memzero(z->sec->list, z->cap);
 	return UI_HANDLED;
 }
 
@@ -309,26 +272,24 @@ wiz_free(struct screen *s)
 static int
 wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
-	const struct config_value *k = &a->session->keys->origin;
 	struct wiz *z;
 	struct err pe;
 
 	(void)arg;
-	if (policy_check(&a->session->policy, POLICY_ADMIN, "use the key wizard",
-	    e) != 0)
-		return -1;
 	if ((z = calloc(1, sizeof *z)) == NULL) {
 		err_nomem(e);
 		return -1;
 	}
-	z->cap = FERNET_KEY_B64LEN + 2 + (k->value ? k->len : 0) + 1;
-	if ((z->sec = sodium_malloc(sizeof *z->sec + z->cap)) == NULL) {
+	if ((z->sec = sodium_malloc(sizeof *z->sec)) == NULL) {
 		free(z);
 		err_set(e, ERR_NOMEM, "out of locked memory");
 		return -1;
 	}
-	sodium_memzero(z->sec, sizeof *z->sec + z->cap);
-	keyring_generate(z->sec->key);
+	if (session_key_generate(a->session, z->sec->key, e) != 0) {
+		sodium_free(z->sec);
+		free(z);
+		return -1;
+	}
 	err_clear(&pe);
 	if (cfgwrite_plan(a->session->keys->cfg, &z->plan, &pe) == 0)
 		z->have_plan = 1;
