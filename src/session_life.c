@@ -76,7 +76,7 @@ session_job_open(struct session *s, const char *what,
 	    (!o->own_store && session_store(s, e) != 0))
 		return -1;
 	if ((j = calloc(1, sizeof *j)) == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	j->s = s;
