@@ -4,7 +4,8 @@
   py_fernet_rotate.py rotate FILE   time MultiFernet([new, old]).rotate on each
 
 Keys come from the environment: BENCH_NEW and BENCH_OLD. The plaintexts are
-26-byte passwords, as in PERF.md. Prints "python tokens/s: R" for rotate.
+26-byte passwords, as in doc/perf.md section 1. Prints "python tokens/s: R"
+for rotate.
 """
 import os
 import random

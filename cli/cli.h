@@ -21,7 +21,7 @@
 #include "err.h"
 #include "session.h"
 
-/* Exit codes (DESIGN.md section 5). */
+/* Exit codes (doc/design.md section 5). */
 #define EXIT_OK		0
 #define EXIT_FAILED	1	/* the thing asked for failed or was found */
 #define EXIT_USAGE	2	/* bad usage or configuration */

@@ -1,8 +1,8 @@
 /*
- * cmd-audit.c: `ferncon audit`: the secret audit of AUDIT.md A4 over the
- * configured metadata DB, its configuration and the AIRFLOW_CONN_*
- * variables of this environment, as text (the default on a terminal),
- * json (the default otherwise) or SARIF 2.1.0 on stdout.
+ * cmd-audit.c: `ferncon audit`: the secret audit of doc/audit-rules.md over
+ * the configured metadata DB, its configuration and the AIRFLOW_CONN_*
+ * variables of this environment, as text (the default on a terminal), json
+ * (the default otherwise) or SARIF 2.1.0 on stdout.
  *
  * Exit codes are the audit's own, so that CI can tell a leak from a broken
  * run: 0 no reported finding at or above --fail-on (default high), 1 such

@@ -1,7 +1,7 @@
 /*
  * cmd-conn.c: `ferncon connections list|get|add|delete|export|import`, after
- * Airflow's `airflow connections` commands (AIRFLOW.md 4.4 and 5), with
- * ferncon's differences:
+ * Airflow's `airflow connections` commands (doc/airflow-compat.md sections
+ * 4.4 and 5), with ferncon's differences:
  *
  * - passwords are masked ("***") and sensitive extras redacted unless
  *   --reveal is given and the role allows it (the reveal is logged);

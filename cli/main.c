@@ -183,7 +183,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		/* No command: the console (DESIGN.md section 5). */
+		/* No command: the console (doc/design.md section 5). */
 		rc = cli_console(s, args.no_color);
 		session_free(s);
 		core_thread_cleanup();

@@ -1,8 +1,8 @@
 /*
  * airflow.c: Airflow versions from alembic heads (see airflow.h). The table
- * holds the heads AIRFLOW.md section 1.4 lists; a head not in it is
- * unknown (major 0) and the store places it by the tables it finds. And
- * the one time format the front ends show.
+ * holds the heads that doc/airflow-compat.md section 1.4 lists; a head not
+ * in it is unknown (major 0) and the store places it by the tables it
+ * finds. And the one time format the front ends show.
  */
 #include "config.h"
 

@@ -4,8 +4,9 @@
  * rule in 3.1.0, extra validation in 3.0, the sensitive-field list); and
  * times written as Airflow's Python shows them.
  *
- * The version is read from alembic_version.version_num (AIRFLOW.md 1.4);
- * an unknown head is placed by the tables that exist.
+ * The version is read from alembic_version.version_num
+ * (doc/airflow-compat.md section 1.4); an unknown head is placed by the
+ * tables that exist.
  */
 #ifndef FERNCON_AIRFLOW_H
 #define FERNCON_AIRFLOW_H
@@ -32,8 +33,8 @@ airflow_version_at_least(const struct airflow_version *v, int major, int minor,
 }
 
 /*
- * The Airflow version of an alembic head (AIRFLOW.md 1.4), or major 0 when
- * the head is not known.
+ * The Airflow version of an alembic head (doc/airflow-compat.md section
+ * 1.4), or major 0 when the head is not known.
  */
 struct airflow_version airflow_version_of_head(const char *head);
 

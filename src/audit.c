@@ -493,7 +493,7 @@ build_ids(struct audit *a, const struct pending *p)
 	}
 }
 
-/* Adjust the subject's findings once it is complete (AUDIT.md A4 rules 4, 25). */
+/* Adjust a complete subject's findings (doc/audit-rules.md section 4). */
 static void
 post_process(struct audit *a)
 {

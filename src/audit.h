@@ -1,5 +1,5 @@
 /*
- * audit.h: the secret audit (AUDIT.md A4): a rule engine over each
+ * audit.h: the secret audit (doc/audit-rules.md): a rule engine over each
  * connection's decrypted extra, row checks (plaintext and undecryptable
  * values, secrets in variables, AIRFLOW_CONN_* variables with a password,
  * token age), transport checks per conn_type, configuration checks, and the

@@ -108,7 +108,8 @@ extern const size_t audit_sensitive_names_len;
 /* ... of which these make a name "high" (the rest are "medium"). */
 extern const char *const audit_sensitive_high[];
 extern const size_t audit_sensitive_high_len;
-/* Rule 26: provider extra keys that hold secrets (AUDIT.md A3). */
+/* Rule 26: provider extra keys that hold secrets (doc/audit-rules.md
+ * section 5). */
 extern const char *const audit_provider_secret_keys[];
 extern const size_t audit_provider_secret_keys_len;
 /* Names that hold public material or identifiers, never secrets. */

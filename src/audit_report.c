@@ -1,9 +1,9 @@
 /*
- * audit_report.c: the audit's reports (AUDIT.md A4): text (gitleaks-style
- * blocks and a summary line), JSON (a detect-secrets-like envelope around
- * gitleaks-like finding records) and SARIF 2.1.0 (rules with their default
- * level, results with logical and physical locations and a partial
- * fingerprint).
+ * audit_report.c: the audit's reports (doc/audit-rules.md section 6): text
+ * (gitleaks-style blocks and a summary line), JSON (a detect-secrets-like
+ * envelope around gitleaks-like finding records) and SARIF 2.1.0 (rules with
+ * their default level, results with logical and physical locations and a
+ * partial fingerprint).
  *
  * The writer streams: begin() writes the head, finding() one record, end()
  * the tail with the summary, each appended to a buffer that the caller

@@ -1,10 +1,10 @@
 /*
- * audit_rules.c: the audit's rule set as data (AUDIT.md A4). Everything the
- * engine (audit.c) decides from is in the tables below: the rules with
- * their severity and rank, the gitleaks/detect-secrets regular expressions
- * (translated to PCRE2, quoted from config/gitleaks.toml and
- * the plugins of detect_secrets/plugins/), the key-name rules, the word lists, and the
- * transport table where a new conn_type is one row.
+ * audit_rules.c: the audit's rule set as data (doc/audit-rules.md).
+ * Everything the engine (audit.c) decides from is in the tables below: the
+ * rules with their severity and rank, the gitleaks/detect-secrets regular
+ * expressions (translated to PCRE2, quoted from config/gitleaks.toml and the
+ * plugins of detect_secrets/plugins/), the key-name rules, the word lists,
+ * and the transport table where a new conn_type is one row.
  *
  * Rank decides which rule wins when several match the same pointer: a rule
  * that knows the provider's structure (a GCP service-account object, an
@@ -35,7 +35,7 @@
 /* -- the rules ------------------------------------------------------------------ */
 
 const struct audit_rule audit_rule_table[] = {
-	/* Secrets in extras (A4 rules 1-28). */
+	/* Secrets in extras (doc/audit-rules.md section 3, rules 1 to 28). */
 	{ "private-key", "private key (PEM, PuTTY or SSH2)",
 	    CRIT, SECRET, 80, "keep the key in a file or a secrets backend; rotate it" },
 	{ "gcp-service-account-key", "GCP service-account key with private_key",
@@ -256,9 +256,9 @@ const size_t audit_key_rules_len = sizeof audit_key_rules / sizeof audit_key_rul
 /* -- word lists ------------------------------------------------------------------------ */
 
 /*
- * Airflow's DEFAULT_SENSITIVE_FIELDS across versions (AIRFLOW.md 6: the
- * 12 of 2.x, proxy* of 3.1.6, access_key and connection_string of 3.2)
- * and the extra names of AUDIT.md A3 that the secrets masker lists.
+ * Airflow's DEFAULT_SENSITIVE_FIELDS across versions (the 12 of 2.x,
+ * proxy_password of 3.1.6, access_key and connection_string of 3.2) and
+ * the further names of the newest masker: doc/audit-rules.md section 5.
  */
 const char *const audit_sensitive_names[] = {
 	"access_token", "api_key", "apikey", "authorization", "passphrase", "passwd",

@@ -86,7 +86,7 @@ is_uuid(const char *s, size_t len)
 }
 
 /*
- * 1 if a candidate value cannot be a secret (AUDIT.md A4 pre-filters):
+ * 1 if a candidate value cannot be a secret (doc/audit-rules.md section 2):
  * shorter than 5, one repeated character (incl. Airflow's ***),
  * true/false/null/none, a template or an environment reference, a
  * <placeholder>, a UUID.

@@ -1,6 +1,6 @@
 /*
  * cfgwrite.h: put a new `[core] fernet_key` where Airflow will read it, for
- * the key wizard (DESIGN.md section 7): generate a key, write `new,old`,
+ * the key wizard (doc/design.md section 7): generate a key, write `new,old`,
  * rotate, verify, then write `new` alone.
  *
  * Airflow reads the key from the first of: env AIRFLOW__CORE__FERNET_KEY,

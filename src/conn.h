@@ -9,7 +9,8 @@
  * Per field, the state tells what the DB held: nothing, plain text, a token
  * that opened (and with which key, at what time), or a token that no key
  * opens. An undecryptable field has a NULL value and never fails the whole
- * record, unlike Airflow (AIRFLOW.md section 8, complaints 1 and 2).
+ * record, unlike Airflow (doc/airflow-compat.md section 8, complaints 1
+ * and 2).
  */
 #ifndef FERNCON_CONN_H
 #define FERNCON_CONN_H
@@ -167,9 +168,10 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
 /*
  * Connection.from_json(text) followed by the check of `airflow
  * connections add --conn-json` (airflow/models/connection.py, the same
- * in 2.10 and 3.x; AIRFLOW.md 4.4), into c: conn_type, description,
- * host, login, password, schema, port and extra are set; conn_id, id,
- * the flags and team_name are not touched. Pass an empty record.
+ * in 2.10 and 3.x; doc/airflow-compat.md sections 4.4 and 4.5), into c:
+ * conn_type, description, host, login, password, schema, port and extra are
+ * set; conn_id, id, the flags and team_name are not touched. Pass an empty
+ * record.
  *
  * text is read as json.loads reads it (pyjson_loads: NaN and Infinity
  * taken, duplicate keys folded, the last one winning, integers exact).

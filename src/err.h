@@ -62,7 +62,7 @@ int err_nomem_at(struct err *e, const char *file, int line);
 /* Put "prefix: " in front of the message already recorded in e. */
 void err_prefix(struct err *e, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
-/* The process exit code for an error category (DESIGN.md section 5). */
+/* The process exit code for an error category (doc/design.md section 5). */
 int err_exit_code(const struct err *e);
 
 #endif

@@ -2,14 +2,14 @@
  * fernet.c: Fernet tokens (see fernet.h for the format and the contract).
  *
  * Speed matters because a rotation runs this once per encrypted value
- * (PERF.md). So each key object keeps one HMAC context and one AES context
- * per direction, keyed once; a token only resets the IV or re-initialises
- * the MAC with the same key. IVs are drawn from a per-thread pool filled by
- * randombytes_buf() (consumed bytes are wiped at once, so an IV is never
- * reused or predictable). Raw-token and plaintext scratch buffers are per
- * thread and grow as needed, so the steady state allocates nothing; the
- * plaintext scratch lives in sodium_malloc memory and is wiped after every
- * use.
+ * (doc/perf.md sections 1 and 2). So each key object keeps one HMAC context
+ * and one AES context per direction, keyed once; a token only resets the IV
+ * or re-initialises the MAC with the same key. IVs are drawn from a
+ * per-thread pool filled by randombytes_buf() (consumed bytes are wiped at
+ * once, so an IV is never reused or predictable). Raw-token and plaintext
+ * scratch buffers are per thread and grow as needed, so the steady state
+ * allocates nothing; the plaintext scratch lives in sodium_malloc memory and
+ * is wiped after every use.
  */
 #include "config.h"
 

@@ -10,11 +10,11 @@
  * (one keyed context per key, re-initialised per token), base64url,
  * randomness and wiping from libsodium.
  *
- * Input policy (FERNET.md, "What the C implementation must match"): leading
- * and trailing ASCII whitespace around a token is ignored; any other
- * non-canonical text (the `+/` alphabet, inner junk, data after the padding,
- * missing padding, non-zero trailing bits) is an invalid token. Output is
- * always canonical. No TTL is applied unless one is given, as in Airflow.
+ * Input policy (doc/fernet.md section 3): leading and trailing ASCII
+ * whitespace around a token is ignored; any other non-canonical text (the
+ * `+/` alphabet, inner junk, data after the padding, missing padding,
+ * non-zero trailing bits) is an invalid token. Output is always canonical. No
+ * TTL is applied unless one is given, as in Airflow.
  *
  * Thread safety: a struct fernet_key holds mutable cipher contexts; use one
  * key object per thread. Scratch buffers are per thread; a thread that used

@@ -1,15 +1,15 @@
 /*
- * mask.h: Airflow's masking of sensitive connection extras (AIRFLOW.md
- * section 6): a key is sensitive when, stripped and lower-cased, it
- * contains one of the sensitive names (a substring match); everything under
- * a sensitive key is replaced by "***" (strings; numbers and booleans are
- * kept, as Airflow's redact does). The names are DEFAULT_SENSITIVE_FIELDS of
- * the Airflow version that wrote the DB (12 in 2.x; proxy, proxy_password
- * and proxies from 3.1.6; access_key and connection_string from 3.2), plus
- * `[core] sensitive_var_conn_names` (entries stripped but not lower-cased:
- * an empty entry, such as from a trailing comma, matches every key, as in
- * Airflow). `[core] hide_sensitive_var_conn_fields = False` turns masking
- * off.
+ * mask.h: Airflow's masking of sensitive connection extras
+ * (doc/airflow-compat.md section 6): a key is sensitive when, stripped and
+ * lower-cased, it contains one of the sensitive names (a substring match);
+ * everything under a sensitive key is replaced by "***" (strings; numbers and
+ * booleans are kept, as Airflow's redact does). The names are
+ * DEFAULT_SENSITIVE_FIELDS of the Airflow version that wrote the DB (12 in
+ * 2.x; proxy, proxy_password and proxies from 3.1.6; access_key and
+ * connection_string from 3.2), plus `[core] sensitive_var_conn_names`
+ * (entries stripped but not lower-cased: an empty entry, such as from a
+ * trailing comma, matches every key, as in Airflow). `[core]
+ * hide_sensitive_var_conn_fields = False` turns masking off.
  */
 #ifndef FERNCON_MASK_H
 #define FERNCON_MASK_H

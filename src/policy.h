@@ -1,6 +1,6 @@
 /*
  * policy.h: who the user is, their role, what they may see and do, and the
- * action log (DESIGN.md section 4).
+ * action log (doc/design.md section 4).
  *
  * Identity is the Unix login, or SUDO_USER when ferncon runs through sudo.
  * With no `[console] roles` the local user is Admin, as with Airflow's own

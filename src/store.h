@@ -9,11 +9,11 @@
  * and conn_decrypt()/conn_seal() (crypt.h) turn them into plaintext and back.
  * The store never sees a key.
  *
- * Schema tolerance (AIRFLOW.md 1.2-1.4): columns are found by name, so the
- * fresh 2.10 layout, the upgraded 2.x layout (other column order, NULL
- * flags), 3.1's team_id and 3.2's team_name all work; a NULL flag reads as
- * false; flags are written as 0/1 (booleans on PostgreSQL). The Airflow
- * version comes from alembic_version when present.
+ * Schema tolerance (doc/airflow-compat.md sections 1.2 to 1.4): columns are
+ * found by name, so the fresh 2.10 layout, the upgraded 2.x layout (other
+ * column order, NULL flags), 3.1's team_id and 3.2's team_name all work; a
+ * NULL flag reads as false; flags are written as 0/1 (booleans on
+ * PostgreSQL). The Airflow version comes from alembic_version when present.
  *
  * Concurrency: a running Airflow (scheduler, API server) may use the same
  * DB. SQLite waits up to the busy timeout for a lock (PostgreSQL as long,

@@ -1,7 +1,7 @@
 /*
  * transfer.c: the files of `connections export` and `connections import`,
  * byte for byte as Airflow writes and reads them (see transfer.h and
- * AIRFLOW.md section 5).
+ * doc/airflow-compat.md section 5).
  *
  * Export streams: the json and env writers format one connection at a time
  * into a locked buffer (strings through pyjson_dump_str, so the text is

@@ -1,6 +1,6 @@
 /*
  * transfer.h: `connections export` and `connections import` in Airflow's
- * file formats, byte for byte (AIRFLOW.md section 5):
+ * file formats, byte for byte (doc/airflow-compat.md section 5):
  *
  *   json  json.dumps({conn_id: {...}}, indent=2), no trailing newline; each
  *         connection's keys in the order conn_type, description, login,

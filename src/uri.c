@@ -1,5 +1,6 @@
 /*
- * uri.c: Airflow's connection URI (see uri.h and AIRFLOW.md 4.1, 4.2).
+ * uri.c: Airflow's connection URI (see uri.h and doc/airflow-compat.md
+ * sections 4.1 and 4.2).
  *
  * Airflow builds its URI rules on Python's urllib, so this file carries a
  * small transcription of the urllib behaviour it relies on, as CPython

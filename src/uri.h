@@ -1,11 +1,11 @@
 /*
  * uri.h: Airflow's connection URI, parsed and formatted bit for bit as
- * Connection._parse_from_uri() and Connection.get_uri() do (AIRFLOW.md 4.1
- * and 4.2), including the version switches: the 3.1.0 rule that a host
- * protocol equal to the conn_type is quoted into the host, and the 3.1.6
- * typed query values (json.loads on each value; get_uri only urlencodes
- * when every value is a string). A version with major 0 (unknown) gets
- * the newest behaviour.
+ * Connection._parse_from_uri() and Connection.get_uri() do
+ * (doc/airflow-compat.md sections 4.1 and 4.2), including the version
+ * switches: the 3.1.0 rule that a host protocol equal to the conn_type is
+ * quoted into the host, and the 3.1.6 typed query values (json.loads on each
+ * value; get_uri only urlencodes when every value is a string). A version
+ * with major 0 (unknown) gets the newest behaviour.
  */
 #ifndef FERNCON_URI_H
 #define FERNCON_URI_H

@@ -2,7 +2,8 @@
 """airflow_db.py: write and read an Airflow metadata DB the way Airflow does.
 
 A test fixture for ferncon: it stores connections, variables and triggers with
-Airflow's own rules (AIRFLOW.md 2.1), and reads them back as Airflow would.
+Airflow's own rules (doc/airflow-compat.md section 2.1), and reads them back
+as Airflow would.
 DB is an SQLite file path, or a PostgreSQL URL as in sql_alchemy_conn
 (postgresql://, postgresql+psycopg2:// or postgres://user:pw@host:port/db?...),
 written through python3-psycopg2 as Airflow's default PostgreSQL driver does:

@@ -1,5 +1,6 @@
 /*
- * test_audit.c: the audit module (src/audit*.c) against AUDIT.md A4.
+ * test_audit.c: the audit module (src/audit*.c) against
+ * doc/audit-rules.md.
  *
  * The corpus (tests/audit_corpus.json) is a list of realistic connection
  * extras, each with every finding it must yield and nothing else: true

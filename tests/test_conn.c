@@ -3,14 +3,14 @@
  * (src/conn.c), without a database.
  *
  * conn_seal() turns what a person typed into what Airflow reads, as
- * Connection.set_password() / set_extra() do (AIRFLOW.md section 2.1,
- * "Write paths"): a non-empty value becomes a Fernet token of the ring's
- * primary key with its flag set; an empty password is ignored, so an
- * update keeps the stored password and flag, and a new row has none; an
- * empty extra is stored as given with the flag cleared; with encryption
- * off (an empty fernet_key, Airflow's NullFernet) values are stored plain.
- * conn_decrypt() turns a stored row back, field by field: a field no key
- * opens is UNDECRYPTABLE and the rest of the row stays usable.
+ * Connection.set_password() / set_extra() do (doc/airflow-compat.md section
+ * 2.1, "Writing"): a non-empty value becomes a Fernet token of the ring's
+ * primary key with its flag set; an empty password is ignored, so an update
+ * keeps the stored password and flag, and a new row has none; an empty extra
+ * is stored as given with the flag cleared; with encryption off (an empty
+ * fernet_key, Airflow's NullFernet) values are stored plain. conn_decrypt()
+ * turns a stored row back, field by field: a field no key opens is
+ * UNDECRYPTABLE and the rest of the row stays usable.
  *
  * Then the checks of `airflow connections add`: conn_validate_id() as
  * airflow/utils/helpers.py validate_key() (apache/airflow commit 0e5662c:
@@ -273,7 +273,7 @@ test_seal_encryption_off(void **state)
 	conn_free(c);
 }
 
-/* -- conn_decrypt ----------------------------------------------------------- */
+/* -- conn_decrypt -------------------------------------------------------- */
 
 static void
 test_decrypt_roundtrip(void **state)
@@ -369,7 +369,7 @@ test_decrypt_undecryptable(void **state)
 	conn_free(c);
 }
 
-/* -- Airflow's checks ---------------------------------------------------------- */
+/* -- Airflow's checks ---------------------------------------------------- */
 
 static void
 test_validate_id(void **state)

@@ -1,10 +1,10 @@
 /*
  * test_fernet.c: the Fernet core against the official vectors (copied in
  * tests/vectors/ from github.com/fernet/spec) and against the rules of
- * FERNET.md: PKCS7 edges, NUL and format characters in plaintexts, TTL
- * boundaries and 64-bit timestamps, MultiFernet order (including two keys
- * sharing a signing half), rotation keeping the timestamp, and the strict
- * input policy.
+ * doc/fernet.md sections 3 to 5: PKCS7 edges, NUL and format characters in
+ * plaintexts, TTL boundaries and 64-bit timestamps, MultiFernet order
+ * (including two keys sharing a signing half), rotation keeping the
+ * timestamp, and the strict input policy.
  */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_mask.c: which extra keys a person sees as "***" (src/mask.c), held
- * against Airflow's own rules (AIRFLOW.md section 6):
+ * against Airflow's own rules (doc/airflow-compat.md section 6):
  *
  * - DEFAULT_SENSITIVE_FIELDS of the Airflow version that wrote the DB: the
  *   12 names of 2.x, "proxy" and "proxies" from 3.1.6, "access_key" and
@@ -214,7 +214,7 @@ test_long_key(void **state)
 	assert_int_equal(mask_is_sensitive(m, key), 0);
 }
 
-/* -- the configuration ----------------------------------------------------- */
+/* -- the configuration --------------------------------------------------- */
 
 static void
 test_configured_names(void **state)
@@ -330,7 +330,7 @@ test_bad_bool(void **state)
 	assert_non_null(strstr(e.msg, "maybe"));
 }
 
-/* -- redaction of a parsed extra --------------------------------------------- */
+/* -- redaction of a parsed extra ----------------------------------------- */
 
 /* Mask extra (JSON text) and return it printed compactly; caller frees. */
 static char *

@@ -1,14 +1,14 @@
 /*
  * test_nomem.c: every core module with every allocation failing in turn
- * (SQLite's malloc tests, STYLE rule 21). For each module a scenario runs
- * once with no failure to count its allocations (N), then once for each k
- * in 1..N with allocation k failing (failmalloc.h). Each run must either
- * succeed (the allocation was optional, e.g. a cache) or return -1 with
- * ERR_NOMEM and a message; it must not crash, and afterwards as many
+ * (SQLite's malloc tests; HACKING.md section 2, rule 21). For each module a
+ * scenario runs once with no failure to count its allocations (N), then once
+ * for each k in 1..N with allocation k failing (failmalloc.h). Each run must
+ * either succeed (the allocation was optional, e.g. a cache) or return -1
+ * with ERR_NOMEM and a message; it must not crash, and afterwards as many
  * blocks are live as before it (nothing leaked). The store, lifecycle and
- * cfgwrite scenarios also check that a failed run left the DB or the file
- * as it was. When N is larger than MAX_RUNS, every (N / MAX_RUNS)th k is
- * tried, always including 1 and N, and the test says so in a TAP comment.
+ * cfgwrite scenarios also check that a failed run left the DB or the file as
+ * it was. When N is larger than MAX_RUNS, every (N / MAX_RUNS)th k is tried,
+ * always including 1 and N, and the test says so in a TAP comment.
  *
  * Allocations made inside SQLite, libpq, PCRE2, libyaml and OpenSSL are
  * not counted (they are shared libraries, see failmalloc.h); the core's

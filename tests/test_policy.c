@@ -1,16 +1,16 @@
 /*
  * test_policy.c: who may do what (src/policy.c), and the action log.
  *
- * The role matrix of DESIGN.md section 4 is written out below as a table,
+ * The role matrix of doc/design.md section 4 is written out below as a table,
  * one row per role and show_connection_password setting, one column per
  * action, and every cell is checked through policy_allows() and
- * policy_check(). Then how the role is found: no `[console] roles` makes
- * the local user Admin (as Airflow's own CLI has no roles); a map gives the
- * user's entry, or `[console] default_role` (Viewer unless set) when the
- * user is missing; --as-role may only lower the role, and an unknown role
- * name is an error wherever it is written. Last the action log: one JSON
- * object per line with fixed keys, a file created with mode 0600 whatever
- * the umask, appended to, never followed through a symlink.
+ * policy_check(). Then how the role is found: no `[console] roles` makes the
+ * local user Admin (as Airflow's own CLI has no roles); a map gives the
+ * user's entry, or `[console] default_role` (Viewer unless set) when the user
+ * is missing; --as-role may only lower the role, and an unknown role name is
+ * an error wherever it is written. Last the action log: one JSON object per
+ * line with fixed keys, a file created with mode 0600 whatever the umask,
+ * appended to, never followed through a symlink.
  *
  * The user is the login of the test's own uid; SUDO_USER is unset so
  * that the environment the suite runs in does not decide it.
@@ -109,7 +109,7 @@ static const enum policy_action actions[] = {
 };
 
 /*
- * DESIGN.md section 4, columns in the order of actions[]: list/open,
+ * doc/design.md section 4, columns in the order of actions[]: list/open,
  * reveal, add/edit/delete/import, export, encrypt/rotate/key wizard, audit.
  */
 static const struct {
@@ -208,7 +208,7 @@ test_denied_messages(void **state)
 	    "keys"));
 }
 
-/* -- the role --------------------------------------------------------------- */
+/* -- the role ------------------------------------------------------------ */
 
 static void
 test_no_role_map_is_admin(void **state)
@@ -371,7 +371,7 @@ test_role_names(void **state)
 	assert_int_equal(policy_role_parse(" Op", &r), -1);
 }
 
-/* -- the action log ----------------------------------------------------------- */
+/* -- the action log ------------------------------------------------------ */
 
 /* The lines of the file at path, parsed; *n of them. Caller frees. */
 static cJSON **

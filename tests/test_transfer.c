@@ -31,7 +31,7 @@ struct spec {
 	const char	*schema, *extra;
 };
 
-/* The small set (AIRFLOW.md section 5 examples and one odd connection). */
+/* The small set (doc/airflow-compat.md section 5, and one odd connection). */
 static const struct spec small[] = {
 	{ "airflow_db", "mysql", "mysql conn description", "root",
 	    "plainpassword", "mysql", 0, 0, "airflow", NULL },

@@ -1,13 +1,13 @@
 /*
  * test_uri.c: Airflow's connection URI (uri.c) against Airflow's own
  * cases (models/test_connection.py and always/test_connection.py, 2.10 and
- * 3.2) and against a case for every rule of AIRFLOW.md 4.1/4.2: percent
- * encoded '/', ':' and '@' everywhere, empty login or password, no host,
- * schemas with '/', __extra__, plain, blank and duplicated query params,
- * typed query values (3.1.6+) against strings (before), host protocols
- * and the 3.1.0 rule, IPv6 and urllib's bracket checks, upper-case hosts,
- * bad ports, more than two "://", type normalisation; then get_uri() of
- * every parsed connection and of hand-built ones (extras that are not all
+ * 3.2) and against a case for every rule of doc/airflow-compat.md sections
+ * 4.1 and 4.2: percent encoded '/', ':' and '@' everywhere, empty login or
+ * password, no host, schemas with '/', __extra__, plain, blank and duplicated
+ * query params, typed query values (3.1.6+) against strings (before), host
+ * protocols and the 3.1.0 rule, IPv6 and urllib's bracket checks, upper-case
+ * hosts, bad ports, more than two "://", type normalisation; then get_uri()
+ * of every parsed connection and of hand-built ones (extras that are not all
  * strings, port 0, "@:port", "?" against "/?"), the masked form that
  * `connections add` prints, round trips, and quote/quote_plus.
  *

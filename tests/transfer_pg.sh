@@ -293,7 +293,8 @@ got=$(FERNET_KEY="$new" tool dump - | py 'import json,sys
 for l in sys.stdin:
     r = json.loads(l)
     if r["conn_id"].startswith("int_"): print(r["conn_id"], r["password"], r["is_encrypted"])')
-# Airflow commits each connection of an import on its own (AIRFLOW.md 5);
+# Airflow commits each connection of an import on its own
+# (doc/airflow-compat.md section 5);
 # ferncon imports a file in one transaction: int_1 and int_2, written
 # before the wait, are rolled back with the rest.
 is "$got" "" "no int_* row is there: int_1 and int_2 were rolled back with the rest"

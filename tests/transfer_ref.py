@@ -4,7 +4,7 @@ Reads connections as JSON lines on stdin (one object per line with the
 fields of ferncon's struct conn: conn_id, conn_type, description, host,
 schema, login, password, port, extra; missing or null is None) and writes
 what `airflow connections export` writes for them, by Airflow's documented
-rules (AIRFLOW.md sections 4.2 and 5), with the real json and PyYAML
+rules (doc/airflow-compat.md sections 4.2 and 5), with the real json and PyYAML
 modules:
 
   json       json.dumps({conn_id: _connection_to_dict(c)}, indent=2)
@@ -16,7 +16,7 @@ modules:
   sort       the input lines, sorted by conn_id in Python's str order
 
 Nothing of Airflow is imported: its rules are short and are written out
-here from AIRFLOW.md.
+here from doc/airflow-compat.md.
 """
 
 import json
@@ -53,7 +53,7 @@ def connection_to_dict(c):
 
 
 def get_uri(c):
-    """Connection.get_uri() as AIRFLOW.md 4.2 describes it (3.1.6+)."""
+    """Connection.get_uri() per doc/airflow-compat.md section 4.2 (3.1.6+)."""
     conn_type = c["conn_type"]
     uri = f"{conn_type.lower().replace('_', '-')}://" if conn_type else "//"
     host = c["host"]

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tui_lifecycle.sh: the console's encryption lifecycle screens, through
-# tmux (DESIGN.md sections 6 and 7). As Admin on the demo: R shows the
+# tmux (doc/design.md sections 6 and 7). As Admin on the demo: R shows the
 # preflight and refuses, naming the row no key opens; s chooses "skip
 # undecryptable", `rotate` is typed to confirm, the result and the verify
 # pass show, and an old-key row is then under key 0 with its original

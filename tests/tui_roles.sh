@@ -1,5 +1,5 @@
 #!/bin/sh
-# tui_roles.sh: the console by role (DESIGN.md section 4), through tmux.
+# tui_roles.sh: the console by role (doc/design.md section 4), through tmux.
 # Op with show_connection_password False cannot reveal (the key is dimmed
 # and pressing it says why) but can edit; Op with it True can reveal;
 # Viewer can only look; --as-role lowers an Admin and cannot raise an Op.

@@ -1,6 +1,6 @@
 /*
- * app.h: the screen dispatcher of the console (STYLE.md rule 10, after
- * htop's ScreenManager and ncdu's draw/key states).
+ * app.h: the screen dispatcher of the console (doc/console.md section 2,
+ * after htop's ScreenManager and ncdu's draw/key states).
  *
  * A screen is a set of operations (struct screen_ops) in its own file
  * ui/scr_<name>.c: init builds its state from an argument, draw paints it,

@@ -7,8 +7,9 @@
  *             safe_delete and ncdu): y or Enter on Yes says UI_YES; n, Esc,
  *             q or Enter on No say UI_NO.
  *   word      "type the word to confirm" for high-impact actions (k9s'
- *             ShowConfirmAck; DESIGN.md: rotation asks for `rotate`): the
- *             answer is UI_YES only when the typed text is the word.
+ *             ShowConfirmAck; doc/console.md section 3: rotation asks for
+ *             `rotate`): the answer is UI_YES only when the typed text is the
+ *             word.
  *   message   a text and an OK button; the answer is UI_YES.
  */
 #ifndef FERNCON_UI_DIALOG_H

@@ -5,9 +5,9 @@
  *   [##########..........]  48%
  *   48213 of 100000 rows   12034 rows/s   ETA 0:04
  *
- * (after mc's gauge and ncdu's scan box, TUI.md B2). The fill is drawn
- * with '#' in the TE_BAR look, so it shows without colour too. The caller
- * updates the counts as work goes on and redraws at most every 100 ms
+ * (after mc's gauge and ncdu's scan box, doc/console.md section 5). The fill
+ * is drawn with '#' in the TE_BAR look, so it shows without colour too. The
+ * caller updates the counts as work goes on and redraws at most every 100 ms
  * (progress_due()); the widget keeps no pointer to anything.
  */
 #ifndef FERNCON_UI_PROGRESS_H

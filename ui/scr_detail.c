@@ -5,7 +5,7 @@
  * plain text in the DB, or a token that no key opens).
  *
  * `r` reveals the password and the masked extra values when the role may
- * (DESIGN.md section 4: Admin always, Op when [webserver]
+ * (doc/design.md section 4: Admin always, Op when [webserver]
  * show_connection_password is True, never Viewer or User): one line goes to
  * the action log first (no line, no reveal), and the values hide again on
  * the next key or after 10 seconds. The plaintext only lives in the

@@ -1,6 +1,6 @@
 /*
  * scr_probe.c: the lost-key probe (p on the key status screen, Admin
- * only; DESIGN.md section 7): candidate keys are pasted into hidden,
+ * only; doc/design.md section 7): candidate keys are pasted into hidden,
  * locked form fields (one key, or an old comma-separated fernet_key
  * value, per field: a pasted line's Enter moves to the next field), never
  * argv, never logged; lifecycle_probe() then says which candidate opens

@@ -1,5 +1,5 @@
 /*
- * scr_rotate.c: the rotation screen (R, Admin only; DESIGN.md sections 6
+ * scr_rotate.c: the rotation screen (R, Admin only; doc/design.md sections 6
  * and 7): a preflight table (values per field and per key, plaintext, the
  * rows no key opens, named), then `rotate` typed to confirm, then a
  * progress bar with rows, rate and ETA, then the verify pass and a

@@ -1,6 +1,6 @@
 /*
  * scr_wizard.c: the key wizard (w on the key status screen, Admin only;
- * DESIGN.md section 7): generate a key, show where the current key comes
+ * doc/design.md section 7): generate a key, show where the current key comes
  * from (cfgwrite_plan()), write `new,old` into airflow.cfg atomically with
  * its comments and mode kept (or say exactly what to set when the key
  * comes from the environment or a _cmd), remind that every Airflow

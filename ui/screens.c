@@ -1,7 +1,7 @@
 /*
  * screens.c: the screens that the home list opens with one key (see
  * screens.h): key status (K), rotation (R, POLICY_ADMIN) and the audit
- * (A, POLICY_AUDIT) of DESIGN.md section 6.
+ * (A, POLICY_AUDIT) of doc/design.md section 6.
  */
 #include "config.h"
 

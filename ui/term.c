@@ -1,8 +1,8 @@
 /*
  * term.c: the terminal: curses start and stop, the colour theme with its
- * attribute-only fallback (after ncdu's UI_COLORS, TUI.md B2), key reading,
- * and the signal handlers that restore the terminal (after htop's CRT.c).
- * See term.h for the contract.
+ * attribute-only fallback (after ncdu's UI_COLORS, doc/console.md section 4),
+ * key reading, and the signal handlers that restore the terminal (after
+ * htop's CRT.c). See term.h for the contract.
  */
 #include "config.h"
 

@@ -1,7 +1,7 @@
 /*
- * term.h: the one owner of the terminal (STYLE.md rule 9). Everything in
- * ui/ draws on stdscr through curses, but only term.c starts and stops
- * curses, sets the colours, reads keys and handles signals.
+ * term.h: the one owner of the terminal (doc/console.md section 1).
+ * Everything in ui/ draws on stdscr through curses, but only term.c starts
+ * and stops curses, sets the colours, reads keys and handles signals.
  *
  * Colours: every element of the screen has a name (enum term_elem) and two
  * looks: an attribute-only one (A_REVERSE, A_BOLD, A_UNDERLINE, A_DIM),
