@@ -11,6 +11,10 @@
 /*
  * Initialise libsodium and make cJSON wipe every block it frees (parsed
  * extras hold decrypted secrets). 0, or -1 with e set.
+ *
+ * This is the one rule for cJSON trees that held secrets: once core_init()
+ * has run, every cJSON block is wiped when it is freed, so such a tree may
+ * be freed with cJSON_Delete() or pyjson_free() alike.
  */
 int core_init(struct err *e) ATTR_WUR;
 

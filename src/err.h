@@ -33,7 +33,7 @@ enum err_code {
 struct err {
 	enum err_code	 code;
 	char		 msg[512];
-	const char	*file;	/* where the first failure was recorded */
+	const char	*file;	/* where err_set() last recorded a failure */
 	int		 line;
 };
 

@@ -77,8 +77,9 @@ cJSON *pyjson_loads(const char *text, size_t len);
 cJSON *pyjson_create_int(long long n);
 
 /*
- * Wipe every key and string of v (sodium_memzero) and cJSON_Delete it:
- * for trees that held secrets (a connection's extra). NULL does nothing.
+ * Wipe every key and string of v (sodium_memzero) and cJSON_Delete it.
+ * After core_init() this is what cJSON_Delete() does anyway (see core.h for
+ * the rule); the explicit wipe does not depend on it. NULL does nothing.
  */
 void pyjson_free(cJSON *v);
 

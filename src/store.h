@@ -6,7 +6,7 @@
  * backend (store_pg.c, libpq) sits behind the same calls. Rows go in and out *as stored*: a
  * struct conn read from the store holds the password and extra exactly as
  * the DB has them (a Fernet token when the flag is set, else plain text),
- * and conn_decrypt()/conn_seal() (crypt.h) turn them into plaintext and back.
+ * and conn_decrypt()/conn_seal() (conn.h) turn them into plaintext and back.
  * The store never sees a key.
  *
  * Schema tolerance (doc/airflow-compat.md sections 1.2 to 1.4): columns are
