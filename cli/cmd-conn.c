@@ -69,7 +69,7 @@ state_name(enum conn_secret_state s)
 	}
 }
 
-/* -- shared option parsing ------------------------------------------------- */
+/* -- shared option parsing ----------------------------------------------- */
 
 static int
 parse_output(const struct cli_cmd *cmd, const char *arg, enum out_format *f)
@@ -99,7 +99,7 @@ open_all(struct session *s, struct err *e)
 	return 0;
 }
 
-/* -- rendering --------------------------------------------------------------- */
+/* -- rendering ----------------------------------------------------------- */
 
 /*
  * The display copy of a plaintext record: password "***" and sensitive
@@ -288,7 +288,7 @@ plain_row(const struct conn *c)
 	    state_name(c->password_info.state), state_name(c->extra_info.state));
 }
 
-/* -- list and get ------------------------------------------------------------ */
+/* -- list and get -------------------------------------------------------- */
 
 static int
 check_output(const struct cli_cmd *cmd, const char *arg)
@@ -440,7 +440,7 @@ fail:
 	return cli_error(&e);
 }
 
-/* -- add ----------------------------------------------------------------------- */
+/* -- add ----------------------------------------------------------------- */
 
 struct add_args {
 	const char	*uri, *json, *type, *host, *login, *schema, *port, *extra;
@@ -714,7 +714,7 @@ out:
 	return rc;
 }
 
-/* -- delete ---------------------------------------------------------------- */
+/* -- delete -------------------------------------------------------------- */
 
 static int
 conn_delete(struct session *s, struct cli_args *a)
@@ -738,7 +738,7 @@ conn_delete(struct session *s, struct cli_args *a)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
-/* -- export ------------------------------------------------------------------- */
+/* -- export -------------------------------------------------------------- */
 
 static const struct cli_opt export_options[] = {
 	{ "file-format", 0, OPT_FILE_FORMAT, CLI_OPT_ARG, NULL },
@@ -851,7 +851,7 @@ fail:
 	return cli_error(&e);
 }
 
-/* -- import ------------------------------------------------------------------- */
+/* -- import -------------------------------------------------------------- */
 
 static const struct cli_opt import_options[] = {
 	{ "overwrite", 0, OPT_OVERWRITE, 0, NULL },

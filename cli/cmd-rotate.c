@@ -49,7 +49,7 @@ static const struct cli_opt encrypt_options[] = {
 
 static volatile sig_atomic_t interrupted;
 
-/* -- signals ----------------------------------------------------------------- */
+/* -- signals ------------------------------------------------------------- */
 
 static void
 on_signal(int sig)
@@ -87,7 +87,7 @@ signals_restore(const struct saved_signals *sv)
 	sigaction(SIGTERM, &sv->term, NULL);
 }
 
-/* -- progress on stderr -------------------------------------------------------- */
+/* -- progress on stderr -------------------------------------------------- */
 
 struct show {
 	int	tty;		/* stderr is a terminal */
@@ -173,7 +173,7 @@ show_clear(struct show *sh)
 	}
 }
 
-/* -- shared set-up ---------------------------------------------------------------- */
+/* -- shared set-up ------------------------------------------------------- */
 
 /*
  * The session's job (role checked: Admin) with progress on stderr, and the
@@ -294,7 +294,7 @@ job_error(struct show *sh, const struct err *e)
 	return cli_error(e);
 }
 
-/* -- rotate-fernet-key -------------------------------------------------------------- */
+/* -- rotate-fernet-key --------------------------------------------------- */
 
 static int
 rotate(struct session *s, struct cli_args *a)
@@ -397,7 +397,7 @@ out:
 	return rc;
 }
 
-/* -- encrypt-plaintext ----------------------------------------------------------------- */
+/* -- encrypt-plaintext --------------------------------------------------- */
 
 static int
 encrypt_plaintext(struct session *s, struct cli_args *a)

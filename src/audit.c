@@ -53,7 +53,7 @@ static const char *const tag_names[] = {
 static int visit(struct audit *a, cJSON *node, const struct walkctx *ctx,
     int depth, struct err *e);
 
-/* -- names ------------------------------------------------------------------------ */
+/* -- names --------------------------------------------------------------- */
 
 const char *
 audit_severity_name(enum audit_severity s)
@@ -141,7 +141,7 @@ audit_rule_find(const char *id)
 	return NULL;
 }
 
-/* -- small helpers --------------------------------------------------------------- */
+/* -- small helpers ------------------------------------------------------- */
 
 double
 audit_entropy(const char *s, size_t len)
@@ -323,7 +323,7 @@ audit_format_date(uint64_t t, char *out, size_t cap)
 		strftime(out, cap, "%Y-%m-%d", &tm);
 }
 
-/* -- pending findings ------------------------------------------------------------------ */
+/* -- pending findings ---------------------------------------------------- */
 
 static struct pending *
 pend_new(struct audit *a, const struct audit_rule *rule, enum audit_severity sev,
@@ -420,7 +420,7 @@ oom:
 	return NULL;
 }
 
-/* -- emitting ------------------------------------------------------------------------- */
+/* -- emitting ------------------------------------------------------------ */
 
 /* "[core] fernet_key" -> "core.fernet_key"; anything else as is. */
 static void
@@ -601,7 +601,7 @@ audit_flush(struct audit *a, audit_cb cb, void *arg, int fail, struct err *e)
 	return 0;
 }
 
-/* -- walking extras -------------------------------------------------------------------- */
+/* -- walking extras ------------------------------------------------------ */
 
 static int
 ptr_push(struct audit *a, const char *key)
@@ -730,7 +730,7 @@ visit(struct audit *a, cJSON *node, const struct walkctx *ctx, int depth, struct
 	return 0;
 }
 
-/* -- row checks --------------------------------------------------------------------------- */
+/* -- row checks ---------------------------------------------------------- */
 
 static void
 note_stale(struct audit *a, uint64_t ts)
@@ -801,7 +801,7 @@ host_check(struct audit *a, const char *host, struct err *e)
 	    eo - so, 0, 1, e) ? 0 : -1;
 }
 
-/* -- connections -------------------------------------------------------------------------- */
+/* -- connections --------------------------------------------------------- */
 
 static void
 walk_root(struct walkctx *ctx)
@@ -888,7 +888,7 @@ audit_conn_worst(struct audit *a, const struct conn *c, int *worst, size_t *coun
 	return 0;
 }
 
-/* -- variables ------------------------------------------------------------------------------ */
+/* -- variables ----------------------------------------------------------- */
 
 static int
 audit_var(struct audit *a, const struct store_var *v, audit_cb cb, void *arg, struct err *e)
@@ -973,7 +973,7 @@ out:
 	return audit_flush(a, cb, arg, rc != 0, e);
 }
 
-/* -- the whole audit ------------------------------------------------------------------------ */
+/* -- the whole audit ----------------------------------------------------- */
 
 int
 audit_run(struct audit *a, struct store *s, audit_cb cb, void *arg,
@@ -1043,7 +1043,7 @@ audit_stats_reset(struct audit *a)
 	memset(&a->st, 0, sizeof a->st);
 }
 
-/* -- lifecycle ------------------------------------------------------------------------------ */
+/* -- lifecycle ----------------------------------------------------------- */
 
 static void
 kw_set(struct kw *k, const char *s, size_t len)
@@ -1208,7 +1208,7 @@ audit_free(struct audit *a)
 	free(a);
 }
 
-/* -- lists --------------------------------------------------------------------------------- */
+/* -- lists --------------------------------------------------------------- */
 
 static int
 dup_str(const char **dst, const char *src)

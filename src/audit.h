@@ -50,7 +50,7 @@
 #include "mask.h"
 #include "store.h"
 
-/* -- severities and rules ---------------------------------------------------- */
+/* -- severities and rules ------------------------------------------------ */
 
 enum audit_severity {
 	AUDIT_SEV_INFO = 0,
@@ -98,7 +98,7 @@ const struct audit_rule *audit_rule_at(size_t i);
 /* A rule by id, or NULL. */
 const struct audit_rule *audit_rule_find(const char *id);
 
-/* -- findings ---------------------------------------------------------------- */
+/* -- findings ------------------------------------------------------------ */
 
 enum audit_scope {
 	AUDIT_SCOPE_CONNECTION,	/* a row of the connection table */
@@ -153,7 +153,7 @@ struct audit_finding {
 
 typedef void (*audit_cb)(const struct audit_finding *f, void *arg);
 
-/* -- the engine -------------------------------------------------------------- */
+/* -- the engine ---------------------------------------------------------- */
 
 struct audit;
 
@@ -255,7 +255,7 @@ int audit_run(struct audit *a, struct store *s, audit_cb cb, void *arg,
 void audit_stats_get(const struct audit *a, struct audit_stats *st);
 void audit_stats_reset(struct audit *a);
 
-/* -- pieces, exposed for tests and reuse ------------------------------------- */
+/* -- pieces, exposed for tests and reuse --------------------------------- */
 
 /* Shannon entropy (bits per byte) over the bytes present in s. */
 double audit_entropy(const char *s, size_t len);
@@ -268,7 +268,7 @@ double audit_entropy(const char *s, size_t len);
  */
 void audit_redact(const char *s, size_t len, int no_prefix, char *out, size_t cap);
 
-/* -- a list of findings, for callers that keep them ------------------------------ */
+/* -- a list of findings, for callers that keep them ---------------------- */
 
 /* Owns deep copies of findings. Initialise with memset 0. */
 struct audit_list {
@@ -286,7 +286,7 @@ void audit_list_sort(struct audit_list *l);
 /* Free every copy; the list is empty and usable again. */
 void audit_list_release(struct audit_list *l);
 
-/* -- reports ------------------------------------------------------------------- */
+/* -- reports ------------------------------------------------------------- */
 
 enum audit_format {
 	AUDIT_FORMAT_TEXT,	/* gitleaks-style blocks and a summary line */

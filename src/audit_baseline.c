@@ -24,7 +24,7 @@
 #define HKEY_BYTES	crypto_auth_hmacsha256_KEYBYTES
 #define HASH_PREFIX	"hmac-sha256:"
 
-/* -- the HMAC key and hashes ----------------------------------------------------------- */
+/* -- the HMAC key and hashes --------------------------------------------- */
 
 static int
 read_full(int fd, void *p, size_t n)
@@ -135,7 +135,7 @@ audit_has_hash(const struct audit *a)
 	return a->hkey != NULL;
 }
 
-/* -- fingerprint sets ---------------------------------------------------------------------- */
+/* -- fingerprint sets ---------------------------------------------------- */
 
 static uint64_t
 fnv1a(const char *s)

@@ -22,7 +22,7 @@
 #include "pyjson.h"
 #include "uri.h"
 
-/* -- AIRFLOW_CONN_* ------------------------------------------------------------------------- */
+/* -- AIRFLOW_CONN_* ------------------------------------------------------ */
 
 /* Connection.from_json(): the JSON form of an AIRFLOW_CONN_* value. */
 static int
@@ -140,7 +140,7 @@ audit_env(struct audit *a, audit_cb cb, void *arg, struct err *e)
 	return 0;
 }
 
-/* -- configuration -------------------------------------------------------------------------- */
+/* -- configuration ------------------------------------------------------- */
 
 /* The line number in an origin such as "/h/airflow.cfg:12 (fernet_key_cmd)". */
 static int

@@ -127,7 +127,7 @@ extern const char audit_generic_value_re[];
 /* A credential (user:password@) in a host or URL. */
 extern const char audit_host_password_re[];
 
-/* -- the engine's state (audit.c and its parts) ------------------------------ */
+/* -- the engine's state (audit.c and its parts) -------------------------- */
 
 /* pending.tags: how a value was found (audit.c names them in findings). */
 #define TAG_JSON_STRING	0x1u
@@ -244,7 +244,7 @@ struct audit {
 	uint64_t		 stale_oldest;
 };
 
-/* -- shared by the engine's files -------------------------------------------- */
+/* -- shared by the engine's files ---------------------------------------- */
 
 /*
  * audit.c: small helpers. audit_in_list(): the '|'-separated list holds

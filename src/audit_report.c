@@ -127,7 +127,7 @@ audit_summary_line(const struct audit_stats *st, char *out, size_t cap)
 	    info, st->connections_with_findings, st->connections);
 }
 
-/* -- JSON helpers ------------------------------------------------------------------ */
+/* -- JSON helpers -------------------------------------------------------- */
 
 static cJSON *
 str_or_null(const char *s)
@@ -267,7 +267,7 @@ summary_node(const struct audit_report *r, const struct audit_stats *st,
 	return o;
 }
 
-/* -- JSON -------------------------------------------------------------------------- */
+/* -- JSON ---------------------------------------------------------------- */
 
 static cJSON *
 finding_node(const struct audit_finding *f)
@@ -357,7 +357,7 @@ json_end(struct audit_report *r, const struct audit_stats *st, const struct err 
 	return buf_check(out, e);
 }
 
-/* -- SARIF ------------------------------------------------------------------------- */
+/* -- SARIF --------------------------------------------------------------- */
 
 static cJSON *
 text_node(const char *s)
@@ -542,7 +542,7 @@ sarif_end(struct audit_report *r, const struct audit_stats *st, const struct err
 	return buf_check(out, e);
 }
 
-/* -- text -------------------------------------------------------------------------- */
+/* -- text ---------------------------------------------------------------- */
 
 static const char *
 subject_label(enum audit_scope s)
@@ -618,7 +618,7 @@ text_end(struct audit_report *r, const struct audit_stats *st, const struct err 
 	return buf_check(out, e);
 }
 
-/* -- dispatch ---------------------------------------------------------------------- */
+/* -- dispatch ------------------------------------------------------------ */
 
 /*
  * The builders above add members without checking each one; a step whose

@@ -32,7 +32,7 @@
 #define MOVE_TO_PASSWORD "move it to the connection's password (encrypted, never shown) " \
 	"or a secrets backend, and rotate it"
 
-/* -- the rules ------------------------------------------------------------------ */
+/* -- the rules ----------------------------------------------------------- */
 
 const struct audit_rule audit_rule_table[] = {
 	/* Secrets in extras (doc/audit-rules.md section 3, rules 1 to 28). */
@@ -157,7 +157,7 @@ const struct audit_rule audit_rule_table[] = {
 };
 const size_t audit_rule_table_len = sizeof audit_rule_table / sizeof audit_rule_table[0];
 
-/* -- value patterns --------------------------------------------------------------- */
+/* -- value patterns ------------------------------------------------------ */
 
 const struct audit_pattern audit_patterns[] = {
 	/* gitleaks private-key, and detect-secrets' other markers. */
@@ -231,7 +231,7 @@ const struct audit_pattern audit_patterns[] = {
 };
 const size_t audit_patterns_len = sizeof audit_patterns / sizeof audit_patterns[0];
 
-/* -- key-name rules ------------------------------------------------------------------ */
+/* -- key-name rules ------------------------------------------------------ */
 
 const struct audit_key_rule audit_key_rules[] = {
 	{ "aws-secret-access-key", "secret_access_key", AK_SUFFIX, 0, NULL,
@@ -253,7 +253,7 @@ const struct audit_key_rule audit_key_rules[] = {
 };
 const size_t audit_key_rules_len = sizeof audit_key_rules / sizeof audit_key_rules[0];
 
-/* -- word lists ------------------------------------------------------------------------ */
+/* -- word lists ---------------------------------------------------------- */
 
 /*
  * Airflow's DEFAULT_SENSITIVE_FIELDS across versions (the 12 of 2.x,
@@ -328,7 +328,7 @@ const char audit_generic_value_re[] =
 const char audit_host_password_re[] =
     "(?i)^(?:[a-z][a-z0-9+.-]*://)?[^:/?#@\\s]+:([^/?#@\\s]+)@";
 
-/* -- transport, one row per conn_type setting ---------------------------------------- */
+/* -- transport, one row per conn_type setting ---------------------------- */
 
 /*
  * Severity is for a connection without a password; one with a password

@@ -41,7 +41,7 @@ struct cands {
 	size_t		n;
 };
 
-/* -- pre-filters ------------------------------------------------------------------- */
+/* -- pre-filters --------------------------------------------------------- */
 
 static int
 all_same(const char *s, size_t len)
@@ -208,7 +208,7 @@ is_credential_word(const char *key)
 	    strstr(key, "pass") != NULL || strstr(key, "cert") != NULL;
 }
 
-/* -- regular expressions ------------------------------------------------------------ */
+/* -- regular expressions ------------------------------------------------- */
 
 pcre2_code *
 audit_re_compile(const char *pat, const char *rule_id, struct err *e)
@@ -262,7 +262,7 @@ re_test(struct audit *a, pcre2_code *re, const char *s, size_t len)
 	return audit_re_find(a, re, s, len, 0, 0, &so, &eo, &mo, &me);
 }
 
-/* -- value rules on a leaf ------------------------------------------------------------------ */
+/* -- value rules on a leaf ----------------------------------------------- */
 
 static struct cand *
 cand_add(struct cands *cs, const struct audit_rule *r, enum audit_severity sev,

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* -- transport -------------------------------------------------------------------------------- */
+/* -- transport ----------------------------------------------------------- */
 
 /* A host on this machine: empty, localhost, 127.0.0.0/8, ::1, a socket path. */
 int

@@ -52,7 +52,7 @@ int buf_check(const struct buf *b, struct err *e) ATTR_WUR;
  */
 char *buf_detach(struct buf *b, size_t *len);
 
-/* -- small helpers ------------------------------------------------------------ */
+/* -- small helpers ------------------------------------------------------- */
 
 /*
  * Make room for need elements of size bytes in a growable array of *cap
@@ -65,7 +65,7 @@ void *buf_array_reserve(void *arr, size_t *cap, size_t need, size_t size);
 /* Wipe and free a NUL-terminated heap (malloc) string. NULL does nothing. */
 void buf_str_free(char *s);
 
-/* -- files ------------------------------------------------------------------- */
+/* -- files --------------------------------------------------------------- */
 
 /*
  * Append the whole file at path (a regular file, or a pipe read to its

@@ -147,9 +147,7 @@ static const char *const default_values[][3] = {
 static int file_error(const struct config *cfg, struct err *e, size_t line,
     const char *fmt, ...) ATTR_PRINTF(4, 5);
 
-/* ------------------------------------------------------------------------ */
-/* Small helpers                                                            */
-/* ------------------------------------------------------------------------ */
+/* -- small helpers ------------------------------------------------------- */
 
 /* The characters of "\w" under re.ASCII (a $NAME in expandvars). */
 static int
@@ -241,9 +239,7 @@ file_error(const struct config *cfg, struct err *e, size_t line,
 	return -1;
 }
 
-/* ------------------------------------------------------------------------ */
-/* expand_env_var(): os.path.expandvars + expanduser until stable            */
-/* ------------------------------------------------------------------------ */
+/* -- expand_env_var(): os.path.expandvars + expanduser until stable ------ */
 
 /* os.environ[name] for a name that is not NUL-terminated; NULL if unset. */
 static int
@@ -462,9 +458,7 @@ out:
 	return rc;
 }
 
-/* ------------------------------------------------------------------------ */
-/* The file: ConfigParser._read(), in place                                 */
-/* ------------------------------------------------------------------------ */
+/* -- the file: ConfigParser._read(), in place ---------------------------- */
 
 static int
 sect_find(const struct config *cfg, const char *name)
@@ -699,9 +693,7 @@ out:
 	return rc;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Lookup                                                                   */
-/* ------------------------------------------------------------------------ */
+/* -- lookup -------------------------------------------------------------- */
 
 /*
  * BasicInterpolation of a raw value of [section] (index sect) into acc:
@@ -1041,9 +1033,7 @@ from_default(struct config *cfg, const struct query *q,
 	    out, e);
 }
 
-/* ------------------------------------------------------------------------ */
-/* Public functions                                                         */
-/* ------------------------------------------------------------------------ */
+/* -- public functions ---------------------------------------------------- */
 
 int
 config_load(struct config **out, const struct config_opts *opts,

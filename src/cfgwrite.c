@@ -45,7 +45,7 @@ struct scan {
 	int	val_empty;	/* the value was empty: write " value" after the delimiter */
 };
 
-/* -- scanning ------------------------------------------------------------------ */
+/* -- scanning ------------------------------------------------------------ */
 
 static void
 scan_text(const char *t, size_t n, struct scan *sc)
@@ -118,7 +118,7 @@ scan_text(const char *t, size_t n, struct scan *sc)
 	}
 }
 
-/* -- the new text --------------------------------------------------------------- */
+/* -- the new text -------------------------------------------------------- */
 
 static int
 build(const char *t, size_t n, const struct scan *sc, const char *value,
@@ -153,7 +153,7 @@ build(const char *t, size_t n, const struct scan *sc, const char *value,
 	return buf_check(o, e);
 }
 
-/* -- files ---------------------------------------------------------------------------- */
+/* -- files --------------------------------------------------------------- */
 
 static int
 read_all(int fd, const char *path, struct buf *b, struct err *e)
@@ -343,7 +343,7 @@ out:
 	return rc;
 }
 
-/* -- the plan ---------------------------------------------------------------------------- */
+/* -- the plan ------------------------------------------------------------ */
 
 int
 cfgwrite_plan(struct config *cfg, struct cfgwrite_plan *out, struct err *e)

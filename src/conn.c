@@ -273,7 +273,7 @@ conn_validate_extra(const char *conn_id, const char *extra, struct err *e)
 	return 0;
 }
 
-/* -- Connection.from_json --------------------------------------------------- */
+/* -- Connection.from_json ------------------------------------------------ */
 
 int
 conn_port_parse(const char *text, size_t len, long *port)
@@ -487,7 +487,7 @@ out:
 	return rc;
 }
 
-/* -- stored form and plaintext ---------------------------------------------- */
+/* -- stored form and plaintext ------------------------------------------- */
 
 /* Decrypt one secret field in place; see conn_decrypt(). */
 static int

@@ -101,7 +101,7 @@ int conn_set_str(struct conn *c, char **field, const char *s,
 /* 1 if field is the password or extra of c (kept in locked memory). */
 int conn_field_is_secret(const struct conn *c, char *const *field);
 
-/* -- stored form and plaintext -------------------------------------------- */
+/* -- stored form and plaintext ------------------------------------------- */
 
 struct keyring;
 
@@ -130,7 +130,7 @@ int conn_decrypt(struct conn *c, struct keyring *kr, struct err *e) ATTR_WUR;
 int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
     struct err *e) ATTR_WUR;
 
-/* -- Airflow's rules ------------------------------------------------------ */
+/* -- Airflow's rules ----------------------------------------------------- */
 
 /*
  * Airflow's conn_type normalisation for URIs and --conn-json:

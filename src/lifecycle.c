@@ -46,7 +46,7 @@
 
 #include <sodium.h>
 
-/* -- small helpers ------------------------------------------------------------ */
+/* -- small helpers ------------------------------------------------------- */
 
 static double
 now_seconds(void)
@@ -91,7 +91,7 @@ oldest_newest(uint64_t *oldest, uint64_t *newest, uint64_t ts)
 		*newest = ts;
 }
 
-/* -- pages ----------------------------------------------------------------------- */
+/* -- pages --------------------------------------------------------------- */
 
 static void
 page_release(struct page *p)
@@ -407,7 +407,7 @@ fail:
 	return -1;
 }
 
-/* -- progress ------------------------------------------------------------------------- */
+/* -- progress ------------------------------------------------------------ */
 
 /* Fields stored in the same table (connection password and extra). */
 static int
@@ -485,7 +485,7 @@ phase_begin(struct lifecycle *lc, enum lifecycle_phase ph,
 	return 0;
 }
 
-/* -- applying a page (calling thread) --------------------------------------------------- */
+/* -- applying a page (calling thread) ------------------------------------ */
 
 static void
 apply_scan(struct lifecycle *lc, struct page *p)
@@ -685,7 +685,7 @@ page_apply(struct lifecycle *lc, struct page *p, struct err *e)
 	return 0;
 }
 
-/* -- running a field --------------------------------------------------------------------- */
+/* -- running a field ----------------------------------------------------- */
 
 static int
 cancelled_error(struct lifecycle *lc, struct err *e)
@@ -853,7 +853,7 @@ static const enum store_field plain_fields[] = {
 	STORE_CONN_PASSWORD, STORE_CONN_EXTRA, STORE_VAR_VAL,
 };
 
-/* -- lifecycle ------------------------------------------------------------------------------ */
+/* -- lifecycle ----------------------------------------------------------- */
 
 static unsigned
 default_threads(void)
@@ -972,7 +972,7 @@ lifecycle_threads(const struct lifecycle *lc)
 	return lc->nworkers;
 }
 
-/* -- jobs ------------------------------------------------------------------------------------ */
+/* -- jobs ---------------------------------------------------------------- */
 
 int
 lifecycle_preflight(struct lifecycle *lc, uint64_t stale_before,
@@ -1144,7 +1144,7 @@ lifecycle_verify(struct lifecycle *lc, size_t skipped,
 	return rc;
 }
 
-/* -- probe ------------------------------------------------------------------------------------ */
+/* -- probe --------------------------------------------------------------- */
 
 static int
 is_blank(const char *p, size_t n)
@@ -1268,7 +1268,7 @@ out:
 	return rc;
 }
 
-/* -- reports ------------------------------------------------------------------------------------ */
+/* -- reports ------------------------------------------------------------- */
 
 void
 lifecycle_row_format(const struct lifecycle_row *r, char *buf, size_t len)

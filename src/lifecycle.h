@@ -54,7 +54,7 @@
 #define LIFECYCLE_MAX_NAMED	50	/* rows named in a report; the rest are counted */
 #define LIFECYCLE_MAX_CANDIDATES 64	/* candidate keys of one probe */
 
-/* -- census (key status) ---------------------------------------------------- */
+/* -- census (key status) ------------------------------------------------- */
 
 /* Counts for one kind of value (e.g. connection passwords). */
 struct census_count {
@@ -87,7 +87,7 @@ size_t census_total_plaintext(const struct census *c);
 size_t census_total_undecryptable(const struct census *c);
 size_t census_total_for_key(const struct census *c, size_t key);
 
-/* -- jobs: options, progress, reports ---------------------------------------- */
+/* -- jobs: options, progress, reports ------------------------------------ */
 
 struct lifecycle;
 
@@ -203,7 +203,7 @@ struct lifecycle_result {
 /* lifecycle_rotate() flags. */
 #define LIFECYCLE_SKIP_UNDECRYPTABLE	0x1	/* leave them as they are, report them */
 
-/* -- lifecycle --------------------------------------------------------------- */
+/* -- lifecycle ----------------------------------------------------------- */
 
 /*
  * A job runner for the store s (borrowed: it must outlive the runner, and
@@ -225,7 +225,7 @@ void lifecycle_free(struct lifecycle *lc);
 size_t lifecycle_key_count(const struct lifecycle *lc);
 unsigned lifecycle_threads(const struct lifecycle *lc);
 
-/* -- jobs ------------------------------------------------------------------ */
+/* -- jobs ---------------------------------------------------------------- */
 
 /*
  * Read every field that exists and count, per field and per key, what the
@@ -281,7 +281,7 @@ int lifecycle_rotate(struct lifecycle *lc, unsigned flags,
 int lifecycle_verify(struct lifecycle *lc, size_t skipped,
     struct lifecycle_verify *out, struct err *e) ATTR_WUR;
 
-/* -- probe ------------------------------------------------------------------ */
+/* -- probe --------------------------------------------------------------- */
 
 struct lifecycle_probe {
 	size_t			ncand;		/* candidate keys */
@@ -310,7 +310,7 @@ struct lifecycle_probe {
 int lifecycle_probe(struct lifecycle *lc, const char *candidates, size_t len,
     struct lifecycle_probe *out, struct err *e) ATTR_WUR;
 
-/* -- reports ----------------------------------------------------------------- */
+/* -- reports ------------------------------------------------------------- */
 
 /*
  * "connection.password of 'warehouse_pg' (id 12)", "variable.val of

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* -- the census ------------------------------------------------------------ */
+/* -- the census ---------------------------------------------------------- */
 
 static void
 count_value(struct census *cs, struct census_count *cc, struct keyring *kr,

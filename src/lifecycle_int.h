@@ -129,7 +129,7 @@ struct lifecycle {
 	int			 counts_fresh;	/* reuse them once (rotate's verify) */
 };
 
-/* -- the worker pool (lifecycle_pool.c) ----------------------------------------- */
+/* -- the worker pool (lifecycle_pool.c) ---------------------------------- */
 
 /*
  * The thread body of worker w (a struct worker *): the Fernet work of

@@ -18,7 +18,7 @@
 
 #include <sodium.h>
 
-/* -- workers ------------------------------------------------------------------------ */
+/* -- workers ------------------------------------------------------------- */
 
 static void
 worker_fail(struct worker *w, const struct err *e)

@@ -196,7 +196,7 @@ mask_tree(const struct mask *m, cJSON *node)
 	return n;
 }
 
-/* -- the display copy of a connection ------------------------------------- */
+/* -- the display copy of a connection ------------------------------------ */
 
 void
 mask_view_release(struct mask_view *v)
@@ -265,7 +265,7 @@ out:
 	return rc;
 }
 
-/* -- saving an edited extra ------------------------------------------------ */
+/* -- saving an edited extra ---------------------------------------------- */
 
 /* 1 if masking changes v: a string, or a container that holds one. */
 static int

@@ -102,7 +102,7 @@ int mask_conn(const struct mask *m, const struct conn *c, int reveal,
 /* Wipe and free the copy and the tree; *v is left empty. NULL does nothing. */
 void mask_view_release(struct mask_view *v);
 
-/* -- saving an edited extra ------------------------------------------------ */
+/* -- saving an edited extra ---------------------------------------------- */
 
 /*
  * Airflow 3's rule for an edited extra (the connection PATCH of the REST

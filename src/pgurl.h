@@ -18,7 +18,7 @@ struct buf;
 /* One parsed URL: its keywords, in locked memory where secret. */
 struct pgurl;
 
-/* -- lifecycle --------------------------------------------------------------- */
+/* -- lifecycle ----------------------------------------------------------- */
 
 /*
  * Parse url (postgresql://, postgresql+driver://, postgres://) into *out:
@@ -33,7 +33,7 @@ int pgurl_parse(const char *url, struct pgurl **out, struct err *e) ATTR_WUR;
 /* Wipe the password and free. NULL does nothing. */
 void pgurl_free(struct pgurl *u);
 
-/* -- what it holds ----------------------------------------------------------- */
+/* -- what it holds ------------------------------------------------------- */
 
 /*
  * The keywords and their values for PQconnectdbParams: two arrays of the
@@ -58,7 +58,7 @@ const char *pgurl_where(const struct pgurl *u);
  */
 const char *const *pgurl_hosts(const struct pgurl *u, size_t *n);
 
-/* -- for messages and tests -------------------------------------------------- */
+/* -- for messages and tests ---------------------------------------------- */
 
 /*
  * Append one host as messages show it: "localhost" for "" (libpq's

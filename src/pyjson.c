@@ -64,7 +64,7 @@ struct numtoks {
 static void dump_value(struct buf *out, const cJSON *v,
     const struct pyjson_opts *o, int level, struct err *e, int *rc);
 
-/* -- the "C" locale for number conversions -------------------------------- */
+/* -- the "C" locale for number conversions ------------------------------- */
 
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static locale_t c_locale = (locale_t)0;
@@ -92,7 +92,7 @@ c_locale_leave(locale_t old)
 		uselocale(old);
 }
 
-/* -- writing: floats ------------------------------------------------------ */
+/* -- writing: floats ----------------------------------------------------- */
 
 /*
  * Add one unit in the last place to the mantissa digits of "%e" text
@@ -203,7 +203,7 @@ dump_float(struct buf *out, double d)
 		float_repr(out, d);
 }
 
-/* -- writing: strings ----------------------------------------------------- */
+/* -- writing: strings ---------------------------------------------------- */
 
 /* One character, U+FFFD for an ill-formed sequence (Python's "replace"). */
 static uint32_t
@@ -270,7 +270,7 @@ pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
 	buf_addc(out, '"');
 }
 
-/* -- writing: containers -------------------------------------------------- */
+/* -- writing: containers ------------------------------------------------- */
 
 static void
 newline_indent(struct buf *out, const struct pyjson_opts *o, int level)
@@ -465,7 +465,7 @@ pyjson_create_int(long long n)
 }
 
 
-/* -- reading -------------------------------------------------------------- */
+/* -- reading ------------------------------------------------------------- */
 
 /* Wipe the strings of one node and everything below it (not its siblings). */
 static void

@@ -29,7 +29,7 @@
 
 #include "pyjson.h"
 
-/* -- PyYAML's implicit resolver ------------------------------------------- */
+/* -- PyYAML's implicit resolver ------------------------------------------ */
 
 /*
  * PyYAML's yaml/resolver.py, resolver by resolver: the characters a value
@@ -125,7 +125,7 @@ pyyaml_resolve(const struct yres *r, const char *s, size_t len)
 	return YT_STR;
 }
 
-/* -- the emitter, as CSafeDumper sets it up --------------------------------- */
+/* -- the emitter, as CSafeDumper sets it up ------------------------------ */
 
 /* libyaml's output handler: straight to the caller's FILE. */
 static int
@@ -387,7 +387,7 @@ transfer_yaml_finish(struct transfer_writer *w, struct err *e)
 	return pyyaml_emit_finish(w, e);
 }
 
-/* -- the composer: what CSafeLoader constructs from the events ---------- */
+/* -- the composer: what CSafeLoader constructs from the events ----------- */
 
 struct anchor {
 	char		*name;

@@ -11,7 +11,7 @@
 
 #include "transfer_int.h"
 
-/* -- the implicit resolver ----------------------------------------------------- */
+/* -- the implicit resolver ----------------------------------------------- */
 
 /*
  * Compile the resolver's expressions into r. 0, or -1 with e set
@@ -23,7 +23,7 @@ void pyyaml_resolver_release(struct yres *r);
 /* The tag PyYAML's resolver gives a plain scalar s (len bytes). */
 enum yres_tag pyyaml_resolve(const struct yres *r, const char *s, size_t len);
 
-/* -- the emitter ---------------------------------------------------------------- */
+/* -- the emitter --------------------------------------------------------- */
 
 /*
  * Set w's emitter up as CSafeDumper does (indent 2, width 80, no
@@ -56,7 +56,7 @@ int pyyaml_emit_str(struct transfer_writer *w, const char *s,
 int pyyaml_emit_simple(struct transfer_writer *w, int ok, yaml_event_t *ev,
     struct err *e);
 
-/* -- the loader ------------------------------------------------------------------ */
+/* -- the loader ---------------------------------------------------------- */
 
 /*
  * _parse_yaml_file(): text (len bytes) as yaml.safe_load reads it, one

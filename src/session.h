@@ -93,7 +93,7 @@ struct session {
 	const char		*warning;	/* see session_warning() */
 };
 
-/* -- lifecycle --------------------------------------------------------------- */
+/* -- lifecycle ----------------------------------------------------------- */
 
 /*
  * A new session with empty options (the defaults: $AIRFLOW_CONFIG,
@@ -110,7 +110,7 @@ int session_new(struct session **out, struct err *e) ATTR_WUR;
  */
 void session_free(struct session *s);
 
-/* -- loading on first use -------------------------------------------------- */
+/* -- loading on first use ------------------------------------------------ */
 
 /* Load airflow.cfg and the environment (once): s->keys->cfg. 0, or -1. */
 int session_config(struct session *s, struct err *e) ATTR_WUR;
@@ -141,7 +141,7 @@ int session_mask(struct session *s, struct err *e) ATTR_WUR;
  */
 const char *session_warning(struct session *s);
 
-/* -- key generations ---------------------------------------------------------- */
+/* -- key generations ----------------------------------------------------- */
 
 /*
  * Read airflow.cfg and the environment again and parse the fernet_key they
@@ -163,7 +163,7 @@ struct session_keys *session_keys_ref(struct session *s);
  */
 void session_keys_unref(struct session_keys *k);
 
-/* -- use cases --------------------------------------------------------------- */
+/* -- use cases ----------------------------------------------------------- */
 
 /*
  * (To come.) The actions both front ends offer, each as one function taking
@@ -173,7 +173,7 @@ void session_keys_unref(struct session_keys *k);
  * return 0 or -1 with e set, as the rest of the core.
  */
 
-/* -- lifecycle (src/session_life.c) ------------------------------------------ */
+/* -- lifecycle (src/session_life.c) -------------------------------------- */
 
 /*
  * The Admin's key and encryption use cases: encrypt-plaintext, rotate, the

@@ -56,7 +56,7 @@ session_store_open(struct session *s, struct store **out, struct err *e)
 	return store_open(out, url.value, &o, e);
 }
 
-/* -- jobs ---------------------------------------------------------------------- */
+/* -- jobs ---------------------------------------------------------------- */
 
 int
 session_job_open(struct session *s, const char *what,
@@ -185,7 +185,7 @@ session_job_probe(struct session_job *j, const char *candidates, size_t len,
 	return 0;
 }
 
-/* -- the key list ---------------------------------------------------------------- */
+/* -- the key list -------------------------------------------------------- */
 
 int
 session_key_generate(struct session *s, char *key, struct err *e)
@@ -262,7 +262,7 @@ out:
 	return rc;
 }
 
-/* -- audit ------------------------------------------------------------------------ */
+/* -- audit --------------------------------------------------------------- */
 
 int
 session_audit_new(struct session *s, const struct audit_opts *o,

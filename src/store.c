@@ -253,7 +253,7 @@ store_var_insert(struct store *s, const char *key, const char *val, size_t len,
 	    description, e));
 }
 
-/* -- encrypted fields ------------------------------------------------------ */
+/* -- encrypted fields ---------------------------------------------------- */
 
 const char *const store_col_names[COL_MAX] = {
 	"description", "host", "schema", "login", "password", "port", "extra",

@@ -91,7 +91,7 @@ void store_close(struct store *s);
  */
 void store_interrupt(struct store *s);
 
-/* -- what it is ------------------------------------------------------------ */
+/* -- what it is ---------------------------------------------------------- */
 
 /* "sqlite" or "postgresql". */
 const char *store_backend(const struct store *s);
@@ -111,7 +111,7 @@ const char *store_alembic_head(const struct store *s);
 /* 1 if the table exists (e.g. "variable", "trigger"). */
 int store_has_table(struct store *s, const char *table);
 
-/* -- transactions ---------------------------------------------------------- */
+/* -- transactions -------------------------------------------------------- */
 
 /*
  * Begin a write transaction (on SQLite BEGIN IMMEDIATE, so the write lock
@@ -122,7 +122,7 @@ int store_begin(struct store *s, struct err *e) ATTR_WUR;
 int store_commit(struct store *s, struct err *e) ATTR_WUR;
 void store_rollback(struct store *s);
 
-/* -- connections ----------------------------------------------------------- */
+/* -- connections --------------------------------------------------------- */
 
 /*
  * Which connections to read, in conn_id order (descending with desc).
@@ -196,7 +196,7 @@ int store_conn_delete(struct store *s, const char *conn_id, struct err *e) ATTR_
 /* Number of connections. */
 int store_conn_count(struct store *s, size_t *n, struct err *e) ATTR_WUR;
 
-/* -- variables -------------------------------------------------------------- */
+/* -- variables ----------------------------------------------------------- */
 
 /* One variable as stored. */
 struct store_var {
@@ -223,7 +223,7 @@ int store_var_insert(struct store *s, const char *key, const char *val,
     size_t len, int is_encrypted, const char *description,
     struct err *e) ATTR_WUR;
 
-/* -- encrypted fields, for the lifecycle jobs ------------------------------ */
+/* -- encrypted fields, for the lifecycle jobs ---------------------------- */
 
 /* Every value Airflow encrypts, one kind per column. */
 enum store_field {

@@ -104,7 +104,7 @@
 static void queue_drop(struct pg *p);
 static int session_where(struct pg *p);
 
-/* -- errors ---------------------------------------------------------------- */
+/* -- errors -------------------------------------------------------------- */
 
 /*
  * One line from a libpq or server message: the text after the last
@@ -293,7 +293,7 @@ store_pg_fail(struct store *s, const PGresult *r, const char *what,
 	return -1;
 }
 
-/* -- statements ------------------------------------------------------------ */
+/* -- statements ---------------------------------------------------------- */
 
 /* A page of connections filtered by bits (PAGE_*), with LIMIT or not. */
 void
@@ -427,7 +427,7 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	    st >= ST_FIELD_LOCK ? " FOR UPDATE" : "");
 }
 
-/* -- interrupting (see the top comment) ------------------------------------- */
+/* -- interrupting (see the top comment) ---------------------------------- */
 
 /* A new session: a new cancel object (the old one names the old backend). */
 static void
@@ -1077,7 +1077,7 @@ store_pg_sp_end(struct store *s, int rc, struct err *e)
 	    "finishing a write", e);
 }
 
-/* -- queued field updates --------------------------------------------------- */
+/* -- queued field updates ------------------------------------------------ */
 
 static void
 put32(struct buf *b, uint32_t v)

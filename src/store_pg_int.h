@@ -107,7 +107,7 @@ struct pg_iter {
 	enum err_code		 failed;	/* a page failed: the iterator stays failed */
 };
 
-/* -- store_pg.c ------------------------------------------------------------- */
+/* -- store_pg.c ---------------------------------------------------------- */
 
 /*
  * Map a failed result (or, r NULL, the connection's error) to e: a
@@ -162,7 +162,7 @@ int store_pg_sp_end(struct store *s, int rc, struct err *e);
  */
 int store_pg_queue_send(struct store *s, struct err *e);
 
-/* -- store_pg_rows.c: the backend's operations on rows (store_int.h) --------- */
+/* -- store_pg_rows.c: the backend's operations on rows (store_int.h) ----- */
 
 int store_pg_conn_get(struct store *s, const char *conn_id, struct conn *c,
     struct err *e);

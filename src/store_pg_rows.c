@@ -17,7 +17,7 @@
 
 #include <sodium.h>
 
-/* -- rows ------------------------------------------------------------------ */
+/* -- rows ---------------------------------------------------------------- */
 
 /* Columns of the SELECT list that hold secrets (wiped after use). */
 static const int conn_secret_cols[] = { 3 + COL_PASSWORD, 3 + COL_EXTRA };
@@ -228,7 +228,7 @@ store_pg_conn_count(struct store *s, size_t *n, struct err *e)
 	return store_pg_count_rows(s, ST_COUNT, n, "counting connections", e);
 }
 
-/* -- iterators ------------------------------------------------------------- */
+/* -- iterators ----------------------------------------------------------- */
 
 static void
 iter_clear_page(struct pg_iter *it)

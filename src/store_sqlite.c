@@ -62,7 +62,7 @@ struct sq_iter {
 	int			 failed;	/* SQLite code of a failed step: sticky */
 };
 
-/* -- errors ---------------------------------------------------------------- */
+/* -- errors -------------------------------------------------------------- */
 
 static int
 sq_fail(struct store *s, int rc, struct err *e, const char *what)
@@ -360,7 +360,7 @@ sq_interrupt(struct store *s)
 		sqlite3_interrupt(q->db);
 }
 
-/* -- rows ------------------------------------------------------------------ */
+/* -- rows ---------------------------------------------------------------- */
 
 static int
 col_text(struct conn *c, char **field, sqlite3_stmt *st, int i, struct err *e)
@@ -634,7 +634,7 @@ sq_conn_count(struct store *s, size_t *n, struct err *e)
 	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, "counting connections");
 }
 
-/* -- iterators ------------------------------------------------------------- */
+/* -- iterators ----------------------------------------------------------- */
 
 /*
  * Step the iterator's statement. A failed step resets it (an interrupted

@@ -55,7 +55,7 @@ static const char import_ext_msg[] = "Unsupported file format. The file "
 static const char ser_only_env_msg[] = "Option `--serialization-format` may "
     "only be used with file type `env`.";
 
-/* -- choosing the format -------------------------------------------------- */
+/* -- choosing the format ------------------------------------------------- */
 
 /*
  * pathlib's PurePath(path).suffix: from the last '.' of the last component,
@@ -206,7 +206,7 @@ transfer_pick_format(const char *path, const char *explicit_format,
 	return 0;
 }
 
-/* -- export --------------------------------------------------------------- */
+/* -- export -------------------------------------------------------------- */
 
 /* A str for json.dumps, or null. */
 static void
@@ -464,7 +464,7 @@ transfer_writer_free(struct transfer_writer *w)
 	free(w);
 }
 
-/* -- import: building a connection ---------------------------------------- */
+/* -- import: building a connection --------------------------------------- */
 
 enum ckey {
 	K_CONN_ID,
@@ -891,7 +891,7 @@ out:
 	return rc;
 }
 
-/* -- import: the file ----------------------------------------------------- */
+/* -- import: the file ---------------------------------------------------- */
 
 /* 1-based line of byte off ('\n' counted). */
 size_t

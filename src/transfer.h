@@ -49,7 +49,7 @@ int transfer_pick_format(const char *path, const char *explicit_format,
     const char *serialization, int for_import, enum transfer_format *fmt,
     enum transfer_serialization *ser, struct err *e) ATTR_WUR;
 
-/* -- export ------------------------------------------------------------------ */
+/* -- export -------------------------------------------------------------- */
 
 struct transfer_writer;
 
@@ -79,7 +79,7 @@ int transfer_writer_finish(struct transfer_writer *w, size_t *n,
 /* Free (after finish or on an error path). NULL does nothing. */
 void transfer_writer_free(struct transfer_writer *w);
 
-/* -- yaml of any value --------------------------------------------------------- */
+/* -- yaml of any value --------------------------------------------------- */
 
 /*
  * yaml.safe_dump of JSON values (mappings with sorted keys, block style,
@@ -94,7 +94,7 @@ int transfer_yaml_add(struct transfer_writer *w, const cJSON *v,
     struct err *e) ATTR_WUR;
 int transfer_yaml_finish(struct transfer_writer *w, struct err *e) ATTR_WUR;
 
-/* -- import ------------------------------------------------------------------ */
+/* -- import -------------------------------------------------------------- */
 
 /* The connections of an import file, in file order. */
 struct transfer_set {

@@ -36,7 +36,7 @@
 #define TAG_BOOL	"tag:yaml.org,2002:bool"
 #define TAG_FLOAT	"tag:yaml.org,2002:float"
 
-/* -- PyYAML's implicit resolver (pyyaml.c) ------------------------------------ */
+/* -- PyYAML's implicit resolver (pyyaml.c) ------------------------------- */
 
 /*
  * The tags a plain scalar can resolve to, in the order PyYAML's Resolver
@@ -62,7 +62,7 @@ struct yres {
 	pcre2_match_data	*md;
 };
 
-/* -- export ------------------------------------------------------------------- */
+/* -- export -------------------------------------------------------------- */
 
 /* One export in progress (transfer.h); the yaml fields are pyyaml.c's. */
 struct transfer_writer {
@@ -83,7 +83,7 @@ struct transfer_writer {
 	enum yaml_top { TOP_MAP, TOP_SEQ, TOP_NONE } top;
 };
 
-/* -- import: the tree of values (transfer_tree.c) ----------------------------- */
+/* -- import: the tree of values (transfer_tree.c) ------------------------ */
 
 /*
  * A value as Python's json.loads or yaml.safe_load gives it, kept only as
@@ -187,7 +187,7 @@ int tnode_check(struct reader *r, struct tnode *n, int depth, struct err *e);
 int tnode_dumps(struct reader *r, struct tnode *n, struct buf *out,
     struct err *e);
 
-/* -- import: transfer.c ------------------------------------------------------- */
+/* -- import: transfer.c -------------------------------------------------- */
 
 /*
  * A file's top-level mapping: every key a str conn_id, the last value

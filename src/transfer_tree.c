@@ -20,7 +20,7 @@
 
 #include "pyjson.h"
 
-/* -- import: the values of a file ----------------------------------------- */
+/* -- import: the values of a file ---------------------------------------- */
 
 /* Set e to "<path>:<line>: <message>" (no line when line is 0). */
 void
@@ -336,7 +336,7 @@ tnode_check(struct reader *r, struct tnode *n, int depth, struct err *e)
 	return 0;
 }
 
-/* -- import: json.dumps of a value ---------------------------------------- */
+/* -- import: json.dumps of a value --------------------------------------- */
 
 static cJSON *tnode_to_json(struct reader *r, struct tnode *n, int depth,
     struct err *e);

@@ -78,7 +78,7 @@ struct qdict {
 	size_t		 cap;
 };
 
-/* -- small helpers -------------------------------------------------------- */
+/* -- small helpers ------------------------------------------------------- */
 
 static int
 newest(const struct airflow_version *v, int major, int minor, int patch)

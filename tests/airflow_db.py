@@ -61,7 +61,7 @@ import time
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 
-# --- keys ------------------------------------------------------------------
+# -- keys --------------------------------------------------------------------
 
 def key_list():
     """The Fernet objects of FERNET_KEY, in order; [] when it is empty."""
@@ -111,7 +111,7 @@ def seal(fernet, value):
     return fernet.encrypt(value.encode("utf-8")).decode("utf-8"), 1
 
 
-# --- Airflow's write rules -------------------------------------------------
+# -- Airflow's write rules ---------------------------------------------------
 
 def connection_row(c, fernet):
     row = {k: c.get(k) for k in ("conn_id", "conn_type", "description", "host",
@@ -153,7 +153,7 @@ def trigger_row(i, fernet):
             "created_date": "2026-05-01 11:00:00.000000", "triggerer_id": None}
 
 
-# --- the database ----------------------------------------------------------
+# -- the database ------------------------------------------------------------
 
 FLAGS = ("is_encrypted", "is_extra_encrypted")
 
@@ -249,7 +249,7 @@ def insert_rows(db, table, rows):
     return len(rows)
 
 
-# --- commands --------------------------------------------------------------
+# -- commands ----------------------------------------------------------------
 
 def cmd_create(a):
     if a.db != "-" and not is_pg(a.db) and os.path.exists(a.db):

@@ -11,7 +11,7 @@ export AIRFLOW_HOME="$T/demo"
 "$FERNCON" demo "$AIRFLOW_HOME" >/dev/null 2>&1
 py() { "$PYTHON3" -c "$@"; }
 
-# -- the demo's findings ---------------------------------------------------------
+# -- the demo's findings -----------------------------------------------------
 "$FERNCON" audit --format json >"$T/a.json"; rc=$?
 is "$rc" 1 "findings at or above high: exit 1"
 pairs=$(py 'import json,sys
@@ -67,7 +67,7 @@ h=$(py 'import json,sys; print(all(f["secret_hash"] is None or f["secret_hash"].
 is "$h" True "secret hashes are HMAC-SHA256"
 is "$(stat -c %a "$AIRFLOW_HOME/ferncon-audit.key")" 600 "the per-install HMAC key is made with mode 0600"
 
-# -- formats ---------------------------------------------------------------------
+# -- formats -----------------------------------------------------------------
 "$FERNCON" audit >"$T/default.out"
 is "$(head -c 1 "$T/default.out")" "{" "not a terminal: json by default"
 "$FERNCON" audit --format text >"$T/a.txt"
@@ -126,7 +126,7 @@ b = sorted(r["partialFingerprints"]["connExtraFingerprint/v1"] for r in json.loa
 print(a == b)' "$T/a.json" "$T/a.sarif")
 is "$same" True "json and sarif report the same findings"
 
-# -- no secret in any output ---------------------------------------------------------
+# -- no secret in any output -------------------------------------------------
 demo_secret_windows >"$T/secrets"
 ok "there are secret windows to look for ($(wc -l <"$T/secrets"))" test "$(wc -l <"$T/secrets")" -gt 500
 for f in a.json a.txt a.sarif; do
@@ -134,7 +134,7 @@ for f in a.json a.txt a.sarif; do
 	is "$found" "" "no secret of the demo data in the $f report"
 done
 
-# -- baseline ------------------------------------------------------------------------
+# -- baseline ----------------------------------------------------------------
 out=$("$FERNCON" audit --format json --baseline "$T/a.json"); rc=$?
 is "$rc" 0 "against its own baseline: exit 0"
 n=$(printf '%s' "$out" | py 'import json,sys; d=json.load(sys.stdin); print(len(d["findings"]), d["summary"]["suppressed"]["baseline"] > 30)')
@@ -155,7 +155,7 @@ lacks "$(cat "$T/b.json")" "ghp_N3wT0kenAddedAfterTheBaseline" "the new secret i
 sarif_base=$("$FERNCON" audit --format sarif >"$T/b.sarif"; "$FERNCON" audit --format json --baseline "$T/b.sarif" | py 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')
 is "$sarif_base" 0 "a SARIF report works as a baseline too"
 
-# -- ignore file ---------------------------------------------------------------------
+# -- ignore file -------------------------------------------------------------
 cat >"$T/ignore" <<'EOF'
 # accepted risks, reviewed 2026-11
 new_api:/token:github-pat # sandbox token of the CI, scoped read-only
@@ -170,7 +170,7 @@ err=$("$FERNCON" audit --format json --ignore "$T/noreason" 2>&1 >/dev/null); rc
 is "$rc" 2 "an ignore line without a reason: exit 2"
 contains "$err" "line 1: a reason is required" "and the message says which line"
 
-# -- exit codes and options -----------------------------------------------------------
+# -- exit codes and options --------------------------------------------------
 "$FERNCON" audit --format json --fail-on none >/dev/null; is "$?" 0 "--fail-on none: exit 0"
 "$FERNCON" audit --format json --baseline "$T/a.json" --fail-on low >/dev/null; is "$?" 1 \
 	"--fail-on low counts the new findings"
@@ -188,7 +188,7 @@ contains "$out" '"rule_id": "credential-file-path"' "and credential file paths"
 	"a missing baseline: exit 2"
 "$FERNCON" --as-role Viewer audit --format json >/dev/null 2>&1; is "$?" 1 "a Viewer may audit"
 
-# -- environment and configuration ---------------------------------------------------------
+# -- environment and configuration -------------------------------------------
 out=$(AIRFLOW_CONN_ENV_PG='postgres://etl:Env-Only-Pw-4711@db.corp.example/dw' \
 	"$FERNCON" audit --format json)
 contains "$out" '"fingerprint": "env:AIRFLOW_CONN_ENV_PG:password:env-connection-password"' \

@@ -80,7 +80,7 @@ same() { # A B DESCRIPTION: normalised reports equal; the first lines of a diff 
 	fi
 }
 
-# -- the same data on both backends: the same findings ------------------------------
+# -- the same data on both backends: the same findings -----------------------
 printf '[core]\nfernet_key = %s\n' "$new,$old" >"$AIRFLOW_HOME/airflow.cfg"
 chmod 600 "$AIRFLOW_HOME/airflow.cfg"
 audit pg.json postgresql --format json; rc_pg=$rc
@@ -116,7 +116,7 @@ audit pg-base.json postgresql --format json --baseline "$T/out/sq.json"; rc_pg=$
 n=$(py 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["findings"]), d["summary"]["suppressed"]["baseline"] > 30)' "$T/out/pg-base.json")
 is "$rc_pg $n" "0 0 True" "the SQLite report is a complete baseline for the PostgreSQL DB: exit 0"
 
-# -- plaintext and undecryptable values: the rows SQL and Python find -------------------
+# -- plaintext and undecryptable values: the rows SQL and Python find --------
 got=$(py 'import json,sys
 for f in json.load(open(sys.argv[1]))["findings"]:
     if f["rule_id"] in ("plaintext-password", "plaintext-extra", "plaintext-variable"):
@@ -142,7 +142,7 @@ for line in sys.stdin:
 is "$got" "$want" "undecryptable findings: exactly the values Python's cryptography cannot open"
 contains "$want" "legacy_reporting_db extra" "(the lost-key row is among them)"
 
-# -- the metadata DB's own URL -------------------------------------------------------------
+# -- the metadata DB's own URL -----------------------------------------------
 # An empty metadata DB: the only findings are about the configuration.
 pg_admin "CREATE DATABASE cfgdb OWNER airflow"
 cfg_db="${PG_URL%/*}/cfgdb"
@@ -301,7 +301,7 @@ else
 	done
 fi
 
-# -- no secret in any output ---------------------------------------------------------
+# -- no secret in any output -------------------------------------------------
 demo_secret_windows "$new" "$old" "$lost" "$PG_PASSWORD" "$pw" "$PG_ADMIN_PASSWORD" >"$T/secrets"
 ok "there are secret windows to look for ($(wc -l <"$T/secrets"))" test "$(wc -l <"$T/secrets")" -gt 500
 for kind in json sarif txt; do

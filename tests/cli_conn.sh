@@ -47,7 +47,7 @@ dump() { FERNET_KEY="$new,$old" tool dump "$db"; }
 count() { tool count "$db"; }
 n0=$(count)
 
-# -- list and get -------------------------------------------------------------
+# -- list and get ------------------------------------------------------------
 out=$("$FERNCON" connections list -o plain); rc=$?
 is "$rc" 0 "connections list exits 0 with an undecryptable row in the DB"
 is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "$n0" "it lists every row"
@@ -108,7 +108,7 @@ log=$(cat "$AIRFLOW_HOME/ferncon-actions.log" 2>/dev/null)
 contains "$log" '"action":"reveal"' "the reveal is in the action log"
 lacks "$log" "Wh-demo-2024" "the action log holds no password"
 
-# -- roles ----------------------------------------------------------------------
+# -- roles -------------------------------------------------------------------
 cat >> "$AIRFLOW_HOME/airflow.cfg" <<CFG
 
 [console]
@@ -132,7 +132,7 @@ is "$rc" 2 "--as-role cannot raise a role"
 is "$(count)" "$n0" "refused actions changed nothing"
 SUDO_USER=alice; export SUDO_USER	# Admin from here on
 
-# -- add ------------------------------------------------------------------------
+# -- add ---------------------------------------------------------------------
 printf '%s\n' 'postgresql://etl:n3w%2Fp%40ss@Db.Example.COM:5432/dwh?sslmode=require' |
 	SUDO_USER=bob "$FERNCON" connections add new_pg --conn-uri - > "$T/out" 2>&1; rc=$?
 is "$rc" 0 "Op adds a connection from a URI on stdin"
@@ -162,14 +162,14 @@ o=$("$FERNCON" connections add x --conn-uri 'a://h' --conn-json '{}' 2>&1); rc=$
 contains "$o" "Cannot supply both conn-uri and conn-json" "uri and json together are refused"
 is "$(count)" "$((n0 + 2))" "only the two good adds changed the DB"
 
-# -- delete -----------------------------------------------------------------------
+# -- delete ------------------------------------------------------------------
 o=$("$FERNCON" connections delete legacy_reporting_db 2>&1); rc=$?
 is "$rc" 0 "a row that no key opens can be deleted"
 is "$o" 'Successfully deleted connection with `conn_id`=legacy_reporting_db' "with Airflow's message"
 o=$("$FERNCON" connections delete legacy_reporting_db 2>&1); rc=$?
 is "$o" 'ferncon: Did not find a connection with `conn_id`=legacy_reporting_db' "deleting it again: not found"
 
-# -- import -------------------------------------------------------------------------
+# -- import ------------------------------------------------------------------
 # One transaction, all of the file or none of it (Airflow commits each
 # connection on its own). A trigger in the DB refuses the last row: the
 # earlier ones must not stay.
@@ -211,7 +211,7 @@ contains "$rows" '"password": "imp-b-pw"' "and the other"
 lacks "$rows" "other.example" "the existing connection was not overwritten"
 is "$(grep -c '"action":"import"' "$AIRFLOW_HOME/ferncon-actions.log")" 2 "two imports in the action log"
 
-# -- key status -----------------------------------------------------------------
+# -- key status --------------------------------------------------------------
 o=$("$FERNCON" key status)
 contains "$o" "plaintext:" "key status counts plaintext values"
 want_plain=$("$PYTHON3" -c 'import json,sys
@@ -222,7 +222,7 @@ print(n)' "$top_srcdir/data/demo-connections.json" "$top_srcdir/data/demo-variab
 contains "$o" "plaintext:   $want_plain values" "as many as the demo stored in plain text"
 contains "$o" "undecryptable: 0 values" "no undecryptable row is left after the delete"
 
-# -- bad databases ----------------------------------------------------------------
+# -- bad databases -----------------------------------------------------------
 if [ "$backend" = postgresql ]; then
 bad="postgresql://$PG_USER:wrong-pw@$PG_HOST:$PG_PORT/$PG_DB"
 o=$(AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$bad "$FERNCON" connections list 2>&1); rc=$?

@@ -93,7 +93,7 @@ no_secret() {
 	is "$_leak" 0 "$2"
 }
 
-# -- the refusal: a row no key opens ------------------------------------------
+# -- the refusal: a row no key opens -----------------------------------------
 snap before
 o=$("$FERNCON" rotate-fernet-key 2>"$T/err"); rc=$?; e=$(cat "$T/err")
 is "$rc" 1 "rotate refuses while a value opens with no key: exit 1"
@@ -107,7 +107,7 @@ is "$(FERNET_KEY="$new,$old" oracle check-unchanged "$T/before.json" "$db")" "ok
 	"the refusal changed nothing"
 no_secret "$o$e" "no key or password in the preflight and refusal"
 
-# -- dry run --------------------------------------------------------------------
+# -- dry run -----------------------------------------------------------------
 o=$("$FERNCON" rotate-fernet-key --dry-run --skip-undecryptable 2>&1); rc=$?
 is "$rc" 0 "--dry-run exits 0"
 contains "$o" "dry run:" "and says it is one"
@@ -115,7 +115,7 @@ contains "$o" "nothing was changed" "and that nothing changed"
 is "$(FERNET_KEY="$new,$old" oracle check-unchanged "$T/before.json" "$db" | cut -c1-12)" "ok unchanged" \
 	"--dry-run changed nothing"
 
-# -- roles ----------------------------------------------------------------------
+# -- roles -------------------------------------------------------------------
 o=$("$FERNCON" --as-role Op rotate-fernet-key 2>&1); rc=$?
 is "$rc" 1 "an Op may not rotate: exit 1"
 contains "$o" "may not" "with the role's refusal"
@@ -124,7 +124,7 @@ is "$rc" 1 "an Op may not encrypt plaintext"
 o=$(printf '%s\n' "$lost" | "$FERNCON" --as-role Viewer key probe 2>&1); rc=$?
 is "$rc" 1 "a Viewer may not probe keys"
 
-# -- rotate --skip-undecryptable ----------------------------------------------------
+# -- rotate --skip-undecryptable ---------------------------------------------
 o=$("$FERNCON" rotate-fernet-key --skip-undecryptable 2>"$T/err"); rc=$?; e=$(cat "$T/err")
 is "$rc" 0 "rotate --skip-undecryptable exits 0"
 is "$e" "" "nothing on stderr when it is not a terminal (no progress line)"
@@ -158,7 +158,7 @@ is "$rc" 0 "a rerun completes"
 r=$(FERNET_KEY="$new" oracle check-rotated "$T/before2.json" "$db")
 contains "$r" "ok rotated" "Python: a rerun rotates again, keeping plaintexts and timestamps"
 
-# -- encrypt-plaintext --------------------------------------------------------------
+# -- encrypt-plaintext -------------------------------------------------------
 snap before3
 o=$("$FERNCON" encrypt-plaintext --dry-run 2>&1); rc=$?
 is "$rc" 0 "encrypt-plaintext --dry-run exits 0"
@@ -180,7 +180,7 @@ o=$("$FERNCON" key status 2>&1)
 contains "$o" "plaintext:   0 values" "key status: no plaintext value is left"
 contains "$o" "plain JSON:  1 trigger rows" "and the plain-JSON trigger row is still reported"
 
-# -- key status: ages -------------------------------------------------------------------
+# -- key status: ages --------------------------------------------------------
 # Token times are kept by a rotation: the rows written under the old key 400
 # days ago are still that old.
 stale=$("$PYTHON3" -c 'import json,sys,time
@@ -190,7 +190,7 @@ contains "$o" "older than 90 days: $stale values" "key status: $stale values hav
 o=$(AIRFLOW__CONSOLE__ROTATION_MAX_AGE_DAYS=100000 "$FERNCON" key status 2>&1)
 contains "$o" "older than 100000 days: 0 values" "[console] rotation_max_age_days is honoured"
 
-# -- key probe ------------------------------------------------------------------------
+# -- key probe ---------------------------------------------------------------
 o=$(printf '# candidates\n%s\n\n%s\n' "$old" "$lost" | "$FERNCON" key probe 2>&1); rc=$?
 is "$rc" 0 "key probe exits 0 when a candidate opens every lost value"
 contains "$o" "no configured key opens: 2 values (connection.password 1, connection.extra 1)" "it counts the values no configured key opens"
@@ -205,11 +205,11 @@ o=$("$FERNCON" key probe "$lost" 2>&1); rc=$?
 is "$rc" 2 "a candidate key in argv is refused"
 lacks "$o" "$lost" "and not echoed"
 
-# -- the undecryptable row can be fixed: add the found key, rotate ----------------------------
+# -- the undecryptable row can be fixed: add the found key, rotate -----------
 o=$(AIRFLOW__CORE__FERNET_KEY="$new,$lost" "$FERNCON" rotate-fernet-key 2>&1); rc=$?
 is "$rc" 0 "with the found key in the ring the rotation goes through without --skip"
 
-# -- an empty key ---------------------------------------------------------------------------
+# -- an empty key ------------------------------------------------------------
 snap before4
 o=$(AIRFLOW__CORE__FERNET_KEY= "$FERNCON" rotate-fernet-key 2>&1); rc=$?
 is "$rc" 2 "an empty fernet_key: rotate exits 2"
@@ -218,7 +218,7 @@ o=$(AIRFLOW__CORE__FERNET_KEY= "$FERNCON" encrypt-plaintext 2>&1); rc=$?
 is "$rc" 2 "an empty fernet_key: encrypt-plaintext exits 2"
 contains "$o" "encryption is off" "with a clear message"
 
-# -- another process holds the write lock ------------------------------------------------
+# -- another process holds the write lock ------------------------------------
 # hold_lock WRITE: Python, as another Airflow process, takes the lock and
 # keeps its transaction open until the file $T/release appears (at most
 # 2 min), then commits; with WRITE it first writes a variable. On SQLite
@@ -280,7 +280,7 @@ is "$n" 1 "Python's write under the lock committed"
 r=$(FERNET_KEY="$new,$lost" oracle check-unchanged "$T/before4.json" "$db" | cut -c1-12)
 is "$r" "ok unchanged" "and nothing else changed"
 
-# -- PostgreSQL: the session killed in the middle of the transaction ---------------------
+# -- PostgreSQL: the session killed in the middle of the transaction ---------
 # While the rotation waits for the lock (it has done the connections: it
 # holds a transaction id), its session is ended; the test ends it the
 # moment the server shows it waiting, well within lock_timeout.
@@ -308,7 +308,7 @@ r=$(FERNET_KEY="$new,$lost" oracle check-unchanged "$T/before4.json" "$db" | cut
 is "$r" "ok unchanged" "and not one value changed: the transaction rolled back whole"
 fi
 
-# -- a read-only DB -------------------------------------------------------------------------
+# -- a read-only DB ----------------------------------------------------------
 if [ "$backend" = postgresql ]; then
 	# A user who may only read.
 	pg_admin "CREATE ROLE ferncon_ro LOGIN PASSWORD 'ro-pw'"

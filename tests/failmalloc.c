@@ -60,7 +60,7 @@ static size_t set_cap, set_used, set_live;	/* used counts tombstones too */
 static char tomb_mark;
 #define TOMB ((void *)&tomb_mark)
 
-/* -- the pointer set (callers hold lock) ------------------------------------ */
+/* -- the pointer set (callers hold lock) --------------------------------- */
 
 static size_t
 slot_of(const void *p, size_t cap)
@@ -134,7 +134,7 @@ set_del(void *p)
 	return 0;
 }
 
-/* -- counting and failing --------------------------------------------------- */
+/* -- counting and failing ------------------------------------------------ */
 
 static int
 should_fail(void)
@@ -234,7 +234,7 @@ failmalloc_live(void)
 	return n;
 }
 
-/* -- the wrappers ----------------------------------------------------------- */
+/* -- the wrappers -------------------------------------------------------- */
 
 void *
 __wrap_malloc(size_t n)

@@ -35,7 +35,7 @@
 #include "keyring.h"
 #include "pyjson.h"
 
-/* -- helpers ----------------------------------------------------------------------- */
+/* -- helpers ------------------------------------------------------------- */
 
 static struct audit *
 engine(const struct audit_opts *o)
@@ -206,7 +206,7 @@ dump_list(const char *name, const struct audit_list *l)
 	}
 }
 
-/* -- the corpus -------------------------------------------------------------------- */
+/* -- the corpus ---------------------------------------------------------- */
 
 static int
 check_expect(const cJSON *x, const struct audit_list *l, const char **why)
@@ -307,7 +307,7 @@ test_corpus_covers_rules(void **state)
 	cJSON_Delete(root);
 }
 
-/* -- pieces ------------------------------------------------------------------------- */
+/* -- pieces -------------------------------------------------------------- */
 
 static void
 test_redact(void **state)
@@ -407,7 +407,7 @@ test_rules_table(void **state)
 	assert_int_equal(audit_severity_parse("severe", 1, &sev), -1);
 }
 
-/* -- storage checks ---------------------------------------------------------------- */
+/* -- storage checks ------------------------------------------------------ */
 
 static struct keyring *
 ring(void)
@@ -549,7 +549,7 @@ test_min_severity(void **state)
 	conn_free(c);
 }
 
-/* -- AIRFLOW_CONN_* ------------------------------------------------------------------ */
+/* -- AIRFLOW_CONN_* ------------------------------------------------------ */
 
 static void
 test_env(void **state)
@@ -612,7 +612,7 @@ test_env(void **state)
 	audit_free(a);
 }
 
-/* -- configuration ------------------------------------------------------------------ */
+/* -- configuration ------------------------------------------------------- */
 
 struct cfx {
 	char		*dir;
@@ -773,7 +773,7 @@ test_config_good(void **state)
 	audit_list_release(&l);
 }
 
-/* -- hashes, baseline, ignore file ------------------------------------------------- */
+/* -- hashes, baseline, ignore file --------------------------------------- */
 
 static const char *
 hash_of(struct audit *a, const char *extra)
@@ -964,7 +964,7 @@ test_baseline_ignore(void **state)
 	tu_tmpdir_remove(dir);
 }
 
-/* -- reports ----------------------------------------------------------------------- */
+/* -- reports ------------------------------------------------------------- */
 
 static struct conn *
 report_conn(void)

@@ -122,7 +122,7 @@ no_temp_files(const char *dir)
 	closedir(d);
 }
 
-/* -- rewriting ------------------------------------------------------------------ */
+/* -- rewriting ----------------------------------------------------------- */
 
 static void
 test_replace_keeps_everything_else(void **state)
@@ -301,7 +301,7 @@ test_owner_mode_symlink(void **state)
 	free(link);
 }
 
-/* -- refusals --------------------------------------------------------------------- */
+/* -- refusals ------------------------------------------------------------ */
 
 static void
 assert_refused(struct fx *f, const char *text, const char *value,
@@ -371,7 +371,7 @@ test_missing_file(void **state)
 	free(path);
 }
 
-/* -- the plan ---------------------------------------------------------------------- */
+/* -- the plan ------------------------------------------------------------ */
 
 static struct config *
 load(const char *path)

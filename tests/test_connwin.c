@@ -238,7 +238,7 @@ teardown(void **state)
 	return 0;
 }
 
-/* -- checks ------------------------------------------------------------------ */
+/* -- checks -------------------------------------------------------------- */
 
 /* A view: the expected rows in order (pointers into f->rows). */
 struct view {
@@ -368,7 +368,7 @@ walk(struct fx *f, const char *match, int desc, const struct view *v)
 	connwin_release(&w);
 }
 
-/* -- tests ------------------------------------------------------------------------ */
+/* -- tests --------------------------------------------------------------- */
 
 static void
 test_order_is_bytes(void **state)

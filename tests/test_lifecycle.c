@@ -59,7 +59,7 @@ struct fx {
 	struct lifecycle *lc;
 };
 
-/* -- fixtures -------------------------------------------------------------------- */
+/* -- fixtures ------------------------------------------------------------ */
 
 static int
 setup(void **state)
@@ -271,7 +271,7 @@ fill_mixed(struct fx *f, int with_lost)
 		insert_trigger(f, tok(LOST, "{}", T_LOST));
 }
 
-/* -- preflight ------------------------------------------------------------------ */
+/* -- preflight ----------------------------------------------------------- */
 
 static void
 test_preflight(void **state)
@@ -324,7 +324,7 @@ test_preflight(void **state)
 	assert_int_equal(pf.legacy_rows[0].id, 2);
 }
 
-/* -- rotate ---------------------------------------------------------------------- */
+/* -- rotate -------------------------------------------------------------- */
 
 static void
 test_rotate(void **state)
@@ -438,7 +438,7 @@ test_rotate_undecryptable(void **state)
 	free(v);
 }
 
-/* -- encrypt-plaintext ------------------------------------------------------------ */
+/* -- encrypt-plaintext --------------------------------------------------- */
 
 static void
 test_encrypt(void **state)
@@ -536,7 +536,7 @@ test_encryption_off(void **state)
 	assert_null(strstr(e.msg, NEW));
 }
 
-/* -- cancel and progress -------------------------------------------------------------- */
+/* -- cancel and progress ------------------------------------------------- */
 
 struct rec {
 	int				 calls;
@@ -695,7 +695,7 @@ test_progress(void **state)
 	assert_true(rc.calls <= 6);
 }
 
-/* -- paging, threads, big values ----------------------------------------------------- */
+/* -- paging, threads, big values ----------------------------------------- */
 
 static void
 test_paging_threads(void **state)
@@ -769,7 +769,7 @@ test_paging_threads(void **state)
 	free(big);
 }
 
-/* -- verify ------------------------------------------------------------------------- */
+/* -- verify -------------------------------------------------------------- */
 
 static void
 test_verify_catches_old_key(void **state)
@@ -798,7 +798,7 @@ test_verify_catches_old_key(void **state)
 	assert_int_equal(vf.rows[0].key, 1);
 }
 
-/* -- probe -------------------------------------------------------------------------- */
+/* -- probe --------------------------------------------------------------- */
 
 static void
 test_probe(void **state)
@@ -849,7 +849,7 @@ test_probe(void **state)
 	assert_int_equal(e.code, ERR_USAGE);
 }
 
-/* -- layouts and locks ------------------------------------------------------------------ */
+/* -- layouts and locks --------------------------------------------------- */
 
 static void
 test_layouts(void **state)

@@ -155,7 +155,7 @@ dumps(const cJSON *v, int indent)
 	return s;
 }
 
-/* -- mask_conn ------------------------------------------------------------ */
+/* -- mask_conn ----------------------------------------------------------- */
 
 /* The case: 3 stays 3 in the masked copy and in the tree. */
 static void
@@ -418,7 +418,7 @@ test_hide_off(void **state)
 	mask_free(m);
 }
 
-/* -- mask_restore, mask_merge_extra ----------------------------------------- */
+/* -- mask_restore, mask_merge_extra -------------------------------------- */
 
 struct merge_case {
 	const char	*why;

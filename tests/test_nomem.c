@@ -84,7 +84,7 @@ notes(struct fx *f, const char *s)
 	note(f, s ? s : "(null)", strlen(s ? s : "(null)"));
 }
 
-/* -- fixture ------------------------------------------------------------------ */
+/* -- fixture ------------------------------------------------------------- */
 
 static void
 write_file(const char *path, const char *data, size_t len)
@@ -213,7 +213,7 @@ teardown(void **state)
 	return 0;
 }
 
-/* -- the fault loop ------------------------------------------------------------- */
+/* -- the fault loop ------------------------------------------------------ */
 
 /*
  * Run scenario once without failures, then with allocation k failing for
@@ -300,7 +300,7 @@ fault_loop(struct fx *f, const char *name, scenario_fn run, int check_state)
 	    step > 1 ? " (sampled)" : "", nomem, ok);
 }
 
-/* -- scenarios ---------------------------------------------------------------- */
+/* -- scenarios ----------------------------------------------------------- */
 
 static int
 run_fernet(struct fx *f, struct err *e)
@@ -921,7 +921,7 @@ out:
 	return rc;
 }
 
-/* -- tests -------------------------------------------------------------------- */
+/* -- tests --------------------------------------------------------------- */
 
 #define FAULT_TEST(fn, check) \
 	static void \

@@ -483,7 +483,7 @@ test_db_order(void **state)
 	store_close(s);
 }
 
-/* -- store_interrupt() ------------------------------------------------------ */
+/* -- store_interrupt() --------------------------------------------------- */
 
 /* Rows of the big table: a filter that matches none reads them all. */
 #define BIG_ROWS 400000

@@ -165,7 +165,7 @@ count(struct fixture *f, const char *sql)
 	return n;
 }
 
-/* -- connecting -------------------------------------------------------------- */
+/* -- connecting ---------------------------------------------------------- */
 
 static void
 test_url_forms(void **state)
@@ -297,7 +297,7 @@ test_missing_table(void **state)
 	store_close(s);
 }
 
-/* -- several hosts (SQLAlchemy's multi-host URLs) ------------------------------- */
+/* -- several hosts (SQLAlchemy's multi-host URLs) ------------------------ */
 
 /*
  * What libpq gets for a URL, without a server: the keywords after
@@ -492,7 +492,7 @@ test_multihost(void **state)
 	assert_null(strstr(e.msg, pw));
 }
 
-/* -- sql_alchemy_schema ------------------------------------------------------ */
+/* -- sql_alchemy_schema -------------------------------------------------- */
 
 static void
 test_schema_option(void **state)
@@ -546,7 +546,7 @@ test_schema_option(void **state)
 	tdb_exec(&f->t, "DROP SCHEMA \"Airflow Meta\" CASCADE");
 }
 
-/* -- order and streaming ------------------------------------------------------- */
+/* -- order and streaming ------------------------------------------------- */
 
 static void
 check_order(struct store *s, const struct store_query *q, const char *want)
@@ -852,7 +852,7 @@ test_db_order_streaming(void **state)
 	store_close(s);
 }
 
-/* -- concurrency and failure ------------------------------------------------------ */
+/* -- concurrency and failure --------------------------------------------- */
 
 /* Airflow holds a lock: the write waits lock_timeout, then a clear message. */
 static void

@@ -21,7 +21,7 @@
 static const struct airflow_version v_new = { 0, 0, 0 };	/* newest */
 static const struct airflow_version v_210 = { 2, 10, 0 };
 
-/* -- fixtures ------------------------------------------------------------- */
+/* -- fixtures ------------------------------------------------------------ */
 
 struct spec {
 	const char	*conn_id, *conn_type, *description, *login, *password,
@@ -281,7 +281,7 @@ expect_one(struct transfer_set *set, const char *conn_id)
 	return NULL;
 }
 
-/* -- export bytes --------------------------------------------------------- */
+/* -- export bytes -------------------------------------------------------- */
 
 static void
 test_export_json_bytes(void **state)
@@ -420,7 +420,7 @@ test_writer_rejects_json_serialization(void **state)
 	transfer_writer_free(NULL);
 }
 
-/* -- round trips ---------------------------------------------------------- */
+/* -- round trips --------------------------------------------------------- */
 
 static void
 round_trip(const struct spec *specs, size_t n, enum transfer_format fmt,
@@ -469,7 +469,7 @@ test_round_trip_env(void **state)
 	    TRANSFER_SER_URI, "c.env");
 }
 
-/* -- picking the format --------------------------------------------------- */
+/* -- picking the format -------------------------------------------------- */
 
 struct pick_case {
 	const char	*path, *fmt, *ser;
@@ -547,7 +547,7 @@ test_pick_format(void **state)
 	}
 }
 
-/* -- import rules --------------------------------------------------------- */
+/* -- import rules -------------------------------------------------------- */
 
 static void
 test_import_env(void **state)
@@ -741,7 +741,7 @@ test_import_extra_validation(void **state)
 	assert_non_null(strstr(e.msg, "c.json"));
 }
 
-/* -- bad input ------------------------------------------------------------ */
+/* -- bad input ----------------------------------------------------------- */
 
 static void
 test_missing_file(void **state)

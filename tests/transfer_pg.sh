@@ -68,7 +68,7 @@ cfg() { # URL: airflow.cfg with the keys and that DB
 	    "$(cfg_url "$1")" >"$AIRFLOW_HOME/airflow.cfg"
 	chmod 600 "$AIRFLOW_HOME/airflow.cfg"
 }
-# -- export ------------------------------------------------------------------------
+# -- export ------------------------------------------------------------------
 # export_to NAME URL ARGS...: the file in $T/NAME, the messages in $T/NAME.out and .err
 export_to() {
 	_name=$1; cfg "$2"; shift 2
@@ -163,7 +163,7 @@ else
 	_n=$((_n + 1)); echo "ok $_n - the DB's collation # SKIP the server has no ICU"
 fi
 
-# -- import into an empty PostgreSQL DB -----------------------------------------------
+# -- import into an empty PostgreSQL DB --------------------------------------
 pg_admin "CREATE DATABASE imp OWNER airflow"
 imp_url="${PG_URL%/*}/imp"
 AIRFLOW_DB_URL=$imp_url; export AIRFLOW_DB_URL
@@ -203,7 +203,7 @@ contains "$ti" '"key_index": 0' "a value that was under the old key is now under
 export_to "imp.json" "$imp_url"
 cmp_files "$T/imp.json" "$T/sq-json.json" "the imported DB (collation C.UTF-8) exports the same bytes as SQLite"
 
-# -- an existing conn_id: refused, then --overwrite ----------------------------------------
+# -- an existing conn_id: refused, then --overwrite --------------------------
 # The stored rows, every column (a new token is a change), in the import DB.
 raw() {
 	pg_sql "SELECT count(*) || ' ' || md5(string_agg(concat_ws('|', id, conn_id, conn_type,
@@ -235,7 +235,7 @@ is "$got" "$id0 pg-new.demo.internal N3w-Overwritten-Pw 5433 {\"sslmode\": \"ver
 	"the row is the file's, under its old id, encrypted"
 is "$(raw "WHERE conn_id <> 'warehouse_pg'")" "$others0" "the other rows are untouched"
 
-# -- a malformed file changes nothing ----------------------------------------------------
+# -- a malformed file changes nothing ----------------------------------------
 # Each has a good new connection before the bad part: the whole file is read
 # before anything is written.
 printf '%s' '{"mal_ok": {"conn_type": "http", "host": "ok.example"}, "mal_bad": {"conn_type": "ht' \
@@ -258,7 +258,7 @@ done
 is "$bad" "" "5 malformed files (json cut short, bad port, unknown key, yaml, env): an error naming the file, the DB unchanged"
 lacks "$(cat "$T"/*.json.out "$T"/bad.*.out)" "Mal-Typo-Pw-2" "no value of the file in the messages"
 
-# -- an import interrupted by the server ---------------------------------------------------
+# -- an import interrupted by the server -------------------------------------
 # Another session (an Airflow process) inserts int_3 and keeps its
 # transaction open: ferncon's insert of int_3 waits on the unique index
 # until lock_timeout (5 s) and fails. The holder ends when we terminate it.

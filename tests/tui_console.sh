@@ -18,12 +18,12 @@ field() { row "$1" | "$PYTHON3" -c 'import json,sys; r = json.load(sys.stdin); p
 tokinfo() { tool token-info "$demo/airflow.db" "$1" password |
 	"$PYTHON3" -c 'import json,sys; i = json.load(sys.stdin); print(i["encrypted"], i.get("key_index"))'; }
 
-# -- no terminal, no console --------------------------------------------------
+# -- no terminal, no console -------------------------------------------------
 o=$("$FERNCON" </dev/null 2>&1); rc=$?
 is "$rc" 2 "without a TTY on stdin the console refuses (exit 2)"
 contains "$o" "standard input is not a TTY" "with one clear line"
 
-# -- open the demo ----------------------------------------------------------------
+# -- open the demo -----------------------------------------------------------
 tui_start 100 30
 tui_run "TERM=tmux-256color '$FERNCON' demo '$demo'"
 ok "ferncon demo opens the console on a terminal" tui_wait 'Connections  by conn_id'
@@ -46,7 +46,7 @@ ok "with the counts of 'ferncon key status' ($plain plaintext, $k2 under key 2)"
 	eval "tui_wait 'plaintext       $plain values' && tui_wait 'key 2            $k2 values'"
 tui_keys Escape
 
-# -- filter, open, reveal ---------------------------------------------------------
+# -- filter, open, reveal ----------------------------------------------------
 tui_keys /
 tui_type warehouse
 tui_keys Enter
@@ -65,7 +65,7 @@ contains "$(cat "$demo/ferncon-actions.log")" '"action":"reveal","conn_id":"ware
 tui_keys j
 ok "the next key hides it again" tui_wait_gone 'Wh-demo-2024!Pass'
 
-# -- re-type a password: the plaintext row ftp_archive gets a token ---------------
+# -- re-type a password: the plaintext row ftp_archive gets a token ----------
 tui_keys Escape /
 tui_keys C-u
 tui_type ftp_arch
@@ -92,7 +92,7 @@ contains "$log" '"action":"edit","conn_id":"ftp_archive","detail":"console; pass
 	"the edit is in the action log"
 lacks "$log" 'N3w-p' "which holds no password"
 
-# -- an empty password keeps the stored one; a bad extra is refused ---------------
+# -- an empty password keeps the stored one; a bad extra is refused ----------
 before=$(tool token-info "$demo/airflow.db" ftp_archive password)
 tui_keys e
 tui_wait 'Edit connection ftp_archive' >/dev/null
@@ -112,7 +112,7 @@ tui_keys Escape
 tui_wait 'not saved' >/dev/null
 is "$(field ftp_archive extra)" '{"passive": true}' "and the DB keeps the extra"
 
-# -- a row that no key opens: re-type its password -------------------------------
+# -- a row that no key opens: re-type its password ---------------------------
 tui_keys / C-u
 tui_type legacy_rep
 tui_keys Enter Enter
@@ -136,7 +136,7 @@ ok "a row that no key opens can be deleted" \
 	tui_wait 'Successfully deleted connection with `conn_id`=legacy_reporting_db'
 is "$(row legacy_reporting_db | wc -l | tr -d ' ')" 0 "it is gone from the DB"
 
-# -- add from a pasted URI, delete ---------------------------------------------------
+# -- add from a pasted URI, delete -------------------------------------------
 tui_keys a
 ok "a opens the add form" tui_wait 'Add a connection'
 tui_type 'postgresql://bob:s3cr%40t@db.example.com:6543/sales?sslmode=require'
@@ -162,7 +162,7 @@ tui_keys y
 ok "y deletes it" tui_wait 'Successfully deleted connection with `conn_id`=added_from_uri'
 is "$(row added_from_uri | wc -l | tr -d ' ')" 0 "it is gone from the DB"
 
-# -- resize ---------------------------------------------------------------------------
+# -- resize ------------------------------------------------------------------
 tui_keys Escape
 tm resize-window -t t -x 80 -y 24
 ok "80x24 shows the list and the whole bar" tui_wait 'K Keys  ? Help  q Quit'
@@ -182,13 +182,13 @@ ok "40x10 says the terminal is too small" tui_wait 'terminal too small: 40x10'
 tm resize-window -t t -x 100 -y 30
 ok "and the console comes back at 100x30" tui_wait 'Connections  by conn_id'
 
-# -- quit -------------------------------------------------------------------------------
+# -- quit --------------------------------------------------------------------
 tui_keys q
 ok "q quits" tui_wait 'EXIT=0'
 is "$(tui_alternate)" 0 "the alternate screen is gone: the terminal is restored"
 ok "the shell's screen is back" tui_wait "demo AIRFLOW_HOME: $demo"
 
-# -- Ctrl-C --------------------------------------------------------------------------------
+# -- Ctrl-C ------------------------------------------------------------------
 tui_run "clear; TERM=xterm-256color '$FERNCON' --config '$demo/airflow.cfg'"
 tui_wait 'Connections  by conn_id' >/dev/null
 tui_keys C-c

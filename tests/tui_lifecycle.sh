@@ -40,7 +40,7 @@ run() {	# run USER: the console as USER on the demo
 
 tui_start 100 30
 
-# -- rotation as Admin ------------------------------------------------------------
+# -- rotation as Admin -------------------------------------------------------
 run alice
 ok "Admin opens the console" tui_wait 'alice Admin'
 ok "the list marks connections with findings" tui_wait ' ! aws_default'
@@ -72,7 +72,7 @@ log=$(grep -c '"action":"rotate"' "$demo/ferncon-actions.log")
 is "$log" 1 "one line in the action log"
 tui_keys Escape
 
-# -- audit ------------------------------------------------------------------------
+# -- audit -------------------------------------------------------------------
 tui_keys A
 ok "A shows the findings, critical first" tui_wait 'critical ('
 ok "then high" tui_wait 'high ('
@@ -82,7 +82,7 @@ ok "Enter opens the finding's connection" tui_wait 'Connection aws_athena'
 tui_keys Escape Escape q
 tui_wait 'EXIT=' >/dev/null
 
-# -- Viewer ---------------------------------------------------------------------------
+# -- Viewer ------------------------------------------------------------------
 run carol
 tui_wait 'carol Viewer' >/dev/null
 bar() { tm capture-pane -e -p -t t | grep -F 'Quit' | tail -n 1; }
@@ -95,7 +95,7 @@ ok "A is not dimmed: every role audits" eval '! dim "A Audit"'
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 
-# -- the key wizard on a copy of airflow.cfg --------------------------------------
+# -- the key wizard on a copy of airflow.cfg ---------------------------------
 mkdir "$T/copy"
 cp "$demo/airflow.cfg" "$T/copy/airflow.cfg"
 chmod 640 "$T/copy/airflow.cfg"
@@ -120,7 +120,7 @@ is "$(grep -v '^fernet_key = ' "$T/copy/airflow.cfg")" \
 	"$(grep -v '^fernet_key = ' "$demo/airflow.cfg")" "and every other line"
 ok "the console took the new list: 3 keys" tui_wait ' 3 keys '
 
-# -- the lost-key probe: keys typed hidden, never on the screen --------------------
+# -- the lost-key probe: keys typed hidden, never on the screen --------------
 tui_keys Escape
 tui_wait 'Key status' >/dev/null
 tui_keys p

@@ -91,7 +91,7 @@ tui_is_shown "$(ids "$T/ids" 1 $page)" "Esc clears the filter"
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 
-# -- a search stopped ----------------------------------------------------------------
+# -- a search stopped --------------------------------------------------------
 huge="$T/huge.db"
 tool create "$huge" --schema "$top_srcdir/data/schema-3.2.sql"
 "$PYTHON3" -c 'import sqlite3,sys
@@ -125,7 +125,7 @@ tui_keys Enter
 tui_keys q
 ok "q while it searches quits at once and cleanly" tui_wait 'EXIT=0'
 
-# -- terminals -----------------------------------------------------------------------
+# -- terminals ---------------------------------------------------------------
 tm resize-window -t t -x 80 -y 24
 for term in xterm-256color screen tmux-256color vt100; do
 	tui_run "clear; TERM=$term '$FERNCON' --no-color"
@@ -137,7 +137,7 @@ for term in xterm-256color screen tmux-256color vt100; do
 		eval '[ "$(tui_alternate)" = 0 ] && ! tui_screen | grep -q "Connections  by conn_id"'
 done
 
-# -- signals -----------------------------------------------------------------------------
+# -- signals -----------------------------------------------------------------
 tui_run "clear; TERM=xterm-256color '$FERNCON'"
 tui_wait 'Connections  by conn_id' >/dev/null
 kill -TERM "$(tui_child_pid)"

@@ -159,7 +159,7 @@ server_start() {
 
 tui_start 120 30
 
-# -- the list: byte order, the status line ---------------------------------------
+# -- the list: byte order, the status line -----------------------------------
 oracle ids > "$T/ids"
 pg_sql "SELECT conn_id FROM connection ORDER BY conn_id LIMIT $page" | tr '\n' ' ' > "$T/collated"
 want=$(sed -n "1,${page}p" "$T/ids" | tr '\n' ' ')
@@ -182,7 +182,7 @@ tui_keys Enter
 ok "the row that no key opens is marked undecryptable" tui_until eval \
 	'tm capture-pane -p -t t | grep -q "^ ! legacy_reporting_db .* undecryptable"'
 
-# -- detail and reveal -------------------------------------------------------------
+# -- detail and reveal -------------------------------------------------------
 tui_keys / C-u
 tui_type warehouse_pg
 tui_keys Enter Enter
@@ -199,7 +199,7 @@ TUI_LOG=$main_log
 contains "$(cat "$actions" 2>/dev/null)" '"action":"reveal","conn_id":"warehouse_pg"' \
 	"the reveal is in the action log"
 
-# -- edit: a password re-typed twice ---------------------------------------------------
+# -- edit: a password re-typed twice -----------------------------------------
 tui_keys Escape /
 tui_keys C-u
 tui_type ftp_arch
@@ -220,7 +220,7 @@ is "$(tokinfo "$new,$old" ftp_archive)" "True 0" "a token of key 0"
 is "$(pg_sql "SELECT is_encrypted FROM connection WHERE conn_id = 'ftp_archive'")" t \
 	"is_encrypted is true (a boolean on PostgreSQL)"
 
-# -- add and delete -----------------------------------------------------------------
+# -- add and delete ----------------------------------------------------------
 tui_keys a
 ok "a opens the add form" tui_wait 'Add a connection'
 tui_type 'postgresql://bob:s3cr%40t@db.example.com:6543/sales?sslmode=require'
@@ -247,7 +247,7 @@ is "$(tool count -)" "$nconn" "and the table has its $nconn rows again"
 tui_keys Escape
 tui_wait_gone 'filter: added_on' >/dev/null
 
-# -- rotation ----------------------------------------------------------------------------
+# -- rotation ----------------------------------------------------------------
 FERNET_KEY="$new,$old" oracle snapshot "$T/before.json"
 tui_keys R
 ok "R shows the preflight per field and key" tui_wait 'connection.password'
@@ -273,7 +273,7 @@ is "$(FERNET_KEY="$old" tool token-info - warehouse_pg_replica password |
 is "$(grep -c '"action":"rotate"' "$actions")" 1 "one rotate line in the action log"
 tui_keys Escape
 
-# -- audit -------------------------------------------------------------------------------
+# -- audit -------------------------------------------------------------------
 # The console lists every severity: info too (ui/bgaudit.c).
 "$FERNCON" audit --format json --min-severity info > "$T/audit.json" 2>/dev/null
 sum=$("$PYTHON3" -c 'import json,sys
@@ -298,7 +298,7 @@ is "$(tui_alternate)" 0 "the terminal is restored"
 ok "no screen of Admin showed a demo password (but the reveal)" \
 	tui_no_password_in "$TUI_LOG" "$T/passwords"
 
-# -- Viewer ------------------------------------------------------------------------------
+# -- Viewer ------------------------------------------------------------------
 TUI_LOG="$T/viewer.log"
 run carol
 ok "Viewer opens the console on PostgreSQL" tui_wait 'carol Viewer'
@@ -323,7 +323,7 @@ is "$(FERNET_KEY="$new" tool token-info - warehouse_pg password |
 	"$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["key_index"])')" 0 \
 	"and nothing was rotated by a Viewer"
 
-# -- a DBA terminates the console's sessions ------------------------------------------------
+# -- a DBA terminates the console's sessions ---------------------------------
 # stderr goes to a file: anything there was written over the curses screen.
 TUI_LOG="$T/kill.log"
 run alice "2>'$T/stderr1'"
@@ -349,7 +349,7 @@ ok "nothing was written over the screen (stderr empty)" test ! -s "$T/stderr1"
 tui_keys Escape q
 ok "q quits (exit 0)" tui_wait 'EXIT=0'
 
-# -- the server stops under the console ---------------------------------------------------
+# -- the server stops under the console --------------------------------------
 # stderr to the pane this time: whatever reaches it is written over the screen.
 run alice
 tui_wait 'alice Admin' >/dev/null
@@ -389,7 +389,7 @@ tui_keys q
 ok "q quits (exit 0)" tui_wait 'EXIT=0'
 is "$(tui_alternate)" 0 "the terminal is restored"
 
-# -- the server back: the DB label; reads that fail on the list -----------------------------
+# -- the server back: the DB label; reads that fail on the list --------------
 TUI_LOG="$T/fail.log"
 server_start
 ok "the server is started again, on its port" tui_until eval 'pg_sql "SELECT 1" >/dev/null 2>&1'
@@ -464,7 +464,7 @@ tui_is_shown "$(cat "$T/last80")" "End reads the last page"
 tui_keys q
 ok "q quits (exit 0)" tui_wait 'EXIT=0'
 
-# -- never the DB password ---------------------------------------------------------------------
+# -- never the DB password ---------------------------------------------------
 cat "$T/screens.log" "$T/reveal.log" "$T/viewer.log" "$T/kill.log" "$T/fail.log" \
     > "$T/all.log" 2>/dev/null
 ok "the captures are not empty" test -s "$T/all.log"

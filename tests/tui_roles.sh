@@ -28,7 +28,7 @@ dim() { bar | grep -q "2m[^ ]*$1"; }
 
 tui_start 100 30
 
-# -- Op, show_connection_password False --------------------------------------------
+# -- Op, show_connection_password False --------------------------------------
 TUI_LOG="$T/op.log"
 run bob
 ok "Op opens the console" tui_wait 'bob Op'
@@ -51,7 +51,7 @@ ok "no demo password on any screen of Op" tui_no_password_in "$T/op.log" "$T/pas
 lacks "$(cat "$demo/ferncon-actions.log" 2>/dev/null)" '"action":"reveal"' \
 	"a refused reveal writes no reveal line"
 
-# -- Op, show_connection_password True ---------------------------------------------------
+# -- Op, show_connection_password True ---------------------------------------
 TUI_LOG="$T/op-show.log"
 run bob AIRFLOW__WEBSERVER__SHOW_CONNECTION_PASSWORD=True
 tui_wait 'bob Op' >/dev/null
@@ -67,7 +67,7 @@ contains "$(cat "$demo/ferncon-actions.log")" '"role":"Op","action":"reveal","co
 tui_keys q q
 tui_wait 'EXIT=0' >/dev/null
 
-# -- Viewer ----------------------------------------------------------------------------------
+# -- Viewer ------------------------------------------------------------------
 TUI_LOG="$T/viewer.log"
 run carol
 ok "Viewer opens the console" tui_wait 'carol Viewer'
@@ -90,7 +90,7 @@ tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 ok "no demo password on any screen of Viewer" tui_no_password_in "$T/viewer.log" "$T/passwords"
 
-# -- --as-role -------------------------------------------------------------------------------
+# -- --as-role ---------------------------------------------------------------
 TUI_LOG="$T/as-role.log"
 ARGS="--as-role Viewer"
 run alice
@@ -107,7 +107,7 @@ run bob
 ok "--as-role cannot raise Op (exit 2, before the screen is taken)" tui_wait 'EXIT=2'
 ok "with one line that says so" tui_wait "--as-role may only lower a role"
 
-# -- NO_COLOR and --no-color -------------------------------------------------------------
+# -- NO_COLOR and --no-color -------------------------------------------------
 ARGS=
 colours() { tm capture-pane -e -p -t t | grep -Eq '\[([34][0-7]|[34]8;5;[0-9]+)m'; }
 run alice

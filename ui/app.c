@@ -28,7 +28,7 @@ static const struct ui_key key_quit = { "q", "Quit", "leave ferncon (also F10 "
 static const struct ui_key key_repaint = { "Ctrl-L", NULL, "repaint the "
     "screen", { TK_CTRL('l') }, -1, NULL, 0 };
 
-/* -- trace (FERNCON_UI_TRACE, for bench/tui_bench.py) ------------------------ */
+/* -- trace (FERNCON_UI_TRACE, for bench/tui_bench.py) -------------------- */
 
 static void
 trace_at(struct app *a, const struct timespec *ts, const char *what)
@@ -49,7 +49,7 @@ app_trace(struct app *a, const char *what)
 	trace_at(a, &ts, what);
 }
 
-/* -- screens -------------------------------------------------------------------- */
+/* -- screens ------------------------------------------------------------- */
 
 static void
 screen_free(struct screen *s)
@@ -167,7 +167,7 @@ app_area(void)
 	return r;
 }
 
-/* -- messages ------------------------------------------------------------------ */
+/* -- messages ------------------------------------------------------------ */
 
 static void
 set_msg(struct app *a, enum term_elem el, const char *fmt, va_list ap)
@@ -248,7 +248,7 @@ app_age(uint64_t t, char *buf, size_t len)
 		snprintf(buf, len, "%lluy", (unsigned long long)(d / (365 * 86400ULL)));
 }
 
-/* -- the background scan ------------------------------------------------------- */
+/* -- the background scan ------------------------------------------------- */
 
 int
 app_db_url(struct app *a, const char **url, const char **schema, struct err *e)
@@ -332,7 +332,7 @@ app_db_changed(struct app *a)
 	scan_start(a);
 }
 
-/* -- drawing -------------------------------------------------------------------- */
+/* -- drawing ------------------------------------------------------------- */
 
 /* The role as the status line says it. */
 static void
@@ -537,7 +537,7 @@ draw_all(struct app *a)
 	}
 }
 
-/* -- keys ------------------------------------------------------------------------ */
+/* -- keys ---------------------------------------------------------------- */
 
 static void
 key_label(int key, char *buf, size_t len)
@@ -660,7 +660,7 @@ run_timers(struct app *a)
 	return (int)next;
 }
 
-/* -- public ------------------------------------------------------------------------ */
+/* -- public -------------------------------------------------------------- */
 
 int
 app_init(struct app *a, struct session *ses, const struct timespec *started,

@@ -143,7 +143,7 @@ struct app {
 	FILE		*trace;		/* FERNCON_UI_TRACE: frame timings */
 };
 
-/* -- lifecycle --------------------------------------------------------------- */
+/* -- lifecycle ----------------------------------------------------------- */
 
 /*
  * Set up the app over a loaded session (no screen yet); started is when
@@ -162,7 +162,7 @@ void app_release(struct app *a);
  */
 int app_run(struct app *a);
 
-/* -- screens ------------------------------------------------------------------ */
+/* -- screens ------------------------------------------------------------- */
 
 /*
  * Open a screen on top of the stack: its init runs with arg. On failure
@@ -173,7 +173,7 @@ int app_push(struct app *a, const struct screen_ops *ops, const void *arg);
 /* The screen under s (NULL for the home screen). */
 struct screen *app_below(struct app *a, struct screen *s);
 
-/* -- messages ------------------------------------------------------------------ */
+/* -- messages ------------------------------------------------------------ */
 
 /* Put a message on the message line until the next key. */
 void app_info(struct app *a, const char *fmt, ...) ATTR_PRINTF(2, 3);
@@ -196,7 +196,7 @@ void app_cursor(struct app *a, int y, int x);
  */
 int app_allowed(struct app *a, int action, const char *what);
 
-/* -- the DB's key status ------------------------------------------------------- */
+/* -- the DB's key status ------------------------------------------------- */
 
 /*
  * The DB changed (a row added, edited or deleted): bump db_gen, so that

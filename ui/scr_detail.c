@@ -59,7 +59,7 @@ static const struct ui_key detail_keys[] = {
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
 };
 
-/* -- loading ------------------------------------------------------------------ */
+/* -- loading ------------------------------------------------------------- */
 
 /* The extra as indented JSON, masked unless plain, appended to out. */
 static int
@@ -157,7 +157,7 @@ reveal(struct screen *s, struct app *a, struct detail *d)
 	return UI_HANDLED;
 }
 
-/* -- drawing ------------------------------------------------------------------- */
+/* -- drawing ------------------------------------------------------------- */
 
 struct line {
 	const char	*label;
@@ -337,7 +337,7 @@ detail_draw(struct screen *s, struct app *a, const struct area *r)
 	free(ls.v);
 }
 
-/* -- keys ------------------------------------------------------------------------ */
+/* -- keys ---------------------------------------------------------------- */
 
 static int
 detail_key(struct screen *s, struct app *a, int key)

@@ -123,7 +123,7 @@ field_error(struct app *a, struct edit *d, int id, long at, const char *msg)
 	app_error(a, "%s", msg);
 }
 
-/* -- the extra ----------------------------------------------------------------- */
+/* -- the extra ----------------------------------------------------------- */
 
 /* The extra as the form shows it: one line, sensitive values masked. */
 static int
@@ -254,7 +254,7 @@ out:
 	return rc;
 }
 
-/* -- from a URI ------------------------------------------------------------------ */
+/* -- from a URI ---------------------------------------------------------- */
 
 /* Fill the fields from the URI field (then wiped). 0, or -1 shown. */
 static int
@@ -307,7 +307,7 @@ apply_uri(struct app *a, struct edit *d)
 	return 0;
 }
 
-/* -- saving ------------------------------------------------------------------------ */
+/* -- saving -------------------------------------------------------------- */
 
 /* Field id into c's field: as it was when untouched, else text or NULL. */
 static int
@@ -457,7 +457,7 @@ out:
 	return rc;
 }
 
-/* -- screen ------------------------------------------------------------------------ */
+/* -- screen -------------------------------------------------------------- */
 
 static const char *
 hint(const struct edit *d, int id)

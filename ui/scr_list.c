@@ -309,7 +309,7 @@ list_retry(struct screen *s, struct app *a, struct list *l)
 	free(at);
 }
 
-/* -- audit marks --------------------------------------------------------------- */
+/* -- audit marks --------------------------------------------------------- */
 
 static void
 marks_clear(struct list *l)
@@ -403,7 +403,7 @@ marks_update(struct list *l, struct app *a)
 	conn_free(c);
 }
 
-/* -- drawing ------------------------------------------------------------------ */
+/* -- drawing ------------------------------------------------------------- */
 
 struct cols {
 	int id, type, host, login, port, state, age;
@@ -586,7 +586,7 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 		s->wake_at = term_now_ms() + 30;
 }
 
-/* -- keys ---------------------------------------------------------------------- */
+/* -- keys ---------------------------------------------------------------- */
 
 /* 1 while a filter's search runs or is about to (Esc then stops it). */
 static int

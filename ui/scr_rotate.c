@@ -102,7 +102,7 @@ add(struct rot *r, enum term_elem el, const char *fmt, ...)
 	r->el[r->n++] = el;
 }
 
-/* -- the worker ------------------------------------------------------------------ */
+/* -- the worker ---------------------------------------------------------- */
 
 static int
 rot_progress(const struct lifecycle_progress *p, void *arg)
@@ -182,7 +182,7 @@ job_start(struct screen *s, struct rot *r, enum rot_job job, struct app *a)
 	return 0;
 }
 
-/* -- what the screen says -------------------------------------------------------- */
+/* -- what the screen says ------------------------------------------------ */
 
 static const char *
 field_name(enum store_field f)
@@ -323,7 +323,7 @@ build(struct rot *r)
 	}
 }
 
-/* -- screen ops ------------------------------------------------------------------ */
+/* -- screen ops ---------------------------------------------------------- */
 
 static void
 rot_row(void *ctx, int i, int y, int x, int w, int selected)

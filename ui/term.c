@@ -66,7 +66,7 @@ static struct {
 
 static volatile sig_atomic_t stop_signal;
 
-/* -- signals -------------------------------------------------------------- */
+/* -- signals ------------------------------------------------------------- */
 
 static void
 on_soft_signal(int sig)
@@ -137,7 +137,7 @@ add_restore(const char *cap)
 	}
 }
 
-/* -- colours ---------------------------------------------------------------- */
+/* -- colours ------------------------------------------------------------- */
 
 static void
 setup_theme(int no_color)
@@ -158,7 +158,7 @@ setup_theme(int no_color)
 	}
 }
 
-/* -- public ----------------------------------------------------------------- */
+/* -- public -------------------------------------------------------------- */
 
 int
 term_init(int no_color, struct err *e)
