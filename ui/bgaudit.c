@@ -1,40 +1,31 @@
 /*
- * bgaudit.c: audit_run() on a thread (see bgaudit.h). The thread owns its
- * store, key ring and engine, and a reference to the key generation whose
- * configuration the engine reads; the findings and the outcome are handed over
- * under one mutex. Cancelling makes the callback drop what comes after and
- * the thread is joined when the audit ends.
+ * bgaudit.c: audit_run() as a background job (see bgaudit.h, bgjob.h). The
+ * job owns its store, key ring and engine, and a reference to the key
+ * generation whose configuration the engine reads; the findings are the
+ * job's until bgjob_poll() says it ended. Cancelling makes the callback
+ * drop what comes after and the thread is joined when the audit ends.
  */
 #include "config.h"
 
 #include "bgaudit.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "bgjob.h"
 #include "keyring.h"
 #include "store.h"
 
 extern char **environ;
 
 struct bgaudit {
-	pthread_t		 thread;
-	int			 started;
-	pthread_mutex_t		 lock;
+	struct bgjob		 job;
 	struct session_keys	*keys;		/* a reference: the config it reads */
 	struct store		*store;
 	struct keyring		*kr;
 	struct audit		*audit;
-	volatile sig_atomic_t	 cancel;
 	struct audit_list	 list;		/* the thread's until done */
 	struct audit_stats	 st;
-	/* Under lock: */
-	int			 done;
-	int			 rc;
-	struct err		 err;
 };
 
 static void
@@ -42,32 +33,22 @@ on_finding(const struct audit_finding *f, void *arg)
 {
 	struct bgaudit *b = arg;
 
-	if (!b->cancel)
+	if (!bgjob_cancelled(&b->job))
 		audit_list_collect(f, &b->list);
 }
 
-static void *
-ba_main(void *arg)
+static int
+ba_run(struct bgjob *j, void *arg, struct err *e)
 {
 	struct bgaudit *b = arg;
-	struct err e;
-	int rc;
 
-	err_clear(&e);
-	rc = audit_run(b->audit, b->store, on_finding, b, &b->st, &e);
-	if (rc == 0 && b->list.failed) {
-		err_nomem(&e);
-		rc = -1;
-	}
-	if (rc == 0)
-		audit_list_sort(&b->list);
-	core_thread_cleanup();
-	pthread_mutex_lock(&b->lock);
-	b->rc = rc;
-	b->err = e;
-	b->done = 1;
-	pthread_mutex_unlock(&b->lock);
-	return NULL;
+	(void)j;
+	if (audit_run(b->audit, b->store, on_finding, b, &b->st, e) != 0)
+		return -1;
+	if (b->list.failed)
+		return err_nomem(e);
+	audit_list_sort(&b->list);
+	return 0;
 }
 
 int
@@ -84,7 +65,7 @@ bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
 		err_nomem(e);
 		return -1;
 	}
-	pthread_mutex_init(&b->lock, NULL);
+	bgjob_init(&b->job, ba_run, NULL, b, NULL, 0);
 	b->keys = session_keys_ref(s);
 	k = &b->keys->origin;
 	memset(&so, 0, sizeof so);
@@ -101,13 +82,9 @@ bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
 	ao.environ = environ;
 	ao.min_severity = AUDIT_SEV_INFO;
 	ao.no_hash = 1;		/* the screen shows no hash: make no key file */
-	if (session_audit_new(s, &ao, &b->audit, e) != 0)
+	if (session_audit_new(s, &ao, &b->audit, e) != 0 ||
+	    bgjob_start(&b->job, "audit", e) != 0)
 		goto fail;
-	if (pthread_create(&b->thread, NULL, ba_main, b) != 0) {
-		err_set(e, ERR_NOMEM, "cannot start the audit thread");
-		goto fail;
-	}
-	b->started = 1;
 	*out = b;
 	return 0;
 fail:
@@ -121,17 +98,8 @@ bgaudit_poll(struct bgaudit *b, struct audit_list *out, struct audit_stats *st,
 {
 	int rc;
 
-	pthread_mutex_lock(&b->lock);
-	if (!b->done) {
-		pthread_mutex_unlock(&b->lock);
-		return 0;
-	}
-	rc = b->rc;
-	if (rc != 0)
-		*e = b->err;
-	pthread_mutex_unlock(&b->lock);
-	if (rc != 0)
-		return -1;
+	if ((rc = bgjob_poll(&b->job, e)) != 1)
+		return rc;
 	*out = b->list;
 	memset(&b->list, 0, sizeof b->list);
 	*st = b->st;
@@ -143,15 +111,11 @@ bgaudit_free(struct bgaudit *b)
 {
 	if (b == NULL)
 		return;
-	if (b->started) {
-		b->cancel = 1;
-		pthread_join(b->thread, NULL);
-	}
+	bgjob_release(&b->job);
 	audit_list_release(&b->list);
 	audit_free(b->audit);
 	keyring_free(b->kr);
 	store_close(b->store);
 	session_keys_unref(b->keys);
-	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

@@ -1,34 +1,25 @@
 /*
- * bgscan.c: lifecycle_preflight() on a thread (see bgscan.h). The thread
- * owns its store and runner; the results and the progress are handed over
- * under one mutex.
+ * bgscan.c: lifecycle_preflight() as a background job (see bgscan.h,
+ * bgjob.h). The job owns its store and runner; the results and the
+ * progress are handed over by the job's mutex.
  */
 #include "config.h"
 
 #include "bgscan.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "bgjob.h"
 #include "store.h"
 
 struct bgscan {
-	pthread_t			 thread;
-	int				 started;
-	pthread_mutex_t			 lock;
+	struct bgjob			 job;
 	struct store			*store;
 	struct lifecycle		*lc;
 	uint64_t			 stale_before;
-	volatile sig_atomic_t		 cancel;
 	struct lifecycle_preflight	 pf;	/* the thread's; copied out when done */
-	/* Under lock: */
-	int				 done;
-	int				 rc;
-	size_t				 done_rows, total_rows;
-	struct err			 err;
+	struct lifecycle_progress	 prog;	/* the job's, under its lock */
 };
 
 static int
@@ -36,29 +27,17 @@ on_progress(const struct lifecycle_progress *p, void *arg)
 {
 	struct bgscan *b = arg;
 
-	pthread_mutex_lock(&b->lock);
-	b->done_rows = p->done;
-	b->total_rows = p->total;
-	pthread_mutex_unlock(&b->lock);
+	bgjob_progress_set(&b->job, p);
 	return 0;
 }
 
-static void *
-bg_main(void *arg)
+static int
+bg_run(struct bgjob *j, void *arg, struct err *e)
 {
 	struct bgscan *b = arg;
-	struct err e;
-	int rc;
 
-	err_clear(&e);
-	rc = lifecycle_preflight(b->lc, b->stale_before, &b->pf, &e);
-	core_thread_cleanup();
-	pthread_mutex_lock(&b->lock);
-	b->rc = rc;
-	b->err = e;
-	b->done = 1;
-	pthread_mutex_unlock(&b->lock);
-	return NULL;
+	(void)j;
+	return lifecycle_preflight(b->lc, b->stale_before, &b->pf, e);
 }
 
 int
@@ -74,24 +53,20 @@ bgscan_start(struct bgscan **out, const char *url, const char *schema,
 		err_nomem(e);
 		return -1;
 	}
-	pthread_mutex_init(&b->lock, NULL);
+	bgjob_init(&b->job, bg_run, NULL, b, &b->prog, sizeof b->prog);
 	b->stale_before = stale_before;
 	memset(&so, 0, sizeof so);
 	so.schema = schema;
 	memset(&lo, 0, sizeof lo);
 	lo.progress = on_progress;
 	lo.progress_arg = b;
-	lo.cancel = &b->cancel;
+	lo.cancel = bgjob_cancel_flag(&b->job);
 	lo.threads = 1;		/* the console keeps the other core */
 	if (store_open(&b->store, url, &so, e) != 0 ||
 	    lifecycle_new(&b->lc, b->store, fernet_key ? fernet_key : "",
-	    fernet_key ? len : 0, &lo, e) != 0)
+	    fernet_key ? len : 0, &lo, e) != 0 ||
+	    bgjob_start(&b->job, "scan", e) != 0)
 		goto fail;
-	if (pthread_create(&b->thread, NULL, bg_main, b) != 0) {
-		err_set(e, ERR_NOMEM, "cannot start the scan thread");
-		goto fail;
-	}
-	b->started = 1;
 	*out = b;
 	return 0;
 fail:
@@ -103,24 +78,21 @@ int
 bgscan_poll(struct bgscan *b, struct lifecycle_preflight *out, size_t *done,
     size_t *total, struct err *e)
 {
+	struct lifecycle_progress p;
 	int rc;
 
-	pthread_mutex_lock(&b->lock);
-	if (!b->done) {
+	if ((rc = bgjob_poll(&b->job, e)) == 0) {
+		memset(&p, 0, sizeof p);
+		(void)bgjob_progress(&b->job, &p);
 		if (done != NULL)
-			*done = b->done_rows;
+			*done = p.done;
 		if (total != NULL)
-			*total = b->total_rows;
-		pthread_mutex_unlock(&b->lock);
+			*total = p.total;
 		return 0;
 	}
-	rc = b->rc;
-	if (rc != 0)
-		*e = b->err;
-	pthread_mutex_unlock(&b->lock);
-	if (rc == 0)
+	if (rc == 1)
 		*out = b->pf;
-	return rc == 0 ? 1 : -1;
+	return rc;
 }
 
 void
@@ -128,13 +100,9 @@ bgscan_free(struct bgscan *b)
 {
 	if (b == NULL)
 		return;
-	if (b->started) {
-		b->cancel = 1;
-		pthread_join(b->thread, NULL);
-	}
+	bgjob_release(&b->job);
 	/* The runner wipes the Fernet scratch of the thread that frees it. */
 	lifecycle_free(b->lc);
 	store_close(b->store);
-	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

@@ -11,21 +11,21 @@
  *
  * The probe and the add are the session's use cases (session_job_probe(),
  * session_key_write(): the role checked, one action-log line each); the
- * probe runs on a worker thread of the screen with its own store. The candidates live in the fields' locked memory and in one
- * sodium_malloc buffer handed to the thread, wiped once it is done; the
+ * probe runs as a background job of the screen (bgjob.h) with its own
+ * store. The candidates live in the fields' locked memory and in one
+ * sodium_malloc buffer handed to the job, wiped once it is done; the
  * screen shows only line numbers and counts, never a key.
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "bgjob.h"
 #include "cfgwrite.h"
-#include "core.h"
 #include "dialog.h"
 #include "screens.h"
 #include "widget_form.h"
@@ -42,16 +42,15 @@ struct probe {
 	enum probe_state	 state;
 	/* The worker. */
 	struct session_job	*sj;
-	pthread_t		 thread;
-	int			 started;
+	struct bgjob		 job;
 	char			*cand;		/* sodium_malloc: the joined candidates */
 	size_t			 cand_len, cand_cap;
-	pthread_mutex_t		 lock;
-	int			 finished;	/* under lock */
-	int			 rc;
-	struct err		 err;
+	/* The job's, read once it ended: */
 	struct err		 log_err;	/* the log line's failure */
 	struct lifecycle_probe	 res;
+	/* Its outcome, set when the tick sees it end: */
+	int			 rc;
+	struct err		 err;
 	int			 field_of[LIFECYCLE_MAX_CANDIDATES + 1];	/* line -> field */
 };
 
@@ -65,24 +64,14 @@ static const struct ui_key probe_keys[] = {
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
 };
 
-static void *
-probe_main(void *arg)
+static int
+probe_run(struct bgjob *j, void *arg, struct err *e)
 {
 	struct probe *p = arg;
-	struct err e, log_err;
-	int rc;
 
-	err_clear(&e);
-	rc = session_job_probe(p->sj, p->cand, p->cand_len, &p->res, &log_err,
-	    &e);
-	core_thread_cleanup();
-	pthread_mutex_lock(&p->lock);
-	p->rc = rc;
-	p->err = e;
-	p->log_err = log_err;
-	p->finished = 1;
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
+	(void)j;
+	return session_job_probe(p->sj, p->cand, p->cand_len, &p->res,
+	    &p->log_err, e);
 }
 
 /* Join the fields, one a line, into the locked buffer. */
@@ -106,30 +95,29 @@ probe_join(struct probe *p)
 static int
 probe_start(struct screen *s, struct probe *p, struct app *a)
 {
+	struct err e;
+
 	probe_join(p);
 	if (p->cand_len == 0) {
 		app_error(a, "paste at least one candidate key");
 		return -1;
 	}
 	memset(&p->res, 0, sizeof p->res);
-	p->finished = 0;
-	if (pthread_create(&p->thread, NULL, probe_main, p) != 0) {
-		app_error(a, "cannot start the probe's thread");
+	err_clear(&p->log_err);
+	err_clear(&e);
+	if (bgjob_start(&p->job, "probe's", &e) != 0) {
+		app_error(a, "%s", e.msg);
 		return -1;
 	}
-	p->started = 1;
 	p->state = PR_RUNNING;
 	s->wake_at = term_now_ms() + 20;
 	return 0;
 }
 
+/* Once the job ended: the candidates are not needed any more. */
 static void
-probe_join_thread(struct probe *p)
+probe_wipe(struct probe *p)
 {
-	if (p->started) {
-		pthread_join(p->thread, NULL);
-		p->started = 0;
-	}
 	sodium_memzero(p->cand, p->cand_cap);
 	p->cand_len = 0;
 }
@@ -290,18 +278,19 @@ static int
 probe_tick(struct screen *s, struct app *a, int64_t now)
 {
 	struct probe *p = s->data;
-	int finished;
+	struct err e;
+	int rc;
 
-	if (!p->started)
+	if (p->state != PR_RUNNING)
 		return UI_IGNORED;
-	pthread_mutex_lock(&p->lock);
-	finished = p->finished;
-	pthread_mutex_unlock(&p->lock);
-	if (!finished) {
+	err_clear(&e);
+	if ((rc = bgjob_poll(&p->job, &e)) == 0) {
 		s->wake_at = now + 50;
 		return UI_IGNORED;
 	}
-	probe_join_thread(p);
+	probe_wipe(p);
+	p->rc = rc == 1 ? 0 : -1;
+	p->err = e;
 	p->state = PR_DONE;
 	if (p->rc != 0)
 		app_error(a, "%s", p->err.msg);
@@ -329,13 +318,14 @@ probe_free(struct screen *s)
 
 	if (p == NULL)
 		return;
-	probe_join_thread(p);
+	bgjob_release(&p->job);
+	if (p->cand != NULL)
+		probe_wipe(p);
 	for (i = 0; i < PROBE_FIELDS; i++)
 		form_field_release(&p->f[i]);
 	if (p->cand != NULL)
 		sodium_free(p->cand);
 	session_job_free(p->sj);
-	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
 
@@ -353,7 +343,7 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		err_nomem(e);
 		return -1;
 	}
-	pthread_mutex_init(&p->lock, NULL);
+	bgjob_init(&p->job, probe_run, NULL, p, NULL, 0);
 	s->data = p;
 	for (i = 0; i < PROBE_FIELDS; i++)
 		if (form_field_init(&p->f[i], labels[i], FF_HIDDEN | FF_LOCKED,

@@ -9,23 +9,21 @@
  *
  * The jobs are the session's use cases (session_job_*: the role checked,
  * one action-log line), run on a worker thread of the screen with their
- * own store connection (so the console stays responsive); the
- * thread hands over its progress and result under one mutex, and the
- * screen's tick polls them. Esc while a job runs sets the runner's cancel
- * flag: the transaction is rolled back at the next page. The screen never
+ * own store connection (so the console stays responsive): a background
+ * job (bgjob.h) that hands over its progress and result under its mutex,
+ * and the screen's tick polls them. Esc while a job runs sets the job's
+ * cancel flag, which the runner polls: the transaction is rolled back at the next page. The screen never
  * holds a value or a key; the runner keeps plaintexts in locked memory.
  */
 #include "config.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
-#include "core.h"
+#include "bgjob.h"
 #include "dialog.h"
 #include "progress.h"
 #include "screens.h"
@@ -41,22 +39,17 @@ enum rot_state { ST_PREFLIGHT, ST_READY, ST_RUNNING, ST_DONE, ST_FAILED };
 struct rot {
 	/* The worker: the session's job, run by one thread at a time. */
 	struct session_job		*sj;
-	pthread_t			 thread;
-	int				 started;
-	volatile sig_atomic_t		 cancel;
+	struct bgjob			 bj;
+	struct lifecycle_progress	 prog;	/* the job's, under its lock */
 	enum rot_job			 job;
 	int				 skip;		/* skip undecryptable rows */
-	pthread_mutex_t			 lock;
-	/* Under lock: */
-	int				 finished;
-	int				 rc;
-	struct err			 err;
+	/* The job's, read once it ended: */
 	struct err			 log_err;	/* the log line's failure */
-	struct lifecycle_progress	 prog;
-	int				 have_prog;
-	/* The thread's, read once it finished: */
 	struct lifecycle_preflight	 pf;
 	struct lifecycle_result		 res;
+	/* Its outcome, set when the tick sees it end: */
+	int				 rc;
+	struct err			 err;
 
 	enum rot_state			 state;
 	int				 have_pf;
@@ -109,74 +102,49 @@ rot_progress(const struct lifecycle_progress *p, void *arg)
 {
 	struct rot *r = arg;
 
-	pthread_mutex_lock(&r->lock);
-	r->prog = *p;
-	r->have_prog = 1;
-	pthread_mutex_unlock(&r->lock);
+	bgjob_progress_set(&r->bj, p);
 	return 0;
 }
 
-static void *
-rot_main(void *arg)
+static int
+rot_run(struct bgjob *j, void *arg, struct err *e)
 {
 	struct rot *r = arg;
-	struct err e, log_err;
-	int rc = -1;
 
-	err_clear(&e);
-	err_clear(&log_err);
+	(void)j;
 	switch (r->job) {
 	case JOB_PREFLIGHT:
-		rc = session_job_preflight(r->sj, &r->pf, &e);
-		break;
+		return session_job_preflight(r->sj, &r->pf, e);
 	case JOB_ROTATE:
-		rc = session_job_rotate(r->sj, r->skip ?
-		    LIFECYCLE_SKIP_UNDECRYPTABLE : 0, &r->res, &log_err, &e);
-		break;
+		return session_job_rotate(r->sj, r->skip ?
+		    LIFECYCLE_SKIP_UNDECRYPTABLE : 0, &r->res, &r->log_err, e);
 	case JOB_ENCRYPT:
-		rc = session_job_encrypt(r->sj, &r->res, &log_err, &e);
-		break;
+		return session_job_encrypt(r->sj, &r->res, &r->log_err, e);
 	case JOB_NONE:
 		break;
 	}
-	core_thread_cleanup();
-	pthread_mutex_lock(&r->lock);
-	r->rc = rc;
-	r->err = e;
-	r->log_err = log_err;
-	r->finished = 1;
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
-}
-
-static void
-job_join(struct rot *r)
-{
-	if (r->started) {
-		pthread_join(r->thread, NULL);
-		r->started = 0;
-	}
+	return -1;
 }
 
 static int
 job_start(struct screen *s, struct rot *r, enum rot_job job, struct app *a)
 {
-	job_join(r);
+	struct err e;
+
+	/* The job that ended was joined by the tick that saw it end. */
 	r->job = job;
-	r->cancel = 0;
 	r->cancelling = 0;
-	r->finished = 0;
-	r->have_prog = 0;
+	err_clear(&r->log_err);
 	memset(&r->res, 0, sizeof r->res);
 	if (job == JOB_PREFLIGHT)
 		memset(&r->pf, 0, sizeof r->pf);
 	progress_start(&r->bar, 0, "rows");
-	if (pthread_create(&r->thread, NULL, rot_main, r) != 0) {
-		app_error(a, "cannot start the job's thread");
+	err_clear(&e);
+	if (bgjob_start(&r->bj, "job's", &e) != 0) {
+		app_error(a, "%s", e.msg);
 		r->state = ST_FAILED;
 		return -1;
 	}
-	r->started = 1;
 	r->state = job == JOB_PREFLIGHT ? ST_PREFLIGHT : ST_RUNNING;
 	s->wake_at = term_now_ms() + 20;
 	return 0;
@@ -401,7 +369,7 @@ rot_key(struct screen *s, struct app *a, int key)
 		return UI_CLOSE;	/* rot_free() cancels the read and waits */
 	if (r->state == ST_RUNNING || r->state == ST_PREFLIGHT) {
 		if (key == TK_ESC) {
-			r->cancel = 1;
+			bgjob_cancel(&r->bj);
 			r->cancelling = 1;
 			app_warn(a, "cancelling: the transaction is rolled back");
 			return UI_HANDLED;
@@ -453,18 +421,15 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 {
 	struct rot *r = s->data;
 	struct lifecycle_progress p;
-	int finished, have;
+	struct err e;
+	int rc;
 
-	if (!r->started)
+	if (r->state != ST_PREFLIGHT && r->state != ST_RUNNING)
 		return UI_IGNORED;
-	pthread_mutex_lock(&r->lock);
-	finished = r->finished;
-	have = r->have_prog;
-	p = r->prog;
-	pthread_mutex_unlock(&r->lock);
-	if (!finished) {
+	err_clear(&e);
+	if ((rc = bgjob_poll(&r->bj, &e)) == 0) {
 		s->wake_at = now + 50;
-		if (!have)
+		if (!bgjob_progress(&r->bj, &p))
 			return UI_IGNORED;
 		r->phase = p.phase;
 		/* The bar counts the rows of the work; commit and verify are named. */
@@ -476,7 +441,8 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 		progress_set(&r->bar, p.done);
 		return progress_due(&r->bar) ? UI_HANDLED : UI_IGNORED;
 	}
-	job_join(r);
+	r->rc = rc == 1 ? 0 : -1;
+	r->err = e;
 	s->wake_at = 0;
 	if (r->job != JOB_PREFLIGHT && r->bar.total == 0 && r->res.rows > 0) {
 		/* Over before the first report: the bar shows what was read. */
@@ -539,10 +505,8 @@ rot_free(struct screen *s)
 
 	if (r == NULL)
 		return;
-	r->cancel = 1;
-	job_join(r);
+	bgjob_release(&r->bj);
 	session_job_free(r->sj);
-	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
 
@@ -557,14 +521,14 @@ rot_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		err_nomem(e);
 		return -1;
 	}
-	pthread_mutex_init(&r->lock, NULL);
+	bgjob_init(&r->bj, rot_run, NULL, r, &r->prog, sizeof r->prog);
 	s->data = r;
 	memset(&o, 0, sizeof o);
 	o.via = "console";
 	o.own_store = 1;
 	o.progress = rot_progress;
 	o.progress_arg = r;
-	o.cancel = &r->cancel;
+	o.cancel = bgjob_cancel_flag(&r->bj);
 	if (session_job_open(a->session, "rotate the Fernet key", &o, &r->sj,
 	    e) != 0)
 		goto fail;
