@@ -386,3 +386,20 @@ store_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
 {
 	return s->ops->field_count(s, f, n, e);
 }
+
+void
+store_schema_version(struct store *s, const struct store_schema *sch)
+{
+	s->version = airflow_version_of_head(s->alembic_head);
+	if (s->version.major == 0 && sch->has[COL_TEAM_NAME]) {
+		s->version.major = 3;
+		s->version.minor = 2;
+	}
+}
+
+void
+store_conn_not_found(const char *conn_id, struct err *e)
+{
+	err_set(e, ERR_NOTFOUND, "Did not find a connection with `conn_id`=%s",
+	    conn_id);
+}

@@ -79,6 +79,19 @@ void store_schema_note(struct store_schema *sch, const char *name);
 char *store_schema_select(const struct store_schema *sch, const char *name,
     const char *where, const char *hint, struct err *e);
 
+/*
+ * The Airflow version of s from its alembic head (s->alembic_head, may be
+ * NULL); an unknown head is placed by the columns Airflow added (team_name:
+ * 3.2). Sets s->version.
+ */
+void store_schema_version(struct store *s, const struct store_schema *sch);
+
+/*
+ * Airflow's message for a conn_id with no row ("Did not find a connection
+ * with `conn_id`=..."), ERR_NOTFOUND, written here once for every backend.
+ */
+void store_conn_not_found(const char *conn_id, struct err *e);
+
 /* What each field is in SQL; shared by the backends. */
 struct store_field_sql {
 	const char	*table;		/* as it must be quoted: "trigger" is a keyword */

@@ -807,11 +807,7 @@ load_version(struct store *s, struct err *e)
 		    "reading the Airflow version", e) != 0)
 			goto out;
 	}
-	s->version = airflow_version_of_head(s->alembic_head);
-	if (s->version.major == 0 && p->sch.has[COL_TEAM_NAME]) {
-		s->version.major = 3;
-		s->version.minor = 2;
-	}
+	store_schema_version(s, &p->sch);
 	rc = 0;
 out:
 	free(sql);

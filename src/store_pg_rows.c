@@ -128,8 +128,7 @@ store_pg_conn_get(struct store *s, const char *conn_id, struct conn *c,
 	    NULL)
 		return -1;
 	if (PQntuples(r) == 0)
-		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
-		    "`conn_id`=%s", conn_id);
+		store_conn_not_found(conn_id, e);
 	else
 		rc = row_to_conn(r, 0, c, e);
 	store_pg_clear_wiped(r, conn_secret_cols, ARRAY_LEN(conn_secret_cols));
@@ -182,8 +181,7 @@ store_pg_conn_update(struct store *s, const struct conn *c, struct err *e)
 		err_set(e, ERR_INVALID, "A connection with `conn_id`=%s already "
 		    "exists.", c->conn_id);
 	else if (r != NULL && store_pg_changed(r) != 1)
-		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
-		    "`conn_id`=%s", c->conn_id);
+		store_conn_not_found(c->conn_id, e);
 	else if (r != NULL)
 		rc = 0;
 	PQclear(r);
@@ -201,8 +199,7 @@ store_pg_conn_delete(struct store *s, const char *conn_id, struct err *e)
 	    e)) == NULL)
 		return -1;
 	if (store_pg_changed(r) == 0) {
-		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
-		    "`conn_id`=%s", conn_id);
+		store_conn_not_found(conn_id, e);
 		rc = -1;
 	}
 	PQclear(r);

@@ -214,14 +214,7 @@ load_version(struct store *s, struct err *e)
 		return err_nomem(e);	/* not "an unknown version" */
 	}
 	sqlite3_finalize(st);
-	s->version = airflow_version_of_head(s->alembic_head);
-	if (s->version.major != 0)
-		return 0;
-	/* An unknown head: place it by the columns Airflow added. */
-	if (q->sch.has[COL_TEAM_NAME]) {
-		s->version.major = 3;
-		s->version.minor = 2;
-	}
+	store_schema_version(s, &q->sch);
 	return 0;
 }
 
@@ -529,8 +522,7 @@ sq_conn_get(struct store *s, const char *conn_id, struct conn *c,
 	if (rc == SQLITE_ROW)
 		ret = row_to_conn(q->get, c, e);
 	else if (rc == SQLITE_DONE)
-		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
-		    "`conn_id`=%s", conn_id);
+		store_conn_not_found(conn_id, e);
 	else
 		sq_fail(s, rc, e, "reading a connection");
 	sqlite3_reset(q->get);
@@ -588,8 +580,7 @@ sq_conn_update(struct store *s, const struct conn *c, struct err *e)
 	if (rc != SQLITE_DONE)
 		return sq_fail(s, rc, e, "updating a connection");
 	if (sqlite3_changes(q->db) != 1) {
-		err_set(e, ERR_NOTFOUND, "Did not find a connection with `conn_id`=%s",
-		    c->conn_id);
+		store_conn_not_found(c->conn_id, e);
 		return -1;
 	}
 	return 0;
@@ -610,8 +601,7 @@ sq_conn_delete(struct store *s, const char *conn_id, struct err *e)
 	if (rc != SQLITE_DONE)
 		return sq_fail(s, rc, e, "deleting a connection");
 	if (sqlite3_changes(q->db) == 0) {
-		err_set(e, ERR_NOTFOUND, "Did not find a connection with "
-		    "`conn_id`=%s", conn_id);
+		store_conn_not_found(conn_id, e);
 		return -1;
 	}
 	return 0;
