@@ -63,6 +63,7 @@
 #include "mask.h"
 #include "policy.h"
 #include "store.h"
+#include "transfer.h"
 
 /* One generation of configuration and keys; see the rules above. */
 struct session_keys {
@@ -313,6 +314,168 @@ int session_audit_new(struct session *s, const struct audit_opts *o,
  * [database] sql_alchemy_conn and schema), for a thread. Caller closes.
  */
 int session_store_open(struct session *s, struct store **out, struct err *e)
+    ATTR_WUR;
+
+/* -- connections (src/session_conn.c) ------------------------------------ */
+
+/*
+ * The connection use cases: what a person may see of a connection, and
+ * every change to one, for both front ends. Each loads what it needs
+ * (configuration, role, store, ring, mask) through the loaders above; a
+ * front end that takes the key ring from --keys loads it first with
+ * session_keyring(). The role is checked here, from s->policy: a refusal
+ * is -1 with ERR_DENIED and a message naming the action ("role Viewer may
+ * not add connections: ..."), and nothing is read from the caller's input,
+ * written to the DB or logged. The logged detail (which front end, what
+ * was done) is the caller's: it never holds a secret.
+ *
+ * A change is made in one transaction, then logged. When the change is
+ * committed but its action-log line cannot be written, the use case
+ * returns 1 with e set to why (the front end warns: the change is made);
+ * a reveal or an export is logged first and does not happen unlogged.
+ */
+
+/* What may be done to connections; see session_conn_may(). */
+enum session_conn_op {
+	SESSION_CONN_REVEAL,	/* see passwords and masked values */
+	SESSION_CONN_ADD,
+	SESSION_CONN_EDIT,
+	SESSION_CONN_DELETE,
+	SESSION_CONN_IMPORT,
+	SESSION_CONN_EXPORT,	/* write every secret to a file */
+};
+
+/*
+ * Whether the role may do op, as the use case below will decide it: for a
+ * front end that must read input first (a password from stdin, a file)
+ * and should refuse before it does. 0, or -1 with e set (ERR_DENIED, or
+ * the failure to load the role). The use cases check again.
+ */
+int session_conn_may(struct session *s, enum session_conn_op op,
+    struct err *e) ATTR_WUR;
+
+/*
+ * Read conn_id into c (an empty record) and decrypt it: plaintext, a field
+ * that no key opens marked undecryptable (conn_decrypt()). Every role may.
+ * 0, or -1 with e set (ERR_NOTFOUND when there is none); c is then to be
+ * cleared by the caller either way.
+ */
+int session_conn_get(struct session *s, const char *conn_id, struct conn *c,
+    struct err *e) ATTR_WUR;
+
+/*
+ * The display copy of the plaintext connection c for the session's role
+ * (mask_conn()): masked, or with reveal as it is. reveal needs a role that
+ * may reveal (-1 with ERR_DENIED otherwise) and is logged by
+ * session_conn_reveal(), which the caller calls first, once per action.
+ * The caller releases out with mask_view_release(). 0, or -1 with e set
+ * and out empty.
+ */
+int session_conn_display(struct session *s, const struct conn *c, int reveal,
+    struct mask_view *out, struct err *e) ATTR_WUR;
+
+/*
+ * Check that the role may reveal and write the "reveal" line (conn_id and
+ * detail may be NULL: "connections list" for every row). 0: reveal; -1
+ * with e set: do not (ERR_DENIED, or the log could not be written).
+ */
+int session_conn_reveal(struct session *s, const char *conn_id,
+    const char *detail, struct err *e) ATTR_WUR;
+
+/* Where the extra to store comes from; see struct session_save. */
+enum session_extra {
+	SESSION_EXTRA_GIVEN,	/* c->extra as it is (NULL: none) */
+	SESSION_EXTRA_EDITED,	/* c->extra was edited from a masked display
+				   copy: every *** left in place keeps the
+				   value it hid (mask_merge_extra()) */
+	SESSION_EXTRA_STORED,	/* keep the stored extra (edit only): one that
+				   no key opens or that is not JSON stays as
+				   stored, token and flag; else its plaintext
+				   is sealed again */
+};
+
+/* How session_conn_save() saves. */
+struct session_save {
+	int			 add;		/* 1: a new connection; 0: edit
+						   the stored c->conn_id */
+	enum session_extra	 extra;
+	const char		*extra_base;	/* EDITED on add: the plaintext
+						   extra the display copy was
+						   made from (NULL: none); on
+						   edit the stored one is used */
+	const char		*detail;	/* for the log line, or NULL */
+	/* Out: which value was refused, for a form to point at it. */
+	enum { SESSION_SAVE_OK, SESSION_SAVE_BAD_ID, SESSION_SAVE_BAD_EXTRA }
+				 bad;
+};
+
+/*
+ * Add or edit a connection ("save"), with Airflow's write rules: the role
+ * may edit (ERR_DENIED: "add connections" / "edit connections"); the
+ * conn_id is valid (conn_validate_id(), ERR_USAGE, bad = BAD_ID); the
+ * extra to store is a JSON object (conn_validate_extra(), ERR_INVALID,
+ * bad = BAD_EXTRA). Then, in one transaction: an edit reads the stored row
+ * again (ERR_NOTFOUND when it went), keeps its id and team_name, merges
+ * the edited extra against its plaintext and seals c against it (an empty
+ * password keeps the stored token and flag); an add seals c alone and
+ * inserts it (ERR_INVALID when the conn_id exists). One "add" or "edit"
+ * line with o->detail follows the commit.
+ *
+ * c is the plaintext record the user gave (conn_id set); it is turned into
+ * its stored form in place (conn_seal()) and holds nothing to show after
+ * the call: free it. 0, 1 (saved, not logged: e says why), or -1 with e
+ * set and nothing written.
+ */
+int session_conn_save(struct session *s, struct conn *c, struct session_save *o,
+    struct err *e) ATTR_WUR;
+
+/*
+ * Delete conn_id (no key is needed: a row that no key opens can go) and
+ * write the "delete" line with detail. 0, 1 (deleted, not logged), or -1
+ * with e set (ERR_DENIED, ERR_NOTFOUND).
+ */
+int session_conn_delete(struct session *s, const char *conn_id,
+    const char *detail, struct err *e) ATTR_WUR;
+
+/* What became of one connection of an import file. */
+enum session_import_outcome {
+	SESSION_IMPORT_BAD_EXTRA = 1,	/* not imported: conn_validate_extra() */
+	SESSION_IMPORT_EXISTS,		/* not imported: exists, no overwrite */
+	SESSION_IMPORT_DONE,		/* imported (committed) */
+};
+
+/* An import's file and outcome; release with session_import_release(). */
+struct session_import {
+	struct transfer_set	 set;		/* the file's connections, in order */
+	unsigned char		*outcome;	/* per set.conns[i], an enum
+						   session_import_outcome */
+	size_t			 done;		/* how many were imported */
+};
+
+/*
+ * Import the connections of an Airflow json, yaml or env file (path) into
+ * out: the role may import (ERR_DENIED: "import connections"), the file is
+ * read (transfer_read()), and every connection with a valid extra is
+ * written in one transaction: inserted, or with overwrite merged into the
+ * existing row (its id and team_name kept, its password not: the file's
+ * values replace the row's). One "import" line per imported connection
+ * follows the commit. Airflow commits each connection alone; all or
+ * nothing here. 0, 1 (imported, some lines not logged: e says why), or -1
+ * with e set and nothing written (out may hold the file: release it).
+ */
+int session_conn_import(struct session *s, const char *path, int overwrite,
+    struct session_import *out, struct err *e) ATTR_WUR;
+
+/* Free what an import holds (plaintext wiped). NULL does nothing. */
+void session_import_release(struct session_import *im);
+
+/*
+ * Before an export writes plaintext: the role may export (ERR_DENIED:
+ * "export connections (the file holds plaintext passwords)") and the
+ * "export" line (detail: where to) is written. 0: export; -1 with e set:
+ * do not.
+ */
+int session_conn_export(struct session *s, const char *detail, struct err *e)
     ATTR_WUR;
 
 #endif

@@ -1,0 +1,358 @@
+/*
+ * session_conn.c: the connection use cases of the session (session.h,
+ * "connections"): what a role sees of a connection, revealing it, adding,
+ * editing, deleting, importing and exporting. Both front ends call these
+ * and decide nothing themselves: each function checks the role, acts in
+ * one transaction and writes one line to the action log, so the rules of
+ * doc/design.md section 4 and Airflow's write rules (conn.h, mask.h) are
+ * applied in one place, where the unit tests reach them.
+ */
+#include "config.h"
+
+#include "session.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "pyjson.h"
+
+/* What policy_check() names in a refusal, per operation. */
+static const struct {
+	enum policy_action	 action;
+	const char		*what;
+} ops[] = {
+	[SESSION_CONN_REVEAL] = { POLICY_REVEAL, "reveal passwords" },
+	[SESSION_CONN_ADD] = { POLICY_EDIT, "add connections" },
+	[SESSION_CONN_EDIT] = { POLICY_EDIT, "edit connections" },
+	[SESSION_CONN_DELETE] = { POLICY_EDIT, "delete connections" },
+	[SESSION_CONN_IMPORT] = { POLICY_EDIT, "import connections" },
+	[SESSION_CONN_EXPORT] = { POLICY_EXPORT, "export connections (the file "
+	    "holds plaintext passwords)" },
+};
+
+/* Configuration, role, store, ring and mask: what reading a row needs. */
+static int
+load_all(struct session *s, struct err *e)
+{
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	    session_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
+	    session_mask(s, e) != 0)
+		return -1;
+	return 0;
+}
+
+int
+session_conn_may(struct session *s, enum session_conn_op op, struct err *e)
+{
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0)
+		return -1;
+	return policy_check(&s->policy, ops[op].action, ops[op].what, e);
+}
+
+int
+session_conn_get(struct session *s, const char *conn_id, struct conn *c,
+    struct err *e)
+{
+	if (load_all(s, e) != 0 || store_conn_get(s->store, conn_id, c, e) != 0)
+		return -1;
+	return conn_decrypt(c, s->keys->kr, e);
+}
+
+int
+session_conn_display(struct session *s, const struct conn *c, int reveal,
+    struct mask_view *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (load_all(s, e) != 0 ||
+	    (reveal && session_conn_may(s, SESSION_CONN_REVEAL, e) != 0))
+		return -1;
+	return mask_conn(s->mask, c, reveal, out, e);
+}
+
+int
+session_conn_reveal(struct session *s, const char *conn_id, const char *detail,
+    struct err *e)
+{
+	/* Logged before anything is shown: a reveal that cannot be logged
+	   does not happen. */
+	if (session_conn_may(s, SESSION_CONN_REVEAL, e) != 0)
+		return -1;
+	return policy_log(&s->policy, "reveal", conn_id, detail, e);
+}
+
+/* -- save ---------------------------------------------------------------- */
+
+/*
+ * 1 if the stored extra is kept as stored: no key opens it, or it is not
+ * a JSON object, which the display copy withholds, so nobody could have
+ * edited it; else 0, or -1 with e set (out of memory, which is not "not
+ * JSON").
+ */
+static int
+extra_opaque(const struct conn *plain, struct err *e)
+{
+	cJSON *tree;
+	int opaque;
+
+	if (plain->extra_info.state == CONN_SECRET_UNDECRYPTABLE)
+		return 1;
+	if (plain->extra == NULL || *plain->extra == '\0')
+		return 0;
+	tree = pyjson_loads(plain->extra, strlen(plain->extra));
+	if (tree == NULL && errno == ENOMEM)
+		return err_nomem(e);
+	opaque = !cJSON_IsObject(tree);
+	pyjson_free(tree);
+	return opaque;
+}
+
+/*
+ * c->extra after the *** merge against base (plaintext, may be NULL):
+ * Airflow 3's PATCH rule, in locked memory.
+ */
+static int
+merge_extra(struct session *s, struct conn *c, const char *base, struct err *e)
+{
+	struct buf merged;
+	int rc = -1;
+
+	if (c->extra == NULL)
+		return 0;
+	buf_init(&merged, 1);
+	if (mask_merge_extra(s->mask, c->extra, base, &merged, e) < 0)
+		goto out;
+	if (buf_check(&merged, e) != 0 ||
+	    conn_set(c, &c->extra, buf_str(&merged), merged.len, e) != 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&merged);
+	return rc;
+}
+
+/* The edit half of a save, in the open transaction. */
+static int
+save_edit(struct session *s, struct conn *c, struct session_save *o,
+    struct err *e)
+{
+	struct conn *raw = conn_new(), *plain = NULL;
+	int keep_raw = 0, rc = -1;
+
+	if (raw == NULL)
+		return err_nomem(e);
+	if (store_conn_get(s->store, c->conn_id, raw, e) != 0)
+		goto out;
+	if ((plain = conn_dup(raw)) == NULL) {
+		err_nomem(e);
+		goto out;
+	}
+	if (conn_decrypt(plain, s->keys->kr, e) != 0)
+		goto out;
+	c->id = raw->id;
+	if (conn_set_str(c, &c->team_name, raw->team_name, e) != 0)
+		goto out;
+	switch (o->extra) {
+	case SESSION_EXTRA_STORED:
+		if ((keep_raw = extra_opaque(plain, e)) < 0)
+			goto out;
+		if (conn_set_str(c, &c->extra, keep_raw ? NULL : plain->extra,
+		    e) != 0)
+			goto out;
+		break;
+	case SESSION_EXTRA_EDITED:
+		if (merge_extra(s, c, plain->extra_info.state ==
+		    CONN_SECRET_UNDECRYPTABLE ? NULL : plain->extra, e) != 0)
+			goto out;
+		break;
+	case SESSION_EXTRA_GIVEN:
+		break;
+	}
+	if (conn_validate_extra(c->conn_id, c->extra, e) != 0) {
+		o->bad = SESSION_SAVE_BAD_EXTRA;
+		goto out;
+	}
+	if (conn_seal(c, raw, s->keys->kr, e) != 0)
+		goto out;
+	if (keep_raw) {
+		/* As stored, token and flag: nothing here can open or read it. */
+		if (conn_set_str(c, &c->extra, raw->extra, e) != 0)
+			goto out;
+		c->is_extra_encrypted = raw->is_extra_encrypted;
+	}
+	rc = store_conn_update(s->store, c, e);
+out:
+	conn_free(plain);
+	conn_free(raw);
+	return rc;
+}
+
+/* The add half of a save, in the open transaction. */
+static int
+save_add(struct session *s, struct conn *c, struct session_save *o,
+    struct err *e)
+{
+	if (o->extra == SESSION_EXTRA_EDITED &&
+	    merge_extra(s, c, o->extra_base, e) != 0)
+		return -1;
+	if (conn_validate_extra(c->conn_id, c->extra, e) != 0) {
+		o->bad = SESSION_SAVE_BAD_EXTRA;
+		return -1;
+	}
+	c->id = 0;
+	if (conn_seal(c, NULL, s->keys->kr, e) != 0)
+		return -1;
+	return store_conn_insert(s->store, c, e);
+}
+
+int
+session_conn_save(struct session *s, struct conn *c, struct session_save *o,
+    struct err *e)
+{
+	int rc;
+
+	o->bad = SESSION_SAVE_OK;
+	if (session_conn_may(s, o->add ? SESSION_CONN_ADD : SESSION_CONN_EDIT,
+	    e) != 0 || load_all(s, e) != 0)
+		return -1;
+	if (conn_validate_id(c->conn_id, e) != 0) {
+		o->bad = SESSION_SAVE_BAD_ID;
+		return -1;
+	}
+	if (o->add && o->extra == SESSION_EXTRA_STORED) {
+		err_set(e, ERR_INVALID, "a new connection has no stored extra "
+		    "to keep");
+		return -1;
+	}
+	if (store_begin(s->store, e) != 0)
+		return -1;
+	rc = o->add ? save_add(s, c, o, e) : save_edit(s, c, o, e);
+	if (rc != 0 || store_commit(s->store, e) != 0) {
+		store_rollback(s->store);
+		return -1;
+	}
+	return policy_log(&s->policy, o->add ? "add" : "edit", c->conn_id,
+	    o->detail, e) == 0 ? 0 : 1;
+}
+
+/* -- delete -------------------------------------------------------------- */
+
+int
+session_conn_delete(struct session *s, const char *conn_id, const char *detail,
+    struct err *e)
+{
+	/* No key is needed: a row that no key opens can be deleted. */
+	if (session_conn_may(s, SESSION_CONN_DELETE, e) != 0 ||
+	    session_store(s, e) != 0 ||
+	    store_conn_delete(s->store, conn_id, e) != 0)
+		return -1;
+	return policy_log(&s->policy, "delete", conn_id, detail, e) == 0 ? 0 : 1;
+}
+
+/* -- import -------------------------------------------------------------- */
+
+/* Write the file's connections, in the open transaction. */
+static int
+import_rows(struct session *s, struct session_import *im, int overwrite,
+    struct err *e)
+{
+	struct conn old;
+	struct err why;
+	size_t i;
+	int exists, rc = -1;
+
+	memset(&old, 0, sizeof old);
+	for (i = 0; i < im->set.n; i++) {
+		struct conn *c = im->set.conns[i];
+
+		err_clear(&why);
+		if (conn_validate_extra(c->conn_id, c->extra, &why) != 0) {
+			im->outcome[i] = SESSION_IMPORT_BAD_EXTRA;
+			continue;
+		}
+		conn_reset(&old);
+		exists = store_conn_get(s->store, c->conn_id, &old, &why) == 0;
+		if (!exists && why.code != ERR_NOTFOUND) {
+			*e = why;
+			goto out;
+		}
+		if (exists && !overwrite) {
+			im->outcome[i] = SESSION_IMPORT_EXISTS;
+			continue;
+		}
+		/* --overwrite merges into the old row and keeps its id. */
+		c->id = exists ? old.id : 0;
+		if (exists && conn_set_str(c, &c->team_name, old.team_name, e) != 0)
+			goto out;
+		if (conn_seal(c, NULL, s->keys->kr, e) != 0 || (exists ?
+		    store_conn_update(s->store, c, e) :
+		    store_conn_insert(s->store, c, e)) != 0)
+			goto out;
+		im->outcome[i] = SESSION_IMPORT_DONE;
+	}
+	rc = 0;
+out:
+	conn_clear(&old);
+	return rc;
+}
+
+int
+session_conn_import(struct session *s, const char *path, int overwrite,
+    struct session_import *out, struct err *e)
+{
+	struct err logerr;
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (session_conn_may(s, SESSION_CONN_IMPORT, e) != 0 ||
+	    load_all(s, e) != 0 ||
+	    transfer_read(path, store_airflow_version(s->store), &out->set,
+	    e) != 0)
+		return -1;
+	if ((out->outcome = calloc(out->set.n + 1, 1)) == NULL)
+		return err_nomem(e);
+	if (store_begin(s->store, e) != 0)
+		return -1;
+	if (import_rows(s, out, overwrite, e) != 0 ||
+	    store_commit(s->store, e) != 0) {
+		store_rollback(s->store);
+		memset(out->outcome, 0, out->set.n);
+		return -1;
+	}
+	err_clear(&logerr);
+	for (i = 0; i < out->set.n; i++) {
+		if (out->outcome[i] != SESSION_IMPORT_DONE)
+			continue;
+		out->done++;
+		if (policy_log(&s->policy, "import", out->set.conns[i]->conn_id,
+		    NULL, &logerr) != 0) {
+			*e = logerr;
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+void
+session_import_release(struct session_import *im)
+{
+	if (im == NULL)
+		return;
+	transfer_set_free(&im->set);
+	free(im->outcome);
+	memset(im, 0, sizeof *im);
+}
+
+/* -- export -------------------------------------------------------------- */
+
+int
+session_conn_export(struct session *s, const char *detail, struct err *e)
+{
+	if (session_conn_may(s, SESSION_CONN_EXPORT, e) != 0 ||
+	    load_all(s, e) != 0)
+		return -1;
+	return policy_log(&s->policy, "export", NULL, detail, e);
+}
