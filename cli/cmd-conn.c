@@ -101,68 +101,35 @@ open_all(struct session *s, struct err *e)
 
 /* -- rendering ----------------------------------------------------------- */
 
-/*
- * The display copy of a plaintext record: password "***" and sensitive
- * extras redacted unless reveal. Caller frees with conn_free().
- */
-static struct conn *
-display_copy(struct session *s, const struct conn *c, int reveal,
-    struct err *e)
-{
-	struct conn *d = conn_dup(c);
-	struct buf b;
-	cJSON *extra;
-	struct pyjson_opts po = { -1, 0, 1 };
-
-	if (d == NULL) {
-		err_nomem(e);
-		return NULL;
-	}
-	if (reveal)
-		return d;
-	if (d->password != NULL && *d->password != '\0' &&
-	    conn_set_str(d, &d->password, MASK_REPLACEMENT, e) != 0)
-		goto fail;
-	if (d->extra != NULL && (extra = cJSON_Parse(d->extra)) != NULL) {
-		buf_init(&b, 1);
-		if (mask_tree(s->mask, extra) > 0) {
-			if (pyjson_dumps(extra, &po, &b, e) != 0 ||
-			    conn_set(d, &d->extra, buf_str(&b), b.len, e) != 0) {
-				buf_release(&b);
-				cJSON_Delete(extra);
-				goto fail;
-			}
-		}
-		buf_release(&b);
-		cJSON_Delete(extra);
-	}
-	return d;
-fail:
-	conn_free(d);
-	return NULL;
-}
-
 static cJSON *
 json_str(const char *s)
 {
 	return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-/* The typed record of `connections get -o json`. */
+/*
+ * The typed record of `connections get -o json`, from the session's
+ * display copy: extra_dejson is the copy's own tree (pyjson: numbers as
+ * stored, 3 stays 3).
+ */
 static cJSON *
 conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 {
-	struct conn *d = NULL;
+	struct mask_view v;
+	const struct conn *d;
 	struct buf uri;
-	cJSON *o = cJSON_CreateObject(), *extra = NULL;
+	cJSON *o = NULL, *extra = NULL;
 
 	buf_init(&uri, 1);
-	if (o == NULL || (d = display_copy(s, c, reveal, e)) == NULL)
+	if (session_conn_display(s, c, reveal, &v, e) != 0)
+		return NULL;
+	d = v.conn;
+	if ((o = cJSON_CreateObject()) == NULL)
 		goto fail;
-	if (d->extra != NULL && *d->extra != '\0')
-		extra = cJSON_Parse(d->extra);
-	if (extra == NULL || !cJSON_IsObject(extra)) {
-		cJSON_Delete(extra);
+	if (cJSON_IsObject(v.extra)) {
+		extra = v.extra;
+		v.extra = NULL;
+	} else {
 		extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE ?
 		    cJSON_CreateNull() : cJSON_CreateObject();
 	}
@@ -189,13 +156,13 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	cJSON_AddItemToObject(o, "extra_state",
 	    cJSON_CreateString(state_name(c->extra_info.state)));
 	buf_release(&uri);
-	conn_free(d);
+	mask_view_release(&v);
 	return o;
 fail:
 	buf_release(&uri);
-	conn_free(d);
-	cJSON_Delete(o);
-	cJSON_Delete(extra);
+	mask_view_release(&v);
+	pyjson_free(o);
+	pyjson_free(extra);
 	if (e->code == ERR_NONE)
 		err_nomem(e);
 	return NULL;
@@ -315,16 +282,6 @@ read_view(const struct cli_cmd *cmd, const struct cli_args *a,
 	*reveal = a->opt[OPT_REVEAL] != NULL;
 }
 
-/* Check and log a reveal before any secret is shown. */
-static int
-allow_reveal(struct session *s, const char *conn_id, struct err *e)
-{
-	if (policy_check(&s->policy, POLICY_REVEAL, "reveal passwords", e) != 0)
-		return -1;
-	return policy_log(&s->policy, "reveal", conn_id,
-	    conn_id ? NULL : "connections list", e);
-}
-
 static int
 conn_list(struct session *s, struct cli_args *a)
 {
@@ -338,7 +295,8 @@ conn_list(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
 	read_view(&cmd_conn_list, a, &fmt, &reveal);
-	if (open_all(s, &e) != 0 || (reveal && allow_reveal(s, NULL, &e) != 0) ||
+	if (open_all(s, &e) != 0 || (reveal && session_conn_reveal(s, NULL, "connections list",
+	    &e) != 0) ||
 	    store_conn_iter(s->store, NULL, &it, &e) != 0)
 		goto fail;
 	if (fmt == OUT_TABLE)
@@ -405,10 +363,8 @@ conn_get(struct session *s, struct cli_args *a)
 		return cli_usage_error(&cmd_conn_get, "expected a conn_id");
 	read_view(&cmd_conn_get, a, &fmt, &reveal);
 	id = a->argv[0];
-	if (open_all(s, &e) != 0 ||
-	    store_conn_get(s->store, id, &c, &e) != 0 ||
-	    conn_decrypt(&c, s->keys->kr, &e) != 0 ||
-	    (reveal && allow_reveal(s, id, &e) != 0))
+	if (open_all(s, &e) != 0 || session_conn_get(s, id, &c, &e) != 0 ||
+	    (reveal && session_conn_reveal(s, id, NULL, &e) != 0))
 		goto fail;
 	if (fmt == OUT_TABLE) {
 		table_header();
@@ -462,83 +418,6 @@ static const struct cli_opt add_options[] = {
 	{ NULL, 0, 0, 0, NULL }
 };
 
-/* Python's int() on a port string: optional sign and spaces, digits. */
-static int
-parse_port(const char *s, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	while (*end == ' ' || *end == '\t' || *end == '\n')
-		end++;
-	if (end == s || *end != '\0' || errno != 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Connection.from_json(value, conn_id), for --conn-json. */
-static int
-conn_from_json(struct conn *c, const char *text, struct err *e)
-{
-	static const char *const fields[] = { "conn_type", "description", "host",
-	    "login", "password", "schema" };
-	char **slots[] = { &c->conn_type, &c->description, &c->host, &c->login,
-	    &c->password, &c->schema };
-	cJSON *j = cJSON_Parse(text), *v;
-	struct pyjson_opts po = { -1, 0, 1 };
-	struct buf b;
-	size_t i;
-	int rc = -1;
-
-	buf_init(&b, 1);
-	if (j == NULL || !cJSON_IsObject(j)) {
-		err_set(e, ERR_USAGE, "--conn-json is not a JSON object");
-		goto out;
-	}
-	for (i = 0; i < ARRAY_LEN(fields); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(j, fields[i]);
-		if (v != NULL && cJSON_IsString(v) &&
-		    conn_set_str(c, slots[i], v->valuestring, e) != 0)
-			goto out;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(j, "port")) != NULL &&
-	    !cJSON_IsNull(v)) {
-		if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble) {
-			c->port = (long)v->valuedouble;
-		} else if (!cJSON_IsString(v) || parse_port(v->valuestring,
-		    &c->port) != 0) {
-			err_set(e, ERR_USAGE, "Expected integer value for `port`, "
-			    "but got '%s' instead.", cJSON_IsString(v) ?
-			    v->valuestring : "a non-integer");
-			goto out;
-		}
-		c->has_port = 1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(j, "extra")) != NULL &&
-	    !cJSON_IsNull(v)) {
-		if (cJSON_IsString(v)) {
-			if (conn_set_str(c, &c->extra, v->valuestring, e) != 0)
-				goto out;
-		} else if (pyjson_dumps(v, &po, &b, e) != 0 ||
-		    conn_set(c, &c->extra, buf_str(&b), b.len, e) != 0) {
-			goto out;
-		}
-	}
-	if (c->conn_type == NULL) {
-		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
-		goto out;
-	}
-	conn_normalize_type(c->conn_type);
-	rc = 0;
-out:
-	buf_release(&b);
-	cJSON_Delete(j);
-	return rc;
-}
-
 /* Read a value given as "-" from stdin, trimmed of its final newline. */
 static int
 arg_or_stdin(const char *arg, char **held, const char **out, struct err *e)
@@ -584,7 +463,7 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 			    "was visible to other users in argv; use --conn-uri - or "
 			    "--conn-password-stdin\n");
 	} else if (json != NULL) {
-		if (conn_from_json(c, json, e) != 0)
+		if (conn_parse_json(c, json, e) != 0)
 			return -1;
 	} else {
 		conn_normalize_type((char *)a->type);
@@ -594,7 +473,7 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 		    conn_set_str(c, &c->schema, a->schema, e) != 0)
 			return -1;
 		if (a->port != NULL) {
-			if (parse_port(a->port, &c->port) != 0) {
+			if (conn_port_parse(a->port, strlen(a->port), &c->port) != 0) {
 				err_set(e, ERR_USAGE, "Expected integer value for "
 				    "`port`, but got '%s' instead.", a->port);
 				return -1;
@@ -633,11 +512,12 @@ static int
 conn_add(struct session *s, struct cli_args *ca)
 {
 	struct add_args a;
+	struct session_save save;
 	struct conn *c = NULL;
 	struct err e;
 	struct buf shown;
 	char *held = NULL;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, saved;
 	const char *id;
 	char incompatible[128] = "";
 
@@ -685,22 +565,24 @@ conn_add(struct session *s, struct cli_args *ca)
 			    "are not compatible with the %s flag: [%s]",
 			    a.uri ? "--conn-uri" : "--conn-json", incompatible);
 	}
+	/* Refused before a password is read from stdin. */
 	if (open_all(s, &e) != 0 ||
-	    policy_check(&s->policy, POLICY_EDIT, "add connections", &e) != 0)
+	    session_conn_may(s, SESSION_CONN_ADD, &e) != 0)
 		goto fail;
 	if ((c = conn_new()) == NULL) {
 		err_nomem(&e);
 		goto fail;
 	}
 	if (conn_set_str(c, &c->conn_id, id, &e) != 0 ||
-	    build_added(s, &a, c, &held, &e) != 0 ||
-	    conn_validate_extra(id, c->extra, &e) != 0)
+	    build_added(s, &a, c, &held, &e) != 0)
 		goto fail;
 	uri_format_masked(c, &shown);
-	if (conn_seal(c, NULL, s->keys->kr, &e) != 0 ||
-	    store_conn_insert(s->store, c, &e) != 0)
+	memset(&save, 0, sizeof save);
+	save.add = 1;
+	save.extra = SESSION_EXTRA_GIVEN;
+	if ((saved = session_conn_save(s, c, &save, &e)) < 0)
 		goto fail;
-	if (policy_log(&s->policy, "add", id, NULL, &e) != 0)
+	if (saved > 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	printf("Successfully added `conn_id`=%s : %s\n", id, buf_str(&shown));
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
@@ -721,18 +603,16 @@ conn_delete(struct session *s, struct cli_args *a)
 {
 	struct err e;
 	const char *id;
+	int rc;
 
 	err_clear(&e);
 	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_delete, "expected one conn_id");
 	id = a->argv[0];
 	/* No key is needed: a row that no key opens can be deleted. */
-	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
-	    session_store(s, &e) != 0 ||
-	    policy_check(&s->policy, POLICY_EDIT, "delete connections", &e) != 0 ||
-	    store_conn_delete(s->store, id, &e) != 0)
+	if ((rc = session_conn_delete(s, id, NULL, &e)) < 0)
 		return cli_error(&e);
-	if (policy_log(&s->policy, "delete", id, NULL, &e) != 0)
+	if (rc > 0)
 		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
 	printf("Successfully deleted connection with `conn_id`=%s\n", id);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
@@ -771,10 +651,7 @@ conn_export(struct session *s, struct cli_args *a)
 	if (transfer_pick_format(path, a->opt[OPT_FILE_FORMAT],
 	    a->opt[OPT_SERIALIZATION], 0, &fmt, &ser, &e) != 0)
 		return cli_error(&e);
-	if (open_all(s, &e) != 0 ||
-	    policy_check(&s->policy, POLICY_EXPORT, "export connections "
-	    "(the file holds plaintext passwords)", &e) != 0 ||
-	    policy_log(&s->policy, "export", NULL, path, &e) != 0)
+	if (open_all(s, &e) != 0 || session_conn_export(s, path, &e) != 0)
 		goto fail;
 	if (to_stdout) {
 		f = stdout;
@@ -859,36 +736,35 @@ static const struct cli_opt import_options[] = {
 };
 
 /*
- * Import in one transaction: Airflow commits each connection on its own, so
- * a failure half-way (a lock, a lost server) leaves part of the file in
- * the DB; ferncon writes all of it or nothing. What happened to each
- * connection is kept and printed, in the file's order and with Airflow's
- * lines, once the outcome is known: "Imported connection" only after the
- * commit.
+ * Import in one transaction (session_conn_import()): Airflow commits each
+ * connection on its own, so a failure half-way (a lock, a lost server)
+ * leaves part of the file in the DB; ferncon writes all of it or nothing.
+ * What happened to each connection is printed, in the file's order and
+ * with Airflow's lines, once the outcome is known: "Imported connection"
+ * only after the commit.
  */
-enum import_outcome { IMPORT_BAD_EXTRA = 1, IMPORT_EXISTS, IMPORT_DONE };
-
 static void
-import_report(const struct transfer_set *set, const unsigned char *outcome)
+import_report(const struct session_import *im)
 {
 	struct err e;
 	size_t i;
 
-	for (i = 0; i < set->n; i++) {
-		const struct conn *c = set->conns[i];
+	for (i = 0; i < im->set.n; i++) {
+		const struct conn *c = im->set.conns[i];
 
-		switch (outcome[i]) {
-		case IMPORT_BAD_EXTRA:
+		switch (im->outcome[i]) {
+		case SESSION_IMPORT_BAD_EXTRA:
+			/* The reason, as the use case found it. */
 			err_clear(&e);
 			if (conn_validate_extra(c->conn_id, c->extra, &e) != 0)
 				printf("Could not import connection %s: %s\n",
 				    c->conn_id, e.msg);
 			break;
-		case IMPORT_EXISTS:
+		case SESSION_IMPORT_EXISTS:
 			printf("Could not import connection %s: connection already "
 			    "exists.\n", c->conn_id);
 			break;
-		case IMPORT_DONE:
+		case SESSION_IMPORT_DONE:
 			printf("Imported connection %s\n", c->conn_id);
 			break;
 		}
@@ -898,74 +774,29 @@ import_report(const struct transfer_set *set, const unsigned char *outcome)
 static int
 conn_import(struct session *s, struct cli_args *a)
 {
-	struct transfer_set set = { NULL, 0 };
-	unsigned char *outcome = NULL;
-	struct conn old;
+	struct session_import im;
 	struct err e;
 	size_t i;
-	int overwrite = a->opt[OPT_OVERWRITE] != NULL, rc = EXIT_OK;
+	int rc = EXIT_OK, done;
 
 	err_clear(&e);
-	memset(&old, 0, sizeof old);
+	memset(&im, 0, sizeof im);
 	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_import, "expected one FILE");
 	if (open_all(s, &e) != 0 ||
-	    policy_check(&s->policy, POLICY_EDIT, "import connections", &e) != 0)
+	    (done = session_conn_import(s, a->argv[0],
+	    a->opt[OPT_OVERWRITE] != NULL, &im, &e)) < 0) {
+		session_import_release(&im);
 		return cli_error(&e);
-	if (transfer_read(a->argv[0], store_airflow_version(s->store), &set,
-	    &e) != 0)
-		return cli_error(&e);
-	if ((outcome = calloc(set.n + 1, 1)) == NULL) {
-		err_nomem(&e);
-		goto fail;
 	}
-	if (store_begin(s->store, &e) != 0)
-		goto fail;
-	for (i = 0; i < set.n; i++) {
-		struct conn *c = set.conns[i];
-		int exists;
-
-		err_clear(&e);
-		if (conn_validate_extra(c->conn_id, c->extra, &e) != 0) {
-			outcome[i] = IMPORT_BAD_EXTRA;
+	import_report(&im);
+	if (done > 0)
+		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+	for (i = 0; i < im.set.n; i++)
+		if (im.outcome[i] == SESSION_IMPORT_BAD_EXTRA)
 			rc = EXIT_FAILED;
-			continue;
-		}
-		exists = store_conn_get(s->store, c->conn_id, &old, &e) == 0;
-		if (!exists && e.code != ERR_NOTFOUND)
-			goto fail;
-		if (exists && !overwrite) {
-			outcome[i] = IMPORT_EXISTS;
-			continue;
-		}
-		err_clear(&e);
-		/* --overwrite merges into the old row and keeps its id. */
-		c->id = exists ? old.id : 0;
-		if (exists && conn_set_str(c, &c->team_name, old.team_name, &e) != 0)
-			goto fail;
-		if (conn_seal(c, NULL, s->keys->kr, &e) != 0 || (exists ?
-		    store_conn_update(s->store, c, &e) :
-		    store_conn_insert(s->store, c, &e)) != 0)
-			goto fail;
-		outcome[i] = IMPORT_DONE;
-	}
-	if (store_commit(s->store, &e) != 0)
-		goto fail;
-	import_report(&set, outcome);
-	for (i = 0; i < set.n; i++)
-		if (outcome[i] == IMPORT_DONE && policy_log(&s->policy, "import",
-		    set.conns[i]->conn_id, NULL, &e) != 0)
-			fprintf(stderr, "ferncon: warning: %s\n", e.msg);
-	free(outcome);
-	conn_clear(&old);
-	transfer_set_free(&set);
+	session_import_release(&im);
 	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
-fail:
-	store_rollback(s->store);	/* nothing when no transaction is open */
-	free(outcome);
-	conn_clear(&old);
-	transfer_set_free(&set);
-	return cli_error(&e);
 }
 
 const struct cli_cmd cmd_conn_list = {

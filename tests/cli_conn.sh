@@ -17,7 +17,7 @@ if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
 fi
-plan 62
+plan 65
 
 if [ "$backend" = postgresql ]; then
 	# The URL (it holds the password) reaches airflow_db.py by environment.
@@ -161,6 +161,20 @@ is "$o" 'ferncon: A connection with `conn_id`=new_pg already exists.' "a duplica
 o=$("$FERNCON" connections add x --conn-uri 'a://h' --conn-json '{}' 2>&1); rc=$?
 contains "$o" "Cannot supply both conn-uri and conn-json" "uri and json together are refused"
 is "$(count)" "$((n0 + 2))" "only the two good adds changed the DB"
+
+# --conn-json is read as json.loads reads it and the extra stored as
+# json.dumps writes it: integers exact (issue 11: 3 became 3.0 and the big
+# one 1.2345678901234567e+19).
+"$FERNCON" connections add jsonint --conn-json '{"conn_type":"http","extra":{"retries":3,"big":12345678901234567890}}' >/dev/null 2>&1
+row=$(dump | grep '"conn_id": "jsonint"')
+contains "$row" '"extra": "{\"retries\": 3, \"big\": 12345678901234567890}"' "--conn-json stores the extra as Python's json.dumps(json.loads(x)), integers exact"
+# -o json shows extra numbers as stored, also when the extra is masked.
+"$FERNCON" connections add maskint --conn-type http --conn-extra '{"retries": 3, "password": "x"}' >/dev/null 2>&1
+o=$("$FERNCON" connections get maskint -o json 2>&1)
+contains "$o" '"retries": 3,' "get -o json shows a stored 3 as 3 under a masked extra"
+contains "$o" '"password": "***"' "with the sensitive value masked"
+"$FERNCON" connections delete jsonint >/dev/null 2>&1
+"$FERNCON" connections delete maskint >/dev/null 2>&1
 
 # -- delete ------------------------------------------------------------------
 o=$("$FERNCON" connections delete legacy_reporting_db 2>&1); rc=$?

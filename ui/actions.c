@@ -1,5 +1,6 @@
 /*
- * actions.c: deleting a connection from the console (see actions.h).
+ * actions.c: deleting a connection from the console (see actions.h), through
+ * the session's use case (session_conn_delete()).
  */
 #include "config.h"
 
@@ -22,18 +23,16 @@ action_ask_delete(struct app *a, const char *conn_id)
 int
 action_delete(struct app *a, const char *conn_id)
 {
-	struct session *ses = a->session;
 	struct err e;
+	int rc;
 
 	err_clear(&e);
-	if (!app_allowed(a, POLICY_EDIT, "delete connections"))
-		return -1;
-	if (store_conn_delete(ses->store, conn_id, &e) != 0) {
+	if ((rc = session_conn_delete(a->session, conn_id, "console", &e)) < 0) {
 		app_error(a, "%s", e.msg);
 		return -1;
 	}
 	app_db_changed(a);
-	if (policy_log(&ses->policy, "delete", conn_id, "console", &e) != 0) {
+	if (rc > 0) {
 		app_warn(a, "deleted '%s', but %s", conn_id, e.msg);
 		return 0;
 	}

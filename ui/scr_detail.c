@@ -34,6 +34,7 @@
 struct detail {
 	char		*conn_id;
 	struct conn	*c;		/* decrypted */
+	struct mask_view view;		/* the masked display copy */
 	struct buf	 extra;		/* as shown: masked, indented (locked) */
 	struct buf	 shown;		/* revealed: unmasked, indented (locked) */
 	int		 extra_json;	/* the extra parsed as JSON */
@@ -61,32 +62,33 @@ static const struct ui_key detail_keys[] = {
 
 /* -- loading ------------------------------------------------------------- */
 
-/* The extra as indented JSON, masked unless plain, appended to out. */
+/*
+ * The session's display copy of the connection into d->view (masked) or,
+ * with reveal, the revealed extra as indented JSON (or as stored when it
+ * is not JSON) into d->shown.
+ */
 static int
-format_extra(struct app *a, const char *extra, int plain, struct buf *out,
-    int *is_json, int *masked, struct err *e)
+format_extra(struct app *a, struct detail *d, int reveal, struct err *e)
 {
 	struct pyjson_opts po = { 4, 0, 0 };
-	cJSON *tree;
-	int rc;
+	struct mask_view v;
+	struct buf *out = reveal ? &d->shown : &d->extra;
+	int rc = 0;
 
-	*is_json = 0;
-	if (extra == NULL || *extra == '\0')
-		return 0;
-	if ((tree = pyjson_loads(extra, strlen(extra))) == NULL) {
-		if (plain)
-			buf_adds(out, extra);
-		return buf_check(out, e);
+	if (session_conn_display(a->session, d->c, reveal, &v, e) != 0)
+		return -1;
+	if (v.extra_state == MASK_EXTRA_JSON)
+		rc = pyjson_dumps(v.extra, &po, out, e);
+	else if (v.extra_state == MASK_EXTRA_RAW)
+		rc = (buf_adds(out, v.conn->extra), buf_check(out, e));
+	if (reveal) {
+		mask_view_release(&v);
+		return rc;
 	}
-	*is_json = 1;
-	if (!plain) {
-		int n = mask_tree(a->session->mask, tree);
-
-		if (masked != NULL)
-			*masked = n;
-	}
-	rc = pyjson_dumps(tree, &po, out, e);
-	pyjson_free(tree);
+	d->extra_json = v.extra_state == MASK_EXTRA_JSON;
+	d->masked = v.masked;
+	mask_view_release(&d->view);
+	d->view = v;
 	return rc;
 }
 
@@ -99,8 +101,7 @@ detail_load(struct detail *d, struct app *a, struct err *e)
 		err_nomem(e);
 		return -1;
 	}
-	if (store_conn_get(a->session->store, d->conn_id, c, e) != 0 ||
-	    conn_decrypt(c, a->session->keys->kr, e) != 0) {
+	if (session_conn_get(a->session, d->conn_id, c, e) != 0) {
 		conn_free(c);
 		return -1;
 	}
@@ -111,8 +112,7 @@ detail_load(struct detail *d, struct app *a, struct err *e)
 	d->revealed = 0;
 	d->masked = 0;
 	d->gen = a->db_gen;
-	return format_extra(a, c->extra, 0, &d->extra, &d->extra_json,
-	    &d->masked, e);
+	return format_extra(a, d, 0, e);
 }
 
 static void
@@ -127,11 +127,10 @@ static int
 reveal(struct screen *s, struct app *a, struct detail *d)
 {
 	struct err e;
-	int json;
 
 	err_clear(&e);
-	if (!app_allowed(a, POLICY_REVEAL, "reveal passwords"))
-		return UI_HANDLED;
+	/* The key table refused a role that may not reveal already; the
+	   session checks again. */
 	if ((d->c->password == NULL || *d->c->password == '\0') &&
 	    d->masked == 0 && (d->extra_json || d->c->extra == NULL ||
 	    *d->c->extra == '\0')) {
@@ -140,13 +139,15 @@ reveal(struct screen *s, struct app *a, struct detail *d)
 		return UI_HANDLED;
 	}
 	/* Logged first: a reveal that cannot be logged does not happen. */
-	if (policy_log(&a->session->policy, "reveal", d->conn_id, "console",
-	    &e) != 0) {
-		app_error(a, "not revealed: %s", e.msg);
+	if (session_conn_reveal(a->session, d->conn_id, "console", &e) != 0) {
+		if (e.code == ERR_DENIED)
+			app_error(a, "%s", e.msg);
+		else
+			app_error(a, "not revealed: %s", e.msg);
 		return UI_HANDLED;
 	}
 	buf_reset(&d->shown);
-	if (format_extra(a, d->c->extra, 1, &d->shown, &json, NULL, &e) != 0) {
+	if (format_extra(a, d, 1, &e) != 0) {
 		buf_reset(&d->shown);
 		app_error(a, "%s", e.msg);
 		return UI_HANDLED;
@@ -273,7 +274,8 @@ build_lines(struct detail *d, struct app *a, struct lines *ls)
 	else if (d->revealed)
 		add_str(ls, "password", c->password, TE_REVEALED);
 	else
-		add_str(ls, "password", MASK_REPLACEMENT, TE_NORMAL);
+		add_str(ls, "password", d->view.conn != NULL ?
+		    d->view.conn->password : MASK_REPLACEMENT, TE_NORMAL);
 	text = state_line(ls, &c->password_info, nk, &el);
 	if (c->password_info.state != CONN_SECRET_EMPTY)
 		add_str(ls, "  stored", text, el);
@@ -415,6 +417,7 @@ detail_free(struct screen *s)
 
 	buf_release(&d->extra);
 	buf_release(&d->shown);
+	mask_view_release(&d->view);
 	conn_free(d->c);
 	free(d->conn_id);
 	free(d);

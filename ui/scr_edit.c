@@ -125,27 +125,31 @@ field_error(struct app *a, struct edit *d, int id, long at, const char *msg)
 
 /* -- the extra ----------------------------------------------------------- */
 
-/* The extra as the form shows it: one line, sensitive values masked. */
+/*
+ * The extra of c as the form shows it: the session's display copy, on one
+ * line. An extra that the copy withholds (not a JSON object) is not shown
+ * and is kept when the field is left empty.
+ */
 static int
-show_extra(struct app *a, struct edit *d, const char *extra, struct err *e)
+show_extra(struct app *a, struct edit *d, const struct conn *c, struct err *e)
 {
 	struct pyjson_opts po = { -1, 0, 0 };
-	cJSON *tree;
+	struct mask_view v;
 	int rc;
 
 	buf_reset(&d->masked);
 	form_field_clear(&d->f[F_EXTRA]);
 	d->f[F_EXTRA].changed = 0;
-	if (extra == NULL || *extra == '\0')
-		return 0;
-	if ((tree = pyjson_loads(extra, strlen(extra))) == NULL) {
-		/* Not JSON: never shown (it may hold anything); kept if left empty. */
+	if (session_conn_display(a->session, c, 0, &v, e) != 0)
+		return -1;
+	if (v.extra_state == MASK_EXTRA_WITHHELD)
 		d->keep_extra = 1;
+	if (v.extra_state != MASK_EXTRA_JSON) {
+		mask_view_release(&v);
 		return 0;
 	}
-	(void)mask_tree(a->session->mask, tree);
-	rc = pyjson_dumps(tree, &po, &d->masked, e);
-	pyjson_free(tree);
+	rc = pyjson_dumps(v.extra, &po, &d->masked, e);
+	mask_view_release(&v);
 	if (rc != 0)
 		return -1;
 	if (set_field(&d->f[F_EXTRA], buf_str(&d->masked)) != 0) {
@@ -157,101 +161,32 @@ show_extra(struct app *a, struct edit *d, const char *extra, struct err *e)
 }
 
 /*
- * Put back, where the user left ***, the value the mask hid: now is the
- * edited tree, base the stored one, shown the stored one as masked.
+ * What the extra field asks the session to store: an empty field keeps an
+ * extra that could not be shown (edit) or stores none; a field left as it
+ * was keeps the extra it came from; a typed one is the edited text, whose
+ * *** the session puts back.
  */
 static void
-merge_masked(cJSON *now, const cJSON *base, const cJSON *shown)
+extra_to_store(struct edit *d, struct session_save *o, const char **text)
 {
-	cJSON *it, *next;
-	const cJSON *b, *s;
-	int i = 0;
-
-	if (now == NULL || base == NULL || shown == NULL)
-		return;
-	if (!((cJSON_IsObject(now) && cJSON_IsObject(base) &&
-	    cJSON_IsObject(shown)) || (cJSON_IsArray(now) && cJSON_IsArray(base) &&
-	    cJSON_IsArray(shown))))
-		return;
-	for (it = now->child; it != NULL; it = next, i++) {
-		next = it->next;
-		if (cJSON_IsObject(now)) {
-			b = cJSON_GetObjectItemCaseSensitive(base, it->string);
-			s = cJSON_GetObjectItemCaseSensitive(shown, it->string);
-		} else {
-			b = cJSON_GetArrayItem(base, i);
-			s = cJSON_GetArrayItem(shown, i);
-		}
-		if (b == NULL || s == NULL)
-			continue;
-		if (cJSON_IsString(it) && cJSON_IsString(s) &&
-		    strcmp(it->valuestring, MASK_REPLACEMENT) == 0 &&
-		    strcmp(s->valuestring, MASK_REPLACEMENT) == 0) {
-			cJSON *copy = cJSON_Duplicate(b, 1);
-
-			if (copy != NULL)
-				cJSON_ReplaceItemViaPointer(now, it, copy);
-		} else {
-			merge_masked(it, b, s);
-		}
-	}
-}
-
-/*
- * The extra to store, into out (locked): the stored one when the field was
- * not touched, else the typed JSON with *** put back. Sets *keep when the
- * stored value must stay as it is. -1 with the error shown.
- */
-static int
-extra_to_store(struct app *a, struct edit *d, const char *id, struct buf *out,
-    int *keep)
-{
-	struct pyjson_opts po = { -1, 0, 1 };
 	struct form_field *f = &d->f[F_EXTRA];
 	const char *base = d->orig != NULL ? d->orig->extra : NULL;
-	cJSON *now = NULL, *old = NULL, *shown = NULL;
-	struct err e;
-	const char *at;
-	long off = -1;
-	int rc = -1;
 
-	err_clear(&e);
-	*keep = 0;
+	*text = NULL;
+	o->extra = SESSION_EXTRA_GIVEN;
 	if (f->len == 0) {
-		*keep = d->keep_extra;
-		return 0;
+		if (d->keep_extra && !d->add)
+			o->extra = SESSION_EXTRA_STORED;
+	} else if (!f->changed && base != NULL) {
+		if (d->add)
+			*text = base;
+		else
+			o->extra = SESSION_EXTRA_STORED;
+	} else {
+		*text = f->buf;
+		o->extra = SESSION_EXTRA_EDITED;
+		o->extra_base = d->add ? base : NULL;
 	}
-	if (!f->changed && base != NULL) {
-		buf_adds(out, base);
-		return buf_check(out, &e) == 0 ? 0 : (app_error(a, "%s", e.msg), -1);
-	}
-	if (conn_validate_extra(id, f->buf, &e) != 0) {
-		if ((at = strstr(e.msg, "(at byte ")) != NULL)
-			off = strtol(at + 9, NULL, 10);
-		field_error(a, d, F_EXTRA, off, e.msg);
-		return -1;
-	}
-	if ((now = pyjson_loads(f->buf, f->len)) == NULL)
-		goto nomem;
-	if (base != NULL && *base != '\0' &&
-	    (old = pyjson_loads(base, strlen(base))) != NULL &&
-	    (shown = cJSON_Duplicate(old, 1)) != NULL) {
-		(void)mask_tree(a->session->mask, shown);
-		merge_masked(now, old, shown);
-	}
-	if (pyjson_dumps(now, &po, out, &e) != 0) {
-		app_error(a, "%s", e.msg);
-		goto out;
-	}
-	rc = 0;
-	goto out;
-nomem:
-	app_error(a, "out of memory");
-out:
-	pyjson_free(now);
-	pyjson_free(old);
-	pyjson_free(shown);
-	return rc;
 }
 
 /* -- from a URI ---------------------------------------------------------- */
@@ -293,7 +228,7 @@ apply_uri(struct app *a, struct edit *d)
 	    set_field(&d->f[F_PASSWORD], c->password) != 0 ||
 	    set_field(&d->f[F_AGAIN], c->password) != 0 ||
 	    set_field(&d->f[F_PORT], port) != 0 ||
-	    show_extra(a, d, c->extra, &e) != 0) {
+	    show_extra(a, d, c, &e) != 0) {
 		conn_free(c);
 		field_error(a, d, F_URI, -1, e.code != ERR_NONE ? e.msg :
 		    "a value of the URI is too long for its field");
@@ -321,16 +256,19 @@ take(struct edit *d, struct conn *c, char **slot, char *const *orig_slot,
 	return conn_set(c, slot, f->len > 0 ? f->buf : NULL, f->len, e);
 }
 
-/* The record the form describes (plaintext), or NULL with the error shown. */
+/*
+ * The record the form describes (plaintext) and how its extra is to be
+ * stored, or NULL with the error shown.
+ */
 static struct conn *
-build(struct app *a, struct edit *d, const char *id, struct buf *extra,
-    int *keep_extra)
+build(struct app *a, struct edit *d, const char *id, struct session_save *o)
 {
 	struct conn *c = conn_new();
-	const struct conn *o = d->orig;
+	const struct conn *orig = d->orig;
 	struct form_field *pw = &d->f[F_PASSWORD], *again = &d->f[F_AGAIN],
 	    *port = &d->f[F_PORT];
 	struct err e;
+	const char *extra;
 	char *end;
 
 	err_clear(&e);
@@ -357,19 +295,19 @@ build(struct app *a, struct edit *d, const char *id, struct buf *extra,
 		}
 		c->has_port = 1;
 	}
-	if (extra_to_store(a, d, id, extra, keep_extra) != 0)
-		goto fail;
+	extra_to_store(d, o, &extra);
 	if (conn_set_str(c, &c->conn_id, id, &e) != 0 ||
-	    take(d, c, &c->conn_type, o ? &o->conn_type : NULL, F_TYPE, &e) != 0 ||
-	    take(d, c, &c->description, o ? &o->description : NULL,
+	    take(d, c, &c->conn_type, orig ? &orig->conn_type : NULL, F_TYPE,
+	    &e) != 0 ||
+	    take(d, c, &c->description, orig ? &orig->description : NULL,
 	    F_DESCRIPTION, &e) != 0 ||
-	    take(d, c, &c->host, o ? &o->host : NULL, F_HOST, &e) != 0 ||
-	    take(d, c, &c->schema, o ? &o->schema : NULL, F_SCHEMA, &e) != 0 ||
-	    take(d, c, &c->login, o ? &o->login : NULL, F_LOGIN, &e) != 0 ||
+	    take(d, c, &c->host, orig ? &orig->host : NULL, F_HOST, &e) != 0 ||
+	    take(d, c, &c->schema, orig ? &orig->schema : NULL, F_SCHEMA,
+	    &e) != 0 ||
+	    take(d, c, &c->login, orig ? &orig->login : NULL, F_LOGIN, &e) != 0 ||
 	    conn_set(c, &c->password, pw->len > 0 ? pw->buf : NULL, pw->len,
 	    &e) != 0 ||
-	    conn_set(c, &c->extra, extra->len > 0 ? buf_str(extra) : NULL,
-	    extra->len, &e) != 0) {
+	    conn_set_str(c, &c->extra, extra, &e) != 0) {
 		app_error(a, "%s", e.msg);
 		goto fail;
 	}
@@ -379,64 +317,42 @@ fail:
 	return NULL;
 }
 
+/*
+ * Save through the session (session_conn_save(): the role, Airflow's write
+ * rules, one transaction, one log line); a refused conn_id or extra is
+ * shown at its field.
+ */
 static int
 save(struct app *a, struct edit *d)
 {
-	struct session *ses = a->session;
-	struct conn *c = NULL, *stored = NULL;
-	struct buf extra;
+	struct session_save o;
+	struct conn *c = NULL;
 	struct err e;
-	const char *id = d->add ? d->f[F_ID].buf : d->conn_id;
-	int keep_extra = 0, retyped = d->f[F_PASSWORD].len > 0, in_tx = 0;
-	int rc = -1;
+	const char *id = d->add ? d->f[F_ID].buf : d->conn_id, *at;
+	int retyped = d->f[F_PASSWORD].len > 0, rc = -1, saved;
 
 	err_clear(&e);
-	buf_init(&extra, 1);
-	if (!app_allowed(a, POLICY_EDIT, d->add ? "add connections" :
-	    "edit connections"))
-		goto out;
+	memset(&o, 0, sizeof o);
+	o.add = d->add;
+	o.detail = !retyped ? "console" : d->add ? "console; password set" :
+	    "console; password re-typed";
 	if (d->add && apply_uri(a, d) != 0)
 		goto out;
-	if (d->add && conn_validate_id(id, &e) != 0) {
-		field_error(a, d, F_ID, -1, e.msg);
+	if ((c = build(a, d, id, &o)) == NULL)
+		goto out;
+	if ((saved = session_conn_save(a->session, c, &o, &e)) < 0) {
+		if (o.bad == SESSION_SAVE_BAD_ID)
+			field_error(a, d, F_ID, -1, e.msg);
+		else if (o.bad == SESSION_SAVE_BAD_EXTRA)
+			field_error(a, d, F_EXTRA, (at = strstr(e.msg,
+			    "(at byte ")) != NULL ? strtol(at + 9, NULL, 10) : -1,
+			    e.msg);
+		else
+			app_error(a, "%s", e.msg);
 		goto out;
 	}
-	if ((c = build(a, d, id, &extra, &keep_extra)) == NULL)
-		goto out;
-	if (store_begin(ses->store, &e) != 0)
-		goto fail;
-	in_tx = 1;
-	if (d->add) {
-		if (conn_seal(c, NULL, ses->keys->kr, &e) != 0 ||
-		    store_conn_insert(ses->store, c, &e) != 0)
-			goto fail;
-	} else {
-		if ((stored = conn_new()) == NULL) {
-			err_nomem(&e);
-			goto fail;
-		}
-		if (store_conn_get(ses->store, id, stored, &e) != 0)
-			goto fail;
-		c->id = stored->id;
-		if (conn_set_str(c, &c->team_name, stored->team_name, &e) != 0 ||
-		    conn_seal(c, stored, ses->keys->kr, &e) != 0)
-			goto fail;
-		if (keep_extra) {
-			/* No key opens it (or it is not JSON): keep it as stored. */
-			if (conn_set_str(c, &c->extra, stored->extra, &e) != 0)
-				goto fail;
-			c->is_extra_encrypted = stored->is_extra_encrypted;
-		}
-		if (store_conn_update(ses->store, c, &e) != 0)
-			goto fail;
-	}
-	if (store_commit(ses->store, &e) != 0)
-		goto fail;
-	in_tx = 0;
 	app_db_changed(a);
-	if (policy_log(&ses->policy, d->add ? "add" : "edit", id, !retyped ?
-	    "console" : d->add ? "console; password set" :
-	    "console; password re-typed", &e) != 0)
+	if (saved > 0)
 		app_warn(a, "saved '%s', but %s", id, e.msg);
 	else if (d->add)
 		app_info(a, "Successfully added `conn_id`=%s%s", id, retyped ?
@@ -445,15 +361,8 @@ save(struct app *a, struct edit *d)
 		app_info(a, "Successfully updated `conn_id`=%s%s", id, retyped ?
 		    " (password encrypted with the primary key)" : "");
 	rc = 0;
-	goto out;
-fail:
-	if (in_tx)
-		store_rollback(ses->store);
-	app_error(a, "%s", e.msg);
 out:
-	conn_free(stored);
 	conn_free(c);
-	buf_release(&extra);
 	return rc;
 }
 
@@ -582,7 +491,7 @@ load_row(struct app *a, struct edit *d, struct err *e)
 		    d->conn_id);
 		return -1;
 	}
-	return show_extra(a, d, c->extra, e);
+	return show_extra(a, d, c, e);
 }
 
 static int
