@@ -127,6 +127,8 @@ tui_keys p
 ok "p on the key screen opens the probe" tui_wait 'Lost-key probe'
 oldk=${key#*,}
 tui_type "$oldk"
+# The field shows one * per character typed: wait for all 44 before F2.
+tui_wait "$(printf '%44s' '' | tr ' ' '*')" >/dev/null
 tui_keys F2
 ok "F2 probes: the rows no key opens are counted" \
 	tui_wait '2 that no configured key opens'
