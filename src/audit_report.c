@@ -11,7 +11,9 @@
  * memory than one. JSON pieces are built as cJSON trees and written with
  * pyjson (Python's json.dumps layout, indent 2); the envelope's brackets
  * are the only text written by hand. Findings never hold a secret (see
- * audit.h), so nothing here needs wiping.
+ * audit.h), so nothing here needs wiping. The text report shows its data
+ * fields (subjects, paths, evidence) terminal-safe (src/termsafe.h); JSON
+ * and SARIF hold them exact.
  */
 #include "config.h"
 
@@ -27,6 +29,7 @@
 
 #include "core.h"
 #include "pyjson.h"
+#include "termsafe.h"
 
 #define TOOL_NAME	"ferncon"
 #define TOOL_URI	"https://github.com/ferncon/ferncon"
@@ -559,6 +562,20 @@ subject_label(enum audit_scope s)
 	}
 }
 
+/*
+ * A data field of the text report, terminal-safe (src/termsafe.h): a
+ * subject, a key name or a file path can hold anything that a row or a
+ * file put there.
+ */
+static void
+text_field(struct buf *out, const char *label, const char *s)
+{
+	if (label != NULL)
+		buf_addf(out, "%-13s", label);
+	if (s != NULL)
+		termsafe_add(out, s, strlen(s), 0);
+}
+
 static int
 text_finding(struct audit_report *r, const struct audit_finding *f, struct buf *out,
     struct err *e)
@@ -566,28 +583,42 @@ text_finding(struct audit_report *r, const struct audit_finding *f, struct buf *
 	size_t i;
 
 	(void)r;
-	buf_addf(out, "%-13s%s\n", "Finding:", f->message);
+	text_field(out, "Finding:", f->message);
+	buf_addc(out, '\n');
 	buf_addf(out, "%-13s%s", "Rule:", f->rule->id);
 	for (i = 0; i < f->nalso; i++)
 		buf_addf(out, "%s%s", i ? ", " : " (also: ", f->also_matched[i]);
 	buf_adds(out, f->nalso ? ")\n" : "\n");
 	buf_addf(out, "%-13s%s\n", "Severity:", audit_severity_name(f->severity));
-	buf_addf(out, "%-13s%s", subject_label(f->scope), f->subject);
-	if (f->scope == AUDIT_SCOPE_ENV && f->conn_id != NULL)
-		buf_addf(out, " (conn_id %s)", f->conn_id);
-	if (f->conn_type != NULL)
-		buf_addf(out, " (%s)", f->conn_type);
+	text_field(out, subject_label(f->scope), f->subject);
+	if (f->scope == AUDIT_SCOPE_ENV && f->conn_id != NULL) {
+		buf_adds(out, " (conn_id ");
+		text_field(out, NULL, f->conn_id);
+		buf_addc(out, ')');
+	}
+	if (f->conn_type != NULL) {
+		buf_adds(out, " (");
+		text_field(out, NULL, f->conn_type);
+		buf_addc(out, ')');
+	}
 	buf_addc(out, '\n');
-	if (f->scope != AUDIT_SCOPE_CONFIG)
-		buf_addf(out, "%-13s%s%s%s\n", "Path:", f->field,
-		    f->json_pointer && *f->json_pointer ? " " : "",
-		    f->json_pointer ? f->json_pointer : "");
-	else if (f->uri != NULL && strncmp(f->uri, "file://", 7) == 0 && f->line > 0)
-		buf_addf(out, "%-13s%s:%d\n", "File:", f->uri + 7, f->line);
-	else if (f->uri != NULL && strncmp(f->uri, "file://", 7) == 0)
-		buf_addf(out, "%-13s%s\n", "File:", f->uri + 7);
-	if (f->evidence != NULL)
-		buf_addf(out, "%-13s%s\n", "Evidence:", f->evidence);
+	if (f->scope != AUDIT_SCOPE_CONFIG) {
+		text_field(out, "Path:", f->field);
+		if (f->json_pointer && *f->json_pointer) {
+			buf_addc(out, ' ');
+			text_field(out, NULL, f->json_pointer);
+		}
+		buf_addc(out, '\n');
+	} else if (f->uri != NULL && strncmp(f->uri, "file://", 7) == 0) {
+		text_field(out, "File:", f->uri + 7);
+		if (f->line > 0)
+			buf_addf(out, ":%d", f->line);
+		buf_addc(out, '\n');
+	}
+	if (f->evidence != NULL) {
+		text_field(out, "Evidence:", f->evidence);
+		buf_addc(out, '\n');
+	}
 	if (f->entropy >= 0)
 		buf_addf(out, "%-13s%.2f\n", "Entropy:", f->entropy);
 	if (f->masked_by_airflow >= 0)
@@ -597,7 +628,8 @@ text_finding(struct audit_report *r, const struct audit_finding *f, struct buf *
 		buf_addf(out, "%s%s", i ? ", " : "Tags:        ", f->tags[i]);
 	if (f->ntags)
 		buf_addc(out, '\n');
-	buf_addf(out, "%-13s%s\n\n", "Fingerprint:", f->fingerprint);
+	text_field(out, "Fingerprint:", f->fingerprint);
+	buf_adds(out, "\n\n");
 	return buf_check(out, e);
 }
 
@@ -613,8 +645,11 @@ text_end(struct audit_report *r, const struct audit_stats *st, const struct err 
 		buf_addf(out, "not shown: %zu in the baseline, %zu in the ignore file, %zu "
 		    "below --min-severity %s\n", st->baseline_suppressed, st->ignored,
 		    st->below_min_severity, audit_severity_name(r->o.min_severity));
-	if (failure != NULL)
-		buf_addf(out, "the audit did not complete: %s\n", failure->msg);
+	if (failure != NULL) {
+		text_field(out, NULL, "the audit did not complete: ");
+		text_field(out, NULL, failure->msg);
+		buf_addc(out, '\n');
+	}
 	return buf_check(out, e);
 }
 
