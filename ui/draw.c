@@ -1,7 +1,10 @@
 /*
  * draw.c: text on stdscr, clipped by columns and made safe (see draw.h).
  * Characters are decoded with mbrtowc() in the locale that term_init()
- * set, measured with wcwidth(), and written as wide strings.
+ * set, measured with wcwidth(), and written as wide strings. A character
+ * that the CLI would escape (termsafe_unsafe(): C0 and C1 controls, DEL,
+ * bidi formatting characters) and a bad byte are drawn as '?'
+ * (doc/console.md section 10).
  */
 #include "config.h"
 
@@ -12,9 +15,12 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "termsafe.h"
+
 /*
  * Decode one character of s (at most len bytes): its code point in *wc
- * (a safe '?' for control characters and bad bytes), its width in *cols,
+ * (a safe '?' for control and bidi characters and bad bytes), its width in
+ * *cols,
  * and the bytes it takes (at least 1).
  */
 static size_t
@@ -32,7 +38,7 @@ next_char(const char *s, size_t len, wchar_t *wc, int *cols)
 		return 1;
 	}
 	wd = wcwidth(*wc);
-	if (wd < 0 || *wc < 0x20 || *wc == 0x7f) {
+	if (wd < 0 || termsafe_unsafe((uint32_t)*wc)) {
 		*wc = L'?';
 		wd = 1;
 	}
