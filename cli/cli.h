@@ -142,10 +142,16 @@ int cli_keyring(struct session *s, const char *keys_arg, struct err *e) ATTR_WUR
  */
 int cli_console(struct session *s, int no_color);
 
-/* Print "ferncon: <message>" on stderr; returns the exit code for e. */
+/*
+ * Print "ferncon: <message>" on stderr, made terminal-safe as cli_line()
+ * does; returns the exit code for e.
+ */
 int cli_error(const struct err *e);
 
-/* Print "ferncon: <message>" and a usage hint; returns EXIT_USAGE. */
+/*
+ * Print "ferncon: <message>" (terminal-safe) and a usage hint; returns
+ * EXIT_USAGE.
+ */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
     ATTR_PRINTF(2, 3);
 
@@ -157,6 +163,16 @@ void cli_print_usage(const struct cli_cmd *cmd, FILE *f);
  * excludes the NUL). Caller frees with sodium_free(), which wipes.
  */
 int cli_read_stdin(char **out, size_t *len, struct err *e) ATTR_WUR;
+
+/*
+ * Print one line of text on f: fmt formatted, then made terminal-safe as
+ * a whole with termsafe_add() (a control, bidi or bad byte in it, from a
+ * conn_id, a path or an error message, becomes a visible escape; an
+ * embedded newline too, so one call is one line), then a newline. Every
+ * line of text output that may hold data goes through here; tables use
+ * termsafe_cell() per field.
+ */
+void cli_line(FILE *f, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* Write len bytes to stdout; 0, or -1 with e set. */
 int cli_write(const void *p, size_t len, struct err *e) ATTR_WUR;

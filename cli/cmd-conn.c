@@ -11,8 +11,11 @@
  *   --conn-uri - / --conn-json - read from stdin; messages never echo a
  *   password (Airflow prints the URI it was given);
  * - JSON output is typed (port a number, flags booleans) and adds
- *   password_state and extra_state; is_extra_encrypted is the real flag
- *   (Airflow's mapper copies is_encrypted there).
+ *   password_state, extra_state and extra_shown (masked, or hidden when it
+ *   is not a JSON object, which cannot be masked: then extra_dejson is
+ *   null and get_uri has no __extra__); is_extra_encrypted is the real
+ *   flag (Airflow's mapper copies is_encrypted there);
+ * - table, plain and message lines show fields terminal-safe (src/termsafe.h).
  */
 #include "config.h"
 
@@ -32,6 +35,7 @@
 #include "buf.h"
 #include "conn.h"
 #include "pyjson.h"
+#include "termsafe.h"
 #include "transfer.h"
 #include "uri.h"
 
@@ -101,6 +105,28 @@ open_all(struct session *s, struct err *e)
 
 /* -- rendering ----------------------------------------------------------- */
 
+/*
+ * What -o json and yaml show of the extra (extra_shown): said instead of
+ * a value that is withheld, so that {} or a missing __extra__ in get_uri
+ * is never mistaken for an empty extra.
+ */
+static const char *
+extra_shown(const struct conn *c, const struct mask_view *v, int reveal)
+{
+	if (c->extra_info.state == CONN_SECRET_UNDECRYPTABLE)
+		return "undecryptable; hidden";
+	switch (v->extra_state) {
+	case MASK_EXTRA_JSON:
+		return reveal ? "revealed" : "masked";
+	case MASK_EXTRA_WITHHELD:
+		return "not a JSON object; hidden";
+	case MASK_EXTRA_RAW:
+		return "revealed; not JSON";
+	default:
+		return "none";
+	}
+}
+
 static cJSON *
 json_str(const char *s)
 {
@@ -130,7 +156,8 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 		extra = v.extra;
 		v.extra = NULL;
 	} else {
-		extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE ?
+		extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE ||
+		    v.extra_state == MASK_EXTRA_WITHHELD ?
 		    cJSON_CreateNull() : cJSON_CreateObject();
 	}
 	if (uri_format(d, store_airflow_version(s->store), &uri, e) != 0)
@@ -155,6 +182,8 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	    cJSON_CreateString(state_name(c->password_info.state)));
 	cJSON_AddItemToObject(o, "extra_state",
 	    cJSON_CreateString(state_name(c->extra_info.state)));
+	cJSON_AddItemToObject(o, "extra_shown",
+	    cJSON_CreateString(extra_shown(c, &v, reveal)));
 	buf_release(&uri);
 	mask_view_release(&v);
 	return o;
@@ -204,19 +233,20 @@ secret_cell(const struct conn *c)
 	return "-";
 }
 
-/* A table cell: at most w display bytes, cut with '~'. */
+/*
+ * A table cell of w columns: the field made terminal-safe (git-style
+ * quotes when it needs an escape), cut with '~' (termsafe_cell()).
+ */
 static void
 cell(const char *s, int w)
 {
-	int len;
+	struct buf b;
 
-	if (s == NULL)
-		s = "";
-	len = (int)strlen(s);
-	if (len > w)
-		printf("%.*s~ ", w - 1, s);
-	else
-		printf("%-*s ", w, s);
+	buf_init(&b, 0);
+	(void)termsafe_cell(&b, s, s != NULL ? strlen(s) : 0, w, TERMSAFE_QUOTE);
+	buf_addc(&b, ' ');
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
 }
 
 static void
@@ -242,17 +272,32 @@ table_row(const struct conn *c)
 	printf("%s\n", secret_cell(c));
 }
 
+/* A field of a plain line, made terminal-safe, and its separator. */
+static void
+plain_field(struct buf *b, const char *s, char sep)
+{
+	termsafe_add(b, s, s != NULL ? strlen(s) : 0, TERMSAFE_QUOTE);
+	buf_addc(b, sep);
+}
+
 static void
 plain_row(const struct conn *c)
 {
 	char port[16] = "";
+	struct buf b;
 
 	if (c->has_port)
 		snprintf(port, sizeof port, "%ld", c->port);
-	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->conn_id ? c->conn_id : "",
-	    c->conn_type ? c->conn_type : "", c->host ? c->host : "", port,
-	    c->login ? c->login : "",
-	    state_name(c->password_info.state), state_name(c->extra_info.state));
+	buf_init(&b, 0);
+	plain_field(&b, c->conn_id, '\t');
+	plain_field(&b, c->conn_type, '\t');
+	plain_field(&b, c->host, '\t');
+	plain_field(&b, port, '\t');
+	plain_field(&b, c->login, '\t');
+	plain_field(&b, state_name(c->password_info.state), '\t');
+	plain_field(&b, state_name(c->extra_info.state), '\n');
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
 }
 
 /* -- list and get -------------------------------------------------------- */
@@ -459,9 +504,9 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 		if (uri_parse(uri, store_airflow_version(s->store), c, e) != 0)
 			return -1;
 		if (a->uri != NULL && strcmp(a->uri, "-") != 0 && c->password != NULL)
-			fprintf(stderr, "ferncon: warning: the password in --conn-uri "
-			    "was visible to other users in argv; use --conn-uri - or "
-			    "--conn-password-stdin\n");
+			cli_line(stderr, "ferncon: warning: the password in "
+			    "--conn-uri was visible to other users in argv; use "
+			    "--conn-uri - or --conn-password-stdin");
 	} else if (json != NULL) {
 		if (conn_parse_json(c, json, e) != 0)
 			return -1;
@@ -583,8 +628,9 @@ conn_add(struct session *s, struct cli_args *ca)
 	if ((saved = session_conn_save(s, c, &save, &e)) < 0)
 		goto fail;
 	if (saved > 0)
-		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
-	printf("Successfully added `conn_id`=%s : %s\n", id, buf_str(&shown));
+		cli_line(stderr, "ferncon: warning: %s", e.msg);
+	cli_line(stdout, "Successfully added `conn_id`=%s : %s", id,
+	    buf_str(&shown));
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 	goto out;
 fail:
@@ -613,8 +659,9 @@ conn_delete(struct session *s, struct cli_args *a)
 	if ((rc = session_conn_delete(s, id, NULL, &e)) < 0)
 		return cli_error(&e);
 	if (rc > 0)
-		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
-	printf("Successfully deleted connection with `conn_id`=%s\n", id);
+		cli_line(stderr, "ferncon: warning: %s", e.msg);
+	cli_line(stdout, "Successfully deleted connection with `conn_id`=%s",
+	    id);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
@@ -682,8 +729,8 @@ conn_export(struct session *s, struct cli_args *a)
 			goto fail;
 		if (c.password_info.state == CONN_SECRET_UNDECRYPTABLE ||
 		    c.extra_info.state == CONN_SECRET_UNDECRYPTABLE) {
-			fprintf(stderr, "ferncon: skipped connection '%s': no key "
-			    "opens its %s\n", c.conn_id,
+			cli_line(stderr, "ferncon: skipped connection '%s': no key "
+			    "opens its %s", c.conn_id,
 			    c.password_info.state == CONN_SECRET_UNDECRYPTABLE ?
 			    "password" : "extra");
 			skipped++;
@@ -708,7 +755,8 @@ conn_export(struct session *s, struct cli_args *a)
 		fflush(stdout);
 		fprintf(stderr, "\n%zu Connections successfully exported.\n", n);
 	} else {
-		printf("%zu Connections successfully exported to %s.\n", n, path);
+		cli_line(stdout, "%zu Connections successfully exported to %s.", n,
+		    path);
 	}
 	if (skipped > 0) {
 		fprintf(stderr, "ferncon: %zu connection%s could not be decrypted and "
@@ -757,15 +805,15 @@ import_report(const struct session_import *im)
 			/* The reason, as the use case found it. */
 			err_clear(&e);
 			if (conn_validate_extra(c->conn_id, c->extra, &e) != 0)
-				printf("Could not import connection %s: %s\n",
-				    c->conn_id, e.msg);
+				cli_line(stdout, "Could not import connection "
+				    "%s: %s", c->conn_id, e.msg);
 			break;
 		case SESSION_IMPORT_EXISTS:
-			printf("Could not import connection %s: connection already "
-			    "exists.\n", c->conn_id);
+			cli_line(stdout, "Could not import connection %s: "
+			    "connection already exists.", c->conn_id);
 			break;
 		case SESSION_IMPORT_DONE:
-			printf("Imported connection %s\n", c->conn_id);
+			cli_line(stdout, "Imported connection %s", c->conn_id);
 			break;
 		}
 	}
@@ -791,7 +839,7 @@ conn_import(struct session *s, struct cli_args *a)
 	}
 	import_report(&im);
 	if (done > 0)
-		fprintf(stderr, "ferncon: warning: %s\n", e.msg);
+		cli_line(stderr, "ferncon: warning: %s", e.msg);
 	for (i = 0; i < im.set.n; i++)
 		if (im.outcome[i] == SESSION_IMPORT_BAD_EXTRA)
 			rc = EXIT_FAILED;

@@ -131,9 +131,9 @@ key_status(struct session *s, struct cli_args *a)
 	if (cli_keyring(s, NULL, &e) != 0)
 		return cli_error(&e);
 	n = keyring_count(s->keys->kr);
-	printf("config:      %s%s\n", config_path(s->keys->cfg),
+	cli_line(stdout, "config:      %s%s", config_path(s->keys->cfg),
 	    config_file_found(s->keys->cfg) ? "" : " (not found: the environment and defaults)");
-	printf("fernet_key:  %s\n", s->keys->origin.value == NULL ?
+	cli_line(stdout, "fernet_key:  %s", s->keys->origin.value == NULL ?
 	    "not set" : s->keys->origin.origin);
 	if (n == 0) {
 		printf("encryption:  off (values are stored in plain text)\n");
@@ -306,10 +306,10 @@ print_probe(const struct lifecycle_probe *pr)
 	for (i = 0; i < pr->nrows; i++) {
 		lifecycle_row_format(&pr->rows[i], what, sizeof what);
 		if (pr->rows[i].key >= 0)
-			printf("  %s: candidate %d (line %u)\n", what,
+			cli_line(stdout, "  %s: candidate %d (line %u)", what,
 			    pr->rows[i].key + 1, pr->cand_line[pr->rows[i].key]);
 		else
-			printf("  %s: no candidate\n", what);
+			cli_line(stdout, "  %s: no candidate", what);
 	}
 	if (pr->unopened > pr->nrows)
 		printf("  ... and %zu more\n", pr->unopened - pr->nrows);
@@ -350,7 +350,7 @@ key_probe(struct session *s, struct cli_args *a)
 	if (session_job_open(s, "probe keys", NULL, &j, &e) != 0)
 		return cli_error(&e);
 	if ((w = session_warning(s)) != NULL)
-		fprintf(stderr, "ferncon: warning: %s\n", w);
+		cli_line(stderr, "ferncon: warning: %s", w);
 	if ((from != NULL ? read_locked_file(from, &cands, &clen, &e) :
 	    read_candidates_stdin(&cands, &clen, &e)) != 0) {
 		rc = cli_error(&e);
@@ -366,7 +366,7 @@ key_probe(struct session *s, struct cli_args *a)
 		goto out;
 	}
 	if (log_err.code != ERR_NONE)
-		fprintf(stderr, "ferncon: warning: %s\n", log_err.msg);
+		cli_line(stderr, "ferncon: warning: %s", log_err.msg);
 	print_probe(pr);
 	rc = fflush(stdout) == 0 && pr->still_unopened == 0 ? EXIT_OK :
 	    EXIT_FAILED;

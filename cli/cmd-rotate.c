@@ -203,7 +203,7 @@ open_job(struct session *s, const char *what, const char *nokey_hint,
 	if (session_job_open(s, what, &o, j, e) != 0)
 		return -1;
 	if ((w = session_warning(s)) != NULL)
-		fprintf(stderr, "ferncon: warning: %s\n", w);
+		cli_line(stderr, "ferncon: warning: %s", w);
 	if (lifecycle_key_count((*j)->lc) == 0) {
 		err_set(e, ERR_CONFIG, "cannot %s: encryption is off ([core] "
 		    "fernet_key is empty)%s; nothing was changed", what,
@@ -218,7 +218,7 @@ static void
 log_warning(const struct err *log_err)
 {
 	if (log_err->code != ERR_NONE)
-		fprintf(stderr, "ferncon: warning: %s\n", log_err->msg);
+		cli_line(stderr, "ferncon: warning: %s", log_err->msg);
 }
 
 static void
@@ -233,7 +233,7 @@ print_rows(const char *title, const struct lifecycle_row *rows, size_t n,
 	printf("%s\n", title);
 	for (i = 0; i < n; i++) {
 		lifecycle_row_format(&rows[i], what, sizeof what);
-		printf("  %s\n", what);
+		cli_line(stdout, "  %s", what);
 	}
 	if (total > n)
 		printf("  ... and %zu more\n", total - n);

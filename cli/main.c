@@ -124,7 +124,7 @@ noun_usage(const char *noun)
 {
 	size_t i;
 
-	fprintf(stderr, "ferncon: '%s' needs one of:\n", noun);
+	cli_line(stderr, "ferncon: '%s' needs one of:", noun);
 	for (i = 0; i < ARRAY_LEN(commands); i++)
 		if (strcmp(commands[i]->noun, noun) == 0)
 			fprintf(stderr, "  ferncon %s %s %s\n", noun,
@@ -173,7 +173,7 @@ main(int argc, char **argv)
 			return EXIT_OK;
 		default:
 			if (!cli_global_option(s, &args, c, optarg)) {
-				fprintf(stderr, "ferncon: unknown option '%s'\n",
+				cli_line(stderr, "ferncon: unknown option '%s'",
 				    argv[optind - 1]);
 				usage(stderr);
 				return EXIT_USAGE;
@@ -192,7 +192,7 @@ main(int argc, char **argv)
 	if ((cmd = find_command(argc, argv, &used)) == NULL) {
 		if (used < 0)
 			return noun_usage(argv[0]);
-		fprintf(stderr, "ferncon: unknown command '%s'\n", argv[0]);
+		cli_line(stderr, "ferncon: unknown command '%s'", argv[0]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -11,11 +11,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "buf.h"
+#include "termsafe.h"
 #include "ui.h"
 
 /*
@@ -163,7 +166,7 @@ cli_keyring(struct session *s, const char *keys_arg, struct err *e)
 	if (session_keyring(s, keys_arg, e) != 0)
 		return -1;
 	if ((w = session_warning(s)) != NULL)
-		fprintf(stderr, "ferncon: warning: %s\n", w);
+		cli_line(stderr, "ferncon: warning: %s", w);
 	return 0;
 }
 
@@ -179,10 +182,53 @@ cli_console(struct session *s, int no_color)
 	return rc > 0 ? 128 + rc : EXIT_OK;
 }
 
+/*
+ * prefix, then fmt and ap, made terminal-safe as one text, and a newline,
+ * on f.
+ */
+static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
+    ATTR_PRINTF(3, 0);
+
+static void
+vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	struct buf safe;
+	char *raw = NULL;
+	va_list cp;
+	int n;
+
+	buf_init(&safe, 0);
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n >= 0 && (raw = malloc((size_t)n + 1)) != NULL &&
+	    vsnprintf(raw, (size_t)n + 1, fmt, ap) == n) {
+		buf_adds(&safe, prefix);
+		termsafe_add(&safe, raw, (size_t)n, 0);
+		buf_addc(&safe, '\n');
+	}
+	if (raw != NULL && !safe.failed)
+		fwrite(buf_str(&safe), 1, safe.len, f);
+	else
+		fprintf(f, "%sout of memory\n", prefix);
+	free(raw);
+	buf_release(&safe);
+}
+
+void
+cli_line(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(f, "", fmt, ap);
+	va_end(ap);
+}
+
 int
 cli_error(const struct err *e)
 {
-	fprintf(stderr, "ferncon: %s\n", e->msg);
+	cli_line(stderr, "ferncon: %s", e->msg);
 	return err_exit_code(e);
 }
 
@@ -198,11 +244,9 @@ cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ferncon: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vline(stderr, "ferncon: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	cli_print_usage(cmd, stderr);
 	return EXIT_USAGE;
 }
