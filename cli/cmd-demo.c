@@ -40,13 +40,14 @@ demo(struct session *s, struct cli_args *a)
 		    user ? user : "user");
 	if (demo_create(dir, &r, &e) != 0)
 		return cli_error(&e);
-	printf("demo AIRFLOW_HOME: %s\n", dir);
+	cli_line(stdout, "demo AIRFLOW_HOME: %s", dir);
 	printf("  airflow.cfg (fernet_key = new,old) and airflow.db (Airflow 3.2 "
 	    "schema)\n");
 	printf("  %zu connections (%zu under the old key, %zu in plain text, %zu "
 	    "under a lost key), %zu variables\n", r.connections, r.old, r.plain,
 	    r.lost, r.variables);
-	printf("  try: AIRFLOW_HOME=%s ferncon connections list\n\n", dir);
+	cli_line(stdout, "  try: AIRFLOW_HOME=%s ferncon connections list", dir);
+	printf("\n");
 
 	/* Show it, in a session of its own with this demo as the configuration. */
 	if (session_new(&d, &e) != 0)

@@ -65,14 +65,15 @@ print_status(struct session *s, const struct lifecycle_preflight *pf,
 	const struct lifecycle_stats *pw = &pf->field[STORE_CONN_PASSWORD],
 	    *ex = &pf->field[STORE_CONN_EXTRA], *var = &pf->field[STORE_VAR_VAL],
 	    *tr = &pf->field[STORE_TRIGGER_KWARGS];
-	char old[32], new[32];
+	char old[32], new[32], ver[48] = "";
 	size_t k, n;
 
-	printf("database:    %s (%s", store_name(s->store),
-	    store_backend(s->store));
 	if (v->major != 0)
-		printf(", Airflow %d.%d.%d", v->major, v->minor, v->patch);
-	printf("%s)\n", store_readonly(s->store) ? ", read-only" : "");
+		snprintf(ver, sizeof ver, ", Airflow %d.%d.%d", v->major,
+		    v->minor, v->patch);
+	cli_line(stdout, "database:    %s (%s%s%s)", store_name(s->store),
+	    store_backend(s->store), ver,
+	    store_readonly(s->store) ? ", read-only" : "");
 	printf("rows:        %zu connections", pw->rows);
 	if (pf->present[STORE_VAR_VAL])
 		printf(", %zu variables", var->rows);
