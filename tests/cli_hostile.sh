@@ -14,7 +14,7 @@
 #
 # Part 2: a Viewer never receives an extra value that the mask hides, by
 # any route (list and get, -o json, yaml, plain, table; extra_dejson and
-# get_uri), whatever the extra is: an object with NaN or a lone surrogate,
+# get_uri; export, refused; the audit's reports), whatever the extra is: an object with NaN or a lone surrogate,
 # more than 1,000 levels, text that is not JSON, a JSON string, array or
 # number. The masking parser is pyjson, as Python's json.loads: what it
 # cannot read or what is not an object is withheld and extra_shown says so
@@ -29,7 +29,7 @@ if ! "$PYTHON3" -c 'import yaml, cryptography' 2>/dev/null; then
 	echo "1..0 # SKIP $PYTHON3 has no PyYAML or cryptography (apt-get install python3-yaml python3-cryptography)"
 	exit 0
 fi
-plan 51
+plan 53
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -265,6 +265,11 @@ is "$r" ok "Viewer -o json: unmaskable extras null, said hidden, out of get_uri;
 rc=$?
 ok "Viewer: get --reveal is refused" test "$rc" -ne 0
 is "$(grep -c "$markers" "$T/o")" 0 "and shows nothing hidden"
+"$FERNCON" --as-role Viewer connections export - > "$T/o" 2>&1
+is "$(grep -c "$markers" "$T/o")" 0 "Viewer: export is refused and shows nothing hidden"
+"$FERNCON" --as-role Viewer audit --format text > "$T/o" 2>&1
+"$FERNCON" --as-role Viewer audit --format json >> "$T/o" 2>&1
+is "$(grep -c "$markers" "$T/o")" 0 "Viewer: the audit (text and json) shows no extra value"
 # The markers are there for a role that may reveal: the checks above could fail.
 "$FERNCON" connections list -o json --reveal > "$T/o" 2>&1
 is "$(grep -o 's3cret-[a-z]*\|271828182845904523536' "$T/o" | sort -u | wc -l | tr -d ' ')" 8 \
