@@ -2,7 +2,8 @@
  * util.c: what the commands share: parsing their options from the tables
  * (with the global options), the key ring with its warning, the console
  * with its exit code, reading stdin into locked memory, and printing
- * errors in one style.
+ * errors and message lines in one style, terminal-safe (cli_line(), by
+ * the core's src/termsafe.c).
  */
 #include "config.h"
 
