@@ -90,7 +90,7 @@ extern const struct cli_cmd cmd_token_inspect, cmd_token_decrypt,
     cmd_token_encrypt;
 extern const struct cli_cmd cmd_conn_list, cmd_conn_get, cmd_conn_add,
     cmd_conn_delete, cmd_conn_export, cmd_conn_import;
-extern const struct cli_cmd cmd_demo;
+extern const struct cli_cmd cmd_demo, cmd_whoami;
 extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 
@@ -108,7 +108,8 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 	{ "airflow-home", required_argument, NULL, CLI_OPT_BASE + 1 }, \
 	{ "db", required_argument, NULL, CLI_OPT_BASE + 2 }, \
 	{ "as-role", required_argument, NULL, CLI_OPT_BASE + 3 }, \
-	{ "no-color", no_argument, NULL, CLI_OPT_BASE + 4 }
+	{ "no-color", no_argument, NULL, CLI_OPT_BASE + 4 }, \
+	{ "login", required_argument, NULL, CLI_OPT_BASE + 5 }
 int cli_global_option(struct session *s, struct cli_args *a, int c,
     const char *arg);
 

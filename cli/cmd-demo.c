@@ -31,6 +31,8 @@ demo(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	if (a->argc > 1)
 		return cli_usage_error(&cmd_demo, "expected at most one DIR");
+	if (session_restricted(s, SESSION_GUARD_DEMO, &e) != 0)
+		return cli_error(&e);
 	if ((user == NULL || *user == '\0') && (pw = getpwuid(getuid())) != NULL)
 		user = pw->pw_name;
 	if (a->argc == 1)

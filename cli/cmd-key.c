@@ -348,7 +348,8 @@ key_probe(struct session *s, struct cli_args *a)
 		return cli_usage_error(&cmd_key_probe, "unexpected argument: "
 		    "candidate keys are read from stdin or --from FILE, never "
 		    "from argv");
-	if (session_job_open(s, "probe keys", NULL, &j, &e) != 0)
+	if ((from != NULL && session_restricted(s, SESSION_GUARD_PROBE_FROM,
+	    &e) != 0) || session_job_open(s, "probe keys", NULL, &j, &e) != 0)
 		return cli_error(&e);
 	if ((w = session_warning(s)) != NULL)
 		cli_line(stderr, "ferncon: warning: %s", w);

@@ -6,7 +6,9 @@
  * never from argv; the result goes to standard output. The ring is the
  * configured [core] fernet_key unless --keys is given; --keys is meant for
  * test vectors, because argv is visible to other users of the machine (its
- * text is wiped from argv once parsed, but that leaves a window).
+ * text is wiped from argv once parsed, but that leaves a window). decrypt
+ * and encrypt with the configured ring need Admin (session_token_keyring());
+ * with a ring of one's own, no role.
  *
  * Exit: 0 ok, 1 invalid token (or one no key opens), 2 bad key or usage.
  */
@@ -102,7 +104,9 @@ token_decrypt(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	if ((rc = no_operands(&cmd_token_decrypt, a)) != 0)
 		return rc;
-	if (cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
+	/* The configured ring needs Admin; one's own --keys no role. */
+	if (session_token_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
+	    cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_read_stdin(&tok, &toklen, &e) != 0)
 		goto fail;
 	if (!keyring_enabled(s->keys->kr)) {
@@ -141,7 +145,9 @@ token_encrypt(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	if ((rc = no_operands(&cmd_token_encrypt, a)) != 0)
 		return rc;
-	if (cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
+	/* The configured ring needs Admin; one's own --keys no role. */
+	if (session_token_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
+	    cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_read_stdin(&msg, &msglen, &e) != 0)
 		goto fail;
 	cap = fernet_token_len(msglen) + 1;

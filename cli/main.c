@@ -35,6 +35,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_conn_export,
 	&cmd_conn_import,
 	&cmd_demo,
+	&cmd_whoami,
 	&cmd_audit,
 	&cmd_encrypt,
 	&cmd_rotate,
@@ -74,6 +75,8 @@ usage(FILE *f)
 	    "  --airflow-home DIR   AIRFLOW_HOME (default $AIRFLOW_HOME, else ~/airflow)\n"
 	    "  --db URL             metadata DB URL (default [database] sql_alchemy_conn)\n"
 	    "  --as-role ROLE       act with a lower role for this run\n"
+	    "  --login NAME         the person, in an SSH forced command only\n"
+	    "                       (authorized_keys command=; see ferncon(1) SECURITY)\n"
 	    "  --no-color           no colours in the console (also NO_COLOR)\n"
 	    "  --version            print the version\n"
 	    "  --help               this help; 'ferncon COMMAND --help' for one command\n"
@@ -184,6 +187,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0) {
 		/* No command: the console (doc/design.md section 5). */
+		if (session_identity(s, &e) != 0)
+			return cli_error(&e);
 		rc = cli_console(s, args.no_color);
 		session_free(s);
 		core_thread_cleanup();
@@ -205,8 +210,13 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	/* Its options are parsed here, once, from its table (cli.h). */
+	/*
+	 * Who acts, before the command reads anything: restricted mode
+	 * refuses options and replaces the environment (session_identity()).
+	 */
 	if ((rc = cli_parse(cmd, s, argc, argv, &args)) == 0)
-		rc = cmd->exec(s, &args);
+		rc = session_identity(s, &e) != 0 ? cli_error(&e) :
+		    cmd->exec(s, &args);
 	cli_args_release(&args);
 	session_free(s);
 	core_thread_cleanup();

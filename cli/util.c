@@ -50,6 +50,9 @@ cli_global_option(struct session *s, struct cli_args *a, int c,
 	case CLI_OPT_BASE + 4:
 		a->no_color = 1;
 		return 1;
+	case CLI_OPT_BASE + 5:
+		s->login = arg;
+		return 1;
 	default:
 		return 0;
 	}

@@ -2,10 +2,15 @@
  * policy.h: who the user is, their role, what they may see and do, and the
  * action log (doc/design.md section 4).
  *
- * Identity is the Unix login, or SUDO_USER when ferncon runs through sudo.
- * With no `[console] roles` the local user is Admin, as with Airflow's own
- * CLI; with a role map, a user missing from it gets `[console]
- * default_role` (Viewer unless set). --as-role may only lower the role.
+ * Identity (policy_identify(); the trust model of doc/design.md section 4)
+ * is the login of the real uid, except where ferncon acts for a person
+ * other than the account it runs as (restricted mode): under sudo, the
+ * SUDO_USER that sudo set; in an SSH forced command, the `--login NAME` of
+ * the authorized_keys line. With no `[console] roles` the local user is
+ * Admin, as with Airflow's own CLI, except in restricted mode, where it is
+ * `[console] default_role` (Viewer unless set); with a role map, a user
+ * missing from it gets default_role too. A login listed twice in the map
+ * is a configuration error. --as-role may only lower the role.
  *
  *   action                                Viewer/User  Op                         Admin
  *   list, open (sensitive extras as ***)  yes          yes                        yes
@@ -13,6 +18,7 @@
  *   add, edit, delete, import             no           yes                        yes
  *   export (plaintext, logged)            no           if show_connection_password yes
  *   encrypt plaintext, rotate, key wizard no           no                         yes
+ *   token decrypt/encrypt, configured ring no          no                         yes
  *   audit (redacted)                      yes          yes                        yes
  *
  * The action log is JSON lines (time, user, role, action, conn_id, detail)
@@ -21,6 +27,8 @@
  */
 #ifndef FERNCON_POLICY_H
 #define FERNCON_POLICY_H
+
+#include <sys/types.h>
 
 #include "cfg.h"
 #include "compiler.h"
@@ -42,23 +50,103 @@ enum policy_action {
 	POLICY_AUDIT,
 };
 
+/* How the person was told apart from the account ferncon runs as. */
+enum policy_source {
+	POLICY_ID_UID,		/* the login of the real uid: the account itself */
+	POLICY_ID_SUDO,		/* SUDO_USER, as sudo set it */
+	POLICY_ID_SSH,		/* --login NAME of an SSH forced command */
+};
+
+/* Whether the account owns the configuration restricted mode reads. */
+enum policy_owner {
+	POLICY_OWNS,		/* <home>/airflow/airflow.cfg is the account's */
+	POLICY_OWNS_NOT,	/* it is another's */
+	POLICY_OWNS_MISSING,	/* there is none */
+};
+
+/*
+ * What policy_decide() decides from: the process's facts, gathered by
+ * policy_identify(), or a test's. Strings may be NULL (unset).
+ */
+struct policy_facts {
+	uid_t		 uid;		/* the real uid */
+	const char	*account;	/* its login (passwd) */
+	const char	*config;	/* <passwd home>/airflow/airflow.cfg */
+	enum policy_owner owner;	/* of config */
+	const char	*sudo_user;	/* env SUDO_USER */
+	const char	*sudo_uid;	/* env SUDO_UID */
+	long		 sudo_user_uid;	/* passwd uid of sudo_user, -1: none */
+	const char	*ssh_connection; /* env SSH_CONNECTION */
+	const char	*login_arg;	/* --login NAME */
+};
+
+/* Who ferncon acts for, and as whom. */
+struct policy_identity {
+	char		 login[256];	/* the person: named in the log and the map */
+	char		 account[256];	/* the account ferncon runs as */
+	uid_t		 uid;		/* its real uid */
+	enum policy_source source;
+	int		 restricted;	/* login is not the account: restricted mode */
+	char		 note[512];	/* why SUDO_USER was ignored, or "" */
+};
+
+/*
+ * The rules of the trust model, on f (no system call): 0 with id set, or -1
+ * with e set. SUDO_USER counts when SUDO_UID is a number other than the
+ * real uid, SUDO_USER's passwd entry has that uid, and the process runs as
+ * root or as the owner of f->config (a caller outside sudo runs as
+ * themselves, and does not own the service account's file). Where sudo's
+ * variables are consistent but the account has no configuration of its
+ * own, ERR_CONFIG (fail closed: restricted mode would have nothing to
+ * read). --login counts only in an SSH session (SSH_CONNECTION) not under
+ * sudo, on root or the owner of f->config; given anywhere else it is
+ * ERR_USAGE, never ignored. A login is 1-255 characters of [A-Za-z0-9._@-].
+ */
+int policy_decide(const struct policy_facts *f, struct policy_identity *id,
+    struct err *e) ATTR_WUR;
+
+/*
+ * The identity of this process (policy_decide() on its real uid, passwd,
+ * environment and login_arg, which may be NULL). 0, or -1 with e set.
+ */
+int policy_identify(const char *login_arg, struct policy_identity *id,
+    struct err *e) ATTR_WUR;
+
+/* "uid", "sudo", "ssh --login". */
+const char *policy_source_name(enum policy_source s);
+
 struct policy {
+	struct policy_identity id;	/* who; user is id.login */
 	char		 user[256];
 	enum role	 role;		/* in force (after --as-role) */
 	enum role	 own_role;	/* from the map */
-	int		 from_map;	/* 0: no role map, local user is Admin */
+	int		 from_map;	/* 0: no role map: local user is Admin,
+					   or default_role when restricted */
+	int		 in_map;	/* the user is in the role map */
 	int		 lowered;	/* --as-role lowered it */
 	int		 show_password;	/* [webserver] show_connection_password */
 	char		 log_path[4096];
 };
 
 /*
- * Work out the user and role from cfg and the environment; as_role may be
- * NULL. 0, or -1 with e set: ERR_CONFIG for a malformed role map or
- * option, ERR_USAGE for an unknown role or an --as-role above one's own.
+ * Work out the role of id (NULL: policy_identify() with no --login) from
+ * cfg; as_role may be NULL. 0, or -1 with e set: ERR_CONFIG for a
+ * malformed role map (a login listed twice included) or option, ERR_USAGE
+ * for an unknown role or an --as-role above one's own.
  */
+int policy_load_as(struct policy *p, struct config *cfg,
+    const struct policy_identity *id, const char *as_role, struct err *e)
+    ATTR_WUR;
+
+/* policy_load_as() for this process's identity. */
 int policy_load(struct policy *p, struct config *cfg, const char *as_role,
     struct err *e) ATTR_WUR;
+
+/*
+ * Where p's own role came from, as a phrase for `whoami` ("no [console]
+ * roles: acting for another person, [console] default_role, not Admin").
+ */
+const char *policy_role_reason(const struct policy *p);
 
 /* "Viewer", "User", "Op", "Admin". */
 const char *policy_role_name(enum role r);

@@ -1,14 +1,17 @@
 /*
  * session.c: the state of one run (see session.h): the loaders that read
  * the configuration, the key ring, the DB, the role and the masking rules
- * on first use, and the reference-counted key generations that a reload
- * swaps.
+ * on first use, the reference-counted key generations that a reload
+ * swaps, and restricted mode (who ferncon acts for, and what it then
+ * refuses; doc/design.md section 4, "Trust model").
  */
 #include "config.h"
 
 #include "session.h"
 
+#include <pwd.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,11 +87,175 @@ session_free(struct session *s)
 	free(s);
 }
 
+/* -- restricted mode ------------------------------------------------------ */
+
+/* The caller's variables that restricted mode keeps (no '/' in the value). */
+static int
+env_kept(const char *entry)
+{
+	static const char *const names[] = { "TERM=", "LANG=", "LANGUAGE=",
+	    "LC_", "COLUMNS=", "LINES=", "NO_COLOR=" };
+	const char *eq = strchr(entry, '=');
+	size_t i;
+
+	if (eq == NULL || strchr(eq, '/') != NULL)
+		return 0;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Replace the environment by the account's own (session_identity()). */
+static int
+env_restrict(uid_t uid, struct err *e)
+{
+	extern char **environ;
+	struct passwd *pw;
+	char **keep = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if ((pw = getpwuid(uid)) == NULL) {
+		err_set(e, ERR_CONFIG, "cannot find the passwd entry of uid %u",
+		    (unsigned)uid);
+		return -1;
+	}
+	for (i = 0; environ != NULL && environ[i] != NULL; i++)
+		;
+	if ((keep = calloc(i + 1, sizeof *keep)) == NULL)
+		goto nomem;
+	for (i = 0; environ != NULL && environ[i] != NULL; i++)
+		if (env_kept(environ[i]) &&
+		    (keep[n++] = strdup(environ[i])) == NULL)
+			goto nomem;
+	if (clearenv() != 0)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		char *eq = strchr(keep[i], '=');
+
+		*eq = '\0';
+		if (setenv(keep[i], eq + 1, 1) != 0)
+			goto nomem;
+	}
+	if (setenv("HOME", pw->pw_dir, 1) != 0 ||
+	    setenv("USER", pw->pw_name, 1) != 0 ||
+	    setenv("LOGNAME", pw->pw_name, 1) != 0 ||
+	    setenv("SHELL", pw->pw_shell[0] ? pw->pw_shell : "/bin/sh", 1) != 0 ||
+	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) != 0)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	err_nomem(e);
+out:
+	for (i = 0; i < n; i++)
+		free(keep[i]);
+	free(keep);
+	return rc;
+}
+
+/* "ferncon acts for alice as airflow (sudo)". */
+static void
+acting(const struct session *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "ferncon acts for %s as %s (%s)", s->id.login,
+	    s->id.account, policy_source_name(s->id.source));
+}
+
+int
+session_identity(struct session *s, struct err *e)
+{
+	static const struct { const char *name; const char *why; } refused[] = {
+		{ "--config", "the account's own airflow.cfg is the only "
+		  "configuration; another could run its _cmd as the account" },
+		{ "--airflow-home", "the account's own airflow.cfg is the only "
+		  "configuration; another could run its _cmd as the account" },
+		{ "--db", "the DB is the one the account's configuration names; "
+		  "another URL could send the account's DB password elsewhere" },
+	};
+	const char *given[3];
+	char who[600];
+	size_t i;
+
+	if (s->id_loaded)
+		return 0;
+	if (policy_identify(s->login, &s->id, e) != 0)
+		return -1;
+	if (s->id.restricted) {
+		given[0] = s->opts.config_file;
+		given[1] = s->opts.airflow_home;
+		given[2] = s->opts.db_url;
+		acting(s, who, sizeof who);
+		for (i = 0; i < 3; i++) {
+			if (given[i] == NULL)
+				continue;
+			err_set(e, ERR_USAGE, "%s is refused: %s, and %s",
+			    refused[i].name, who, refused[i].why);
+			return -1;
+		}
+		if (env_restrict(s->id.uid, e) != 0)
+			return -1;
+	}
+	s->id_loaded = 1;
+	return 0;
+}
+
+int
+session_restricted(struct session *s, enum session_guard g, struct err *e)
+{
+	static const struct { const char *name; const char *why; } what[] = {
+		[SESSION_GUARD_DEMO] = { "demo",
+		    "it would write files as the account where told" },
+		[SESSION_GUARD_PROBE_FROM] = { "key probe --from", "it would "
+		    "read a file as the account; give the candidate keys on "
+		    "stdin" },
+		[SESSION_GUARD_IMPORT_FILE] = { "connections import FILE", "it "
+		    "would read a file as the account; give the file on stdin "
+		    "('-')" },
+		[SESSION_GUARD_EXPORT_FILE] = { "connections export FILE", "it "
+		    "would write a file as the account; export to stdout ('-')" },
+	};
+	char who[600];
+
+	if (session_identity(s, e) != 0)
+		return -1;
+	if (!s->id.restricted)
+		return 0;
+	acting(s, who, sizeof who);
+	err_set(e, ERR_DENIED, "%s is refused: %s, and %s", what[g].name, who,
+	    what[g].why);
+	return -1;
+}
+
+int
+session_restricted_path(struct session *s, enum session_guard g,
+    const char *path, struct err *e)
+{
+	if (path != NULL && strcmp(path, "-") == 0)
+		return session_identity(s, e);
+	return session_restricted(s, g, e);
+}
+
+int
+session_token_keyring(struct session *s, const char *keys_arg, struct err *e)
+{
+	if (keys_arg == NULL && (session_policy(s, e) != 0 ||
+	    policy_check(&s->policy, POLICY_ADMIN, "decrypt or encrypt tokens "
+	    "with the configured key ring", e) != 0))
+		return -1;
+	return session_keyring(s, keys_arg, e);
+}
+
+/* -- loading on first use ------------------------------------------------- */
+
 int
 session_config(struct session *s, struct err *e)
 {
 	if (s->keys->cfg != NULL)
 		return 0;
+	if (session_identity(s, e) != 0)
+		return -1;
 	return config_load(&s->keys->cfg, &s->opts, e);
 }
 
@@ -140,7 +307,8 @@ session_policy(struct session *s, struct err *e)
 	if (s->policy_loaded)
 		return 0;
 	if (session_config(s, e) != 0 ||
-	    policy_load(&s->policy, s->keys->cfg, s->as_role, e) != 0)
+	    policy_load_as(&s->policy, s->keys->cfg, &s->id, s->as_role,
+	    e) != 0)
 		return -1;
 	s->policy_loaded = 1;
 	return 0;

@@ -84,6 +84,10 @@ struct session {
 	   outlive the session. Set them before anything is loaded. */
 	struct config_opts	 opts;
 	const char		*as_role;	/* --as-role, or NULL */
+	const char		*login;		/* --login, or NULL */
+
+	struct policy_identity	 id;		/* valid once id_loaded */
+	int			 id_loaded;
 
 	struct session_keys	*keys;	/* the current generation; never NULL */
 	struct store		*store;	/* NULL until session_store() */
@@ -110,6 +114,64 @@ int session_new(struct session **out, struct err *e) ATTR_WUR;
  * NULL does nothing.
  */
 void session_free(struct session *s);
+
+/* -- who acts, and restricted mode --------------------------------------- */
+
+/*
+ * Work out who ferncon acts for (once, before anything else is read):
+ * policy_identify() with s->login, into s->id. When the person is not the
+ * account ferncon runs as (s->id.restricted: sudo, an SSH forced command;
+ * doc/design.md section 4, "Trust model"), the session is in restricted
+ * mode, and this is where it is set up, once for both front ends:
+ *
+ *  - --config, --airflow-home and --db are refused (ERR_USAGE, one line
+ *    naming the option and why);
+ *  - the environment is replaced by the account's own: HOME, USER, LOGNAME
+ *    and SHELL from its passwd entry, PATH=/usr/local/bin:/usr/bin:/bin,
+ *    and of the caller's only TERM, LANG, LANGUAGE, LC_*, COLUMNS, LINES
+ *    and NO_COLOR, when they hold no '/'. AIRFLOW_HOME, AIRFLOW_CONFIG and
+ *    AIRFLOW__* go: under sudo or sshd they are the caller's (env_keep,
+ *    AcceptEnv), and nothing tells them from the account's. So the
+ *    configuration is <passwd home>/airflow/airflow.cfg, as Airflow's
+ *    default, with every setting in that file (a symlink there to another
+ *    AIRFLOW_HOME will do), and libpq finds the account's own ~/.pgpass.
+ *
+ * Every loader below calls it first; a front end calls it at start so that
+ * a refusal comes before anything else. 0, or -1 with e set (nothing
+ * changed).
+ */
+int session_identity(struct session *s, struct err *e) ATTR_WUR;
+
+/* What restricted mode refuses besides the global options. */
+enum session_guard {
+	SESSION_GUARD_DEMO,		/* `demo`: writes files where told */
+	SESSION_GUARD_PROBE_FROM,	/* `key probe --from FILE` */
+	SESSION_GUARD_IMPORT_FILE,	/* import from a file, not stdin */
+	SESSION_GUARD_EXPORT_FILE,	/* export to a file, not stdout */
+};
+
+/*
+ * 0 when the session may do g; in restricted mode -1 with e set
+ * (ERR_DENIED, one line naming what and why). Loads the identity.
+ */
+int session_restricted(struct session *s, enum session_guard g,
+    struct err *e) ATTR_WUR;
+
+/*
+ * As session_restricted(), for a path an import reads or an export
+ * writes: "-" (stdin, stdout) is always allowed.
+ */
+int session_restricted_path(struct session *s, enum session_guard g,
+    const char *path, struct err *e) ATTR_WUR;
+
+/*
+ * The key ring for `token decrypt` and `token encrypt`: with keys_arg (a
+ * ring of one's own, --keys) no role is needed; the configured ring needs
+ * Admin (ERR_DENIED: "decrypt or encrypt tokens with the configured key
+ * ring"). Then as session_keyring().
+ */
+int session_token_keyring(struct session *s, const char *keys_arg,
+    struct err *e) ATTR_WUR;
 
 /* -- loading on first use ------------------------------------------------ */
 
@@ -472,7 +534,8 @@ void session_import_release(struct session_import *im);
 /*
  * Before an export writes plaintext: the role may export (ERR_DENIED:
  * "export connections (the file holds plaintext passwords)") and the
- * "export" line (detail: where to) is written. 0: export; -1 with e set:
+ * "export" line (detail: where to) is written. In restricted mode where
+ * to must be "-" (stdout; ERR_DENIED otherwise). 0: export; -1 with e set:
  * do not.
  */
 int session_conn_export(struct session *s, const char *detail, struct err *e)

@@ -307,6 +307,9 @@ session_conn_import(struct session *s, const char *path, int overwrite,
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
+	/* Restricted mode reads stdin ("-") only. */
+	if (session_restricted_path(s, SESSION_GUARD_IMPORT_FILE, path, e) != 0)
+		return -1;
 	if (session_conn_may(s, SESSION_CONN_IMPORT, e) != 0 ||
 	    load_all(s, e) != 0 ||
 	    transfer_read(path, store_airflow_version(s->store), &out->set,
@@ -351,6 +354,9 @@ session_import_release(struct session_import *im)
 int
 session_conn_export(struct session *s, const char *detail, struct err *e)
 {
+	/* Where to is the detail: "-" is stdout. */
+	if (session_restricted_path(s, SESSION_GUARD_EXPORT_FILE, detail, e) != 0)
+		return -1;
 	if (session_conn_may(s, SESSION_CONN_EXPORT, e) != 0 ||
 	    load_all(s, e) != 0)
 		return -1;

@@ -114,27 +114,28 @@ cat >> "$AIRFLOW_HOME/airflow.cfg" <<CFG
 [console]
 roles = alice:Admin, bob:Op, carol:Viewer
 CFG
-o=$(SUDO_USER=carol "$FERNCON" connections get warehouse_pg --reveal 2>&1); rc=$?
+map='alice:Admin, bob:Op, carol:Viewer'
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as carol "$map") "$FERNCON" connections get warehouse_pg --reveal 2>&1); rc=$?
 is "$rc" 1 "Viewer --reveal exits 1"
-contains "$o" "role Viewer (carol) may not reveal passwords" "and says why"
+contains "$o" "role Viewer ($ME) may not reveal passwords" "and says why"
 lacks "$o" "Wh-demo-2024" "without the password"
-o=$(SUDO_USER=bob "$FERNCON" connections get warehouse_pg --reveal 2>&1); rc=$?
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as bob "$map") "$FERNCON" connections get warehouse_pg --reveal 2>&1); rc=$?
 is "$rc" 1 "Op --reveal with show_connection_password False exits 1"
 contains "$o" "show_connection_password" "and names the option"
-o=$(SUDO_USER=bob AIRFLOW__WEBSERVER__SHOW_CONNECTION_PASSWORD=True "$FERNCON" connections get warehouse_pg -o json --reveal 2>&1)
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as bob "$map") AIRFLOW__WEBSERVER__SHOW_CONNECTION_PASSWORD=True "$FERNCON" connections get warehouse_pg -o json --reveal 2>&1)
 contains "$o" '"password": "Wh-demo-2024!Pass"' "Op reveals when show_connection_password is True"
-o=$(SUDO_USER=dave "$FERNCON" connections delete warehouse_pg 2>&1); rc=$?
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as dave "$map") "$FERNCON" connections delete warehouse_pg 2>&1); rc=$?
 is "$rc" 1 "a user missing from the map gets default_role Viewer: delete refused"
-o=$(SUDO_USER=alice "$FERNCON" --as-role Op connections get warehouse_pg --reveal 2>&1); rc=$?
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as alice "$map") "$FERNCON" --as-role Op connections get warehouse_pg --reveal 2>&1); rc=$?
 is "$rc" 1 "--as-role Op lowers Admin for the run"
-o=$(SUDO_USER=bob "$FERNCON" --as-role Admin connections list 2>&1); rc=$?
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as bob "$map") "$FERNCON" --as-role Admin connections list 2>&1); rc=$?
 is "$rc" 2 "--as-role cannot raise a role"
 is "$(count)" "$n0" "refused actions changed nothing"
-SUDO_USER=alice; export SUDO_USER	# Admin from here on
+AIRFLOW__CONSOLE__ROLES=$(roles_as alice "$map"); export AIRFLOW__CONSOLE__ROLES	# Admin from here on
 
 # -- add ---------------------------------------------------------------------
 printf '%s\n' 'postgresql://etl:n3w%2Fp%40ss@Db.Example.COM:5432/dwh?sslmode=require' |
-	SUDO_USER=bob "$FERNCON" connections add new_pg --conn-uri - > "$T/out" 2>&1; rc=$?
+	AIRFLOW__CONSOLE__ROLES=$(roles_as bob "$map") "$FERNCON" connections add new_pg --conn-uri - > "$T/out" 2>&1; rc=$?
 is "$rc" 0 "Op adds a connection from a URI on stdin"
 is "$(cat "$T/out")" 'Successfully added `conn_id`=new_pg : postgres://etl:******@db.example.com:5432/dwh' "Airflow's message, password masked"
 row=$(dump | grep '"conn_id": "new_pg"')
@@ -264,7 +265,7 @@ printf '[core]\nfernet_key = %s,%s\n' "$new" "$old" > "$AIRFLOW_HOME/airflow.cfg
 printf '[database]\nsql_alchemy_conn = sqlite:///%s\n' "$db" >> "$AIRFLOW_HOME/airflow.cfg"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T" "$AIRFLOW_HOME"; chmod 644 "$db" "$AIRFLOW_HOME/airflow.cfg"
-	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env SUDO_USER= "$@"; }
+	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -u AIRFLOW__CONSOLE__ROLES "$@"; }
 	# nobody may not reach the build tree (a clone under a 0700 dir): use a copy
 	cp "$FERNCON" "$T/ferncon-ro" && chmod 755 "$T/ferncon-ro"
 	ro_ferncon="$T/ferncon-ro"
@@ -281,5 +282,5 @@ o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" --config "$AIRFLOW_HOME/ai
 contains "$o" "read-only" "a write to a read-only DB is refused: read-only"
 is "$(count)" "$n1" "and the DB is unchanged"
 [ "$backend" = postgresql ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
-unset SUDO_USER
+unset AIRFLOW__CONSOLE__ROLES
 done_testing

@@ -318,7 +318,7 @@ if [ "$backend" = postgresql ]; then
 	ro_ferncon="$FERNCON"
 elif [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T" "$AIRFLOW_HOME"; chmod 644 "$db" "$AIRFLOW_HOME/airflow.cfg"
-	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env SUDO_USER= "$@"; }
+	asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups env "$@"; }
 	# nobody may not reach the build tree (a clone under a 0700 dir): use a copy
 	cp "$FERNCON" "$T/ferncon-ro" && chmod 755 "$T/ferncon-ro"
 	ro_ferncon="$T/ferncon-ro"

@@ -25,6 +25,14 @@ mkdir -p "$AIRFLOW_HOME"
 _n=0
 _failed=0
 
+# The login of the uid that runs the test: ferncon's identity (SUDO_USER
+# counts only where sudo set it; doc/design.md section 4, "Trust model").
+ME=$(id -un)
+
+# roles_as PERSONA MAP: MAP with PERSONA's entry given to $ME, so that a test
+# plays PERSONA's role (the role map, not the environment, names the person).
+roles_as() { printf '%s' "$2" | sed "s/\(^\|[ ,]\)$1:/\1$ME:/"; }
+
 plan() { echo "1..$1"; }
 
 # ok DESCRIPTION COMMAND...: passes when COMMAND exits 0.

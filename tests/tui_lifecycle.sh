@@ -35,14 +35,14 @@ ok "the demo has a connection password under the old key" test -n "$old"
 ts=$(tokinfo "$old" | cut -d' ' -f2)
 
 run() {	# run USER: the console as USER on the demo
-	tui_run "clear; SUDO_USER=$1 AIRFLOW__CONSOLE__ROLES='alice:Admin, carol:Viewer' TERM=tmux-256color '$FERNCON' --config '$demo/airflow.cfg' --airflow-home '$demo'"
+	tui_run "clear; AIRFLOW__CONSOLE__ROLES='$(roles_as "$1" 'alice:Admin, carol:Viewer')' TERM=tmux-256color '$FERNCON' --config '$demo/airflow.cfg' --airflow-home '$demo'"
 }
 
 tui_start 100 30
 
 # -- rotation as Admin -------------------------------------------------------
 run alice
-ok "Admin opens the console" tui_wait 'alice Admin'
+ok "Admin opens the console" tui_wait "$ME Admin"
 ok "the list marks connections with findings" tui_wait ' ! aws_default'
 tui_keys R
 ok "R shows the preflight table per field and key" \
@@ -84,13 +84,13 @@ tui_wait 'EXIT=' >/dev/null
 
 # -- Viewer ------------------------------------------------------------------
 run carol
-tui_wait 'carol Viewer' >/dev/null
+tui_wait "$ME Viewer" >/dev/null
 bar() { tm capture-pane -e -p -t t | grep -F 'Quit' | tail -n 1; }
 dim() { bar | grep -q "2m[^ ]*$1"; }
 ok "R is dimmed for a Viewer" tui_until dim 'R Rotate'
 tui_keys R
 ok "and refused with the reason" \
-	tui_wait 'role Viewer (carol) may not rotate the Fernet key'
+	tui_wait "role Viewer ($ME) may not rotate the Fernet key"
 ok "A is not dimmed: every role audits" eval '! dim "A Audit"'
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null

@@ -137,7 +137,7 @@ pw_hex=${PG_PASSWORD%%@*}
 
 roles='alice:Admin, carol:Viewer'
 run() {	# run USER [REDIRECT]: the console as USER on the PostgreSQL DB
-	tui_run "clear; SUDO_USER=$1 AIRFLOW__CONSOLE__ROLES='$roles' TERM=tmux-256color '$FERNCON' --config '$AIRFLOW_HOME/airflow.cfg' ${2:-}"
+	tui_run "clear; AIRFLOW__CONSOLE__ROLES='$(roles_as "$1" "$roles")' TERM=tmux-256color '$FERNCON' --config '$AIRFLOW_HOME/airflow.cfg' ${2:-}"
 }
 # The conn_ids on the screen (rows 4 to 28 of 30: the list's 25 rows).
 page=25
@@ -169,7 +169,7 @@ run alice
 ok "Admin opens the console on PostgreSQL" tui_wait 'Connections  by conn_id'
 tui_is_shown "$want" "the first screen is the first $page conn_ids in Python's byte order"
 ok "the status line names the PostgreSQL DB as user@host:port/db" \
-	tui_wait "alice Admin  2 keys  airflow@$PG_HOST:$PG_PORT/airflow"
+	tui_wait "$ME Admin  2 keys  airflow@$PG_HOST:$PG_PORT/airflow"
 counts=$(FERNET_KEY="$new,$old" oracle counts)
 np=$(echo "$counts" | cut -d' ' -f2); nu=$(echo "$counts" | cut -d' ' -f4)
 nconn=$(tool count -)
@@ -301,10 +301,10 @@ ok "no screen of Admin showed a demo password (but the reveal)" \
 # -- Viewer ------------------------------------------------------------------
 TUI_LOG="$T/viewer.log"
 run carol
-ok "Viewer opens the console on PostgreSQL" tui_wait 'carol Viewer'
+ok "Viewer opens the console on PostgreSQL" tui_wait "$ME Viewer"
 tui_keys R
 ok "R is refused, with the reason" \
-	tui_wait 'role Viewer (carol) may not rotate the Fernet key'
+	tui_wait "role Viewer ($ME) may not rotate the Fernet key"
 tui_keys /
 tui_type warehouse_pg
 tui_keys Enter
@@ -315,7 +315,7 @@ tui_keys Enter
 ok "Viewer opens a connection" tui_wait 'Connection warehouse_pg'
 ok "its password masked" tui_wait 'password       ***'
 tui_keys r
-ok "r is refused" tui_wait 'role Viewer (carol) may not reveal passwords'
+ok "r is refused" tui_wait "role Viewer ($ME) may not reveal passwords"
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 ok "no screen of Viewer showed a password" tui_no_password_in "$T/viewer.log" "$T/passwords"
@@ -327,7 +327,7 @@ is "$(FERNET_KEY="$new" tool token-info - warehouse_pg password |
 # stderr goes to a file: anything there was written over the curses screen.
 TUI_LOG="$T/kill.log"
 run alice "2>'$T/stderr1'"
-tui_wait 'alice Admin' >/dev/null
+tui_wait "$ME Admin" >/dev/null
 tui_wait "undecryptable $nu  $nconn conns" >/dev/null
 ok "the console holds a session" tui_until eval 'test "$(backends)" -ge 1'
 pg_admin "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -352,7 +352,7 @@ ok "q quits (exit 0)" tui_wait 'EXIT=0'
 # -- the server stops under the console --------------------------------------
 # stderr to the pane this time: whatever reaches it is written over the screen.
 run alice
-tui_wait 'alice Admin' >/dev/null
+tui_wait "$ME Admin" >/dev/null
 tui_wait "undecryptable $nu  $nconn conns" >/dev/null
 server_stop
 ok "the server is stopped" test ! -f "$PG_DIR/data/postmaster.pid"
@@ -360,7 +360,7 @@ tui_keys e
 ok "e (which reads the row) says the connection is lost, in one message" \
 	tui_wait "lost the connection to PostgreSQL at $PG_HOST:$PG_PORT/airflow and cannot reconnect"
 top() { tm capture-pane -p -t t | tee -a "$TUI_LOG" | sed -n "$1p"; }
-contains "$(top 1)" " alice Admin  2 keys  airflow@" "the screen is intact: the status line is still on top"
+contains "$(top 1)" " $ME Admin  2 keys  airflow@" "the screen is intact: the status line is still on top"
 contains "$(top 30)" "Enter Open  / Filter" "and the function bar at the bottom"
 lacks "$(tm capture-pane -p -t t)" "terminating connection" "no server notice is written over the screen"
 tui_keys Escape
@@ -395,7 +395,7 @@ server_start
 ok "the server is started again, on its port" tui_until eval 'pg_sql "SELECT 1" >/dev/null 2>&1'
 tm resize-window -t t -x 80 -y 24
 run alice
-tui_wait 'alice Admin' >/dev/null
+tui_wait "$ME Admin" >/dev/null
 ok "the console opens at 80x24" tui_wait "$nconn conns"
 # status_is COLS: the status line as drawn at COLS columns: the role and
 # keys, the label (user@host, maybe :port, then /db), the counts ending one
@@ -405,7 +405,7 @@ status_is() {
 	_s=$(tm capture-pane -p -t t | tee -a "$TUI_LOG" | sed -n 1,2p)
 	[ "$(printf '%s\n' "$_s" | sed -n 1p | wc -L)" -eq $(($1 - 1)) ] &&
 	printf '%s\n' "$_s" | tr '\n' '|' |
-	    grep -Eq "^ alice Admin  2 keys  airflow@$host_re(:$PG_PORT)?/airflow +(plaintext|plain) [0-9]+  (undecryptable|undecr) $nu  $nconn conns\| Connections  by conn_id"
+	    grep -Eq "^ $ME Admin  2 keys  airflow@$host_re(:$PG_PORT)?/airflow +(plaintext|plain) [0-9]+  (undecryptable|undecr) $nu  $nconn conns\| Connections  by conn_id"
 }
 status() {
 	tm resize-window -t t -x "$1" -y 24

@@ -20,7 +20,7 @@ roles='alice:Admin, bob:Op, carol:Viewer'
 ARGS=
 run() {	# run USER [ENV...]: the console as USER, with options $ARGS
 	_u=$1; shift
-	tui_run "clear; SUDO_USER=$_u AIRFLOW__CONSOLE__ROLES='$roles' TERM=screen $* '$FERNCON' --config '$demo/airflow.cfg' --airflow-home '$demo' $ARGS"
+	tui_run "clear; AIRFLOW__CONSOLE__ROLES='$(roles_as "$_u" "$roles")' TERM=screen $* '$FERNCON' --config '$demo/airflow.cfg' --airflow-home '$demo' $ARGS"
 }
 # The function bar line with its attributes, and whether a key in it is dim.
 bar() { tm capture-pane -e -p -t t | grep -F 'Quit' | tail -n 1; }
@@ -31,7 +31,7 @@ tui_start 100 30
 # -- Op, show_connection_password False --------------------------------------
 TUI_LOG="$T/op.log"
 run bob
-ok "Op opens the console" tui_wait 'bob Op'
+ok "Op opens the console" tui_wait "$ME Op"
 tui_keys /
 tui_type warehouse_pg
 tui_keys Enter Enter
@@ -54,7 +54,7 @@ lacks "$(cat "$demo/ferncon-actions.log" 2>/dev/null)" '"action":"reveal"' \
 # -- Op, show_connection_password True ---------------------------------------
 TUI_LOG="$T/op-show.log"
 run bob AIRFLOW__WEBSERVER__SHOW_CONNECTION_PASSWORD=True
-tui_wait 'bob Op' >/dev/null
+tui_wait "$ME Op" >/dev/null
 tui_keys /
 tui_type warehouse_pg
 tui_keys Enter Enter
@@ -70,7 +70,7 @@ tui_wait 'EXIT=0' >/dev/null
 # -- Viewer ------------------------------------------------------------------
 TUI_LOG="$T/viewer.log"
 run carol
-ok "Viewer opens the console" tui_wait 'carol Viewer'
+ok "Viewer opens the console" tui_wait "$ME Viewer"
 ok "e, a and d are dimmed for Viewer" \
 	tui_until eval 'dim "e Edit" && dim "a Add" && dim "d Delete"'
 tui_keys e
@@ -82,7 +82,7 @@ ok "d says why" tui_wait 'may not delete connections'
 tui_keys Enter
 tui_wait 'Connection ' >/dev/null
 tui_keys r
-ok "r says why" tui_wait 'role Viewer (carol) may not reveal passwords'
+ok "r says why" tui_wait "role Viewer ($ME) may not reveal passwords"
 tui_keys Escape '?'
 ok "help says why a dimmed key is not available" \
 	tui_wait 'not for Viewer (only Op and Admin may change connections): edit'
@@ -95,7 +95,7 @@ TUI_LOG="$T/as-role.log"
 ARGS="--as-role Viewer"
 run alice
 ok "--as-role lowers Admin to Viewer for the session" \
-	tui_wait 'alice Viewer (--as-role; own role Admin)'
+	tui_wait "$ME Viewer (--as-role; own role Admin)"
 tui_keys e
 ok "and Viewer's limits apply" tui_wait 'may not edit connections'
 tui_keys q
@@ -111,18 +111,18 @@ ok "with one line that says so" tui_wait "--as-role may only lower a role"
 ARGS=
 colours() { tm capture-pane -e -p -t t | grep -Eq '\[([34][0-7]|[34]8;5;[0-9]+)m'; }
 run alice
-tui_wait 'alice Admin' >/dev/null
+tui_wait "$ME Admin" >/dev/null
 ok "with colours by default" tui_until colours
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 run alice NO_COLOR=1
-tui_wait 'alice Admin' >/dev/null
+tui_wait "$ME Admin" >/dev/null
 ok "NO_COLOR=1: attributes only, no colour" eval '! colours'
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
 ARGS="--no-color"
 run alice
-tui_wait 'alice Admin' >/dev/null
+tui_wait "$ME Admin" >/dev/null
 ok "--no-color: attributes only, no colour" eval '! colours'
 ok "the selected row is still marked (reverse video)" eval \
 	"tm capture-pane -e -p -t t | grep -q '[[;]7m'"

@@ -1,0 +1,49 @@
+/*
+ * cmd-whoami.c: `ferncon whoami`: who ferncon acts for and as whom, how it
+ * told (the login of the uid, sudo's SUDO_USER, or --login in an SSH forced
+ * command), whether it is in restricted mode and what that refuses, and
+ * the role and where it came from (doc/design.md section 4, "Trust
+ * model"). The core decides all of it (session_identity(),
+ * session_policy()); this only shows it.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+
+static int
+whoami(struct session *s, struct cli_args *a)
+{
+	const struct policy_identity *id = &s->id;
+	struct err e;
+
+	(void)a;
+	err_clear(&e);
+	if (session_policy(s, &e) != 0)
+		return cli_error(&e);
+	printf("login:      %s\n", id->login);
+	printf("account:    %s (uid %u)\n", id->account, (unsigned)id->uid);
+	printf("identity:   %s\n", policy_source_name(id->source));
+	if (id->restricted)
+		printf("restricted: yes: ferncon acts for %s as %s, so it reads "
+		    "only %s's own configuration and environment; --config, "
+		    "--airflow-home, --db, demo and key probe --from are refused, "
+		    "import reads stdin and export writes stdout only\n",
+		    id->login, id->account, id->account);
+	else
+		printf("restricted: no (ferncon acts for the account it runs "
+		    "as)\n");
+	printf("role:       %s (%s%s)\n", policy_role_name(s->policy.role),
+	    policy_role_reason(&s->policy), s->policy.lowered ?
+	    "; lowered by --as-role" : "");
+	if (id->note[0] != '\0')
+		printf("note:       %s\n", id->note);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+const struct cli_cmd cmd_whoami = {
+	"whoami", NULL, "",
+	"who ferncon acts for, how it told, restricted mode and the role",
+	NULL, CLI_CMD_NO_OPERANDS, NULL, whoami
+};
