@@ -14,6 +14,16 @@
  *
  * The user is the login of the test's own uid; SUDO_USER is unset so
  * that the environment the suite runs in does not decide it.
+ *
+ * Then the trust model (doc/design.md section 4, "Trust model"), through
+ * policy_decide() on facts written out here: when SUDO_USER counts (sudo
+ * set it: SUDO_UID another uid whose passwd login it is, the process root
+ * or the owner of the account's configuration), that a Viewer's SUDO_USER
+ * outside sudo does not, when --login counts (an SSH session on the
+ * owner, not under sudo) and that it is refused everywhere else; that the
+ * account without a configuration of its own fails closed. And the role:
+ * acting for another person, no role map does not make anyone Admin; a
+ * login listed twice in the map is an error naming it.
  */
 #include "config.h"
 
@@ -546,6 +556,264 @@ test_log_refusals(void **state)
 	assert_non_null(strstr(e.msg, strerror(ENOENT)));
 }
 
+/* -- the trust model ----------------------------------------------------- */
+
+/* Facts for "ferncon runs as airflow (uid 998), which owns its config". */
+static struct policy_facts
+facts(void)
+{
+	struct policy_facts f;
+
+	memset(&f, 0, sizeof f);
+	f.uid = 998;
+	f.account = "airflow";
+	f.config = "/home/airflow/airflow/airflow.cfg";
+	f.owner = POLICY_OWNS;
+	f.sudo_user_uid = -1;
+	return f;
+}
+
+static void
+test_identity_sudo(void **state)
+{
+	struct fx *f = *state;
+	struct policy_facts in = facts();
+	struct policy_identity id;
+
+	/* No sudo, no SSH: the account itself, unrestricted. */
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "airflow");
+	assert_int_equal(id.source, POLICY_ID_UID);
+	assert_false(id.restricted);
+
+	/* `sudo -u airflow` by alice (1001): alice, restricted. */
+	in.sudo_user = "alice";
+	in.sudo_uid = "1001";
+	in.sudo_user_uid = 1001;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "alice");
+	assert_string_equal(id.account, "airflow");
+	assert_int_equal(id.source, POLICY_ID_SUDO);
+	assert_true(id.restricted);
+	assert_string_equal(id.note, "");
+
+	/* As root too, whatever root owns. */
+	in.uid = 0;
+	in.account = "root";
+	in.owner = POLICY_OWNS_MISSING;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "alice");
+	assert_true(id.restricted);
+	in = facts();
+	in.sudo_user = "alice";
+	in.sudo_uid = "1001";
+	in.sudo_user_uid = 1001;
+
+	/* SUDO_USER that is not SUDO_UID's login: ignored, and said. */
+	in.sudo_user_uid = 1002;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "airflow");
+	assert_false(id.restricted);
+	assert_non_null(strstr(id.note, "SUDO_USER=alice ignored"));
+	in.sudo_user_uid = 1001;
+
+	/* SUDO_UID missing, not a number, or this account's own uid. */
+	in.sudo_uid = NULL;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_false(id.restricted);
+	in.sudo_uid = "1001x";
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_false(id.restricted);
+	in.sudo_uid = "-1";
+	in.sudo_user_uid = -1;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_false(id.restricted);
+	in.sudo_uid = "998";
+	in.sudo_user_uid = 998;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "airflow");
+	assert_false(id.restricted);
+}
+
+static void
+test_identity_spoof(void **state)
+{
+	struct fx *f = *state;
+	struct policy_facts in = facts();
+	struct policy_identity id;
+
+	/*
+	 * A Viewer (carol, 1003) outside sudo sets SUDO_USER=alice and
+	 * SUDO_UID=1001, both right: carol runs as herself, and does not own
+	 * the configuration (the service account's, which she may read).
+	 */
+	in.uid = 1003;
+	in.account = "carol";
+	in.owner = POLICY_OWNS_NOT;
+	in.sudo_user = "alice";
+	in.sudo_uid = "1001";
+	in.sudo_user_uid = 1001;
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "carol");
+	assert_int_equal(id.source, POLICY_ID_UID);
+	assert_false(id.restricted);
+	assert_non_null(strstr(id.note, "carol does not own"));
+
+	/* Sudo's variables right, but no configuration to restrict to. */
+	in.owner = POLICY_OWNS_MISSING;
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_CONFIG);
+	assert_non_null(strstr(f->e.msg, "does not exist"));
+}
+
+static void
+test_identity_login(void **state)
+{
+	struct fx *f = *state;
+	struct policy_facts in = facts();
+	struct policy_identity id;
+	static const char *const bad[] = { "", "-x", "a b", "a/b", "a:b",
+	    "a\nb", "al\033[1mice" };
+	char long_name[300];
+	size_t i;
+
+	/* An SSH forced command on the account: the key's --login. */
+	in.ssh_connection = "192.0.2.1 50000 192.0.2.2 22";
+	in.login_arg = "alice";
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "alice");
+	assert_int_equal(id.source, POLICY_ID_SSH);
+	assert_true(id.restricted);
+
+	/* Outside SSH: refused, never ignored. */
+	in.ssh_connection = NULL;
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_USAGE);
+	assert_non_null(strstr(f->e.msg, "--login is refused"));
+	in.ssh_connection = "";
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+
+	/* Under sudo: the person is SUDO_USER, --login is refused. */
+	in.ssh_connection = "192.0.2.1 50000 192.0.2.2 22";
+	in.sudo_user = "carol";
+	in.sudo_uid = "1003";
+	in.sudo_user_uid = 1003;
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_USAGE);
+	assert_non_null(strstr(f->e.msg, "under sudo the person is SUDO_USER"));
+	in.sudo_user = NULL;
+	in.sudo_uid = NULL;
+
+	/* On an account that does not own the configuration (a user's own). */
+	in.uid = 1003;
+	in.account = "carol";
+	in.owner = POLICY_OWNS_NOT;
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_USAGE);
+	in.owner = POLICY_OWNS_MISSING;
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_CONFIG);
+	in = facts();
+	in.ssh_connection = "192.0.2.1 50000 192.0.2.2 22";
+
+	/* Names that are not logins. */
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		in.login_arg = bad[i];
+		assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+		assert_int_equal(f->e.code, ERR_USAGE);
+	}
+	memset(long_name, 'a', sizeof long_name - 1);
+	long_name[sizeof long_name - 1] = '\0';
+	in.login_arg = long_name;
+	assert_int_equal(policy_decide(&in, &id, &f->e), -1);
+	in.login_arg = "j.doe@example-1_x";
+	assert_int_equal(policy_decide(&in, &id, &f->e), 0);
+	assert_string_equal(id.login, "j.doe@example-1_x");
+}
+
+/* This process: root with sudo's variables for a real login, or not. */
+static void
+test_identify_process(void **state)
+{
+	struct fx *f = *state;
+	struct policy_identity id;
+	struct passwd *pw = getpwnam("nobody");
+	char uid[32];
+
+	assert_int_equal(policy_identify(NULL, &id, &f->e), 0);
+	assert_string_equal(id.login, f->me);
+	assert_false(id.restricted);
+	if (getuid() != 0 || pw == NULL) {
+		/* Only root may be told apart from a spoof here; not root. */
+		return;
+	}
+	snprintf(uid, sizeof uid, "%u", (unsigned)pw->pw_uid);
+	setenv("SUDO_USER", "nobody", 1);
+	setenv("SUDO_UID", uid, 1);
+	assert_int_equal(policy_identify(NULL, &id, &f->e), 0);
+	assert_string_equal(id.login, "nobody");
+	assert_int_equal(id.source, POLICY_ID_SUDO);
+	assert_true(id.restricted);
+	setenv("SUDO_UID", "0", 1);	/* root's own: not another person */
+	assert_int_equal(policy_identify(NULL, &id, &f->e), 0);
+	assert_string_equal(id.login, f->me);
+	unsetenv("SUDO_USER");
+	unsetenv("SUDO_UID");
+}
+
+/* Restricted, no role map: default_role, not Admin; a twice-listed login. */
+static void
+test_restricted_roles(void **state)
+{
+	struct fx *f = *state;
+	struct policy_identity id;
+
+	memset(&id, 0, sizeof id);
+	snprintf(id.login, sizeof id.login, "alice");
+	snprintf(id.account, sizeof id.account, "airflow");
+	id.source = POLICY_ID_SUDO;
+	id.restricted = 1;
+	config_free(f->cfg);
+	f->cfg = tu_config(f->dir, "[core]\nfernet_key =\n");
+	assert_int_equal(policy_load_as(&f->p, f->cfg, &id, NULL, &f->e), 0);
+	assert_int_equal(f->p.role, ROLE_VIEWER);
+	assert_string_equal(f->p.user, "alice");
+	assert_false(f->p.from_map);
+	assert_non_null(strstr(policy_role_reason(&f->p), "not Admin"));
+	config_free(f->cfg);
+	f->cfg = tu_config(f->dir, "[console]\ndefault_role = Op\n");
+	assert_int_equal(policy_load_as(&f->p, f->cfg, &id, NULL, &f->e), 0);
+	assert_int_equal(f->p.role, ROLE_OP);
+	config_free(f->cfg);
+	f->cfg = tu_config(f->dir, "[console]\nroles = alice:Admin\n");
+	assert_int_equal(policy_load_as(&f->p, f->cfg, &id, NULL, &f->e), 0);
+	assert_int_equal(f->p.role, ROLE_ADMIN);
+	assert_string_equal(policy_role_reason(&f->p), "from [console] roles");
+
+	/* Unrestricted, no map: Admin, as before. */
+	id.restricted = 0;
+	config_free(f->cfg);
+	f->cfg = tu_config(f->dir, "[core]\nfernet_key =\n");
+	assert_int_equal(policy_load_as(&f->p, f->cfg, &id, NULL, &f->e), 0);
+	assert_int_equal(f->p.role, ROLE_ADMIN);
+
+	/* A login twice, whoever runs: an error that names it. */
+	assert_int_equal(load(f, "[console]\nroles = bob:Viewer, alice:Op, "
+	    "bob:Admin\n", NULL), -1);
+	assert_int_equal(f->e.code, ERR_CONFIG);
+	assert_non_null(strstr(f->e.msg, "'bob' is listed more than once"));
+	assert_int_equal(load(f, "[console]\nroles = %1$s:Viewer, "
+	    "alice:Op\n", NULL), 0);
+	{
+		char body[1024];
+
+		snprintf(body, sizeof body, "[console]\nroles = %s:Viewer, "
+		    "%s :Admin\n", f->me, f->me);
+		assert_int_equal(load(f, body, NULL), -1);
+		assert_non_null(strstr(f->e.msg, f->me));
+	}
+}
+
 int
 main(void)
 {
@@ -561,6 +829,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_as_role, setup, teardown),
 		cmocka_unit_test(test_role_names),
 		cmocka_unit_test_setup_teardown(test_log_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_sudo, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_identity_spoof, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_identity_login, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_identify_process, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_restricted_roles, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_log_refusals, setup,
 		    teardown),
 	};

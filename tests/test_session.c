@@ -5,13 +5,19 @@
  * a reload swaps in a new generation (20 and more times, no cap), an old
  * one that someone holds stays whole until released, a failed reload
  * changes nothing, and freeing the session while references are out
- * (also on another thread) leaves them valid.
+ * (also on another thread) leaves them valid. Last restricted mode
+ * (doc/design.md section 4, "Trust model"), with sudo's variables for a
+ * real login set in a test run as root: --config, --airflow-home and --db
+ * are refused by name, the caller's environment goes but for the few
+ * variables kept, import and export take stdin and stdout only, and the
+ * configured ring needs Admin for `token`.
  */
 #include "config.h"
 
 #include "testutil.h"
 
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +395,126 @@ test_free_with_refs(void **state)
 	session_keys_unref(NULL);
 }
 
+/* The environment, to put back after restricted mode replaced it. */
+static char **
+env_save(void)
+{
+	extern char **environ;
+	char **copy;
+	size_t n, i;
+
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	copy = calloc(n + 1, sizeof *copy);
+	assert_non_null(copy);
+	for (i = 0; i < n; i++)
+		assert_non_null(copy[i] = strdup(environ[i]));
+	return copy;
+}
+
+static void
+env_restore(char **copy)
+{
+	size_t i;
+
+	assert_int_equal(clearenv(), 0);
+	for (i = 0; copy[i] != NULL; i++)
+		assert_int_equal(putenv(copy[i]), 0);	/* putenv keeps it */
+	free(copy);
+}
+
+static void
+test_restricted(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = f->s;
+	struct session_import im;
+	struct passwd *pw = getpwnam("nobody"), *me = getpwuid(getuid());
+	char uid[32], keys[FERNET_KEY_B64LEN + 1];
+	char **saved;
+
+	if (getuid() != 0 || pw == NULL) {
+		/* Not root: the account itself, the options as given. */
+		assert_int_equal(session_identity(s, &f->e), 0);
+		assert_false(s->id.restricted);
+		return;
+	}
+	saved = env_save();
+	snprintf(uid, sizeof uid, "%u", (unsigned)pw->pw_uid);
+	setenv("SUDO_USER", "nobody", 1);
+	setenv("SUDO_UID", uid, 1);
+	setenv("AIRFLOW_HOME", f->dir, 1);
+	setenv("AIRFLOW__CORE__FERNET_KEY_CMD", "touch /tmp/never", 1);
+	setenv("PGPASSFILE", "/tmp/caller-pgpass", 1);
+	setenv("TERM", "xterm-256color", 1);
+	setenv("LC_ALL", "/tmp/evil-locale", 1);
+
+	/* Each option the caller could point elsewhere, refused by name. */
+	assert_int_equal(session_identity(s, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_USAGE);
+	assert_non_null(strstr(f->e.msg, "--config is refused: ferncon acts "
+	    "for nobody as root (sudo)"));
+	assert_false(s->id_loaded);
+	assert_string_equal(getenv("AIRFLOW_HOME"), f->dir);	/* untouched */
+	s->opts.config_file = NULL;
+	assert_int_equal(session_identity(s, &f->e), -1);
+	assert_non_null(strstr(f->e.msg, "--airflow-home is refused"));
+	s->opts.airflow_home = NULL;
+	s->opts.db_url = "postgresql://a@db/x?hostaddr=127.0.0.1";
+	assert_int_equal(session_identity(s, &f->e), -1);
+	assert_non_null(strstr(f->e.msg, "--db is refused"));
+	assert_int_equal(session_config(s, &f->e), -1);	/* loaders too */
+	assert_null(s->keys->cfg);
+	s->opts.db_url = NULL;
+
+	/* Then the account's own environment, and a few of the caller's. */
+	assert_int_equal(session_identity(s, &f->e), 0);
+	assert_true(s->id.restricted);
+	assert_string_equal(s->id.login, "nobody");
+	assert_null(getenv("AIRFLOW_HOME"));
+	assert_null(getenv("AIRFLOW__CORE__FERNET_KEY_CMD"));
+	assert_null(getenv("PGPASSFILE"));
+	assert_null(getenv("SUDO_USER"));
+	assert_null(getenv("LC_ALL"));
+	assert_string_equal(getenv("TERM"), "xterm-256color");
+	assert_string_equal(getenv("HOME"), me->pw_dir);
+	assert_string_equal(getenv("USER"), me->pw_name);
+	assert_string_equal(getenv("PATH"), "/usr/local/bin:/usr/bin:/bin");
+
+	/* Files: stdin and stdout only; demo and probe --from refused. */
+	assert_int_equal(session_restricted_path(s, SESSION_GUARD_IMPORT_FILE,
+	    "-", &f->e), 0);
+	assert_int_equal(session_restricted_path(s, SESSION_GUARD_EXPORT_FILE,
+	    "/etc/passwd", &f->e), -1);
+	assert_int_equal(f->e.code, ERR_DENIED);
+	assert_non_null(strstr(f->e.msg, "connections export FILE is refused"));
+	assert_int_equal(session_restricted(s, SESSION_GUARD_DEMO, &f->e), -1);
+	assert_non_null(strstr(f->e.msg, "demo is refused"));
+	assert_int_equal(session_restricted(s, SESSION_GUARD_PROBE_FROM, &f->e),
+	    -1);
+	assert_int_equal(session_conn_import(s, "/etc/shadow", 0, &im, &f->e),
+	    -1);
+	assert_int_equal(f->e.code, ERR_DENIED);
+	assert_int_equal(im.set.n, 0);
+	session_import_release(&im);
+	assert_int_equal(session_conn_export(s, "/tmp/out.json", &f->e), -1);
+	assert_int_equal(f->e.code, ERR_DENIED);
+
+	/*
+	 * No role map in the account's configuration: default_role (Viewer),
+	 * so the configured ring is not for token; a ring of one's own is.
+	 */
+	assert_int_equal(session_token_keyring(s, NULL, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_DENIED);
+	assert_non_null(strstr(f->e.msg, "role Viewer (nobody) may not decrypt "
+	    "or encrypt tokens with the configured key ring"));
+	assert_null(s->keys->kr);
+	keyring_generate(keys);
+	assert_int_equal(session_token_keyring(s, keys, &f->e), 0);
+	assert_non_null(s->keys->kr);
+	env_restore(saved);
+}
+
 int
 main(void)
 {
@@ -401,6 +527,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_free_with_refs, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_restricted, setup, teardown),
 	};
 
 	tu_init();
