@@ -882,7 +882,7 @@ const struct cli_cmd cmd_conn_export = {
 };
 
 const struct cli_cmd cmd_conn_import = {
-	"connections", "import", "FILE [--overwrite]",
-	"import connections from an Airflow json, yaml or env file",
+	"connections", "import", "FILE|- [--overwrite]",
+	"import connections from an Airflow json, yaml or env file (-: json on stdin)",
 	import_options, 0, NULL, conn_import
 };

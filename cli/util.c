@@ -51,6 +51,8 @@ cli_global_option(struct session *s, struct cli_args *a, int c,
 		a->no_color = 1;
 		return 1;
 	case CLI_OPT_BASE + 5:
+		if (s->login != NULL)
+			s->login_again = 1;	/* session_identity() refuses */
 		s->login = arg;
 		return 1;
 	default:

@@ -180,6 +180,11 @@ session_identity(struct session *s, struct err *e)
 
 	if (s->id_loaded)
 		return 0;
+	if (s->login_again) {
+		err_set(e, ERR_USAGE, "--login is refused: it is given more than "
+		    "once, and only the forced command's may name the person");
+		return -1;
+	}
 	if (policy_identify(s->login, &s->id, e) != 0)
 		return -1;
 	if (s->id.restricted) {

@@ -85,6 +85,9 @@ struct session {
 	struct config_opts	 opts;
 	const char		*as_role;	/* --as-role, or NULL */
 	const char		*login;		/* --login, or NULL */
+	int			 login_again;	/* --login was given twice: a
+						   forced command's wrapper
+						   added the client's words */
 
 	struct policy_identity	 id;		/* valid once id_loaded */
 	int			 id_loaded;
@@ -125,7 +128,7 @@ void session_free(struct session *s);
  * mode, and this is where it is set up, once for both front ends:
  *
  *  - --config, --airflow-home and --db are refused (ERR_USAGE, one line
- *    naming the option and why);
+ *    naming the option and why); so is a second --login, in any mode;
  *  - the environment is replaced by the account's own: HOME, USER, LOGNAME
  *    and SHELL from its passwd entry, PATH=/usr/local/bin:/usr/bin:/bin,
  *    and of the caller's only TERM, LANG, LANGUAGE, LC_*, COLUMNS, LINES

@@ -931,7 +931,9 @@ read_whole(struct reader *r, struct buf *out, struct err *e)
 	ssize_t got;
 	int fd, rc = -1;
 
-	if ((fd = open(r->path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* "-": standard input (a copy, closed as a file is). */
+	if ((fd = strcmp(r->path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC,
+	    0) : open(r->path, O_RDONLY | O_CLOEXEC)) < 0) {
 		transfer_reader_err(r, e, ERR_IO, 0, "cannot open the file: %s",
 		    strerror(errno));
 		return -1;
@@ -1282,16 +1284,20 @@ transfer_read(const char *path, const struct airflow_version *v,
 	r.set = out;
 	buf_init(&r.tmp, 1);
 	buf_init(&text, 1);
-	/* `connections import` checks the path first, then the extension. */
-	if (stat(path, &st) != 0) {
+	/*
+	 * `connections import` checks the path first, then the extension; "-"
+	 * is standard input, in json (ferncon's; Airflow reads files only).
+	 */
+	if (strcmp(path, "-") == 0) {
+		fmt = TRANSFER_JSON;
+	} else if (stat(path, &st) != 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			transfer_reader_err(&r, e, ERR_IO, 0, "Missing connections file.");
 		else
 			transfer_reader_err(&r, e, ERR_IO, 0, "cannot read the file: %s",
 			    strerror(errno));
 		goto out;
-	}
-	if (import_format(path, &r.v, &fmt) != 0) {
+	} else if (import_format(path, &r.v, &fmt) != 0) {
 		transfer_reader_err(&r, e, ERR_INVALID, 0, "%s", import_ext_msg);
 		goto out;
 	}
