@@ -166,4 +166,5 @@ ok "no command ran as $SVC" test -z "$(find "$MARK" -user "$SVC" -print)"
 o=$(as_user "$SVC" "$PF" --login alice whoami 2>&1); rc=$?
 is "$rc" 2 "outside SSH, --login is refused"
 contains "$o" "only in an SSH forced command" "saying where it counts"
+echo "1..$_n"
 done_testing

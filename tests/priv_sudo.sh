@@ -234,4 +234,5 @@ contains "$log" "\"user\":\"$ADM\",\"role\":\"Admin\",\"action\":\"export\"" "an
 contains "$log" "\"user\":\"$ADM\",\"role\":\"Admin\",\"action\":\"import\",\"conn_id\":\"priv_new\"" "and the import"
 lacks "$log" "\"user\":\"$VWR\"" "the Viewer, refused every time, is not in the log"
 ok "no command ran as $SVC, at the end" test -z "$(find "$MARK" -user "$SVC" -print)"
+echo "1..$_n"
 done_testing
