@@ -151,7 +151,9 @@ audit_cmd(struct session *s, struct cli_args *ca)
 	memset(&em, 0, sizeof em);
 	buf_init(&em.out, 0);
 	read_args(ca, &args);
-	if (session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
+	if (((args.baseline != NULL || args.ignore != NULL) &&
+	    session_restricted(s, SESSION_GUARD_AUDIT_FILE, &e) != 0) ||
+	    session_config(s, &e) != 0 || session_policy(s, &e) != 0 ||
 	    cli_keyring(s, NULL, &e) != 0)
 		return audit_error(&e);
 

@@ -28,7 +28,8 @@ whoami(struct session *s, struct cli_args *a)
 	if (id->restricted)
 		printf("restricted: yes: ferncon acts for %s as %s, so it reads "
 		    "only %s's own configuration and environment; --config, "
-		    "--airflow-home, --db, demo and key probe --from are refused, "
+		    "--airflow-home, --db, demo, key probe --from and audit "
+		    "--baseline/--ignore are refused, "
 		    "import reads stdin and export writes stdout only\n",
 		    id->login, id->account, id->account);
 	else

@@ -220,6 +220,8 @@ session_restricted(struct session *s, enum session_guard g, struct err *e)
 		    "('-')" },
 		[SESSION_GUARD_EXPORT_FILE] = { "connections export FILE", "it "
 		    "would write a file as the account; export to stdout ('-')" },
+		[SESSION_GUARD_AUDIT_FILE] = { "audit --baseline/--ignore FILE",
+		    "it would read a file as the account" },
 	};
 	char who[600];
 

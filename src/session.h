@@ -151,6 +151,7 @@ enum session_guard {
 	SESSION_GUARD_PROBE_FROM,	/* `key probe --from FILE` */
 	SESSION_GUARD_IMPORT_FILE,	/* import from a file, not stdin */
 	SESSION_GUARD_EXPORT_FILE,	/* export to a file, not stdout */
+	SESSION_GUARD_AUDIT_FILE,	/* `audit --baseline/--ignore FILE` */
 };
 
 /*

@@ -124,6 +124,11 @@ for who in "$VWR" "$OPR"; do
 	contains "$o" "ferncon: key probe --from is refused" "$role: key probe --from: named"
 	is "$(lines "$o")" 1 "$role: key probe --from: one line"
 
+	o=$(via_sudo "$who" -- audit --baseline "$SVC_HOME/airflow.env" 2>&1); rc=$?
+	is "$rc" 2 "$role: audit --baseline FILE exits 2"
+	contains "$o" "ferncon: audit --baseline/--ignore FILE is refused" "$role: audit --baseline: named"
+	lacks "$o" "$envsecret" "$role: audit --baseline: nothing of the file is shown"
+
 	# --login under sudo (SSH_CONNECTION kept, too): refused.
 	o=$(via_sudo "$who" SSH_CONNECTION='192.0.2.1 1 192.0.2.2 22' -- --login "$ADM" connections get warehouse_pg --reveal 2>&1); rc=$?
 	is "$rc" 2 "$role: sudo ferncon --login ADMIN exits 2"
