@@ -27,7 +27,10 @@ char *tu_read(const char *path, size_t *len);
 /* Unset every environment variable whose name starts with prefix. */
 void tu_unsetenv_prefix(const char *prefix);
 
-/* Call core_init() once or bail out of the test run. */
+/*
+ * Call core_init() once or bail out of the test run; unset SUDO_USER,
+ * SUDO_UID and SSH_CONNECTION, which would make a session restricted.
+ */
 void tu_init(void);
 
 struct config;
