@@ -45,6 +45,30 @@ chown "$SVC:$SVC" "$SVC_HOME/airflow.env"
 chmod 600 "$SVC_HOME/airflow.env"
 envsecret=${SVC_KEYS%%,*}
 
+# The service account's ~/.pgpass, and a server of the caller's on
+# loopback that --db would send it to: it counts the connections it gets.
+printf '*:*:*:airflow:svc-db-secret\n' > "$SVC_HOME/.pgpass"
+chown "$SVC:$SVC" "$SVC_HOME/.pgpass"; chmod 600 "$SVC_HOME/.pgpass"
+mkfifo "$T/listen.ctl"
+"$PYTHON3" -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+sys.stdin.readline()
+s.setblocking(False)
+n = 0
+try:
+    while True:
+        s.accept(); n += 1
+except BlockingIOError:
+    pass
+print("connections:", n, flush=True)
+' < "$T/listen.ctl" > "$T/listen.out" &
+LISTENER=$!
+exec 9> "$T/listen.ctl"
+while [ ! -s "$T/listen.out" ] && kill -0 "$LISTENER" 2>/dev/null; do sleep 0.05; done
+lport=$(head -1 "$T/listen.out")
+
 tok=$(sqlite3 "$SVC_AF/airflow.db" "select password from connection where conn_id='warehouse_pg'")
 ok "the DB holds warehouse_pg's password as a token" test -n "$tok"
 state0=$(svc_state)
@@ -81,7 +105,7 @@ for who in "$VWR" "$OPR"; do
 	lacks "$o" "$secret" "$role: no password in the list"
 
 	# --db: the service account's ~/.pgpass would go to the caller's server.
-	o=$(via_sudo "$who" -- --db 'postgresql://airflow@db.internal/airflow?hostaddr=127.0.0.1' connections list 2>&1 >/dev/null); rc=$?
+	o=$(via_sudo "$who" -- --db "postgresql://airflow@db.internal/airflow?hostaddr=127.0.0.1&port=$lport&connect_timeout=2" connections list 2>&1 >/dev/null); rc=$?
 	is "$rc" 2 "$role: sudo ferncon --db URL exits 2"
 	contains "$o" "ferncon: --db is refused" "$role: --db: named"
 	is "$(lines "$o")" 1 "$role: --db: one line"
@@ -150,6 +174,12 @@ for who in "$VWR" "$OPR"; do
 		is "$(cat "$SVC_LOG")" "$log0" "$role: nothing was logged for refused actions"
 	fi
 done
+
+# The caller's server got no connection (a made connection waits in its
+# backlog once ferncon has exited).
+echo check >&9; exec 9>&-
+wait "$LISTENER"
+is "$(tail -1 "$T/listen.out")" "connections: 0" "--db: no connection reached the caller's server on loopback"
 
 # The Op's delete went through, logged with the Op's own name.
 contains "$(cat "$SVC_LOG")" "\"user\":\"$OPR\",\"role\":\"Op\",\"action\":\"delete\",\"conn_id\":\"warehouse_pg\"" "the Op's delete is logged under the Op's name"
