@@ -100,7 +100,8 @@ struct policy_identity {
  * own, ERR_CONFIG (fail closed: restricted mode would have nothing to
  * read). --login counts only in an SSH session (SSH_CONNECTION) not under
  * sudo, on root or the owner of f->config; given anywhere else it is
- * ERR_USAGE, never ignored. A login is 1-255 characters of [A-Za-z0-9._@-].
+ * ERR_USAGE, never ignored. A login is 1-255 characters of [A-Za-z0-9._@-],
+ * not starting with -.
  */
 int policy_decide(const struct policy_facts *f, struct policy_identity *id,
     struct err *e) ATTR_WUR;
