@@ -22,24 +22,25 @@ whoami(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	if (session_policy(s, &e) != 0)
 		return cli_error(&e);
-	printf("login:      %s\n", id->login);
-	printf("account:    %s (uid %u)\n", id->account, (unsigned)id->uid);
-	printf("identity:   %s\n", policy_source_name(id->source));
+	cli_line(stdout, "login:      %s", id->login);
+	cli_line(stdout, "account:    %s (uid %u)", id->account,
+	    (unsigned)id->uid);
+	cli_line(stdout, "identity:   %s", policy_source_name(id->source));
 	if (id->restricted)
-		printf("restricted: yes: ferncon acts for %s as %s, so it reads "
-		    "only %s's own configuration and environment; --config, "
-		    "--airflow-home, --db, demo, key probe --from and audit "
-		    "--baseline/--ignore are refused, "
-		    "import reads stdin and export writes stdout only\n",
+		cli_line(stdout, "restricted: yes: ferncon acts for %s as %s, "
+		    "so it reads only %s's own configuration and environment; "
+		    "--config, --airflow-home, --db, demo, key probe --from and "
+		    "audit --baseline/--ignore are refused, import reads stdin "
+		    "and export writes stdout only",
 		    id->login, id->account, id->account);
 	else
-		printf("restricted: no (ferncon acts for the account it runs "
-		    "as)\n");
-	printf("role:       %s (%s%s)\n", policy_role_name(s->policy.role),
-	    policy_role_reason(&s->policy), s->policy.lowered ?
-	    "; lowered by --as-role" : "");
+		cli_line(stdout, "restricted: no (ferncon acts for the account "
+		    "it runs as)");
+	cli_line(stdout, "role:       %s (%s%s)",
+	    policy_role_name(s->policy.role), policy_role_reason(&s->policy),
+	    s->policy.lowered ? "; lowered by --as-role" : "");
 	if (id->note[0] != '\0')
-		printf("note:       %s\n", id->note);
+		cli_line(stdout, "note:       %s", id->note);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
