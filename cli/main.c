@@ -149,6 +149,16 @@ wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* What the session still has to say (memory that could not be locked). */
+static void
+show_warnings(struct session *s)
+{
+	const char *w;
+
+	while ((w = session_warning(s)) != NULL)
+		fprintf(stderr, "ferncon: warning: %s\n", w);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -190,6 +200,7 @@ main(int argc, char **argv)
 		if (session_identity(s, &e) != 0)
 			return cli_error(&e);
 		rc = cli_console(s, args.no_color);
+		show_warnings(s);
 		session_free(s);
 		core_thread_cleanup();
 		return rc;
@@ -218,6 +229,7 @@ main(int argc, char **argv)
 		rc = session_identity(s, &e) != 0 ? cli_error(&e) :
 		    cmd->exec(s, &args);
 	cli_args_release(&args);
+	show_warnings(s);
 	session_free(s);
 	core_thread_cleanup();
 	return rc;

@@ -1,6 +1,7 @@
 /*
  * conn.c: the connection record and Airflow's rules for its fields (see
- * conn.h). Secrets (password, extra) are copied into sodium_malloc memory;
+ * conn.h). Secrets (password, extra) are copied into locked memory pooled
+ * by arena.c (one mapping per field would exhaust vm.max_map_count);
  * other fields are ordinary heap strings, wiped all the same on free since
  * a host or login can be sensitive too.
  */
@@ -19,6 +20,7 @@
 #include <pcre2.h>
 #include <sodium.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "keyring.h"
 #include "pyjson.h"
@@ -57,7 +59,7 @@ secrets_release(struct conn *c)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		sodium_free(c->secret_mem[i]);	/* wipes */
+		arena_free(c->secret_mem[i]);	/* wipes */
 		c->secret_mem[i] = NULL;
 		c->secret_cap[i] = 0;
 	}
@@ -118,13 +120,13 @@ conn_set(struct conn *c, char **field, const char *s, size_t len,
 		if (s == NULL)
 			return 0;
 		if (c->secret_cap[slot] < len + 1) {
-			size_t cap = len + 1 < 256 ? 256 : len + 1;
+			size_t cap;
 
-			if ((copy = sodium_malloc(cap)) == NULL) {
+			if ((copy = arena_alloc(len + 1, &cap)) == NULL) {
 				err_nomem(e);
 				return -1;
 			}
-			sodium_free(c->secret_mem[slot]);
+			arena_free(c->secret_mem[slot]);
 			c->secret_mem[slot] = copy;
 			c->secret_cap[slot] = cap;
 		}
@@ -520,15 +522,16 @@ field_decrypt(struct conn *c, char **field, int flag,
 	field_free(c, field);
 	cap = fernet_plain_max(len) + 1;
 	if (c->secret_cap[slot] < cap) {
-		char *mem = sodium_malloc(cap);
+		size_t got;
+		char *mem = arena_alloc(cap, &got);
 
 		if (mem == NULL) {
 			err_nomem(e);
 			goto out;
 		}
-		sodium_free(c->secret_mem[slot]);
+		arena_free(c->secret_mem[slot]);
 		c->secret_mem[slot] = mem;
-		c->secret_cap[slot] = cap;
+		c->secret_cap[slot] = got;
 	}
 	err_clear(&de);
 	if (keyring_enabled(kr) && keyring_decrypt(kr, tok, len,

@@ -2,7 +2,7 @@
  * conn.h: one Airflow connection, as a record, and Airflow's rules for it.
  *
  * The record holds plaintext: password and extra are decrypted (or were
- * plaintext in the DB) and live in sodium_malloc memory, wiped on free.
+ * plaintext in the DB) and live in locked memory (arena.h), wiped on free.
  * Every string field may be NULL, which is SQL NULL / Python None; "" is an
  * empty string. port is NULL when has_port is 0.
  *
@@ -45,10 +45,10 @@ struct conn {
 	char		*host;
 	char		*schema;
 	char		*login;
-	char		*password;	/* plaintext, sodium_malloc */
+	char		*password;	/* plaintext, locked (arena.h) */
 	int		 has_port;
 	long		 port;
-	char		*extra;		/* plaintext JSON text, sodium_malloc */
+	char		*extra;		/* plaintext JSON text, locked (arena.h) */
 	int		 is_encrypted;		/* the DB flags, as read */
 	int		 is_extra_encrypted;
 	char		*team_name;
@@ -56,9 +56,10 @@ struct conn {
 	struct conn_secret_info	extra_info;
 
 	/*
-	 * Private: the locked memory behind password and extra, kept across
-	 * conn_reset() so that streaming a million rows does not map and unmap
-	 * pages for every field. Use conn_set(), never these.
+	 * Private: the locked memory (arena_alloc()) behind password and
+	 * extra, kept across conn_reset() so that streaming a million rows
+	 * does not take and give back blocks for every field. Use
+	 * conn_set(), never these.
 	 */
 	char		*secret_mem[2];
 	size_t		 secret_cap[2];
@@ -88,7 +89,7 @@ struct conn *conn_dup(const struct conn *c);
 
 /*
  * Set a string field to a copy of s (len bytes; s may be NULL for NULL).
- * Secret fields (password, extra) are copied into sodium_malloc memory.
+ * Secret fields (password, extra) are copied into locked memory (arena.h).
  * The old value is wiped. 0, or -1 with e set (out of memory).
  */
 int conn_set(struct conn *c, char **field, const char *s, size_t len,

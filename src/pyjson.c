@@ -37,6 +37,7 @@
 
 #include <sodium.h>
 
+#include "strmap.h"
 #include "utf8.h"
 
 /* What a number token of the source text holds. */
@@ -747,6 +748,62 @@ restore_numbers(cJSON *v, const char *text, struct numtoks *toks)
  * A Python dict keeps one entry per key: the last value, at the first
  * key's position. cJSON keeps every duplicate; fold them the same way.
  */
+/*
+ * fold_duplicates() on an object of many members, through an index of the
+ * names seen (a file's object may hold 100,000 of them). 0, or -1 when the
+ * index cannot be built (nothing changed then).
+ */
+static int
+fold_indexed(cJSON *v)
+{
+	struct strmap seen;
+	cJSON *m, *next, **first = NULL;
+	size_t n = 0, i;
+
+	for (m = v->child; m != NULL && n < 16; m = m->next)
+		n++;
+	if (n < 16)
+		return -1;	/* few members: comparing them is cheaper */
+	for (n = 0, m = v->child; m != NULL; m = m->next)
+		n++;
+	if ((first = calloc(n, sizeof *first)) == NULL)
+		return -1;
+	strmap_init(&seen);
+	/* first pass: index every name, so a failure changes nothing */
+	for (n = 0, m = v->child; m != NULL; m = m->next) {
+		if (m->string == NULL)
+			continue;
+		if (strmap_get(&seen, m->string, strlen(m->string)) !=
+		    STRMAP_NONE)
+			continue;
+		if (strmap_put(&seen, m->string, strlen(m->string), n) != 0) {
+			strmap_release(&seen);
+			free(first);
+			return -1;
+		}
+		first[n++] = m;
+	}
+	/* then the last value of each name takes its first member's place */
+	for (m = v->child; m != NULL; m = next) {
+		next = m->next;
+		if (m->string == NULL ||
+		    (i = strmap_get(&seen, m->string, strlen(m->string))) ==
+		    STRMAP_NONE || first[i] == m)
+			continue;
+		/* the index borrows the old name, wiped below: move it first
+		 * (replacing a key never fails) */
+		if (strmap_put(&seen, m->string, strlen(m->string), i) != 0)
+			break;
+		cJSON_DetachItemViaPointer(v, m);
+		wipe_node(first[i]);
+		cJSON_ReplaceItemViaPointer(v, first[i], m);
+		first[i] = m;
+	}
+	strmap_release(&seen);
+	free(first);
+	return 0;
+}
+
 static void
 fold_duplicates(cJSON *v)
 {
@@ -756,6 +813,9 @@ fold_duplicates(cJSON *v)
 		fold_duplicates(m);
 	if ((v->type & 0xFF) != cJSON_Object)
 		return;
+	if (fold_indexed(v) == 0)
+		return;
+	/* out of memory for the index: the slow way, with no memory */
 	for (m = v->child; m != NULL; m = m->next) {
 		for (n = m->next; n != NULL; n = next) {
 			next = n->next;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+
 /*
  * A generation and its count. The public part comes first, so that the
  * pointer handed out is also the pointer to this.
@@ -336,8 +338,16 @@ const char *
 session_warning(struct session *s)
 {
 	const char *w = s->warning;
+	int err;
 
 	s->warning = NULL;
+	if (w == NULL && !s->lock_said && (err = arena_lock_errno()) != 0) {
+		s->lock_said = 1;
+		snprintf(s->lock_msg, sizeof s->lock_msg, "cannot lock memory for "
+		    "secrets (%s): they may be written to swap; raise the "
+		    "locked-memory limit (ulimit -l) to avoid it", strerror(err));
+		w = s->lock_msg;
+	}
 	return w;
 }
 

@@ -99,6 +99,8 @@ struct session {
 	struct mask		*mask;	/* NULL until session_mask() */
 
 	const char		*warning;	/* see session_warning() */
+	int			 lock_said;	/* the arena's lock failure told */
+	char			 lock_msg[200];
 };
 
 /* -- lifecycle ----------------------------------------------------------- */
@@ -204,7 +206,9 @@ int session_mask(struct session *s, struct err *e) ATTR_WUR;
 /*
  * The warning the last load left for the user, as one sentence without the
  * "ferncon: warning: " a front end puts in front, or NULL. Taking it clears
- * it. The text is static.
+ * it. Once memory for secrets could not be locked (arena_lock_errno()), the
+ * next call says so, once per session. The text lives as long as s.
+ * Front ends take warnings after loading and again before exit.
  */
 const char *session_warning(struct session *s);
 

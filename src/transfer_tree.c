@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "pyjson.h"
+#include "strmap.h"
 
 /* -- import: the values of a file ---------------------------------------- */
 
@@ -229,19 +230,12 @@ out:
 	return rc;
 }
 
-/* Do two nodes make the same dict key? (str keys only; others never.) */
-static int
-key_eq(const struct tnode *a, const struct tnode *b)
-{
-	return a->type == TN_STR && b->type == TN_STR && a->len == b->len &&
-	    memcmp(a->s, b->s, a->len) == 0;
-}
-
 /* dict(m): one entry per key, the last value at the first key's place. */
 int
 tnode_pairs(struct reader *r, struct tnode *m, struct pairs *p,
     struct err *e)
 {
+	struct strmap seen;
 	size_t i, j, n = m->nkids / 2;
 
 	memset(p, 0, sizeof *p);
@@ -259,14 +253,27 @@ tnode_pairs(struct reader *r, struct tnode *m, struct pairs *p,
 		err_nomem(e);
 		return -1;
 	}
+	/* str keys through an index: a mapping may hold 100,000 entries */
+	strmap_init(&seen);
 	for (i = 0; i < m->nkids; i += 2) {
-		for (j = 0; j < p->n; j++)
-			if (key_eq(p->k[j], m->kids[i]))
-				break;
-		if (j == p->n)
-			p->k[p->n++] = m->kids[i];
+		const struct tnode *k = m->kids[i];
+
+		j = k->type == TN_STR ? strmap_get(&seen, k->s, k->len) :
+		    STRMAP_NONE;
+		if (j == STRMAP_NONE) {
+			j = p->n++;
+			p->k[j] = m->kids[i];
+			if (k->type == TN_STR &&
+			    strmap_put(&seen, k->s, k->len, j) != 0) {
+				strmap_release(&seen);
+				tnode_pairs_release(p);
+				err_nomem(e);
+				return -1;
+			}
+		}
 		p->v[j] = m->kids[i + 1];
 	}
+	strmap_release(&seen);
 	return 0;
 }
 
