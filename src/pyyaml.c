@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "pyjson.h"
+#include "strmap.h"
 
 /* -- PyYAML's implicit resolver ------------------------------------------ */
 
@@ -401,7 +402,16 @@ struct composer {
 	int		 have_ev;
 	struct anchor	*anchors;
 	size_t		 nanchors, capanchors;
+	struct strmap	 byname;	/* anchor name -> index */
+	size_t		 naliases;
+	size_t		 xnodes, xbytes;	/* what the aliases stand for */
 };
+
+static size_t
+sat_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
 
 /* Drop the current event, wiping a scalar's text. */
 static void
@@ -455,13 +465,13 @@ comp_anchor(struct composer *c, const yaml_char_t *name, struct tnode *n,
 
 	if (name == NULL)
 		return 0;
-	for (i = 0; i < c->nanchors; i++) {
-		if (strcmp(c->anchors[i].name, (const char *)name) == 0) {
-			transfer_reader_err(c->r, e, ERR_INVALID, n->line, "found "
-			    "duplicate anchor; first occurrence at line %zu",
-			    c->anchors[i].node->line);
-			return -1;
-		}
+	i = strmap_get(&c->byname, (const char *)name,
+	    strlen((const char *)name));
+	if (i != STRMAP_NONE) {
+		transfer_reader_err(c->r, e, ERR_INVALID, n->line, "found "
+		    "duplicate anchor; first occurrence at line %zu",
+		    c->anchors[i].node->line);
+		return -1;
 	}
 	if (c->nanchors == c->capanchors) {
 		size_t cap = c->capanchors ? c->capanchors * 2 : 8;
@@ -474,7 +484,13 @@ comp_anchor(struct composer *c, const yaml_char_t *name, struct tnode *n,
 	}
 	if ((c->anchors[c->nanchors].name = strdup((const char *)name)) == NULL)
 		goto nomem;
-	c->anchors[c->nanchors++].node = n;
+	c->anchors[c->nanchors].node = n;
+	if (strmap_put(&c->byname, c->anchors[c->nanchors].name,
+	    strlen((const char *)name), c->nanchors) != 0) {
+		free(c->anchors[c->nanchors].name);
+		goto nomem;
+	}
+	c->nanchors++;
 	return 0;
 nomem:
 	err_nomem(e);
@@ -773,6 +789,34 @@ collection_type(const char *tag, int is_seq, struct tnode *n)
 	return -1;
 }
 
+/*
+ * An alias stands for target: counted, with all that target holds (its own
+ * aliases expanded), against the caps of transfer_int.h, before anything
+ * expands it (a "billion laughs" document stops here, in a few bytes).
+ */
+static int
+comp_alias(struct composer *c, struct tnode *target, size_t line,
+    struct tnode **out, struct err *e)
+{
+	c->naliases++;
+	c->xnodes = sat_add(c->xnodes, target->xnodes);
+	c->xbytes = sat_add(c->xbytes, target->xbytes);
+	if (c->naliases > YAML_MAX_ALIASES) {
+		transfer_reader_err(c->r, e, ERR_INVALID, line, "the document "
+		    "has more than %d aliases", YAML_MAX_ALIASES);
+		return -1;
+	}
+	if (c->xnodes > YAML_MAX_EXPANDED_NODES ||
+	    c->xbytes > YAML_MAX_EXPANDED_BYTES) {
+		transfer_reader_err(c->r, e, ERR_INVALID, line, "the document's "
+		    "aliases expand to more than %d values or %zu MiB of text",
+		    YAML_MAX_EXPANDED_NODES, YAML_MAX_EXPANDED_BYTES >> 20);
+		return -1;
+	}
+	*out = target;
+	return 0;
+}
+
 /* Compose the node whose first event is the current one. */
 static int
 comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
@@ -793,17 +837,20 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 	}
 	switch (c->ev.type) {
 	case YAML_ALIAS_EVENT:
-		for (i = 0; i < c->nanchors; i++)
-			if (strcmp(c->anchors[i].name,
-			    (const char *)c->ev.data.alias.anchor) == 0) {
-				*out = c->anchors[i].node;
-				return 0;
-			}
-		transfer_reader_err(r, e, ERR_INVALID, line, "found undefined alias");
-		return -1;
+		name = c->ev.data.alias.anchor;
+		i = strmap_get(&c->byname, (const char *)name,
+		    strlen((const char *)name));
+		if (i == STRMAP_NONE) {
+			transfer_reader_err(r, e, ERR_INVALID, line, "found "
+			    "undefined alias");
+			return -1;
+		}
+		return comp_alias(c, c->anchors[i].node, line, out, e);
 	case YAML_SCALAR_EVENT:
 		if ((n = tnode_new(r, TN_NULL, line)) == NULL)
 			goto nomem;
+		n->xnodes = 1;
+		n->xbytes = c->ev.data.scalar.length;
 		if (c->ev.data.scalar.anchor != NULL &&
 		    (anchor = (yaml_char_t *)strdup((const char *)
 		    c->ev.data.scalar.anchor)) == NULL)
@@ -815,6 +862,7 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 	case YAML_MAPPING_START_EVENT:
 		if ((n = tnode_new(r, TN_SEQ, line)) == NULL)
 			goto nomem;
+		n->xnodes = 1;
 		if (c->ev.type == YAML_SEQUENCE_START_EVENT) {
 			tag = (const char *)c->ev.data.sequence_start.tag;
 			name = c->ev.data.sequence_start.anchor;
@@ -842,6 +890,8 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 				goto out;
 			if (tnode_add(n, kid) != 0)
 				goto nomem;
+			n->xnodes = sat_add(n->xnodes, kid->xnodes);
+			n->xbytes = sat_add(n->xbytes, kid->xbytes);
 		}
 		break;
 	default:
@@ -919,6 +969,7 @@ out:
 		sodium_memzero(c.p.raw_buffer.start,
 		    (size_t)(c.p.raw_buffer.end - c.p.raw_buffer.start));
 	yaml_parser_delete(&c.p);
+	strmap_release(&c.byname);
 	for (i = 0; i < c.nanchors; i++)
 		free(c.anchors[i].name);
 	free(c.anchors);

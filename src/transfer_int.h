@@ -28,6 +28,18 @@
 /* How deep a yaml document may nest (PyYAML recurses without a limit). */
 #define YAML_MAX_DEPTH		512
 
+/*
+ * What a yaml document's aliases may stand for (PyYAML has no limit: its
+ * objects share, until json.dumps() of an extra writes every copy out):
+ * at most YAML_MAX_ALIASES aliases, which together stand for at most
+ * YAML_MAX_EXPANDED_NODES values and YAML_MAX_EXPANDED_BYTES of scalar
+ * text, aliases inside the aliased values counted in full
+ * (doc/design.md section 9).
+ */
+#define YAML_MAX_ALIASES	100000
+#define YAML_MAX_EXPANDED_NODES	1000000
+#define YAML_MAX_EXPANDED_BYTES	((size_t)64 << 20)
+
 #define TAG_STR		"tag:yaml.org,2002:str"
 #define TAG_NULL	"tag:yaml.org,2002:null"
 #define TAG_INT		"tag:yaml.org,2002:int"
@@ -119,6 +131,8 @@ struct tnode {
 	const cJSON	 *json;		/* json import: the node it came from */
 	int		  flattened;
 	int		  checked;
+	size_t		  xnodes;	/* yaml: values below, aliases expanded */
+	size_t		  xbytes;	/* yaml: scalar text below, likewise */
 };
 
 /* A mapping's entries after Python's dict(): one per key, last value wins. */
