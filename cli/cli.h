@@ -161,9 +161,20 @@ void cli_print_usage(const struct cli_cmd *cmd, FILE *f);
 
 /*
  * Read all of stdin into a sodium_malloc buffer (NUL-terminated; *len
- * excludes the NUL). Caller frees with sodium_free(), which wipes.
+ * excludes the NUL), refusing more than max bytes (CLI_MAX_STDIN for a
+ * value; README, Limits). Caller frees with sodium_free(), which wipes.
  */
-int cli_read_stdin(char **out, size_t *len, struct err *e) ATTR_WUR;
+int cli_read_stdin(char **out, size_t *len, size_t max, struct err *e)
+    ATTR_WUR;
+
+#define CLI_MAX_STDIN	((size_t)64 << 20)
+
+/*
+ * The same for a file named on the command line (buf_read_file(): a
+ * regular file of at most max bytes; what names it in messages).
+ */
+int cli_read_file(const char *path, const char *what, size_t max,
+    char **out, size_t *len, struct err *e) ATTR_WUR;
 
 /*
  * Print one line of text on f: fmt formatted, then made terminal-safe as

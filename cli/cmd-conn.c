@@ -476,7 +476,7 @@ arg_or_stdin(const char *arg, char **held, const char **out, struct err *e)
 		err_set(e, ERR_USAGE, "only one value can be read from stdin");
 		return -1;
 	}
-	if (cli_read_stdin(held, &len, e) != 0)
+	if (cli_read_stdin(held, &len, CLI_MAX_STDIN, e) != 0)
 		return -1;
 	while (len > 0 && ((*held)[len - 1] == '\n' || (*held)[len - 1] == '\r'))
 		(*held)[--len] = '\0';
@@ -540,7 +540,7 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 			    "with a value read from stdin");
 			return -1;
 		}
-		if (cli_read_stdin(&pw, &len, e) != 0)
+		if (cli_read_stdin(&pw, &len, CLI_MAX_STDIN, e) != 0)
 			return -1;
 		while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
 			pw[--len] = '\0';

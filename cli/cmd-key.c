@@ -175,57 +175,7 @@ out:
 
 /* -- key probe ----------------------------------------------------------- */
 
-#define PROBE_MAX_INPUT	(1u << 20)
-
-/* Read a file of candidate keys into locked memory (caller sodium_free()s). */
-static int
-read_locked_file(const char *path, char **out, size_t *len, struct err *e)
-{
-	struct stat sb;
-	char *buf = NULL;
-	size_t n = 0;
-	ssize_t r;
-	int fd;
-
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {
-		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(sb.st_mode) || (size_t)sb.st_size > PROBE_MAX_INPUT) {
-		err_set(e, ERR_IO, "cannot read '%s': not a regular file of at most "
-		    "1 MiB", path);
-		goto fail;
-	}
-	if ((buf = sodium_malloc((size_t)sb.st_size + 1)) == NULL) {
-		err_nomem(e);
-		goto fail;
-	}
-	while (n < (size_t)sb.st_size) {
-		r = read(fd, buf + n, (size_t)sb.st_size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err_set(e, ERR_IO, "cannot read '%s': %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	close(fd);
-	*out = buf;
-	*len = n;
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	if (buf != NULL)
-		sodium_free(buf);
-	return -1;
-}
+#define PROBE_MAX_INPUT	((size_t)1 << 20)	/* README, Limits */
 
 static struct termios probe_saved_tty;
 
@@ -261,7 +211,7 @@ read_candidates_stdin(char **out, size_t *len, struct err *e)
 			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		}
 	}
-	rc = cli_read_stdin(out, len, e);
+	rc = cli_read_stdin(out, len, PROBE_MAX_INPUT, e);
 	if (restore)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &probe_saved_tty);
 	if (caught) {
@@ -353,8 +303,9 @@ key_probe(struct session *s, struct cli_args *a)
 		return cli_error(&e);
 	if ((w = session_warning(s)) != NULL)
 		cli_line(stderr, "ferncon: warning: %s", w);
-	if ((from != NULL ? read_locked_file(from, &cands, &clen, &e) :
-	    read_candidates_stdin(&cands, &clen, &e)) != 0) {
+	if ((from != NULL ? cli_read_file(from, "key file", PROBE_MAX_INPUT,
+	    &cands, &clen, &e) : read_candidates_stdin(&cands, &clen, &e)) !=
+	    0) {
 		rc = cli_error(&e);
 		goto out;
 	}

@@ -66,7 +66,7 @@ token_inspect(struct session *s, struct cli_args *a)
 	if ((rc = no_operands(&cmd_token_inspect, a)) != 0)
 		return rc;
 	if (cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
-	    cli_read_stdin(&tok, &toklen, &e) != 0) {
+	    cli_read_stdin(&tok, &toklen, CLI_MAX_STDIN, &e) != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}
@@ -107,7 +107,7 @@ token_decrypt(struct session *s, struct cli_args *a)
 	/* The configured ring needs Admin; one's own --keys no role. */
 	if (session_token_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
-	    cli_read_stdin(&tok, &toklen, &e) != 0)
+	    cli_read_stdin(&tok, &toklen, CLI_MAX_STDIN, &e) != 0)
 		goto fail;
 	if (!keyring_enabled(s->keys->kr)) {
 		err_set(&e, ERR_CONFIG, "encryption is off: [core] fernet_key is "
@@ -148,7 +148,7 @@ token_encrypt(struct session *s, struct cli_args *a)
 	/* The configured ring needs Admin; one's own --keys no role. */
 	if (session_token_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
 	    cli_keyring(s, a->opt[OPT_KEYS], &e) != 0 ||
-	    cli_read_stdin(&msg, &msglen, &e) != 0)
+	    cli_read_stdin(&msg, &msglen, CLI_MAX_STDIN, &e) != 0)
 		goto fail;
 	cap = fernet_token_len(msglen) + 1;
 	if ((tok = malloc(cap)) == NULL) {

@@ -257,50 +257,38 @@ cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int
-cli_read_stdin(char **out, size_t *len, struct err *e)
+/* Hand out b's text (locked memory) as *out, or fail; b is released. */
+static int
+detach_locked(struct buf *b, int rc, char **out, size_t *len, struct err *e)
 {
-	char *buf = NULL, *bigger;
-	size_t cap = 4096, n = 0;
-	ssize_t r;
-
 	*out = NULL;
-	if ((buf = sodium_malloc(cap)) == NULL)
-		goto nomem;
-	for (;;) {
-		if (n + 1 == cap) {
-			if (cap > (size_t)1 << 30) {
-				err_set(e, ERR_INVALID, "standard input is too large");
-				goto fail;
-			}
-			if ((bigger = sodium_malloc(cap * 2)) == NULL)
-				goto nomem;
-			memcpy(bigger, buf, n);
-			sodium_free(buf);
-			buf = bigger;
-			cap *= 2;
-		}
-		r = read(STDIN_FILENO, buf + n, cap - 1 - n);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err_set(e, ERR_IO, "cannot read standard input: %s",
-			    strerror(errno));
-			goto fail;
-		}
-		n += (size_t)r;
+	if (rc == 0 && (*out = buf_detach(b, len)) == NULL) {
+		err_nomem(e);
+		rc = -1;
 	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-nomem:
-	err_nomem(e);
-fail:
-	sodium_free(buf);
-	return -1;
+	buf_release(b);
+	return rc;
+}
+
+int
+cli_read_stdin(char **out, size_t *len, size_t max, struct err *e)
+{
+	struct buf b;
+
+	buf_init(&b, 1);
+	return detach_locked(&b, buf_read_fd(&b, STDIN_FILENO,
+	    "standard input", max, ERR_INVALID, e), out, len, e);
+}
+
+int
+cli_read_file(const char *path, const char *what, size_t max, char **out,
+    size_t *len, struct err *e)
+{
+	struct buf b;
+
+	buf_init(&b, 1);
+	return detach_locked(&b, buf_read_file(&b, path, what, max, ERR_IO,
+	    NULL, e), out, len, e);
 }
 
 int

@@ -24,6 +24,10 @@
 #define HKEY_BYTES	crypto_auth_hmacsha256_KEYBYTES
 #define HASH_PREFIX	"hmac-sha256:"
 
+/* The largest baseline and ignore file read (README, Limits). */
+#define AUDIT_MAX_BASELINE	((size_t)64 << 20)
+#define AUDIT_MAX_IGNORE	((size_t)1 << 20)
+
 /* -- the HMAC key and hashes --------------------------------------------- */
 
 static int
@@ -83,7 +87,8 @@ audit_hash_key_load(struct audit *a)
 	}
 	if ((a->hkey = sodium_malloc(HKEY_BYTES)) == NULL)
 		return;
-	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in its place opens at once, to be refused */
+	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT) {
 		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0) {
@@ -95,7 +100,8 @@ audit_hash_key_load(struct audit *a)
 			goto fail;
 		}
 		if (errno == EEXIST)	/* made meanwhile by another run */
-			fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			    O_NONBLOCK);
 	}
 	if (fd < 0)
 		goto fail;
@@ -234,7 +240,7 @@ audit_load_baseline(struct audit *a, const char *path, struct err *e)
 	int rc = -1;
 
 	buf_init(&text, 0);
-	if (buf_read_file(&text, path, "baseline", 0, ERR_USAGE, NULL, e) != 0)
+	if (buf_read_file(&text, path, "baseline", AUDIT_MAX_BASELINE, ERR_USAGE, NULL, e) != 0)
 		goto out;
 	if ((root = cJSON_Parse(buf_str(&text))) == NULL)
 		goto bad;
@@ -286,7 +292,7 @@ audit_load_ignore(struct audit *a, const char *path, struct err *e)
 	int lineno = 0, rc = -1;
 
 	buf_init(&text, 0);
-	if (buf_read_file(&text, path, "ignore file", 0, ERR_USAGE, NULL, e) != 0)
+	if (buf_read_file(&text, path, "ignore file", AUDIT_MAX_IGNORE, ERR_USAGE, NULL, e) != 0)
 		goto out;
 	/* Cut in place into lines (text.p is NULL for an empty file). */
 	for (line = text.p; line != NULL; line = next) {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,60 +192,116 @@ buf_str_free(char *s)
 	free(s);
 }
 
+/* Read fd to its end into b, at most max bytes; -1 with errno, or E2BIG. */
+static int
+read_to_end(struct buf *b, int fd, size_t max)
+{
+	char chunk[8192];
+	size_t start = b->len;
+	ssize_t n;
+	int rc = -1;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (max != 0 && b->len - start + (size_t)n > max) {
+			errno = E2BIG;
+			goto out;
+		}
+		buf_add(b, chunk, (size_t)n);
+		if (b->failed) {
+			errno = ENOMEM;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	/* The text may be a secret (airflow.cfg holds keys). */
+	sodium_memzero(chunk, sizeof chunk);
+	return rc;
+}
+
+int
+buf_read_fd(struct buf *b, int fd, const char *name, size_t max,
+    enum err_code code, struct err *e)
+{
+	if (read_to_end(b, fd, max) == 0)
+		return 0;
+	if (errno == ENOMEM)
+		err_nomem(e);
+	else if (errno == E2BIG)
+		err_set(e, code, "cannot read %s: larger than " BUF_LIMIT_FMT,
+		    name, BUF_LIMIT_ARGS(max));
+	else
+		err_set(e, code, "cannot read %s: %s", name, strerror(errno));
+	return -1;
+}
+
+/* Why a file of mode m is refused, or NULL for a regular file. */
+static const char *
+not_regular(mode_t m)
+{
+	if (S_ISREG(m))
+		return NULL;
+	if (S_ISDIR(m))
+		return strerror(EISDIR);	/* "Is a directory", as before */
+	if (S_ISFIFO(m))
+		return "is a FIFO, not a regular file";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "is a device, not a regular file";
+	return "not a regular file";
+}
+
 int
 buf_read_file(struct buf *b, const char *path, const char *what, size_t max,
     enum err_code code, int *missing, struct err *e)
 {
-	const char *sp = what != NULL ? " " : "";
+	const char *sp = what != NULL ? " " : "", *why;
 	struct stat st;
-	char chunk[8192];
-	size_t start = b->len;
-	ssize_t n;
 	int fd, rc = -1;
 
 	if (what == NULL)
 		what = "";
 	if (missing != NULL)
 		*missing = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO opens at once, to be refused below */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT && missing != NULL) {
 		*missing = 1;
 		return 0;
 	}
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path,
 		    strerror(errno));
 		goto out;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path,
-		    strerror(EISDIR));
+	if ((why = not_regular(st.st_mode)) != NULL) {
+		err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path, why);
 		goto out;
 	}
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_set(e, code, "cannot read %s%s'%s': %s", what, sp, path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (max != 0 && b->len - start + (size_t)n > max) {
-			err_set(e, code, "cannot read %s%s'%s': larger than %zu MiB",
-			    what, sp, path, max >> 20);
-			goto out;
-		}
-		buf_add(b, chunk, (size_t)n);
-		if (buf_check(b, e) != 0)
-			goto out;
+	if (max != 0 && (uintmax_t)st.st_size > max) {
+		err_set(e, code, "cannot read %s%s'%s': larger than "
+		    BUF_LIMIT_FMT, what, sp, path, BUF_LIMIT_ARGS(max));
+		goto out;
+	}
+	if (read_to_end(b, fd, max) != 0) {
+		if (errno == ENOMEM)
+			err_nomem(e);
+		else if (errno == E2BIG)
+			err_set(e, code, "cannot read %s%s'%s': larger than "
+			    BUF_LIMIT_FMT, what, sp, path, BUF_LIMIT_ARGS(max));
+		else
+			err_set(e, code, "cannot read %s%s'%s': %s", what, sp,
+			    path, strerror(errno));
+		goto out;
 	}
 	rc = 0;
 out:
-	/* The text may be a secret (airflow.cfg holds keys). */
-	sodium_memzero(chunk, sizeof chunk);
 	if (fd >= 0)
 		close(fd);
 	return rc;

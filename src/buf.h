@@ -68,16 +68,34 @@ void buf_str_free(char *s);
 /* -- files --------------------------------------------------------------- */
 
 /*
- * Append the whole file at path (a regular file, or a pipe read to its
- * end) to b; a secret buffer keeps the text in locked memory. what names
- * the file in messages, "cannot read <what> '<path>': <reason>" (NULL:
- * "cannot read '<path>': <reason>"). 0, or -1 with e set: code when the
- * file cannot be opened or read, is a directory or holds more than max
- * bytes (0: no limit), ERR_NOMEM when memory runs out. When missing is
- * not NULL, a file that does not exist is no error: *missing is set to 1
- * (else 0) and b is left as it was.
+ * Append the whole file at path to b; a secret buffer keeps the text in
+ * locked memory. Only a regular file is read: a directory, a FIFO, a
+ * device (/dev/zero) or a socket is refused at once, and opening never
+ * waits (O_NONBLOCK), so that a FIFO with no writer does not hang. A file
+ * of more than max bytes (0: no limit) is refused before it is read, and
+ * reading stops there if it grows meanwhile. what names the file in
+ * messages, "cannot read <what> '<path>': <reason>" (NULL: "cannot read
+ * '<path>': <reason>"). 0, or -1 with e set: code for every refusal,
+ * ERR_NOMEM when memory runs out. When missing is not NULL, a file that
+ * does not exist is no error: *missing is set to 1 (else 0) and b is left
+ * as it was.
  */
 int buf_read_file(struct buf *b, const char *path, const char *what,
     size_t max, enum err_code code, int *missing, struct err *e) ATTR_WUR;
+
+/*
+ * Append what can be read from fd until its end (a pipe, a terminal, a
+ * file) to b, refusing more than max bytes (0: no limit): reading stops at
+ * the first byte past it, so /dev/zero costs max bytes and no more. name
+ * names it in messages ("cannot read <name>: <reason>"). 0, or -1 with e
+ * set (code, or ERR_NOMEM). fd stays open.
+ */
+int buf_read_fd(struct buf *b, int fd, const char *name, size_t max,
+    enum err_code code, struct err *e) ATTR_WUR;
+
+/* "N MiB", or "N KiB" below one MiB, for a limit in messages. */
+#define BUF_LIMIT_FMT		"%zu %s"
+#define BUF_LIMIT_ARGS(n)	((n) >= ((size_t)1 << 20) ? (n) >> 20 : (n) >> 10), \
+	((n) >= ((size_t)1 << 20) ? "MiB" : "KiB")
 
 #endif

@@ -35,12 +35,15 @@
 
 #include "buf.h"
 #include "command.h"
+#include "strmap.h"
 #include "utf8.h"
 
-#define CFG_MAX_FILE	(16u << 20)	/* far above any real airflow.cfg */
 #define CFG_MAX_VALUE	((size_t)16 << 20)	/* an expanded value or _cmd output */
 #define CFG_MAX_EXPAND	64		/* expand_env_var() rounds */
 #define CFG_MAX_DEPTH	10		/* ConfigParser's MAX_INTERPOLATION_DEPTH */
+/* One option's %(name)s interpolation (README, Limits; Python has none). */
+#define CFG_MAX_INTERP	((size_t)64 << 10)	/* bytes of result */
+#define CFG_MAX_REFS	10000			/* references resolved */
 
 #define SECT_NONE	(-2)		/* before the first header */
 #define SECT_DEFAULT	(-1)		/* [DEFAULT] */
@@ -49,6 +52,7 @@
 struct cfg_sect {
 	const char	*name;
 	size_t		 line;
+	struct strmap	 opts;	/* option name -> index into opts */
 };
 
 /* One option of the file; name and value point into the file buffer. */
@@ -90,6 +94,8 @@ struct config {
 	int		 missing;	/* no file: environment and defaults only */
 	struct cfg_sect	*sects;
 	size_t		 nsects, capsects;
+	struct strmap	 sect_index;	/* section name -> index into sects */
+	struct strmap	 default_opts;	/* [DEFAULT]: name -> index into opts */
 	struct cfg_opt	*opts;
 	size_t		 nopts, capopts;
 	struct cfg_cmd	*cmds;
@@ -460,29 +466,31 @@ out:
 
 /* -- the file: ConfigParser._read(), in place ---------------------------- */
 
+/*
+ * Sections and options are found through hashed indexes, so that reading
+ * a file of 100,000 sections stays linear (doc/design.md section 9).
+ */
 static int
 sect_find(const struct config *cfg, const char *name)
 {
-	size_t i;
+	size_t i = strmap_get(&cfg->sect_index, name, strlen(name));
 
-	for (i = 0; i < cfg->nsects; i++) {
-		if (strcmp(cfg->sects[i].name, name) == 0)
-			return (int)i;
-	}
-	return SECT_NONE;
+	return i == STRMAP_NONE ? SECT_NONE : (int)i;
+}
+
+static struct strmap *
+sect_opts(const struct config *cfg, int sect)
+{
+	return sect == SECT_DEFAULT ?
+	    (struct strmap *)&cfg->default_opts : &cfg->sects[sect].opts;
 }
 
 static const struct cfg_opt *
 opt_find(const struct config *cfg, int sect, const char *name)
 {
-	size_t i;
+	size_t i = strmap_get(sect_opts(cfg, sect), name, strlen(name));
 
-	for (i = 0; i < cfg->nopts; i++) {
-		if (cfg->opts[i].sect == sect &&
-		    strcmp(cfg->opts[i].name, name) == 0)
-			return &cfg->opts[i];
-	}
-	return NULL;
+	return i == STRMAP_NONE ? NULL : &cfg->opts[i];
 }
 
 /*
@@ -523,6 +531,12 @@ sect_add(struct config *cfg, const char *name, size_t line, struct err *e)
 	cfg->sects = s;
 	cfg->sects[cfg->nsects].name = name;
 	cfg->sects[cfg->nsects].line = line;
+	strmap_init(&cfg->sects[cfg->nsects].opts);
+	if (strmap_put(&cfg->sect_index, name, strlen(name), cfg->nsects) !=
+	    0) {
+		err_nomem(e);
+		return -1;
+	}
 	cfg->nsects++;
 	return 0;
 }
@@ -539,6 +553,11 @@ opt_add(struct config *cfg, int sect, const char *name, const char *value,
 		return -1;
 	}
 	cfg->opts = o;
+	if (strmap_put(sect_opts(cfg, sect), name, strlen(name), cfg->nopts) !=
+	    0) {
+		err_nomem(e);
+		return -1;
+	}
 	o = &cfg->opts[cfg->nopts++];
 	o->sect = sect;
 	o->name = name;
@@ -676,7 +695,7 @@ read_file(struct config *cfg, struct err *e)
 	int rc = -1;
 
 	buf_init(&b, 1);
-	if (buf_read_file(&b, cfg->path, "airflow.cfg", CFG_MAX_FILE, ERR_CONFIG,
+	if (buf_read_file(&b, cfg->path, "airflow.cfg", CONFIG_MAX_FILE, ERR_CONFIG,
 	    cfg->explicit_path ? NULL : &cfg->missing, e) != 0)
 		goto out;
 	if (cfg->missing) {
@@ -703,9 +722,9 @@ out:
  * names it refers to are never quoted.
  */
 static int
-interpolate(const struct config *cfg, int sect, const char *section,
+interp(const struct config *cfg, int sect, const char *section,
     const char *key, size_t line, int secure, const char *rest,
-    struct buf *acc, int depth, struct err *e)
+    struct buf *acc, int depth, size_t *refs, struct err *e)
 {
 	const struct cfg_opt *o;
 	const char *p, *rp;
@@ -734,6 +753,11 @@ interpolate(const struct config *cfg, int sect, const char *section,
 			return file_error(cfg, e, line, "[%s] %s: bad "
 			    "interpolation variable reference (write %%%% for "
 			    "a literal '%%')", section, key);
+		/* each reference costs work even when it adds nothing */
+		if (++*refs > CFG_MAX_REFS)
+			return file_error(cfg, e, line, "[%s] %s: more than %d "
+			    "%%(name)s references to expand", section, key,
+			    CFG_MAX_REFS);
 		if ((name = strndup(rest + 2, (size_t)(rp - rest - 2))) ==
 		    NULL) {
 			err_nomem(e);
@@ -755,14 +779,30 @@ interpolate(const struct config *cfg, int sect, const char *section,
 		free(name);
 		rest = rp + 2;
 		if (strchr(o->value, '%') != NULL) {
-			if (interpolate(cfg, sect, section, key, line, secure,
-			    o->value, acc, depth + 1, e) != 0)
+			if (interp(cfg, sect, section, key, line, secure,
+			    o->value, acc, depth + 1, refs, e) != 0)
 				return -1;
 		} else {
 			buf_add(acc, o->value, o->len);
 		}
+		if (acc->len > CFG_MAX_INTERP)
+			return file_error(cfg, e, line, "[%s] %s: %%(name)s "
+			    "interpolation makes the value larger than %zu KiB",
+			    section, key, CFG_MAX_INTERP >> 10);
 	}
 	return buf_check(acc, e);
+}
+
+/* interp() of one option's raw value, from the top. */
+static int
+interpolate(const struct config *cfg, int sect, const char *section,
+    const char *key, size_t line, int secure, const char *raw,
+    struct buf *acc, struct err *e)
+{
+	size_t refs = 0;
+
+	return interp(cfg, sect, section, key, line, secure, raw, acc, 1,
+	    &refs, e);
 }
 
 /*
@@ -930,7 +970,7 @@ from_file(struct config *cfg, const struct query *q, const char *section,
 		goto out;
 	}
 	if (interpolate(cfg, sect, section, key, o->line, q->secure, o->value,
-	    &raw, 1, e) != 0 ||
+	    &raw, e) != 0 ||
 	    expand_env(buf_str(&raw), raw.len, q->secure, &v, what, e) != 0 ||
 	    result(cfg, q, buf_str(&v), v.len, CONFIG_SRC_FILE, origin, out,
 	    e) != 0)
@@ -984,7 +1024,7 @@ from_file_cmd(struct config *cfg, const struct query *q, const char *section,
 		goto out;
 	}
 	if (interpolate(cfg, sect, section, name, o->line, 1, o->value, &cmd,
-	    1, e) != 0 ||
+	    e) != 0 ||
 	    cmd_output(cfg, buf_str(&cmd), what, &cmdout, &cmdlen, e) != 0)
 		goto out;
 	if (cmdlen == 0) {
@@ -1127,7 +1167,11 @@ config_free(struct config *cfg)
 	}
 	free(cfg->cmds);
 	free(cfg->opts);
+	for (i = 0; i < cfg->nsects; i++)
+		strmap_release(&cfg->sects[i].opts);
 	free(cfg->sects);
+	strmap_release(&cfg->sect_index);
+	strmap_release(&cfg->default_opts);
 	if (cfg->text != NULL)
 		sodium_free(cfg->text);
 	if (cfg->db_arg != NULL)

@@ -62,6 +62,12 @@
 
 struct config;
 
+/*
+ * The largest airflow.cfg read or rewritten (README, Limits); Airflow's own
+ * default file is under 100 KiB.
+ */
+#define CONFIG_MAX_FILE	((size_t)1 << 20)
+
 /* Overrides from the command line; any field may be NULL. */
 struct config_opts {
 	const char	*config_file;	/* --config FILE */

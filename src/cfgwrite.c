@@ -27,10 +27,9 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "cfg.h"
 #include "keyring.h"
 #include "utf8.h"
-
-#define CFGWRITE_MAX_FILE	(16u << 20)	/* as cfg.c */
 
 /* What the scan found; offsets into the text. */
 struct scan {
@@ -156,39 +155,6 @@ build(const char *t, size_t n, const struct scan *sc, const char *value,
 /* -- files --------------------------------------------------------------- */
 
 static int
-read_all(int fd, const char *path, struct buf *b, struct err *e)
-{
-	char chunk[8192];
-	ssize_t r;
-	int rc = -1;
-
-	for (;;) {
-		r = read(fd, chunk, sizeof chunk);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err_set(e, ERR_IO, "cannot read '%s': %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		if (b->len + (size_t)r > CFGWRITE_MAX_FILE) {
-			err_set(e, ERR_CONFIG, "cannot rewrite '%s': larger than "
-			    "%u MiB", path, CFGWRITE_MAX_FILE >> 20);
-			goto out;
-		}
-		buf_add(b, chunk, (size_t)r);
-		if (buf_check(b, e) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	sodium_memzero(chunk, sizeof chunk);
-	return rc;
-}
-
-static int
 write_all(int fd, const char *p, size_t n)
 {
 	ssize_t w;
@@ -239,6 +205,7 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 {
 	struct stat before, after;
 	struct scan sc;
+	char *name = NULL;
 	struct buf old, new;
 	char real[PATH_MAX], copy[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 32];
 	int fd = -1, dfd = -1, rc = -1, made = 0;
@@ -252,7 +219,8 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 		err_set(e, ERR_IO, "cannot rewrite '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if ((fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
+	/* O_NONBLOCK: a FIFO opens at once, to be refused below */
+	if ((fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0 ||
 	    fstat(fd, &before) != 0) {
 		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
@@ -268,7 +236,12 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 		    (unsigned long)before.st_nlink);
 		goto out;
 	}
-	if (read_all(fd, path, &old, e) != 0)
+	if (asprintf(&name, "'%s'", path) < 0) {
+		name = NULL;
+		err_nomem(e);
+		goto out;
+	}
+	if (buf_read_fd(&old, fd, name, CONFIG_MAX_FILE, ERR_CONFIG, e) != 0)
 		goto out;
 	close(fd);
 	fd = -1;
@@ -340,6 +313,7 @@ out:
 		unlink(tmp);
 	buf_release(&old);
 	buf_release(&new);
+	free(name);
 	return rc;
 }
 

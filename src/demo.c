@@ -53,6 +53,8 @@ demo_datadir(void)
 	return SRCDATADIR;
 }
 
+#define DEMO_MAX_FILE	((size_t)1 << 20)	/* data/ files are a few KiB */
+
 /* The whole file as a new string (caller frees), or NULL with e set. */
 static char *
 read_file(const char *path, struct err *e)
@@ -61,7 +63,7 @@ read_file(const char *path, struct err *e)
 	char *text = NULL;
 
 	buf_init(&b, 0);
-	if (buf_read_file(&b, path, NULL, 0, ERR_IO, NULL, e) == 0 &&
+	if (buf_read_file(&b, path, NULL, DEMO_MAX_FILE, ERR_IO, NULL, e) == 0 &&
 	    (text = buf_detach(&b, NULL)) == NULL)
 		err_nomem(e);
 	buf_release(&b);

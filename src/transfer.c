@@ -46,7 +46,7 @@
 #include "utf8.h"
 
 /* The largest import file read (locked memory holds all of it). */
-#define TRANSFER_MAX_FILE	((size_t)256 * 1024 * 1024)
+#define TRANSFER_MAX_FILE	((size_t)64 << 20)	/* README, Limits */
 
 static const char export_ext_msg[] = "Unsupported file format. The file "
     "must have the extension .yaml, .json, .env.";
@@ -922,57 +922,16 @@ utf8_bad_at(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* Read path into a locked buffer. */
+/* Read path into a locked buffer (a regular file of TRANSFER_MAX_FILE). */
 static int
 read_whole(struct reader *r, struct buf *out, struct err *e)
 {
-	char chunk[16384];
-	struct stat st;
-	ssize_t got;
-	int fd, rc = -1;
-
-	/* "-": standard input (a copy, closed as a file is). */
-	if ((fd = strcmp(r->path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC,
-	    0) : open(r->path, O_RDONLY | O_CLOEXEC)) < 0) {
-		transfer_reader_err(r, e, ERR_IO, 0, "cannot open the file: %s",
-		    strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		transfer_reader_err(r, e, ERR_IO, 0, "cannot read the file: %s",
-		    strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		transfer_reader_err(r, e, ERR_IO, 0, "cannot read the file: %s",
-		    strerror(EISDIR));
-		goto out;
-	}
-	for (;;) {
-		got = read(fd, chunk, sizeof chunk);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			transfer_reader_err(r, e, ERR_IO, 0, "cannot read the file: %s",
-			    strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		if (out->len + (size_t)got > TRANSFER_MAX_FILE) {
-			transfer_reader_err(r, e, ERR_INVALID, 0, "the file is larger "
-			    "than %zu MiB", TRANSFER_MAX_FILE >> 20);
-			goto out;
-		}
-		buf_add(out, chunk, (size_t)got);
-	}
-	if (buf_check(out, e) != 0)
-		goto out;
-	rc = 0;
-out:
-	sodium_memzero(chunk, sizeof chunk);
-	close(fd);
-	return rc;
+	/* "-": standard input, under the same limit as a file. */
+	if (strcmp(r->path, "-") == 0)
+		return buf_read_fd(out, STDIN_FILENO, "standard input",
+		    TRANSFER_MAX_FILE, ERR_IO, e);
+	return buf_read_file(out, r->path, "connections file",
+	    TRANSFER_MAX_FILE, ERR_IO, NULL, e);
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "err.h"
 
@@ -800,6 +801,138 @@ test_interpolation(void **state)
 	    "[database] sql_alchemy_conn: a %(name)s reference names no option");
 }
 
+/*
+ * %(name)s interpolation is bounded (README, Limits): ConfigParser has only
+ * its depth of 10 (configparser.py, MAX_INTERPOLATION_DEPTH), so 30
+ * references per level over 6 levels would expand to 30^6 copies. The
+ * error names the option asked for and shows nothing of a secret.
+ */
+static void
+test_interpolation_caps(void **state)
+{
+	struct fx *f = *state;
+	struct config_value v;
+	struct buf b;
+	const char *msg;
+	int i, j;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "[DEFAULT]\nk0 = SECRETSECRETSECRETSECRETSECRETSECRETSECRET\n"
+	    "e0 =\n");
+	for (i = 1; i <= 6; i++) {
+		buf_addf(&b, "k%d = ", i);
+		for (j = 0; j < 30; j++)
+			buf_addf(&b, "%%(k%d)s", i - 1);
+		buf_addf(&b, "\ne%d = ", i);
+		for (j = 0; j < 30; j++)
+			buf_addf(&b, "%%(e%d)s", i - 1);
+		buf_addc(&b, '\n');
+	}
+	/* 30^2 copies of 42 bytes: 37,800 bytes, under the cap */
+	buf_adds(&b, "[console]\nbig = %(k6)s\nempty = %(e6)s\nfits = %(k2)s\n"
+	    "[core]\nfernet_key = %(k6)s\n");
+	assert_int_equal(buf_check(&b, &f->e), 0);
+	load(f, buf_str(&b));
+	buf_release(&b);
+
+	assert_int_equal(strlen(get(f, "console", "fits", &v)), 30 * 30 * 42);
+	msg = get_fails(f, "console", "big");
+	assert_file_msg(f, msg, 17, "[console] big: %(name)s interpolation "
+	    "makes the value larger than 64 KiB");
+	/* references that add nothing still count: 30^6 of them */
+	msg = get_fails(f, "console", "empty");
+	assert_file_msg(f, msg, 18, "[console] empty: more than 10000 "
+	    "%(name)s references to expand");
+	msg = get_fails(f, "core", "fernet_key");
+	assert_null(strstr(msg, "SECRET"));
+	assert_file_msg(f, msg, 21, "[core] fernet_key: %(name)s interpolation "
+	    "makes the value larger than 64 KiB");
+}
+
+/*
+ * A file of 100,000 sections (the most that fit in CONFIG_MAX_FILE) is
+ * read with its sections and options found by name, the duplicate check
+ * included (before the index, every header was compared with every one
+ * before it). No timing is asserted here; bench/ measures it.
+ */
+static void
+test_many_sections(void **state)
+{
+	struct fx *f = *state;
+	struct config_value v;
+	struct buf b;
+	const char *msg;
+	int i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < 100000; i++)
+		buf_addf(&b, "[s%x]\n", i);
+	buf_adds(&b, "[console]\nk = %(d)s\n[DEFAULT]\nd = last\n");
+	assert_int_equal(buf_check(&b, &f->e), 0);
+	assert_true(b.len <= CONFIG_MAX_FILE);
+	load(f, buf_str(&b));
+	assert_string_equal(get(f, "console", "k", &v), "last");
+	assert_string_equal(get(f, "s1869f", "d", &v), "last");
+
+	/* the duplicate of a header 99,999 sections back is still found */
+	buf_adds(&b, "[s1]\n");
+	msg = load_fails(f, buf_str(&b));
+	assert_file_msg(f, msg, 100005, "duplicate section [s1] (first at "
+	    "line 2)");
+	buf_release(&b);
+}
+
+/*
+ * Only a regular file is read as airflow.cfg, and at most CONFIG_MAX_FILE
+ * bytes: a FIFO (which would block open() and read() forever), a device
+ * and a larger file are refused with one line, at once.
+ */
+static void
+test_file_kinds(void **state)
+{
+	struct fx *f = *state;
+	struct config_opts o = { NULL, NULL, NULL };
+	struct config *cfg = NULL;
+	char *fifo, *big, *want;
+	FILE *fp;
+
+	assert_true(asprintf(&fifo, "%s/fifo.cfg", f->dir) > 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	o.config_file = fifo;
+	assert_int_equal(config_load(&cfg, &o, &f->e), -1);
+	assert_true(asprintf(&want, "cannot read airflow.cfg '%s': is a FIFO, "
+	    "not a regular file", fifo) > 0);
+	assert_string_equal(f->e.msg, want);
+	free(want);
+
+	o.config_file = "/dev/zero";
+	assert_int_equal(config_load(&cfg, &o, &f->e), -1);
+	assert_string_equal(f->e.msg, "cannot read airflow.cfg '/dev/zero': is "
+	    "a device, not a regular file");
+
+	/* one byte over the limit; a sparse file costs no disk */
+	assert_true(asprintf(&big, "%s/big.cfg", f->dir) > 0);
+	assert_non_null(fp = fopen(big, "w"));
+	assert_int_equal(ftruncate(fileno(fp), (off_t)CONFIG_MAX_FILE + 1), 0);
+	assert_int_equal(fclose(fp), 0);
+	o.config_file = big;
+	err_clear(&f->e);
+	assert_int_equal(config_load(&cfg, &o, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_CONFIG);
+	assert_true(asprintf(&want, "cannot read airflow.cfg '%s': larger than "
+	    "1 MiB", big) > 0);
+	assert_string_equal(f->e.msg, want);
+	free(want);
+	/* exactly the limit is read (and then parsed: NULs are refused) */
+	assert_int_equal(truncate(big, (off_t)CONFIG_MAX_FILE), 0);
+	err_clear(&f->e);
+	assert_int_equal(config_load(&cfg, &o, &f->e), -1);
+	assert_null(strstr(f->e.msg, "larger than"));
+	assert_null(cfg);
+	free(big);
+	free(fifo);
+}
+
 static void
 test_case_rules(void **state)
 {
@@ -1153,6 +1286,11 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expandvars, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interpolation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interpolation_caps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_sections, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_section, setup,
 		    teardown),
