@@ -24,10 +24,7 @@ struct chunk;
 /* Before every block; 16 bytes keep the block 16-byte aligned. */
 struct hdr {
 	struct chunk	*chunk;		/* NULL: a large block */
-	uint32_t	 cls;		/* size class; large: unused */
-	uint32_t	 pad;
-	size_t		 size;		/* large: usable bytes */
-	size_t		 pad2;
+	uint64_t	 cls;		/* size class; large: unused */
 };
 
 struct freeblk {
@@ -117,7 +114,6 @@ arena_alloc(size_t n, size_t *cap)
 			return NULL;
 		}
 		memset(h, 0, sizeof *h + n);
-		h->size = n;
 		pthread_mutex_lock(&pool_lock);
 		check_locked(h, sizeof *h + n);
 		nlarge++;
@@ -165,7 +161,7 @@ arena_free(void *p)
 		sodium_free(h);		/* wipes */
 		return;
 	}
-	cls = h->cls;
+	cls = (unsigned)h->cls;
 	sodium_memzero(h, class_size(cls));
 	pthread_mutex_lock(&pool_lock);
 	nblocks--;

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "conn.h"
 #include "transfer.h"
 #include "testutil.h"
@@ -900,6 +903,129 @@ test_bad_bytes(void **state)
 	    "UTF-8", "c.json:1:");
 }
 
+/* -- bounds -------------------------------------------------------------- */
+
+/*
+ * A yaml document's aliases are capped before anything expands them
+ * (src/transfer_int.h, README "Limits"). PyYAML shares the aliased object
+ * and has no cap, so Airflow's json.dumps() of such an extra would write
+ * every copy out: 9 levels of 9 aliases stand for 9^9 strings.
+ */
+static void
+test_yaml_alias_caps(void **state)
+{
+	struct transfer_set set;
+	struct err e;
+	struct buf b;
+	char c;
+	int i;
+
+	(void)state;
+	/* the "billion laughs": a few hundred bytes */
+	buf_init(&b, 0);
+	buf_adds(&b, "x:\n  conn_type: http\n  extra:\n"
+	    "    a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+	for (c = 'b'; c <= 'i'; c++) {
+		buf_addf(&b, "    %c: &%c [", c, c);
+		for (i = 0; i < 9; i++)
+			buf_addf(&b, "%s*%c", i ? ", " : "", c - 1);
+		buf_adds(&b, "]\n");
+	}
+	assert_int_equal(buf_check(&b, &e), 0);
+	assert_true(b.len < 600);
+	expect_import_error("c.yaml", buf_str(&b), "the document's aliases "
+	    "expand to more than 1000000 values or 64 MiB of text", "c.yaml:");
+	buf_release(&b);
+
+	/* more than 100,000 aliases, each of a single value */
+	buf_init(&b, 0);
+	buf_adds(&b, "x:\n  conn_type: http\n  extra:\n    v: &v 1\n    l: [*v");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, ",*v");
+	buf_adds(&b, "]\n");
+	assert_int_equal(buf_check(&b, &e), 0);
+	expect_import_error("c.yaml", buf_str(&b), "the document has more than "
+	    "100000 aliases", "c.yaml:5:");
+	buf_release(&b);
+
+	/* few aliases of a long text: 65 times 1 MiB */
+	buf_init(&b, 0);
+	buf_adds(&b, "x:\n  conn_type: http\n  extra:\n    v: &v ");
+	for (i = 0; i < (1 << 20); i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\n    l: [*v");
+	for (i = 0; i < 64; i++)
+		buf_adds(&b, ",*v");
+	buf_adds(&b, "]\n");
+	assert_int_equal(buf_check(&b, &e), 0);
+	expect_import_error("c.yaml", buf_str(&b), "or 64 MiB of text",
+	    "c.yaml:5:");
+	buf_release(&b);
+
+	/* within the caps aliases work: 20,000 connections merge defaults */
+	buf_init(&b, 0);
+	buf_adds(&b, "base: &d {conn_type: postgres, host: db, port: 5432}\n");
+	for (i = 0; i < 20000; i++)
+		buf_addf(&b, "c%d: {<<: *d, login: u%d}\n", i, i);
+	assert_int_equal(buf_check(&b, &e), 0);
+	assert_int_equal(import_text("c.yaml", buf_str(&b), &v_new, &set, &e),
+	    0);
+	assert_int_equal(set.n, 20001);
+	assert_string_equal(expect_one(&set, "c19999")->conn_type, "postgres");
+	assert_string_equal(expect_one(&set, "c19999")->login, "u19999");
+	assert_int_equal(expect_one(&set, "c19999")->port, 5432);
+	transfer_set_free(&set);
+	buf_release(&b);
+}
+
+/*
+ * Only a regular file of at most 64 MiB is imported: a FIFO (which would
+ * block), a directory and a larger file get one line each, at once.
+ */
+static void
+test_import_file_kinds(void **state)
+{
+	struct transfer_set set;
+	struct err e;
+	char *dir = tu_tmpdir(), *p, *want;
+	FILE *f;
+
+	(void)state;
+	assert_true(asprintf(&p, "%s/fifo.json", dir) > 0);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	err_clear(&e);
+	assert_int_equal(transfer_read(p, &v_new, &set, &e), -1);
+	assert_int_equal(e.code, ERR_IO);
+	assert_true(asprintf(&want, "cannot read connections file '%s': is a "
+	    "FIFO, not a regular file", p) > 0);
+	assert_string_equal(e.msg, want);
+	free(want);
+	free(p);
+
+	assert_true(asprintf(&p, "%s/dir.yaml", dir) > 0);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(transfer_read(p, &v_new, &set, &e), -1);
+	assert_true(asprintf(&want, "cannot read connections file '%s': Is a "
+	    "directory", p) > 0);
+	assert_string_equal(e.msg, want);
+	free(want);
+	free(p);
+
+	/* one byte over 64 MiB, sparse */
+	assert_true(asprintf(&p, "%s/big.env", dir) > 0);
+	assert_non_null(f = fopen(p, "w"));
+	assert_int_equal(ftruncate(fileno(f), ((off_t)64 << 20) + 1), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(transfer_read(p, &v_new, &set, &e), -1);
+	assert_true(asprintf(&want, "cannot read connections file '%s': larger "
+	    "than 64 MiB", p) > 0);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(set.n, 0);
+	free(want);
+	free(p);
+	tu_tmpdir_remove(dir);
+}
+
 int
 main(void)
 {
@@ -926,6 +1052,8 @@ main(void)
 		cmocka_unit_test(test_bad_json_210_keys),
 		cmocka_unit_test(test_bad_yaml),
 		cmocka_unit_test(test_bad_bytes),
+		cmocka_unit_test(test_yaml_alias_caps),
+		cmocka_unit_test(test_import_file_kinds),
 	};
 
 	tu_init();
