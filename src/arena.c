@@ -16,7 +16,7 @@
 
 #include <sodium.h>
 
-#define NCLASS		10	/* 32, 64, ... 16384 bytes with the header */
+#define NCLASS		12	/* 32, 64, ... 65536 bytes with the header */
 #define MIN_SHIFT	5
 
 struct chunk;

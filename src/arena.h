@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 /* The largest block a chunk holds; larger ones get their own mapping. */
-#define ARENA_MAX_SMALL	((size_t)16384)
+#define ARENA_MAX_SMALL	((size_t)65536)
 
 /* The size of a chunk. */
 #define ARENA_CHUNK	((size_t)1 << 20)

@@ -390,9 +390,15 @@ transfer_yaml_finish(struct transfer_writer *w, struct err *e)
 
 /* -- the composer: what CSafeLoader constructs from the events ----------- */
 
+/* What a node stands for with its aliases expanded (values, scalar text). */
+struct xsize {
+	size_t		 nodes, bytes;
+};
+
 struct anchor {
 	char		*name;
 	struct tnode	*node;
+	struct xsize	 x;
 };
 
 struct composer {
@@ -404,7 +410,7 @@ struct composer {
 	size_t		 nanchors, capanchors;
 	struct strmap	 byname;	/* anchor name -> index */
 	size_t		 naliases;
-	size_t		 xnodes, xbytes;	/* what the aliases stand for */
+	struct xsize	 x;		/* what the aliases stand for */
 };
 
 static size_t
@@ -459,7 +465,7 @@ comp_next(struct composer *c, struct err *e)
 
 static int
 comp_anchor(struct composer *c, const yaml_char_t *name, struct tnode *n,
-    struct err *e)
+    const struct xsize *x, struct err *e)
 {
 	size_t i;
 
@@ -485,6 +491,7 @@ comp_anchor(struct composer *c, const yaml_char_t *name, struct tnode *n,
 	if ((c->anchors[c->nanchors].name = strdup((const char *)name)) == NULL)
 		goto nomem;
 	c->anchors[c->nanchors].node = n;
+	c->anchors[c->nanchors].x = *x;
 	if (strmap_put(&c->byname, c->anchors[c->nanchors].name,
 	    strlen((const char *)name), c->nanchors) != 0) {
 		free(c->anchors[c->nanchors].name);
@@ -795,34 +802,37 @@ collection_type(const char *tag, int is_seq, struct tnode *n)
  * expands it (a "billion laughs" document stops here, in a few bytes).
  */
 static int
-comp_alias(struct composer *c, struct tnode *target, size_t line,
-    struct tnode **out, struct err *e)
+comp_alias(struct composer *c, const struct anchor *a, size_t line,
+    struct tnode **out, struct xsize *x, struct err *e)
 {
 	c->naliases++;
-	c->xnodes = sat_add(c->xnodes, target->xnodes);
-	c->xbytes = sat_add(c->xbytes, target->xbytes);
+	c->x.nodes = sat_add(c->x.nodes, a->x.nodes);
+	c->x.bytes = sat_add(c->x.bytes, a->x.bytes);
 	if (c->naliases > YAML_MAX_ALIASES) {
 		transfer_reader_err(c->r, e, ERR_INVALID, line, "the document "
 		    "has more than %d aliases", YAML_MAX_ALIASES);
 		return -1;
 	}
-	if (c->xnodes > YAML_MAX_EXPANDED_NODES ||
-	    c->xbytes > YAML_MAX_EXPANDED_BYTES) {
+	if (c->x.nodes > YAML_MAX_EXPANDED_NODES ||
+	    c->x.bytes > YAML_MAX_EXPANDED_BYTES) {
 		transfer_reader_err(c->r, e, ERR_INVALID, line, "the document's "
 		    "aliases expand to more than %d values or %zu MiB of text",
 		    YAML_MAX_EXPANDED_NODES, YAML_MAX_EXPANDED_BYTES >> 20);
 		return -1;
 	}
-	*out = target;
+	*out = a->node;
+	*x = a->x;
 	return 0;
 }
 
 /* Compose the node whose first event is the current one. */
 static int
-comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
+comp_node(struct composer *c, struct tnode **out, struct xsize *x, int depth,
+    struct err *e)
 {
 	struct reader *r = c->r;
 	struct tnode *n = NULL, *kid;
+	struct xsize kx;
 	yaml_char_t *anchor = NULL, *name;
 	const char *tag;
 	size_t line = c->ev.start_mark.line + 1, i;
@@ -830,6 +840,7 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 	int rc = -1;
 
 	*out = NULL;
+	x->nodes = x->bytes = 0;
 	if (depth > YAML_MAX_DEPTH) {
 		transfer_reader_err(r, e, ERR_INVALID, line, "the document nests deeper "
 		    "than %d levels", YAML_MAX_DEPTH);
@@ -845,12 +856,12 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 			    "undefined alias");
 			return -1;
 		}
-		return comp_alias(c, c->anchors[i].node, line, out, e);
+		return comp_alias(c, &c->anchors[i], line, out, x, e);
 	case YAML_SCALAR_EVENT:
 		if ((n = tnode_new(r, TN_NULL, line)) == NULL)
 			goto nomem;
-		n->xnodes = 1;
-		n->xbytes = c->ev.data.scalar.length;
+		x->nodes = 1;
+		x->bytes = c->ev.data.scalar.length;
 		if (c->ev.data.scalar.anchor != NULL &&
 		    (anchor = (yaml_char_t *)strdup((const char *)
 		    c->ev.data.scalar.anchor)) == NULL)
@@ -862,7 +873,8 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 	case YAML_MAPPING_START_EVENT:
 		if ((n = tnode_new(r, TN_SEQ, line)) == NULL)
 			goto nomem;
-		n->xnodes = 1;
+		x->nodes = 1;
+		x->bytes = 0;
 		if (c->ev.type == YAML_SEQUENCE_START_EVENT) {
 			tag = (const char *)c->ev.data.sequence_start.tag;
 			name = c->ev.data.sequence_start.anchor;
@@ -886,19 +898,19 @@ comp_node(struct composer *c, struct tnode **out, int depth, struct err *e)
 				goto out;
 			if (c->ev.type == end_type)
 				break;
-			if (comp_node(c, &kid, depth + 1, e) != 0)
+			if (comp_node(c, &kid, &kx, depth + 1, e) != 0)
 				goto out;
 			if (tnode_add(n, kid) != 0)
 				goto nomem;
-			n->xnodes = sat_add(n->xnodes, kid->xnodes);
-			n->xbytes = sat_add(n->xbytes, kid->xbytes);
+			x->nodes = sat_add(x->nodes, kx.nodes);
+			x->bytes = sat_add(x->bytes, kx.bytes);
 		}
 		break;
 	default:
 		transfer_reader_err(r, e, ERR_INVALID, line, "unexpected YAML event");
 		goto out;
 	}
-	if (comp_anchor(c, anchor, n, e) != 0)
+	if (comp_anchor(c, anchor, n, x, e) != 0)
 		goto out;
 	*out = n;
 	rc = 0;
@@ -916,6 +928,7 @@ pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
 {
 	struct composer c;
 	struct tnode *root = NULL;
+	struct xsize rx;
 	size_t i;
 	int rc = -1;
 
@@ -938,7 +951,7 @@ pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
 	if (comp_next(&c, e) != 0)
 		goto out;
 	if (c.ev.type == YAML_DOCUMENT_START_EVENT) {
-		if (comp_next(&c, e) != 0 || comp_node(&c, &root, 0, e) != 0)
+		if (comp_next(&c, e) != 0 || comp_node(&c, &root, &rx, 0, e) != 0)
 			goto out;
 		if (comp_next(&c, e) != 0)	/* DOCUMENT-END */
 			goto out;

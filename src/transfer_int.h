@@ -117,13 +117,13 @@ enum tnode_type {
 
 struct tnode {
 	enum tnode_type	  type;
+	int		  owned;	/* s is ours (else it is in the cJSON tree) */
 	char		 *s;	/* STR: text; INT: decimal text */
 	size_t		  len;
-	int		  owned;	/* s is ours (else it is in the cJSON tree) */
 	long long	  i;
 	int		  i_ok;		/* INT: fits in i */
-	double		  d;
 	int		  b;
+	double		  d;
 	const char	 *pytype;	/* Python's type name, for messages */
 	struct tnode	**kids;
 	size_t		  nkids, cap;
@@ -131,9 +131,7 @@ struct tnode {
 	const cJSON	 *json;		/* json import: the node it came from */
 	int		  flattened;
 	int		  checked;
-	size_t		  xnodes;	/* yaml: values below, aliases expanded */
-	size_t		  xbytes;	/* yaml: scalar text below, likewise */
-};
+};	/* fields ordered without padding: a 100 k import holds 1.7 M nodes */
 
 /* A mapping's entries after Python's dict(): one per key, last value wins. */
 struct pairs {
