@@ -1181,7 +1181,8 @@ static int
 read_json(struct reader *r, const char *text, size_t len, struct err *e)
 {
 	cJSON *root = NULL, *probe;
-	struct tnode *top;
+	const cJSON *c;
+	struct tnode *v;
 	const char *end = NULL;
 	int rc = -1;
 
@@ -1214,9 +1215,20 @@ read_json(struct reader *r, const char *text, size_t len, struct err *e)
 		    "object.");
 		goto out;
 	}
-	if ((top = json_node(r, root, e)) == NULL)
-		goto out;
-	rc = transfer_create_from_map(r, top, e);
+	/*
+	 * transfer_create_from_map() on the object, one connection at a time:
+	 * pyjson_loads() already folded duplicate keys as dict() does and
+	 * every key is a str, so each value's nodes can go once its
+	 * connection is made (100,000 connections never hold 1.7 M nodes).
+	 */
+	for (c = root->child; c != NULL; c = c->next) {
+		if ((v = json_node(r, c, e)) == NULL ||
+		    create_connection(r, c->string, strlen(c->string), v, 0,
+		    e) != 0)
+			goto out;
+		transfer_reader_nodes_trim(r, 0);
+	}
+	rc = 0;
 out:
 	/* the nodes point into the tree: drop them before it goes */
 	transfer_reader_nodes_free(r);

@@ -170,6 +170,9 @@ int tnode_add(struct tnode *n, struct tnode *kid);
 /* Free every node of r (an owned text wiped first). */
 void transfer_reader_nodes_free(struct reader *r);
 
+/* Free the nodes made after the first keep (their texts wiped). */
+void transfer_reader_nodes_trim(struct reader *r, size_t keep);
+
 /* Python's type name of a value, as type(v) prints it. */
 const char *tnode_pytype(const struct tnode *n);
 

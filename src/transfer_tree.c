@@ -79,11 +79,11 @@ tnode_add(struct tnode *n, struct tnode *kid)
 }
 
 void
-transfer_reader_nodes_free(struct reader *r)
+transfer_reader_nodes_trim(struct reader *r, size_t keep)
 {
 	size_t i;
 
-	for (i = 0; i < r->nnodes; i++) {
+	for (i = keep; i < r->nnodes; i++) {
 		struct tnode *n = r->nodes[i];
 
 		if (n->owned && n->s != NULL) {
@@ -93,6 +93,14 @@ transfer_reader_nodes_free(struct reader *r)
 		free(n->kids);
 		free(n);
 	}
+	if (keep < r->nnodes)
+		r->nnodes = keep;
+}
+
+void
+transfer_reader_nodes_free(struct reader *r)
+{
+	transfer_reader_nodes_trim(r, 0);
 	free(r->nodes);
 	r->nodes = NULL;
 	r->nnodes = r->capnodes = 0;
