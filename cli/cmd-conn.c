@@ -55,7 +55,7 @@ enum {
 	OPT_CONN_DESCRIPTION,
 	OPT_CONN_PASSWORD_STDIN,
 };
-enum { OPT_FILE_FORMAT, OPT_SERIALIZATION };
+enum { OPT_FILE_FORMAT, OPT_SERIALIZATION, OPT_EXPORT_OVERWRITE };
 enum { OPT_OVERWRITE };
 
 static const char *
@@ -150,7 +150,8 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	if (session_conn_display(s, c, reveal, &v, e) != 0)
 		return NULL;
 	d = v.conn;
-	if ((o = cJSON_CreateObject()) == NULL)
+	if (conn_check_utf8(d, "show", e) != 0 ||
+	    (o = cJSON_CreateObject()) == NULL)
 		goto fail;
 	if (cJSON_IsObject(v.extra)) {
 		extra = v.extra;
@@ -450,14 +451,14 @@ struct add_args {
 };
 
 static const struct cli_opt add_options[] = {
-	{ "conn-uri", 0, OPT_CONN_URI, CLI_OPT_ARG, NULL },
-	{ "conn-json", 0, OPT_CONN_JSON, CLI_OPT_ARG, NULL },
+	{ "conn-uri", 0, OPT_CONN_URI, CLI_OPT_ARG | CLI_OPT_SECRET, NULL },
+	{ "conn-json", 0, OPT_CONN_JSON, CLI_OPT_ARG | CLI_OPT_SECRET, NULL },
 	{ "conn-type", 0, OPT_CONN_TYPE, CLI_OPT_ARG, NULL },
 	{ "conn-host", 0, OPT_CONN_HOST, CLI_OPT_ARG, NULL },
 	{ "conn-login", 0, OPT_CONN_LOGIN, CLI_OPT_ARG, NULL },
 	{ "conn-schema", 0, OPT_CONN_SCHEMA, CLI_OPT_ARG, NULL },
 	{ "conn-port", 0, OPT_CONN_PORT, CLI_OPT_ARG, NULL },
-	{ "conn-extra", 0, OPT_CONN_EXTRA, CLI_OPT_ARG, NULL },
+	{ "conn-extra", 0, OPT_CONN_EXTRA, CLI_OPT_ARG | CLI_OPT_SECRET, NULL },
 	{ "conn-description", 0, OPT_CONN_DESCRIPTION, CLI_OPT_ARG, NULL },
 	{ "conn-password-stdin", 0, OPT_CONN_PASSWORD_STDIN, 0, NULL },
 	{ NULL, 0, 0, 0, NULL }
@@ -671,109 +672,54 @@ static const struct cli_opt export_options[] = {
 	{ "file-format", 0, OPT_FILE_FORMAT, CLI_OPT_ARG, NULL },
 	{ "format", 0, OPT_FILE_FORMAT, CLI_OPT_ARG, NULL },
 	{ "serialization-format", 0, OPT_SERIALIZATION, CLI_OPT_ARG, NULL },
+	{ "overwrite", 0, OPT_EXPORT_OVERWRITE, 0, NULL },
 	{ NULL, 0, 0, 0, NULL }
 };
 
+static void
+export_skipped(void *arg, const char *conn_id, const char *field)
+{
+	(void)arg;
+	cli_line(stderr, "ferncon: skipped connection '%s': no key opens its "
+	    "%s", conn_id, field);
+}
+
+/* The export is the core's (session_conn_export()); this prints. */
 static int
 conn_export(struct session *s, struct cli_args *a)
 {
-	struct transfer_writer *w = NULL;
-	struct store_iter *it = NULL;
-	struct store_query q;
-	enum transfer_format fmt;
-	enum transfer_serialization ser;
-	struct conn c;
+	struct session_export x;
 	struct err e;
-	const char *path;
-	FILE *f = NULL;
-	size_t n = 0, skipped = 0;
-	int fd = -1, rc, to_stdout;
 
 	err_clear(&e);
-	memset(&c, 0, sizeof c);
+	memset(&x, 0, sizeof x);
 	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_export, "expected one FILE (or -)");
-	path = a->argv[0];
-	to_stdout = strcmp(path, "-") == 0;
-	if (transfer_pick_format(path, a->opt[OPT_FILE_FORMAT],
-	    a->opt[OPT_SERIALIZATION], 0, &fmt, &ser, &e) != 0)
+	x.path = a->argv[0];
+	x.stream = stdout;
+	x.overwrite = a->opt[OPT_EXPORT_OVERWRITE] != NULL;
+	x.skipped = export_skipped;
+	if (transfer_pick_format(x.path, a->opt[OPT_FILE_FORMAT],
+	    a->opt[OPT_SERIALIZATION], 0, &x.fmt, &x.ser, &e) != 0)
 		return cli_error(&e);
-	if (open_all(s, &e) != 0 || session_conn_export(s, path, &e) != 0)
-		goto fail;
-	if (to_stdout) {
-		f = stdout;
-	} else {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
-		if (fd < 0 || fchmod(fd, 0600) != 0 ||
-		    (f = fdopen(fd, "w")) == NULL) {
-			err_set(&e, ERR_IO, "cannot write '%s': %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-		fd = -1;
-	}
-	/*
-	 * Airflow reads select(Connection).order_by(Connection.conn_id): json
-	 * and env list the rows in the database's collation (byte order on
-	 * SQLite, the server's on PostgreSQL); yaml.dump sorts the keys itself,
-	 * in code point order, which is byte order.
-	 */
-	memset(&q, 0, sizeof q);
-	q.db_order = fmt != TRANSFER_YAML;
-	if (transfer_writer_new(&w, f, fmt, ser, store_airflow_version(s->store),
-	    &e) != 0 || store_conn_iter(s->store, &q, &it, &e) != 0)
-		goto fail;
-	while ((rc = store_iter_next(it, &c, &e)) == 1) {
-		if (conn_decrypt(&c, s->keys->kr, &e) != 0)
-			goto fail;
-		if (c.password_info.state == CONN_SECRET_UNDECRYPTABLE ||
-		    c.extra_info.state == CONN_SECRET_UNDECRYPTABLE) {
-			cli_line(stderr, "ferncon: skipped connection '%s': no key "
-			    "opens its %s", c.conn_id,
-			    c.password_info.state == CONN_SECRET_UNDECRYPTABLE ?
-			    "password" : "extra");
-			skipped++;
-			continue;
-		}
-		if (transfer_writer_add(w, &c, &e) != 0)
-			goto fail;
-	}
-	if (rc < 0 || transfer_writer_finish(w, &n, &e) != 0)
-		goto fail;
-	store_iter_free(it);
-	it = NULL;
-	transfer_writer_free(w);
-	w = NULL;
-	if (!to_stdout && fclose(f) != 0) {
-		f = NULL;
-		err_set(&e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	conn_clear(&c);
-	if (to_stdout) {
+	if (open_all(s, &e) != 0 || session_conn_export(s, &x, &e) != 0) {
 		fflush(stdout);
-		fprintf(stderr, "\n%zu Connections successfully exported.\n", n);
-	} else {
-		cli_line(stdout, "%zu Connections successfully exported to %s.", n,
-		    path);
+		return cli_error(&e);
 	}
-	if (skipped > 0) {
+	if (strcmp(x.path, "-") == 0) {
+		fflush(stdout);
+		fprintf(stderr, "\n%zu Connections successfully exported.\n", x.n);
+	} else {
+		cli_line(stdout, "%zu Connections successfully exported to %s.",
+		    x.n, x.path);
+	}
+	if (x.n_skipped > 0) {
 		fprintf(stderr, "ferncon: %zu connection%s could not be decrypted and "
-		    "%s not exported\n", skipped, skipped == 1 ? "" : "s",
-		    skipped == 1 ? "was" : "were");
+		    "%s not exported\n", x.n_skipped, x.n_skipped == 1 ? "" : "s",
+		    x.n_skipped == 1 ? "was" : "were");
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
-fail:
-	store_iter_free(it);
-	transfer_writer_free(w);
-	if (f != NULL && f != stdout)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	conn_clear(&c);
-	return cli_error(&e);
 }
 
 /* -- import -------------------------------------------------------------- */
@@ -876,8 +822,10 @@ const struct cli_cmd cmd_conn_delete = {
 
 const struct cli_cmd cmd_conn_export = {
 	"connections", "export",
-	"FILE|- [--file-format json|yaml|env] [--serialization-format json|uri]",
-	"export connections in Airflow's formats (plaintext; mode 0600; logged)",
+	"FILE|- [--file-format json|yaml|env] [--serialization-format json|uri] "
+	"[--overwrite]",
+	"export connections in Airflow's formats to a new file (plaintext; mode "
+	"0600; logged)",
 	export_options, 0, NULL, conn_export
 };
 

@@ -108,6 +108,42 @@ conn_field_is_secret(const struct conn *c, char *const *field)
 }
 
 int
+conn_check_utf8(const struct conn *c, const char *doing, struct err *e)
+{
+	const struct {
+		const char	*name;
+		const char	*value;
+	} f[] = {
+		{ "conn_id", c->conn_id }, { "conn_type", c->conn_type },
+		{ "description", c->description }, { "host", c->host },
+		{ "schema", c->schema }, { "login", c->login },
+		{ "password", c->password }, { "extra", c->extra },
+	};
+	struct buf id;
+	struct err nomem;
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_LEN(f); i++) {
+		if (f[i].value == NULL)
+			continue;
+		len = strlen(f[i].value);
+		if (utf8_bad_at((const unsigned char *)f[i].value, len) != len)
+			break;
+	}
+	if (i == ARRAY_LEN(f))
+		return 0;
+	/* The conn_id as Python's repr() shows it: 'a\udcffb'. */
+	buf_init(&id, 0);
+	if (c->conn_id != NULL)
+		utf8_py_repr(&id, c->conn_id, strlen(c->conn_id));
+	err_set(e, ERR_INVALID, "cannot %s connection %s: its %s is not valid "
+	    "UTF-8 (Airflow cannot read it either)", doing,
+	    buf_check(&id, &nomem) == 0 ? buf_str(&id) : "?", f[i].name);
+	buf_release(&id);
+	return -1;
+}
+
+int
 conn_set(struct conn *c, char **field, const char *s, size_t len,
     struct err *e)
 {

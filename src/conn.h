@@ -102,6 +102,22 @@ int conn_set_str(struct conn *c, char **field, const char *s,
 /* 1 if field is the password or extra of c (kept in locked memory). */
 int conn_field_is_secret(const struct conn *c, char *const *field);
 
+/*
+ * 0 when every text field of c (conn_id, conn_type, description, host,
+ * schema, login, password, extra) is valid UTF-8; else -1 with e set to
+ * ERR_INVALID "cannot <doing> connection 'ID': its <field> is not valid
+ * UTF-8 (Airflow cannot read it either)", the conn_id as Python's repr()
+ * shows it. Airflow cannot hold such a value as a str: Python's sqlite3
+ * refuses to read the column, PostgreSQL's UTF8 databases refuse to
+ * store it, and a decrypted one makes get_password()/get_extra() raise
+ * UnicodeDecodeError (doc/airflow-compat.md section 5). So ferncon
+ * refuses to write it as json, yaml or env: a replacement character or
+ * an escape would give text Airflow could not have written that does not
+ * hold the stored value.
+ */
+int conn_check_utf8(const struct conn *c, const char *doing, struct err *e)
+    ATTR_WUR;
+
 /* -- stored form and plaintext ------------------------------------------- */
 
 struct keyring;

@@ -539,14 +539,42 @@ int session_conn_import(struct session *s, const char *path, int overwrite,
 /* Free what an import holds (plaintext wiped). NULL does nothing. */
 void session_import_release(struct session_import *im);
 
+/* An export: what the front end asks for, and what came of it. */
+struct session_export {
+	const char			*path;		/* the file, or "-" */
+	FILE				*stream;	/* for "-": where to write
+							   (the front end's
+							   stdout) */
+	enum transfer_format		 fmt;
+	enum transfer_serialization	 ser;
+	int				 overwrite;	/* may replace a regular
+							   file of ours */
+	/* Called for each connection left out because no key opens its
+	   password or extra (field: "password" or "extra"); may be NULL. */
+	void				(*skipped)(void *arg,
+					    const char *conn_id,
+					    const char *field);
+	void				*arg;
+	/* Out. */
+	size_t				 n;		/* connections written */
+	size_t				 n_skipped;
+};
+
 /*
- * Before an export writes plaintext: the role may export (ERR_DENIED:
- * "export connections (the file holds plaintext passwords)") and the
- * "export" line (detail: where to) is written. In restricted mode where
- * to must be "-" (stdout; ERR_DENIED otherwise). 0: export; -1 with e set:
- * do not.
+ * Export every connection in x->fmt (transfer.h), in the order Airflow's
+ * export reads them: the role may export (ERR_DENIED: "export connections
+ * (the file holds plaintext passwords)"), the "export" line (detail: the
+ * path) is written before anything else, then the rows are decrypted and
+ * written. A file is new and appears whole or not at all (outfile.h: an
+ * existing path is refused unless x->overwrite and it is a regular file
+ * of ours; nothing is left behind on failure). A connection that no key
+ * opens is left out and reported through x->skipped; a stored value that
+ * is not valid UTF-8 stops the export naming the connection
+ * (transfer_writer_add()). 0 with x->n and x->n_skipped set, or -1 with e
+ * set and no file written (to a stream, what was written stays). In
+ * restricted mode x->path must be "-" (ERR_DENIED otherwise).
  */
-int session_conn_export(struct session *s, const char *detail, struct err *e)
-    ATTR_WUR;
+int session_conn_export(struct session *s, struct session_export *x,
+    struct err *e) ATTR_WUR;
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "conn.h"
+#include "outfile.h"
 #include "pyjson.h"
 
 /* What policy_check() names in a refusal, per operation. */
@@ -351,14 +352,80 @@ session_import_release(struct session_import *im)
 
 /* -- export -------------------------------------------------------------- */
 
-int
-session_conn_export(struct session *s, const char *detail, struct err *e)
+/* Decrypt each row and write it; skip (and report) the ones no key opens. */
+static int
+export_rows(struct session *s, struct session_export *x,
+    struct transfer_writer *w, struct err *e)
 {
-	/* Where to is the detail: "-" is stdout. */
-	if (session_restricted_path(s, SESSION_GUARD_EXPORT_FILE, detail, e) != 0)
+	struct store_iter *it = NULL;
+	struct store_query q;
+	struct conn c;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	/*
+	 * Airflow reads select(Connection).order_by(Connection.conn_id): json
+	 * and env list the rows in the database's collation (byte order on
+	 * SQLite, the server's on PostgreSQL); yaml.dump sorts the keys itself,
+	 * in code point order, which is byte order.
+	 */
+	memset(&q, 0, sizeof q);
+	q.db_order = x->fmt != TRANSFER_YAML;
+	if (store_conn_iter(s->store, &q, &it, e) != 0)
+		return -1;
+	while ((rc = store_iter_next(it, &c, e)) == 1) {
+		if ((rc = conn_decrypt(&c, s->keys->kr, e)) != 0)
+			break;
+		if (c.password_info.state == CONN_SECRET_UNDECRYPTABLE ||
+		    c.extra_info.state == CONN_SECRET_UNDECRYPTABLE) {
+			if (x->skipped != NULL)
+				x->skipped(x->arg, c.conn_id,
+				    c.password_info.state ==
+				    CONN_SECRET_UNDECRYPTABLE ? "password" :
+				    "extra");
+			x->n_skipped++;
+			continue;
+		}
+		if ((rc = transfer_writer_add(w, &c, e)) != 0)
+			break;
+	}
+	store_iter_free(it);
+	conn_clear(&c);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+session_conn_export(struct session *s, struct session_export *x,
+    struct err *e)
+{
+	struct transfer_writer *w = NULL;
+	struct outfile *of = NULL;
+	FILE *f = x->stream;
+
+	x->n = x->n_skipped = 0;
+	/* In restricted mode only "-" (stdout). */
+	if (session_restricted_path(s, SESSION_GUARD_EXPORT_FILE, x->path,
+	    e) != 0)
 		return -1;
 	if (session_conn_may(s, SESSION_CONN_EXPORT, e) != 0 ||
 	    load_all(s, e) != 0)
 		return -1;
-	return policy_log(&s->policy, "export", NULL, detail, e);
+	/* A path that may not be written is refused before the log line. */
+	if (strcmp(x->path, "-") != 0) {
+		if (outfile_open(&of, x->path, x->overwrite, e) != 0)
+			return -1;
+		f = outfile_stream(of);
+	}
+	if (policy_log(&s->policy, "export", NULL, x->path, e) != 0 ||
+	    transfer_writer_new(&w, f, x->fmt, x->ser,
+	    store_airflow_version(s->store), e) != 0 ||
+	    export_rows(s, x, w, e) != 0 ||
+	    transfer_writer_finish(w, &x->n, e) != 0)
+		goto fail;
+	transfer_writer_free(w);
+	return of != NULL ? outfile_commit(of, e) : 0;
+fail:
+	transfer_writer_free(w);
+	outfile_abort(of);
+	return -1;
 }

@@ -374,6 +374,11 @@ transfer_writer_add(struct transfer_writer *w, const struct conn *c,
 		    "a conn_id");
 		return -1;
 	}
+	/* Python could not read it: conn_check_utf8(). */
+	if (conn_check_utf8(c, "export", e) != 0) {
+		w->failed = 1;
+		return -1;
+	}
 	switch (w->fmt) {
 	case TRANSFER_JSON:
 		buf_adds(&w->out, w->n == 0 ? "{\n  " : ",\n  ");
@@ -903,23 +908,6 @@ transfer_line_at(const char *text, size_t off)
 		if (text[i] == '\n')
 			line++;
 	return line;
-}
-
-/* The offset of the first byte that strict UTF-8 decoding refuses, or len. */
-static size_t
-utf8_bad_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	uint32_t cp;
-
-	while (i < len) {
-		size_t n = utf8_decode(s + i, len - i, &cp);
-
-		if (cp == UTF8_BAD)
-			return i;
-		i += n;
-	}
-	return len;
 }
 
 /* Read path into a locked buffer (a regular file of TRANSFER_MAX_FILE). */

@@ -108,3 +108,19 @@ utf8_py_int_blank(uint32_t cp)
 	    cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
 	    cp == 0x3000;
 }
+
+size_t
+utf8_bad_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (cp == UTF8_BAD)
+			return i;
+		i += n;
+	}
+	return len;
+}

@@ -25,6 +25,12 @@
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /*
+ * The offset of the first byte that Python's strict UTF-8 decoder
+ * refuses (bytes.decode() raises there), or len when s is valid UTF-8.
+ */
+size_t utf8_bad_at(const unsigned char *s, size_t len);
+
+/*
  * Python's repr() of a str given as len bytes of UTF-8, appended to out:
  * in single quotes, or double ones when the text has a ' and no "; \\,
  * the quote, \t, \n and \r escaped; other characters that

@@ -13,10 +13,12 @@
 
 #include "testutil.h"
 
+#include <dirent.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -238,6 +240,7 @@ check_refused(struct fx *f, int reveal, int edit, int export)
 {
 	struct session_save o;
 	struct session_import im;
+	struct session_export x;
 	struct mask_view v;
 	struct conn *c, *plain;
 	char *before, *after, *path = import_file(f);
@@ -285,7 +288,9 @@ check_refused(struct fx *f, int reveal, int edit, int export)
 	}
 	if (!export) {
 		err_clear(&f->e);
-		assert_int_equal(session_conn_export(f->s, "out.json", &f->e), -1);
+		memset(&x, 0, sizeof x);
+		x.path = "out.json";
+		assert_int_equal(session_conn_export(f->s, &x, &f->e), -1);
 		assert_int_equal(f->e.code, ERR_DENIED);
 		assert_non_null(strstr(f->e.msg, "may not export connections"));
 	}
@@ -590,18 +595,152 @@ test_import(void **state)
 	free(path);
 }
 
+/* The skipped callback: the conn_ids and fields, one "id:field;" each. */
+static void
+on_skipped(void *arg, const char *conn_id, const char *field)
+{
+	char *acc = arg;
+
+	snprintf(acc + strlen(acc), 256 - strlen(acc), "%s:%s;", conn_id,
+	    field);
+}
+
+/* How many entries of dir start with ".ferncon-out-" (temporary files). */
+static int
+temp_files(const char *dir)
+{
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((d = readdir(dp)) != NULL)
+		if (strncmp(d->d_name, ".ferncon-out-", 13) == 0)
+			n++;
+	closedir(dp);
+	return n;
+}
+
+static void
+export_to(struct fx *f, struct session_export *x, const char *path,
+    int overwrite, char *skipped)
+{
+	memset(x, 0, sizeof *x);
+	x->path = path;
+	x->fmt = TRANSFER_JSON;
+	x->overwrite = overwrite;
+	x->skipped = on_skipped;
+	x->arg = skipped;
+	skipped[0] = '\0';
+	err_clear(&f->e);
+}
+
 static void
 test_export(void **state)
 {
 	struct fx *f = *state;
+	struct session_export x;
+	struct stat st;
+	char path[4200], link[4200], skipped[256], *text;
+	FILE *mem;
+	char *memtext = NULL;
+	size_t memlen = 0;
 
 	seed(f);
+	snprintf(path, sizeof path, "%s/out.json", f->dir);
 	open_as(f, "Op", 1, NULL);
-	assert_int_equal(session_conn_export(f->s, "/tmp/out.json", &f->e), 0);
-	assert_logged(f, 0, "Op", "export", NULL, "/tmp/out.json");
+	export_to(f, &x, path, 0, skipped);
+	assert_int_equal(session_conn_export(f->s, &x, &f->e), 0);
+	assert_logged(f, 0, "Op", "export", NULL, path);
+	assert_int_equal(x.n, 2);		/* a and b; u skipped */
+	assert_int_equal(x.n_skipped, 1);
+	assert_string_equal(skipped, "u:password;");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	text = tu_read(path, NULL);
+	assert_non_null(strstr(text, "\"password\": \"pw-a\""));
+	free(text);
+	assert_int_equal(temp_files(f->dir), 0);
+
+	/* An existing path is refused, not logged, left as it was. */
+	export_to(f, &x, path, 0, skipped);
+	assert_int_equal(session_conn_export(f->s, &x, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_IO);
+	assert_non_null(strstr(f->e.msg, "it exists (give --overwrite"));
+	assert_int_equal(log_count(f), 1);
+
+	/* --overwrite replaces a regular file of ours, as a new file. */
+	assert_int_equal(truncate(path, 0), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	export_to(f, &x, path, 1, skipped);
+	assert_int_equal(session_conn_export(f->s, &x, &f->e), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_true(st.st_size > 0);
+
+	/* A symbolic link is refused, even with --overwrite; its target kept. */
+	snprintf(link, sizeof link, "%s/link.json", f->dir);
+	assert_int_equal(symlink(path, link), 0);
+	export_to(f, &x, link, 1, skipped);
+	assert_int_equal(session_conn_export(f->s, &x, &f->e), -1);
+	assert_non_null(strstr(f->e.msg, "it is a symbolic link"));
+	assert_int_equal(temp_files(f->dir), 0);
+
+	/* Not a regular file: refused with --overwrite. */
+	export_to(f, &x, f->dir, 1, skipped);
+	assert_int_equal(session_conn_export(f->s, &x, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_IO);
+
+	/* "-": the caller's stream. */
 	open_as(f, "Admin", 0, NULL);
-	assert_int_equal(session_conn_export(f->s, "-", &f->e), 0);
-	assert_logged(f, 1, "Admin", "export", NULL, "-");
+	mem = open_memstream(&memtext, &memlen);
+	assert_non_null(mem);
+	export_to(f, &x, "-", 0, skipped);
+	x.stream = mem;
+	assert_int_equal(session_conn_export(f->s, &x, &f->e), 0);
+	fclose(mem);
+	assert_non_null(strstr(memtext, "\"pw-a\""));
+	free(memtext);
+	assert_int_equal(x.n, 2);
+	assert_int_equal(log_count(f), 3);
+}
+
+/*
+ * A value that is not valid UTF-8 stops the export, in every format,
+ * naming the connection and the field, and leaves no file: Python's
+ * sqlite3 raises on reading such a TEXT column ("Could not decode to
+ * UTF-8 column"), so Airflow's export cannot write it either.
+ */
+static void
+test_export_bad_utf8(void **state)
+{
+	static const enum transfer_format fmts[] = {
+		TRANSFER_JSON, TRANSFER_YAML, TRANSFER_ENV,
+	};
+	struct fx *f = *state;
+	struct session_export x;
+	char path[4200], skipped[256];
+	size_t i;
+
+	tdb_exec(&f->db, "INSERT INTO connection (conn_id, conn_type, host, "
+	    "password, is_encrypted, is_extra_encrypted) VALUES ('a', 'ssh', "
+	    "'h', 'secret-before', '0', '0'), ('m', 'ssh', 'h', "
+	    "CAST(X'2D2D2D2D2D424547494E2066FF6E' AS TEXT), '0', '0'), "
+	    "('z', 'ssh', 'h', 'secret-after', '0', '0')");
+	open_as(f, "Admin", 0, NULL);
+	snprintf(path, sizeof path, "%s/out", f->dir);
+	for (i = 0; i < ARRAY_LEN(fmts); i++) {
+		export_to(f, &x, path, 0, skipped);
+		x.fmt = fmts[i];
+		assert_int_equal(session_conn_export(f->s, &x, &f->e), -1);
+		assert_int_equal(f->e.code, ERR_INVALID);
+		assert_string_equal(f->e.msg, "cannot export connection 'm': "
+		    "its password is not valid UTF-8 (Airflow cannot read it "
+		    "either)");
+		assert_int_equal(access(path, F_OK), -1);
+		assert_int_equal(temp_files(f->dir), 0);
+	}
 }
 
 int
@@ -616,6 +755,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_bad_utf8, setup,
+		    teardown),
 	};
 
 	tu_init();
