@@ -22,18 +22,17 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "buf.h"
 #include "conn.h"
+#include "outfile.h"
 #include "pyjson.h"
 #include "termsafe.h"
 #include "transfer.h"
@@ -684,12 +683,25 @@ export_skipped(void *arg, const char *conn_id, const char *field)
 	    "%s", conn_id, field);
 }
 
+/* Ctrl-C or a kill while exporting: no temporary file is left behind. */
+static void
+export_on_signal(int sig)
+{
+	outfile_signal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* The export is the core's (session_conn_export()); this prints. */
 static int
 conn_export(struct session *s, struct cli_args *a)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old[ARRAY_LEN(sigs)];
 	struct session_export x;
 	struct err e;
+	size_t i;
+	int rc;
 
 	err_clear(&e);
 	memset(&x, 0, sizeof x);
@@ -702,7 +714,15 @@ conn_export(struct session *s, struct cli_args *a)
 	if (transfer_pick_format(x.path, a->opt[OPT_FILE_FORMAT],
 	    a->opt[OPT_SERIALIZATION], 0, &x.fmt, &x.ser, &e) != 0)
 		return cli_error(&e);
-	if (open_all(s, &e) != 0 || session_conn_export(s, &x, &e) != 0) {
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = export_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	rc = open_all(s, &e) != 0 || session_conn_export(s, &x, &e) != 0;
+	for (i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (rc) {
 		fflush(stdout);
 		return cli_error(&e);
 	}
