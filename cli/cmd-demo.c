@@ -2,13 +2,13 @@
  * cmd-demo.c: `ferncon demo [DIR]`: make a demo AIRFLOW_HOME (demo.h) and
  * show it: where it is, then the console on it when standard input and
  * output are a terminal, else its key status and its connections. Without
- * DIR the demo goes to $TMPDIR/ferncon-demo-$USER (made anew each time).
+ * DIR the demo goes to a fresh private directory, $TMPDIR/ferncon-demo-XXXXXX
+ * (demo_create()).
  */
 #include "config.h"
 
 #include "cli.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +23,8 @@ demo(struct session *s, struct cli_args *a)
 	struct session *d;
 	struct demo_result r;
 	struct err e;
-	char dir[4096], cfgpath[4200];
-	const char *tmp = getenv("TMPDIR"), *user = getenv("USER");
-	struct passwd *pw;
+	char cfgpath[4200];
+	const char *dir;
 	int rc;
 
 	err_clear(&e);
@@ -33,15 +32,9 @@ demo(struct session *s, struct cli_args *a)
 		return cli_usage_error(&cmd_demo, "expected at most one DIR");
 	if (session_restricted(s, SESSION_GUARD_DEMO, &e) != 0)
 		return cli_error(&e);
-	if ((user == NULL || *user == '\0') && (pw = getpwuid(getuid())) != NULL)
-		user = pw->pw_name;
-	if (a->argc == 1)
-		snprintf(dir, sizeof dir, "%s", a->argv[0]);
-	else
-		snprintf(dir, sizeof dir, "%s/ferncon-demo-%s", tmp ? tmp : "/tmp",
-		    user ? user : "user");
-	if (demo_create(dir, &r, &e) != 0)
+	if (demo_create(a->argc == 1 ? a->argv[0] : NULL, &r, &e) != 0)
 		return cli_error(&e);
+	dir = a->argc == 1 ? a->argv[0] : r.dir;
 	cli_line(stdout, "demo AIRFLOW_HOME: %s", dir);
 	printf("  airflow.cfg (fernet_key = new,old) and airflow.db (Airflow 3.2 "
 	    "schema)\n");

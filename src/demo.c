@@ -90,6 +90,58 @@ read_json(const char *dir, const char *name, struct err *e)
 	return j;
 }
 
+/*
+ * A new file of ours at path, created exclusively (an earlier one of the
+ * demo, in a directory only we can write, is removed first). The fd, or
+ * -1 with e set.
+ */
+static int
+create_new(const char *path, struct err *e)
+{
+	int fd;
+
+	if (unlink(path) != 0 && errno != ENOENT) {
+		err_set(e, ERR_IO, "cannot replace '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		err_set(e, ERR_IO, "cannot create '%s': %s", path,
+		    strerror(errno));
+	return fd;
+}
+
+/*
+ * An existing directory nobody else could have put files in: ours, not a
+ * link, writable by nobody else. 0, or -1 with e set to one line.
+ */
+static int
+check_dir(const char *dir, struct err *e)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (lstat(dir, &st) != 0) {
+		err_set(e, ERR_IO, "cannot open '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode))
+		why = "is a symbolic link";
+	else if (!S_ISDIR(st.st_mode))
+		why = "is not a directory";
+	else if (st.st_uid != geteuid())
+		why = "belongs to another user";
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = "is writable by other users";
+	if (why == NULL)
+		return 0;
+	err_set(e, ERR_USAGE, "'%s' %s: ferncon did not make it; name a new "
+	    "directory", dir, why);
+	return -1;
+}
+
 /* Refuse a directory with other people's files in it. */
 static int
 prepare_dir(const char *dir, struct err *e)
@@ -97,7 +149,7 @@ prepare_dir(const char *dir, struct err *e)
 	char marker[4096];
 	DIR *d;
 	struct dirent *de;
-	int empty = 1;
+	int empty = 1, fd;
 
 	if (mkdir(dir, 0700) == 0)
 		goto mark;
@@ -105,7 +157,13 @@ prepare_dir(const char *dir, struct err *e)
 		err_set(e, ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
 		return -1;
 	}
-	snprintf(marker, sizeof marker, "%s/" MARKER, dir);
+	if (check_dir(dir, e) != 0)
+		return -1;
+	if ((size_t)snprintf(marker, sizeof marker, "%s/" MARKER, dir) >=
+	    sizeof marker) {
+		err_set(e, ERR_USAGE, "'%s': the name is too long", dir);
+		return -1;
+	}
 	if (file_exists(marker))
 		return 0;
 	if ((d = opendir(dir)) == NULL) {
@@ -122,17 +180,14 @@ prepare_dir(const char *dir, struct err *e)
 		return -1;
 	}
 mark:
-	snprintf(marker, sizeof marker, "%s/" MARKER, dir);
-	{
-		int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fd < 0) {
-			err_set(e, ERR_IO, "cannot write '%s': %s", marker,
-			    strerror(errno));
-			return -1;
-		}
-		close(fd);
+	if ((size_t)snprintf(marker, sizeof marker, "%s/" MARKER, dir) >=
+	    sizeof marker) {
+		err_set(e, ERR_USAGE, "'%s': the name is too long", dir);
+		return -1;
 	}
+	if ((fd = create_new(marker, e)) < 0)
+		return -1;
+	close(fd);
 	return 0;
 }
 
@@ -167,12 +222,11 @@ write_cfg(const char *path, const char *newk, const char *oldk,
 	    "rotation_max_age_days = 90\n", newk, oldk, dbpath);
 	if (buf_check(&b, e) != 0)
 		goto out;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0 ||
-	    write(fd, buf_str(&b), b.len) != (ssize_t)b.len) {
+	if ((fd = create_new(path, e)) < 0)
+		goto out;
+	if (write(fd, buf_str(&b), b.len) != (ssize_t)b.len) {
 		err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		goto out;
 	}
 	if (close(fd) != 0) {
@@ -190,13 +244,18 @@ create_db(const char *path, const char *schema_path, struct err *e)
 {
 	sqlite3 *db = NULL;
 	char *sql, *msg = NULL;
-	int rc;
+	int fd, rc;
 
 	if ((sql = read_file(schema_path, e)) == NULL)
 		return -1;
-	unlink(path);
+	/* An empty file of ours first: SQLite then only opens it. */
+	if ((fd = create_new(path, e)) < 0) {
+		free(sql);
+		return -1;
+	}
+	close(fd);
 	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK)
@@ -205,8 +264,6 @@ create_db(const char *path, const char *schema_path, struct err *e)
 	sqlite3_free(msg);
 	sqlite3_close(db);
 	free(sql);
-	if (rc == SQLITE_OK)
-		chmod(path, 0600);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
@@ -329,12 +386,25 @@ demo_create(const char *dir, struct demo_result *out, struct err *e)
 	int i, rc = -1;
 
 	memset(out, 0, sizeof *out);
+	if (dir == NULL) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(out->dir, sizeof out->dir, "%s/ferncon-demo-XXXXXX",
+		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+		if (mkdtemp(out->dir) == NULL) {
+			err_set(e, ERR_IO, "cannot create '%s': %s", out->dir,
+			    strerror(errno));
+			return -1;
+		}
+		dir = out->dir;
+	}
 	if (prepare_dir(dir, e) != 0)
 		return -1;
 	if ((absdir = realpath(dir, NULL)) == NULL) {
 		err_set(e, ERR_IO, "cannot resolve '%s': %s", dir, strerror(errno));
 		return -1;
 	}
+	snprintf(out->dir, sizeof out->dir, "%s", absdir);
 	snprintf(cfg, sizeof cfg, "%s/airflow.cfg", absdir);
 	snprintf(db, sizeof db, "%s/airflow.db", absdir);
 	snprintf(schema, sizeof schema, "%s/schema-3.2.sql", data);

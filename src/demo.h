@@ -15,6 +15,7 @@
 #include "err.h"
 
 struct demo_result {
+	char	dir[4096];	/* the demo home made (absolute) */
 	size_t	connections;
 	size_t	variables;
 	size_t	plain, old, lost;	/* connections stored each way */
@@ -27,10 +28,17 @@ struct demo_result {
 const char *demo_datadir(void);
 
 /*
- * Make the demo home in dir (created with mode 0700 if missing). A dir
- * that already holds files is refused unless it is an earlier demo (it has
- * the marker file .ferncon-demo), whose airflow.cfg and airflow.db are
- * then made anew. 0, or -1 with e set.
+ * Make the demo home in dir (created with mode 0700 if missing), or with
+ * dir NULL in a fresh private directory, $TMPDIR/ferncon-demo-XXXXXX
+ * (mkdtemp(); /tmp without TMPDIR): a name another user could have made
+ * first is never used. An existing dir must be one that nobody else could
+ * have put files in: a directory (not a symbolic link) owned by the caller
+ * and writable by neither group nor others; else it is refused with one
+ * line (ERR_USAGE) and nothing is written. One that already holds files
+ * is refused too unless it is an earlier demo (it has the marker file
+ * .ferncon-demo), whose airflow.cfg and airflow.db are then removed and
+ * created anew, exclusively (O_EXCL, mode 0600; nothing is chmod'ed).
+ * 0 with out->dir set, or -1 with e set.
  */
 int demo_create(const char *dir, struct demo_result *out, struct err *e) ATTR_WUR;
 

@@ -17,9 +17,13 @@
 # - a SIGTERM while exporting removes the temporary file (the export is
 #   held on an action log that is a FIFO, so no timing is involved);
 # - --conn-uri, --conn-json and --conn-extra are wiped from
-#   /proc/PID/cmdline once parsed (the add is held on the same FIFO).
+#   /proc/PID/cmdline once parsed (the add is held on the same FIFO);
+# - `demo` without DIR makes a fresh private directory (never a name another
+#   user could have made first); with DIR it refuses a directory that is
+#   not ours or that others may write, and remakes an earlier demo's files
+#   as new files (a symbolic link planted there is replaced, not followed).
 . "$top_srcdir/tests/lib.sh"
-plan 43
+plan 57
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key); old=$(py_key)
@@ -207,4 +211,55 @@ lacks "$c" "Extra-S3cret" "--conn-extra=VALUE is wiped"
 write_cfg "$log"
 got=$("$FERNCON" connections get argv_json -o json --reveal 2>&1)
 contains "$got" '"password": "Json-S3cret"' "the wiped value was still used"
+
+# -- demo -------------------------------------------------------------------------
+mkdir -m 0777 "$T/tmpd"
+mkdir -m 0777 "$T/tmpd/ferncon-demo-$me"	# the old fixed name, made by "someone"
+TMPDIR="$T/tmpd" "$FERNCON" demo > "$T/o" 2>&1; rc=$?
+home=$(sed -n 's/^demo AIRFLOW_HOME: //p' "$T/o")
+is "$rc" 0 "demo without DIR: exit 0"
+case $home in
+"$T/tmpd/ferncon-demo-"??????) ok "in a fresh directory of its own ($home)" test "$home" != "$T/tmpd/ferncon-demo-$me" ;;
+*) ok "in a fresh directory of its own (got '$home')" false ;;
+esac
+is "$(stat -c '%a %U' "$home")" "700 $me" "mode 0700, ours"
+is "$(ls -A "$T/tmpd/ferncon-demo-$me" | wc -l | tr -d ' ')" 0 "the pre-made directory is not used"
+is "$(stat -c %a "$home/airflow.cfg") $(stat -c %a "$home/airflow.db")" "600 600" \
+	"airflow.cfg and airflow.db are mode 0600"
+
+mkdir -m 0777 "$T/open"
+"$FERNCON" demo "$T/open" > /dev/null 2> "$T/e"; rc=$?
+is "$(cat "$T/e")" "ferncon: '$T/open' is writable by other users: ferncon did not make it; name a new directory" \
+	"demo refuses a world-writable DIR with one line"
+is "$rc:$(ls -A "$T/open" | wc -l | tr -d ' ')" "2:0" "exit 2, nothing written there"
+mkdir -m 0770 "$T/group"
+"$FERNCON" demo "$T/group" > /dev/null 2> "$T/e"; rc=$?
+contains "$(cat "$T/e")" "is writable by other users" "a group-writable DIR too"
+ln -s "$home" "$T/demolink"
+"$FERNCON" demo "$T/demolink" > /dev/null 2> "$T/e"; rc=$?
+contains "$(cat "$T/e")" "'$T/demolink' is a symbolic link" "a symbolic link to a demo is refused"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -m 0700 "$T/theirs"
+	chown nobody "$T/theirs"
+	"$FERNCON" demo "$T/theirs" > /dev/null 2> "$T/e"; rc=$?
+	contains "$(cat "$T/e")" "'$T/theirs' belongs to another user" "another user's DIR is refused"
+else
+	_n=$((_n + 1)); echo "ok $_n - another user's DIR # SKIP needs root and a nobody user"
+fi
+
+# An earlier demo is remade with new files: a link planted as airflow.cfg
+# is removed, its target untouched.
+printf 'victim\n' > "$T/victim"
+chmod 0644 "$T/victim"
+ln "$home/airflow.db" "$T/old.db"	# kept alive: its inode is not reused
+sum=$(md5sum < "$T/old.db")
+rm "$home/airflow.cfg"
+ln -s "$T/victim" "$home/airflow.cfg"
+"$FERNCON" demo "$home" > /dev/null 2>&1; rc=$?
+is "$rc" 0 "an earlier demo is made anew"
+is "$(cat "$T/victim") $(stat -c %a "$T/victim")" "victim 644" "the link's target is neither written nor chmod'ed"
+is "$(stat -c '%F %a' "$home/airflow.cfg")" "regular file 600" "airflow.cfg is a new regular file, mode 0600"
+ok "airflow.db is a new file, the old one not written" \
+	test "$(stat -c %i "$home/airflow.db")" != "$(stat -c %i "$T/old.db")" -a "$(md5sum < "$T/old.db")" = "$sum"
+rm -rf "$home"
 done_testing
