@@ -14,6 +14,8 @@
 
 #include "cfgwrite.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +32,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "keyring.h"
+#include "outfile.h"
 #include "utf8.h"
 
 /* What the scan found; offsets into the text. */
@@ -269,6 +273,10 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 		goto out;
 	}
 	made = 1;
+	/* Ours while it is locked: cfgwrite_remove_stale() leaves it alone;
+	   a signal the front end catches removes it. */
+	outfile_track(AT_FDCWD, tmp);
+	(void)flock(fd, LOCK_EX);
 	if (fchown(fd, before.st_uid, before.st_gid) != 0) {
 		err_set(e, ERR_IO, "cannot rewrite '%s' keeping its owner (uid %lu, "
 		    "gid %lu): %s; run ferncon as that user", path,
@@ -281,12 +289,8 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 		err_set(e, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		err_set(e, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
+	if (cfgwrite_test_hook != NULL)
+		cfgwrite_test_hook();
 	/* Someone else's edit since we read it must not be lost. */
 	if (stat(real, &after) != 0 || after.st_ino != before.st_ino ||
 	    after.st_dev != before.st_dev || after.st_size != before.st_size ||
@@ -296,6 +300,7 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 		    "nothing was written: try again", path);
 		goto out;
 	}
+	outfile_untrack();
 	if (rename(tmp, real) != 0) {
 		err_set(e, ERR_IO, "cannot replace '%s': %s", path, strerror(errno));
 		goto out;
@@ -307,14 +312,76 @@ cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
 	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
+	outfile_untrack();
 	if (made)
 		unlink(tmp);
+	if (fd >= 0)
+		close(fd);	/* fsync()ed: nothing is left to report */
 	buf_release(&old);
 	buf_release(&new);
 	free(name);
 	return rc;
+}
+
+/* -- stale temporary files ---------------------------------------------- */
+
+void (*cfgwrite_test_hook)(void);
+
+/* ".ferncon-cfg-" and mkostemp()'s six letters or digits. */
+static int
+stale_name(const char *name)
+{
+	static const char prefix[] = ".ferncon-cfg-";
+	size_t i;
+
+	if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+		return 0;
+	name += sizeof prefix - 1;
+	for (i = 0; i < 6; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return 0;
+	return name[6] == '\0';
+}
+
+int
+cfgwrite_remove_stale(const char *path, size_t *removed, struct err *e)
+{
+	char real[PATH_MAX], copy[PATH_MAX], dir[PATH_MAX];
+	struct stat cfg, st;
+	struct dirent *de;
+	DIR *d = NULL;
+	int dfd = -1, fd;
+
+	*removed = 0;
+	if (realpath(path, real) == NULL || stat(real, &cfg) != 0)
+		return 0;	/* no airflow.cfg: no temporary file of it */
+	snprintf(copy, sizeof copy, "%s", real);
+	snprintf(dir, sizeof dir, "%s", dirname(copy));
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (d = fdopendir(dfd)) == NULL) {
+		err_set(e, ERR_IO, "cannot read '%s': %s", dir, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!stale_name(de->d_name))
+			continue;
+		fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* A regular file that ferncon made (its uid, or the one it gives
+		   airflow.cfg's copy) that no writer holds locked. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_uid == geteuid() || st.st_uid == cfg.st_uid) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    unlinkat(dfd, de->d_name, 0) == 0)
+			(*removed)++;
+		close(fd);
+	}
+	closedir(d);	/* closes dfd */
+	return 0;
 }
 
 /* -- the plan ------------------------------------------------------------ */

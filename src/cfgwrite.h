@@ -21,6 +21,11 @@
  *     takes the old file's owner, group and mode, is fsync()ed, renamed over
  *     the old file, and the directory is fsync()ed: a crash leaves either
  *     the old or the new file, never a mix;
+ *   - the temporary file (".ferncon-cfg-XXXXXX", holding the new and the
+ *     old keys) is removed on every error and, when the front end catches
+ *     the signal, on a signal (outfile_signal_cleanup()); it is locked
+ *     (flock) while being written, and one that a killed ferncon left
+ *     behind is removed by cfgwrite_remove_stale();
  *   - it refuses, and changes nothing, when the file changed while it was
  *     being rewritten, has more than one hard link, or when the current
  *     value refers to other values (`$VAR`, `%(name)s`): those are edited by
@@ -72,6 +77,24 @@ int cfgwrite_plan(struct config *cfg, struct cfgwrite_plan *out,
  */
 int cfgwrite_set_fernet_key(const char *path, const char *value, size_t len,
     struct err *e) ATTR_WUR;
+
+/*
+ * Remove the temporary files that an interrupted rewrite of the
+ * airflow.cfg at path left beside it (killed with SIGKILL, or by a power
+ * cut): the entries of its directory named ".ferncon-cfg-" and six letters
+ * or digits that are regular files (not links), owned by the caller's uid
+ * or airflow.cfg's owner, and not locked by a rewrite under way. The count
+ * goes to *removed, for the caller to say so. 0 (also when there is no
+ * airflow.cfg), or -1 with e set when the directory cannot be read.
+ */
+int cfgwrite_remove_stale(const char *path, size_t *removed, struct err *e)
+    ATTR_WUR;
+
+/*
+ * Test hook (tests/tui_wizard.sh): called once the temporary file is
+ * written and fsync()ed, before it is renamed; NULL in normal use.
+ */
+extern void (*cfgwrite_test_hook)(void);
 
 /*
  * Both: plan (into *plan), then rewrite the file when the key lives there

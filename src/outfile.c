@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +39,13 @@ struct outfile {
 #define FBUF_SIZE 65536
 
 /*
- * The temporary file of the outfile that is open, for the signal handler:
- * set once the file exists, cleared before it is renamed or removed.
+ * The temporary file to remove on a signal (an outfile's, or one that
+ * outfile_track() names): set once the file exists, cleared before it is
+ * renamed or removed.
  */
 static volatile sig_atomic_t sig_armed;
-static int sig_dirfd = -1;
-static char sig_tmp[sizeof TMP_PREFIX + TMP_RANDOM];
+static int sig_dirfd = AT_FDCWD;
+static char sig_tmp[PATH_MAX + 64];
 
 void
 outfile_signal_cleanup(void)
@@ -54,19 +56,33 @@ outfile_signal_cleanup(void)
 	}
 }
 
+void
+outfile_track(int dirfd, const char *name)
+{
+	sig_armed = 0;
+	if (strlen(name) >= sizeof sig_tmp)
+		return;
+	sig_dirfd = dirfd;
+	memcpy(sig_tmp, name, strlen(name) + 1);
+	sig_armed = 1;
+}
+
+void
+outfile_untrack(void)
+{
+	sig_armed = 0;
+}
+
 static void
 arm(const struct outfile *o)
 {
-	sig_armed = 0;
-	sig_dirfd = o->dirfd;
-	memcpy(sig_tmp, o->tmp, sizeof sig_tmp);
-	sig_armed = 1;
+	outfile_track(o->dirfd, o->tmp);
 }
 
 static void
 disarm(void)
 {
-	sig_armed = 0;
+	outfile_untrack();
 }
 
 /*

@@ -15,7 +15,8 @@
  * is still refused.
  *
  * A process that dies by a signal it can catch removes the temporary file
- * if its front end calls outfile_signal_cleanup() from the handler.
+ * if its front end calls outfile_signal_cleanup() from the handler (the
+ * export's SIGINT/SIGTERM/SIGHUP handler, the console's fatal-signal one).
  */
 #ifndef FERNCON_OUTFILE_H
 #define FERNCON_OUTFILE_H
@@ -52,9 +53,19 @@ int outfile_commit(struct outfile *o, struct err *e) ATTR_WUR;
 void outfile_abort(struct outfile *o);
 
 /*
- * Remove the temporary file of the outfile that is open, if any: only
- * async-signal-safe calls, for a SIGINT/SIGTERM handler.
+ * Remove the temporary file of the outfile that is open, or the one
+ * outfile_track() names, if any: only async-signal-safe calls, for a
+ * signal handler that then lets the signal end the process.
  */
 void outfile_signal_cleanup(void);
+
+/*
+ * Name a temporary file of another writer (cfgwrite.c) for
+ * outfile_signal_cleanup(): name relative to dirfd (AT_FDCWD: the current
+ * directory, or an absolute path). One at a time; outfile_untrack() once
+ * it is renamed or removed.
+ */
+void outfile_track(int dirfd, const char *name);
+void outfile_untrack(void);
 
 #endif

@@ -7,15 +7,19 @@
 
 #include "app.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bgscan.h"
 #include "funcbar.h"
 #include "keyring.h"
 #include "screens.h"
+#include "widget_form.h"
 
 /* Keys that work on every screen but dialogs. */
 static const struct ui_key key_help = { "?", "Help", "help: the keys of this "
@@ -40,13 +44,48 @@ trace_at(struct app *a, const struct timespec *ts, const char *what)
 	fflush(a->trace);
 }
 
+/*
+ * 1 while a hidden field (a password) has the keys: the trace then records
+ * nothing, not even the paints, whose times would give the keystrokes'.
+ */
+static int
+hidden_focus(const struct app *a)
+{
+	const struct screen *top = a->depth > 0 ? a->stack[a->depth - 1] : NULL;
+
+	return top != NULL && top->form != NULL && form_hidden_focus(top->form);
+}
+
 void
 app_trace(struct app *a, const char *what)
 {
 	struct timespec ts;
 
+	if (a->trace == NULL || hidden_focus(a))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	trace_at(a, &ts, what);
+}
+
+/*
+ * The trace file is new, 0600, and not reached through a link: it records
+ * when each key came, which must not land in someone else's file.
+ */
+static int
+trace_open(struct app *a, const char *path, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+
+	if (fd < 0 || (a->trace = fdopen(fd, "w")) == NULL) {
+		err_set(e, ERR_IO, "FERNCON_UI_TRACE: cannot create '%s': %s",
+		    path, errno == EEXIST ? "it exists (give a new file name)" :
+		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
 }
 
 /* -- screens ------------------------------------------------------------- */
@@ -679,8 +718,11 @@ app_init(struct app *a, struct session *ses, const struct timespec *started,
 		err_nomem(e);
 		return -1;
 	}
-	if (path != NULL && *path != '\0')
-		a->trace = fopen(path, "a");
+	if (path != NULL && *path != '\0' && trace_open(a, path, e) != 0) {
+		free(a->scan);
+		a->scan = NULL;
+		return -1;
+	}
 	trace_at(a, started, "start");
 	return 0;
 }

@@ -79,6 +79,8 @@ struct ui_key {
 	int		 bar;		/* 1: shown in the function bar */
 };
 
+struct form;
+
 struct screen_ops {
 	const char		*name;
 	int			 overlay;	/* drawn over the screen below */
@@ -108,6 +110,10 @@ struct screen {
 	int64_t			 wake_at;	/* term_now_ms() to call tick at; 0 none */
 	int			 typing;	/* a text field has the keys: no role
 						   check, no global keys */
+	const struct form	*form;		/* the screen's form, or NULL: while
+						   its focused field is hidden (a
+						   password), the trace records
+						   nothing */
 	int			 tag;		/* a dialog: its opener's tag */
 	int			 result;	/* a dialog: its answer */
 };

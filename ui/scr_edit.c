@@ -525,6 +525,7 @@ edit_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	d->form.n = F_MAX - d->first;
 	form_focus(&d->form, d->add ? 0 : form_index(d, F_TYPE));
 	s->typing = 1;
+	s->form = &d->form;
 	return 0;
 fail:
 	edit_free(s);

@@ -364,6 +364,7 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	    e) != 0)
 		goto fail;
 	s->typing = 1;
+	s->form = &p->fm;
 	return 0;
 fail:
 	probe_free(s);

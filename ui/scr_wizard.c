@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -269,6 +270,32 @@ wiz_free(struct screen *s)
 	free(z);
 }
 
+/*
+ * A temporary file that a killed key write left beside airflow.cfg holds
+ * the new and the old keys: the wizard's start removes it and says so.
+ */
+static void
+remove_stale(struct app *a, const char *cfgpath)
+{
+	struct err e;
+	size_t n;
+
+	err_clear(&e);
+	if (cfgwrite_remove_stale(cfgpath, &n, &e) != 0)
+		app_warn(a, "%s", e.msg);
+	else if (n > 0)
+		app_warn(a, "removed %zu temporary file%s (.ferncon-cfg-*, with "
+		    "keys) that an interrupted key write left beside %s", n,
+		    n == 1 ? "" : "s", cfgpath);
+}
+
+/* The test hook of tests/tui_wizard.sh: die mid-write, as kill -9 would. */
+static void
+kill_self(void)
+{
+	raise(SIGKILL);
+}
+
 static int
 wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
@@ -295,6 +322,10 @@ wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		z->have_plan = 1;
 	else
 		snprintf(z->plan_err, sizeof z->plan_err, "%.200s", pe.msg);
+	if (z->have_plan && z->plan.where == CFGWRITE_FILE)
+		remove_stale(a, z->plan.path);
+	if (getenv("FERNCON_TEST_KILL_IN_CFGWRITE") != NULL)
+		cfgwrite_test_hook = kill_self;
 	s->data = z;
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outfile.h"
+
 /* One element's two looks. fg/bg -1: the terminal's default colour. */
 struct theme_entry {
 	attr_t	mono;
@@ -81,6 +83,7 @@ on_soft_signal(int sig)
 static void
 on_fatal_signal(int sig)
 {
+	outfile_signal_cleanup();	/* a temporary file with keys */
 	if (T.restore_len > 0)
 		(void)!write(STDOUT_FILENO, T.restore, T.restore_len);
 	if (T.have_saved)

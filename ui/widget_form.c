@@ -139,6 +139,13 @@ focusable(const struct form *fm, int i)
 	return i >= fm->n || !(fm->fields[i].flags & FF_READONLY);
 }
 
+int
+form_hidden_focus(const struct form *fm)
+{
+	return fm->focus >= 0 && fm->focus < fm->n &&
+	    (fm->fields[fm->focus].flags & FF_HIDDEN) != 0;
+}
+
 void
 form_focus(struct form *fm, int i)
 {

@@ -70,6 +70,9 @@ int form_field_set(struct form_field *f, const char *s, size_t len);
 /* Wipe the text. */
 void form_field_clear(struct form_field *f);
 
+/* 1 when the focused field is FF_HIDDEN (a password is being typed). */
+int form_hidden_focus(const struct form *fm);
+
 /* The first field that can take the focus at or after i. */
 void form_focus(struct form *fm, int i);
 
