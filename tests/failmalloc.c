@@ -27,6 +27,7 @@ void *__real_reallocarray(void *p, size_t n, size_t size);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
 int __real_vasprintf(char **out, const char *fmt, va_list ap);
+int __real___vasprintf_chk(char **out, int flag, const char *fmt, va_list ap);
 void __real_free(void *p);
 void *__real_sodium_malloc(size_t n);
 void *__real_sodium_allocarray(size_t n, size_t size);
@@ -40,6 +41,8 @@ char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 int __wrap_vasprintf(char **out, const char *fmt, va_list ap);
 int __wrap_asprintf(char **out, const char *fmt, ...);
+int __wrap___vasprintf_chk(char **out, int flag, const char *fmt, va_list ap);
+int __wrap___asprintf_chk(char **out, int flag, const char *fmt, ...);
 void __wrap_free(void *p);
 void *__wrap_sodium_malloc(size_t n);
 void *__wrap_sodium_allocarray(size_t n, size_t size);
@@ -313,6 +316,35 @@ __wrap_asprintf(char **out, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	n = __wrap_vasprintf(out, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/*
+ * What asprintf() and vasprintf() become with -D_FORTIFY_SOURCE (the
+ * default build, configure.ac): the same allocation, through glibc's
+ * checked functions.
+ */
+int
+__wrap___vasprintf_chk(char **out, int flag, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (should_fail())
+		return -1;
+	if ((n = __real___vasprintf_chk(out, flag, fmt, ap)) >= 0)
+		track(*out, HEAP);
+	return n;
+}
+
+int
+__wrap___asprintf_chk(char **out, int flag, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = __wrap___vasprintf_chk(out, flag, fmt, ap);
 	va_end(ap);
 	return n;
 }

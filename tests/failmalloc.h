@@ -18,8 +18,9 @@
  * counted.
  *
  * The wrapped functions: malloc, calloc, realloc, reallocarray, strdup,
- * strndup, asprintf, vasprintf, free, sodium_malloc, sodium_allocarray and
- * sodium_free. The state is shared by all threads (under a mutex); a
+ * strndup, asprintf, vasprintf (and __asprintf_chk, __vasprintf_chk, what
+ * they become with _FORTIFY_SOURCE), free, sodium_malloc,
+ * sodium_allocarray and sodium_free. The state is shared by all threads (under a mutex); a
  * scenario that wants a reproducible order runs on one thread.
  */
 #ifndef FERNCON_FAILMALLOC_H
