@@ -8,15 +8,19 @@
  * would. Refusals change nothing: a bad new value, a current value that
  * refers to others ($VAR, %(x)s), a file with two hard links, and a key that
  * comes from the environment or a _cmd (the plan says what to set instead).
+ * The temporary file a killed rewrite left is removed by
+ * cfgwrite_remove_stale(), and nothing that is not one.
  */
 #include "config.h"
 
 #include "testutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -356,6 +360,63 @@ test_refusals(void **state)
 	free(second);
 }
 
+/* -- what a killed rewrite left ------------------------------------------ */
+
+/*
+ * cfgwrite_remove_stale() removes a .ferncon-cfg-XXXXXX file of ours that
+ * no rewrite holds, and nothing else: another pattern, a symbolic link, a
+ * directory, a file locked (flock) by a rewrite under way.
+ */
+static void
+test_remove_stale(void **state)
+{
+	struct fx *f = *state;
+	char *stale, *other, *locked, *target, ln[4300], dir[4300];
+	struct err e;
+	size_t n;
+	int fd;
+
+	f->path = tu_write(f->dir, "airflow.cfg", "[core]\nfernet_key = " K2
+	    "\n", 0600);
+	stale = tu_write(f->dir, ".ferncon-cfg-a1B2c3", "fernet_key = " K1 ","
+	    K2 "\n", 0640);
+	other = tu_write(f->dir, ".ferncon-cfg-abc", "x", 0600);
+	locked = tu_write(f->dir, ".ferncon-cfg-LOCKED", "x", 0600);
+	target = tu_write(f->dir, "target", "kept", 0600);
+	snprintf(ln, sizeof ln, "%s/.ferncon-cfg-LINK00", f->dir);
+	assert_int_equal(symlink(target, ln), 0);
+	snprintf(dir, sizeof dir, "%s/.ferncon-cfg-DIR000", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	fd = open(locked, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+
+	err_clear(&e);
+	assert_int_equal(cfgwrite_remove_stale(f->path, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(access(locked, F_OK), 0);
+	assert_int_equal(access(ln, F_OK), 0);
+	assert_int_equal(access(dir, F_OK), 0);
+	/* Once the rewrite holding it is gone (its lock with it), it goes. */
+	close(fd);
+	assert_int_equal(cfgwrite_remove_stale(f->path, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(access(locked, F_OK), -1);
+	/* No airflow.cfg: nothing to clean, not an error. */
+	unlink(f->path);
+	assert_int_equal(cfgwrite_remove_stale(f->path, &n, &e), 0);
+	assert_int_equal(n, 0);
+	unlink(other);
+	unlink(ln);
+	rmdir(dir);
+	free(stale);
+	free(other);
+	free(locked);
+	free(target);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -478,6 +539,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_owner_mode_symlink, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_sources, setup,
 		    teardown),

@@ -13,7 +13,6 @@
 
 #include "testutil.h"
 
-#include <dirent.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,16 +608,7 @@ on_skipped(void *arg, const char *conn_id, const char *field)
 static int
 temp_files(const char *dir)
 {
-	struct dirent *d;
-	DIR *dp = opendir(dir);
-	int n = 0;
-
-	assert_non_null(dp);
-	while ((d = readdir(dp)) != NULL)
-		if (strncmp(d->d_name, ".ferncon-out-", 13) == 0)
-			n++;
-	closedir(dp);
-	return n;
+	return tu_dir_count(dir, ".ferncon-out-");
 }
 
 static void

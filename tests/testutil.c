@@ -5,6 +5,7 @@
 
 #include "testutil.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,25 @@ tu_write(const char *dir, const char *name, const char *text, int mode)
 	if (chmod(path, (mode_t)mode) != 0)
 		abort();
 	return path;
+}
+
+int
+tu_dir_count(const char *dir, const char *prefix)
+{
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((d = readdir(dp)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if (prefix == NULL || strncmp(d->d_name, prefix,
+		    strlen(prefix)) == 0)
+			n++;
+	}
+	closedir(dp);
+	return n;
 }
 
 char *

@@ -21,6 +21,12 @@ void tu_tmpdir_remove(char *dir);
 /* Write text to dir/name with the given mode; returns the path (caller frees). */
 char *tu_write(const char *dir, const char *name, const char *text, int mode);
 
+/*
+ * How many entries dir holds whose names start with prefix (NULL: all but
+ * "." and ".."); fails the test when dir cannot be read.
+ */
+int tu_dir_count(const char *dir, const char *prefix);
+
 /* Read a whole file; caller frees. NULL if it cannot be read. */
 char *tu_read(const char *path, size_t *len);
 
