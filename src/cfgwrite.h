@@ -91,7 +91,7 @@ int cfgwrite_remove_stale(const char *path, size_t *removed, struct err *e)
     ATTR_WUR;
 
 /*
- * Test hook (tests/tui_wizard.sh): called once the temporary file is
+ * Test hook (tests/tui_files.sh): called once the temporary file is
  * written and fsync()ed, before it is renamed; NULL in normal use.
  */
 extern void (*cfgwrite_test_hook)(void);

@@ -9,7 +9,8 @@
 # left. The wizard's next start removes it and says so, and leaves alone
 # what is not its own: a name of another pattern, a symbolic link, a file
 # locked by a rewrite under way, another user's file (as root). A write
-# then leaves no temporary file.
+# then leaves no temporary file; nor does a SIGTERM mid-write (the write
+# ends first) or a SIGQUIT (its handler removes the file).
 #
 # FERNCON_UI_TRACE: an existing file or a symbolic link is refused with
 # one line; a new trace is mode 0600 and records no event (no key, no
@@ -17,7 +18,7 @@
 # records again once the focus leaves it.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 20
+plan 26
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -104,6 +105,32 @@ ok "airflow.cfg has new,old" \
 	grep -q "^fernet_key = [^,]*,$(sed -n 's/^fernet_key = //p' "$T/orig.cfg")\$" "$T/copy/airflow.cfg"
 tui_keys Escape Escape q
 tui_wait 'EXIT=' >/dev/null
+
+# -- signals it catches, mid-write ---------------------------------------------
+# SIGTERM (as SIGINT and SIGHUP) asks the console to end: the write finishes
+# first. SIGQUIT ends it at once: its handler removes the temporary file.
+wizard_write() {	# wizard_write SIGNAL: w, y with the hook set to SIGNAL
+	cp "$T/orig.cfg" "$T/copy/airflow.cfg"
+	tui_run "clear"
+	console FERNCON_TEST_KILL_IN_CFGWRITE=$1
+	tui_wait 'Admin (no role map)' >/dev/null
+	tui_keys K
+	tui_wait 'Key status' >/dev/null
+	tui_keys w
+	tui_wait 'every Airflow component' >/dev/null
+	tui_keys w y
+}
+wizard_write TERM
+ok "SIGTERM mid-write: the console ends" tui_wait 'EXIT='
+ok "after the write, complete: airflow.cfg has new,old" \
+	grep -q "^fernet_key = [^,]*,$(sed -n 's/^fernet_key = //p' "$T/orig.cfg")\$" "$T/copy/airflow.cfg"
+is "$(stale | grep -c .)" 0 "no temporary file is left"
+wizard_write QUIT
+ok "SIGQUIT mid-write: the console dies of it" tui_wait 'EXIT=131'
+ok "airflow.cfg is unchanged" cmp -s "$T/copy/airflow.cfg" "$T/orig.cfg"
+is "$(stale | grep -c .)" 0 "its handler removed the temporary file"
+tui_type "stty sane; clear"
+tui_keys C-j
 
 # -- FERNCON_UI_TRACE ----------------------------------------------------------
 printf 'mine\n' > "$T/exists"

@@ -289,11 +289,17 @@ remove_stale(struct app *a, const char *cfgpath)
 		    n == 1 ? "" : "s", cfgpath);
 }
 
-/* The test hook of tests/tui_wizard.sh: die mid-write, as kill -9 would. */
+/*
+ * The test hook of tests/tui_files.sh (FERNCON_TEST_KILL_IN_CFGWRITE=KILL,
+ * TERM or QUIT): the signal arrives mid-write, between the temporary file
+ * and the rename.
+ */
+static int hook_signal = SIGKILL;
+
 static void
 kill_self(void)
 {
-	raise(SIGKILL);
+	raise(hook_signal);
 }
 
 static int
@@ -301,6 +307,7 @@ wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
 	struct wiz *z;
 	struct err pe;
+	const char *hook;
 
 	(void)arg;
 	if ((z = calloc(1, sizeof *z)) == NULL) {
@@ -324,8 +331,11 @@ wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		snprintf(z->plan_err, sizeof z->plan_err, "%.200s", pe.msg);
 	if (z->have_plan && z->plan.where == CFGWRITE_FILE)
 		remove_stale(a, z->plan.path);
-	if (getenv("FERNCON_TEST_KILL_IN_CFGWRITE") != NULL)
+	if ((hook = getenv("FERNCON_TEST_KILL_IN_CFGWRITE")) != NULL) {
+		hook_signal = strcmp(hook, "TERM") == 0 ? SIGTERM :
+		    strcmp(hook, "QUIT") == 0 ? SIGQUIT : SIGKILL;
 		cfgwrite_test_hook = kill_self;
+	}
 	s->data = z;
 	return 0;
 }
