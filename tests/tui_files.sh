@@ -31,15 +31,18 @@ cp "$T/copy/airflow.cfg" "$T/orig.cfg"
 console() {	# console [ENV...]: the console on the copy, as its owner (Admin)
 	tui_run "clear; $* TERM=tmux-256color '$FERNCON' --config '$T/copy/airflow.cfg' --airflow-home '$demo'"
 }
+wizard() {	# wizard [ENV...]: the console, K, then w: the wizard
+	console "$@"
+	tui_wait 'Admin (no role map)' >/dev/null
+	tui_keys K
+	tui_wait 'Key status' >/dev/null
+	tui_keys w
+}
 stale() { find "$T/copy" -maxdepth 1 -name '.ferncon-cfg-??????' -type f | sort; }
 tui_start 100 30
 
 # -- killed while writing ----------------------------------------------------
-console FERNCON_TEST_KILL_IN_CFGWRITE=1
-tui_wait 'Admin (no role map)' >/dev/null
-tui_keys K
-tui_wait 'Key status' >/dev/null
-tui_keys w
+wizard FERNCON_TEST_KILL_IN_CFGWRITE=KILL
 tui_wait 'every Airflow component' >/dev/null
 tui_keys w y
 ok "the wizard's write is killed (SIGKILL)" tui_wait 'EXIT=137'
@@ -74,11 +77,7 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
 	chown nobody "$T/copy/.ferncon-cfg-NOBODY"
 fi
 
-console
-tui_wait 'Admin (no role map)' >/dev/null
-tui_keys K
-tui_wait 'Key status' >/dev/null
-tui_keys w
+wizard
 ok "the wizard's next start says it removed the stale file" \
 	tui_wait 'removed 1 temporary file (.ferncon-cfg-*, with keys)'
 ok "it is gone" test ! -e "$left"
@@ -112,11 +111,7 @@ tui_wait 'EXIT=' >/dev/null
 wizard_write() {	# wizard_write SIGNAL: w, y with the hook set to SIGNAL
 	cp "$T/orig.cfg" "$T/copy/airflow.cfg"
 	tui_run "clear"
-	console FERNCON_TEST_KILL_IN_CFGWRITE=$1
-	tui_wait 'Admin (no role map)' >/dev/null
-	tui_keys K
-	tui_wait 'Key status' >/dev/null
-	tui_keys w
+	wizard FERNCON_TEST_KILL_IN_CFGWRITE=$1
 	tui_wait 'every Airflow component' >/dev/null
 	tui_keys w y
 }
