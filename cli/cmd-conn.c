@@ -722,6 +722,10 @@ conn_export(struct session *s, struct cli_args *a)
 	rc = open_all(s, &e) != 0 || session_conn_export(s, &x, &e) != 0;
 	for (i = 0; i < ARRAY_LEN(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
+	if (x.n_stale > 0)
+		fprintf(stderr, "ferncon: removed %zu temporary file%s that an "
+		    "interrupted export left beside '%s'\n", x.n_stale,
+		    x.n_stale == 1 ? "" : "s", x.path);
 	if (rc) {
 		fflush(stdout);
 		return cli_error(&e);

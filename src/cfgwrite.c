@@ -14,8 +14,6 @@
 
 #include "cfgwrite.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -327,61 +325,28 @@ out:
 
 void (*cfgwrite_test_hook)(void);
 
-/* ".ferncon-cfg-" and mkostemp()'s six letters or digits. */
-static int
-stale_name(const char *name)
-{
-	static const char prefix[] = ".ferncon-cfg-";
-	size_t i;
-
-	if (strncmp(name, prefix, sizeof prefix - 1) != 0)
-		return 0;
-	name += sizeof prefix - 1;
-	for (i = 0; i < 6; i++)
-		if (!isalnum((unsigned char)name[i]))
-			return 0;
-	return name[6] == '\0';
-}
-
 int
 cfgwrite_remove_stale(const char *path, size_t *removed, struct err *e)
 {
 	char real[PATH_MAX], copy[PATH_MAX], dir[PATH_MAX];
-	struct stat cfg, st;
-	struct dirent *de;
-	DIR *d = NULL;
-	int dfd = -1, fd;
+	struct stat cfg;
+	int dfd, rc;
 
 	*removed = 0;
 	if (realpath(path, real) == NULL || stat(real, &cfg) != 0)
 		return 0;	/* no airflow.cfg: no temporary file of it */
 	snprintf(copy, sizeof copy, "%s", real);
 	snprintf(dir, sizeof dir, "%s", dirname(copy));
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    (d = fdopendir(dfd)) == NULL) {
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		err_set(e, ERR_IO, "cannot read '%s': %s", dir, strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (!stale_name(de->d_name))
-			continue;
-		fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-		    O_NOCTTY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		/* A regular file that ferncon made (its uid, or the one it gives
-		   airflow.cfg's copy) that no writer holds locked. */
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (st.st_uid == geteuid() || st.st_uid == cfg.st_uid) &&
-		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-		    unlinkat(dfd, de->d_name, 0) == 0)
-			(*removed)++;
-		close(fd);
-	}
-	closedir(d);	/* closes dfd */
-	return 0;
+	/* mkostemp()'s six letters or digits; owned by us, or by the owner
+	   that the rewrite gives airflow.cfg's copy. */
+	rc = outfile_remove_stale(dfd, ".ferncon-cfg-", 6, geteuid(),
+	    cfg.st_uid, removed, e);
+	close(dfd);
+	return rc;
 }
 
 /* -- the plan ------------------------------------------------------------ */

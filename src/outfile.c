@@ -11,6 +11,8 @@
 
 #include "outfile.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +37,7 @@ struct outfile {
 	char		 tmp[sizeof TMP_PREFIX + TMP_RANDOM];
 	FILE		*f;		/* on the temporary file */
 	char		*fbuf;		/* its buffer, locked, wiped on release */
+	size_t		 stale;		/* stale temporary files removed */
 };
 
 #define FBUF_SIZE 65536
@@ -83,6 +87,57 @@ static void
 disarm(void)
 {
 	outfile_untrack();
+}
+
+/* prefix, then exactly nrand letters or digits (a temporary name). */
+static int
+temp_name(const char *name, const char *prefix, size_t nrand)
+{
+	size_t i, n = strlen(prefix);
+
+	if (strncmp(name, prefix, n) != 0)
+		return 0;
+	for (i = 0; i < nrand; i++)
+		if (!isalnum((unsigned char)name[n + i]))
+			return 0;
+	return name[n + nrand] == '\0';
+}
+
+int
+outfile_remove_stale(int dirfd, const char *prefix, size_t nrand, uid_t uid,
+    uid_t uid2, size_t *removed, struct err *e)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	*removed = 0;
+	if ((fd = dup(dirfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		err_set(e, ERR_IO, "cannot read a directory: %s",
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (!temp_name(de->d_name, prefix, nrand))
+			continue;
+		fd = openat(dirfd, de->d_name, O_RDONLY | O_NOFOLLOW |
+		    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Ours, a regular file, and no writer holds it locked. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_uid == uid || st.st_uid == uid2) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    unlinkat(dirfd, de->d_name, 0) == 0)
+			(*removed)++;
+		close(fd);
+	}
+	closedir(d);
+	return 0;
 }
 
 /*
@@ -135,8 +190,11 @@ create_tmp(struct outfile *o, struct err *e)
 		o->tmp[sizeof o->tmp - 1] = '\0';
 		fd = openat(o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* Locked while ours: no outfile_remove_stale() takes it. */
+			(void)flock(fd, LOCK_EX);
 			break;
+		}
 		if (errno != EEXIST) {
 			err_set(e, ERR_IO, "cannot write '%s': %s", o->path,
 			    strerror(errno));
@@ -182,6 +240,7 @@ outfile_open(struct outfile **out, const char *path, int overwrite,
     struct err *e)
 {
 	struct outfile *o;
+	struct err ignored;
 	const char *slash;
 	char *dir = NULL;
 	int exists;
@@ -209,7 +268,13 @@ outfile_open(struct outfile **out, const char *path, int overwrite,
 		    strerror(errno));
 		goto fail;
 	}
-	if (check_target(o, &exists, e) != 0 || create_tmp(o, e) != 0)
+	if (check_target(o, &exists, e) != 0)
+		goto fail;
+	/* What a killed export left here (plaintext): best effort. */
+	if (outfile_remove_stale(o->dirfd, TMP_PREFIX, TMP_RANDOM, geteuid(),
+	    geteuid(), &o->stale, &ignored) != 0)
+		o->stale = 0;
+	if (create_tmp(o, e) != 0)
 		goto fail;
 	free(dir);
 	*out = o;
@@ -224,6 +289,12 @@ FILE *
 outfile_stream(struct outfile *o)
 {
 	return o->f;
+}
+
+size_t
+outfile_stale_removed(const struct outfile *o)
+{
+	return o->stale;
 }
 
 /* Put the temporary file in the target's place; 0 or -1 with e set. */

@@ -12,7 +12,8 @@
  * and a failed export leaves nothing behind. With overwrite, an existing
  * regular file owned by the caller's uid is replaced by rename(); any
  * other kind of file (a link, a device, a directory, another user's file)
- * is still refused.
+ * is still refused. A temporary file that a SIGKILL left (plaintext, mode
+ * 0600) is removed by the next outfile_open() in the same directory.
  *
  * A process that dies by a signal it can catch removes the temporary file
  * if its front end calls outfile_signal_cleanup() from the handler (the
@@ -22,6 +23,7 @@
 #define FERNCON_OUTFILE_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "compiler.h"
 #include "err.h"
@@ -41,6 +43,13 @@ int outfile_open(struct outfile **out, const char *path, int overwrite,
 
 /* The stream to write the text to (owned by the outfile). */
 FILE *outfile_stream(struct outfile *o);
+
+/*
+ * How many temporary files of a killed writer outfile_open() removed from
+ * the target's directory (outfile_remove_stale() with its own name
+ * pattern and the caller's uid), for the front end to say so.
+ */
+size_t outfile_stale_removed(const struct outfile *o);
 
 /*
  * Flush and fsync the text, publish it under the target's name (the
@@ -67,5 +76,16 @@ void outfile_signal_cleanup(void);
  */
 void outfile_track(int dirfd, const char *name);
 void outfile_untrack(void);
+
+/*
+ * Remove what killed writers left in the directory dirfd: the entries
+ * named prefix and then exactly nrand letters or digits that are regular
+ * files (a link, a directory, a device are left), owned by uid or uid2,
+ * and not locked (flock) by a writer under way, which holds its temporary
+ * file locked until it is renamed or removed. The count goes to *removed.
+ * 0, or -1 with e set when the directory cannot be read.
+ */
+int outfile_remove_stale(int dirfd, const char *prefix, size_t nrand,
+    uid_t uid, uid_t uid2, size_t *removed, struct err *e) ATTR_WUR;
 
 #endif

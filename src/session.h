@@ -558,6 +558,10 @@ struct session_export {
 	/* Out. */
 	size_t				 n;		/* connections written */
 	size_t				 n_skipped;
+	size_t				 n_stale;	/* temporary files that a
+							   killed export had left
+							   beside the file, now
+							   removed */
 };
 
 /*

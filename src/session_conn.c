@@ -402,7 +402,7 @@ session_conn_export(struct session *s, struct session_export *x,
 	struct outfile *of = NULL;
 	FILE *f = x->stream;
 
-	x->n = x->n_skipped = 0;
+	x->n = x->n_skipped = x->n_stale = 0;
 	/* In restricted mode only "-" (stdout). */
 	if (session_restricted_path(s, SESSION_GUARD_EXPORT_FILE, x->path,
 	    e) != 0)
@@ -415,6 +415,7 @@ session_conn_export(struct session *s, struct session_export *x,
 		if (outfile_open(&of, x->path, x->overwrite, e) != 0)
 			return -1;
 		f = outfile_stream(of);
+		x->n_stale = outfile_stale_removed(of);
 	}
 	if (policy_log(&s->policy, "export", NULL, x->path, e) != 0 ||
 	    transfer_writer_new(&w, f, x->fmt, x->ser,

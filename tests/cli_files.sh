@@ -15,7 +15,8 @@
 #   models/connection.py get_password() decodes the decrypted bytes with
 #   .decode(), which raises; `list -o yaml|json` names the connection too;
 # - a SIGTERM while exporting removes the temporary file (the export is
-#   held on an action log that is a FIFO, so no timing is involved);
+#   held on an action log that is a FIFO, so no timing is involved); the
+#   one a SIGKILL leaves is removed by the next export into that directory;
 # - --conn-uri, --conn-json and --conn-extra are wiped from
 #   /proc/PID/cmdline once parsed (the add is held on the same FIFO);
 # - `demo` without DIR makes a fresh private directory (never a name another
@@ -23,7 +24,7 @@
 #   not ours or that others may write, and remakes an earlier demo's files
 #   as new files (a symbolic link planted there is replaced, not followed).
 . "$top_srcdir/tests/lib.sh"
-plan 57
+plan 60
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key); old=$(py_key)
@@ -180,6 +181,21 @@ kill -TERM $pid
 wait $pid; rc=$?
 is "$rc" 143 "SIGTERM ends it"
 ok "no file and no temporary file is left" test ! -e "$out/killed.json" -a "$(tmp_left "$out")" = 0
+# SIGKILL cannot be caught: its temporary file (plaintext) stays, until the
+# next export into that directory removes it and says so.
+"$FERNCON" connections export "$out/killed.json" > /dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(tmp_left "$out")" = 0 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -KILL $pid
+wait $pid
+is "$(tmp_left "$out")" 1 "SIGKILL leaves the temporary file"
+write_cfg "$log"
+"$FERNCON" connections export "$out/after.json" > /dev/null 2> "$T/e"
+contains "$(cat "$T/e")" "ferncon: removed 1 temporary file that an interrupted export left beside '$out/after.json'" \
+	"the next export into that directory removes it and says so"
+is "$(tmp_left "$out")" 0 "none is left"
+write_cfg "$T/fifo"
 
 # -- secrets in argv ------------------------------------------------------------
 # cmdline_of ARGS...: /proc/PID/cmdline of `ferncon connections add ARGS`,

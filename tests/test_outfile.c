@@ -6,7 +6,9 @@
  * refused before anything is created; --overwrite replaces a regular file
  * with a new one (another inode, mode 0600) and still refuses a link. An
  * abort, and the signal clean-up, leave nothing behind; a path named with
- * outfile_track() is removed by the clean-up too.
+ * outfile_track() is removed by the clean-up too. The temporary file a
+ * SIGKILL left is removed by the next open in its directory, unless a
+ * writer holds it.
  */
 #include "config.h"
 
@@ -198,6 +200,41 @@ test_abort_and_signal_cleanup(void **state)
 	free(tracked);
 }
 
+/*
+ * What a SIGKILL left (a temporary file, plaintext) goes with the next
+ * outfile_open() in that directory; one a writer holds locked, a link and
+ * another name stay.
+ */
+static void
+test_stale_removed(void **state)
+{
+	struct fx *f = *state;
+	struct outfile *o = NULL, *busy = NULL;
+	char other[4300], *stale, *link_target;
+	char ln[4300];
+
+	stale = tu_write(f->dir, ".ferncon-out-Ab3dEf6hIj9l", "password", 0600);
+	link_target = tu_write(f->dir, "target", "kept", 0600);
+	snprintf(ln, sizeof ln, "%s/.ferncon-out-LINKLINKLINK", f->dir);
+	assert_int_equal(symlink(link_target, ln), 0);
+	free(tu_write(f->dir, ".ferncon-out-short", "x", 0600));
+	/* A writer under way in the same directory. */
+	snprintf(other, sizeof other, "%s/other.json", f->dir);
+	assert_int_equal(outfile_open(&busy, other, 0, &f->e), 0);
+	assert_int_equal(outfile_stale_removed(busy), 1);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(tu_dir_count(f->dir, ".ferncon-out-"), 3);
+
+	assert_int_equal(outfile_open(&o, f->path, 0, &f->e), 0);
+	assert_int_equal(outfile_stale_removed(o), 0);	/* busy's is locked */
+	assert_int_equal(tu_dir_count(f->dir, ".ferncon-out-"), 4);
+	outfile_abort(o);
+	assert_int_equal(outfile_commit(busy, &f->e), 0);
+	assert_int_equal(tu_dir_count(f->dir, ".ferncon-out-"), 2);
+	free(stale);
+	free(link_target);
+}
+
 int
 main(void)
 {
@@ -210,6 +247,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_and_signal_cleanup,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_removed, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
