@@ -429,6 +429,7 @@ test_restricted(void **state)
 	struct fx *f = *state;
 	struct session *s = f->s;
 	struct session_import im;
+	struct session_export x;
 	struct passwd *pw = getpwnam("nobody"), *me = getpwuid(getuid());
 	char uid[32], keys[FERNET_KEY_B64LEN + 1];
 	char **saved;
@@ -497,7 +498,9 @@ test_restricted(void **state)
 	assert_int_equal(f->e.code, ERR_DENIED);
 	assert_int_equal(im.set.n, 0);
 	session_import_release(&im);
-	assert_int_equal(session_conn_export(s, "/tmp/out.json", &f->e), -1);
+	memset(&x, 0, sizeof x);
+	x.path = "/tmp/out.json";
+	assert_int_equal(session_conn_export(s, &x, &f->e), -1);
 	assert_int_equal(f->e.code, ERR_DENIED);
 
 	/*
