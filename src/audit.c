@@ -855,6 +855,11 @@ audit_conn(struct audit *a, const struct conn *c, audit_cb cb, void *arg, struct
 	a->sub.conn_id = a->sub.name;
 	a->sub.conn_type = c->conn_type;
 	a->st.connections++;
+	if (c->password != NULL && *c->password != '\0' && a->pw_conns++ < AUDIT_PW_NAMES) {
+		if (a->pw_names.len > 0)
+			buf_adds(&a->pw_names, ", ");
+		buf_adds(&a->pw_names, a->sub.name);
+	}
 	rc = audit_conn_checks(a, c, 1, e);
 	return audit_flush(a, cb, arg, rc != 0, e);
 }
@@ -989,6 +994,8 @@ audit_run(struct audit *a, struct store *s, audit_cb cb, void *arg,
 	audit_stats_reset(a);
 	a->stale_values = 0;
 	a->stale_oldest = 0;
+	a->pw_conns = 0;
+	buf_reset(&a->pw_names);
 	if (audit_config(a, cb, arg, e) != 0)
 		goto out;
 	if (store_conn_iter(s, NULL, &it, e) != 0)
@@ -1012,7 +1019,8 @@ audit_run(struct audit *a, struct store *s, audit_cb cb, void *arg,
 		store_iter_free(it);
 		it = NULL;
 	}
-	if (audit_env(a, cb, arg, e) != 0)
+	if (audit_env(a, cb, arg, e) != 0 || buf_check(&a->pw_names, e) != 0 ||
+	    audit_config_backend(a, cb, arg, e) != 0)
 		goto out;
 	if (a->stale_values > 0) {
 		audit_format_date(a->stale_oldest, date, sizeof date);
@@ -1101,6 +1109,7 @@ audit_new(struct audit **out, const struct audit_opts *o, struct err *e)
 	buf_init(&a->fp, 0);
 	buf_init(&a->loc, 0);
 	buf_init(&a->uri, 0);
+	buf_init(&a->pw_names, 0);
 	a->now = o->now ? o->now : (uint64_t)time(NULL);
 	a->max_age_days = o->max_age_days;
 	if (a->max_age_days <= 0 && o->cfg != NULL &&
@@ -1204,6 +1213,7 @@ audit_free(struct audit *a)
 	buf_release(&a->fp);
 	buf_release(&a->loc);
 	buf_release(&a->uri);
+	buf_release(&a->pw_names);
 	mask_free(a->own_mask);
 	free(a);
 }

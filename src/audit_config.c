@@ -4,7 +4,11 @@
  * or JSON, audited as the table's rows are) and airflow.cfg with its
  * environment (where the Fernet key is set, sql_alchemy_conn's
  * password and TLS, the file's mode, show_connection_password,
- * hide_sensitive_var_conn_fields, TLS of the UI).
+ * hide_sensitive_var_conn_fields, TLS of the UI), and the settings the
+ * hardening guides name: Celery's broker and result backend, SMTP, the
+ * webserver/API secret_key, the TLS key file's mode, and a secrets backend
+ * while connections keep passwords in the DB. A value from `_cmd`,
+ * `_secret` or the environment is the safe form of a secret option.
  */
 #include "config.h"
 
@@ -234,11 +238,17 @@ pg_hosts_local(const char *url, int *local, struct err *e)
 	return 0;
 }
 
-/* sql_alchemy_conn: TLS to a network DB, and a password written in the file. */
+/*
+ * A SQLAlchemy URL (sql_alchemy_conn, or a Celery result_backend after
+ * its "db+"), set by u: a password written in airflow.cfg (rule_pw) and,
+ * when tls, TLS to a network DB (rule_tls). *pw_in_file says whether the
+ * first fired.
+ */
 static int
-check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct err *e)
+check_sql_url(struct audit *a, audit_cb cb, void *arg, const char *subject,
+    const struct config_value *u, const char *url, const char *rule_pw,
+    const char *rule_tls, int tls, int *pw_in_file, struct err *e)
 {
-	struct config_value u;
 	struct conn *c = NULL;
 	struct err ignore;
 	char detail[200], scheme[32];
@@ -248,15 +258,11 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	size_t n;
 	int rc = -1, pg, my, local;
 
-	*db_pw_in_file = 0;
-	if (config_db_url(a->o.cfg, &u, e) != 0)
-		return -1;
-	if (u.value == NULL)
-		return 0;
-	n = strcspn(u.value, ":+");
+	*pw_in_file = 0;
+	n = strcspn(url, ":+");
 	if (n >= sizeof scheme)
 		return 0;
-	memcpy(scheme, u.value, n);
+	memcpy(scheme, url, n);
 	scheme[n] = '\0';
 	pg = strncasecmp(scheme, "postgres", 8) == 0;
 	my = strncasecmp(scheme, "mysql", 5) == 0;
@@ -267,7 +273,7 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 		return -1;
 	}
 	err_clear(&ignore);
-	if (uri_parse(u.value, NULL, c, &ignore) != 0) {
+	if (uri_parse(url, NULL, c, &ignore) != 0) {
 		if (ignore.code == ERR_NOMEM)
 			err_nomem(e);
 		else
@@ -285,17 +291,16 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 	if (pg && (pw == NULL || *pw == '\0') &&
 	    cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(q, "password")))
 		pw = v->valuestring;
-	if (pw != NULL && *pw != '\0' && u.source == CONFIG_SRC_FILE) {
-		*db_pw_in_file = 1;
-		if (audit_config_finding(a, cb, arg, "[database] sql_alchemy_conn",
-		    "sql-alchemy-conn-password-in-config-file", AUDIT_SEV_MEDIUM, NULL, &u,
-		    pw, 0, e) != 0)
+	if (pw != NULL && *pw != '\0' && u->source == CONFIG_SRC_FILE) {
+		*pw_in_file = 1;
+		if (audit_config_finding(a, cb, arg, subject, rule_pw, AUDIT_SEV_MEDIUM, NULL,
+		    u, pw, 0, e) != 0)
 			goto out;
 	}
 	local = audit_host_is_local(c->host);
-	if (local && pg && pg_hosts_local(u.value, &local, e) != 0)
+	if (local && pg && pg_hosts_local(url, &local, e) != 0)
 		goto out;
-	if (!local) {
+	if (tls && !local) {
 		int ok;
 
 		if (pg) {
@@ -311,9 +316,9 @@ check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct
 			    "disabled|preferred");
 			snprintf(detail, sizeof detail, "no ssl, ssl_ca or ssl_mode in the URL");
 		}
-		if (!ok && audit_config_finding(a, cb, arg, "[database] sql_alchemy_conn",
-		    "sql-alchemy-conn-no-ssl", pw != NULL && *pw != '\0' ? AUDIT_SEV_HIGH :
-		    AUDIT_SEV_MEDIUM, detail, &u, NULL, 0, e) != 0)
+		if (!ok && audit_config_finding(a, cb, arg, subject, rule_tls,
+		    pw != NULL && *pw != '\0' ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM, detail, u,
+		    NULL, 0, e) != 0)
 			goto out;
 	}
 	rc = 0;
@@ -321,6 +326,303 @@ out:
 	pyjson_free(q);
 	conn_free(c);
 	return rc;
+}
+
+/* sql_alchemy_conn: TLS to a network DB, and a password written in the file. */
+static int
+check_db_url(struct audit *a, audit_cb cb, void *arg, int *db_pw_in_file, struct err *e)
+{
+	struct config_value u;
+
+	*db_pw_in_file = 0;
+	if (config_db_url(a->o.cfg, &u, e) != 0)
+		return -1;
+	if (u.value == NULL)
+		return 0;
+	return check_sql_url(a, cb, arg, "[database] sql_alchemy_conn", &u, u.value,
+	    "sql-alchemy-conn-password-in-config-file", "sql-alchemy-conn-no-ssl", 1,
+	    db_pw_in_file, e);
+}
+
+/* -- the hardening guides' settings -------------------------------------- */
+
+/*
+ * Look [section] key up. A value that Airflow would take from a secrets
+ * backend (key_secret, which ferncon cannot read) is credited as the safe
+ * form: *via_secret 1 and v->value NULL, v->origin naming the _secret
+ * option. Only when no _cmd form comes first, so that a failing command is
+ * still an error. 0, or -1 with e set.
+ */
+static int
+get_credited(struct audit *a, const char *section, const char *key,
+    struct config_value *v, int *via_secret, struct err *e)
+{
+	struct config_value sv, cv;
+	struct err ce;
+	char name[96];
+
+	*via_secret = 0;
+	err_clear(&ce);
+	if (config_get(a->o.cfg, section, key, v, &ce) == 0)
+		return 0;
+	if (ce.code == ERR_NOMEM) {
+		*e = ce;
+		return -1;
+	}
+	snprintf(name, sizeof name, "%s_secret", key);
+	if (config_get(a->o.cfg, section, name, &sv, e) != 0)
+		return -1;
+	snprintf(name, sizeof name, "%s_cmd", key);
+	if (config_get(a->o.cfg, section, name, &cv, e) != 0)
+		return -1;
+	if (sv.value == NULL || cv.value != NULL) {
+		*e = ce;
+		return -1;
+	}
+	*via_secret = 1;
+	memset(v, 0, sizeof *v);
+	v->source = sv.source;
+	v->origin = sv.origin;
+	return 0;
+}
+
+/* " (set by env X)" for a value from the environment, "" otherwise. */
+static void
+env_note(const struct config_value *v, char *out, size_t cap)
+{
+	if (v != NULL && (v->source == CONFIG_SRC_ENV || v->source == CONFIG_SRC_ENV_CMD) &&
+	    v->origin != NULL)
+		snprintf(out, cap, " (set by %s)", v->origin);
+	else if (cap > 0)
+		*out = '\0';
+}
+
+/*
+ * [celery] broker_url or result_backend: a password written in airflow.cfg,
+ * and, when Celery runs (celery_on), a plain transport to a network host.
+ * Celery takes several broker URLs separated by ';': the first one names
+ * the transport. ssl_active is [celery] ssl_active, which Airflow's Celery
+ * config turns into broker_use_ssl for amqp:// and redis:// brokers.
+ */
+static int
+check_celery_url(struct audit *a, audit_cb cb, void *arg, int broker, int celery_on,
+    int ssl_active, struct err *e)
+{
+	const char *key, *rule_pw, *rule_tls;
+	struct config_value v;
+	struct conn *c = NULL;
+	struct buf first;
+	struct err ignore;
+	char subject[64], detail[300], note[200], scheme[32];
+	const char *url;
+	size_t n, i;
+	int via_secret, rc = -1, in_file = 0, plain, has_pw;
+
+	key = broker ? "broker_url" : "result_backend";
+	rule_pw = broker ? "celery-broker-password-in-config-file" :
+	    "celery-result-backend-password-in-config-file";
+	rule_tls = broker ? "celery-broker-no-tls" : "celery-result-backend-no-tls";
+	snprintf(subject, sizeof subject, "[celery] %s", key);
+	if (get_credited(a, "celery", key, &v, &via_secret, e) != 0)
+		return -1;
+	if (v.value == NULL || *v.value == '\0')
+		return 0;
+	buf_init(&first, 1);
+	n = strcspn(v.value, ";");
+	buf_add(&first, v.value, n);
+	if (buf_check(&first, e) != 0)
+		goto out;
+	url = buf_str(&first);
+	if (strncasecmp(url, "db+", 3) == 0) {
+		rc = check_sql_url(a, cb, arg, subject, &v, url + 3, rule_pw, rule_tls,
+		    celery_on, &in_file, e);
+		goto out;
+	}
+	n = strcspn(url, ":");
+	if (n >= sizeof scheme || strncmp(url + n, "://", 3) != 0) {
+		rc = 0;	/* not a URL Celery would take either */
+		goto out;
+	}
+	for (i = 0; i <= n; i++)
+		scheme[i] = i < n ? (char)tolower((unsigned char)url[i]) : '\0';
+	if ((c = conn_new()) == NULL) {
+		err_nomem(e);
+		goto out;
+	}
+	err_clear(&ignore);
+	if (uri_parse(url, NULL, c, &ignore) != 0 && ignore.code == ERR_NOMEM) {
+		err_nomem(e);
+		goto out;
+	}
+	has_pw = c->password != NULL && *c->password != '\0';
+	if (has_pw && v.source == CONFIG_SRC_FILE &&
+	    audit_config_finding(a, cb, arg, subject, rule_pw, AUDIT_SEV_MEDIUM, NULL, &v,
+	    c->password, 0, e) != 0)
+		goto out;
+	/* Transports that Celery and kombu run without TLS unless told. */
+	plain = audit_in_list("redis|amqp|pyamqp|librabbitmq|sentinel|mongodb", scheme, n);
+	if (broker && ssl_active && audit_in_list("redis|amqp|pyamqp", scheme, n))
+		plain = 0;
+	if (celery_on && plain && !audit_host_is_local(url)) {
+		env_note(&v, note, sizeof note);
+		snprintf(detail, sizeof detail, "%s:// is not encrypted%s%s", scheme,
+		    broker ? " and [celery] ssl_active is off" : "", note);
+		if (audit_config_finding(a, cb, arg, subject, rule_tls, has_pw ? AUDIT_SEV_HIGH :
+		    AUDIT_SEV_MEDIUM, detail, &v, NULL, 0, e) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	conn_free(c);
+	buf_release(&first);
+	return rc;
+}
+
+/* [smtp]: credentials in clear, and smtp_password written in airflow.cfg. */
+static int
+check_smtp(struct audit *a, audit_cb cb, void *arg, struct err *e)
+{
+	struct config *cfg = a->o.cfg;
+	struct config_value user, pw, host, starttls;
+	char detail[300], note[200];
+	int via_secret, tls, ssl, has_pw;
+
+	if (get_credited(a, "smtp", "smtp_password", &pw, &via_secret, e) != 0)
+		return -1;
+	has_pw = via_secret || (pw.value != NULL && *pw.value != '\0');
+	if (pw.value != NULL && *pw.value != '\0' && pw.source == CONFIG_SRC_FILE &&
+	    audit_config_finding(a, cb, arg, "[smtp] smtp_password", "smtp-password-in-config-file",
+	    AUDIT_SEV_MEDIUM, NULL, &pw, pw.value, 0, e) != 0)
+		return -1;
+	if (config_get(cfg, "smtp", "smtp_user", &user, e) != 0)
+		return -1;
+	if (user.value == NULL || user.value[strspn(user.value, " \t")] == '\0')
+		return 0;
+	if (config_get_bool(cfg, "smtp", "smtp_starttls", 1, &tls, e) != 0 ||
+	    config_get_bool(cfg, "smtp", "smtp_ssl", 0, &ssl, e) != 0 ||
+	    config_get(cfg, "smtp", "smtp_host", &host, e) != 0 ||
+	    config_get(cfg, "smtp", "smtp_starttls", &starttls, e) != 0)
+		return -1;
+	if (tls || ssl || audit_host_is_local(host.value))	/* default host: localhost */
+		return 0;
+	env_note(&starttls, note, sizeof note);
+	snprintf(detail, sizeof detail, "smtp_starttls and smtp_ssl are both False and "
+	    "smtp_user is set%s%s", has_pw ? ": the password crosses the network in clear" : "",
+	    note);
+	return audit_config_finding(a, cb, arg, "[smtp] smtp_starttls", "smtp-no-tls",
+	    has_pw ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM, detail,
+	    starttls.value != NULL ? &starttls : NULL, NULL, 0, e);
+}
+
+/*
+ * Published values of the Flask secret_key: Airflow 1.10's airflow.cfg
+ * template shipped "temporary_key" (CVE-2020-17526); config.yml's default
+ * "{SECRET_KEY}" is a placeholder that Airflow replaces with random bytes
+ * when it writes airflow.cfg, so the literal text means it was copied by
+ * hand (doc/audit-rules.md section 7).
+ */
+static const char *const secret_key_defaults[] = {
+	"temporary_key", "{SECRET_KEY}", "{JWT_SECRET_KEY}",
+};
+
+/* [webserver] or [api] secret_key: a known default, empty, or in the file. */
+static int
+check_secret_key(struct audit *a, audit_cb cb, void *arg, const char *section,
+    struct err *e)
+{
+	struct config_value v;
+	char subject[64], detail[300], note[200];
+	size_t i;
+	int via_secret;
+
+	snprintf(subject, sizeof subject, "[%s] secret_key", section);
+	if (get_credited(a, section, "secret_key", &v, &via_secret, e) != 0)
+		return -1;
+	if (via_secret || v.value == NULL)	/* unset: a random key per process */
+		return 0;
+	env_note(&v, note, sizeof note);
+	if (v.value[strspn(v.value, " \t\r\n")] == '\0') {
+		snprintf(detail, sizeof detail, "set to an empty value%s", note);
+		return audit_config_finding(a, cb, arg, subject, "secret-key-empty",
+		    AUDIT_SEV_HIGH, detail, &v, NULL, 0, e);
+	}
+	for (i = 0; i < ARRAY_LEN(secret_key_defaults); i++) {
+		if (strcmp(v.value, secret_key_defaults[i]) != 0)
+			continue;
+		/* A published default is no secret: the report may name it. */
+		snprintf(detail, sizeof detail, "it is the published default '%s'%s",
+		    secret_key_defaults[i], note);
+		return audit_config_finding(a, cb, arg, subject, "secret-key-default",
+		    AUDIT_SEV_CRITICAL, detail, &v, NULL, 0, e);
+	}
+	if (v.source == CONFIG_SRC_FILE)
+		return audit_config_finding(a, cb, arg, subject, "secret-key-in-config-file",
+		    AUDIT_SEV_MEDIUM, NULL, &v, v.value, 0, e);
+	return 0;
+}
+
+/* The UI's TLS key file ([webserver] web_server_ssl_key, [api] ssl_key). */
+static int
+check_tls_key(struct audit *a, audit_cb cb, void *arg, const char *section,
+    const char *key, struct err *e)
+{
+	struct config_value v;
+	struct stat st;
+	char subject[64], detail[600];
+
+	if (config_get(a->o.cfg, section, key, &v, e) != 0)
+		return -1;
+	if (v.value == NULL || *v.value == '\0' || stat(v.value, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || (st.st_mode & 0066) == 0)
+		return 0;
+	snprintf(subject, sizeof subject, "[%s] %s", section, key);
+	snprintf(detail, sizeof detail, "'%s' is mode %04o", v.value,
+	    (unsigned)(st.st_mode & 07777));
+	return audit_config_finding(a, cb, arg, subject, "tls-key-file-permissions",
+	    (st.st_mode & 0044) ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM, detail, &v, NULL, 0, e);
+}
+
+/* The hardening guides' settings: Celery, SMTP, secret_key, the TLS key. */
+static int
+check_guides(struct audit *a, audit_cb cb, void *arg, int need_v2, int need_v3,
+    struct err *e)
+{
+	struct config_value ex;
+	int celery_on, ssl_active;
+
+	if (config_get(a->o.cfg, "core", "executor", &ex, e) != 0 ||
+	    config_get_bool(a->o.cfg, "celery", "ssl_active", 0, &ssl_active, e) != 0)
+		return -1;
+	/* CeleryExecutor, CeleryKubernetesExecutor, a module path, or a 3.x list. */
+	celery_on = ex.value != NULL && strcasestr(ex.value, "celery") != NULL;
+	if (check_celery_url(a, cb, arg, 1, celery_on, ssl_active, e) != 0 ||
+	    check_celery_url(a, cb, arg, 0, celery_on, ssl_active, e) != 0 ||
+	    check_smtp(a, cb, arg, e) != 0 ||
+	    check_secret_key(a, cb, arg, "webserver", e) != 0 ||
+	    (need_v3 && check_secret_key(a, cb, arg, "api", e) != 0) ||
+	    (need_v2 && check_tls_key(a, cb, arg, "webserver", "web_server_ssl_key", e) != 0) ||
+	    (need_v3 && check_tls_key(a, cb, arg, "api", "ssl_key", e) != 0))
+		return -1;
+	return 0;
+}
+
+int
+audit_config_backend(struct audit *a, audit_cb cb, void *arg, struct err *e)
+{
+	struct config_value v;
+	char detail[600];
+
+	if (a->o.cfg == NULL || a->pw_conns == 0)
+		return 0;
+	if (config_get(a->o.cfg, "secrets", "backend", &v, e) != 0)
+		return -1;
+	if (v.value != NULL && v.value[strspn(v.value, " \t")] != '\0')
+		return 0;
+	snprintf(detail, sizeof detail, "%zu connection%s would move: %s%s", a->pw_conns,
+	    a->pw_conns == 1 ? "" : "s", buf_str(&a->pw_names),
+	    a->pw_conns > AUDIT_PW_NAMES ? ", ..." : "");
+	return audit_config_finding(a, cb, arg, "[secrets] backend", "secrets-backend-unset",
+	    AUDIT_SEV_INFO, detail, v.value != NULL ? &v : NULL, NULL, 0, e);
 }
 
 int
@@ -390,5 +692,5 @@ audit_config(struct audit *a, audit_cb cb, void *arg, struct err *e)
 		    NULL, NULL, 0, e) != 0)
 			return -1;
 	}
-	return 0;
+	return check_guides(a, cb, arg, need_v2, need_v3, e);
 }

@@ -135,6 +135,7 @@ extern const char audit_host_password_re[];
 #define TAG_CHANGED	0x4u
 
 #define KEYNAME_MAX	128	/* bytes of a normalised key name */
+#define AUDIT_PW_NAMES	10	/* conn_ids named by secrets-backend-unset */
 
 /* A keyword of a pattern, with its first and last two bytes as bigrams. */
 struct kw {
@@ -237,6 +238,10 @@ struct audit {
 	size_t			 npend, pend_cap;
 	struct subject		 sub;
 	struct audit_stats	 st;
+
+	/* Connections of the DB with a password: the secrets-backend check. */
+	size_t			 pw_conns;
+	struct buf		 pw_names;	/* the first AUDIT_PW_NAMES, ", "-separated */
 
 	uint64_t		 now;
 	long			 max_age_days;
@@ -373,5 +378,13 @@ int audit_config_finding(struct audit *a, audit_cb cb, void *arg,
     const char *subject, const char *rule_id, enum audit_severity sev,
     const char *detail, const struct config_value *v, const char *secret,
     int about_file, struct err *e);
+
+/*
+ * audit_config.c: after the connections, [secrets] backend unset while
+ * a->pw_conns connections keep a password in the DB (info, naming the
+ * first of them). 0, or -1 with e set.
+ */
+int audit_config_backend(struct audit *a, audit_cb cb, void *arg,
+    struct err *e);
 
 #endif

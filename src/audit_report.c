@@ -296,6 +296,9 @@ finding_node(const struct audit_finding *f)
 	add(o, "secret_hash", str_or_null(f->secret_hash));
 	add(o, "fingerprint", cJSON_CreateString(f->fingerprint));
 	add(o, "location", cJSON_CreateString(f->location));
+	add(o, "uri", str_or_null(f->uri));
+	add(o, "line", f->line > 0 ? int_node((size_t)f->line) : cJSON_CreateNull());
+	add(o, "fix", str_or_null(f->rule->help));
 	add(o, "tags", str_array(f->tags, f->ntags));
 	add(o, "also_matched", str_array(f->also_matched, f->nalso));
 	add(o, "masked_by_airflow", masked_node(f->masked_by_airflow));
@@ -628,6 +631,8 @@ text_finding(struct audit_report *r, const struct audit_finding *f, struct buf *
 		buf_addf(out, "%s%s", i ? ", " : "Tags:        ", f->tags[i]);
 	if (f->ntags)
 		buf_addc(out, '\n');
+	text_field(out, "Fix:", f->rule->help);
+	buf_addc(out, '\n');
 	text_field(out, "Fingerprint:", f->fingerprint);
 	buf_adds(out, "\n\n");
 	return buf_check(out, e);

@@ -152,6 +152,40 @@ const struct audit_rule audit_rule_table[] = {
 	    LOW, CONFIG, 50, "set ssl_cert and ssl_key, or make sure a proxy terminates TLS" },
 	{ "hide-sensitive-fields-disabled", "[core] hide_sensitive_var_conn_fields is False",
 	    MED, CONFIG, 50, "set it to True so that Airflow masks sensitive values" },
+	/* The hardening guides' settings (doc/audit-rules.md section 7). */
+	{ "celery-broker-no-tls", "[celery] broker_url reaches a network broker without TLS",
+	    MED, CONFIG, 50, "use rediss:// or amqps://, or set [celery] ssl_active = True "
+	    "with ssl_key, ssl_cert and ssl_cacert" },
+	{ "celery-broker-password-in-config-file", "the Celery broker password is written in airflow.cfg",
+	    MED, CONFIG, 50, "use AIRFLOW__CELERY__BROKER_URL, broker_url_cmd or broker_url_secret" },
+	{ "celery-result-backend-no-tls",
+	    "[celery] result_backend reaches a network server without TLS",
+	    MED, CONFIG, 50, "add sslmode=verify-full to a db+postgresql:// URL (ssl settings "
+	    "for db+mysql://), or use rediss://" },
+	{ "celery-result-backend-password-in-config-file",
+	    "the Celery result backend password is written in airflow.cfg",
+	    MED, CONFIG, 50, "use AIRFLOW__CELERY__RESULT_BACKEND, result_backend_cmd or "
+	    "result_backend_secret" },
+	{ "smtp-no-tls", "[smtp] sends smtp_user's credentials without STARTTLS or SSL",
+	    MED, CONFIG, 50, "set smtp_starttls = True (port 587) or smtp_ssl = True (port 465)" },
+	{ "smtp-password-in-config-file", "[smtp] smtp_password is written in airflow.cfg",
+	    MED, CONFIG, 50, "use smtp_password_cmd, smtp_password_secret or "
+	    "AIRFLOW__SMTP__SMTP_PASSWORD (or the email_conn_id connection)" },
+	{ "secret-key-default", "the webserver/API secret_key is a published default: "
+	    "anyone can sign session cookies", CRIT, CONFIG, 50,
+	    "set a long random value, the same on every webserver/API server, through the "
+	    "environment or secret_key_cmd" },
+	{ "secret-key-empty", "the webserver/API secret_key is empty",
+	    HIGH, CONFIG, 50, "set a long random value through the environment or secret_key_cmd" },
+	{ "secret-key-in-config-file", "the webserver/API secret_key is written in airflow.cfg",
+	    MED, CONFIG, 50, "use AIRFLOW__WEBSERVER__SECRET_KEY / AIRFLOW__API__SECRET_KEY, "
+	    "secret_key_cmd or secret_key_secret" },
+	{ "tls-key-file-permissions", "the UI's TLS private key file is readable by group or others",
+	    HIGH, CONFIG, 50, "chmod 600 the key file, owned by the Airflow user" },
+	{ "secrets-backend-unset", "[secrets] backend is unset while connections keep "
+	    "passwords in the metadata DB", INFO, CONFIG, 50,
+	    "set [secrets] backend (Vault, AWS Secrets Manager, GCP Secret Manager...) and move "
+	    "these connections there" },
 	{ "key-rotation-overdue", "values encrypted longer ago than rotation_max_age_days",
 	    MED, CONFIG, 50, "rotate the Fernet key (`ferncon rotate-fernet-key`); guidance: every 90 days" },
 };

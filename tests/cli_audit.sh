@@ -2,10 +2,12 @@
 # cli_audit.sh: `ferncon audit` on the demo home (`ferncon demo DIR`): the
 # findings its data was built to show, the SARIF 2.1.0 shape (checked with
 # python3's json), baseline and ignore file, exit codes 0/1/2, the
-# AIRFLOW_CONN_* check, and that no secret of the demo data (passwords,
-# extras, variables) appears in any output format.
+# AIRFLOW_CONN_* check, that no secret of the demo data (passwords,
+# extras, variables) appears in any output format, and the hardening
+# guides' settings of airflow.cfg (Celery, SMTP, secret_key, the TLS key
+# file, the secrets backend) in each format, each with its safe form.
 . "$top_srcdir/tests/lib.sh"
-plan 42
+plan 61
 
 export AIRFLOW_HOME="$T/demo"
 "$FERNCON" demo "$AIRFLOW_HOME" >/dev/null 2>&1
@@ -199,5 +201,110 @@ out=$("$FERNCON" audit --format json)
 contains "$out" '"fingerprint": "config:airflow.cfg:config-file-permissions"' \
 	"airflow.cfg readable by others is reported"
 chmod 600 "$AIRFLOW_HOME/airflow.cfg"
+
+# -- the hardening guides' settings (doc/audit-rules.md section 7) -----------
+out=$("$FERNCON" audit --format json --min-severity info)
+got=$(printf '%s' "$out" | py 'import json,sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["rule_id"] == "secrets-backend-unset": print(f["severity"], f["subject"], f["message"])')
+contains "$got" "info [secrets] backend" "[secrets] backend unset while connections keep passwords: info"
+contains "$got" "connections would move: " "naming the connections that would move"
+contains "$got" "billing_pg" "(billing_pg keeps a password)"
+rules() { py 'import json,sys
+print(" ".join(f["rule_id"] for f in json.load(sys.stdin)["findings"]))'; }
+lacks "$("$FERNCON" audit --format json | rules)" "secrets-backend-unset" "info is not shown by default"
+cp "$AIRFLOW_HOME/airflow.cfg" "$T/demo.cfg"
+printf '\n[secrets]\nbackend = airflow.providers.hashicorp.secrets.vault.VaultBackend\n' \
+	>>"$AIRFLOW_HOME/airflow.cfg"
+lacks "$("$FERNCON" audit --format json --min-severity info | rules)" "secrets-backend-unset" \
+	"with a secrets backend: no finding"
+cp "$T/demo.cfg" "$AIRFLOW_HOME/airflow.cfg"
+
+printf '%s\n' '-----BEGIN PRIVATE KEY-----' >"$T/tls.key"
+chmod 644 "$T/tls.key"
+cat >>"$AIRFLOW_HOME/airflow.cfg" <<EOF
+
+[celery]
+broker_url = amqp://airflow:Amqp-Pass-5150@rabbit.corp.example:5672//
+result_backend = db+postgresql://celery:Celery-Db-Pass-6060@pg.corp.example/celery
+
+[smtp]
+smtp_host = smtp.corp.example
+smtp_starttls = False
+smtp_ssl = False
+smtp_user = alerts
+smtp_password = Smtp-Pass-7070
+
+[api]
+secret_key = temporary_key
+ssl_cert = /etc/airflow/tls.crt
+ssl_key = $T/tls.key
+EOF
+export AIRFLOW__CORE__EXECUTOR=CeleryExecutor
+"$FERNCON" audit --format json >"$T/g.json"
+"$FERNCON" audit --format text >"$T/g.txt"
+"$FERNCON" audit --format sarif >"$T/g.sarif"
+line_of() { grep -n "^$1 " "$AIRFLOW_HOME/airflow.cfg" | tail -n 1 | cut -d: -f1; }
+got=$(py 'import json,sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["scope"] == "config" and f["line"] is not None:
+        print(f["rule_id"], f["severity"], f["line"])' "$T/g.json" | sort)
+for want in "celery-broker-no-tls high $(line_of broker_url)" \
+	"celery-broker-password-in-config-file medium $(line_of broker_url)" \
+	"celery-result-backend-no-tls high $(line_of result_backend)" \
+	"celery-result-backend-password-in-config-file medium $(line_of result_backend)" \
+	"smtp-no-tls high $(line_of smtp_starttls)" \
+	"smtp-password-in-config-file medium $(line_of smtp_password)" \
+	"secret-key-default critical $(line_of secret_key)" \
+	"tls-key-file-permissions high $(line_of ssl_key)"; do
+	contains "$got" "$want" "json: $want"
+done
+fix=$(py 'import json,sys
+print(all(f["fix"] for f in json.load(open(sys.argv[1]))["findings"]))' "$T/g.json")
+is "$fix" True "json: every finding carries a fix line"
+contains "$(cat "$T/g.txt")" "File:        $AIRFLOW_HOME/airflow.cfg:$(line_of smtp_password)
+Evidence:    [REDACTED, 14 chars]" "text: the file and line, redacted evidence"
+contains "$(cat "$T/g.txt")" "Fix:         set smtp_starttls = True (port 587) or smtp_ssl = True (port 465)" \
+	"text: the fix line"
+sarif=$(py 'import json,sys
+d = json.load(open(sys.argv[1]))["runs"][0]
+rules = d["tool"]["driver"]["rules"]
+for r in d["results"]:
+    if r["ruleId"] == "secret-key-default":
+        loc = r["locations"][0]["physicalLocation"]
+        print(r["level"], loc["artifactLocation"]["uri"].endswith("airflow.cfg"), loc["region"]["startLine"],
+              bool(rules[r["ruleIndex"]]["help"]["text"]))' "$T/g.sarif")
+is "$sarif" "error True $(line_of secret_key) True" "sarif: level, airflow.cfg and line, the rule's help"
+found=$(grep -l -e Amqp-Pass-5150 -e Celery-Db-Pass-6060 -e Smtp-Pass-7070 "$T/g.json" "$T/g.txt" "$T/g.sarif")
+is "$found" "" "no password of airflow.cfg in any report"
+
+# The safe forms: TLS, passwords from _cmd and the environment, a random key, mode 0600.
+cp "$T/demo.cfg" "$AIRFLOW_HOME/airflow.cfg"
+chmod 600 "$T/tls.key"
+cat >>"$AIRFLOW_HOME/airflow.cfg" <<EOF
+
+[celery]
+broker_url_cmd = echo amqps://airflow:Amqp-Pass-5150@rabbit.corp.example:5671//
+result_backend = db+postgresql://celery@pg.corp.example/celery?sslmode=verify-full
+
+[smtp]
+smtp_host = smtp.corp.example
+smtp_starttls = True
+smtp_user = alerts
+
+[api]
+ssl_cert = /etc/airflow/tls.crt
+ssl_key = $T/tls.key
+EOF
+out=$(AIRFLOW__SMTP__SMTP_PASSWORD=Smtp-Pass-7070 AIRFLOW__API__SECRET_KEY=3c0f9e8d7b6a5f4e3d2c1b0a99887766 \
+	"$FERNCON" audit --format json)
+got=$(printf '%s' "$out" | py 'import json,sys
+print(sorted(set(f["rule_id"] for f in json.load(sys.stdin)["findings"] if f["scope"] == "config") &
+    {"celery-broker-no-tls", "celery-broker-password-in-config-file", "celery-result-backend-no-tls",
+     "celery-result-backend-password-in-config-file", "smtp-no-tls", "smtp-password-in-config-file",
+     "secret-key-default", "secret-key-empty", "secret-key-in-config-file", "tls-key-file-permissions"}))')
+is "$got" "[]" "the safe forms: no finding"
+unset AIRFLOW__CORE__EXECUTOR
+cp "$T/demo.cfg" "$AIRFLOW_HOME/airflow.cfg"
 
 done_testing

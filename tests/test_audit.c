@@ -365,6 +365,11 @@ test_rules_table(void **state)
 		"show-connection-password", "webserver-no-tls",
 		"hide-sensitive-fields-disabled", "key-rotation-overdue",
 		"aws-secret-access-key", "aws-access-token",
+		"celery-broker-no-tls", "celery-broker-password-in-config-file",
+		"celery-result-backend-no-tls", "celery-result-backend-password-in-config-file",
+		"smtp-no-tls", "smtp-password-in-config-file", "secret-key-default",
+		"secret-key-empty", "secret-key-in-config-file", "tls-key-file-permissions",
+		"secrets-backend-unset",
 	};
 	size_t i, j, n = audit_rule_count();
 	int sev;
@@ -773,6 +778,213 @@ test_config_good(void **state)
 	audit_list_release(&l);
 }
 
+/* The number of findings of rule_id in l. */
+static size_t
+count_rule(const struct audit_list *l, const char *rule_id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		n += strcmp(l->items[i].rule->id, rule_id) == 0;
+	return n;
+}
+
+/*
+ * The hardening guides' settings written the unsafe way in airflow.cfg
+ * (doc/audit-rules.md section 7). Option names: Airflow's config.yml
+ * ([webserver] secret_key default "{SECRET_KEY}", [smtp] smtp_starttls
+ * default True, smtp_ssl default False, [api] ssl_key, [secrets] backend
+ * default ""), airflow-core/src/airflow/config_templates/config.yml; the
+ * [celery] options and ssl_active: providers/celery provider.yaml.
+ */
+static void
+test_config_guides_bad(void **state)
+{
+	struct cfx *f = *state;
+	struct audit_list l;
+	const struct audit_finding *x;
+	char key[FERNET_KEY_B64LEN + 1], text[2048], *tls;
+
+	keyring_generate(key);
+	assert_int_equal(setenv("AIRFLOW__CORE__FERNET_KEY", key, 1), 0);
+	tls = tu_write(f->dir, "tls.key", "-----BEGIN PRIVATE KEY-----\n", 0640);
+	snprintf(text, sizeof text,
+	    "[core]\n"
+	    "executor = CeleryExecutor\n"
+	    "[celery]\n"
+	    "broker_url = redis://:Broker-Pass-77@redis.corp.example:6379/0\n"
+	    "result_backend = db+postgresql://celery:Result-Pass-88@pg.corp.example/celery\n"
+	    "[smtp]\n"
+	    "smtp_host = smtp.corp.example\n"
+	    "smtp_starttls = False\n"
+	    "smtp_ssl = False\n"
+	    "smtp_user = airflow\n"
+	    "smtp_password = Smtp-Pass-99\n"
+	    "[webserver]\n"
+	    "secret_key = temporary_key\n"
+	    "web_server_ssl_cert = /etc/airflow/tls.crt\n"
+	    "web_server_ssl_key = %s\n"
+	    "[api]\n"
+	    "secret_key = 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n"
+	    "ssl_cert = /etc/airflow/tls.crt\n"
+	    "ssl_key = %s\n", tls, tls);
+	load_cfg(f, text, 0600);
+	config_findings(f, &l);
+	x = by_rule(&l, "celery-broker-password-in-config-file");
+	assert_int_equal(x->line, 4);
+	assert_string_equal(x->evidence, "[REDACTED, 14 chars]");
+	assert_string_equal(x->subject, "[celery] broker_url");
+	x = by_rule(&l, "celery-broker-no-tls");
+	assert_int_equal(x->severity, AUDIT_SEV_HIGH);	/* a password crosses */
+	assert_non_null(strstr(x->message, "redis:// is not encrypted"));
+	assert_null(strstr(x->message, "Broker-Pass"));
+	x = by_rule(&l, "celery-result-backend-password-in-config-file");
+	assert_int_equal(x->line, 5);
+	assert_string_equal(x->evidence, "[REDACTED, 14 chars]");
+	x = by_rule(&l, "celery-result-backend-no-tls");
+	assert_int_equal(x->severity, AUDIT_SEV_HIGH);
+	assert_non_null(strstr(x->message, "sslmode is not set"));
+	x = by_rule(&l, "smtp-password-in-config-file");
+	assert_int_equal(x->line, 11);
+	assert_string_equal(x->evidence, "[REDACTED, 12 chars]");
+	x = by_rule(&l, "smtp-no-tls");
+	assert_int_equal(x->severity, AUDIT_SEV_HIGH);
+	assert_int_equal(x->line, 8);
+	x = by_rule(&l, "secret-key-default");
+	assert_int_equal(x->severity, AUDIT_SEV_CRITICAL);
+	assert_string_equal(x->subject, "[webserver] secret_key");
+	assert_int_equal(x->line, 13);
+	assert_non_null(strstr(x->message, "'temporary_key'"));
+	x = by_rule(&l, "secret-key-in-config-file");
+	assert_string_equal(x->subject, "[api] secret_key");
+	assert_int_equal(x->line, 17);
+	assert_string_equal(x->evidence, "[REDACTED, 32 chars]");
+	assert_int_equal(count_rule(&l, "tls-key-file-permissions"), 2);
+	x = by_rule(&l, "tls-key-file-permissions");
+	assert_int_equal(x->severity, AUDIT_SEV_HIGH);
+	assert_non_null(strstr(x->message, "mode 0640"));
+	assert_string_equal(x->rule->help, "chmod 600 the key file, owned by the Airflow user");
+	assert_int_equal(l.n, 10);
+	audit_list_release(&l);
+
+	/* amqp:// without ssl_active, an empty secret_key, "{SECRET_KEY}" copied by hand. */
+	load_cfg(f,
+	    "[core]\n"
+	    "executor = airflow.providers.celery.executors.celery_executor.CeleryExecutor\n"
+	    "[celery]\n"
+	    "broker_url = amqp://guest@rabbit.corp.example:5672//\n"
+	    "[webserver]\n"
+	    "secret_key =\n"
+	    "[api]\n"
+	    "secret_key = {SECRET_KEY}\n", 0600);
+	config_findings(f, &l);
+	x = by_rule(&l, "celery-broker-no-tls");
+	assert_int_equal(x->severity, AUDIT_SEV_MEDIUM);	/* no password */
+	assert_non_null(strstr(x->message, "amqp:// is not encrypted"));
+	x = by_rule(&l, "secret-key-empty");
+	assert_string_equal(x->subject, "[webserver] secret_key");
+	x = by_rule(&l, "secret-key-default");
+	assert_string_equal(x->subject, "[api] secret_key");
+	assert_int_equal(count_rule(&l, "celery-broker-password-in-config-file"), 0);
+	audit_list_release(&l);
+
+	/* From the environment: the variable is named, a default is still a default. */
+	assert_int_equal(setenv("AIRFLOW__CELERY__BROKER_URL",
+	    "redis://:Env-Pass-1@redis.corp.example:6379/0", 1), 0);
+	assert_int_equal(setenv("AIRFLOW__WEBSERVER__SECRET_KEY", "temporary_key", 1), 0);
+	load_cfg(f, "[core]\nexecutor = CeleryExecutor\n", 0600);
+	config_findings(f, &l);
+	unsetenv("AIRFLOW__CELERY__BROKER_URL");
+	unsetenv("AIRFLOW__WEBSERVER__SECRET_KEY");
+	x = by_rule(&l, "celery-broker-no-tls");
+	assert_non_null(strstr(x->message, "(set by env AIRFLOW__CELERY__BROKER_URL)"));
+	assert_int_equal(x->line, 0);
+	x = by_rule(&l, "secret-key-default");
+	assert_non_null(strstr(x->message, "(set by env AIRFLOW__WEBSERVER__SECRET_KEY)"));
+	assert_int_equal(count_rule(&l, "celery-broker-password-in-config-file"), 0);
+	(void)by_rule(&l, "webserver-no-tls");
+	assert_int_equal(l.n, 3);
+	audit_list_release(&l);
+	free(tls);
+}
+
+/* The same settings written the safe way: no finding. */
+static void
+test_config_guides_good(void **state)
+{
+	struct cfx *f = *state;
+	struct audit_list l;
+	char key[FERNET_KEY_B64LEN + 1], text[2048], *tls;
+
+	keyring_generate(key);
+	assert_int_equal(setenv("AIRFLOW__CORE__FERNET_KEY", key, 1), 0);
+	assert_int_equal(setenv("AIRFLOW__SMTP__SMTP_PASSWORD", "Smtp-From-Env-1", 1), 0);
+	assert_int_equal(setenv("AIRFLOW__API__SECRET_KEY_CMD", "echo 0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+	    1), 0);
+	tls = tu_write(f->dir, "tls.key", "-----BEGIN PRIVATE KEY-----\n", 0600);
+	snprintf(text, sizeof text,
+	    "[core]\n"
+	    "executor = CeleryExecutor\n"
+	    "[celery]\n"
+	    /* TLS, and the password from a command */
+	    "broker_url_cmd = echo rediss://:Broker-Pass-77@redis.corp.example:6380/0\n"
+	    /* sslmode, and no password in the file (it comes from ~/.pgpass) */
+	    "result_backend = db+postgresql://celery@pg.corp.example/celery?sslmode=verify-full\n"
+	    "[smtp]\n"
+	    "smtp_host = smtp.corp.example\n"
+	    "smtp_starttls = True\n"
+	    "smtp_ssl = False\n"
+	    "smtp_user = airflow\n"
+	    "[webserver]\n"
+	    "secret_key_secret = airflow/webserver-secret-key\n"
+	    "web_server_ssl_cert = /etc/airflow/tls.crt\n"
+	    "web_server_ssl_key = %s\n"
+	    "[api]\n"
+	    "ssl_cert = /etc/airflow/tls.crt\n"
+	    "ssl_key = %s\n", tls, tls);
+	load_cfg(f, text, 0600);
+	config_findings(f, &l);
+	unsetenv("AIRFLOW__SMTP__SMTP_PASSWORD");
+	unsetenv("AIRFLOW__API__SECRET_KEY_CMD");
+	if (l.n != 0)
+		print_message("# unexpected: %s\n", l.items[0].fingerprint);
+	assert_int_equal(l.n, 0);
+	audit_list_release(&l);
+
+	/*
+	 * Plain transports that are fine: amqp:// with [celery] ssl_active
+	 * (broker_use_ssl), a broker on this machine, STARTTLS off towards
+	 * localhost, Celery settings of an install that does not run Celery.
+	 */
+	load_cfg(f,
+	    "[core]\n"
+	    "executor = LocalExecutor\n"
+	    "[celery]\n"
+	    "broker_url = redis://redis.corp.example:6379/0\n"
+	    "[smtp]\n"
+	    "smtp_starttls = False\n"
+	    "smtp_user = airflow\n"
+	    "smtp_password_cmd = echo Smtp-Cmd-Pass\n"
+	    "[webserver]\n"
+	    "web_server_ssl_cert = /etc/airflow/tls.crt\n", 0600);
+	config_findings(f, &l);
+	assert_int_equal(l.n, 0);
+	audit_list_release(&l);
+	load_cfg(f,
+	    "[core]\n"
+	    "executor = CeleryExecutor\n"
+	    "[celery]\n"
+	    "ssl_active = True\n"
+	    "broker_url = amqp://airflow@rabbit.corp.example:5672//\n"
+	    "result_backend = redis://localhost:6379/1\n"
+	    "[webserver]\n"
+	    "web_server_ssl_cert = /etc/airflow/tls.crt\n", 0600);
+	config_findings(f, &l);
+	assert_int_equal(l.n, 0);
+	audit_list_release(&l);
+	free(tls);
+}
+
 /* -- hashes, baseline, ignore file --------------------------------------- */
 
 static const char *
@@ -1167,6 +1379,8 @@ main(void)
 		cmocka_unit_test(test_env),
 		cmocka_unit_test_setup_teardown(test_config_bad, cfg_setup, cfg_teardown),
 		cmocka_unit_test_setup_teardown(test_config_good, cfg_setup, cfg_teardown),
+		cmocka_unit_test_setup_teardown(test_config_guides_bad, cfg_setup, cfg_teardown),
+		cmocka_unit_test_setup_teardown(test_config_guides_good, cfg_setup, cfg_teardown),
 		cmocka_unit_test(test_hash_key),
 		cmocka_unit_test(test_baseline_ignore),
 		cmocka_unit_test(test_report_json),

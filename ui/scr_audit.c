@@ -156,8 +156,12 @@ aud_key(struct screen *s, struct app *a, int key)
 		return UI_HANDLED;
 	f = &d->list.items[d->lines[d->wl.sel].finding];
 	if (f->scope != AUDIT_SCOPE_CONNECTION || f->conn_id == NULL) {
-		app_info(a, "not a connection of the DB: %s", f->location != NULL ?
-		    f->location : f->subject);
+		/* Where it was set (airflow.cfg and its line) and the fix line. */
+		if (f->uri != NULL && strncmp(f->uri, "file://", 7) == 0 && f->line > 0)
+			app_info(a, "%s:%d: fix: %s", f->uri + 7, f->line, f->rule->help);
+		else
+			app_info(a, "%s: fix: %s", f->location != NULL ? f->location :
+			    f->subject, f->rule->help);
 		return UI_HANDLED;
 	}
 	(void)app_push(a, &scr_detail_ops, f->conn_id);
