@@ -98,6 +98,8 @@ const struct audit_rule audit_rule_table[] = {
 	    "tokens should come from the provider at run time, not be stored" },
 	{ "basic-auth-url", "URL with a user and password",
 	    HIGH, SECRET, 75, "put the credentials in login/password or a secrets backend" },
+	{ "basic-auth-pair", "user:password pair under an HTTP auth key",
+	    HIGH, SECRET, 74, "put the user in login and the password in the password field" },
 	{ "http-authorization-header", "HTTP authorization header value",
 	    HIGH, SECRET, 72, "Airflow stores headers in extra: " MOVE_TO_PASSWORD },
 	{ "airflow-unmasked-secret-key", "secret-bearing provider key that Airflow does not mask",
@@ -284,6 +286,9 @@ const struct audit_key_rule audit_key_rules[] = {
 	{ "http-authorization-header",
 	    "authorization|proxy-authorization|x-api-key|api-key|x-auth-token", AK_EXACT, 1, NULL,
 	    NULL, 8, AP_NO_PREFIX },
+	/* The Elasticsearch/requests "http_auth" form: "user:password" (not a URL). */
+	{ "basic-auth-pair", "http_auth|basic_auth|auth", AK_EXACT, 0, NULL,
+	    "^[^:\\s/@]{1,64}:(?!//)\\S{6,}$", 0, AP_NO_PREFIX },
 };
 const size_t audit_key_rules_len = sizeof audit_key_rules / sizeof audit_key_rules[0];
 
@@ -331,7 +336,7 @@ const char *const audit_public_names[] = {
 	"kid", "keyring", "api_version", "auth_type", "auth_method", "authenticator",
 	"auth_mechanism", "auth_plugin", "token_endpoint", "token_expiry", "keepalive",
 	"key_secret_name", "secret_name", "key_vault_name", "private_key_id",
-	"service_account_email",
+	"service_account_email", "organization", "consumer_key",
 };
 const size_t audit_public_names_len =
     sizeof audit_public_names / sizeof audit_public_names[0];
@@ -341,6 +346,10 @@ const char *const audit_public_prefixes[] = {
 	"AAAAB3NzaC1yc2E", "AAAAC3NzaC1lZDI1NTE5", "AAAAE2VjZHNhLXNoYTItbmlzdH",
 	"AAAAB3NzaC1kc3M", "-----BEGIN PUBLIC KEY-----", "-----BEGIN RSA PUBLIC KEY-----",
 	"-----BEGIN CERTIFICATE-----", "-----BEGIN OPENSSH PUBLIC KEY-----",
+	/* the same PEM headers in base64 (kubeconfig's certificate-authority-data) */
+	"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0",
+	/* AWS resource names: identifiers (role_arn, secret_arn, kms keys) */
+	"arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:",
 };
 const size_t audit_public_prefixes_len =
     sizeof audit_public_prefixes / sizeof audit_public_prefixes[0];

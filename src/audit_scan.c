@@ -154,7 +154,7 @@ is_public_name(const char *key)
 {
 	static const char *const suffixes[] = {
 		"_id", "_url", "_uri", "_name", "_type", "_public_key", "_cert",
-		"_region", "_endpoint",
+		"_region", "_endpoint", "_arn", "_sid",
 	};
 	size_t i;
 
@@ -502,6 +502,21 @@ generic_match(struct audit *a, const char *key, const char *s, size_t len)
 	return 1;
 }
 
+/* A run at i that follows "sha256:" and the like: a content digest, public. */
+static int
+after_digest_label(const char *s, size_t i)
+{
+	static const char *const labels[] = { "sha1:", "sha256:", "sha384:", "sha512:", "md5:" };
+	size_t k, n;
+
+	for (k = 0; k < ARRAY_LEN(labels); k++) {
+		n = strlen(labels[k]);
+		if (i >= n && strncasecmp(s + i - n, labels[k], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * detect-secrets' high-entropy strings over each run of the base64 charset
  * of at least 20 characters: hex runs above 3.0 (less 1.2/log2(len) for an
@@ -520,7 +535,7 @@ entropy_rule(const char *s, size_t len, struct cands *cs)
 		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '+' ||
 		    s[j] == '/' || s[j] == '=' || s[j] == '_' || s[j] == '-'))
 			j++;
-		if (j - i >= 20) {
+		if (j - i >= 20 && !after_digest_label(s, i)) {
 			for (k = i; k < j; k++) {
 				if (!isxdigit((unsigned char)s[k]))
 					hex = 0;
