@@ -6,14 +6,15 @@
 # pass show, and an old-key row is then under key 0 with its original
 # timestamp (checked with Python cryptography); one line in the action log.
 # A shows the findings grouped by severity and Enter opens the connection;
-# the list marks connections with findings. As Viewer, R is refused with
+# on a configuration finding it shows its fix (and where it was set); the
+# list marks connections with findings. As Viewer, R is refused with
 # the reason. The key wizard (K then w) writes `new,old` into a copy of the
 # demo's airflow.cfg, keeping its comments and mode, and shows the new key
 # once. The lost-key probe takes a hidden candidate and never shows it.
 # No screen shows a demo password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 38
+plan 40
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -135,6 +136,24 @@ ok "F2 probes: the rows no key opens are counted" \
 ok "a candidate already in the ring is said so" \
 	tui_wait 'opens 0 values (already in the key list)'
 ok "the candidate is never shown" eval '! tui_screen | grep -qF -- "$oldk"'
+tui_keys Escape q
+tui_wait 'EXIT=0' >/dev/null
+
+# -- a configuration finding on the audit screen ------------------------------
+# An empty DB and an airflow.cfg whose only critical finding is the
+# published secret_key: Enter on it shows the fix, then where it was set.
+mkdir "$T/cfg"
+tool create "$T/cfg/airflow.db" --schema "$top_srcdir/data/schema-3.2.sql"
+printf '[core]\nfernet_key = %s\n[database]\nsql_alchemy_conn = sqlite:///%s\n[webserver]\nsecret_key = temporary_key\nweb_server_ssl_cert = /etc/airflow/tls.crt\n' \
+	"${key%%,*}" "$T/cfg/airflow.db" > "$T/cfg/airflow.cfg"
+chmod 600 "$T/cfg/airflow.cfg"
+tui_run "clear; TERM=tmux-256color '$FERNCON' --config '$T/cfg/airflow.cfg' --airflow-home '$T/cfg'"
+tui_wait 'Admin (no role map)' >/dev/null
+tui_keys A
+ok "the audit lists the configuration finding" tui_wait 'secret-key-default'
+tui_keys Enter
+ok "Enter on it shows its fix (then where it was set, cut at the pane's width)" \
+	tui_wait 'fix: set a long random value, the same on every webserver/API server'
 tui_keys Escape q
 tui_wait 'EXIT=0' >/dev/null
 

@@ -3,7 +3,9 @@
  * secret audit grouped by severity, critical first, one line each with
  * the subject (conn_id, variable, option), the rule id and the evidence,
  * which the audit core always redacts: no secret is ever shown. Enter on
- * a connection's finding opens that connection. The audit runs on a
+ * a connection's finding opens that connection; on a configuration finding
+ * it shows airflow.cfg's line (or the option) and the rule's fix line in
+ * the message bar. The audit runs on a
  * thread (bgaudit.h) with its own store connection; the screen paints at
  * once and fills in when it is done.
  */
@@ -36,7 +38,8 @@ struct aud {
 };
 
 static const struct ui_key aud_keys[] = {
-	{ "Enter", "Open", "open the connection of the selected finding",
+	{ "Enter", "Open", "open the connection of the selected finding; on a "
+	    "configuration finding, show where it was set and its fix",
 	    { TK_ENTER, TK(KEY_RIGHT), 'l' }, -1, NULL, 1 },
 	{ "j/k", NULL, "move down / up", { 0 }, -1, NULL, 0 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
@@ -158,10 +161,10 @@ aud_key(struct screen *s, struct app *a, int key)
 	if (f->scope != AUDIT_SCOPE_CONNECTION || f->conn_id == NULL) {
 		/* Where it was set (airflow.cfg and its line) and the fix line. */
 		if (f->uri != NULL && strncmp(f->uri, "file://", 7) == 0 && f->line > 0)
-			app_info(a, "%s:%d: fix: %s", f->uri + 7, f->line, f->rule->help);
+			app_info(a, "fix: %s (set at %s:%d)", f->rule->help, f->uri + 7, f->line);
 		else
-			app_info(a, "%s: fix: %s", f->location != NULL ? f->location :
-			    f->subject, f->rule->help);
+			app_info(a, "fix: %s (%s)", f->rule->help, f->location != NULL ?
+			    f->location : f->subject);
 		return UI_HANDLED;
 	}
 	(void)app_push(a, &scr_detail_ops, f->conn_id);
