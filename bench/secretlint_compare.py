@@ -17,13 +17,14 @@ wall time of one run of each tool over the whole corpus (secretlint: one
 process over the directory; ferncon: one `audit` over the DB, decryption
 included). Not a test: nothing here asserts; `make check` does not run it.
 
-secretlint is installed with npm into bench/secretlint/node_modules (from
+secretlint is installed with npm into BUILDDIR/bench/secretlint (from
 bench/secretlint/package.json, exact versions) on first use.
 
   python3 secretlint_compare.py BUILDDIR [--list]   (--list: every miss and false positive)
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,10 +106,15 @@ def timed(argv, env, cwd=None):
     return time.perf_counter() - t0, p
 
 
-def secretlint_bin():
-    d = os.path.join(HERE, "secretlint")
+def secretlint_bin(build):
+    """secretlint in BUILDDIR/bench/secretlint, installed from bench/secretlint/package.json.
+
+    Not in the source tree: its node_modules would be read by tests/doc_refs.sh."""
+    d = os.path.join(os.path.abspath(build), "bench", "secretlint")
     exe = os.path.join(d, "node_modules", ".bin", "secretlint")
     if not os.path.exists(exe):
+        os.makedirs(d, exist_ok=True)
+        shutil.copyfile(os.path.join(HERE, "secretlint", "package.json"), os.path.join(d, "package.json"))
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=d, check=True)
     ver = subprocess.run([exe, "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
     with open(os.path.join(d, "node_modules", "@secretlint", "secretlint-rule-preset-recommend",
@@ -165,7 +171,7 @@ def main():
             fc.setdefault(f["conn_id"], []).append((f["json_pointer"] or "", f["rule_id"]))
 
     # -- secretlint -----------------------------------------------------------
-    exe, ver, preset = secretlint_bin()
+    exe, ver, preset = secretlint_bin(build)
     rc = os.path.join(tmp, "secretlintrc.json")
     with open(rc, "w") as f:
         json.dump({"rules": [{"id": "@secretlint/secretlint-rule-preset-recommend"}]}, f)
