@@ -478,9 +478,17 @@ out:
 	return rc;
 }
 
-/* [smtp]: credentials in clear, and smtp_password written in airflow.cfg. */
+/*
+ * [smtp]: credentials in clear, and smtp_password written in airflow.cfg.
+ * Airflow 2 falls back on smtp_user and smtp_password when the SMTP
+ * connection has none (airflow/utils/email.py, RemovedInAirflow3Warning);
+ * Airflow 3 reads the connection only (config.yml has no smtp_user), so on
+ * 3.x (v2 0) a password left in the file is still reported, as dead
+ * weight to delete, and the transport check is the connection's
+ * (transport-smtp-tls).
+ */
 static int
-check_smtp(struct audit *a, audit_cb cb, void *arg, struct err *e)
+check_smtp(struct audit *a, audit_cb cb, void *arg, int v2, struct err *e)
 {
 	struct config *cfg = a->o.cfg;
 	struct config_value user, pw, host, starttls;
@@ -492,8 +500,11 @@ check_smtp(struct audit *a, audit_cb cb, void *arg, struct err *e)
 	has_pw = via_secret || (pw.value != NULL && *pw.value != '\0');
 	if (pw.value != NULL && *pw.value != '\0' && pw.source == CONFIG_SRC_FILE &&
 	    audit_config_finding(a, cb, arg, "[smtp] smtp_password", "smtp-password-in-config-file",
-	    AUDIT_SEV_MEDIUM, NULL, &pw, pw.value, 0, e) != 0)
+	    AUDIT_SEV_MEDIUM, v2 ? NULL : "Airflow 3 does not read it: delete it", &pw,
+	    pw.value, 0, e) != 0)
 		return -1;
+	if (!v2)
+		return 0;
 	if (config_get(cfg, "smtp", "smtp_user", &user, e) != 0)
 		return -1;
 	if (user.value == NULL || user.value[strspn(user.value, " \t")] == '\0')
@@ -597,7 +608,7 @@ check_guides(struct audit *a, audit_cb cb, void *arg, int need_v2, int need_v3,
 	celery_on = ex.value != NULL && strcasestr(ex.value, "celery") != NULL;
 	if (check_celery_url(a, cb, arg, 1, celery_on, ssl_active, e) != 0 ||
 	    check_celery_url(a, cb, arg, 0, celery_on, ssl_active, e) != 0 ||
-	    check_smtp(a, cb, arg, e) != 0 ||
+	    check_smtp(a, cb, arg, need_v2, e) != 0 ||
 	    check_secret_key(a, cb, arg, "webserver", e) != 0 ||
 	    (need_v3 && check_secret_key(a, cb, arg, "api", e) != 0) ||
 	    (need_v2 && check_tls_key(a, cb, arg, "webserver", "web_server_ssl_key", e) != 0) ||

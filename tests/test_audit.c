@@ -677,14 +677,16 @@ load_cfg(struct cfx *f, const char *text, int mode)
 	free(path);
 }
 
+/* The configuration findings of f->cfg for Airflow version v (NULL: unknown). */
 static void
-config_findings(struct cfx *f, struct audit_list *l)
+config_findings_v(struct cfx *f, const struct airflow_version *v, struct audit_list *l)
 {
 	struct audit_opts o;
 	struct audit *a;
 	struct err e;
 
 	memset(&o, 0, sizeof o);
+	o.version = v;
 	o.cfg = f->cfg;
 	o.no_hash = 1;
 	o.min_severity = AUDIT_SEV_INFO;
@@ -694,6 +696,12 @@ config_findings(struct cfx *f, struct audit_list *l)
 	if (audit_config(a, audit_list_collect, l, &e) != 0)
 		fail_msg("audit_config: %s", e.msg);
 	audit_free(a);
+}
+
+static void
+config_findings(struct cfx *f, struct audit_list *l)
+{
+	config_findings_v(f, NULL, l);
 }
 
 static const struct audit_finding *
@@ -905,6 +913,48 @@ test_config_guides_bad(void **state)
 	(void)by_rule(&l, "webserver-no-tls");
 	assert_int_equal(l.n, 3);
 	audit_list_release(&l);
+
+	/*
+	 * Airflow 3 reads SMTP credentials from the connection only (2.x's
+	 * airflow/utils/email.py falls back on [smtp] smtp_user/smtp_password
+	 * with a RemovedInAirflow3Warning): a password left in the file is
+	 * still reported, the transport is the connection's to check; and
+	 * [api] secret_key, [api] ssl_key are 3.x's names.
+	 */
+	{
+		static const struct airflow_version v3 = { 3, 2, 0 }, v2 = { 2, 10, 5 };
+
+		snprintf(text, sizeof text,
+		    "[smtp]\n"
+		    "smtp_host = smtp.corp.example\n"
+		    "smtp_starttls = False\n"
+		    "smtp_user = airflow\n"
+		    "smtp_password = Smtp-Pass-99\n"
+		    "[api]\n"
+		    "ssl_cert = /etc/airflow/tls.crt\n"
+		    "ssl_key = %s\n"
+		    "secret_key = temporary_key\n"
+		    "[webserver]\n"
+		    "web_server_ssl_cert = /etc/airflow/tls.crt\n", tls);
+		load_cfg(f, text, 0600);
+		config_findings_v(f, &v3, &l);
+		x = by_rule(&l, "smtp-password-in-config-file");
+		assert_non_null(strstr(x->message, "Airflow 3 does not read it"));
+		assert_int_equal(count_rule(&l, "smtp-no-tls"), 0);
+		x = by_rule(&l, "secret-key-default");
+		assert_string_equal(x->subject, "[api] secret_key");
+		x = by_rule(&l, "tls-key-file-permissions");
+		assert_string_equal(x->subject, "[api] ssl_key");
+		assert_int_equal(l.n, 3);
+		audit_list_release(&l);
+		/* On 2.10 the [api] options do not exist: only SMTP. */
+		config_findings_v(f, &v2, &l);
+		(void)by_rule(&l, "smtp-no-tls");
+		x = by_rule(&l, "smtp-password-in-config-file");
+		assert_null(strstr(x->message, "Airflow 3"));
+		assert_int_equal(l.n, 2);
+		audit_list_release(&l);
+	}
 	free(tls);
 }
 
