@@ -403,10 +403,11 @@ env_note(const struct config_value *v, char *out, size_t cap)
  * Celery takes several broker URLs separated by ';': the first one names
  * the transport. ssl_active is [celery] ssl_active, which Airflow's Celery
  * config turns into broker_use_ssl for amqp:// and redis:// brokers.
+ * *in_file: a password is written in airflow.cfg.
  */
 static int
 check_celery_url(struct audit *a, audit_cb cb, void *arg, int broker, int celery_on,
-    int ssl_active, struct err *e)
+    int ssl_active, int *in_file, struct err *e)
 {
 	const char *key, *rule_pw, *rule_tls;
 	struct config_value v;
@@ -416,7 +417,7 @@ check_celery_url(struct audit *a, audit_cb cb, void *arg, int broker, int celery
 	char subject[64], detail[300], note[200], scheme[32];
 	const char *url;
 	size_t n, i;
-	int via_secret, rc = -1, in_file = 0, plain, has_pw;
+	int via_secret, rc = -1, plain, has_pw;
 
 	key = broker ? "broker_url" : "result_backend";
 	rule_pw = broker ? "celery-broker-password-in-config-file" :
@@ -435,7 +436,7 @@ check_celery_url(struct audit *a, audit_cb cb, void *arg, int broker, int celery
 	url = buf_str(&first);
 	if (strncasecmp(url, "db+", 3) == 0) {
 		rc = check_sql_url(a, cb, arg, subject, &v, url + 3, rule_pw, rule_tls,
-		    celery_on, &in_file, e);
+		    celery_on, in_file, e);
 		goto out;
 	}
 	n = strcspn(url, ":");
@@ -455,7 +456,8 @@ check_celery_url(struct audit *a, audit_cb cb, void *arg, int broker, int celery
 		goto out;
 	}
 	has_pw = c->password != NULL && *c->password != '\0';
-	if (has_pw && v.source == CONFIG_SRC_FILE &&
+	*in_file = has_pw && v.source == CONFIG_SRC_FILE;
+	if (*in_file &&
 	    audit_config_finding(a, cb, arg, subject, rule_pw, AUDIT_SEV_MEDIUM, NULL, &v,
 	    c->password, 0, e) != 0)
 		goto out;
@@ -488,7 +490,7 @@ out:
  * (transport-smtp-tls).
  */
 static int
-check_smtp(struct audit *a, audit_cb cb, void *arg, int v2, struct err *e)
+check_smtp(struct audit *a, audit_cb cb, void *arg, int v2, int *in_file, struct err *e)
 {
 	struct config *cfg = a->o.cfg;
 	struct config_value user, pw, host, starttls;
@@ -498,7 +500,8 @@ check_smtp(struct audit *a, audit_cb cb, void *arg, int v2, struct err *e)
 	if (get_credited(a, "smtp", "smtp_password", &pw, &via_secret, e) != 0)
 		return -1;
 	has_pw = via_secret || (pw.value != NULL && *pw.value != '\0');
-	if (pw.value != NULL && *pw.value != '\0' && pw.source == CONFIG_SRC_FILE &&
+	*in_file = pw.value != NULL && *pw.value != '\0' && pw.source == CONFIG_SRC_FILE;
+	if (*in_file &&
 	    audit_config_finding(a, cb, arg, "[smtp] smtp_password", "smtp-password-in-config-file",
 	    AUDIT_SEV_MEDIUM, v2 ? NULL : "Airflow 3 does not read it: delete it", &pw,
 	    pw.value, 0, e) != 0)
@@ -539,13 +542,14 @@ static const char *const secret_key_defaults[] = {
 /* [webserver] or [api] secret_key: a known default, empty, or in the file. */
 static int
 check_secret_key(struct audit *a, audit_cb cb, void *arg, const char *section,
-    struct err *e)
+    int *in_file, struct err *e)
 {
 	struct config_value v;
 	char subject[64], detail[300], note[200];
 	size_t i;
 	int via_secret;
 
+	*in_file = 0;
 	snprintf(subject, sizeof subject, "[%s] secret_key", section);
 	if (get_credited(a, section, "secret_key", &v, &via_secret, e) != 0)
 		return -1;
@@ -566,7 +570,7 @@ check_secret_key(struct audit *a, audit_cb cb, void *arg, const char *section,
 		return audit_config_finding(a, cb, arg, subject, "secret-key-default",
 		    AUDIT_SEV_CRITICAL, detail, &v, NULL, 0, e);
 	}
-	if (v.source == CONFIG_SRC_FILE)
+	if ((*in_file = v.source == CONFIG_SRC_FILE))
 		return audit_config_finding(a, cb, arg, subject, "secret-key-in-config-file",
 		    AUDIT_SEV_MEDIUM, NULL, &v, v.value, 0, e);
 	return 0;
@@ -593,27 +597,31 @@ check_tls_key(struct audit *a, audit_cb cb, void *arg, const char *section,
 	    (st.st_mode & 0044) ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM, detail, &v, NULL, 0, e);
 }
 
-/* The hardening guides' settings: Celery, SMTP, secret_key, the TLS key. */
+/*
+ * The hardening guides' settings: Celery, SMTP, secret_key, the TLS key.
+ * *in_file: one of their secrets is written in airflow.cfg.
+ */
 static int
 check_guides(struct audit *a, audit_cb cb, void *arg, int need_v2, int need_v3,
-    struct err *e)
+    int *in_file, struct err *e)
 {
 	struct config_value ex;
-	int celery_on, ssl_active;
+	int celery_on, ssl_active, f[5] = { 0, 0, 0, 0, 0 };
 
 	if (config_get(a->o.cfg, "core", "executor", &ex, e) != 0 ||
 	    config_get_bool(a->o.cfg, "celery", "ssl_active", 0, &ssl_active, e) != 0)
 		return -1;
 	/* CeleryExecutor, CeleryKubernetesExecutor, a module path, or a 3.x list. */
 	celery_on = ex.value != NULL && strcasestr(ex.value, "celery") != NULL;
-	if (check_celery_url(a, cb, arg, 1, celery_on, ssl_active, e) != 0 ||
-	    check_celery_url(a, cb, arg, 0, celery_on, ssl_active, e) != 0 ||
-	    check_smtp(a, cb, arg, need_v2, e) != 0 ||
-	    check_secret_key(a, cb, arg, "webserver", e) != 0 ||
-	    (need_v3 && check_secret_key(a, cb, arg, "api", e) != 0) ||
+	if (check_celery_url(a, cb, arg, 1, celery_on, ssl_active, &f[0], e) != 0 ||
+	    check_celery_url(a, cb, arg, 0, celery_on, ssl_active, &f[1], e) != 0 ||
+	    check_smtp(a, cb, arg, need_v2, &f[2], e) != 0 ||
+	    check_secret_key(a, cb, arg, "webserver", &f[3], e) != 0 ||
+	    (need_v3 && check_secret_key(a, cb, arg, "api", &f[4], e) != 0) ||
 	    (need_v2 && check_tls_key(a, cb, arg, "webserver", "web_server_ssl_key", e) != 0) ||
 	    (need_v3 && check_tls_key(a, cb, arg, "api", "ssl_key", e) != 0))
 		return -1;
+	*in_file = f[0] || f[1] || f[2] || f[3] || f[4];
 	return 0;
 }
 
@@ -643,7 +651,7 @@ audit_config(struct audit *a, audit_cb cb, void *arg, struct err *e)
 	struct config *cfg = a->o.cfg;
 	struct stat st;
 	char detail[200];
-	int key_in_file = 0, db_pw_in_file = 0, b, need_v2, need_v3;
+	int key_in_file = 0, db_pw_in_file = 0, guide_in_file = 0, b, need_v2, need_v3, secret;
 	const struct airflow_version *ver = a->o.version;
 
 	if (cfg == NULL)
@@ -664,15 +672,6 @@ audit_config(struct audit *a, audit_cb cb, void *arg, struct err *e)
 	}
 	if (check_db_url(a, cb, arg, &db_pw_in_file, e) != 0)
 		return -1;
-	if (stat(config_path(cfg), &st) == 0 && (st.st_mode & 0066) != 0) {
-		snprintf(detail, sizeof detail, "'%s' is mode %04o%s", config_path(cfg),
-		    (unsigned)(st.st_mode & 07777), key_in_file || db_pw_in_file ?
-		    " and holds a secret" : "");
-		if (audit_config_finding(a, cb, arg, "airflow.cfg", "config-file-permissions",
-		    key_in_file || db_pw_in_file || (st.st_mode & 0022) ? AUDIT_SEV_HIGH :
-		    AUDIT_SEV_MEDIUM, detail, NULL, NULL, 1, e) != 0)
-			return -1;
-	}
 	if (config_get_bool(cfg, "webserver", "show_connection_password", 0, &b, e) != 0)
 		return -1;
 	if (b && (config_get(cfg, "webserver", "show_connection_password", &v1, e) != 0 ||
@@ -703,5 +702,17 @@ audit_config(struct audit *a, audit_cb cb, void *arg, struct err *e)
 		    NULL, NULL, 0, e) != 0)
 			return -1;
 	}
-	return check_guides(a, cb, arg, need_v2, need_v3, e);
+	if (check_guides(a, cb, arg, need_v2, need_v3, &guide_in_file, e) != 0)
+		return -1;
+	/* Last: whether the file holds a secret is known by now. */
+	secret = key_in_file || db_pw_in_file || guide_in_file;
+	if (stat(config_path(cfg), &st) == 0 && (st.st_mode & 0066) != 0) {
+		snprintf(detail, sizeof detail, "'%s' is mode %04o%s", config_path(cfg),
+		    (unsigned)(st.st_mode & 07777), secret ? " and holds a secret" : "");
+		if (audit_config_finding(a, cb, arg, "airflow.cfg", "config-file-permissions",
+		    secret || (st.st_mode & 0022) ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM, detail,
+		    NULL, NULL, 1, e) != 0)
+			return -1;
+	}
+	return 0;
 }

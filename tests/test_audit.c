@@ -955,6 +955,15 @@ test_config_guides_bad(void **state)
 		assert_int_equal(l.n, 2);
 		audit_list_release(&l);
 	}
+
+	/* A group-readable airflow.cfg whose only secret is SMTP's: high. */
+	load_cfg(f, "[smtp]\nsmtp_password = Smtp-Pass-99\n"
+	    "[webserver]\nweb_server_ssl_cert = /etc/airflow/tls.crt\n", 0640);
+	config_findings(f, &l);
+	x = by_rule(&l, "config-file-permissions");
+	assert_int_equal(x->severity, AUDIT_SEV_HIGH);
+	assert_non_null(strstr(x->message, "mode 0640 and holds a secret"));
+	audit_list_release(&l);
 	free(tls);
 }
 
