@@ -40,14 +40,25 @@ def uuid():
     return "%s-%s-4%s-a%s-%s" % (h[:8], h[8:12], h[13:16], h[17:20], h[20:])
 
 
+# How real DER bodies start (an ASN.1 SEQUENCE and the algorithm's OID), so
+# that a scanner that checks the body (secretlint does) sees a real shape.
+DER_START = {
+    "RSA PRIVATE KEY": "MIIEowIBAAKCAQEA",
+    "PRIVATE KEY": "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ",
+    "ENCRYPTED PRIVATE KEY": "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI",
+    "CERTIFICATE": "MIIDdzCCAl+gAwIBAgIE",
+}
+
+
 def pem(kind="PRIVATE KEY", lines=25):
-    body = "\n".join(rnd(B64, 64) for _ in range(lines)) + "\n" + rnd(B64, 40) + "=="
+    text = DER_START[kind] + rnd(B64, 64 * lines - len(DER_START[kind]))
+    body = "\n".join(text[i:i + 64] for i in range(0, len(text), 64)) + "\n" + rnd(B64, 40) + "=="
     return "-----BEGIN %s-----\n%s\n-----END %s-----\n" % (kind, body, kind)
 
 
 def openssh_key():
-    body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW" + \
-        "\n".join(rnd(B64, 70) for _ in range(6))
+    text = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW" + rnd(B64, 350)
+    body = "\n".join(text[i:i + 70] for i in range(0, len(text), 70))
     return "-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n-----END OPENSSH PRIVATE KEY-----\n" % body
 
 
