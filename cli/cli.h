@@ -144,6 +144,15 @@ int cli_keyring(struct session *s, const char *keys_arg, struct err *e) ATTR_WUR
 int cli_console(struct session *s, int no_color);
 
 /*
+ * `[console] airflow_login = password`: ask for the person's Airflow
+ * password, hidden, on the terminal (else read a line of standard input),
+ * up to SESSION_LOGIN_TRIES times (session_airflow_login() checks and logs
+ * each). 0 when none is needed or it was accepted, else the exit code
+ * after the error was shown.
+ */
+int cli_airflow_login(struct session *s);
+
+/*
  * Print "ferncon: <message>" on stderr, made terminal-safe as cli_line()
  * does; returns the exit code for e.
  */

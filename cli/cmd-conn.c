@@ -340,7 +340,9 @@ conn_list(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
 	read_view(&cmd_conn_list, a, &fmt, &reveal);
-	if (open_all(s, &e) != 0 || (reveal && session_conn_reveal(s, NULL, "connections list",
+	if (open_all(s, &e) != 0 ||
+	    session_conn_may(s, SESSION_CONN_LIST, &e) != 0 ||
+	    (reveal && session_conn_reveal(s, NULL, "connections list",
 	    &e) != 0) ||
 	    store_conn_iter(s->store, NULL, &it, &e) != 0)
 		goto fail;

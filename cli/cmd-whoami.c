@@ -12,6 +12,41 @@
 
 #include <stdio.h>
 
+/* Each right and each action, with what decided it. */
+static void
+rights(const struct policy *p)
+{
+	static const struct {
+		enum policy_action	 a;
+		const char		*name;
+	} acts[] = {
+		{ POLICY_LIST, "list, open" }, { POLICY_CREATE, "add, import" },
+		{ POLICY_EDIT, "edit" }, { POLICY_DELETE, "delete" },
+		{ POLICY_REVEAL, "reveal" }, { POLICY_EXPORT, "export" },
+		{ POLICY_ADMIN, "rotate, encrypt, wizard, probe" },
+	};
+	const char *src = p->from == POLICY_FROM_MAP ? "the role's table" :
+	    !p->airflow.found || !p->airflow.active ? "[console] default_role" :
+	    p->from == POLICY_FROM_FAB ? "FAB permissions" :
+	    "SimpleAuthManager role";
+	const char *why;
+	size_t i;
+	int r;
+
+	for (r = 0; r < POLICY_RIGHT_MAX; r++)
+		cli_line(stdout, "right:      %-26s %s (%s)",
+		    policy_right_name((enum policy_right)r),
+		    p->rights & 1u << r ? "yes" : "no", src);
+	for (i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+		why = NULL;
+		if (policy_allows(p, acts[i].a, &why))
+			cli_line(stdout, "may:        %-26s yes", acts[i].name);
+		else
+			cli_line(stdout, "may:        %-26s no: %s", acts[i].name,
+			    why ? why : "");
+	}
+}
+
 static int
 whoami(struct session *s, struct cli_args *a)
 {
@@ -37,8 +72,16 @@ whoami(struct session *s, struct cli_args *a)
 		cli_line(stdout, "restricted: no (ferncon acts for the account "
 		    "it runs as)");
 	cli_line(stdout, "role:       %s (%s%s)",
-	    policy_role_name(s->policy.role), policy_role_reason(&s->policy),
+	    policy_role_label(&s->policy), policy_role_reason(&s->policy),
 	    s->policy.lowered ? "; lowered by --as-role" : "");
+	if (s->policy.from != POLICY_FROM_MAP)
+		cli_line(stdout, "airflow:    user %s (%s%s), roles: %s",
+		    s->policy.airflow.user, policy_from_name(s->policy.from),
+		    !s->policy.airflow.found ? ", no such user" :
+		    !s->policy.airflow.active ? ", inactive" : "",
+		    s->policy.airflow.found ? (s->policy.airflow.roles[0] ?
+		    s->policy.airflow.roles : "none") : "-");
+	rights(&s->policy);
 	if (id->note[0] != '\0')
 		cli_line(stdout, "note:       %s", id->note);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;

@@ -199,6 +199,8 @@ main(int argc, char **argv)
 		/* No command: the console (doc/design.md section 5). */
 		if (session_identity(s, &e) != 0)
 			return cli_error(&e);
+		if ((rc = cli_airflow_login(s)) != 0)
+			return rc;
 		rc = cli_console(s, args.no_color);
 		show_warnings(s);
 		session_free(s);
@@ -227,7 +229,7 @@ main(int argc, char **argv)
 	 */
 	if ((rc = cli_parse(cmd, s, argc, argv, &args)) == 0)
 		rc = session_identity(s, &e) != 0 ? cli_error(&e) :
-		    cmd->exec(s, &args);
+		    (rc = cli_airflow_login(s)) != 0 ? rc : cmd->exec(s, &args);
 	cli_args_release(&args);
 	show_warnings(s);
 	session_free(s);

@@ -10,10 +10,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -300,4 +302,94 @@ cli_write(const void *p, size_t len, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * One line from fd into buf (at most cap - 1 bytes; the rest of a longer
+ * line is read and dropped), without its newline. The length, or -1 at
+ * end of input or on an error.
+ */
+static ssize_t
+read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+	char c;
+
+	for (;;) {
+		r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return n > 0 ? (ssize_t)n : -1;
+		if (c == '\n')
+			break;
+		if (c != '\r' && n + 1 < cap)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int
+cli_airflow_login(struct session *s)
+{
+	struct termios old, quiet;
+	struct err e;
+	char *pw = NULL;
+	ssize_t n;
+	int fd, own = 1, needed, hidden = 0, rc = EXIT_FAILED;
+
+	err_clear(&e);
+	if (session_airflow(s, &needed, &e) != 0)
+		return cli_error(&e);
+	if (!needed)
+		return 0;
+	/* The terminal, else standard input: never argv or the environment. */
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) < 0) {
+		fd = STDIN_FILENO;
+		own = 0;
+	}
+	if ((pw = sodium_malloc(1024)) == NULL) {
+		err_nomem(&e);
+		rc = cli_error(&e);
+		goto out;
+	}
+	if (isatty(fd) && tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		hidden = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	for (;;) {
+		if (own || isatty(fd))
+			dprintf(own ? fd : STDERR_FILENO, "Airflow password for "
+			    "%s: ", s->airflow.user);
+		n = read_line(fd, pw, 1024);
+		if (own || isatty(fd))
+			dprintf(own ? fd : STDERR_FILENO, "\n");
+		if (n < 0) {
+			err_set(&e, ERR_DENIED, "no Airflow password was given "
+			    "for %s", s->airflow.user);
+			rc = cli_error(&e);
+			break;
+		}
+		if (session_airflow_login(s, pw, (size_t)n, &e) == 0) {
+			rc = 0;
+			break;
+		}
+		sodium_memzero(pw, 1024);
+		rc = cli_error(&e);
+		if (e.code != ERR_DENIED ||
+		    s->login_failed >= SESSION_LOGIN_TRIES)
+			break;
+		err_clear(&e);
+	}
+out:
+	if (hidden)
+		(void)tcsetattr(fd, TCSAFLUSH, &old);
+	if (own)
+		close(fd);
+	sodium_free(pw);
+	return rc;
 }

@@ -217,60 +217,96 @@ seen_before(char *const *seen, size_t n, const char *name)
 }
 
 /*
- * Look user up in "alice:Admin, bob:Op"; 1 found, 0 not, -1 malformed (a
- * login listed twice too: which role was meant cannot be told).
+ * Look name up in a "key:value, ..." list of [console] option (form says
+ * what an item must be, for messages): 1 found (*out the value), 0 not,
+ * -1 malformed, a key listed twice or a value check (may be NULL) refuses.
  */
 static int
-map_lookup(const char *map, const char *user, enum role *role, struct err *e)
+pairs_lookup(const char *option, const char *form, const char *list,
+    const char *name, char *out, size_t len,
+    int (*check)(const char *key, const char *value, struct err *e),
+    struct err *e)
 {
-	char *copy = strdup(map), *save = NULL, *item, **seen = NULL;
+	char *copy = strdup(list), *save = NULL, *item, **seen = NULL;
 	size_t nseen = 0;
 	int found = 0, rc = 0;
 
 	if (copy == NULL ||
-	    (seen = calloc(strlen(map) / 2 + 1, sizeof *seen)) == NULL) {
+	    (seen = calloc(strlen(list) / 2 + 1, sizeof *seen)) == NULL) {
 		free(copy);
 		err_nomem(e);
 		return -1;
 	}
 	for (item = strtok_r(copy, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save)) {
-		char *colon, *name, *rname;
-		enum role r;
+		char *colon, *key, *val;
 
 		item = trim(item);
 		if (*item == '\0')
 			continue;
 		if ((colon = strchr(item, ':')) == NULL) {
-			err_set(e, ERR_CONFIG, "[console] roles: '%s' is not "
-			    "user:Role", item);
+			err_set(e, ERR_CONFIG, "[console] %s: '%s' is not %s",
+			    option, item, form);
 			rc = -1;
 			break;
 		}
 		*colon = '\0';
-		name = trim(item);
-		rname = trim(colon + 1);
-		if (policy_role_parse(rname, &r) != 0) {
-			err_set(e, ERR_CONFIG, "[console] roles: unknown role '%s' "
-			    "for '%s' (Viewer, User, Op or Admin)", rname, name);
+		key = trim(item);
+		val = trim(colon + 1);
+		if (*key == '\0' || *val == '\0') {
+			err_set(e, ERR_CONFIG, "[console] %s: an empty name in "
+			    "'%s:%s'", option, key, val);
 			rc = -1;
 			break;
 		}
-		if (seen_before(seen, nseen, name)) {
-			err_set(e, ERR_CONFIG, "[console] roles: '%s' is listed more "
-			    "than once", name);
+		if (check != NULL && check(key, val, e) != 0) {
 			rc = -1;
 			break;
 		}
-		seen[nseen++] = name;
-		if (strcmp(name, user) == 0) {
-			*role = r;
+		if (seen_before(seen, nseen, key)) {
+			err_set(e, ERR_CONFIG, "[console] %s: '%s' is listed more "
+			    "than once", option, key);
+			rc = -1;
+			break;
+		}
+		seen[nseen++] = key;
+		if (strcmp(key, name) == 0) {
+			snprintf(out, len, "%s", val);
 			found = 1;
 		}
 	}
 	free(seen);
 	free(copy);
 	return rc < 0 ? -1 : found;
+}
+
+/* A map role name, as the values of [console] roles must be. */
+static int
+check_role(const char *name, const char *value, struct err *e)
+{
+	enum role r;
+
+	if (policy_role_parse(value, &r) == 0)
+		return 0;
+	err_set(e, ERR_CONFIG, "[console] roles: unknown role '%s' for '%s' "
+	    "(Viewer, User, Op or Admin)", value, name);
+	return -1;
+}
+
+/*
+ * Look user up in "alice:Admin, bob:Op"; 1 found, 0 not, -1 malformed (a
+ * login listed twice too: which role was meant cannot be told).
+ */
+static int
+map_lookup(const char *map, const char *user, enum role *role, struct err *e)
+{
+	char value[256];
+	int found;
+
+	if ((found = pairs_lookup("roles", "user:Role", map, user, value,
+	    sizeof value, check_role, e)) == 1)
+		(void)policy_role_parse(value, role);
+	return found;
 }
 
 /* [console] default_role (Viewer unless set). */
@@ -289,6 +325,114 @@ default_role(struct config *cfg, enum role *out, struct err *e)
 	return 0;
 }
 
+/* The rights of a map role (the table of policy.h). */
+static unsigned
+role_rights(enum role r)
+{
+	unsigned read = 1u << POLICY_CONN_READ | 1u << POLICY_VAR_READ;
+
+	return r >= ROLE_OP ? (1u << POLICY_RIGHT_MAX) - 1 : read;
+}
+
+static const char *const from_names[] = { "map", "FAB", "SimpleAuthManager" };
+
+const char *
+policy_from_name(enum policy_from f)
+{
+	return from_names[f];
+}
+
+static const char *const right_names[] = {
+	"can_read on Connections", "can_create on Connections",
+	"can_edit on Connections", "can_delete on Connections",
+	"can_read on Variables", "can_create on Variables",
+	"can_edit on Variables", "can_delete on Variables",
+};
+
+const char *
+policy_right_name(enum policy_right r)
+{
+	return right_names[r];
+}
+
+const char *
+policy_role_label(const struct policy *p)
+{
+	if (p->from == POLICY_FROM_MAP || !p->airflow.found ||
+	    !p->airflow.active)
+		return role_names[p->role];
+	return p->airflow.roles[0] != '\0' ? p->airflow.roles : "no role";
+}
+
+int
+policy_role_source(struct config *cfg, int *airflow, struct err *e)
+{
+	struct config_value v;
+	const char *s;
+
+	*airflow = 0;
+	if (config_get(cfg, "console", "role_source", &v, e) != 0)
+		return -1;
+	s = v.value != NULL ? v.value : "map";
+	if (strcasecmp(s, "airflow") == 0)
+		*airflow = 1;
+	else if (strcasecmp(s, "map") != 0) {
+		err_set(e, ERR_CONFIG, "[console] role_source: '%s' is neither "
+		    "map nor airflow", s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+policy_airflow_user(struct config *cfg, const char *login, char *out,
+    size_t len, struct err *e)
+{
+	struct config_value v;
+	int found = 0;
+
+	if (config_get(cfg, "console", "airflow_users", &v, e) != 0)
+		return -1;
+	if (v.value != NULL && (found = pairs_lookup("airflow_users",
+	    "login:airflow_user", v.value, login, out, len, NULL, e)) < 0)
+		return -1;
+	if (!found)
+		snprintf(out, len, "%s", login);
+	return 0;
+}
+
+/* What every source shares: who, the reveal switch, the log. */
+static int
+load_common(struct policy *p, struct config *cfg,
+    const struct policy_identity *id, struct err *e)
+{
+	struct config_value log;
+
+	memset(p, 0, sizeof *p);
+	if (id != NULL)
+		p->id = *id;
+	else if (policy_identify(NULL, &p->id, e) != 0)
+		return -1;
+	snprintf(p->user, sizeof p->user, "%s", p->id.login);
+	if (config_get_bool(cfg, "webserver", "show_connection_password", 0,
+	    &p->show_password, e) != 0 ||
+	    config_get(cfg, "console", "action_log", &log, e) != 0)
+		return -1;
+	snprintf(p->log_path, sizeof p->log_path, "%s", log.value ? log.value : "");
+	return 0;
+}
+
+/* --as-role R as a role: 0, or -1 with e set (ERR_USAGE). */
+static int
+as_role_parse(const char *as_role, enum role *r, struct err *e)
+{
+	if (policy_role_parse(as_role, r) == 0)
+		return 0;
+	err_set(e, ERR_USAGE, "--as-role: unknown role '%s' (Viewer, User, Op or "
+	    "Admin)", as_role);
+	return -1;
+}
+
 int
 policy_load(struct policy *p, struct config *cfg, const char *as_role,
     struct err *e)
@@ -300,22 +444,13 @@ int
 policy_load_as(struct policy *p, struct config *cfg,
     const struct policy_identity *id, const char *as_role, struct err *e)
 {
-	struct config_value roles, log;
+	struct config_value roles;
 	enum role r = ROLE_VIEWER;
 	int found;
 
-	memset(p, 0, sizeof *p);
-	if (id != NULL)
-		p->id = *id;
-	else if (policy_identify(NULL, &p->id, e) != 0)
+	if (load_common(p, cfg, id, e) != 0 ||
+	    config_get(cfg, "console", "roles", &roles, e) != 0)
 		return -1;
-	snprintf(p->user, sizeof p->user, "%s", p->id.login);
-	if (config_get(cfg, "console", "roles", &roles, e) != 0 ||
-	    config_get_bool(cfg, "webserver", "show_connection_password", 0,
-	    &p->show_password, e) != 0 ||
-	    config_get(cfg, "console", "action_log", &log, e) != 0)
-		return -1;
-	snprintf(p->log_path, sizeof p->log_path, "%s", log.value ? log.value : "");
 	if (roles.value == NULL || *trim((char *)roles.value) == '\0') {
 		/* Acting for another person, no map is no licence. */
 		if (!p->id.restricted)
@@ -334,11 +469,8 @@ policy_load_as(struct policy *p, struct config *cfg,
 	}
 	p->role = p->own_role;
 	if (as_role != NULL) {
-		if (policy_role_parse(as_role, &r) != 0) {
-			err_set(e, ERR_USAGE, "--as-role: unknown role '%s' (Viewer, "
-			    "User, Op or Admin)", as_role);
+		if (as_role_parse(as_role, &r, e) != 0)
 			return -1;
-		}
 		if (r > p->own_role) {
 			err_set(e, ERR_USAGE, "--as-role may only lower a role: %s is "
 			    "%s, not %s", p->user, role_names[p->own_role],
@@ -348,12 +480,74 @@ policy_load_as(struct policy *p, struct config *cfg,
 		p->lowered = r < p->own_role;
 		p->role = r;
 	}
+	p->rights = role_rights(p->role);
+	p->admin = p->role == ROLE_ADMIN;
+	return 0;
+}
+
+/* The highest map role whose rights and Admin af's rights hold. */
+static enum role
+nearest_role(unsigned rights, int admin)
+{
+	if (admin && (rights & role_rights(ROLE_ADMIN)) == role_rights(ROLE_ADMIN))
+		return ROLE_ADMIN;
+	if ((rights & role_rights(ROLE_OP)) == role_rights(ROLE_OP))
+		return ROLE_OP;
+	return ROLE_VIEWER;
+}
+
+int
+policy_load_airflow(struct policy *p, struct config *cfg,
+    const struct policy_identity *id, const struct policy_airflow *af,
+    const char *as_role, struct err *e)
+{
+	enum role r;
+
+	if (load_common(p, cfg, id, e) != 0)
+		return -1;
+	p->from = af->from;
+	p->airflow = *af;
+	if (af->found && af->active) {
+		p->in_map = 1;
+		p->rights = af->rights;
+		p->admin = af->admin;
+		p->own_role = nearest_role(p->rights, p->admin);
+	} else {
+		/* Inactive or unknown: the default role, never more. */
+		if (default_role(cfg, &p->own_role, e) != 0)
+			return -1;
+		p->rights = role_rights(p->own_role);
+		p->admin = p->own_role == ROLE_ADMIN;
+	}
+	p->from_map = 1;
+	p->role = p->own_role;
+	if (as_role != NULL) {
+		if (as_role_parse(as_role, &r, e) != 0)
+			return -1;
+		/* Only what that role also has: never a right more. */
+		p->lowered = (p->rights & ~role_rights(r)) != 0 ||
+		    (p->admin && r != ROLE_ADMIN);
+		p->rights &= role_rights(r);
+		p->admin = p->admin && r == ROLE_ADMIN;
+		if (r < p->role)
+			p->role = r;
+	}
 	return 0;
 }
 
 const char *
 policy_role_reason(const struct policy *p)
 {
+	if (p->from != POLICY_FROM_MAP) {
+		if (!p->airflow.found)
+			return "no such Airflow user: [console] default_role";
+		if (!p->airflow.active)
+			return "the Airflow user is inactive: [console] "
+			    "default_role";
+		return p->from == POLICY_FROM_FAB ? "from the permissions of "
+		    "the Airflow user's FAB roles" : "from [core] "
+		    "simple_auth_manager_users";
+	}
 	if (p->in_map)
 		return "from [console] roles";
 	if (p->from_map)
@@ -365,36 +559,74 @@ policy_role_reason(const struct policy *p)
 	    "Airflow's own CLI";
 }
 
+/* 1 if p holds right r, else 0 with *reason set for an Airflow source. */
+static int
+has(const struct policy *p, enum policy_right r, const char **reason)
+{
+	if (p->rights & 1u << r)
+		return 1;
+	if (p->from != POLICY_FROM_MAP) {
+		static __thread char why[320];
+
+		snprintf(why, sizeof why, "no %s in the roles of Airflow user "
+		    "%s", right_names[r], p->airflow.user);
+		*reason = why;
+	}
+	return 0;
+}
+
 int
 policy_allows(const struct policy *p, enum policy_action a, const char **why)
 {
 	const char *reason = NULL;
+	int map = p->from == POLICY_FROM_MAP;
 
 	switch (a) {
 	case POLICY_LIST:
 	case POLICY_AUDIT:
-		return 1;
+		if (has(p, POLICY_CONN_READ, &reason))
+			return 1;
+		break;
 	case POLICY_REVEAL:
 	case POLICY_EXPORT:
-		if (p->role == ROLE_ADMIN)
+		if (has(p, POLICY_CONN_EDIT, &reason) &&
+		    (p->admin || p->show_password))
 			return 1;
-		if (p->role == ROLE_OP && p->show_password)
-			return 1;
-		reason = p->role == ROLE_OP ? "Op may do this only when [webserver] "
-		    "show_connection_password is True" : "only Op (with "
-		    "show_connection_password) and Admin may";
+		if (map)
+			reason = p->role == ROLE_OP ? "Op may do this only when "
+			    "[webserver] show_connection_password is True" :
+			    "only Op (with show_connection_password) and Admin "
+			    "may";
+		else if (reason == NULL)
+			reason = "can_edit on Connections reveals only for the "
+			    "role named Admin or when [webserver] "
+			    "show_connection_password is True";
 		break;
 	case POLICY_EDIT:
-		if (p->role >= ROLE_OP)
+		if (has(p, POLICY_CONN_EDIT, &reason))
 			return 1;
-		reason = "only Op and Admin may change connections";
+		break;
+	case POLICY_CREATE:
+		if (has(p, POLICY_CONN_CREATE, &reason))
+			return 1;
+		break;
+	case POLICY_DELETE:
+		if (has(p, POLICY_CONN_DELETE, &reason))
+			return 1;
 		break;
 	case POLICY_ADMIN:
-		if (p->role == ROLE_ADMIN)
+		if (p->admin)
 			return 1;
-		reason = "only Admin may manage encryption and keys";
+		reason = map ? "only Admin may manage encryption and keys" :
+		    "only the Airflow role named Admin may manage encryption "
+		    "and keys";
 		break;
 	}
+	if (map && a != POLICY_ADMIN && a != POLICY_REVEAL &&
+	    a != POLICY_EXPORT)
+		reason = a == POLICY_LIST || a == POLICY_AUDIT ?
+		    "the role may not read connections" :
+		    "only Op and Admin may change connections";
 	if (why != NULL)
 		*why = reason;
 	return 0;
@@ -408,8 +640,8 @@ policy_check(const struct policy *p, enum policy_action a, const char *what,
 
 	if (policy_allows(p, a, &why))
 		return 0;
-	err_set(e, ERR_DENIED, "role %s (%s) may not %s: %s", role_names[p->role],
-	    p->user, what, why);
+	err_set(e, ERR_DENIED, "role %s (%s) may not %s: %s",
+	    policy_role_label(p), p->user, what, why);
 	return -1;
 }
 
@@ -431,7 +663,7 @@ policy_log(const struct policy *p, const char *action, const char *conn_id,
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(o, "time", when) == NULL ||
 	    cJSON_AddStringToObject(o, "user", p->user) == NULL ||
-	    cJSON_AddStringToObject(o, "role", role_names[p->role]) == NULL ||
+	    cJSON_AddStringToObject(o, "role", policy_role_label(p)) == NULL ||
 	    cJSON_AddStringToObject(o, "action", action) == NULL ||
 	    (conn_id != NULL && cJSON_AddStringToObject(o, "conn_id",
 	    conn_id) == NULL) ||

@@ -48,6 +48,48 @@ enum policy_action {
 	POLICY_EXPORT,
 	POLICY_ADMIN,
 	POLICY_AUDIT,
+	POLICY_CREATE,		/* add, import: can_create on Connections */
+	POLICY_DELETE,		/* delete: can_delete on Connections */
+};
+
+/*
+ * The rights a person holds, one bit each in struct policy's rights: FAB's
+ * permissions on the resources Connections and Variables. A map role has
+ * those of the table above (Viewer and User read, Op and Admin all four);
+ * an Airflow user those of their roles (doc/design.md section 4, "Roles
+ * from Airflow").
+ */
+enum policy_right {
+	POLICY_CONN_READ,	/* can_read on Connections: list and open */
+	POLICY_CONN_CREATE,	/* can_create: add and import */
+	POLICY_CONN_EDIT,	/* can_edit: edit (and reveal, export: below) */
+	POLICY_CONN_DELETE,	/* can_delete: delete */
+	POLICY_VAR_READ,	/* the same four on Variables */
+	POLICY_VAR_CREATE,
+	POLICY_VAR_EDIT,
+	POLICY_VAR_DELETE,
+	POLICY_RIGHT_MAX
+};
+
+/* Where the rights came from: [console] role_source and the auth manager. */
+enum policy_from {
+	POLICY_FROM_MAP,	/* [console] roles, or none (role_source = map) */
+	POLICY_FROM_FAB,	/* FAB's ab_* tables in the metadata DB */
+	POLICY_FROM_SIMPLE,	/* [core] simple_auth_manager_users */
+};
+
+/*
+ * An Airflow user as the auth manager holds them (src/airauth.c reads it):
+ * the input of policy_load_airflow().
+ */
+struct policy_airflow {
+	enum policy_from from;		/* FAB or SIMPLE */
+	char		 user[256];	/* the Airflow user name looked up */
+	int		 found;		/* there is such a user */
+	int		 active;	/* ab_user.active (SimpleAuthManager: 1) */
+	char		 roles[512];	/* their role names, ", " between */
+	unsigned	 rights;	/* 1u << enum policy_right, from the roles */
+	int		 admin;		/* one role is named Admin (or admin) */
 };
 
 /* How the person was told apart from the account ferncon runs as. */
@@ -127,6 +169,10 @@ struct policy {
 	int		 lowered;	/* --as-role lowered it */
 	int		 show_password;	/* [webserver] show_connection_password */
 	char		 log_path[4096];
+	enum policy_from from;		/* where the rights came from */
+	unsigned	 rights;	/* in force: 1u << enum policy_right */
+	int		 admin;		/* in force: the role named Admin */
+	struct policy_airflow airflow;	/* from != MAP: the Airflow user */
 };
 
 /*
@@ -138,6 +184,44 @@ struct policy {
 int policy_load_as(struct policy *p, struct config *cfg,
     const struct policy_identity *id, const char *as_role, struct err *e)
     ATTR_WUR;
+
+/*
+ * [console] role_source: *airflow 1 for `airflow`, 0 for `map` (the
+ * default). 0, or -1 with e set (ERR_CONFIG for any other value).
+ */
+int policy_role_source(struct config *cfg, int *airflow, struct err *e)
+    ATTR_WUR;
+
+/*
+ * The Airflow user name of login: its entry in `[console] airflow_users =
+ * login:airflow_user, ...`, else login itself. 0, or -1 with e set
+ * (ERR_CONFIG: malformed, or a login listed twice).
+ */
+int policy_airflow_user(struct config *cfg, const char *login, char *out,
+    size_t len, struct err *e) ATTR_WUR;
+
+/*
+ * policy_load_as() with the rights of the Airflow user af (role_source =
+ * airflow): an active user found has the rights of their roles and is
+ * Admin when a role is named Admin; an inactive or unknown one has those
+ * of [console] default_role, never more. as_role then keeps only the
+ * rights that map role also has. 0, or -1 with e set.
+ */
+int policy_load_airflow(struct policy *p, struct config *cfg,
+    const struct policy_identity *id, const struct policy_airflow *af,
+    const char *as_role, struct err *e) ATTR_WUR;
+
+/* "map", "FAB", "SimpleAuthManager". */
+const char *policy_from_name(enum policy_from f);
+
+/* "can_read on Connections", ... */
+const char *policy_right_name(enum policy_right r);
+
+/*
+ * The role as the log and refusals name it: the map role ("Op"), or the
+ * Airflow user's roles ("Admin, Op"; "none").
+ */
+const char *policy_role_label(const struct policy *p);
 
 /* policy_load_as() for this process's identity. */
 int policy_load(struct policy *p, struct config *cfg, const char *as_role,

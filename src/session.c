@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "airauth.h"
 #include "arena.h"
 
 /*
@@ -311,16 +312,116 @@ session_store(struct session *s, struct err *e)
 }
 
 int
+session_airflow(struct session *s, int *needed, struct err *e)
+{
+	char name[256];
+	int airflow;
+
+	if (needed != NULL)
+		*needed = 0;
+	if (session_config(s, e) != 0 ||
+	    policy_role_source(s->keys->cfg, &airflow, e) != 0)
+		return -1;
+	if (!airflow)
+		return 0;
+	if (!s->airflow_loaded) {
+		if (session_store(s, e) != 0 ||
+		    policy_airflow_user(s->keys->cfg, s->id.login, name,
+		    sizeof name, e) != 0 ||
+		    airauth_load(s->keys->cfg, s->store, name, &s->airflow,
+		    e) != 0 ||
+		    airauth_login_required(s->keys->cfg, &s->airflow_login,
+		    e) != 0)
+			return -1;
+		s->airflow_loaded = 1;
+	}
+	if (needed != NULL)
+		*needed = s->airflow_login && !s->login_ok &&
+		    s->airflow.found && s->airflow.active;
+	return 0;
+}
+
+int
 session_policy(struct session *s, struct err *e)
 {
+	int airflow, needed;
+
 	if (s->policy_loaded)
 		return 0;
 	if (session_config(s, e) != 0 ||
-	    policy_load_as(&s->policy, s->keys->cfg, &s->id, s->as_role,
-	    e) != 0)
+	    policy_role_source(s->keys->cfg, &airflow, e) != 0)
 		return -1;
+	if (!airflow) {
+		if (policy_load_as(&s->policy, s->keys->cfg, &s->id, s->as_role,
+		    e) != 0)
+			return -1;
+	} else {
+		if (session_airflow(s, &needed, e) != 0)
+			return -1;
+		if (needed) {
+			err_set(e, ERR_DENIED, "[console] airflow_login = "
+			    "password: the Airflow password of %s is needed "
+			    "first", s->airflow.user);
+			return -1;
+		}
+		if (policy_load_airflow(&s->policy, s->keys->cfg, &s->id,
+		    &s->airflow, s->as_role, e) != 0)
+			return -1;
+	}
 	s->policy_loaded = 1;
 	return 0;
+}
+
+int
+session_airflow_login(struct session *s, const char *password, size_t len,
+    struct err *e)
+{
+	struct policy logp;
+	struct policy_airflow none;
+	struct err le;
+	char detail[600];
+	int ok = 0, needed, rc;
+
+	if (session_airflow(s, &needed, e) != 0)
+		return -1;
+	if (!needed)
+		return session_policy(s, e);
+	if (s->login_failed >= SESSION_LOGIN_TRIES) {
+		err_set(e, ERR_DENIED, "%d wrong Airflow passwords for %s: no "
+		    "more tries", s->login_failed, s->airflow.user);
+		return -1;
+	}
+	/* The log line names the person with the default role's rights. */
+	none = s->airflow;
+	none.active = 0;
+	if (policy_load_airflow(&logp, s->keys->cfg, &s->id, &none, NULL,
+	    e) != 0)
+		return -1;
+	rc = airauth_check_password(s->keys->cfg, s->store, &s->airflow,
+	    password, len, &ok, e);
+	if (rc != 0)
+		snprintf(detail, sizeof detail, "not checked: %s", e->msg);
+	else if (ok)
+		snprintf(detail, sizeof detail, "accepted for Airflow user %s",
+		    s->airflow.user);
+	else
+		snprintf(detail, sizeof detail, "wrong password (%d of %d)",
+		    s->login_failed + 1, SESSION_LOGIN_TRIES);
+	err_clear(&le);
+	if (policy_log(&logp, "airflow_login", NULL, detail, &le) != 0) {
+		*e = le;
+		return -1;
+	}
+	if (rc != 0)
+		return -1;
+	if (!ok) {
+		s->login_failed++;
+		err_set(e, ERR_DENIED, "wrong Airflow password for %s (%d of %d)",
+		    s->airflow.user, s->login_failed, SESSION_LOGIN_TRIES);
+		return -1;
+	}
+	s->login_ok = 1;
+	return session_policy(s, e);
 }
 
 int

@@ -98,6 +98,13 @@ struct session {
 	int			 policy_loaded;
 	struct mask		*mask;	/* NULL until session_mask() */
 
+	/* role_source = airflow (session_airflow()): the Airflow user. */
+	struct policy_airflow	 airflow;
+	int			 airflow_loaded;
+	int			 airflow_login;	/* airflow_login = password */
+	int			 login_ok;	/* the password was checked */
+	int			 login_failed;	/* wrong passwords so far */
+
 	const char		*warning;	/* see session_warning() */
 	int			 lock_said;	/* the arena's lock failure told */
 	char			 lock_msg[200];
@@ -197,8 +204,38 @@ int session_keyring(struct session *s, const char *keys_arg, struct err *e)
 /* Open the metadata DB (once): --db, else [database] sql_alchemy_conn. */
 int session_store(struct session *s, struct err *e) ATTR_WUR;
 
-/* The user's role from the configuration and --as-role (once): s->policy. */
+/*
+ * The user's role from the configuration and --as-role (once): s->policy.
+ * With `[console] role_source = airflow`, the rights of the person's
+ * Airflow user (session_airflow()); with `airflow_login = password` too,
+ * only after session_airflow_login() accepted their password (ERR_DENIED
+ * before).
+ */
 int session_policy(struct session *s, struct err *e) ATTR_WUR;
+
+/*
+ * role_source = airflow: look the person up as an Airflow user (once):
+ * s->airflow (doc/design.md section 4, "Roles from Airflow"). *needed
+ * (may be NULL) is set to 1 when a password must be checked before
+ * session_policy() answers: airflow_login = password, the user exists and
+ * is active, and no password was accepted yet. With role_source = map, 0
+ * and *needed 0. 0, or -1 with e set.
+ */
+int session_airflow(struct session *s, int *needed, struct err *e) ATTR_WUR;
+
+/* The tries session_airflow_login() allows. */
+#define SESSION_LOGIN_TRIES 3
+
+/*
+ * Check password (len bytes) as the person's Airflow password; every
+ * attempt is written to the action log without it. 0 when accepted (the
+ * policy is then loaded with the user's rights); -1 with e set: ERR_DENIED
+ * for a wrong one ("wrong Airflow password for alice (1 of 3)"), and after
+ * SESSION_LOGIN_TRIES wrong ones every later call fails too; ERR_CONFIG
+ * when the user has no password hash (LDAP, OAuth).
+ */
+int session_airflow_login(struct session *s, const char *password, size_t len,
+    struct err *e) ATTR_WUR;
 
 /* Airflow's masking rules for the opened DB's version (once): s->mask. */
 int session_mask(struct session *s, struct err *e) ATTR_WUR;
@@ -413,6 +450,7 @@ enum session_conn_op {
 	SESSION_CONN_DELETE,
 	SESSION_CONN_IMPORT,
 	SESSION_CONN_EXPORT,	/* write every secret to a file */
+	SESSION_CONN_LIST,	/* list and open: can_read on Connections */
 };
 
 /*
@@ -426,7 +464,8 @@ int session_conn_may(struct session *s, enum session_conn_op op,
 
 /*
  * Read conn_id into c (an empty record) and decrypt it: plaintext, a field
- * that no key opens marked undecryptable (conn_decrypt()). Every role may.
+ * that no key opens marked undecryptable (conn_decrypt()). A role that
+ * may list (POLICY_LIST: can_read on Connections) may.
  * 0, or -1 with e set (ERR_NOTFOUND when there is none); c is then to be
  * cleared by the caller either way.
  */

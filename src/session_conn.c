@@ -26,12 +26,13 @@ static const struct {
 	const char		*what;
 } ops[] = {
 	[SESSION_CONN_REVEAL] = { POLICY_REVEAL, "reveal passwords" },
-	[SESSION_CONN_ADD] = { POLICY_EDIT, "add connections" },
+	[SESSION_CONN_ADD] = { POLICY_CREATE, "add connections" },
 	[SESSION_CONN_EDIT] = { POLICY_EDIT, "edit connections" },
-	[SESSION_CONN_DELETE] = { POLICY_EDIT, "delete connections" },
-	[SESSION_CONN_IMPORT] = { POLICY_EDIT, "import connections" },
+	[SESSION_CONN_DELETE] = { POLICY_DELETE, "delete connections" },
+	[SESSION_CONN_IMPORT] = { POLICY_CREATE, "import connections" },
 	[SESSION_CONN_EXPORT] = { POLICY_EXPORT, "export connections (the file "
 	    "holds plaintext passwords)" },
+	[SESSION_CONN_LIST] = { POLICY_LIST, "list or open connections" },
 };
 
 /* Configuration, role, store, ring and mask: what reading a row needs. */
@@ -57,7 +58,9 @@ int
 session_conn_get(struct session *s, const char *conn_id, struct conn *c,
     struct err *e)
 {
-	if (load_all(s, e) != 0 || store_conn_get(s->store, conn_id, c, e) != 0)
+	if (load_all(s, e) != 0 ||
+	    policy_check(&s->policy, POLICY_LIST, ops[SESSION_CONN_LIST].what,
+	    e) != 0 || store_conn_get(s->store, conn_id, c, e) != 0)
 		return -1;
 	return conn_decrypt(c, s->keys->kr, e);
 }

@@ -294,4 +294,50 @@ int store_conn_secrets_update(struct store *s, int64_t id, unsigned which,
 int store_field_count(struct store *s, enum store_field f, size_t *n,
     struct err *e) ATTR_WUR;
 
+/* -- Airflow's users and roles (store_fab.c) ---------------------------- */
+
+/*
+ * A row of a read of Airflow's own tables: ncols columns as text (NULL for
+ * SQL NULL). 0 to go on, -1 to stop with e set.
+ */
+typedef int (*store_row_fn)(void *arg, const char *const *cols, int ncols,
+    struct err *e);
+
+/*
+ * Whether s holds FAB's tables: ab_user, ab_role, ab_user_role,
+ * ab_permission, ab_view_menu, ab_permission_view, ab_permission_view_role
+ * (Airflow 2.10's, or the 3.x FAB provider's). 1 yes, 0 not all of them.
+ */
+int store_fab_present(struct store *s);
+
+/*
+ * The FAB user named username, compared as FAB's find_user() does it
+ * (case-insensitively): row gets (id, active, has_password) once, or
+ * never when there is none. 0, or -1 with e set.
+ */
+int store_fab_user(struct store *s, const char *username, store_row_fn row,
+    void *arg, struct err *e) ATTR_WUR;
+
+/*
+ * The role names of username, one row (name) each, in name order. 0, or
+ * -1 with e set.
+ */
+int store_fab_roles(struct store *s, const char *username, store_row_fn row,
+    void *arg, struct err *e) ATTR_WUR;
+
+/*
+ * The permissions of username's roles on the resources Connections and
+ * Variables: rows (permission, resource), e.g. ("can_read",
+ * "Connections"). 0, or -1 with e set.
+ */
+int store_fab_perms(struct store *s, const char *username, store_row_fn row,
+    void *arg, struct err *e) ATTR_WUR;
+
+/*
+ * ab_user.password of username (a werkzeug hash, or NULL), one row; the
+ * caller wipes it. 0, or -1 with e set.
+ */
+int store_fab_password(struct store *s, const char *username,
+    store_row_fn row, void *arg, struct err *e) ATTR_WUR;
+
 #endif

@@ -41,7 +41,24 @@ struct store_ops {
 		    struct err *e);
 	/* From another thread than the owner's (store_interrupt()). */
 	void	(*interrupt)(struct store *s);
+	/*
+	 * A read of Airflow's own tables (store_fab.c): run sql as
+	 * store_sql_expand() gives it for the backend, with the n text
+	 * parameters, outside any transaction of ours, and hand each row's
+	 * columns as text (NULL for SQL NULL; a boolean as "1"/"0") to row.
+	 * NULL in a backend that cannot: store_fab_*() then say so.
+	 */
+	int	(*text_rows)(struct store *s, const char *sql,
+		    const char *const *params, int n, store_row_fn row,
+		    void *arg, struct err *e);
 };
+
+/*
+ * sql of store_fab.c for a backend: each '@' (before a table name) becomes
+ * qual (a schema prefix, or ""), and with dollar set each '?' becomes $1,
+ * $2, ... (PostgreSQL). A new string (caller frees), or NULL (no memory).
+ */
+char *store_sql_expand(const char *sql, const char *qual, int dollar);
 
 /*
  * The optional columns of `connection`, found by name in each DB; the

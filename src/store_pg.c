@@ -895,6 +895,55 @@ out:
 	return rc;
 }
 
+/* store_int.h: text_rows (the reads of store_fab.c). */
+static int
+pg_text_rows(struct store *s, const char *sql, const char *const *params,
+    int n, store_row_fn row, void *arg, struct err *e)
+{
+	struct pg *p = s->impl;
+	const char *cols[8];
+	char *text = NULL;
+	PGresult *r = NULL;
+	int i, j, nc, rc = -1;
+
+	if (ensure_conn(s, "reading Airflow's users and roles", e) != 0 ||
+	    store_pg_queue_send(s, e) != 0)
+		return -1;
+	if ((text = store_sql_expand(sql, p->qual, 1)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	store_pg_cancel_arm(p);
+	r = PQexecParams(p->conn, text, n, NULL, params, NULL, NULL, 0);
+	store_pg_cancel_disarm(p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		store_pg_fail(s, r, "reading Airflow's users and roles", e);
+		goto out;
+	}
+	nc = PQnfields(r);
+	if (nc > (int)(sizeof cols / sizeof cols[0]))
+		nc = (int)(sizeof cols / sizeof cols[0]);
+	for (i = 0; i < PQntuples(r); i++) {
+		for (j = 0; j < nc; j++)
+			cols[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+		if (row(arg, cols, nc, e) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	/* ab_user.password among them: wiped. */
+	if (r != NULL) {
+		for (i = 0; i < PQntuples(r); i++)
+			for (j = 0; j < PQnfields(r); j++)
+				if (!PQgetisnull(r, i, j))
+					sodium_memzero(PQgetvalue(r, i, j),
+					    (size_t)PQgetlength(r, i, j));
+		PQclear(r);
+	}
+	free(text);
+	return rc;
+}
+
 static const struct store_ops pg_ops;
 
 int
@@ -1352,4 +1401,5 @@ static const struct store_ops pg_ops = {
 	pg_conn_secrets_update,
 	pg_field_count,
 	pg_interrupt,
+	pg_text_rows,
 };

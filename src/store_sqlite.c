@@ -1031,6 +1031,50 @@ sq_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
 	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, "counting rows");
 }
 
+/* store_int.h: text_rows (the reads of store_fab.c). */
+static int
+sq_text_rows(struct store *s, const char *sql, const char *const *params,
+    int n, store_row_fn row, void *arg, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	const char *cols[8];
+	char *text = store_sql_expand(sql, "", 0);
+	int i, nc, rc = -1, step;
+
+	if (text == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	if ((step = sqlite3_prepare_v2(q->db, text, -1, &st, NULL)) != SQLITE_OK) {
+		sq_fail(s, step, e, "reading Airflow's users and roles");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (bind_text(st, i + 1, params[i]) != SQLITE_OK) {
+			sq_fail(s, SQLITE_NOMEM, e, "reading Airflow's users");
+			goto out;
+		}
+	nc = sqlite3_column_count(st);
+	if (nc > (int)(sizeof cols / sizeof cols[0]))
+		nc = (int)(sizeof cols / sizeof cols[0]);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < nc; i++)
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+		if (row(arg, cols, nc, e) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		sq_fail(s, step, e, "reading Airflow's users and roles");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	free(text);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	"sqlite",
 	sq_close,
@@ -1051,4 +1095,5 @@ static const struct store_ops sqlite_ops = {
 	sq_conn_secrets_update,
 	sq_field_count,
 	sq_interrupt,
+	sq_text_rows,
 };

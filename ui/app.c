@@ -377,7 +377,15 @@ app_db_changed(struct app *a)
 static void
 role_text(const struct policy *p, char *buf, size_t len)
 {
-	if (p->lowered)
+	if (p->from != POLICY_FROM_MAP) {
+		/* Cut to the line when long: the length is not needed. */
+		if (snprintf(buf, len, "%s %s (Airflow user %s, %s%s%s)", p->user,
+		    policy_role_label(p), p->airflow.user,
+		    policy_from_name(p->from), !p->airflow.found ? ", unknown: "
+		    "default role" : !p->airflow.active ? ", inactive: default "
+		    "role" : "", p->lowered ? "; --as-role" : "") >= (int)len)
+			buf[len - 1] = '\0';
+	} else if (p->lowered)
 		snprintf(buf, len, "%s %s (--as-role; own role %s)", p->user,
 		    policy_role_name(p->role), policy_role_name(p->own_role));
 	else if (!p->from_map)

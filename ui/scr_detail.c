@@ -53,7 +53,7 @@ static const struct ui_key detail_keys[] = {
 	    "encrypt it with the primary key", { 'e', TK(KEY_F(4)) },
 	    POLICY_EDIT, "edit connections", 1 },
 	{ "d", "Delete", "delete this connection (F8); asks first, No is the "
-	    "default", { 'd', TK(KEY_F(8)) }, POLICY_EDIT, "delete connections",
+	    "default", { 'd', TK(KEY_F(8)) }, POLICY_DELETE, "delete connections",
 	    1 },
 	{ "j/k", NULL, "scroll (also the arrows, PgUp/PgDn, g/G)", { 0 }, -1,
 	    NULL, 0 },

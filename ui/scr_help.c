@@ -62,7 +62,7 @@ help_row(void *ctx, int i, int y, int x, int w, int selected)
 	}
 	(void)policy_allows(p, (enum policy_action)k->need, &why);
 	draw_printf(y, x + 16, w - 18, term_attr(TE_DIMMED), "not for %s (%s): %s",
-	    policy_role_name(p->role), why ? why : "", k->help);
+	    policy_role_label(p), why ? why : "", k->help);
 }
 
 static void

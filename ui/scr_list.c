@@ -56,6 +56,7 @@ struct list {
 	int		 editing;	/* the filter line has the keys */
 	int		 desc;
 	int		 refilter;	/* the filter changed: query at the tick */
+	int		 denied;	/* the role may not list: no row is read */
 	struct bgsearch	*search;	/* the filter's thread, once needed */
 	unsigned	 seq;		/* the newest filter asked of it */
 	int		 searching;	/* waiting for its result */
@@ -90,9 +91,9 @@ static const struct ui_key list_keys[] = {
 	    "to encrypt it with the primary key", { 'e', TK(KEY_F(4)) },
 	    POLICY_EDIT, "edit connections", 1 },
 	{ "a", "Add", "add a connection (F7), by fields or from a pasted URI",
-	    { 'a', TK(KEY_F(7)) }, POLICY_EDIT, "add connections", 1 },
+	    { 'a', TK(KEY_F(7)) }, POLICY_CREATE, "add connections", 1 },
 	{ "d", "Delete", "delete the selected connection (F8); asks first, No "
-	    "is the default", { 'd', TK(KEY_F(8)) }, POLICY_EDIT,
+	    "is the default", { 'd', TK(KEY_F(8)) }, POLICY_DELETE,
 	    "delete connections", 1 },
 	{ "j/k", NULL, "move down / up (also the arrow keys)", { 0 }, -1, NULL,
 	    0 },
@@ -193,6 +194,8 @@ list_reload(struct list *l, struct app *a, const char *conn_id)
 	int page = list_page();
 
 	err_clear(&e);
+	if (l->denied)
+		return -1;
 	fit_cap(l);
 	keys_sync(l, a);
 	if (conn_id != NULL && (keep = strdup(conn_id)) == NULL) {
@@ -813,6 +816,8 @@ list_tick(struct screen *s, struct app *a, int64_t now)
 	}
 	if (l->refilter) {
 		l->refilter = 0;
+		if (l->denied)
+			return UI_HANDLED;
 		/* No filter is a quick query: here. A filter may read it all. */
 		if (l->flen == 0 || search_start(s, a, l) != 0) {
 			l->searching = 0;
@@ -882,7 +887,14 @@ list_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	l->keys = session_keys_ref(a->session);
 	connwin_init(&l->win, a->session->store, l->keys->kr, fetch_n() * 3);
 	l->wl.selectable = 1;
-	if (connwin_load_first(&l->win, fetch_n(), e) != 0) {
+	/* A role without can_read on Connections sees none: said, not read. */
+	if (session_conn_may(a->session, SESSION_CONN_LIST, e) != 0) {
+		l->denied = 1;
+		l->win.at_start = l->win.at_end = 1;
+		list_fail(l, 0, NULL, e->msg);
+		l->failed_what = "no connections shown";
+		err_clear(e);
+	} else if (connwin_load_first(&l->win, fetch_n(), e) != 0) {
 		connwin_release(&l->win);
 		session_keys_unref(l->keys);
 		free(l);
