@@ -21,6 +21,14 @@
  *   token decrypt/encrypt, configured ring no          no                         yes
  *   audit (redacted)                      yes          yes                        yes
  *
+ * With `[console] role_source = airflow` the rights come from Airflow
+ * instead (struct policy_airflow, read by src/airauth.c; doc/design.md
+ * section 4, "Roles from Airflow"): per right, so that custom roles work.
+ * Listing needs can_read on Connections; add and import can_create; edit
+ * can_edit; delete can_delete; reveal and export can_edit and the role named
+ * Admin or show_connection_password; the Admin row's key actions the role
+ * named Admin.
+ *
  * The action log is JSON lines (time, user, role, action, conn_id, detail)
  * appended to `[console] action_log`, created with mode 0600. It never
  * holds a secret.
