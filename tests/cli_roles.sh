@@ -13,10 +13,15 @@
 # pbkdf2 with and without a count and scrypt accepted, three wrong
 # passwords refused and logged without the password, an LDAP user without
 # a hash told why; then SimpleAuthManager's users, all_admins and
-# passwords file (airflow-core/src/airflow/api_fastapi/auth/managers/simple/
-# simple_auth_manager.py: get_users() splits "user:role";
-# is_authorized_connection() and is_authorized_variable() need OP, with no
-# GET exception; ADMIN may all).
+# passwords file (apache/airflow airflow-core/src/airflow/api_fastapi/auth/
+# managers/simple/simple_auth_manager.py at 0377fd7c: SimpleAuthManagerRole
+# VIEWER 0 .. ADMIN 3 at lines 62-81; get_generated_password_file() 92-97;
+# get_users() splits "user:role" at 100-102; all_admins at 111;
+# is_authorized_connection() at 173-180 and is_authorized_variable() at
+# 253-260 pass allow_role=OP and no allow_get_role, so _is_authorized()
+# lets only op and admin read or change them, and admin everything).
+# FAB's user lookup is lower(username) = lower(name) in both branches of
+# find_user() (providers/fab/.../security_manager/override.py).
 #
 # With FERNCON_TEST_BACKEND=postgresql (tests/cli_roles_pg.sh) the same
 # checks run on a throwaway PostgreSQL server (tests/pg_server.sh).

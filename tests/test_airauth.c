@@ -4,7 +4,8 @@
  *
  * First werkzeug's hashes as Debian's python3-werkzeug makes them
  * (generate_password_hash, /usr/lib/python3/dist-packages/werkzeug/
- * security.py: DEFAULT_PBKDF2_ITERATIONS = 260000, the method
+ * security.py, werkzeug 2.2.2: DEFAULT_PBKDF2_ITERATIONS = 260000 at line
+ * 12, taken when a method has no count at line 48; the method
  * "pbkdf2:sha256:260000", a 16-character salt) and werkzeug 3's scrypt
  * format made with hashlib.scrypt (n=2^15, r=8, p=1, dklen 64): the right
  * password matches, a wrong one, one byte more or less does not, and
