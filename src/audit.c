@@ -1008,7 +1008,7 @@ audit_run(struct audit *a, struct store *s, audit_cb cb, void *arg,
 		goto out;
 	store_iter_free(it);
 	it = NULL;
-	if (store_has_table(s, "variable")) {
+	if (!a->o.no_variables && store_has_table(s, "variable")) {
 		if (store_var_iter(s, &it, e) != 0)
 			goto out;
 		while ((r = store_var_next(it, &v, e)) == 1)

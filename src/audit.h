@@ -168,6 +168,8 @@ struct audit_opts {
 	uint64_t		 now;		/* 0: time(NULL) */
 	long			 max_age_days;	/* 0: [console] rotation_max_age_days, else 90 */
 	enum audit_severity	 min_severity;	/* findings below are not reported */
+	int			 no_variables;	/* 1: the variable table is not read
+						   (the role may not read variables) */
 };
 
 /*

@@ -280,5 +280,8 @@ session_audit_new(struct session *s, const struct audit_opts *o,
 		ao.mask = s->mask;
 	if (ao.version == NULL)
 		ao.version = store_airflow_version(s->store);
+	/* Roles from Airflow: variables only with can_read on Variables. */
+	if (!(s->policy.rights & 1u << POLICY_VAR_READ))
+		ao.no_variables = 1;
 	return audit_new(out, &ao, e);
 }

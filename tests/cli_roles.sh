@@ -6,7 +6,8 @@
 # mapped to an Airflow user through [console] airflow_users. Checked: the
 # built-in roles (Viewer holds nothing on Connections in Airflow's
 # ROLE_CONFIGS, Op and Admin all of it; only Admin rotates), the custom
-# roles ConnReader (can_read only: lists, adds nothing) and ConnEditor (no
+# roles ConnReader (can_read on Connections only: lists, adds nothing, its
+# audit reads no variable) and ConnEditor (no
 # can_delete), reveal only for Admin or with show_connection_password, an
 # inactive and an unknown user (the default role), a DB without the FAB
 # tables (a configuration error), whoami; then airflow_login = password:
@@ -31,7 +32,7 @@ if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
 fi
-plan 62
+plan 64
 
 if [ "$backend" = postgresql ]; then
 	db=-; url=$PG_URL; schema=schema-pg-2.10.sql
@@ -44,7 +45,8 @@ key=$(py_key); old=$(py_key)
 FERNET_KEY="$key,$old"; DEMO_OLD_KEY="$old"; export FERNET_KEY DEMO_OLD_KEY
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
 tool create "$db" --schema "$top_srcdir/data/$schema"
-tool fill "$db" --connections "$top_srcdir/data/demo-connections.json"
+tool fill "$db" --connections "$top_srcdir/data/demo-connections.json" \
+	--variables "$top_srcdir/data/demo-variables.json"
 unset FERNET_KEY DEMO_OLD_KEY
 log="$T/actions.log"
 cat > "$AIRFLOW_HOME/airflow.cfg" <<CFG
@@ -121,6 +123,10 @@ o=$(as reader connections delete warehouse_pg 2>&1); rc=$?
 is "$rc" 1 "nor delete"
 o=$(as reader connections get warehouse_pg --reveal 2>&1); rc=$?
 is "$rc" 1 "nor reveal"
+o=$(as reader audit --format json 2>/dev/null)
+contains "$o" '"variables": 0' "its audit reads no variable (no can_read on Variables)"
+o=$(as op audit --format json 2>/dev/null)
+lacks "$o" '"variables": 0' "Op's audit reads the variables"
 
 o=$(as editor connections add e_added --conn-uri 'http://h:1' 2>&1); rc=$?
 is "$rc" 0 "ConnEditor (no can_delete) adds"
