@@ -199,8 +199,7 @@ main(int argc, char **argv)
 		/* No command: the console (doc/design.md section 5). */
 		if (session_identity(s, &e) != 0)
 			return cli_error(&e);
-		if ((rc = cli_airflow_login(s)) != 0)
-			return rc;
+		/* The console asks in its own field (ui/login.c). */
 		rc = cli_console(s, args.no_color);
 		show_warnings(s);
 		session_free(s);

@@ -8,11 +8,12 @@
 # ConnEditor: no can_delete); FAB's Viewer, without can_read on
 # Connections, sees no connection and is told why; Admin reveals. No screen
 # of a role that may not reveal ever shows a password. Then airflow_login =
-# password: the password is asked hidden before the screen, a wrong one is
-# refused and the right one opens the console.
+# password: the console asks in its own hidden field (stars only), a wrong
+# one is refused and the right one opens the console; three wrong ones end
+# it with exit 1; every try is logged, never the password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 19
+plan 23
 
 demo="$T/demo"
 "$FERNCON" demo "$demo" > "$T/demo.out" 2>&1
@@ -86,14 +87,27 @@ tui_wait 'EXIT=0' >/dev/null
 # -- password login ------------------------------------------------------------------
 TUI_LOG="$T/login.log"
 run admin AIRFLOW__CONSOLE__AIRFLOW_LOGIN=password
-ok "the Airflow password is asked first" tui_wait 'Airflow password for admin:'
+ok "the console asks for the Airflow password in its own field" tui_wait 'Airflow password for admin'
 tui_type 'wrong-pw'
+ok "the field shows stars, never the text" tui_wait ' ******** '
 tui_keys Enter
 ok "a wrong one is refused and asked again" tui_wait 'wrong Airflow password for admin (1 of 3)'
 tui_type 'admin-pw'
 tui_keys Enter
 ok "the right one opens the console" tui_wait "$ME Admin"
-ok "the password was never echoed" eval '! grep -q "admin-pw\|wrong-pw" "$T/login.log"'
 tui_keys q
 tui_wait 'EXIT=0' >/dev/null
+TUI_LOG="$T/login3.log"
+run op AIRFLOW__CONSOLE__AIRFLOW_LOGIN=password
+tui_wait 'Airflow password for op' >/dev/null
+for pw in bad-one bad-two bad-three; do
+	tui_type "$pw"
+	tui_keys Enter
+done
+ok "three wrong passwords end the console with exit 1" tui_wait 'EXIT=1'
+ok "saying so" tui_wait 'wrong Airflow password for op (3 of 3)'
+ok "no password was ever on the screen" \
+	eval '! grep -q "admin-pw\|wrong-pw\|bad-one\|bad-two\|bad-three" "$T/login.log" "$T/login3.log"'
+ok "each try is in the action log, without the password" \
+	eval '[ "$(grep -c "\"action\":\"airflow_login\"" "$demo/ferncon-actions.log")" -eq 5 ] && ! grep -q "bad-one\|admin-pw" "$demo/ferncon-actions.log"'
 tm kill-server >/dev/null 2>&1

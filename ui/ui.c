@@ -1,7 +1,9 @@
 /*
  * ui.c: ui_run(): check that there is a terminal, load the session (so
- * that errors come before the screen is taken), start the terminal, open
- * the home list, run the screens, and restore the terminal.
+ * that errors come before the screen is taken), start the terminal, ask
+ * for the Airflow password when `[console] airflow_login = password`
+ * (login.c), open the home list, run the screens, and restore the
+ * terminal.
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "login.h"
 #include "screens.h"
 #include "session.h"
 #include "term.h"
@@ -23,7 +26,7 @@ ui_run(struct session *s, int no_color, struct err *e)
 	struct app a;
 	struct timespec started;
 	const char *warning;
-	int sig;
+	int sig, login = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	/* As ncdu: piped input must never drive a console with destructive keys. */
@@ -33,7 +36,9 @@ ui_run(struct session *s, int no_color, struct err *e)
 		    !isatty(STDIN_FILENO) ? "input" : "output");
 		return -1;
 	}
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	/* airflow_login = password: the field comes once the screen is ours. */
+	if (session_config(s, e) != 0 || session_airflow(s, &login, e) != 0 ||
+	    (!login && session_policy(s, e) != 0) ||
 	    session_keyring(s, NULL, e) != 0)
 		return -1;
 	/* Said before the screen is taken, so that it is seen after it. */
@@ -41,11 +46,21 @@ ui_run(struct session *s, int no_color, struct err *e)
 		fprintf(stderr, "ferncon: warning: %s\n", warning);
 	if (session_store(s, e) != 0 || session_mask(s, e) != 0)
 		return -1;
+	if (login) {
+		if (term_init(no_color, e) != 0)
+			return -1;
+		if (login_run(s, e) != 0) {
+			term_end();
+			return -1;
+		}
+	}
 	if (app_init(&a, s, &started, e) != 0) {
+		if (login)
+			term_end();
 		app_release(&a);
 		return -1;
 	}
-	if (term_init(no_color, e) != 0) {
+	if (!login && term_init(no_color, e) != 0) {
 		app_release(&a);
 		return -1;
 	}
