@@ -32,7 +32,7 @@ if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
 fi
-plan 64
+plan 69
 
 if [ "$backend" = postgresql ]; then
 	db=-; url=$PG_URL; schema=schema-pg-2.10.sql
@@ -76,6 +76,12 @@ as() {
 	AIRFLOW__CONSOLE__ROLE_SOURCE=airflow \
 	AIRFLOW__CONSOLE__AIRFLOW_USERS="$ME:$u" setsid -w "$FERNCON" "$@"
 }
+
+o=$(AIRFLOW__CONSOLE__ROLE_SOURCE=airflow AIRFLOW__CONSOLE__AIRFLOW_USERS="$ME" "$FERNCON" whoami 2>&1); rc=$?
+is "$rc" 2 "an airflow_users entry without ':' is a configuration error"
+o=$(AIRFLOW__CONSOLE__ROLE_SOURCE=airflow AIRFLOW__CONSOLE__AIRFLOW_USERS="$ME:admin, $ME:viewer" "$FERNCON" whoami 2>&1); rc=$?
+is "$rc" 2 "so is a login listed twice"
+contains "$o" "listed more than once" "saying so"
 
 # -- FAB: built-in roles -------------------------------------------------------
 o=$(as admin whoami 2>&1); rc=$?
@@ -191,6 +197,9 @@ o=$(sam_as "$ME:ADMIN" whoami 2>&1)
 contains "$o" "rotate, encrypt, wizard, probe yes" "admin (any case) is Admin"
 o=$(AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True sam_as "bob:viewer" whoami 2>&1)
 contains "$o" "rotate, encrypt, wizard, probe yes" "simple_auth_manager_all_admins makes everyone admin"
+o=$(sam_as "bob:viewer:team_a, $ME:op:team_a|team_b" whoami 2>&1); rc=$?
+is "$rc" 0 "a user:role:teams entry (multi-team) is read"
+contains "$o" "roles: op" "with its role"
 o=$(sam_as "$ME:root" whoami 2>&1); rc=$?
 is "$rc" 2 "an unknown SimpleAuthManager role is a configuration error"
 printf '{"%s": "GenPw23abcdefgh"}\n' "$ME" > "$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
