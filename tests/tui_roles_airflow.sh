@@ -10,14 +10,43 @@
 # of a role that may not reveal ever shows a password. Then airflow_login =
 # password: the console asks in its own hidden field (stars only), a wrong
 # one is refused and the right one opens the console; three wrong ones end
-# it with exit 1; every try is logged, never the password.
+# it with exit 1; every try is logged, never the password. With
+# FERNCON_TEST_BACKEND=postgresql (tests/tui_roles_airflow_pg.sh) the same
+# on a throwaway PostgreSQL server (tests/pg_server.sh), the FAB tables in
+# the 3.x provider's layout.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
+backend=${FERNCON_TEST_BACKEND:-sqlite}
+if [ "$backend" = postgresql ]; then
+	. "$top_srcdir/tests/pg_server.sh"
+	pg_start_or_skip
+	trap 'tm kill-server >/dev/null 2>&1; _pg_exit' EXIT
+	TUI_WAIT=30
+fi
 plan 23
 
-demo="$T/demo"
-"$FERNCON" demo "$demo" > "$T/demo.out" 2>&1
-"$PYTHON3" "$top_srcdir/tests/fab_db.py" "$demo/airflow.db"
+if [ "$backend" = postgresql ]; then
+	# The demo's connections on the server, and an AIRFLOW_HOME naming it.
+	demo="$T/pghome"
+	mkdir -p "$demo"
+	key=$(py_key); old=$(py_key)
+	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+	tool() { FERNET_KEY="$key,$old" DEMO_OLD_KEY="$old" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
+	tool create - --schema "$top_srcdir/data/schema-pg-3.2.sql"
+	tool fill - --connections "$top_srcdir/data/demo-connections.json"
+	"$PYTHON3" "$top_srcdir/tests/fab_db.py" --layout fab3 -
+	cat > "$demo/airflow.cfg" <<CFG
+[core]
+fernet_key = $key,$old
+
+[database]
+sql_alchemy_conn = $(printf '%s' "$PG_URL" | sed 's/%/%%/g')
+CFG
+else
+	demo="$T/demo"
+	"$FERNCON" demo "$demo" > "$T/demo.out" 2>&1
+	"$PYTHON3" "$top_srcdir/tests/fab_db.py" "$demo/airflow.db"
+fi
 tui_demo_passwords > "$T/passwords"
 run() {	# run AIRFLOW_USER [ENV...]: the console as that Airflow user
 	_u=$1; shift
