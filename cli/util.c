@@ -341,7 +341,7 @@ cli_airflow_login(struct session *s)
 	int fd, own = 1, needed, hidden = 0, rc = EXIT_FAILED;
 
 	err_clear(&e);
-	if (session_airflow(s, &needed, &e) != 0)
+	if (session_login_needed(s, &needed, &e) != 0)
 		return cli_error(&e);
 	if (!needed)
 		return 0;

@@ -342,6 +342,22 @@ session_airflow(struct session *s, int *needed, struct err *e)
 }
 
 int
+session_login_needed(struct session *s, int *needed, struct err *e)
+{
+	int airflow, on;
+
+	*needed = 0;
+	if (session_config(s, e) != 0 ||
+	    policy_role_source(s->keys->cfg, &airflow, e) != 0)
+		return -1;
+	if (!airflow)
+		return 0;
+	if (airauth_login_required(s->keys->cfg, &on, e) != 0)
+		return -1;
+	return on ? session_airflow(s, needed, e) : 0;
+}
+
+int
 session_policy(struct session *s, struct err *e)
 {
 	int airflow, needed;

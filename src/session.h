@@ -223,6 +223,14 @@ int session_policy(struct session *s, struct err *e) ATTR_WUR;
  */
 int session_airflow(struct session *s, int *needed, struct err *e) ATTR_WUR;
 
+/*
+ * Whether a front end must ask for the Airflow password before anything
+ * else: session_airflow()'s *needed, but with no DB opened unless both
+ * role_source = airflow and airflow_login = password. 0, or -1 with e set.
+ */
+int session_login_needed(struct session *s, int *needed, struct err *e)
+    ATTR_WUR;
+
 /* The tries session_airflow_login() allows. */
 #define SESSION_LOGIN_TRIES 3
 

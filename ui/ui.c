@@ -37,7 +37,7 @@ ui_run(struct session *s, int no_color, struct err *e)
 		return -1;
 	}
 	/* airflow_login = password: the field comes once the screen is ours. */
-	if (session_config(s, e) != 0 || session_airflow(s, &login, e) != 0 ||
+	if (session_config(s, e) != 0 || session_login_needed(s, &login, e) != 0 ||
 	    (!login && session_policy(s, e) != 0) ||
 	    session_keyring(s, NULL, e) != 0)
 		return -1;
