@@ -250,7 +250,9 @@ int policy_role_parse(const char *s, enum role *out);
 /*
  * 1 if the role may do a, else 0 with *why (when not NULL) set to a short
  * reason for the status line ("Op may reveal only when [webserver]
- * show_connection_password is True").
+ * show_connection_password is True"; with roles from Airflow, the missing
+ * permission: "no can_delete on Connections in the roles of Airflow user
+ * bob", in a per-thread buffer valid until the thread's next call).
  */
 int policy_allows(const struct policy *p, enum policy_action a, const char **why);
 
