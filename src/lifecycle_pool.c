@@ -78,7 +78,8 @@ work_row(struct worker *w, struct page *p, struct row *r)
 	struct fernet_key *const *keys = keyring_keys(w->kr);
 	size_t nkeys = keyring_count(w->kr);
 	const char *in = p->in + r->in_off;
-	char *out = p->out + r->out_off;
+	/* A scan page has no output buffer: no offset from NULL (UBSan). */
+	char *out = p->out != NULL ? p->out + r->out_off : NULL;
 	struct fernet_info info;
 	struct err e;
 	int k;

@@ -957,7 +957,8 @@ static void
 test_switch(void **state)
 {
 	size_t base = failmalloc_live();
-	char *p, *q;
+	char *p;
+	char *volatile q;	/* else clang drops the strdup() call */
 
 	(void)state;
 	failmalloc_arm(2, 0);

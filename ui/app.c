@@ -208,6 +208,9 @@ app_area(void)
 
 /* -- messages ------------------------------------------------------------ */
 
+static void set_msg(struct app *a, enum term_elem el, const char *fmt,
+    va_list ap) ATTR_PRINTF(3, 0);
+
 static void
 set_msg(struct app *a, enum term_elem el, const char *fmt, va_list ap)
 {
