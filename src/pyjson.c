@@ -840,9 +840,15 @@ pyjson_loads(const char *text, size_t len)
 	locale_t old = (locale_t)0;
 	int why = EINVAL;
 
-	if (text == NULL || memchr(text, '\0', len) != NULL) {
+	/*
+	 * NUL is never valid outside a string escape; ill-formed UTF-8 is not
+	 * text to Python, which decodes before json.loads (and, read back as
+	 * U+FFFD, it would make two keys one and sort apart from its dump).
+	 */
+	if (text == NULL || memchr(text, '\0', len) != NULL ||
+	    utf8_bad_at((const unsigned char *)text, len) < len) {
 		errno = EINVAL;
-		return NULL;	/* NUL is never valid outside a string escape */
+		return NULL;
 	}
 	/*
 	 * cJSON returns NULL for bad text and for a refused block alike; an

@@ -56,7 +56,8 @@ void pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_asci
  * Accepts what Python accepts that cJSON does not: NaN, Infinity,
  * -Infinity (anywhere), number literals of any length. Rejects what
  * Python rejects that cJSON would accept: blanks other than space, tab,
- * CR and LF; raw control characters in strings; "01", "1.", "+1".
+ * CR and LF; raw control characters in strings; "01", "1.", "+1";
+ * ill-formed UTF-8 (Python decodes the text before it parses it).
  * Duplicate keys are folded as a Python dict does (last value, first
  * position). Returns a new tree (free with pyjson_free or cJSON_Delete)
  * or NULL with errno set: EINVAL when text is not JSON, ENOMEM when memory

@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,6 +429,39 @@ test_known_limits(void **state)
 		assert_null(pyjson_loads(texts[i], strlen(texts[i])));
 }
 
+/*
+ * Ill-formed UTF-8 is not text for Python, which decodes before it parses
+ * (json.loads(b'"\\x93"') raises UnicodeDecodeError); read as U+FFFD it
+ * would make two keys one and sort apart from its own dump (found by
+ * tests/fuzz/fuzz_pyjson: {"\x93b": 1, "\xedb": 2} dumped with sort_keys
+ * did not load back to the same dump).
+ */
+static void
+test_bad_utf8(void **state)
+{
+	static const char *const texts[] = {
+		"\"\x93\"",			/* a lone continuation byte */
+		"{\"\x93" "b\": 1, \"\xed" "b\": 2}",
+		"[\"\xc3\"]",			/* cut short */
+		"\"\xed\xa0\x80\"",		/* an encoded surrogate */
+		"\"\xc0\xaf\"",			/* overlong */
+		"\"\xf4\x90\x80\x80\"",		/* past U+10FFFF */
+	};
+	cJSON *v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(texts); i++) {
+		errno = 0;
+		assert_null(pyjson_loads(texts[i], strlen(texts[i])));
+		assert_int_equal(errno, EINVAL);
+	}
+	/* well-formed multi-byte text still loads */
+	v = pyjson_loads("\"\xc3\xa9\xf0\x9f\x98\x80\"", 8);
+	assert_non_null(v);
+	pyjson_free(v);
+}
+
 /* Trees built in C: Python types map as documented. */
 static void
 test_built_trees(void **state)
@@ -504,6 +538,7 @@ main(void)
 		cmocka_unit_test(test_dump_str),
 		cmocka_unit_test(test_loads_int_nodes),
 		cmocka_unit_test(test_known_limits),
+		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_built_trees),
 		cmocka_unit_test(test_dumps_appends),
 	};
