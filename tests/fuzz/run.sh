@@ -35,7 +35,10 @@ for h in "$@"; do
 		echo "ok $n - $name: ${FUZZ_SECONDS} s, ${runs:-?} inputs, $cov"
 	else
 		echo "not ok $n - $name: see $log"
-		grep -v '^#[0-9]' "$log" | tail -n 30 | sed 's/^/#   /'
+		# the end of the log without libFuzzer's progress and the stack
+		# frames (both stay in the log)
+		grep -av -e '^#[0-9]' -e '^ *#[0-9]' "$log" | tail -n 20 |
+		    sed 's/^/#   /'
 		failed=$((failed + 1))
 	fi
 done
