@@ -5,8 +5,10 @@
  * The first byte picks the field (bit 0: the extra, walked as JSON, else
  * the password) and the conn_type (bit 1: postgres, else generic); the
  * rest is the value. Invariants: the JSON report of the findings is JSON;
- * a password of 16 bytes or more is not in the report (the evidence is
- * redacted); the engine survives the input for the next one.
+ * a password of 16 bytes or more (and no PEM armour) is in no finding's
+ * evidence, fingerprint or location (the evidence is redacted; the whole
+ * report is not checked, as a password may equal a rule's name, which a
+ * 180 s run found); the engine survives the input for the next one.
  */
 #include "config.h"
 
@@ -29,6 +31,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_init();
 	engine = fuzz_audit_new();
 	return 0;
+}
+
+static int
+holds(const char *field, const char *value, size_t size)
+{
+	return field != NULL && memmem(field, strlen(field), value, size) != NULL;
 }
 
 int
@@ -85,8 +93,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "the JSON report is not JSON");
 	cJSON_Delete(report);
 	if (!in_extra && size >= 16 && memmem(value, size, "-----", 5) == NULL)
-		FUZZ_CHECK(memmem(out.p, out.len, value, size) == NULL,
-		    "the report holds the password");
+		for (i = 0; i < l.n; i++)
+			FUZZ_CHECK(!holds(l.items[i].evidence, value, size) &&
+			    !holds(l.items[i].fingerprint, value, size) &&
+			    !holds(l.items[i].location, value, size),
+			    "a finding holds the password");
 
 	audit_report_free(r);
 	buf_release(&out);
