@@ -780,6 +780,12 @@ import_report(const struct session_import *im)
 				cli_line(stdout, "Could not import connection "
 				    "%s: %s", c->conn_id, e.msg);
 			break;
+		case SESSION_IMPORT_BAD_ID:
+			err_clear(&e);
+			if (conn_validate_key(c->conn_id, &e) != 0)
+				cli_line(stdout, "Could not import connection. "
+				    "%s", e.msg);
+			break;
 		case SESSION_IMPORT_EXISTS:
 			cli_line(stdout, "Could not import connection %s: "
 			    "connection already exists.", c->conn_id);

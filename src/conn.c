@@ -230,18 +230,18 @@ conn_normalize_type(char *type)
 }
 
 int
-conn_validate_id(const char *conn_id, struct err *e)
+conn_validate_key(const char *conn_id, struct err *e)
 {
 	static const char pattern[] = "^[\\w.-]+$";
+	static const char what[] = "has to be made of alphanumeric characters, "
+	    "dashes, dots and underscores exclusively";
 	pcre2_code *re = NULL;
 	pcre2_match_data *md = NULL;
 	int errcode, rc = -1;
 	PCRE2_SIZE erroff;
 
 	if (conn_id == NULL || *conn_id == '\0') {
-		err_set(e, ERR_USAGE, "Could not create connection. The key '' has "
-		    "to be made of alphanumeric characters, dashes, dots and "
-		    "underscores exclusively");
+		err_set(e, ERR_USAGE, "The key '' %s", what);
 		return -1;
 	}
 	/* Python measures length in characters, not bytes. */
@@ -252,8 +252,8 @@ conn_validate_id(const char *conn_id, struct err *e)
 		for (p = (const unsigned char *)conn_id; *p; p++)
 			chars += (*p & 0xc0) != 0x80;
 		if (chars > 200) {
-			err_set(e, ERR_USAGE, "Could not create connection. The key: "
-			    "%.60s... has to be less than 200 characters", conn_id);
+			err_set(e, ERR_USAGE, "The key: %.60s... has to be less "
+			    "than 200 characters", conn_id);
 			return -1;
 		}
 	}
@@ -266,9 +266,7 @@ conn_validate_id(const char *conn_id, struct err *e)
 	}
 	if (pcre2_match(re, (PCRE2_SPTR)conn_id, PCRE2_ZERO_TERMINATED, 0, 0, md,
 	    NULL) < 0) {
-		err_set(e, ERR_USAGE, "Could not create connection. The key '%s' "
-		    "has to be made of alphanumeric characters, dashes, dots and "
-		    "underscores exclusively", conn_id);
+		err_set(e, ERR_USAGE, "The key '%s' %s", conn_id, what);
 		goto out;
 	}
 	rc = 0;
@@ -276,6 +274,22 @@ out:
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	return rc;
+}
+
+int
+conn_validate_id(const char *conn_id, struct err *e)
+{
+	struct err why;
+
+	err_clear(&why);
+	if (conn_validate_key(conn_id, &why) == 0)
+		return 0;
+	if (why.code == ERR_USAGE)
+		err_set(e, ERR_USAGE, "Could not create connection. %s",
+		    why.msg);
+	else
+		*e = why;
+	return -1;
 }
 
 int

@@ -156,6 +156,14 @@ int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
 void conn_normalize_type(char *type);
 
 /*
+ * Airflow's helpers.validate_key(conn_id, max_length=200): 0, or -1 with e
+ * set to ERR_USAGE and the exception's own message ("The key '<id>' has to
+ * be made of ..."), which `connections import` prints after "Could not
+ * import connection. " and skips the connection.
+ */
+int conn_validate_key(const char *conn_id, struct err *e) ATTR_WUR;
+
+/*
  * Validate a conn_id as `airflow connections add` does (helpers.validate_key,
  * max 200 characters, ^[\w.-]+$). 0, or -1 with e set to ERR_USAGE and
  * Airflow's message.

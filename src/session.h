@@ -559,6 +559,7 @@ enum session_import_outcome {
 	SESSION_IMPORT_BAD_EXTRA = 1,	/* not imported: conn_validate_extra() */
 	SESSION_IMPORT_EXISTS,		/* not imported: exists, no overwrite */
 	SESSION_IMPORT_DONE,		/* imported (committed) */
+	SESSION_IMPORT_BAD_ID,		/* not imported: conn_validate_key() */
 };
 
 /* An import's file and outcome; release with session_import_release(). */
@@ -572,10 +573,13 @@ struct session_import {
 /*
  * Import the connections of an Airflow json, yaml or env file (path) into
  * out: the role may import (ERR_DENIED: "import connections"), the file is
- * read (transfer_read()), and every connection with a valid extra is
- * written in one transaction: inserted, or with overwrite merged into the
- * existing row (its id and team_name kept, its password not: the file's
- * values replace the row's). One "import" line per imported connection
+ * read (transfer_read()), and every connection with a valid conn_id
+ * (conn_validate_key()) and a valid extra is written in one transaction:
+ * inserted, or with overwrite merged into the existing row as Airflow's
+ * session.merge() does: the row's id kept; an entry without a password
+ * keeps the stored password and its flag; a URI entry without a query
+ * keeps the stored extra (an object entry replaces it, also by nothing);
+ * team_name replaced on Airflow 3.2 and later, kept before. One "import" line per imported connection
  * follows the commit. Airflow commits each connection alone; all or
  * nothing here. 0, 1 (imported, some lines not logged: e says why), or -1
  * with e set and nothing written (out may hold the file: release it).

@@ -257,6 +257,35 @@ session_conn_delete(struct session *s, const char *conn_id, const char *detail,
 
 /* -- import -------------------------------------------------------------- */
 
+/*
+ * --overwrite of an existing row as Airflow's session.merge() of the new
+ * Connection (doc/airflow-compat.md section 5): what the constructor
+ * assigned replaces the row, what it left unset is kept. c is sealed here;
+ * old is the row as stored.
+ */
+static int
+import_merge(struct session *s, struct conn *c, const struct conn *old,
+    int extra_unset, struct err *e)
+{
+	const struct airflow_version *v = store_airflow_version(s->store);
+
+	c->id = old->id;
+	/* Airflow 3.2's constructor assigns team_name (unknown: newest). */
+	if (v->major != 0 && !airflow_version_at_least(v, 3, 2, 0) &&
+	    conn_set_str(c, &c->team_name, old->team_name, e) != 0)
+		return -1;
+	/* An empty password is not assigned (set_password): old one kept. */
+	if (conn_seal(c, old, s->keys->kr, e) != 0)
+		return -1;
+	if (extra_unset) {
+		/* A URI without a query assigns no extra: as stored. */
+		if (conn_set_str(c, &c->extra, old->extra, e) != 0)
+			return -1;
+		c->is_extra_encrypted = old->is_extra_encrypted;
+	}
+	return store_conn_update(s->store, c, e);
+}
+
 /* Write the file's connections, in the open transaction. */
 static int
 import_rows(struct session *s, struct session_import *im, int overwrite,
@@ -272,6 +301,15 @@ import_rows(struct session *s, struct session_import *im, int overwrite,
 		struct conn *c = im->set.conns[i];
 
 		err_clear(&why);
+		/* _import_helper() validates every id and goes on. */
+		if (conn_validate_key(c->conn_id, &why) != 0) {
+			if (why.code != ERR_USAGE) {
+				*e = why;
+				goto out;
+			}
+			im->outcome[i] = SESSION_IMPORT_BAD_ID;
+			continue;
+		}
 		if (conn_validate_extra(c->conn_id, c->extra, &why) != 0) {
 			im->outcome[i] = SESSION_IMPORT_BAD_EXTRA;
 			continue;
@@ -286,14 +324,16 @@ import_rows(struct session *s, struct session_import *im, int overwrite,
 			im->outcome[i] = SESSION_IMPORT_EXISTS;
 			continue;
 		}
-		/* --overwrite merges into the old row and keeps its id. */
-		c->id = exists ? old.id : 0;
-		if (exists && conn_set_str(c, &c->team_name, old.team_name, e) != 0)
-			goto out;
-		if (conn_seal(c, NULL, s->keys->kr, e) != 0 || (exists ?
-		    store_conn_update(s->store, c, e) :
-		    store_conn_insert(s->store, c, e)) != 0)
-			goto out;
+		if (exists) {
+			if (import_merge(s, c, &old, im->set.extra_unset[i],
+			    e) != 0)
+				goto out;
+		} else {
+			c->id = 0;
+			if (conn_seal(c, NULL, s->keys->kr, e) != 0 ||
+			    store_conn_insert(s->store, c, e) != 0)
+				goto out;
+		}
 		im->outcome[i] = SESSION_IMPORT_DONE;
 	}
 	rc = 0;

@@ -652,6 +652,12 @@ parse_uri(struct reader *r, struct conn *c, const struct tnode *n,
 			    r->path, c->conn_id);
 		return -1;
 	}
+	/*
+	 * Connection._parse_from_uri() assigns extra only when the query is
+	 * not empty (doc/airflow-compat.md section 5): a session.merge() of
+	 * such a Connection keeps the stored extra.
+	 */
+	r->extra_unset = c->extra == NULL;
 	return 0;
 }
 
@@ -804,14 +810,21 @@ set_push(struct reader *r, struct conn *c, struct err *e)
 	if (set->n == r->setcap) {
 		size_t cap = r->setcap ? r->setcap * 2 : 16;
 		struct conn **v = realloc(set->conns, cap * sizeof *v);
+		unsigned char *u;
 
 		if (v == NULL) {
 			err_nomem(e);
 			return -1;
 		}
 		set->conns = v;
+		if ((u = realloc(set->extra_unset, cap)) == NULL) {
+			err_nomem(e);
+			return -1;
+		}
+		set->extra_unset = u;
 		r->setcap = cap;
 	}
+	set->extra_unset[set->n] = (unsigned char)r->extra_unset;
 	set->conns[set->n++] = c;
 	return 0;
 }
@@ -838,6 +851,7 @@ create_connection(struct reader *r, const char *id, size_t idlen,
 	}
 	if (conn_set(c, &c->conn_id, id, idlen, e) != 0)
 		goto fail;
+	r->extra_unset = 0;
 	if (value->line == 0)
 		value->line = line;
 	if (value->type == TN_STR) {
@@ -1310,6 +1324,8 @@ transfer_set_free(struct transfer_set *set)
 	for (i = 0; i < set->n; i++)
 		conn_free(set->conns[i]);
 	free(set->conns);
+	free(set->extra_unset);
 	set->conns = NULL;
+	set->extra_unset = NULL;
 	set->n = 0;
 }

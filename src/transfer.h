@@ -99,6 +99,10 @@ int transfer_yaml_finish(struct transfer_writer *w, struct err *e) ATTR_WUR;
 /* The connections of an import file, in file order. */
 struct transfer_set {
 	struct conn	**conns;	/* plaintext records, conn_id set */
+	unsigned char	 *extra_unset;	/* per conns[i]: 1 when the entry did
+					   not assign extra (a URI without a
+					   query), so that a merge keeps the
+					   stored one */
 	size_t		  n;
 };
 

@@ -149,6 +149,8 @@ struct reader {
 	struct transfer_set		*set;
 	size_t				 setcap;
 	struct buf			 tmp;	/* secret scratch */
+	int				 extra_unset;	/* the current entry was a
+							   URI without a query */
 };
 
 /*

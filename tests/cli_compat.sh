@@ -1,0 +1,98 @@
+#!/bin/sh
+# cli_compat.sh: issue 14, Airflow compatibility second pass, end to end on
+# a real SQLite metadata DB written by Python as Airflow writes it
+# (tests/airflow_db.py). Each check names the Airflow code it follows
+# (apache/airflow, 2.10 = airflow/..., 3.2 = airflow-core/src/airflow/...,
+# the versions of /work/shared/AIRFLOW.md, summarised in
+# doc/airflow-compat.md) or runs Python's standard library as the oracle.
+. "$top_srcdir/tests/lib.sh"
+plan 12
+
+db="$AIRFLOW_HOME/airflow.db"
+key=$(py_key)
+tool() { FERNET_KEY="$key" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
+tool create "$db" --schema "$top_srcdir/data/schema-2.10.sql"
+cat > "$T/seed.json" <<'JSON'
+[{"conn_id": "m_obj", "conn_type": "postgres", "host": "old-obj", "login": "u",
+  "password": "Stored-Obj-Pw", "port": 5432, "schema": "s", "description": "d",
+  "extra": "{\"sslmode\": \"require\"}"},
+ {"conn_id": "m_uri", "conn_type": "http", "host": "old-uri", "login": "u",
+  "password": "Stored-Uri-Pw", "extra": "{\"timeout\": 30}"},
+ {"conn_id": "m_query", "conn_type": "http", "host": "old-q",
+  "password": "Stored-Q-Pw", "extra": "{\"a\": \"1\"}"},
+ {"conn_id": "m_pw", "conn_type": "http", "host": "old-pw",
+  "password": "Stored-Pw-Pw", "extra": "{\"b\": \"2\"}"}]
+JSON
+tool fill "$db" --connections "$T/seed.json" 2>/dev/null
+cat > "$AIRFLOW_HOME/airflow.cfg" <<CFG
+[core]
+fernet_key = $key
+
+[database]
+sql_alchemy_conn = sqlite:///$db
+CFG
+# One row as Airflow reads it back: the fields a merge may keep or replace.
+row() {
+	tool dump "$db" | "$PYTHON3" -c 'import json,sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["conn_id"] == sys.argv[1]:
+        print(r["id"], r["host"], r["password"], r["extra"], r["description"], r["is_encrypted"], r["is_extra_encrypted"])' "$1"
+}
+id_of() { row "$1" | cut -d' ' -f1; }
+
+# -- item 1: import --overwrite merges as session.merge() does ---------------
+# airflow/cli/commands/connection_command.py _import_helper(): the existing
+# id is given to the new Connection and session.merge(conn) copies onto the
+# row only the attributes that Connection.__init__ assigned
+# (airflow/models/connection.py): set_password() assigns nothing for a
+# falsy value; _parse_from_uri() assigns extra only for a non-empty query;
+# the object form assigns extra (None clears it) and description.
+i_obj=$(id_of m_obj); i_uri=$(id_of m_uri); i_q=$(id_of m_query); i_pw=$(id_of m_pw)
+cat > "$T/hosts.env" <<'ENV'
+m_uri=http://u@new-uri
+m_query=http://new-q?c=3
+ENV
+cat > "$T/hosts.json" <<'JSON'
+{"m_obj": {"conn_type": "postgres", "host": "new-obj", "login": "u", "port": 5432},
+ "m_pw": {"conn_type": "http", "host": "new-pw", "password": "New-Pw-Pw",
+  "extra": "{\"b\": \"3\"}"}}
+JSON
+out=$("$FERNCON" connections import "$T/hosts.env" --overwrite 2>&1); rc=$?
+is "$rc $out" "0 Imported connection m_uri
+Imported connection m_query" "env --overwrite imports both"
+is "$(row m_uri)" "$i_uri new-uri Stored-Uri-Pw {\"timeout\": 30} None 1 1" \
+	"a URI without password or query keeps the stored password, its flag and the stored extra"
+is "$(row m_query)" "$i_q new-q Stored-Q-Pw {\"c\": \"3\"} None 1 1" \
+	"a URI with a query replaces the extra, keeps the password"
+out=$("$FERNCON" connections import "$T/hosts.json" --overwrite 2>&1); rc=$?
+is "$rc" 0 "json --overwrite exits 0"
+is "$(row m_obj)" "$i_obj new-obj Stored-Obj-Pw None None 1 0" \
+	"an object without password keeps it; its absent extra and description clear the row's"
+is "$(row m_pw)" "$i_pw new-pw New-Pw-Pw {\"b\": \"3\"} None 1 1" \
+	"an object with a password and extra replaces both"
+
+# -- item 2: every conn_id goes through helpers.validate_key(max_length=200) -
+# _import_helper() prints "Could not import connection. {e}" and goes on;
+# airflow/utils/helpers.py validate_key(): "The key {k!r} has to be made of
+# alphanumeric characters, dashes, dots and underscores exclusively".
+long=$("$PYTHON3" -c 'print("x" * 201)')
+{
+	echo 'e8 =http://h8'
+	echo 'bad id=http://h9'
+	echo 'a/b=http://h10'
+	echo "$long=http://h11"
+	echo 'good_one=http://h12'
+} > "$T/ids.env"
+n0=$(tool count "$db")
+out=$("$FERNCON" connections import "$T/ids.env" 2>&1); rc=$?
+is "$rc" 0 "bad ids are skipped, the import exits 0 as Airflow's"
+is "$(printf '%s\n' "$out" | sed -n 1,3p)" "Could not import connection. The key 'e8 ' has to be made of alphanumeric characters, dashes, dots and underscores exclusively
+Could not import connection. The key 'bad id' has to be made of alphanumeric characters, dashes, dots and underscores exclusively
+Could not import connection. The key 'a/b' has to be made of alphanumeric characters, dashes, dots and underscores exclusively" \
+	"each bad id with validate_key's message"
+contains "$(printf '%s\n' "$out" | sed -n 4p)" "Could not import connection. The key" \
+	"the 201-character id is refused"
+contains "$(printf '%s\n' "$out" | sed -n 4p)" "has to be less than 200 characters" "for its length"
+is "$(printf '%s\n' "$out" | sed -n 5p)" "Imported connection good_one" "the good one after them is imported"
+is "$(tool count "$db")" "$((n0 + 1))" "one row more: only the good one"
