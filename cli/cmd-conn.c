@@ -394,6 +394,11 @@ fail:
 	return cli_error(&e);
 }
 
+/*
+ * Airflow's `connections get`: the connection a task would get
+ * (session_conn_lookup(): the environment first, said on stderr), printed
+ * as a list of one (print_as(data=[conn])) in json and yaml.
+ */
 static int
 conn_get(struct session *s, struct cli_args *a)
 {
@@ -403,6 +408,7 @@ conn_get(struct session *s, struct cli_args *a)
 	int reveal, rc;
 	cJSON *o = NULL;
 	const char *id;
+	char env_name[300];
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
@@ -410,9 +416,13 @@ conn_get(struct session *s, struct cli_args *a)
 		return cli_usage_error(&cmd_conn_get, "expected a conn_id");
 	read_view(&cmd_conn_get, a, &fmt, &reveal);
 	id = a->argv[0];
-	if (open_all(s, &e) != 0 || session_conn_get(s, id, &c, &e) != 0 ||
+	if (open_all(s, &e) != 0 ||
+	    session_conn_lookup(s, id, &c, env_name, sizeof env_name, &e) != 0 ||
 	    (reveal && session_conn_reveal(s, id, NULL, &e) != 0))
 		goto fail;
+	if (*env_name != '\0')
+		cli_line(stderr, "ferncon: %s: from the environment variable %s "
+		    "(Airflow reads it before the DB)", id, env_name);
 	if (fmt == OUT_TABLE) {
 		table_header();
 		table_row(&c);
@@ -422,17 +432,19 @@ conn_get(struct session *s, struct cli_args *a)
 		struct transfer_writer *yw = NULL;
 
 		rc = (o = conn_json(s, &c, reveal, &e)) == NULL ||
-		    transfer_yaml_new(&yw, stdout, 0, &e) != 0 ||
+		    transfer_yaml_new(&yw, stdout, 1, &e) != 0 ||
 		    transfer_yaml_add(yw, o, &e) != 0 ||
 		    transfer_yaml_finish(yw, &e) != 0;
 		transfer_writer_free(yw);
 		if (rc)
 			goto fail;
 	} else {
-		if ((o = conn_json(s, &c, reveal, &e)) == NULL ||
-		    print_json(o, 0, &e) != 0)
+		if ((o = conn_json(s, &c, reveal, &e)) == NULL)
 			goto fail;
-		putchar('\n');
+		printf("[\n");
+		if (print_json(o, 4, &e) != 0)
+			goto fail;
+		printf("\n]\n");
 	}
 	pyjson_free(o);
 	conn_clear(&c);
@@ -440,6 +452,11 @@ conn_get(struct session *s, struct cli_args *a)
 fail:
 	pyjson_free(o);
 	conn_clear(&c);
+	if (e.code == ERR_NOTFOUND) {
+		/* Airflow: SystemExit("Connection not found."), exit 1. */
+		cli_line(stderr, "%s", e.msg);
+		return EXIT_FAILED;
+	}
 	return cli_error(&e);
 }
 

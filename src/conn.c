@@ -456,6 +456,18 @@ json_port(struct conn *c, const cJSON *v, struct err *e)
 int
 conn_parse_json(struct conn *c, const char *text, struct err *e)
 {
+	if (conn_from_json(c, text, e) != 0)
+		return -1;
+	if (c->conn_type == NULL) {
+		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
+		return -1;
+	}
+	return 0;
+}
+
+int
+conn_from_json(struct conn *c, const char *text, struct err *e)
+{
 	static const char *const names[] = { "description", "host", "login",
 	    "password", "schema" };
 	char **slots[] = { &c->description, &c->host, &c->login, &c->password,
@@ -527,10 +539,6 @@ conn_parse_json(struct conn *c, const char *text, struct err *e)
 		if (conn_set_str(c, slots[i], cJSON_IsString(v) ? v->valuestring :
 		    NULL, e) != 0)
 			goto out;
-	}
-	if (c->conn_type == NULL) {
-		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
-		goto out;
 	}
 	rc = 0;
 out:

@@ -236,4 +236,11 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
  */
 int conn_parse_json(struct conn *c, const char *text, struct err *e) ATTR_WUR;
 
+/*
+ * Connection.from_json(text) alone, as Airflow reads the JSON form of an
+ * AIRFLOW_CONN_<ID> variable: conn_parse_json() without the CLI's
+ * "must supply conn-type" (c->conn_type may stay NULL).
+ */
+int conn_from_json(struct conn *c, const char *text, struct err *e) ATTR_WUR;
+
 #endif

@@ -481,6 +481,20 @@ int session_conn_get(struct session *s, const char *conn_id, struct conn *c,
     struct err *e) ATTR_WUR;
 
 /*
+ * conn_id as Airflow's BaseHook.get_connection() finds it for a task: the
+ * AIRFLOW_CONN_<ID upper-cased> environment variable first (its value
+ * stripped, then Connection.from_json() when it starts with "{", else a
+ * URI), then the DB (session_conn_get()). env_name (env_size bytes) gets
+ * the variable's name when the connection came from it, "" otherwise; an
+ * environment connection is plaintext, its password and extra state
+ * CONN_SECRET_PLAIN (or EMPTY), id 0. 0, or -1 with e set: ERR_NOTFOUND
+ * "Connection not found." (Airflow's `connections get`), or the parse
+ * error prefixed by the variable's name.
+ */
+int session_conn_lookup(struct session *s, const char *conn_id,
+    struct conn *c, char *env_name, size_t env_size, struct err *e) ATTR_WUR;
+
+/*
  * The display copy of the plaintext connection c for the session's role
  * (mask_conn()): masked, or with reveal as it is. reveal needs a role that
  * may reveal (-1 with ERR_DENIED otherwise) and is logged by

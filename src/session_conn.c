@@ -11,6 +11,7 @@
 
 #include "session.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "conn.h"
 #include "outfile.h"
 #include "pyjson.h"
+#include "uri.h"
 
 /* What policy_check() names in a refusal, per operation. */
 static const struct {
@@ -63,6 +65,85 @@ session_conn_get(struct session *s, const char *conn_id, struct conn *c,
 	    e) != 0 || store_conn_get(s->store, conn_id, c, e) != 0)
 		return -1;
 	return conn_decrypt(c, s->keys->kr, e);
+}
+
+/*
+ * The AIRFLOW_CONN_<ID> variable of conn_id into name (NULL value when
+ * unset): Airflow's EnvironmentVariablesBackend reads
+ * CONN_ENV_PREFIX + conn_id.upper() (ASCII upper-casing here).
+ */
+static const char *
+env_conn_value(const char *conn_id, char *name, size_t size)
+{
+	size_t i, n = strlen(conn_id);
+
+	if (n + 14 > size)
+		return NULL;
+	memcpy(name, "AIRFLOW_CONN_", 13);
+	for (i = 0; i <= n; i++)
+		name[13 + i] = (char)toupper((unsigned char)conn_id[i]);
+	return getenv(name);
+}
+
+int
+session_conn_lookup(struct session *s, const char *conn_id, struct conn *c,
+    char *env_name, size_t env_size, struct err *e)
+{
+	const char *v;
+	size_t len;
+
+	*env_name = '\0';
+	if (load_all(s, e) != 0)
+		return -1;
+	v = env_conn_value(conn_id, env_name, env_size);
+	if (v == NULL) {
+		*env_name = '\0';
+		if (session_conn_get(s, conn_id, c, e) == 0)
+			return 0;
+		if (e->code == ERR_NOTFOUND)
+			err_set(e, ERR_NOTFOUND, "Connection not found.");
+		return -1;
+	}
+	/* BaseSecretsBackend.deserialize_connection(): stripped, then JSON
+	   when it starts with "{", else Connection(uri=value). */
+	while (*v == ' ' || (*v >= '\t' && *v <= '\r'))
+		v++;
+	len = strlen(v);
+	while (len > 0 && (v[len - 1] == ' ' ||
+	    (v[len - 1] >= '\t' && v[len - 1] <= '\r')))
+		len--;
+	if (conn_set_str(c, &c->conn_id, conn_id, e) != 0 ||
+	    conn_set(c, &c->password, v, len, e) != 0)
+		return -1;
+	/* The stripped text, in locked memory, parsed in place of itself. */
+	{
+		struct conn tmp;
+		int rc;
+
+		memset(&tmp, 0, sizeof tmp);
+		rc = *c->password == '{' ?
+		    conn_from_json(&tmp, c->password, e) :
+		    uri_parse(c->password, store_airflow_version(s->store),
+		    &tmp, e);
+		if (rc == 0) {
+#define MOVE(f) if (rc == 0) rc = conn_set_str(c, &c->f, tmp.f, e);
+			MOVE(conn_type) MOVE(description) MOVE(host) MOVE(schema)
+			MOVE(login) MOVE(password) MOVE(extra)
+#undef MOVE
+			c->has_port = tmp.has_port;
+			c->port = tmp.port;
+		}
+		conn_clear(&tmp);
+		if (rc != 0) {
+			err_prefix(e, "%s", env_name);
+			return -1;
+		}
+	}
+	c->password_info.state = c->password != NULL && *c->password ?
+	    CONN_SECRET_PLAIN : CONN_SECRET_EMPTY;
+	c->extra_info.state = c->extra != NULL && *c->extra ?
+	    CONN_SECRET_PLAIN : CONN_SECRET_EMPTY;
+	return 0;
 }
 
 int

@@ -6,7 +6,7 @@
 # the versions of /work/shared/AIRFLOW.md, summarised in
 # doc/airflow-compat.md) or runs Python's standard library as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 12
+plan 20
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -96,3 +96,45 @@ contains "$(printf '%s\n' "$out" | sed -n 4p)" "Could not import connection. The
 contains "$(printf '%s\n' "$out" | sed -n 4p)" "has to be less than 200 characters" "for its length"
 is "$(printf '%s\n' "$out" | sed -n 5p)" "Imported connection good_one" "the good one after them is imported"
 is "$(tool count "$db")" "$((n0 + 1))" "one row more: only the good one"
+
+# -- item 9: `connections get -o json|yaml` is a list of one -----------------
+# airflow/cli/commands/connection_command.py connections_get():
+# AirflowConsole().print_as(data=[conn], ...).
+"$FERNCON" connections get m_query -o json > "$T/get.json" 2>"$T/get.err"; rc=$?
+r=$("$PYTHON3" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(type(d).__name__, len(d), d[0]["conn_id"], d[0]["host"])' "$T/get.json")
+is "$rc $r" "0 list 1 m_query new-q" "get -o json: json.load gives a list of one"
+"$FERNCON" connections get m_query -o yaml > "$T/get.yaml" 2>&1
+r=$("$PYTHON3" -c 'import yaml,sys
+d = yaml.safe_load(open(sys.argv[1]))
+print(type(d).__name__, len(d), d[0]["conn_id"])' "$T/get.yaml")
+is "$r" "list 1 m_query" "get -o yaml: yaml.safe_load gives a list of one"
+
+# -- item 15: a missing id in get -------------------------------------------
+# connections_get(): AirflowNotFoundException -> SystemExit("Connection not
+# found."), which Python prints on stderr with exit status 1.
+"$FERNCON" connections get no_such_conn > "$T/o" 2> "$T/e"; rc=$?
+is "$rc|$(cat "$T/o")|$(cat "$T/e")" "1||Connection not found." "get of a missing id: Airflow's message, exit 1"
+
+# -- item 8: get reads AIRFLOW_CONN_<ID> first --------------------------------
+# BaseHook.get_connection() -> Connection.get_connection_from_secrets():
+# the environment variables backend before the metastore
+# (airflow/secrets/__init__.py DEFAULT_SECRETS_SEARCH_PATH); the value is
+# stripped and read as JSON when it starts with "{"
+# (airflow/secrets/base_secrets.py deserialize_connection()).
+o=$(AIRFLOW_CONN_M_QUERY='  http://env-host:81/db  ' "$FERNCON" connections get m_query -o json 2>"$T/e"); rc=$?
+r=$(printf '%s' "$o" | "$PYTHON3" -c 'import json,sys
+d = json.load(sys.stdin)[0]
+print(d["host"], d["port"], d["schema"])')
+is "$rc $r" "0 env-host 81 db" "get: the environment's connection, not the DB row"
+contains "$(cat "$T/e")" "from the environment variable AIRFLOW_CONN_M_QUERY" "and says where it came from"
+o=$(AIRFLOW_CONN_ENV_ONLY='{"conn_type": "http", "host": "json-host", "password": "Env-Pw"}' \
+	"$FERNCON" connections get env_only -o json 2>/dev/null); rc=$?
+r=$(printf '%s' "$o" | "$PYTHON3" -c 'import json,sys
+d = json.load(sys.stdin)[0]
+print(d["conn_type"], d["host"], d["password"])')
+is "$rc $r" "0 http json-host ***" "an id only in the environment, JSON form, password masked"
+o=$(AIRFLOW_CONN_M_QUERY='http://env-host' "$FERNCON" connections list -o plain 2>&1)
+contains "$o" "new-q" "connections list stays the DB's, as Airflow's"
+lacks "$o" "env-host" "without the environment's connection"

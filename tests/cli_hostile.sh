@@ -177,7 +177,7 @@ print("found" if ex["id"] in subs and ex["var"] in subs else "missing")' "$T/o" 
 is "$r" found "audit json: the conn_id and the variable key exact"
 
 # Errors and messages that embed data.
-"$FERNCON" connections get "no${E}]2;PWNED$(printf '\007')" > "$T/o" 2>&1
+"$FERNCON" connections delete "no${E}]2;PWNED$(printf '\007')" > "$T/o" 2>&1
 is "$(clean "$T/o")" clean "an error naming a hostile conn_id: no raw control"
 contains "$(cat "$T/o")" 'no\x1b]2;PWNED\x07' "and the conn_id is shown escaped"
 "$FERNCON" connections "li${E}[2Jst" > "$T/o" 2>&1
@@ -213,20 +213,23 @@ d = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 print("exact" if d[ex["id"]]["login"] == ex["login"] else "differs")' "$T/o" "$T/expect.json")
 is "$r" exact "export yaml: the hostile connection exact"
 
-# Import: Airflow's lines, escaped.
+# Import: Airflow's lines, escaped. A hostile conn_id fails Airflow's
+# helpers.validate_key() and is skipped with its message (issue 14 item 2);
+# a hostile host under a plain id is imported.
 "$PYTHON3" -c 'import json,sys
 H = json.load(open(sys.argv[1]))["H"]
-json.dump({"imp" + H: {"conn_type": "http", "host": "h" + H}}, open(sys.argv[2], "w"))' "$T/expect.json" "$T/imp.json"
+json.dump({"imp" + H: {"conn_type": "http", "host": "h" + H},
+           "imp_ok": {"conn_type": "http", "host": "h" + H}}, open(sys.argv[2], "w"))' "$T/expect.json" "$T/imp.json"
 "$FERNCON" connections import "$T/imp.json" > "$T/o" 2>&1
 is "$(clean "$T/o")" clean "import: the lines naming hostile conn_ids have no raw control"
-contains "$(cat "$T/o")" 'Imported connection imp\x1b]0;T0' "import: the imported one named, escaped"
+contains "$(cat "$T/o")" "Could not import connection. The key 'imp\x1b]0;T0" "import: the refused one named, escaped"
 "$FERNCON" connections import "$T/imp.json" > "$T/o" 2>&1
 is "$(clean "$T/o")" clean "import again (already exists): no raw control"
 imp=$("$PYTHON3" -c 'import json,sys; print("imp" + json.load(open(sys.argv[1]))["H"], end="")' "$T/expect.json")
-"$FERNCON" connections get "$imp" -o json > "$T/o" 2>&1
+"$FERNCON" connections get imp_ok -o json > "$T/o" 2>&1
 r=$("$PYTHON3" -c 'import json,sys
 H = json.load(open(sys.argv[2]))["H"]
-print("exact" if json.load(open(sys.argv[1]))["host"] == "h" + H else "differs")' "$T/o" "$T/expect.json")
+print("exact" if json.load(open(sys.argv[1]))[0]["host"] == "h" + H else "differs")' "$T/o" "$T/expect.json")
 is "$r" exact "the imported hostile host reads back exact"
 "$FERNCON" connections delete "$imp" > "$T/o" 2>&1
 is "$(clean "$T/o")" clean "delete: the message naming a hostile conn_id has no raw control"
