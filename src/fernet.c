@@ -15,6 +15,7 @@
 
 #include "fernet.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -136,6 +137,32 @@ mac_compute(struct fernet_key *k, const uint8_t *p, size_t len,
 }
 
 /*
+ * Strict padded base64url, except that '+' and '/' read as '-' and '_', as
+ * urlsafe_b64decode() translates them: Airflow decrypts and rotates such
+ * tokens (doc/fernet.md section 3). 0 or -1.
+ */
+static int
+std_alphabet_decode(uint8_t *raw, size_t cap, const char *tok, size_t len,
+    size_t *n)
+{
+	char *t;
+	size_t i;
+	int rc;
+
+	if (memchr(tok, '+', len) == NULL && memchr(tok, '/', len) == NULL)
+		return sodium_base642bin(raw, cap, tok, len, NULL, n, NULL,
+		    sodium_base64_VARIANT_URLSAFE);
+	if ((t = malloc(len)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		t[i] = tok[i] == '+' ? '-' : tok[i] == '/' ? '_' : tok[i];
+	rc = sodium_base642bin(raw, cap, t, len, NULL, n, NULL,
+	    sodium_base64_VARIANT_URLSAFE);
+	free(t);
+	return rc;
+}
+
+/*
  * Decode a token's text into the raw scratch buffer and check the parts
  * that need no key: version and a length that can decrypt. Returns the raw
  * bytes (in per-thread scratch) or NULL.
@@ -156,8 +183,7 @@ token_decode(const char *tok, size_t toklen, size_t *rawlen, struct err *e)
 		goto invalid;
 	if ((raw = scratch_get(&raw_scratch, toklen / 4 * 3 + 3, e)) == NULL)
 		return NULL;
-	if (sodium_base642bin(raw, raw_scratch.cap, tok, toklen, NULL, &n, NULL,
-	    sodium_base64_VARIANT_URLSAFE) != 0)
+	if (std_alphabet_decode(raw, raw_scratch.cap, tok, toklen, &n) != 0)
 		goto invalid;
 	/* cryptography: empty, wrong version, then a length that cannot decrypt. */
 	if (n < 1 || raw[0] != FERNET_VERSION)

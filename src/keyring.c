@@ -2,10 +2,11 @@
  * keyring.c: parse Airflow's fernet_key into an ordered ring of Fernet keys
  * (see keyring.h for the rules, which are Airflow's).
  *
- * A key part is normalised into a small sodium_malloc buffer (whitespace
- * dropped, `+/` mapped to `-_`) and decoded by libsodium's strict padded
- * base64url decoder; the normalised text and the raw bytes are wiped as soon
- * as the key object exists.
+ * A key part is filtered into a small sodium_malloc buffer as Python's
+ * non-strict decoder reads it (`+/` mapped to `-_`, other bytes dropped,
+ * stopped at complete padding) and decoded by libsodium's base64url
+ * decoder; the filtered text and the raw bytes are wiped as soon as the
+ * key object exists.
  */
 #include "config.h"
 
@@ -27,15 +28,29 @@ struct keyring {
 	uint64_t		  fixed_time;	/* 0: the clock */
 };
 
-/* Decode one comma-separated part into a key object. */
+/* The base64url alphabet, in value order (RFC 4648 section 5). */
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    "0123456789-_";
+
+/*
+ * Decode one comma-separated part into a key object, keeping what
+ * Python's non-strict base64.urlsafe_b64decode() keeps (doc/fernet.md
+ * section 2): '+' and '/' read as '-' and '_', every other byte outside the
+ * alphabet dropped, and decoding stopped by the first '=' that completes a
+ * quad. A 32-byte key is exactly 43 data characters before that '='; the
+ * two bits of the last one that no byte uses are cleared, as Python
+ * ignores them, and libsodium decodes the rest. *flags gets
+ * KEYRING_WARN_STD_ALPHABET and KEYRING_WARN_NOT_CLEAN as they apply.
+ */
 static int
 part_parse(struct fernet_key **out, const char *p, size_t len, size_t index,
-    size_t count, int *std_alpha, struct err *e)
+    size_t count, int *flags, struct err *e)
 {
 	char *text = NULL;
+	const char *v;
 	uint8_t *raw = NULL;
-	size_t i, n = 0, rawlen = 0;
-	int rc = -1;
+	size_t i, n = 0, rawlen = 0, pads = 0, a = 0, b = len, dropped = 0;
+	int rc = -1, stop = 0, std = 0;
 
 	text = sodium_malloc(len + 1);
 	raw = sodium_malloc(FERNET_KEYBYTES + 3);
@@ -43,25 +58,52 @@ part_parse(struct fernet_key **out, const char *p, size_t len, size_t index,
 		err_nomem(e);
 		goto out;
 	}
-	for (i = 0; i < len; i++) {
-		char c = p[i];
-
-		if (utf8_is_space(c))
-			continue;
-		if (c == '+' || c == '/') {
-			*std_alpha = 1;
-			c = (c == '+') ? '-' : '_';
-		}
-		text[n++] = c;
-	}
-	if (n == 0) {
+	while (a < b && utf8_is_space(p[a]))
+		a++;
+	while (b > a && utf8_is_space(p[b - 1]))
+		b--;
+	if (a == b) {
 		err_set(e, ERR_CONFIG, "%s (key %zu of %zu is empty%s)",
 		    KEYRING_BAD_KEY_MSG, index + 1, count,
 		    index + 1 == count && count > 1 ? ": a trailing comma?" : "");
 		goto out;
 	}
+	for (i = a; i < b && !stop; i++) {
+		char c = p[i];
+
+		if (c == '=') {
+			/* binascii.a2b_base64(), strict_mode=False */
+			if (n % 4 >= 2 && n % 4 + ++pads >= 4)
+				stop = 1;
+			continue;
+		}
+		if (c == '+' || c == '/') {
+			std = 1;
+			c = (c == '+') ? '-' : '_';
+		}
+		if (c == '\0' || memchr(b64url, c, 64) == NULL) {
+			dropped++;
+			continue;
+		}
+		pads = 0;
+		text[n++] = c;
+	}
+	if (!stop || n != FERNET_KEY_B64LEN - 1) {
+		err_set(e, ERR_CONFIG, "%s (key %zu of %zu)", KEYRING_BAD_KEY_MSG,
+		    index + 1, count);
+		goto out;
+	}
+	v = memchr(b64url, text[n - 1], 64);
+	if (((v - b64url) & 3) != 0) {
+		text[n - 1] = b64url[(v - b64url) & ~3];
+		*flags |= KEYRING_WARN_NOT_CLEAN;
+	}
+	if (dropped > 0 || i != b || b - a != FERNET_KEY_B64LEN)
+		*flags |= KEYRING_WARN_NOT_CLEAN;
+	if (std)
+		*flags |= KEYRING_WARN_STD_ALPHABET;
 	if (sodium_base642bin(raw, FERNET_KEYBYTES + 3, text, n, NULL, &rawlen,
-	    NULL, sodium_base64_VARIANT_URLSAFE) != 0 ||
+	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    rawlen != FERNET_KEYBYTES) {
 		err_set(e, ERR_CONFIG, "%s (key %zu of %zu)", KEYRING_BAD_KEY_MSG,
 		    index + 1, count);
@@ -76,11 +118,11 @@ out:
 
 int
 keyring_parse(struct keyring **out, const char *value, size_t len,
-    int *warn_std_alphabet, struct err *e)
+    int *warn, struct err *e)
 {
 	struct keyring *kr;
 	size_t i, count = 1, start = 0, k = 0;
-	int std_alpha = 0;
+	int flags = 0;
 
 	*out = NULL;
 	if ((kr = calloc(1, sizeof *kr)) == NULL) {
@@ -101,7 +143,7 @@ keyring_parse(struct keyring **out, const char *value, size_t len,
 		if (i < len && value[i] != ',')
 			continue;
 		if (part_parse(&kr->keys[k], value + start, i - start, k, count,
-		    &std_alpha, e) != 0)
+		    &flags, e) != 0)
 			goto fail;
 		kr->n = ++k;
 		start = i + 1;
@@ -111,8 +153,8 @@ keyring_parse(struct keyring **out, const char *value, size_t len,
 			if (fernet_key_same_signing(kr->keys[i], kr->keys[k]))
 				kr->shared_signing = 1;
 done:
-	if (warn_std_alphabet != NULL)
-		*warn_std_alphabet = std_alpha;
+	if (warn != NULL)
+		*warn = flags;
 	*out = kr;
 	return 0;
 fail:

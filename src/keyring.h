@@ -2,13 +2,17 @@
  * keyring.h: Airflow's `[core] fernet_key` value as an ordered ring of keys.
  *
  * Parsing follows airflow/models/crypto.py get_fernet(): the value is split
- * on `,` with no other processing, and each part must decode (as
- * base64.urlsafe_b64decode does: ASCII whitespace ignored, the standard `+/`
- * alphabet accepted as well as `-_`, `=` padding required) to exactly 32
- * bytes. An empty part (a trailing comma, `,,`) is an error, as it is in
- * Airflow, and so is a value of only whitespace. An empty value is Airflow's
- * "no encryption" mode: values are stored in plain text with their flag
- * false; keyring_enabled() tells it apart.
+ * on `,` with no other processing, and each part goes to cryptography's
+ * Fernet(part.encode("utf-8")), which decodes it with Python's non-strict
+ * base64.urlsafe_b64decode() and wants exactly 32 bytes: `+/` read as
+ * `-_`, every byte outside the base64url alphabet dropped (blanks, quotes,
+ * `#`, non-ASCII), decoding stopped at the first `=` that completes the
+ * padding (so text after a key, such as ` # comment` or a second line, is
+ * ignored), the bits no byte uses ignored (doc/fernet.md section 2). An
+ * empty part (a trailing comma, `,,`) is an error, as it is in Airflow, and
+ * so is a value of only whitespace. An empty value is Airflow's "no
+ * encryption" mode: values are stored in plain text with their flag false;
+ * keyring_enabled() tells it apart.
  *
  * The first key encrypts; every key is tried, in order, to decrypt. Keys
  * live in sodium_malloc memory and are wiped when the ring is freed.
@@ -36,12 +40,18 @@ struct keyring;
  * success *out is a new ring (empty, encryption off, when the value is
  * empty); caller frees with keyring_free(). On failure returns -1 with e set
  * to ERR_CONFIG and Airflow's message plus which part failed; the message
- * never contains key material. *warn_std_alphabet, when not NULL, is set to
- * 1 if a key used the standard `+/` alphabet (accepted, as Airflow does
- * today, but a later Python will reject it).
+ * never contains key material. *warn, when not NULL, gets the flags below:
+ * KEYRING_WARN_STD_ALPHABET if a key used the standard `+/` alphabet
+ * (accepted, as Airflow does today, but a later Python will reject it);
+ * KEYRING_WARN_NOT_CLEAN if a part, blanks around it aside, is not exactly
+ * a key's 44 characters in canonical form (text dropped or ignored, bits
+ * set that no byte uses): Airflow runs with it, but the text is not a
+ * clean key.
  */
+#define KEYRING_WARN_STD_ALPHABET	1
+#define KEYRING_WARN_NOT_CLEAN		2
 int keyring_parse(struct keyring **out, const char *value, size_t len,
-    int *warn_std_alphabet, struct err *e) ATTR_WUR;
+    int *warn, struct err *e) ATTR_WUR;
 
 /* Wipe and free. NULL does nothing. */
 void keyring_free(struct keyring *kr);

@@ -30,6 +30,10 @@ struct keys_gen {
 static const char std_alphabet_warning[] = "a Fernet key uses the standard "
     "base64 alphabet ('+' or '/'); Airflow accepts it today but newer Python "
     "versions will not";
+static const char not_clean_warning[] = "the configured fernet_key text is "
+    "not a clean key: Airflow (Python's non-strict base64 decoder) ignores "
+    "characters outside the base64url alphabet and anything after the "
+    "padding, and so does ferncon; write each key alone, 44 characters";
 
 static struct session_keys *
 keys_new(void)
@@ -298,7 +302,9 @@ session_keyring(struct session *s, const char *keys_arg, struct err *e)
 		}
 	}
 	k->origin = v;
-	if (std_alpha)
+	if (std_alpha & KEYRING_WARN_NOT_CLEAN)
+		s->warning = not_clean_warning;
+	else if (std_alpha & KEYRING_WARN_STD_ALPHABET)
 		s->warning = std_alphabet_warning;
 	return 0;
 }

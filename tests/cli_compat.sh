@@ -3,10 +3,10 @@
 # a real SQLite metadata DB written by Python as Airflow writes it
 # (tests/airflow_db.py). Each check names the Airflow code it follows
 # (apache/airflow, 2.10 = airflow/..., 3.2 = airflow-core/src/airflow/...,
-# the versions of /work/shared/AIRFLOW.md, summarised in
-# doc/airflow-compat.md) or runs Python's standard library as the oracle.
+# as summarised in doc/airflow-compat.md) or runs Python's standard library
+# as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 20
+plan 23
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -138,3 +138,11 @@ is "$rc $r" "0 http json-host ***" "an id only in the environment, JSON form, pa
 o=$(AIRFLOW_CONN_M_QUERY='http://env-host' "$FERNCON" connections list -o plain 2>&1)
 contains "$o" "new-q" "connections list stays the DB's, as Airflow's"
 lacks "$o" "env-host" "without the environment's connection"
+
+# -- item 4: key status and the audit say the text is not a clean key --------
+# (what Airflow accepts is checked against Python in tests/cli_keytext.sh)
+o=$(AIRFLOW__CORE__FERNET_KEY="\"$key\"  # the key" "$FERNCON" key status 2>&1); rc=$?
+is "$rc" 0 "key status runs with a quoted, commented fernet_key, as Airflow does"
+contains "$o" "fernet_key text is not a clean key" "key status says it is not a clean key"
+o=$(AIRFLOW__CORE__FERNET_KEY="\"$key\"  # the key" "$FERNCON" audit --format text 2>&1)
+contains "$o" "fernet_key text is not a clean key" "so does the audit"

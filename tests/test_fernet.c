@@ -367,14 +367,19 @@ test_input_policy(void **state)
 	/* Data after the padding. */
 	snprintf(buf, sizeof buf, "%sAAAA", tok);
 	assert_int_equal(decrypt_ring(&k, 1, NULL, buf, NULL, out, &n), -1);
-	/* The standard alphabet where the token has - or _ (if it has any). */
+	/*
+	 * The standard alphabet where the token has - or _ (if it has any):
+	 * opened, as cryptography's urlsafe_b64decode() translates +/ to -_
+	 * and Airflow decrypts such a token (issue 14 item 17; the Python
+	 * oracle is in tests/cli_keytext.sh).
+	 */
 	strcpy(buf, tok);
 	for (n = 0; buf[n]; n++) {
 		if (buf[n] == '-') { buf[n] = '+'; break; }
 		if (buf[n] == '_') { buf[n] = '/'; break; }
 	}
 	if (buf[n] != '\0')
-		assert_int_equal(decrypt_ring(&k, 1, NULL, buf, NULL, out, &n), -1);
+		assert_int_equal(decrypt_ring(&k, 1, NULL, buf, NULL, out, &n), 0);
 	/* Empty, whitespace only, wrong version byte, truncated. */
 	assert_int_equal(decrypt_ring(&k, 1, NULL, "", NULL, out, &n), -1);
 	assert_int_equal(decrypt_ring(&k, 1, NULL, "   ", NULL, out, &n), -1);
