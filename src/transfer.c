@@ -883,6 +883,29 @@ fail:
 	return -1;
 }
 
+/*
+ * One conn_id of a json or yaml file, as load_connections_dict() takes it:
+ * a list is the older form, one value per conn_id (two or more are
+ * ConnectionNotUnique, none is no connection); else the value itself.
+ */
+static int
+create_entry(struct reader *r, const char *id, size_t idlen,
+    struct tnode *value, size_t line, struct err *e)
+{
+	if (value->type != TN_SEQ)
+		return create_connection(r, id, idlen, value, line, e);
+	if (value->line == 0)
+		value->line = line;
+	if (value->nkids > 1) {
+		transfer_reader_err(r, e, ERR_INVALID, value->line, "Found "
+		    "multiple values for %.*s in %s.", (int)(idlen > 250 ? 250 :
+		    idlen), id, r->path);
+		return -1;
+	}
+	return value->nkids == 1 ? create_connection(r, id, idlen,
+	    value->kids[0], value->line, e) : 0;
+}
+
 /* A top-level mapping: every key a str conn_id, the last value winning. */
 int
 transfer_create_from_map(struct reader *r, struct tnode *root, struct err *e)
@@ -900,7 +923,7 @@ transfer_create_from_map(struct reader *r, struct tnode *root, struct err *e)
 			    tnode_pytype(p.k[i]));
 			goto out;
 		}
-		if (create_connection(r, p.k[i]->s, p.k[i]->len, p.v[i],
+		if (create_entry(r, p.k[i]->s, p.k[i]->len, p.v[i],
 		    p.k[i]->line, e) != 0)
 			goto out;
 	}
@@ -1225,8 +1248,7 @@ read_json(struct reader *r, const char *text, size_t len, struct err *e)
 	 */
 	for (c = root->child; c != NULL; c = c->next) {
 		if ((v = json_node(r, c, e)) == NULL ||
-		    create_connection(r, c->string, strlen(c->string), v, 0,
-		    e) != 0)
+		    create_entry(r, c->string, strlen(c->string), v, 0, e) != 0)
 			goto out;
 		transfer_reader_nodes_trim(r, 0);
 	}

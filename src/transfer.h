@@ -108,7 +108,9 @@ struct transfer_set {
 
 /*
  * Read an import file (format from its extension: .env, .json, .yaml,
- * .yml), or standard input for path "-", as json. A string value is parsed as a URI (uri_parse with version v); an
+ * .yml), or standard input for path "-", as json. In json and yaml a list
+ * of one value stands for the value and an empty list for none (the older
+ * form). A string value is parsed as a URI (uri_parse with version v); an
  * object goes through Airflow's Connection(**value) rules: allowed keys
  * conn_type, description, host, login, password, schema, port, extra,
  * extra_dejson (not with extra), uri (not with the others); conn_type not

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 23
+plan 25
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -146,3 +146,26 @@ is "$rc" 0 "key status runs with a quoted, commented fernet_key, as Airflow does
 contains "$o" "fernet_key text is not a clean key" "key status says it is not a clean key"
 o=$(AIRFLOW__CORE__FERNET_KEY="\"$key\"  # the key" "$FERNCON" audit --format text 2>&1)
 contains "$o" "fernet_key text is not a clean key" "so does the audit"
+
+# -- item 3: the older list form, one value per conn_id -----------------------
+# airflow/secrets/local_filesystem.py load_connections_dict(): a list value
+# of one element is that element, an empty list gives no connection, two
+# or more raise ConnectionNotUnique. Python's json and yaml read the files.
+printf '%s' '{"lst_uri": ["http://list-uri:80"], "lst_obj": [{"conn_type": "http", "host": "list-obj"}], "lst_none": []}' > "$T/list.json"
+printf 'lsty_uri:\n- http://list-yaml:81\nlsty_none: []\n' > "$T/list.yaml"
+cp "$T/list.yaml" "$T/list2.yml"
+sed -i 's/lsty_/lstyml_/' "$T/list2.yml"
+out=""
+for f in list.json list.yaml list2.yml; do
+	out="$out$("$FERNCON" connections import "$T/$f" 2>&1; echo "rc=$?")
+"
+done
+want=$("$PYTHON3" -c 'import json, sys, yaml
+for f in sys.argv[1:]:
+    d = json.load(open(f)) if f.endswith(".json") else yaml.safe_load(open(f))
+    print("\n".join("Imported connection " + k for k, v in d.items() if len(v) == 1))
+    print("rc=0")' \
+	"$T/list.json" "$T/list.yaml" "$T/list2.yml")
+is "$out" "$want
+" "json, yaml and yml: a list of one is imported, an empty list is skipped"
+is "$(row lst_obj | cut -d' ' -f2) $(row lsty_uri | cut -d' ' -f2)" "list-obj list-yaml" "with the list's value"
