@@ -513,14 +513,8 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 	    arg_or_stdin(a->json, held, &json, e) != 0)
 		return -1;
 	if (uri != NULL) {
-		const char *colon = strchr(uri, ':');
-
-		if (colon == NULL || colon == uri) {
-			err_set(e, ERR_USAGE, "The URI provided to --conn-uri is "
-			    "invalid (it has no scheme)");
-			return -1;
-		}
-		if (uri_parse(uri, store_airflow_version(s->store), c, e) != 0)
+		if (uri_valid_for_add(uri, e) != 0 ||
+		    uri_parse(uri, store_airflow_version(s->store), c, e) != 0)
 			return -1;
 		if (a->uri != NULL && strcmp(a->uri, "-") != 0 && c->password != NULL)
 			cli_line(stderr, "ferncon: warning: the password in "

@@ -841,6 +841,23 @@ parse_hostname(const struct split *sp, struct buf *out, struct err *e)
 }
 
 int
+uri_valid_for_add(const char *uri, struct err *e)
+{
+	struct split sp;
+	int rc;
+
+	split_init(&sp);
+	rc = url_split(uri, strlen(uri), &sp, e);
+	if (rc == 0 && sp.scheme.len == 0) {
+		err_set(e, ERR_USAGE, "The URI provided to --conn-uri is invalid "
+		    "(urlsplit() finds no scheme)");
+		rc = -1;
+	}
+	split_release(&sp);
+	return rc;
+}
+
+int
 uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
     struct err *e)
 {

@@ -42,6 +42,18 @@ int uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
     struct err *e) ATTR_WUR;
 
 /*
+ * `airflow connections add --conn-uri`'s check before it parses
+ * (cli/commands/connection_command.py _valid_uri()): urlsplit(uri).scheme
+ * must not be empty. Python's scheme is the text before the first ':'
+ * when it starts with an ASCII letter and has only letters, digits, '+',
+ * '-' and '.', so "google_cloud_platform://h" and "1db://h" have none.
+ * 0, or -1 with e set to ERR_USAGE "The URI provided to --conn-uri is
+ * invalid ..." (Airflow's message goes on with the URI; ours does not,
+ * as it may hold a password), or an urlsplit() error.
+ */
+int uri_valid_for_add(const char *uri, struct err *e) ATTR_WUR;
+
+/*
  * Format c as get_uri() does, appended to out (pass a secret buffer: the
  * URI holds the password). The query is urlencode(extra) when the extra
  * is a non-empty JSON object whose values are all strings (so that

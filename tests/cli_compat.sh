@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 25
+plan 27
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -169,3 +169,22 @@ for f in sys.argv[1:]:
 is "$out" "$want
 " "json, yaml and yml: a list of one is imported, an empty list is skipped"
 is "$(row lst_obj | cut -d' ' -f2) $(row lsty_uri | cut -d' ' -f2)" "list-obj list-yaml" "with the list's value"
+
+# -- item 5: --conn-uri needs a scheme that urlsplit() finds -----------------
+# cli/commands/connection_command.py connections_add() refuses a URI when
+# _valid_uri() is false: urlsplit(uri).scheme == "". urllib.parse is the
+# oracle for each URI.
+bad=""; n=0
+for u in 'google_cloud_platform://u:p@h' '1db://h' 'my-type://h:1' 'a.b+c://h' \
+	' http://h' 'x:' ':x' 'h_1:80' 'ÿ://h'; do
+	n=$((n + 1))
+	want=$("$PYTHON3" -c 'import sys; from urllib.parse import urlsplit
+print("ok" if urlsplit(sys.argv[1]).scheme != "" else "invalid")' "$u")
+	o=$("$FERNCON" connections add "u$n" --conn-uri "$u" 2>&1); rc=$?
+	got=$([ "$rc" -eq 0 ] && echo ok || echo invalid)
+	[ "$got" = invalid ] && case $o in *"The URI provided to --conn-uri is invalid"*) ;; *) got="other: $o" ;; esac
+	[ "$got" = "$want" ] || bad="$bad [$u: want $want, got $got]"
+done
+is "$bad" "" "--conn-uri: refused exactly when urlsplit() finds no scheme ($n URIs)"
+lacks "$("$FERNCON" connections add u99 --conn-uri 'a_b://u:Uri-S3cret@h' 2>&1)" "Uri-S3cret" \
+	"the refusal does not echo the password"
