@@ -521,7 +521,8 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 			    "--conn-uri was visible to other users in argv; use "
 			    "--conn-uri - or --conn-password-stdin");
 	} else if (json != NULL) {
-		if (conn_parse_json(c, json, e) != 0)
+		if (uri_conn_json(c, json, store_airflow_version(s->store), 1,
+		    e) != 0)
 			return -1;
 	} else {
 		conn_normalize_type((char *)a->type);
@@ -541,7 +542,9 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 	}
 	if (a->extra != NULL && conn_set_str(c, &c->extra, a->extra, e) != 0)
 		return -1;
-	if (a->description != NULL &&
+	/* connections_add() builds a --conn-json connection from the JSON
+	   alone: --conn-description is not used. */
+	if (json == NULL && a->description != NULL &&
 	    conn_set_str(c, &c->description, a->description, e) != 0)
 		return -1;
 	if (a->password_stdin) {

@@ -456,7 +456,7 @@ json_port(struct conn *c, const cJSON *v, struct err *e)
 int
 conn_parse_json(struct conn *c, const char *text, struct err *e)
 {
-	if (conn_from_json(c, text, e) != 0)
+	if (conn_from_json(c, text, NULL, e) != 0)
 		return -1;
 	if (c->conn_type == NULL) {
 		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
@@ -466,7 +466,8 @@ conn_parse_json(struct conn *c, const char *text, struct err *e)
 }
 
 int
-conn_from_json(struct conn *c, const char *text, struct err *e)
+conn_from_json(struct conn *c, const char *text, struct buf *uri,
+    struct err *e)
 {
 	static const char *const names[] = { "description", "host", "login",
 	    "password", "schema" };
@@ -518,10 +519,25 @@ conn_from_json(struct conn *c, const char *text, struct err *e)
 		    strcmp(v->string, "conn_type") == 0 ||
 		    strcmp(v->string, "port") == 0)
 			continue;
-		if (strcmp(v->string, "uri") == 0) {
+		if (strcmp(v->string, "uri") == 0 && uri == NULL) {
 			err_set(e, ERR_USAGE, "conn-json is invalid; give a URI with "
 			    "--conn-uri, not in the JSON");
 			goto out;
+		}
+		if (strcmp(v->string, "uri") == 0) {
+			/* Connection(uri=...): parsed only when true. */
+			if (!json_truthy(v))
+				continue;
+			if (!cJSON_IsString(v)) {
+				err_set(e, ERR_USAGE, "conn-json is invalid; `uri` "
+				    "must be a string");
+				goto out;
+			}
+			buf_reset(uri);
+			buf_adds(uri, v->valuestring);
+			if (buf_check(uri, e) != 0)
+				goto out;
+			continue;
 		}
 		for (i = 0; i < ARRAY_LEN(names); i++)
 			if (strcmp(v->string, names[i]) == 0)

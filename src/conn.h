@@ -230,17 +230,22 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
  * 'k'", conn_id included). Deliberate differences, where Airflow would
  * go on: a value of another type for a str field ("conn-json is
  * invalid; `host` must be a string or null"), a port that does not fit
- * in a long ("conn-json is invalid; port 1e+300 is out of range"), and
- * "uri", which Connection() would parse ("conn-json is invalid; give a
- * URI with --conn-uri, not in the JSON").
+ * in a long ("conn-json is invalid; port 1e+300 is out of range"). Here
+ * "uri" is refused ("conn-json is invalid; give a URI with --conn-uri,
+ * not in the JSON"); uri_conn_json() (uri.h) takes it as Airflow does,
+ * and `connections add --conn-json` uses that.
  */
 int conn_parse_json(struct conn *c, const char *text, struct err *e) ATTR_WUR;
 
 /*
- * Connection.from_json(text) alone, as Airflow reads the JSON form of an
- * AIRFLOW_CONN_<ID> variable: conn_parse_json() without the CLI's
- * "must supply conn-type" (c->conn_type may stay NULL).
+ * Connection.from_json(text) alone: conn_parse_json() without the CLI's
+ * "must supply conn-type" (c->conn_type may stay NULL). With uri not NULL
+ * (a secret buffer), a true "uri" string goes there, for the caller to
+ * hand to Connection(uri=...) (uri_conn_json()); with NULL a "uri" key is
+ * refused.
  */
-int conn_from_json(struct conn *c, const char *text, struct err *e) ATTR_WUR;
+struct buf;
+int conn_from_json(struct conn *c, const char *text, struct buf *uri,
+    struct err *e) ATTR_WUR;
 
 #endif

@@ -122,7 +122,8 @@ session_conn_lookup(struct session *s, const char *conn_id, struct conn *c,
 
 		memset(&tmp, 0, sizeof tmp);
 		rc = *c->password == '{' ?
-		    conn_from_json(&tmp, c->password, e) :
+		    uri_conn_json(&tmp, c->password,
+		    store_airflow_version(s->store), 0, e) :
 		    uri_parse(c->password, store_airflow_version(s->store),
 		    &tmp, e);
 		if (rc == 0) {

@@ -841,6 +841,42 @@ parse_hostname(const struct split *sp, struct buf *out, struct err *e)
 }
 
 int
+uri_conn_json(struct conn *c, const char *text, const struct airflow_version *v,
+    int need_type, struct err *e)
+{
+	struct buf uri;
+	int rc = -1;
+
+	buf_init(&uri, 1);
+	if (conn_from_json(c, text, &uri, e) != 0)
+		goto out;
+	if (uri.len > 0) {
+		/* Connection.__init__: a URI or the values, never both. */
+		if ((c->conn_type && *c->conn_type) || (c->host && *c->host) ||
+		    (c->login && *c->login) || (c->password && *c->password) ||
+		    (c->schema && *c->schema) || c->has_port ||
+		    (c->extra && *c->extra)) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; You must "
+			    "create an object using the URI or individual values "
+			    "(conn_type, host, login, password, schema, port or "
+			    "extra).You can't mix these two ways to create this "
+			    "object.");
+			goto out;
+		}
+		if (uri_parse(buf_str(&uri), v, c, e) != 0)
+			goto out;
+	}
+	if (need_type && (c->conn_type == NULL || *c->conn_type == '\0')) {
+		err_set(e, ERR_USAGE, "conn-json is invalid; must supply conn-type");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&uri);
+	return rc;
+}
+
+int
 uri_valid_for_add(const char *uri, struct err *e)
 {
 	struct split sp;

@@ -42,6 +42,17 @@ int uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
     struct err *e) ATTR_WUR;
 
 /*
+ * Connection.from_json(text) as Airflow runs it, the "uri" key included
+ * (conn_from_json() with a URI handed to uri_parse(), refused when true
+ * values are given beside it, as Connection.__init__ refuses), then with
+ * need_type the check of `connections add --conn-json`: "conn-json is
+ * invalid; must supply conn-type" when conn_type is not true. Pass an
+ * empty record. 0, or -1 with e set.
+ */
+int uri_conn_json(struct conn *c, const char *text,
+    const struct airflow_version *v, int need_type, struct err *e) ATTR_WUR;
+
+/*
  * `airflow connections add --conn-uri`'s check before it parses
  * (cli/commands/connection_command.py _valid_uri()): urlsplit(uri).scheme
  * must not be empty. Python's scheme is the text before the first ':'

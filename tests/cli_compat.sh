@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 27
+plan 31
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -188,3 +188,27 @@ done
 is "$bad" "" "--conn-uri: refused exactly when urlsplit() finds no scheme ($n URIs)"
 lacks "$("$FERNCON" connections add u99 --conn-uri 'a_b://u:Uri-S3cret@h' 2>&1)" "Uri-S3cret" \
 	"the refusal does not echo the password"
+
+# -- item 7: --conn-json as Connection.from_json() and connections_add() -----
+# airflow/models/connection.py from_json() passes every other key to
+# Connection(conn_id=..., **kwargs), which takes uri= and parses it as
+# --conn-uri would (refusing a URI mixed with true values); connections_add()
+# builds a --conn-json connection from the JSON alone, so --conn-description
+# is not used.
+fields() {
+	"$FERNCON" connections get "$1" -o json 2>/dev/null | "$PYTHON3" -c 'import json,sys
+d = json.load(sys.stdin)[0]
+print(d["conn_type"], d["host"], d["port"], d["schema"], d["login"], d["description"])'
+}
+"$FERNCON" connections add cj_uri --conn-json '{"uri": "postgresql://u@db-h:5433/dw?a=1", "description": "from json"}' >/dev/null 2>&1
+"$FERNCON" connections add cj_ref --conn-uri 'postgresql://u@db-h:5433/dw?a=1' --conn-description 'from json' >/dev/null 2>&1
+is "$(fields cj_uri)" "$(fields cj_ref)" "a \"uri\" key is parsed as --conn-uri parses it"
+o=$("$FERNCON" connections add cj_mix --conn-json '{"uri": "http://h", "host": "other"}' 2>&1); rc=$?
+is "$rc" 2 "a URI mixed with a true value is refused"
+contains "$o" "You can't mix these two ways" "with Connection.__init__'s message"
+"$FERNCON" connections add cj_desc --conn-json '{"conn_type": "http", "port": 0, "extra": {}}' \
+	--conn-description 'Ignored-Desc' >/dev/null 2>&1
+r=$("$FERNCON" connections get cj_desc -o json | "$PYTHON3" -c 'import json,sys
+d = json.load(sys.stdin)[0]
+print(d["description"], d["port"], d["extra_state"])')
+is "$r" "None None empty" "--conn-description beside --conn-json is not used; a false port and extra are dropped"
