@@ -1040,7 +1040,7 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 	const char *p = text, *end = text + len, *eol, *next, *eq;
 	const char *first_msg = NULL;
 	size_t n = 0, cap = 0, line = 0, nerr = 0, first_line = 0, i, j, k;
-	int rc = -1;
+	int rc = -1, legacy = r->v.major == 2;
 
 	for (; p < end; p = next) {
 		eol = line_end(p, end, &next);
@@ -1052,12 +1052,18 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 		if (eq < eol && *eq == '#')
 			continue;	/* COMMENT_PATTERN, \s*#.* */
 		eq = memchr(p, '=', (size_t)(eol - p));
-		if (eq == NULL || eq == p || eq + 1 == eol) {
+		/*
+		 * Airflow 2's _parse_env_file() (airflow/secrets/
+		 * local_filesystem.py) checks only the value, with the message
+		 * "Key is empty.", and takes an empty key, which the import
+		 * then skips as a bad conn_id; 3.x checks both.
+		 */
+		if (eq == NULL || (eq == p && !legacy) || eq + 1 == eol) {
 			if (nerr++ == 0) {
 				first_line = line;
 				first_msg = eq == NULL ? "Invalid line format. "
 				    "The line should contain at least one "
-				    "equal sign (\"=\")." : eq == p ?
+				    "equal sign (\"=\")." : eq == p || legacy ?
 				    "Invalid line format. Key is empty." :
 				    "Invalid line format. Value is empty.";
 			}

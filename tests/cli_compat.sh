@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 31
+plan 32
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -212,3 +212,14 @@ r=$("$FERNCON" connections get cj_desc -o json | "$PYTHON3" -c 'import json,sys
 d = json.load(sys.stdin)[0]
 print(d["description"], d["port"], d["extra_state"])')
 is "$r" "None None empty" "--conn-description beside --conn-json is not used; a false port and extra are dropped"
+
+# -- item 14: a 2.10 .env line that starts with "=" --------------------------
+# Airflow 2.10's _parse_env_file() takes it as the conn_id "" (only an empty
+# value is an error there); _import_helper() then skips it with
+# validate_key()'s message and imports the rest. (3.x refuses the file:
+# tests/test_transfer.c test_bad_env.)
+printf 'eq_ok=http://eq-ok\n=http://eq-none\n' > "$T/eq.env"
+out=$("$FERNCON" connections import "$T/eq.env" 2>&1); rc=$?
+is "$rc $out" "0 Imported connection eq_ok
+Could not import connection. The key '' has to be made of alphanumeric characters, dashes, dots and underscores exclusively" \
+	"2.10: the line is skipped with Airflow's message, the rest imported"

@@ -793,6 +793,33 @@ test_bad_env(void **state)
 	    "sign", "c.env:2:");
 }
 
+/*
+ * Airflow 2's _parse_env_file() (airflow/secrets/local_filesystem.py,
+ * 2.10: key, sep, value = line.partition("="); an error only when not
+ * value, worded "Invalid line format. Key is empty."): a line that starts
+ * with '=' gives the conn_id "", which the import skips with
+ * validate_key()'s message (tests/cli_compat.sh, issue 14 item 14).
+ */
+static void
+test_env_210(void **state)
+{
+	struct transfer_set set;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	assert_int_equal(import_text("c.env", "a=http://h\n=http://i\n", &v_210,
+	    &set, &e), 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.conns[1]->conn_id, "");
+	assert_string_equal(set.conns[1]->host, "i");
+	transfer_set_free(&set);
+	/* an empty value: Airflow 2's message */
+	assert_int_equal(import_text("c.env", "k=\n", &v_210, &set, &e), -1);
+	assert_non_null(strstr(e.msg, "Invalid line format. Key is empty."));
+	assert_non_null(strstr(e.msg, "c.env:1:"));
+}
+
 static void
 test_bad_json(void **state)
 {
@@ -1059,6 +1086,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_extension),
 		cmocka_unit_test(test_bad_env),
+		cmocka_unit_test(test_env_210),
 		cmocka_unit_test(test_bad_json),
 		cmocka_unit_test(test_bad_json_210_keys),
 		cmocka_unit_test(test_bad_yaml),
