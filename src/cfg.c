@@ -83,6 +83,7 @@ struct cfg_val {
 };
 
 struct config {
+	int		 airflow_major;	/* config_set_airflow_major() */
 	char		*home;
 	char		*path;
 	char		*def_db_url;
@@ -132,12 +133,21 @@ static const char *const sensitive_options[][2] = {
 	{ "celery", "result_backend" },
 };
 
-/* Airflow 2.x deprecated_options that ferncon reads: new name, old name. */
-static const char *const deprecated_options[][4] = {
-	{ "database", "sql_alchemy_conn", "core", "sql_alchemy_conn" },
+/*
+ * Airflow 2.x deprecated_options that ferncon reads: new name, old name,
+ * and the major version that removed the old name. Airflow 3.0 dropped
+ * all three from its deprecated_options map (airflow-core/src/airflow/
+ * configuration.py): on a 3.x DB the old names are not read.
+ */
+static const struct {
+	const char	*section, *key, *old_section, *old_key;
+	int		 removed_in;
+} deprecated_options[] = {
+	{ "database", "sql_alchemy_conn", "core", "sql_alchemy_conn", 3 },
 	{ "core", "hide_sensitive_var_conn_fields",
-	  "admin", "hide_sensitive_variable_fields" },
-	{ "core", "sensitive_var_conn_names", "admin", "sensitive_variable_fields" },
+	  "admin", "hide_sensitive_variable_fields", 3 },
+	{ "core", "sensitive_var_conn_names", "admin", "sensitive_variable_fields",
+	  3 },
 };
 
 /* Built-in defaults that do not depend on AIRFLOW_HOME. */
@@ -1211,7 +1221,9 @@ config_get(struct config *cfg, const char *section, const char *key,
 	int r;
 
 	for (i = 0; i < ARRAY_LEN(deprecated_options); i++) {
-		const char *const *d = deprecated_options[i];
+		const char *d[4] = { deprecated_options[i].section,
+		    deprecated_options[i].key, deprecated_options[i].old_section,
+		    deprecated_options[i].old_key };
 
 		if ((strcmp(section, d[0]) == 0 && strcmp(key, d[1]) == 0) ||
 		    (strcmp(section, d[2]) == 0 && strcmp(key, d[3]) == 0)) {
@@ -1219,7 +1231,9 @@ config_get(struct config *cfg, const char *section, const char *key,
 			names[0][1] = d[1];
 			names[1][0] = d[2];
 			names[1][1] = d[3];
-			nn = 2;
+			/* the alias only while the detected Airflow has it */
+			nn = cfg->airflow_major >= deprecated_options[i].removed_in ?
+			    1 : 2;
 			break;
 		}
 	}
@@ -1378,6 +1392,12 @@ config_db_url(struct config *cfg, struct config_value *out, struct err *e)
 		return result(cfg, &q, cfg->db_arg, strlen(cfg->db_arg),
 		    CONFIG_SRC_ARG, "--db", out, e);
 	return config_get(cfg, "database", "sql_alchemy_conn", out, e);
+}
+
+void
+config_set_airflow_major(struct config *cfg, int major)
+{
+	cfg->airflow_major = major;
 }
 
 int

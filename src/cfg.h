@@ -173,6 +173,15 @@ int config_fernet_key(struct config *cfg, struct config_value *out,
     struct err *e) ATTR_WUR;
 
 /*
+ * The Airflow major version the DB says (0: unknown, the default): the
+ * deprecated names that this version removed (Airflow 3.0: [core]
+ * sql_alchemy_conn, [admin] hide_sensitive_variable_fields and
+ * sensitive_variable_fields) are no longer read, as Airflow 3 does not read
+ * them. Values already handed out stay as they were.
+ */
+void config_set_airflow_major(struct config *cfg, int major);
+
+/*
  * The metadata DB URL: --db (source CONFIG_SRC_ARG, origin "--db"), else
  * [database] sql_alchemy_conn (2.x also [core] sql_alchemy_conn), else
  * sqlite:///$AIRFLOW_HOME/airflow.db (source CONFIG_SRC_DEFAULT).

@@ -453,6 +453,9 @@ session_mask(struct session *s, struct err *e)
 		return 0;
 	if (session_config(s, e) != 0 || session_store(s, e) != 0)
 		return -1;
+	/* [admin] names only where the DB's Airflow still reads them. */
+	config_set_airflow_major(s->keys->cfg,
+	    store_airflow_version(s->store)->major);
 	return mask_new(&s->mask, s->keys->cfg, store_airflow_version(s->store),
 	    e);
 }

@@ -39,6 +39,46 @@ check(struct session *s, enum policy_action a, const char *what, struct err *e)
 	return policy_check(&s->policy, a, what, e);
 }
 
+/*
+ * The DB just opened tells the Airflow version; the configuration then
+ * reads only the names that version has (config_set_airflow_major()). A
+ * URL that came from [core] sql_alchemy_conn, which Airflow 3.0 removed,
+ * is then not the DB Airflow uses: the one it does use is opened instead,
+ * with a warning.
+ */
+static int
+follow_version(struct session *s, struct store **out,
+    const struct config_value *url, struct store_opts *o, struct err *e)
+{
+	const struct airflow_version *v = store_airflow_version(*out);
+	struct config_value now;
+	char was[512];
+
+	if (v->major < 3)
+		return 0;
+	snprintf(was, sizeof was, "%s", url->origin ? url->origin : "");
+	config_set_airflow_major(s->keys->cfg, v->major);
+	if (config_db_url(s->keys->cfg, &now, e) != 0) {
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	if (strcmp(was, now.origin ? now.origin : "") == 0)
+		return 0;
+	store_close(*out);
+	*out = NULL;
+	s->warning = "the DB that [core] sql_alchemy_conn names is an Airflow 3 "
+	    "DB, and Airflow 3 does not read that option (removed in 3.0): "
+	    "ferncon uses the DB Airflow 3 uses, [database] sql_alchemy_conn "
+	    "or its default";
+	if (store_open(out, now.value, o, e) != 0) {
+		err_prefix(e, "Airflow 3 ignores [core] sql_alchemy_conn (%s); its "
+		    "DB (%s)", was, now.origin ? now.origin : "default");
+		return -1;
+	}
+	return 0;
+}
+
 int
 session_store_open(struct session *s, struct store **out, struct err *e)
 {
@@ -53,7 +93,9 @@ session_store_open(struct session *s, struct store **out, struct err *e)
 		return -1;
 	memset(&o, 0, sizeof o);
 	o.schema = schema.value;
-	return store_open(out, url.value, &o, e);
+	if (store_open(out, url.value, &o, e) != 0)
+		return -1;
+	return follow_version(s, out, &url, &o, e);
 }
 
 /* -- jobs ---------------------------------------------------------------- */

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 32
+plan 38
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -223,3 +223,32 @@ out=$("$FERNCON" connections import "$T/eq.env" 2>&1); rc=$?
 is "$rc $out" "0 Imported connection eq_ok
 Could not import connection. The key '' has to be made of alphanumeric characters, dashes, dots and underscores exclusively" \
 	"2.10: the line is skipped with Airflow's message, the rest imported"
+
+# -- item 6: deprecated names follow the detected Airflow version -------------
+# Airflow 2.10's deprecated_options map (airflow/configuration.py) reads
+# [database] sql_alchemy_conn from [core] and the masking options from
+# [admin]; Airflow 3.0 removed these entries, so on a 3.x DB they are not
+# read: Airflow 3 then uses its default DB, $AIRFLOW_HOME/airflow.db.
+h3="$T/h3"; mkdir -p "$h3"
+tool create "$h3/airflow.db" --schema "$top_srcdir/data/schema-3.2.sql"
+tool create "$h3/other.db" --schema "$top_srcdir/data/schema-3.2.sql"
+printf '[{"conn_id": "in_default", "conn_type": "http"}]' > "$T/d.json"
+printf '[{"conn_id": "in_other", "conn_type": "http", "extra": "{\\"passphrase\\": \\"Pp-1\\"}"}]' > "$T/o.json"
+tool fill "$h3/airflow.db" --connections "$T/d.json" 2>/dev/null
+tool fill "$h3/other.db" --connections "$T/o.json" 2>/dev/null
+printf '[core]\nfernet_key = %s\nsql_alchemy_conn = sqlite:///%s\n' "$key" "$h3/other.db" > "$h3/airflow.cfg"
+o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections list -o plain 2>&1)
+contains "$o" "in_default" "3.x: [core] sql_alchemy_conn is not followed; Airflow 3's default DB is used"
+lacks "$o" "in_other" "and the DB the removed option names is not touched"
+contains "$o" "Airflow 3 does not read that option" "with a warning saying why"
+# On 2.x the alias is still Airflow's: the 2.10 DB above through [core].
+h2="$T/h2"; mkdir -p "$h2"
+printf '[core]\nfernet_key = %s\nsql_alchemy_conn = sqlite:///%s\n' "$key" "$db" > "$h2/airflow.cfg"
+o=$(AIRFLOW_HOME="$h2" "$FERNCON" connections list -o plain 2>&1)
+contains "$o" "m_obj" "2.x: the [core] alias is followed"
+# [admin] sensitive_variable_fields on 3.x: not read, the value stays masked.
+printf '[core]\nfernet_key = %s\nhide_sensitive_var_conn_fields = True\n[admin]\nhide_sensitive_variable_fields = False\n' "$key" > "$h3/airflow.cfg"
+cp "$h3/other.db" "$h3/airflow.db"
+o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections get in_other -o json 2>&1)
+lacks "$o" "Pp-1" "3.x: [admin] hide_sensitive_variable_fields does not unmask"
+contains "$o" '"passphrase": "***"' "the value is masked"
