@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "pyjson.h"
+#include "utf8.h"
 
 struct mask {
 	char	**names;
@@ -121,44 +122,54 @@ mask_free(struct mask *m)
 }
 
 /*
- * 1 if name occurs in s[0..len) once s is lower-cased. The key is
- * lower-cased as it is compared, not copied, so that a key of any length
- * is looked at whole.
+ * should_hide_value_for_key(): a str key is sensitive when one of the
+ * names is a substring of key.strip().lower() (doc/airflow-compat.md
+ * section 6), Python's Unicode strip and lower (utf8_py_lower()), so that
+ * a KELVIN SIGN lowers to 'k' there too.
  */
-static int
-contains_lowered(const char *s, size_t len, const char *name)
-{
-	size_t i, j, n = strlen(name);
-
-	for (i = 0; i + n <= len; i++) {
-		for (j = 0; j < n; j++)
-			if (tolower((unsigned char)s[i + j]) != (unsigned char)name[j])
-				break;
-		if (j == n)
-			return 1;
-	}
-	return 0;
-}
-
 int
 mask_is_sensitive(const struct mask *m, const char *name)
 {
-	size_t i, len;
-	const char *s = name;
+	const unsigned char *p;
+	size_t i, len, n, a = 0;
+	uint32_t cp;
+	struct buf low;
+	int hit = 0;
 
 	if (!m->hide || name == NULL)
 		return 0;
 	if (m->match_all)
 		return 1;
-	while (isspace((unsigned char)*s))
-		s++;
-	len = strlen(s);
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
-		len--;
-	for (i = 0; i < m->n; i++)
-		if (contains_lowered(s, len, m->names[i]))
-			return 1;
-	return 0;
+	p = (const unsigned char *)name;
+	len = strlen(name);
+	/* str.strip(): Unicode whitespace, separators 0x1c-0x1f included */
+	while (a < len) {
+		n = utf8_decode(p + a, len - a, &cp);
+		if (cp == UTF8_BAD || !(utf8_py_int_blank(cp) ||
+		    (cp >= 0x1c && cp <= 0x1f)))
+			break;
+		a += n;
+	}
+	while (len > a) {
+		for (i = len - 1; i > a && (p[i] & 0xc0) == 0x80; i--)
+			;
+		n = utf8_decode(p + i, len - i, &cp);
+		if (i + n != len || cp == UTF8_BAD || !(utf8_py_int_blank(cp) ||
+		    (cp >= 0x1c && cp <= 0x1f)))
+			break;
+		len = i;
+	}
+	buf_init(&low, 0);
+	utf8_py_lower(&low, name + a, len - a);
+	if (buf_check(&low, NULL) != 0) {
+		buf_release(&low);
+		return 1;	/* out of memory: hide, the safe side */
+	}
+	for (i = 0; i < m->n && !hit; i++)
+		hit = memmem(buf_str(&low), low.len, m->names[i],
+		    strlen(m->names[i])) != NULL || *m->names[i] == '\0';
+	buf_release(&low);
+	return hit;
 }
 
 /* Airflow's _redact_all: every string below becomes the replacement. */

@@ -8,7 +8,10 @@
 
 #include "utf8.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
+#include <wctype.h>
 
 size_t
 utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -123,4 +126,69 @@ utf8_bad_at(const unsigned char *s, size_t len)
 		i += n;
 	}
 	return len;
+}
+
+/* -- str.lower() ----------------------------------------------------------- */
+
+static locale_t lower_locale;
+static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
+
+/* The C.UTF-8 character tables, without touching the process's locale. */
+static void
+lower_init(void)
+{
+	lower_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Append code point cp to out as UTF-8. */
+static void
+put_utf8(struct buf *out, uint32_t cp)
+{
+	char b[4];
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		buf_add(out, b, 1);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		buf_add(out, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		buf_add(out, b, 3);
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		buf_add(out, b, 4);
+	}
+}
+
+void
+utf8_py_lower(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	pthread_once(&lower_once, lower_init);
+	while (i < len) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (cp == UTF8_BAD) {
+			buf_add(out, s + i, n);	/* kept as it is */
+		} else if (cp == 0x130) {
+			/* SpecialCasing: I WITH DOT ABOVE is i + COMBINING DOT */
+			buf_add(out, "i\xcc\x87", 3);
+		} else if (cp < 0x80 || lower_locale == (locale_t)0) {
+			put_utf8(out, cp < 0x80 && cp >= 'A' && cp <= 'Z' ?
+			    cp + 32 : cp);
+		} else {
+			put_utf8(out, (uint32_t)towlower_l((wint_t)cp,
+			    lower_locale));
+		}
+		i += n;
+	}
 }

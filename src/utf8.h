@@ -72,4 +72,14 @@ utf8_is_str_space(char c)
 	return u == ' ' || (u >= '\t' && u <= '\r') || (u >= 0x1c && u <= 0x1f);
 }
 
+/*
+ * Python's str.lower() of len bytes of UTF-8, appended to out: the
+ * simple Unicode lower-case mapping (glibc's C.UTF-8 tables, looked up
+ * without changing the process's locale), U+0130 as "i" and U+0307 as in
+ * SpecialCasing; an ill-formed byte kept as it is. Not done: the final
+ * sigma rule (a capital sigma at the end of a word gives U+03C2), and
+ * Unicode versions may differ between glibc and Python.
+ */
+void utf8_py_lower(struct buf *out, const char *s, size_t len);
+
 #endif

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 38
+plan 39
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -252,3 +252,28 @@ cp "$h3/other.db" "$h3/airflow.db"
 o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections get in_other -o json 2>&1)
 lacks "$o" "Pp-1" "3.x: [admin] hide_sensitive_variable_fields does not unmask"
 contains "$o" '"passphrase": "***"' "the value is masked"
+
+# -- item 13: masking compares names with Python's str.lower() ---------------
+# airflow/utils/log/secrets_masker.py should_hide_value_for_key(): a name of
+# DEFAULT_SENSITIVE_FIELDS (2.x: the 12 of doc/airflow-compat.md section 6)
+# in key.strip().lower(). Python computes which keys are sensitive.
+"$PYTHON3" - "$T/mk.json" <<'PY'
+import json, sys
+keys = ["api_\u212aey", "PASS\u212aWORD", "\u00a0Token\u2003", "pa\u017fsword", "\u0130access_token",
+        "SECRET", "s\u0130cret", "plain", "\u0391PI_KEY", "ke\u212ayfile_dict"]
+json.dump({k: "v-%d" % i for i, k in enumerate(keys)}, open(sys.argv[1], "w"))
+PY
+"$FERNCON" connections add mk --conn-type http --conn-extra "$(cat "$T/mk.json")" >/dev/null 2>&1
+"$FERNCON" connections get mk -o json > "$T/mk.out" 2>&1
+r=$("$PYTHON3" - "$T/mk.json" "$T/mk.out" <<'PY'
+import json, sys
+names = ["access_token", "api_key", "apikey", "authorization", "passphrase", "passwd",
+         "password", "private_key", "secret", "token", "keyfile_dict", "service_account"]
+src = json.load(open(sys.argv[1]))
+got = json.load(open(sys.argv[2]))[0]["extra_dejson"]
+bad = [k.encode("unicode_escape").decode() for k in src
+       if (got[k] == "***") != any(n in k.strip().lower() for n in names)]
+print("same" if not bad else "differs: " + " ".join(bad))
+PY
+)
+is "$r" same "each extra key is masked exactly when Python's key.strip().lower() holds a sensitive name"
