@@ -817,11 +817,11 @@ parse_hostname(const struct split *sp, struct buf *out, struct err *e)
 	buf_init(&scratch, 1);
 	split_hostport(sp, &host, &port);
 	if (host.len > 0) {
-		/* .hostname: lower-cased up to the zone's '%'. */
+		/* .hostname: str.lower() up to the zone's '%' (Unicode). */
 		pct = span_chr(host, '%');
-		for (i = 0; i < host.len; i++)
-			buf_addc(&lowered, (pct == NULL || host.p + i < pct) ?
-			    ascii_lower(host.p[i]) : host.p[i]);
+		i = pct == NULL ? host.len : (size_t)(pct - host.p);
+		utf8_py_lower(&lowered, host.p, i);
+		buf_add(&lowered, host.p + i, host.len - i);
 		unquote(out, span_from(buf_str(&lowered),
 		    buf_str(&lowered) + lowered.len), 0, &scratch);
 	}

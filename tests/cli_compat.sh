@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 39
+plan 40
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -277,3 +277,18 @@ print("same" if not bad else "differs: " + " ".join(bad))
 PY
 )
 is "$r" same "each extra key is masked exactly when Python's key.strip().lower() holds a sensitive name"
+
+# -- item 12: a non-ASCII host lower-cased as Python's str.lower() -----------
+# Connection._parse_from_uri() takes urlsplit(...).hostname, which is
+# str.lower() of the host (Lib/urllib/parse.py _NetlocResultMixinStr);
+# urllib.parse is the oracle.
+bad=""; n=0
+for u in 'http://HÉST:8080/db' 'http://ÀÉÎ.Example.ORG' 'http://İSTANBUL' 'http://KELVIN.Host'; do
+	n=$((n + 1))
+	want=$("$PYTHON3" -c 'import sys; from urllib.parse import urlsplit, unquote
+print(unquote(urlsplit(sys.argv[1]).hostname))' "$u")
+	"$FERNCON" connections add "lh$n" --conn-uri "$u" >/dev/null 2>&1
+	got=$("$FERNCON" connections get "lh$n" -o json | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)[0]["host"])')
+	[ "$got" = "$want" ] || bad="$bad [$u: want $want, got $got]"
+done
+is "$bad" "" "hosts lower-cased as urlsplit().hostname does ($n URIs)"
