@@ -109,7 +109,8 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
 	{ "db", required_argument, NULL, CLI_OPT_BASE + 2 }, \
 	{ "as-role", required_argument, NULL, CLI_OPT_BASE + 3 }, \
 	{ "no-color", no_argument, NULL, CLI_OPT_BASE + 4 }, \
-	{ "login", required_argument, NULL, CLI_OPT_BASE + 5 }
+	{ "login", required_argument, NULL, CLI_OPT_BASE + 5 }, \
+	{ "airflow-version", required_argument, NULL, CLI_OPT_BASE + 6 }
 int cli_global_option(struct session *s, struct cli_args *a, int c,
     const char *arg);
 

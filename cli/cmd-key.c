@@ -65,15 +65,19 @@ print_status(struct session *s, const struct lifecycle_preflight *pf,
 	const struct lifecycle_stats *pw = &pf->field[STORE_CONN_PASSWORD],
 	    *ex = &pf->field[STORE_CONN_EXTRA], *var = &pf->field[STORE_VAR_VAL],
 	    *tr = &pf->field[STORE_TRIGGER_KWARGS];
-	char old[32], new[32], ver[48] = "";
+	char old[32], new[32], ver[48] = "", why[200];
 	size_t k, n;
+	struct err e;
 
 	if (v->major != 0)
 		snprintf(ver, sizeof ver, ", Airflow %d.%d.%d", v->major,
 		    v->minor, v->patch);
+	err_clear(&e);
 	cli_line(stdout, "database:    %s (%s%s%s)", store_name(s->store),
 	    store_backend(s->store), ver,
 	    store_readonly(s->store) ? ", read-only" : "");
+	if (session_airflow_version(s, why, sizeof why, &e) == 0)
+		cli_line(stdout, "airflow:     %s", why);
 	printf("rows:        %zu connections", pw->rows);
 	if (pf->present[STORE_VAR_VAL])
 		printf(", %zu variables", var->rows);

@@ -74,6 +74,8 @@ usage(FILE *f)
 	    "                       else $AIRFLOW_HOME/airflow.cfg)\n"
 	    "  --airflow-home DIR   AIRFLOW_HOME (default $AIRFLOW_HOME, else ~/airflow)\n"
 	    "  --db URL             metadata DB URL (default [database] sql_alchemy_conn)\n"
+	    "  --airflow-version X.Y.Z  the exact Airflow release (default\n"
+	    "                       [console] airflow_version, else the DB's head)\n"
 	    "  --as-role ROLE       act with a lower role for this run\n"
 	    "  --login NAME         the person, in an SSH forced command only\n"
 	    "                       (authorized_keys command=; see ferncon(1) SECURITY)\n"

@@ -57,6 +57,9 @@ cli_global_option(struct session *s, struct cli_args *a, int c,
 			s->login_again = 1;	/* session_identity() refuses */
 		s->login = arg;
 		return 1;
+	case CLI_OPT_BASE + 6:
+		s->airflow_version_arg = arg;
+		return 1;
 	default:
 		return 0;
 	}

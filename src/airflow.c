@@ -28,6 +28,43 @@ static const struct {
 	{ "6222ce48e289", { 3, 2, 0 } },
 };
 
+int
+airflow_version_parse(const char *s, struct airflow_version *out)
+{
+	int *part[3] = { &out->major, &out->minor, &out->patch };
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		long n = 0;
+		int digits = 0;
+
+		for (; *s >= '0' && *s <= '9' && digits < 6; s++, digits++)
+			n = n * 10 + (*s - '0');
+		if (digits == 0 || digits == 6 || (k < 2 && *s++ != '.'))
+			return -1;
+		*part[k] = (int)n;
+	}
+	return *s == '\0' && out->major > 0 ? 0 : -1;
+}
+
+int
+airflow_version_fits_head(const char *head, const struct airflow_version *v)
+{
+	size_t i;
+
+	for (i = 0; head != NULL && i < ARRAY_LEN(heads); i++) {
+		if (strcmp(heads[i].head, head) != 0)
+			continue;
+		if (!airflow_version_at_least(v, heads[i].v.major,
+		    heads[i].v.minor, heads[i].v.patch))
+			return 0;
+		return i + 1 == ARRAY_LEN(heads) ||
+		    !airflow_version_at_least(v, heads[i + 1].v.major,
+		    heads[i + 1].v.minor, heads[i + 1].v.patch);
+	}
+	return 1;
+}
+
 struct airflow_version
 airflow_version_of_head(const char *head)
 {

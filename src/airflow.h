@@ -39,6 +39,18 @@ airflow_version_at_least(const struct airflow_version *v, int major, int minor,
 struct airflow_version airflow_version_of_head(const char *head);
 
 /*
+ * Parse "X.Y.Z" (digits only) into *out. 0, or -1 when s is not that.
+ */
+int airflow_version_parse(const char *s, struct airflow_version *out);
+
+/*
+ * 1 when v is a release that can have written alembic head head: at least
+ * the head's version and below the next known head's (3.1.0 to 3.1.7 share
+ * cc92b33c6709); any v for an unknown head.
+ */
+int airflow_version_fits_head(const char *head, const struct airflow_version *v);
+
+/*
  * Format a Unix time (a Fernet token's timestamp) in UTC as
  * "2026-11-22T16:39:59Z" into buf (at least 32 bytes), or "beyond year
  * 9999" past what Python's datetime can hold.

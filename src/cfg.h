@@ -181,6 +181,7 @@ int config_fernet_key(struct config *cfg, struct config_value *out,
  */
 void config_set_airflow_major(struct config *cfg, int major);
 
+
 /*
  * The metadata DB URL: --db (source CONFIG_SRC_ARG, origin "--db"), else
  * [database] sql_alchemy_conn (2.x also [core] sql_alchemy_conn), else

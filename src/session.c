@@ -180,8 +180,10 @@ session_identity(struct session *s, struct err *e)
 		  "configuration; another could run its _cmd as the account" },
 		{ "--db", "the DB is the one the account's configuration names; "
 		  "another URL could send the account's DB password elsewhere" },
+		{ "--airflow-version", "the version is the one the account's "
+		  "configuration or DB says; another could change what is masked" },
 	};
-	const char *given[3];
+	const char *given[4];
 	char who[600];
 	size_t i;
 
@@ -198,8 +200,9 @@ session_identity(struct session *s, struct err *e)
 		given[0] = s->opts.config_file;
 		given[1] = s->opts.airflow_home;
 		given[2] = s->opts.db_url;
+		given[3] = s->airflow_version_arg;
 		acting(s, who, sizeof who);
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 4; i++) {
 			if (given[i] == NULL)
 				continue;
 			err_set(e, ERR_USAGE, "%s is refused: %s, and %s",
@@ -306,6 +309,60 @@ session_keyring(struct session *s, const char *keys_arg, struct err *e)
 		s->warning = not_clean_warning;
 	else if (std_alpha & KEYRING_WARN_STD_ALPHABET)
 		s->warning = std_alphabet_warning;
+	return 0;
+}
+
+int
+session_named_version(struct session *s, struct config_value *out,
+    struct err *e)
+{
+	if (session_config(s, e) != 0)
+		return -1;
+	if (s->airflow_version_arg != NULL) {
+		memset(out, 0, sizeof *out);
+		out->value = s->airflow_version_arg;
+		out->len = strlen(s->airflow_version_arg);
+		out->source = CONFIG_SRC_ARG;
+		out->origin = "--airflow-version";
+		return 0;
+	}
+	return config_get(s->keys->cfg, "console", "airflow_version", out, e);
+}
+
+int
+session_airflow_version(struct session *s, char *buf, size_t len,
+    struct err *e)
+{
+	const struct airflow_version *v;
+	struct airflow_version next;
+	struct config_value cv;
+	const char *head;
+
+	if (session_store(s, e) != 0 || session_named_version(s, &cv, e) != 0)
+		return -1;
+	v = store_airflow_version(s->store);
+	head = store_alembic_head(s->store);
+	if (v->major == 0) {
+		snprintf(buf, len, "unknown (alembic head %s)", head ? head :
+		    "none");
+		return 0;
+	}
+	if (cv.value != NULL && *cv.value != '\0') {
+		snprintf(buf, len, "%d.%d.%d (from %s)", v->major, v->minor,
+		    v->patch, cv.origin);
+		return 0;
+	}
+	next = *v;
+	next.patch++;
+	if (head != NULL && airflow_version_of_head(head).major != 0 &&
+	    airflow_version_fits_head(head, &next))
+		snprintf(buf, len, "%d.%d.%d (alembic head %s, which later "
+		    "%d.%d releases share: name the exact one with [console] "
+		    "airflow_version)", v->major, v->minor, v->patch, head,
+		    v->major, v->minor);
+	else
+		snprintf(buf, len, "%d.%d.%d (alembic head %s)", v->major,
+		    v->minor, v->patch, head ? head : "none; from the columns");
 	return 0;
 }
 

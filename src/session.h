@@ -82,6 +82,7 @@ struct session_keys {
 struct session {
 	/* Where to read from; the strings are borrowed (argv) and must
 	   outlive the session. Set them before anything is loaded. */
+	const char		*airflow_version_arg;	/* --airflow-version */
 	struct config_opts	 opts;
 	const char		*as_role;	/* --as-role, or NULL */
 	const char		*login;		/* --login, or NULL */
@@ -200,6 +201,24 @@ int session_config(struct session *s, struct err *e) ATTR_WUR;
  */
 int session_keyring(struct session *s, const char *keys_arg, struct err *e)
     ATTR_WUR;
+
+/*
+ * Which Airflow version ferncon assumes and why, into buf: "3.1.6 (from
+ * [console] airflow_version)", "3.2.0 (alembic head 6222ce48e289)", or
+ * "3.1.0 (alembic head cc92b33c6709, which 3.1.0 to 3.1.7 share; name the
+ * release with [console] airflow_version)"; "unknown" without a known
+ * head. Opens the DB. 0, or -1 with e set.
+ */
+int session_airflow_version(struct session *s, char *buf, size_t len,
+    struct err *e) ATTR_WUR;
+
+/*
+ * The exact Airflow release the user names: --airflow-version
+ * (s->airflow_version_arg, origin "--airflow-version"), else [console]
+ * airflow_version; value NULL when neither is set. 0, or -1 with e set.
+ */
+int session_named_version(struct session *s, struct config_value *out,
+    struct err *e) ATTR_WUR;
 
 /* Open the metadata DB (once): --db, else [database] sql_alchemy_conn. */
 int session_store(struct session *s, struct err *e) ATTR_WUR;

@@ -40,6 +40,36 @@ check(struct session *s, enum policy_action a, const char *what, struct err *e)
 }
 
 /*
+ * --airflow-version or [console] airflow_version names the exact release
+ * (doc/airflow-compat.md section 1.4: 3.1.0 to 3.1.7 share one alembic
+ * head, and 3.1.6 changed URI query typing and proxy masking): the store
+ * takes it when its head fits.
+ */
+static int
+assume_version(struct session *s, struct store *st, struct err *e)
+{
+	struct config_value cv;
+	struct airflow_version v;
+
+	if (st == NULL)
+		return 0;
+	if (session_named_version(s, &cv, e) != 0)
+		return -1;
+	if (cv.value == NULL || *cv.value == '\0')
+		return 0;
+	if (airflow_version_parse(cv.value, &v) != 0) {
+		err_set(e, ERR_CONFIG, "%s: the Airflow version must be X.Y.Z, "
+		    "such as 3.1.6", cv.origin);
+		return -1;
+	}
+	if (store_assume_version(st, &v, e) != 0) {
+		err_prefix(e, "%s", cv.origin);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The DB just opened tells the Airflow version; the configuration then
  * reads only the names that version has (config_set_airflow_major()). A
  * URL that came from [core] sql_alchemy_conn, which Airflow 3.0 removed,
@@ -95,7 +125,14 @@ session_store_open(struct session *s, struct store **out, struct err *e)
 	o.schema = schema.value;
 	if (store_open(out, url.value, &o, e) != 0)
 		return -1;
-	return follow_version(s, out, &url, &o, e);
+	if (assume_version(s, *out, e) != 0 ||
+	    follow_version(s, out, &url, &o, e) != 0 ||
+	    assume_version(s, *out, e) != 0) {
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* -- jobs ---------------------------------------------------------------- */

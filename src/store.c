@@ -96,6 +96,21 @@ store_readonly(const struct store *s)
 	return s->readonly;
 }
 
+int
+store_assume_version(struct store *s, const struct airflow_version *v,
+    struct err *e)
+{
+	if (!airflow_version_fits_head(s->alembic_head, v)) {
+		err_set(e, ERR_CONFIG, "Airflow %d.%d.%d cannot have written this "
+		    "DB (alembic head %s, Airflow %d.%d.%d)", v->major, v->minor,
+		    v->patch, s->alembic_head ? s->alembic_head : "none",
+		    s->version.major, s->version.minor, s->version.patch);
+		return -1;
+	}
+	s->version = *v;
+	return 0;
+}
+
 const struct airflow_version *
 store_airflow_version(const struct store *s)
 {

@@ -105,6 +105,14 @@ int store_readonly(const struct store *s);
 /* The Airflow version (major 0 when unknown). */
 const struct airflow_version *store_airflow_version(const struct store *s);
 
+/*
+ * Take v as the exact Airflow version (a setting names it: several
+ * releases share one alembic head). 0, or -1 with e set to ERR_CONFIG when
+ * the DB's head cannot have been written by v.
+ */
+int store_assume_version(struct store *s, const struct airflow_version *v,
+    struct err *e) ATTR_WUR;
+
 /* The alembic head, or NULL when the DB has none. */
 const char *store_alembic_head(const struct store *s);
 

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 40
+plan 45
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -292,3 +292,26 @@ print(unquote(urlsplit(sys.argv[1]).hostname))' "$u")
 	[ "$got" = "$want" ] || bad="$bad [$u: want $want, got $got]"
 done
 is "$bad" "" "hosts lower-cased as urlsplit().hostname does ($n URIs)"
+
+# -- item 16: the exact release, for the alembic head 3.1.0 to 3.1.7 share -----
+# 3.1.6 changed URI query typing (PR #59339: json.loads of each query
+# value) and added the proxy names to DEFAULT_SENSITIVE_FIELDS (PR #59688);
+# doc/airflow-compat.md sections 4.1 and 6.
+h31="$T/h31"; mkdir -p "$h31"
+tool create "$h31/airflow.db" --schema "$top_srcdir/data/schema-3.1.sql"
+printf '[core]\nfernet_key = %s\n' "$key" > "$h31/airflow.cfg"
+o=$(AIRFLOW_HOME="$h31" "$FERNCON" key status 2>&1)
+contains "$o" "airflow:     3.1.0 (alembic head cc92b33c6709, which later 3.1 releases share" \
+	"key status: the version assumed and why"
+o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 key status 2>&1)
+contains "$o" "airflow:     3.1.6 (from --airflow-version)" "--airflow-version names the release"
+AIRFLOW_HOME="$h31" "$FERNCON" connections add q0 --conn-uri 'http://h?n=123' >/dev/null 2>&1
+AIRFLOW_HOME="$h31" AIRFLOW__CONSOLE__AIRFLOW_VERSION=3.1.6 "$FERNCON" connections add q6 \
+	--conn-uri 'http://h?n=123&proxy=Px-1' >/dev/null 2>&1
+x0=$(AIRFLOW_HOME="$h31" "$FERNCON" connections get q0 -o json | "$PYTHON3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["extra_dejson"]))')
+x6=$(AIRFLOW_HOME="$h31" AIRFLOW__CONSOLE__AIRFLOW_VERSION=3.1.6 "$FERNCON" connections get q6 -o json | "$PYTHON3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["extra_dejson"]))')
+is "$x0 | $x6" '{"n": "123"} | {"n": 123, "proxy": "***"}' \
+	"3.1.0 keeps query values as text; [console] airflow_version = 3.1.6 types them and masks proxy"
+o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.2.0 key status 2>&1); rc=$?
+is "$rc" 2 "a release that cannot have written the DB's head is refused"
+contains "$o" "Airflow 3.2.0 cannot have written this DB (alembic head cc92b33c6709" "saying why"
