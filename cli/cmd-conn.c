@@ -152,7 +152,8 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	if (conn_check_utf8(d, "show", e) != 0 ||
 	    (o = cJSON_CreateObject()) == NULL)
 		goto fail;
-	if (cJSON_IsObject(v.extra)) {
+	if (v.extra != NULL) {
+		/* Airflow 2's extra_dejson is json.loads(extra), a list too. */
 		extra = v.extra;
 		v.extra = NULL;
 	} else {

@@ -169,6 +169,31 @@ session_conn_reveal(struct session *s, const char *conn_id, const char *detail,
 	return policy_log(&s->policy, "reveal", conn_id, detail, e);
 }
 
+/*
+ * Connection._validate_extra(): Airflow 3 refuses an extra that is not a
+ * JSON object (conn_validate_extra()); Airflow 2 only warns
+ * (RemovedInAirflow3Warning) and stores it, and so does ferncon on a 2.x
+ * DB, leaving a warning for the front end. 0, or -1 with e set.
+ */
+static int
+extra_allowed(struct session *s, const struct conn *c, struct err *e)
+{
+	struct err why;
+
+	err_clear(&why);
+	if (conn_validate_extra(c->conn_id, c->extra, &why) == 0)
+		return 0;
+	if (why.code == ERR_INVALID &&
+	    store_airflow_version(s->store)->major == 2) {
+		s->warning = "an extra that is not a JSON object was stored: "
+		    "Airflow 2 warns that support for it will be removed in "
+		    "Airflow 3.0, and Airflow 3 refuses it";
+		return 0;
+	}
+	*e = why;
+	return -1;
+}
+
 /* -- save ---------------------------------------------------------------- */
 
 /*
@@ -256,7 +281,7 @@ save_edit(struct session *s, struct conn *c, struct session_save *o,
 	case SESSION_EXTRA_GIVEN:
 		break;
 	}
-	if (conn_validate_extra(c->conn_id, c->extra, e) != 0) {
+	if (extra_allowed(s, c, e) != 0) {
 		o->bad = SESSION_SAVE_BAD_EXTRA;
 		goto out;
 	}
@@ -283,7 +308,7 @@ save_add(struct session *s, struct conn *c, struct session_save *o,
 	if (o->extra == SESSION_EXTRA_EDITED &&
 	    merge_extra(s, c, o->extra_base, e) != 0)
 		return -1;
-	if (conn_validate_extra(c->conn_id, c->extra, e) != 0) {
+	if (extra_allowed(s, c, e) != 0) {
 		o->bad = SESSION_SAVE_BAD_EXTRA;
 		return -1;
 	}
@@ -392,7 +417,7 @@ import_rows(struct session *s, struct session_import *im, int overwrite,
 			im->outcome[i] = SESSION_IMPORT_BAD_ID;
 			continue;
 		}
-		if (conn_validate_extra(c->conn_id, c->extra, &why) != 0) {
+		if (extra_allowed(s, c, &why) != 0) {
 			im->outcome[i] = SESSION_IMPORT_BAD_EXTRA;
 			continue;
 		}

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 45
+plan 53
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -315,3 +315,25 @@ is "$x0 | $x6" '{"n": "123"} | {"n": 123, "proxy": "***"}' \
 o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.2.0 key status 2>&1); rc=$?
 is "$rc" 2 "a release that cannot have written the DB's head is refused"
 contains "$o" "Airflow 3.2.0 cannot have written this DB (alembic head cc92b33c6709" "saying why"
+
+# -- item 10: a non-object extra on Airflow 2 ----------------------------------
+# airflow/models/connection.py (2.10) _validate_extra() only warns
+# (RemovedInAirflow3Warning) on an extra that is not a JSON object, and
+# extra_dejson is json.loads(extra), a list included; 3.x raises instead.
+o=$("$FERNCON" connections add lx --conn-type http --conn-extra '[1, {"a": 2}]' 2>&1); rc=$?
+is "$rc" 0 "2.10: a list extra is added"
+contains "$o" "Airflow 2 warns" "with Airflow 2's warning"
+x=$("$FERNCON" connections get lx -o json --reveal 2>/dev/null | "$PYTHON3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["extra_dejson"]))')
+is "$x" "$("$PYTHON3" -c 'import json; print(json.dumps(json.loads("[1, {\"a\": 2}]")))')" \
+	"revealed, extra_dejson is the list, as json.loads gives it"
+printf '{"lx_imp": {"conn_type": "http", "extra": "[3]"}}' > "$T/lx.json"
+o=$("$FERNCON" connections import "$T/lx.json" 2>&1); rc=$?
+is "$rc" 0 "2.10: import of a list extra"
+contains "$o" "Imported connection lx_imp" "imports it"
+# On 3.x (the 3.2 DB of item 6) Connection._validate_extra() raises.
+printf '[core]\nfernet_key = %s\n' "$key" > "$h3/airflow.cfg"
+o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections add lx3 --conn-type http --conn-extra '{"a": ' 2>&1); rc=$?
+is "$rc" 1 "3.x: a malformed extra is refused"
+contains "$o" "Encountered non-JSON in \`extra\`" "with Airflow 3's message"
+o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections add lx3 --conn-type http --conn-extra '[1, 2]' 2>&1)
+contains "$o" "does not parse as a dictionary" "3.x: an extra that is not an object is refused"

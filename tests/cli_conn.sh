@@ -152,16 +152,19 @@ contains "$row" '"password": "typed-pw"' "--conn-password-stdin stores the passw
 o=$("$FERNCON" connections add 'bad id!' --conn-type http 2>&1); rc=$?
 is "$rc" 2 "an invalid conn_id exits 2"
 contains "$o" "has to be made of alphanumeric characters, dashes, dots and underscores exclusively" "with Airflow's message"
+# This is a 2.10 DB: Airflow 2's _validate_extra() only warns on an extra
+# that is not a JSON object (airflow/models/connection.py, 2.10); the 3.x
+# refusal is checked in tests/cli_compat.sh (issue 14 item 10).
 o=$("$FERNCON" connections add badextra --conn-type http --conn-extra '{"a": ' 2>&1); rc=$?
-is "$rc" 1 "a malformed extra exits 1"
-contains "$o" "Encountered non-JSON in \`extra\`" "with Airflow's message"
+is "$rc" 0 "2.10: a malformed extra is stored"
+contains "$o" "Airflow 2 warns" "with a warning, as Airflow 2 warns"
 o=$("$FERNCON" connections add listextra --conn-type http --conn-extra '[1, 2]' 2>&1)
-contains "$o" "does not parse as a dictionary" "an extra that is not an object is refused"
+contains "$o" "Airflow 2 warns" "an extra that is not an object too"
 o=$("$FERNCON" connections add new_pg --conn-type http 2>&1); rc=$?
 is "$o" 'ferncon: A connection with `conn_id`=new_pg already exists.' "a duplicate conn_id: Airflow's message"
 o=$("$FERNCON" connections add x --conn-uri 'a://h' --conn-json '{}' 2>&1); rc=$?
 contains "$o" "Cannot supply both conn-uri and conn-json" "uri and json together are refused"
-is "$(count)" "$((n0 + 2))" "only the two good adds changed the DB"
+is "$(count)" "$((n0 + 4))" "only the four adds changed the DB"
 
 # --conn-json is read as json.loads reads it and the extra stored as
 # json.dumps writes it: integers exact (issue 11: 3 became 3.0 and the big
@@ -214,17 +217,17 @@ is "$(count)" "$n2" "and not one of its connections stayed in the DB"
 lacks "$(cat "$T/imp.out")" "Imported connection" "nothing is reported imported"
 untrigger
 "$FERNCON" connections import "$T/imp.json" > "$T/imp.out" 2>&1; rc=$?
-is "$rc" 1 "the import again: exit 1 for the connection with a bad extra"
+is "$rc" 0 "the import again: exit 0 (2.10 only warns on the list extra)"
 is "$(sed -n '1p;2p;4p' "$T/imp.out")" 'Imported connection imp_a
 Could not import connection warehouse_pg: connection already exists.
 Imported connection imp_b' "Airflow's lines, in the file's order"
-contains "$(sed -n 3p "$T/imp.out")" "Could not import connection imp_bad: " "the bad extra is named"
-is "$(count)" "$((n2 + 2))" "two connections were added"
+contains "$(sed -n 3p "$T/imp.out")" "Imported connection imp_bad" "the list extra is imported, as Airflow 2 does"
+is "$(count)" "$((n2 + 3))" "three connections were added"
 rows=$(dump | grep -E '"conn_id": "(imp_a|imp_b|warehouse_pg)"')
 contains "$rows" '"password": "imp-a-pw"' "Python decrypts an imported password"
 contains "$rows" '"password": "imp-b-pw"' "and the other"
 lacks "$rows" "other.example" "the existing connection was not overwritten"
-is "$(grep -c '"action":"import"' "$AIRFLOW_HOME/ferncon-actions.log")" 2 "two imports in the action log"
+is "$(grep -c '"action":"import"' "$AIRFLOW_HOME/ferncon-actions.log")" 3 "three imports in the action log"
 
 # -- key status --------------------------------------------------------------
 o=$("$FERNCON" key status)
