@@ -779,7 +779,7 @@ static const struct cli_opt import_options[] = {
  * only after the commit.
  */
 static void
-import_report(const struct session_import *im)
+import_report(struct session *s, const struct session_import *im)
 {
 	struct err e;
 	size_t i;
@@ -797,7 +797,8 @@ import_report(const struct session_import *im)
 			break;
 		case SESSION_IMPORT_BAD_ID:
 			err_clear(&e);
-			if (conn_validate_key(c->conn_id, &e) != 0)
+			if (conn_validate_key(c->conn_id,
+			    store_airflow_version(s->store), &e) != 0)
 				cli_line(stdout, "Could not import connection. "
 				    "%s", e.msg);
 			break;
@@ -830,7 +831,7 @@ conn_import(struct session *s, struct cli_args *a)
 		session_import_release(&im);
 		return cli_error(&e);
 	}
-	import_report(&im);
+	import_report(s, &im);
 	if (done > 0)
 		cli_line(stderr, "ferncon: warning: %s", e.msg);
 	for (i = 0; i < im.set.n; i++)

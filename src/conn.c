@@ -230,7 +230,8 @@ conn_normalize_type(char *type)
 }
 
 int
-conn_validate_key(const char *conn_id, struct err *e)
+conn_validate_key(const char *conn_id, const struct airflow_version *v,
+    struct err *e)
 {
 	static const char pattern[] = "^[\\w.-]+$";
 	static const char what[] = "has to be made of alphanumeric characters, "
@@ -251,6 +252,12 @@ conn_validate_key(const char *conn_id, struct err *e)
 
 		for (p = (const unsigned char *)conn_id; *p; p++)
 			chars += (*p & 0xc0) != 0x80;
+		if (chars > 200 && v != NULL && v->major == 2) {
+			/* Airflow 2's helpers.validate_key() */
+			err_set(e, ERR_USAGE, "The key has to be less than 200 "
+			    "characters");
+			return -1;
+		}
 		if (chars > 200) {
 			err_set(e, ERR_USAGE, "The key: %.60s... has to be less "
 			    "than 200 characters", conn_id);
@@ -266,7 +273,14 @@ conn_validate_key(const char *conn_id, struct err *e)
 	}
 	if (pcre2_match(re, (PCRE2_SPTR)conn_id, PCRE2_ZERO_TERMINATED, 0, 0, md,
 	    NULL) < 0) {
-		err_set(e, ERR_USAGE, "The key '%s' %s", conn_id, what);
+		/* f"The key {k!r} ...": Python's repr() of the key */
+		struct buf r;
+
+		buf_init(&r, 0);
+		utf8_py_repr(&r, conn_id, strlen(conn_id));
+		if (buf_check(&r, e) == 0)
+			err_set(e, ERR_USAGE, "The key %s %s", buf_str(&r), what);
+		buf_release(&r);
 		goto out;
 	}
 	rc = 0;
@@ -282,7 +296,7 @@ conn_validate_id(const char *conn_id, struct err *e)
 	struct err why;
 
 	err_clear(&why);
-	if (conn_validate_key(conn_id, &why) == 0)
+	if (conn_validate_key(conn_id, NULL, &why) == 0)
 		return 0;
 	if (why.code == ERR_USAGE)
 		err_set(e, ERR_USAGE, "Could not create connection. %s",

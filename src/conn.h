@@ -157,11 +157,13 @@ void conn_normalize_type(char *type);
 
 /*
  * Airflow's helpers.validate_key(conn_id, max_length=200): 0, or -1 with e
- * set to ERR_USAGE and the exception's own message ("The key '<id>' has to
- * be made of ..."), which `connections import` prints after "Could not
+ * set to ERR_USAGE and the exception's own message ("The key <repr(id)> has
+ * to be made of ...", Python's repr(); for a long id Airflow 2's "The key has
+ * to be less than 200 characters" when v is 2.x, else the newer wording), which `connections import` prints after "Could not
  * import connection. " and skips the connection.
  */
-int conn_validate_key(const char *conn_id, struct err *e) ATTR_WUR;
+int conn_validate_key(const char *conn_id, const struct airflow_version *v,
+    struct err *e) ATTR_WUR;
 
 /*
  * Validate a conn_id as `airflow connections add` does (helpers.validate_key,

@@ -409,7 +409,8 @@ import_rows(struct session *s, struct session_import *im, int overwrite,
 
 		err_clear(&why);
 		/* _import_helper() validates every id and goes on. */
-		if (conn_validate_key(c->conn_id, &why) != 0) {
+		if (conn_validate_key(c->conn_id, store_airflow_version(s->store),
+		    &why) != 0) {
 			if (why.code != ERR_USAGE) {
 				*e = why;
 				goto out;

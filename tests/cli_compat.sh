@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 53
+plan 55
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -86,6 +86,7 @@ long=$("$PYTHON3" -c 'print("x" * 201)')
 } > "$T/ids.env"
 n0=$(tool count "$db")
 out=$("$FERNCON" connections import "$T/ids.env" 2>&1); rc=$?
+printf '%s\n' "$out" > "$T/ids.out"
 is "$rc" 0 "bad ids are skipped, the import exits 0 as Airflow's"
 is "$(printf '%s\n' "$out" | sed -n 1,3p)" "Could not import connection. The key 'e8 ' has to be made of alphanumeric characters, dashes, dots and underscores exclusively
 Could not import connection. The key 'bad id' has to be made of alphanumeric characters, dashes, dots and underscores exclusively
@@ -337,3 +338,16 @@ is "$rc" 1 "3.x: a malformed extra is refused"
 contains "$o" "Encountered non-JSON in \`extra\`" "with Airflow 3's message"
 o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections add lx3 --conn-type http --conn-extra '[1, 2]' 2>&1)
 contains "$o" "does not parse as a dictionary" "3.x: an extra that is not an object is refused"
+
+# -- item 15: validate_key's messages as Python writes them --------------------
+# airflow/utils/helpers.py validate_key(): f"The key {k!r} has to be ...",
+# Python's repr() (run here as the oracle); on 2.x a long key gives "The
+# key has to be less than {max_length} characters".
+printf '{"it'"'"'s": "http://h", "tab\\there": "http://h"}' > "$T/repr.json"
+out=$("$FERNCON" connections import "$T/repr.json" 2>&1)
+want=$("$PYTHON3" -c 'import json,sys
+for k in json.load(open(sys.argv[1])):
+    print("Could not import connection. The key %r has to be made of alphanumeric characters, dashes, dots and underscores exclusively" % k)' "$T/repr.json")
+is "$out" "$want" "the key in Python's repr()"
+is "$(sed -n 4p "$T/ids.out")" "Could not import connection. The key has to be less than 200 characters" \
+	"2.10: Airflow 2's length message"

@@ -379,11 +379,16 @@ test_validate_id(void **state)
 		"conné",		/* Python's \w is Unicode */
 		"日本語", "x٣",		/* letters and digits of any script */
 	};
-	static const char *const bad[] = {
-		"", "my db", "a/b", "a:b", "Test$", "a@b", "a\tb", "a+b",
+	/* Each with Python's repr() of it, as f"The key {k!r} ..." writes it
+	 * (python3 -c 'print(repr("a\tb"))'). */
+	static const char *const bad[][2] = {
+		{ "", "''" }, { "my db", "'my db'" }, { "a/b", "'a/b'" },
+		{ "a:b", "'a:b'" }, { "Test$", "'Test$'" }, { "a@b", "'a@b'" },
+		{ "a\tb", "'a\\tb'" }, { "a+b", "'a+b'" },
+		{ "it's", "\"it's\"" },
 		/* Python's $ also matches before a final newline; ferncon
 		 * does not take that newline into a conn_id. */
-		"abc\n",
+		{ "abc\n", "'abc\\n'" },
 	};
 	char id[1024], want[1200];
 	struct err e;
@@ -397,12 +402,12 @@ test_validate_id(void **state)
 	}
 	for (i = 0; i < ARRAY_LEN(bad); i++) {
 		err_clear(&e);
-		if (conn_validate_id(bad[i], &e) != -1)
-			fail_msg("'%s' accepted", bad[i]);
+		if (conn_validate_id(bad[i][0], &e) != -1)
+			fail_msg("'%s' accepted", bad[i][0]);
 		assert_int_equal(e.code, ERR_USAGE);
 		snprintf(want, sizeof want, "Could not create connection. The key "
-		    "'%s' has to be made of alphanumeric characters, dashes, dots "
-		    "and underscores exclusively", bad[i]);
+		    "%s has to be made of alphanumeric characters, dashes, dots "
+		    "and underscores exclusively", bad[i][1]);
 		assert_string_equal(e.msg, want);
 	}
 	err_clear(&e);
