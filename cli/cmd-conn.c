@@ -608,8 +608,10 @@ conn_add(struct session *s, struct cli_args *ca)
 		return cli_usage_error(&cmd_conn_add, "Cannot supply both conn-uri "
 		    "and conn-json");
 	if (a.uri != NULL || a.json != NULL) {
-		const char *names[] = { "--conn-type", "--conn-host", "--conn-login",
-		    "--conn-schema", "--conn-port" };
+		/* Airflow's alternative_conn_specs, as attribute names, in
+		   Python's list repr: ['conn_host', '--conn-extra']. */
+		const char *names[] = { "conn_type", "conn_host", "conn_login",
+		    "conn_schema", "conn_port" };
 		const char *vals[] = { a.type, a.host, a.login, a.schema, a.port };
 		size_t i;
 
@@ -618,7 +620,7 @@ conn_add(struct session *s, struct cli_args *ca)
 				snprintf(incompatible + strlen(incompatible),
 				    sizeof incompatible - strlen(incompatible), "%s'%s'",
 				    incompatible[0] ? ", " : "", names[i]);
-		if (a.json != NULL && a.extra != NULL)
+		if (a.json != NULL && a.extra != NULL && *a.extra != '\0')
 			snprintf(incompatible + strlen(incompatible),
 			    sizeof incompatible - strlen(incompatible), "%s'%s'",
 			    incompatible[0] ? ", " : "", "--conn-extra");

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 55
+plan 56
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -351,3 +351,10 @@ for k in json.load(open(sys.argv[1])):
 is "$out" "$want" "the key in Python's repr()"
 is "$(sed -n 4p "$T/ids.out")" "Could not import connection. The key has to be less than 200 characters" \
 	"2.10: Airflow 2's length message"
+# cli/commands/connection_command.py connections_add(): the args that do not
+# go with --conn-uri/--conn-json are named as alternative_conn_specs names
+# them, in a Python list's repr: f"... flag: {invalid_args!r}".
+o=$("$FERNCON" connections add inc --conn-json '{"conn_type": "http"}' --conn-host h --conn-port 1 \
+	--conn-extra '{}' 2>&1)
+contains "$o" "The following args are not compatible with the --conn-json flag: ['conn_host', 'conn_port', '--conn-extra']" \
+	"incompatible options in Airflow's form"
