@@ -76,8 +76,8 @@ kw_release(struct kw *k)
 }
 
 /* %XX-decode s[0..len) (and '+' to ' ' when plus) into new memory. */
-static char *
-url_decode(const char *s, size_t len, int plus, int secret)
+char *
+pgurl_decode(const char *s, size_t len, int plus, int secret)
 {
 	char *out = secret ? sodium_malloc(len + 1) : malloc(len + 1);
 	size_t i, n = 0;
@@ -477,10 +477,10 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 	if (dlen > 0 && kw_set(k, "dbname", strndup(db, dlen), 0, e) != 0)
 		goto out;
 	if (user != NULL && ulen > 0 &&
-	    kw_set(k, "user", url_decode(user, ulen, 0, 0), 0, e) != 0)
+	    kw_set(k, "user", pgurl_decode(user, ulen, 0, 0), 0, e) != 0)
 		goto out;
 	if (pass != NULL &&
-	    kw_set(k, "password", url_decode(pass, plen, 0, 1), 1, e) != 0)
+	    kw_set(k, "password", pgurl_decode(pass, plen, 0, 1), 1, e) != 0)
 		goto out;
 	/* The query, as urllib's parse_qsl: blank values are dropped. */
 	while (query != NULL && *query != '\0') {
@@ -488,8 +488,8 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 		char *key;
 
 		if (klen < n && klen + 1 < n && klen > 0) {
-			key = url_decode(query, klen, 1, 0);
-			v = url_decode(query + klen + 1, n - klen - 1, 1, 0);
+			key = pgurl_decode(query, klen, 1, 0);
+			v = pgurl_decode(query + klen + 1, n - klen - 1, 1, 0);
 			if (key == NULL || v == NULL) {
 				free(key);
 				free(v);

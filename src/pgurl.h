@@ -58,6 +58,13 @@ const char *pgurl_where(const struct pgurl *u);
  */
 const char *const *pgurl_hosts(const struct pgurl *u, size_t *n);
 
+/*
+ * s[0..len) %XX-decoded (and '+' made ' ' when plus), as SQLAlchemy
+ * decodes a URL's parts; in sodium_malloc memory when secret (free with
+ * sodium_free), else malloc. Shared with myurl.c. NULL out of memory.
+ */
+char *pgurl_decode(const char *s, size_t len, int plus, int secret);
+
 /* -- for messages and tests ---------------------------------------------- */
 
 /*

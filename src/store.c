@@ -40,11 +40,13 @@ store_open(struct store **out, const char *url, const struct store_opts *opts,
 		rc = store_sqlite_open(s, url, opts, e);
 	else if (has_prefix(url, "postgresql") || has_prefix(url, "postgres:"))
 		rc = store_pg_open(s, url, opts, e);
+	else if (has_prefix(url, "mysql:") || has_prefix(url, "mysql+"))
+		rc = store_my_open(s, url, opts, e);
 	else {
 		const char *colon = strchr(url, ':');
 
 		err_set(e, ERR_CONFIG, "unsupported database URL scheme '%.*s' "
-		    "(sql_alchemy_conn): ferncon reads sqlite and postgresql",
+		    "(sql_alchemy_conn): ferncon reads sqlite, postgresql and mysql",
 		    colon ? (int)(colon - url) : 0, url);
 		rc = -1;
 	}

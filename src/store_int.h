@@ -152,5 +152,7 @@ int store_sqlite_open(struct store *s, const char *url,
     const struct store_opts *opts, struct err *e);
 int store_pg_open(struct store *s, const char *url,
     const struct store_opts *opts, struct err *e);
+int store_my_open(struct store *s, const char *url,
+    const struct store_opts *opts, struct err *e);
 
 #endif

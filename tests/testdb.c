@@ -15,8 +15,11 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <mysql.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
+#include "myurl.h"
 #include "testutil.h"
 
 static const char *
@@ -27,16 +30,91 @@ pg_url(void)
 	return u != NULL && *u != '\0' ? u : NULL;
 }
 
+static const char *
+my_url(void)
+{
+	const char *u = getenv("FERNCON_TEST_MY_URL");
+
+	return u != NULL && *u != '\0' ? u : NULL;
+}
+
 int
 tdb_pg(void)
 {
 	return pg_url() != NULL;
 }
 
+int
+tdb_my(void)
+{
+	return !tdb_pg() && my_url() != NULL;
+}
+
 const char *
 tdb_backend(void)
 {
-	return tdb_pg() ? "postgresql" : "sqlite";
+	return tdb_pg() ? "postgresql" : tdb_my() ? "mysql" : "sqlite";
+}
+
+/*
+ * The test's own MySQL session: ANSI_QUOTES and PIPES_AS_CONCAT, so that
+ * the SQL the suites share ("key", a || b) means the same as elsewhere.
+ */
+static MYSQL *
+my_connect(void)
+{
+	struct myurl *u = NULL;
+	struct err e;
+	MYSQL *m;
+
+	err_clear(&e);
+	if (myurl_parse(my_url(), &u, &e) != 0 || (m = mysql_init(NULL)) == NULL ||
+	    myurl_apply(u, m, &e) != 0)
+		fail_msg("cannot use the MySQL test URL: %s", e.msg);
+	if (mysql_real_connect(m, myurl_host(u), myurl_user(u),
+	    myurl_password(u), myurl_db(u), myurl_port(u), myurl_socket(u),
+	    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL)
+		fail_msg("cannot connect to the test server: %s", mysql_error(m));
+	myurl_free(u);
+	if (mysql_query(m, "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,"
+	    "STRICT_TRANS_TABLES', SESSION group_concat_max_len = 16777216") != 0)
+		fail_msg("sql failed: %s", mysql_error(m));
+	return m;
+}
+
+static MYSQL *
+my_session(void)
+{
+	static MYSQL *c;
+
+	if (c != NULL && mysql_ping(c) == 0)
+		return c;
+	if (c != NULL)
+		mysql_close(c);
+	c = my_connect();
+	return c;
+}
+
+/* Run sql (several statements allowed); with out, the first row's value. */
+static void
+my_run(MYSQL *m, const char *sql, char **out)
+{
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+	int st;
+
+	if (mysql_query(m, sql) != 0)
+		fail_msg("sql failed: %s: %.200s", mysql_error(m), sql);
+	do {
+		if ((r = mysql_store_result(m)) != NULL) {
+			if (out != NULL && *out == NULL &&
+			    (row = mysql_fetch_row(r)) != NULL && row[0] != NULL)
+				*out = strdup(row[0]);
+			mysql_free_result(r);
+		}
+		if ((st = mysql_next_result(m)) > 0)
+			fail_msg("sql failed: %s: %.200s", mysql_error(m), sql);
+	} while (st == 0);
 }
 
 static const char *
@@ -44,8 +122,8 @@ schema_file(const char *layout)
 {
 	char rel[128];
 
-	snprintf(rel, sizeof rel, "data/schema-%s%s.sql", tdb_pg() ? "pg-" : "",
-	    layout);
+	snprintf(rel, sizeof rel, "data/schema-%s%s.sql", tdb_pg() ? "pg-" :
+	    tdb_my() ? "my-" : "", layout);
 	return tu_srcpath(rel);
 }
 
@@ -112,6 +190,13 @@ tdb_create(struct tdb *t, const char *dir, const char *layout)
 		pg_exec("RESET ALL; SET client_min_messages = warning");
 		pg_exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
 		pg_exec(sql);
+	} else if (tdb_my()) {
+		snprintf(t->url, sizeof t->url, "%s", my_url());
+		my_run(my_session(), "ROLLBACK; SET FOREIGN_KEY_CHECKS = 0; "
+		    "DROP TABLE IF EXISTS connection, variable, \"trigger\", log, "
+		    "alembic_version, team; SET FOREIGN_KEY_CHECKS = 1", NULL);
+		/* The schema files are in MySQL's own quoting (backquotes). */
+		my_run(my_session(), sql, NULL);
 	} else {
 		snprintf(t->path, sizeof t->path, "%s/airflow.db", dir);
 		snprintf(t->url, sizeof t->url, "sqlite:///%s", t->path);
@@ -126,6 +211,8 @@ tdb_exec(const struct tdb *t, const char *sql)
 {
 	if (tdb_pg())
 		pg_exec(sql);
+	else if (tdb_my())
+		my_run(my_session(), sql, NULL);
 	else
 		sqlite_exec(t->path, sql);
 }
@@ -144,6 +231,8 @@ tdb_query(const struct tdb *t, const char *sql)
 		if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
 			out = strdup(PQgetvalue(r, 0, 0));
 		PQclear(r);
+	} else if (tdb_my()) {
+		my_run(my_session(), sql, &out);
 	} else {
 		sqlite3 *h = NULL;
 		sqlite3_stmt *st = NULL;
@@ -186,6 +275,39 @@ tdb_exec_params(const struct tdb *t, const char *sql, int n,
 			fail_msg("sql failed: %s: %s", q, PQerrorMessage(c));
 		PQclear(r);
 		free(q);
+	} else if (tdb_my()) {
+		/* Each ? becomes a hex literal (NULL: NULL): no quoting to get wrong. */
+		size_t cap = strlen(sql) + 64, len = 0, i;
+		char *q = malloc(cap), *hex;
+		const char *s;
+		int k = 0;
+
+		for (i = 0; i < (size_t)n; i++)
+			cap += vals[i] ? 2 * strlen(vals[i]) + 16 : 8;
+		if ((q = realloc(q, cap)) == NULL)
+			fail_msg("out of memory");
+		for (s = sql; *s != '\0'; s++) {
+			if (*s != '?') {
+				q[len++] = *s;
+				continue;
+			}
+			if (k >= n || vals[k] == NULL) {
+				len += (size_t)sprintf(q + len, "NULL");
+			} else if (vals[k][0] == '\0') {
+				len += (size_t)sprintf(q + len, "''");
+			} else {
+				hex = q + len + strlen("_utf8mb4 X'");
+				len += (size_t)sprintf(q + len, "_utf8mb4 X'");
+				sodium_bin2hex(hex, 2 * strlen(vals[k]) + 1,
+				    (const unsigned char *)vals[k], strlen(vals[k]));
+				len += 2 * strlen(vals[k]);
+				q[len++] = '\'';
+			}
+			k++;
+		}
+		q[len] = '\0';
+		my_run(my_session(), q, NULL);
+		free(q);
 	} else {
 		sqlite3 *h = NULL;
 		sqlite3_stmt *st = NULL;
@@ -210,6 +332,7 @@ tdb_exec_params(const struct tdb *t, const char *sql, int n,
 
 struct tdb_lock {
 	PGconn	*pg;
+	MYSQL	*my;
 	sqlite3	*sq;
 };
 
@@ -230,6 +353,15 @@ tdb_lock_writes(const struct tdb *t)
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			fail_msg("lock failed: %s", PQerrorMessage(l->pg));
 		PQclear(r);
+	} else if (tdb_my()) {
+		/*
+		 * Every row and the gap after it locked, as a running Airflow's
+		 * writes hold them: reads go on (InnoDB's snapshot), writes wait.
+		 */
+		l->my = my_connect();
+		my_run(l->my, "START TRANSACTION; SELECT COUNT(*) FROM connection "
+		    "FOR UPDATE; SELECT COUNT(*) FROM variable FOR UPDATE; "
+		    "SELECT COUNT(*) FROM \"trigger\" FOR UPDATE", NULL);
 	} else {
 		if (sqlite3_open(t->path, &l->sq) != SQLITE_OK ||
 		    sqlite3_exec(l->sq, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
@@ -247,6 +379,10 @@ tdb_unlock(struct tdb_lock *l)
 	if (l->pg != NULL) {
 		PQclear(PQexec(l->pg, "ROLLBACK"));
 		PQfinish(l->pg);
+	}
+	if (l->my != NULL) {
+		(void)mysql_rollback(l->my);
+		mysql_close(l->my);
 	}
 	if (l->sq != NULL) {
 		sqlite3_exec(l->sq, "ROLLBACK", NULL, NULL, NULL);
@@ -284,11 +420,23 @@ tdb_dump(const struct tdb *t)
 		"SELECT string_agg(id || '|' || kwargs, ';' ORDER BY id) FROM "
 		"\"trigger\"",
 	};
+	static const char *const my[] = {
+		"SELECT GROUP_CONCAT(id || '|' || conn_id || '|' || "
+		"ifnull(password, '<null>') || '|' || ifnull(is_encrypted, '<n>') || "
+		"'|' || ifnull(extra, '<null>') || '|' || "
+		"ifnull(is_extra_encrypted, '<n>') ORDER BY id SEPARATOR ';') FROM "
+		"connection",
+		"SELECT GROUP_CONCAT(id || '|' || \"key\" || '|' || "
+		"ifnull(val, '<null>') || '|' || ifnull(is_encrypted, '<n>') "
+		"ORDER BY id SEPARATOR ';') FROM variable",
+		"SELECT GROUP_CONCAT(id || '|' || kwargs ORDER BY id SEPARATOR ';') "
+		"FROM \"trigger\"",
+	};
 	char *all = strdup(""), *part, *next;
 	size_t i;
 
 	for (i = 0; i < 3 && all != NULL; i++) {
-		part = tdb_query(t, tdb_pg() ? pq[i] : sq[i]);
+		part = tdb_query(t, tdb_pg() ? pq[i] : tdb_my() ? my[i] : sq[i]);
 		if (asprintf(&next, "%s#%s", all, part ? part : "") < 0)
 			next = NULL;
 		free(all);

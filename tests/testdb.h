@@ -24,7 +24,16 @@ struct tdb {
 /* 1 when the tests run against PostgreSQL. */
 int tdb_pg(void);
 
-/* "sqlite" or "postgresql". */
+/*
+ * 1 when the tests run against MySQL (FERNCON_TEST_MY_URL, set by
+ * tests/my_server.sh; data/schema-my-<layout>.sql, loaded by the test's own
+ * libmariadb session, whose sql_mode has ANSI_QUOTES and PIPES_AS_CONCAT so
+ * that the SQL the suites share means the same; tdb_lock_writes() takes
+ * every row of the three tables FOR UPDATE in an open transaction).
+ */
+int tdb_my(void);
+
+/* "sqlite", "postgresql" or "mysql". */
 const char *tdb_backend(void);
 
 /* 1 if the backend has a schema file for layout ("2.10", "3.2", ...). */

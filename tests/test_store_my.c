@@ -1,0 +1,741 @@
+/*
+ * test_store_my.c: what only the MySQL store has, against a real server
+ * (tests/store_my.sh starts MariaDB's and sets FERNCON_TEST_MY_URL, and
+ * FERNCON_TEST_MY_ADMIN_URL for root). The URL forms of each SQLAlchemy
+ * MySQL driver (checked without a server against what the dialect's
+ * create_connect_args() hands the driver: lib/sqlalchemy/dialects/mysql/
+ * mysqldb.py, pymysql.py, mysqlconnector.py); conn_ids that differ only in
+ * case or in '_' against '-' in a utf8mb3_bin column (a DB upgraded from
+ * 1.x) and in the utf8mb4_unicode_ci column of a fresh DB, paged both ways
+ * in byte order and in the column's collation, compared with the server's
+ * own ORDER BY; a lock held past the timeout; a user who may only read; a
+ * search stopped by store_interrupt() (KILL QUERY from a second session);
+ * a session killed in the middle of a transaction. Without
+ * FERNCON_TEST_MY_URL only the URL cases run.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#include "conn.h"
+#include "core.h"
+#include "keyring.h"
+#include "myurl.h"
+#include "store.h"
+#include "testdb.h"
+#include "testutil.h"
+
+#define K1 "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
+
+struct fixture {
+	char		*dir;
+	struct tdb	 t;
+	struct keyring	*kr;
+};
+
+/* -- URLs (no server) ---------------------------------------------------- */
+
+static void
+check_url(const char *url, const char *want)
+{
+	char *got = NULL;
+	struct err e;
+
+	if (myurl_describe(url, &got, &e) != 0)
+		fail_msg("%s: %s", url, e.msg);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n  got  %s\n  want %s", url, got, want);
+	free(got);
+}
+
+static void
+check_refused(const char *url, const char *want)
+{
+	char *got = (char *)"x";
+	struct err e;
+
+	assert_int_equal(myurl_describe(url, &got, &e), -1);
+	assert_null(got);
+	assert_int_equal(e.code, ERR_CONFIG);
+	if (strstr(e.msg, want) == NULL)
+		fail_msg("%s: got '%s', want '%s'", url, e.msg, want);
+	assert_null(strstr(e.msg, "s3cr3t"));
+}
+
+static void
+test_url_forms(void **state)
+{
+	(void)state;
+	/* make_url(): user and password %-decoded, database the path. */
+	check_url("mysql://airflow:s3cr3t%40x@db.example.com:3307/airflow",
+	    "driver=mysqldb host=db.example.com port=3307 user=airflow "
+	    "password=<set> db=airflow socket=- charset=utf8mb4 tls=preferred "
+	    "where=db.example.com:3307/airflow");
+	check_url("mysql+mysqldb://u@h/d?charset=utf8mb4",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=preferred where=h:3306/d");
+	/* unix_socket goes to the driver as is (mysqldb, pymysql, connector). */
+	check_url("mysql+pymysql://u:s3cr3t@localhost/airflow?unix_socket=/run/"
+	    "mysqld/mysqld.sock",
+	    "driver=pymysql host=localhost port=0 user=u password=<set> "
+	    "db=airflow socket=/run/mysqld/mysqld.sock charset=utf8mb4 "
+	    "tls=preferred where=/run/mysqld/mysqld.sock/airflow");
+	check_url("mysql+mysqlconnector://u:s3cr3t@[::1]:3306/a",
+	    "driver=mysqlconnector host=::1 port=3306 user=u password=<set> db=a "
+	    "socket=- charset=utf8mb4 tls=preferred where=[::1]:3306/a");
+	/*
+	 * TLS. mysqldb.py gathers ssl_ca/cert/key/capath/cipher/check_hostname
+	 * into the driver's ssl dict; a certificate option makes libmariadb
+	 * require TLS. ssl_mode is mysqlclient's own keyword.
+	 */
+	check_url("mysql://u@h/d?ssl_ca=/etc/ca.pem&ssl_cert=/etc/c.pem&"
+	    "ssl_key=/etc/k.pem",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=required ca=/etc/ca.pem cert=/etc/c.pem "
+	    "key=/etc/k.pem where=h:3306/d");
+	check_url("mysql://u@h/d?ssl_mode=VERIFY_IDENTITY&ssl_ca=/etc/ca.pem",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=verify ca=/etc/ca.pem where=h:3306/d");
+	check_url("mysql://u@h/d?ssl_mode=REQUIRED",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=required where=h:3306/d");
+	check_url("mysql://u@h/d?ssl_mode=disabled&ssl_ca=/x",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=off ca=/x where=h:3306/d");
+	check_url("mysql://u@h/d?ssl_check_hostname=true&ssl_ca=/x",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=verify ca=/x where=h:3306/d");
+	/* PyMySQL checks the certificate whenever it has a CA. */
+	check_url("mysql+pymysql://u@h/d?ssl_ca=/x",
+	    "driver=pymysql host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=verify ca=/x where=h:3306/d");
+	check_url("mysql+pymysql://u@h/d?ssl_ca=/x&ssl_disabled=1",
+	    "driver=pymysql host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=off ca=/x where=h:3306/d");
+	check_url("mysql+mysqlconnector://u@h/d?ssl_verify_cert=true&ssl_ca=/x",
+	    "driver=mysqlconnector host=h port=0 user=u password=- db=d "
+	    "socket=- charset=utf8mb4 tls=verify ca=/x where=h:3306/d");
+	/* Options that change nothing ferncon does are accepted. */
+	check_url("mysql://u@h/d?charset=utf8&compress=true&local_infile=1",
+	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8 tls=preferred where=h:3306/d");
+
+	/* What a driver would refuse (TypeError) is refused. */
+	check_refused("mysql+pymysql://u:s3cr3t@h/d?ssl_mode=REQUIRED",
+	    "option 'ssl_mode' is not one that the pymysql driver takes");
+	check_refused("mysql://u:s3cr3t@h/d?sslmode=require",
+	    "option 'sslmode' is not one that the mysqldb driver takes");
+	check_refused("mysql+mysqlconnector://u:s3cr3t@h/d?ssl_capath=/x",
+	    "option 'ssl_capath' is not one");
+	check_refused("mysql+oursql://u:s3cr3t@h/d", "unsupported MySQL driver");
+	check_refused("mysql://u:s3cr3t@h:99999/d", "is not a port number");
+	check_refused("mysql://u:s3cr3t@h:x/d", "is not a port number");
+	check_refused("mysql://u:s3cr3t@h/d?ssl_mode=SOMETIMES", "unknown ssl_mode");
+	check_refused("mysql://u:s3cr3t@h/d?ssl_check_hostname=maybe",
+	    "is not a boolean");
+	check_refused("mysql://u:s3cr3t@h/d?charset=latin1", "charset 'latin1'");
+	check_refused("mysql://u:s3cr3t@h/d?ssl_ca=/a&ssl_ca=/b", "twice");
+	check_refused("mysql://u:s3cr3t@h/d?connect_timeout=soon",
+	    "not a number of seconds");
+}
+
+/* -- with a server ------------------------------------------------------- */
+
+static int
+setup_layout(void **state, const char *layout)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct err e;
+
+	f->dir = tu_tmpdir();
+	assert_int_equal(keyring_parse(&f->kr, K1, strlen(K1), NULL, &e), 0);
+	tdb_create(&f->t, f->dir, layout);
+	*state = f;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_layout(state, "3.2");
+}
+
+static int
+setup_upgraded(void **state)
+{
+	return setup_layout(state, "2.x-upgraded");
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	keyring_free(f->kr);
+	tu_tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct conn *
+sample(struct fixture *f, const char *id, const char *password)
+{
+	struct conn *c = conn_new();
+	struct err e;
+
+	assert_int_equal(conn_set_str(c, &c->conn_id, id, &e), 0);
+	assert_int_equal(conn_set_str(c, &c->conn_type, "mysql", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->host, "db.example.com", &e), 0);
+	assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
+	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
+	return c;
+}
+
+static int
+try_insert(struct fixture *f, struct store *s, const char *id, struct err *e)
+{
+	struct conn *c = sample(f, id, "pw");
+	int rc = store_conn_insert(s, c, e);
+
+	conn_free(c);
+	return rc;
+}
+
+static void
+insert(struct fixture *f, struct store *s, const char *id)
+{
+	struct err e;
+
+	if (try_insert(f, s, id, &e) != 0)
+		fail_msg("insert %s: %s", id, e.msg);
+}
+
+/*
+ * Every conn_id of q, read in pages of page rows (keyset: after/before the
+ * last one seen), joined by ' '.
+ */
+static void
+read_paged(struct store *s, int db_order, int desc, size_t page, char *out,
+    size_t cap)
+{
+	char last[300] = "";
+	struct conn c;
+	struct err e;
+	int got;
+
+	memset(&c, 0, sizeof c);
+	out[0] = '\0';
+	do {
+		struct store_query q = { NULL, page, NULL, NULL, desc, db_order };
+		struct store_iter *it = NULL;
+		int rc;
+
+		if (last[0] != '\0') {
+			if (desc)
+				q.before = last;
+			else
+				q.after = last;
+		}
+		assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+		got = 0;
+		while ((rc = store_iter_next(it, &c, &e)) == 1) {
+			got++;
+			snprintf(last, sizeof last, "%s", c.conn_id);
+			strncat(out, c.conn_id, cap - strlen(out) - 2);
+			strcat(out, " ");
+		}
+		if (rc != 0)
+			fail_msg("%s", e.msg);
+		store_iter_free(it);
+	} while (got == (int)page);
+	conn_clear(&c);
+}
+
+/* The server's own order of conn_id (the column's collation or bytes). */
+static void
+server_order(struct fixture *f, const char *order, char *out, size_t cap)
+{
+	char sql[256], *v;
+
+	snprintf(sql, sizeof sql, "SELECT GROUP_CONCAT(conn_id ORDER BY %s "
+	    "SEPARATOR ' ') FROM connection", order);
+	v = tdb_query(&f->t, sql);
+	snprintf(out, cap, "%s ", v ? v : "");
+	free(v);
+}
+
+/*
+ * The same conn_ids but for case and '_' against '-', as a DB upgraded
+ * from 1.x keeps them apart (utf8mb3_bin): each listed once, in byte order
+ * (pages of every size) and in the column's order for an export.
+ */
+static void
+test_case_and_dash(void **state)
+{
+	static const char *const ids[] = { "ab_c", "ab-c", "AB_C", "Ab-c", "ab_C",
+	    "abc", "ab", "ab_c_", "AB-C", "a\xc3\xa9", "A\xc3\x89", "_ab", "-ab" };
+	struct fixture *f = *state;
+	char want[1024], got[1024], wantdb[1024];
+	struct store *s = NULL;
+	struct err e;
+	size_t i, page;
+
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	for (i = 0; i < ARRAY_LEN(ids); i++)
+		insert(f, s, ids[i]);
+	server_order(f, "CAST(conn_id AS BINARY)", want, sizeof want);
+	server_order(f, "conn_id", wantdb, sizeof wantdb);
+	for (page = 1; page <= ARRAY_LEN(ids) + 1; page++) {
+		read_paged(s, 0, 0, page, got, sizeof got);
+		assert_string_equal(got, want);
+		read_paged(s, 1, 0, page, got, sizeof got);
+		assert_string_equal(got, wantdb);
+	}
+	/* Backwards (the console's page up): the same rows, reversed. */
+	read_paged(s, 0, 1, 2, got, sizeof got);
+	assert_int_equal(strlen(got), strlen(want));
+	/* A duplicate in the column's collation is refused as Airflow's. */
+	assert_int_equal(try_insert(f, s, "ab_c", &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	store_close(s);
+}
+
+/*
+ * A fresh DB (utf8mb4_unicode_ci): 'ab_c' and 'AB_C' are one conn_id to
+ * MySQL, as to Airflow there; '_' and '-' are not. The export lists in the
+ * collation's order, the listing in byte order, each row once.
+ */
+static void
+test_case_insensitive(void **state)
+{
+	static const char *const ids[] = { "ab_c", "ab-c", "Abc", "abd", "ABE",
+	    "a\xc3\xa9", "b", "_x", "-x" };
+	struct fixture *f = *state;
+	char want[1024], got[1024];
+	struct store *s = NULL;
+	struct conn c;
+	struct err e;
+	size_t i, page;
+
+	memset(&c, 0, sizeof c);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	for (i = 0; i < ARRAY_LEN(ids); i++)
+		insert(f, s, ids[i]);
+	assert_int_equal(try_insert(f, s, "AB_C", &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	/* Read by another case: the column's collation finds it. */
+	assert_int_equal(store_conn_get(s, "ABD", &c, &e), 0);
+	assert_string_equal(c.conn_id, "abd");
+	conn_clear(&c);
+	for (page = 1; page <= 4; page++) {
+		server_order(f, "conn_id", want, sizeof want);
+		read_paged(s, 1, 0, page, got, sizeof got);
+		assert_string_equal(got, want);
+		server_order(f, "CAST(conn_id AS BINARY)", want, sizeof want);
+		read_paged(s, 0, 0, page, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+	store_close(s);
+}
+
+/* More than a page in an export: one snapshot, every row once. */
+static void
+test_export_streaming(void **state)
+{
+	struct fixture *f = *state;
+	struct store_query q = { NULL, 0, NULL, NULL, 0, 1 };
+	struct store_iter *it = NULL;
+	struct store *s = NULL;
+	struct conn c;
+	struct err e;
+	char id[32], prev[32] = "";
+	int i, rc, n = 0;
+
+	memset(&c, 0, sizeof c);
+	tdb_exec(&f->t, "START TRANSACTION");
+	for (i = 0; i < 2500; i++) {
+		char sql[200];
+
+		snprintf(sql, sizeof sql, "INSERT INTO connection (conn_id, "
+		    "conn_type, is_encrypted, is_extra_encrypted) VALUES "
+		    "('c%c%05d', 'http', 0, 0)", i % 2 ? 'A' : 'a', i);
+		tdb_exec(&f->t, sql);
+	}
+	tdb_exec(&f->t, "COMMIT");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+	while ((rc = store_iter_next(it, &c, &e)) == 1) {
+		/* Rows written meanwhile are not seen (one snapshot). */
+		if (n == 10)
+			tdb_exec(&f->t, "INSERT INTO connection (conn_id, conn_type, "
+			    "is_encrypted, is_extra_encrypted) VALUES ('ca99999', "
+			    "'http', 0, 0)");
+		snprintf(id, sizeof id, "%s", c.conn_id);
+		/* Case-insensitive order: digits decide, never the case. */
+		assert_true(strcasecmp(prev, id) < 0);
+		snprintf(prev, sizeof prev, "%s", id);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 2500);
+	store_iter_free(it);
+	conn_clear(&c);
+	store_close(s);
+}
+
+static void
+test_locked(void **state)
+{
+	struct fixture *f = *state;
+	struct store_opts o = { 1000, NULL };
+	struct store *s = NULL;
+	struct tdb_lock *lock;
+	struct err e;
+	size_t n = 99;
+	char *before, *after;
+
+	assert_int_equal(store_open(&s, f->t.url, &o, &e), 0);
+	insert(f, s, "first");
+	before = tdb_dump(&f->t);
+	lock = tdb_lock_writes(&f->t);
+	assert_int_equal(try_insert(f, s, "blocked", &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "is locked"));
+	assert_non_null(strstr(e.msg, "nothing was changed"));
+	/* A rotation's batch in a transaction: the commit fails whole. */
+	assert_int_equal(store_begin(s, &e), 0);
+	if (store_field_update(s, STORE_CONN_PASSWORD, 1, "x", 1, 0, &e) == 0)
+		assert_int_equal(store_commit(s, &e), -1);
+	else
+		store_rollback(s);
+	assert_non_null(strstr(e.msg, "is locked"));
+	/* Reading is not blocked by that lock. */
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 1);
+	after = tdb_dump(&f->t);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	tdb_unlock(lock);
+	insert(f, s, "blocked");
+	store_close(s);
+}
+
+/* A failed statement inside a transaction fails the whole transaction. */
+static void
+test_failed_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct err e;
+	char *v;
+
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	insert(f, s, "x");
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 1, "new", 3, 0,
+	    &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 99, "gone", 4,
+	    0, &e), 0);
+	assert_int_equal(store_commit(s, &e), -1);
+	assert_int_equal(e.code, ERR_NOTFOUND);
+	v = tdb_query(&f->t, "SELECT password FROM connection WHERE id = 1");
+	assert_string_not_equal(v, "new");
+	free(v);
+	/* A refused duplicate leaves the transaction usable (as on SQLite). */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(try_insert(f, s, "x", &e), -1);
+	insert(f, s, "y");
+	assert_int_equal(store_commit(s, &e), 0);
+	v = tdb_query(&f->t, "SELECT COUNT(*) FROM connection");
+	assert_string_equal(v, "2");
+	free(v);
+	store_close(s);
+}
+
+/* root's session (FERNCON_TEST_MY_ADMIN_URL). */
+static MYSQL *
+admin(void)
+{
+	const char *url = getenv("FERNCON_TEST_MY_ADMIN_URL");
+	struct myurl *u = NULL;
+	struct err e;
+	MYSQL *m = mysql_init(NULL);
+
+	if (url == NULL || myurl_parse(url, &u, &e) != 0 ||
+	    myurl_apply(u, m, &e) != 0 ||
+	    mysql_real_connect(m, myurl_host(u), myurl_user(u),
+	    myurl_password(u), myurl_db(u), myurl_port(u), myurl_socket(u),
+	    CLIENT_MULTI_STATEMENTS) == NULL)
+		fail_msg("cannot connect as root: %s", mysql_error(m));
+	myurl_free(u);
+	return m;
+}
+
+static void
+admin_exec(MYSQL *m, const char *sql)
+{
+	MYSQL_RES *r;
+	int st;
+
+	if (mysql_query(m, sql) != 0)
+		fail_msg("sql failed: %s: %s", mysql_error(m), sql);
+	do {
+		if ((r = mysql_store_result(m)) != NULL)
+			mysql_free_result(r);
+		if ((st = mysql_next_result(m)) > 0)
+			fail_msg("sql failed: %s", mysql_error(m));
+	} while (st == 0);
+}
+
+/* A URL for user:password on the test server (the test URL's host/port). */
+static void
+user_url(char *out, size_t cap, const char *user, const char *password)
+{
+	const char *url = getenv("FERNCON_TEST_MY_URL");
+	const char *at = strrchr(url, '@');
+
+	snprintf(out, cap, "mysql://%s:%s%s", user, password, at);
+}
+
+static void
+test_readonly_user(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	char url[1024];
+	struct err e;
+	MYSQL *a = admin();
+
+	admin_exec(a, "DROP USER IF EXISTS 'ferncon_viewer'@'%'; CREATE USER "
+	    "'ferncon_viewer'@'%' IDENTIFIED BY 'viewer-pw'; GRANT SELECT ON "
+	    "airflow.* TO 'ferncon_viewer'@'%'");
+	user_url(url, sizeof url, "ferncon_viewer", "viewer-pw");
+	if (store_open(&s, url, NULL, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_true(store_readonly(s));
+	assert_int_equal(try_insert(f, s, "nope", &e), -1);
+	assert_int_equal(e.code, ERR_DENIED);
+	assert_non_null(strstr(e.msg, "read-only"));
+	assert_int_equal(store_begin(s, &e), -1);
+	store_close(s);
+	/* UPDATE on connection but not on variable: the server's refusal. */
+	tdb_exec(&f->t, "INSERT INTO variable (\"key\", val, is_encrypted) VALUES "
+	    "('k', 'v', 0)");
+	admin_exec(a, "GRANT UPDATE ON airflow.connection TO "
+	    "'ferncon_viewer'@'%'");
+	assert_int_equal(store_open(&s, url, NULL, &e), 0);
+	assert_false(store_readonly(s));
+	assert_int_equal(store_begin(s, &e), 0);
+	if (store_field_update(s, STORE_VAR_VAL, 1, "x", 1, 0, &e) == 0)
+		assert_int_equal(store_commit(s, &e), -1);
+	else
+		store_rollback(s);
+	assert_int_equal(e.code, ERR_DENIED);
+	assert_non_null(strstr(e.msg, "nothing was changed"));
+	store_close(s);
+	admin_exec(a, "DROP USER 'ferncon_viewer'@'%'");
+	mysql_close(a);
+}
+
+struct stopper {
+	struct store	*s;
+	int		 done;
+	pthread_mutex_t	 lock;
+};
+
+/* Interrupt until the owner's call has returned (store.h: again if early). */
+static void *
+stopper_run(void *arg)
+{
+	struct stopper *st = arg;
+	int done;
+
+	for (;;) {
+		usleep(100 * 1000);
+		pthread_mutex_lock(&st->lock);
+		done = st->done;
+		if (!done)
+			store_interrupt(st->s);
+		pthread_mutex_unlock(&st->lock);
+		if (done)
+			return NULL;
+	}
+}
+
+/*
+ * A search that waits (another session holds LOCK TABLES connection WRITE,
+ * so even a read waits, up to the 60 s lock timeout) is stopped by
+ * store_interrupt() from another thread: ERR_INTERRUPTED, and the store
+ * works on afterwards.
+ */
+static void
+test_interrupt_search(void **state)
+{
+	struct fixture *f = *state;
+	struct store_opts o = { 60000, NULL };
+	struct store_query q = { NULL, 50, "needle", NULL, 0, 0 };
+	struct store_iter *it = NULL;
+	struct stopper st;
+	struct store *s = NULL;
+	struct conn c;
+	struct err e;
+	pthread_t th;
+	MYSQL *a = admin();
+	size_t n;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	assert_int_equal(store_open(&s, f->t.url, &o, &e), 0);
+	insert(f, s, "haystack-needle");
+	admin_exec(a, "LOCK TABLES airflow.connection WRITE");
+	st.s = s;
+	st.done = 0;
+	pthread_mutex_init(&st.lock, NULL);
+	assert_int_equal(pthread_create(&th, NULL, stopper_run, &st), 0);
+	assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+	rc = store_iter_next(it, &c, &e);
+	pthread_mutex_lock(&st.lock);
+	st.done = 1;
+	pthread_mutex_unlock(&st.lock);
+	pthread_join(th, NULL);
+	pthread_mutex_destroy(&st.lock);
+	assert_int_equal(rc, -1);
+	if (e.code != ERR_INTERRUPTED)
+		fail_msg("want interrupted, got: %s", e.msg);
+	/* The iterator stays failed; the store goes on. */
+	assert_int_equal(store_iter_next(it, &c, &e), -1);
+	store_iter_free(it);
+	admin_exec(a, "UNLOCK TABLES");
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 1);
+	conn_clear(&c);
+	store_close(s);
+	mysql_close(a);
+}
+
+/*
+ * The server kills the session in the middle of a transaction: a clear
+ * message, nothing half-written, and outside a transaction the next call
+ * reconnects.
+ */
+static void
+test_lost_connection(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct err e;
+	char sql[128], *before, *after, *id;
+	MYSQL *a = admin();
+	size_t n = 0;
+	int rc;
+
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	insert(f, s, "one");
+	insert(f, s, "two");
+	before = tdb_dump(&f->t);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 1, "x", 1, 0,
+	    &e), 0);
+	id = tdb_query(&f->t, "SELECT MAX(ID) FROM information_schema.PROCESSLIST "
+	    "WHERE USER = 'airflow' AND ID <> CONNECTION_ID()");
+	assert_non_null(id);
+	snprintf(sql, sizeof sql, "KILL %s", id);
+	free(id);
+	admin_exec(a, sql);
+	rc = store_field_update(s, STORE_CONN_PASSWORD, 2, "y", 1, 0, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(e.msg, "lost the connection to MySQL"));
+	after = tdb_dump(&f->t);
+	assert_string_equal(before, after);
+	assert_int_equal(store_conn_count(s, &n, &e), 0);
+	assert_int_equal(n, 2);
+	free(before);
+	free(after);
+	store_close(s);
+	mysql_close(a);
+}
+
+static void
+test_connect_errors(void **state)
+{
+	struct store *s = NULL;
+	char url[1024];
+	struct err e;
+
+	(void)state;
+	user_url(url, sizeof url, "airflow", "wrong-s3cr3t");
+	assert_int_equal(store_open(&s, url, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "cannot connect to MySQL at"));
+	assert_null(strstr(e.msg, "s3cr3t"));
+	assert_int_equal(store_open(&s, "mysql://u:s3cr3t@127.0.0.1:1/airflow",
+	    NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "127.0.0.1:1/airflow"));
+	assert_null(strstr(e.msg, "s3cr3t"));
+	assert_int_equal(store_open(&s, "mysql://u:s3cr3t@127.0.0.1:1", NULL, &e),
+	    -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+}
+
+/* A database without Airflow's tables. */
+static void
+test_missing_table(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct err e;
+
+	tdb_exec(&f->t, "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE connection; "
+	    "SET FOREIGN_KEY_CHECKS = 1");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "is it an Airflow metadata database"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest url_tests[] = {
+		cmocka_unit_test(test_url_forms),
+	};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_forms),
+		cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_case_and_dash, setup_upgraded,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_case_insensitive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_export_streaming, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_transaction, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_search, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lost_connection, setup, teardown),
+	};
+	int rc;
+
+	tu_init();
+	if (!tdb_my())
+		rc = cmocka_run_group_tests_name("store_my (no server: the URL "
+		    "cases only; tests/store_my.sh runs the rest)", url_tests, NULL,
+		    NULL);
+	else
+		rc = cmocka_run_group_tests_name("store_my", tests, NULL, NULL);
+	core_thread_cleanup();
+	return rc;
+}
