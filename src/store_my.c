@@ -1217,17 +1217,15 @@ queue_send(struct store *s, struct err *e)
 {
 	struct my *p = s->impl;
 	const struct store_field_sql *fs = &store_field_sql[p->q.f];
+	const char *table = p->q.pair ? "connection" : fs->table;
 	size_t n = p->q.n;
 	struct buf b;
-	int rc;
+	int rc = -1;
 
 	if (n == 0 || p->q.sending)
 		return 0;
 	buf_init(&b, 1);
-	if (p->q.pair)
-		buf_adds(&b, "UPDATE connection AS t JOIN (");
-	else
-		buf_addf(&b, "UPDATE %s AS t JOIN (", fs->table);
+	buf_addf(&b, "UPDATE %s AS t JOIN (", table);
 	buf_add(&b, buf_str(&p->q.sql), p->q.sql.len);
 	if (p->q.pair)
 		buf_adds(&b, ") AS v ON t.id = v.id SET "
@@ -1240,21 +1238,38 @@ queue_send(struct store *s, struct err *e)
 		    fs->column, fs->flag);
 	else
 		buf_addf(&b, ") AS v ON t.id = v.id SET t.%s = v.val", fs->column);
-	buf_reset(&p->q.sql);
 	p->q.n = 0;
 	p->q.sending = 1;
-	rc = run(s, &b, NULL, "updating values", e);
-	p->q.sending = 0;
-	buf_release(&b);
-	if (rc != 0)
-		return -1;
+	if (run(s, &b, NULL, "updating values", e) != 0)
+		goto out;
 	if (mysql_affected_rows(p->m) != (my_ulonglong)n) {
-		err_set(e, ERR_NOTFOUND, "a row to update is gone from %s",
+		MYSQL_RES *r = NULL;
+		MYSQL_ROW row;
+		long long id = -1;
+
+		/* The first queued id the table lacks, for the message. */
+		buf_reset(&b);
+		buf_adds(&b, "SELECT v.id FROM (");
+		buf_add(&b, buf_str(&p->q.sql), p->q.sql.len);
+		buf_addf(&b, ") AS v LEFT JOIN %s AS t ON t.id = v.id WHERE t.id IS "
+		    "NULL ORDER BY v.id LIMIT 1", table);
+		if (buf_check(&b, e) == 0 &&
+		    mysql_real_query(p->m, buf_str(&b), (unsigned long)b.len) == 0 &&
+		    (r = mysql_store_result(p->m)) != NULL &&
+		    (row = mysql_fetch_row(r)) != NULL && row[0] != NULL)
+			id = strtoll(row[0], NULL, 10);
+		mysql_free_result(r);
+		err_set(e, ERR_NOTFOUND, "no row %lld in %s", id,
 		    p->q.pair ? "connection" : store_field_name(p->q.f));
 		p->tx_failed = 1;
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	p->q.sending = 0;
+	buf_reset(&p->q.sql);
+	buf_release(&b);
+	return rc;
 }
 
 /* Start a queued row: flush a queue of another kind or an id out of order. */

@@ -710,6 +710,12 @@ test_paging_threads(void **state)
 	size_t i, n = 3u << 20;
 
 	fill_many(f, 150, OLD);
+	/*
+	 * Airflow's extra is TEXT on MySQL (64 KiB): there the column is made
+	 * LONGTEXT so that the batch's byte budget is exercised all the same.
+	 */
+	if (tdb_my())
+		tdb_exec(&f->t, "ALTER TABLE connection MODIFY extra LONGTEXT");
 	/* A 3 MiB extra: bigger than a page's byte budget. */
 	big = malloc(n + 1);
 	assert_non_null(big);
@@ -863,8 +869,8 @@ test_layouts(void **state)
 
 	for (i = 0; i < ARRAY_LEN(layouts); i++) {
 		if (!tdb_has_layout(layouts[i])) {
-			/* SQLite has them all; PostgreSQL may lack one. */
-			assert_true(tdb_pg());
+			/* SQLite has them all; PostgreSQL and MySQL may lack one. */
+			assert_true(tdb_pg() || tdb_my());
 			print_message("# layout %s: no %s schema, skipped\n",
 			    layouts[i], tdb_backend());
 			continue;

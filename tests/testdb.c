@@ -65,10 +65,10 @@ my_connect(void)
 {
 	struct myurl *u = NULL;
 	struct err e;
-	MYSQL *m;
+	MYSQL *m = mysql_init(NULL);
 
 	err_clear(&e);
-	if (myurl_parse(my_url(), &u, &e) != 0 || (m = mysql_init(NULL)) == NULL ||
+	if (m == NULL || myurl_parse(my_url(), &u, &e) != 0 ||
 	    myurl_apply(u, m, &e) != 0)
 		fail_msg("cannot use the MySQL test URL: %s", e.msg);
 	if (mysql_real_connect(m, myurl_host(u), myurl_user(u),
@@ -79,6 +79,10 @@ my_connect(void)
 	if (mysql_query(m, "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,"
 	    "STRICT_TRANS_TABLES', SESSION group_concat_max_len = 16777216") != 0)
 		fail_msg("sql failed: %s", mysql_error(m));
+	/* Big fills in one recursive statement: MySQL's or MariaDB's limit. */
+	if (mysql_query(m, "SET SESSION cte_max_recursion_depth = 100000000") != 0)
+		(void)mysql_query(m, "SET SESSION max_recursive_iterations = "
+		    "100000000");
 	return m;
 }
 
