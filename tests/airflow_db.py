@@ -4,7 +4,9 @@
 A test fixture for ferncon: it stores connections, variables and triggers with
 Airflow's own rules (doc/airflow-compat.md section 2.1), and reads them back
 as Airflow would.
-DB is an SQLite file path, or a PostgreSQL URL as in sql_alchemy_conn
+DB is an SQLite file path, a MySQL URL (mysql[+driver]://user:pw@host:port/db
+or ?unix_socket=..., written through python3-pymysql as mysql+pymysql does:
+flags as 1/0), or a PostgreSQL URL as in sql_alchemy_conn
 (postgresql://, postgresql+psycopg2:// or postgres://user:pw@host:port/db?...),
 written through python3-psycopg2 as Airflow's default PostgreSQL driver does:
 booleans as booleans, tables on the search_path (put options=-csearch_path=S
@@ -162,6 +164,10 @@ def is_pg(target):
     return target.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
 
+def is_my(target):
+    return target.split("://", 1)[0].split("+", 1)[0] == "mysql"
+
+
 class PgDB:
     """A psycopg2 connection that takes SQLite's "?" placeholders."""
 
@@ -198,6 +204,49 @@ class PgDB:
             self.conn.rollback()
 
 
+class MyDB(PgDB):
+    """A PyMySQL connection, as Airflow's mysql+pymysql writes: flags as 1/0.
+
+    The session quotes identifiers with double quotes (ANSI_QUOTES) so that
+    this tool's SQL is the same on every backend; Airflow's own statements
+    use backquotes, which mean the same.
+    """
+
+    my = True
+
+    def __init__(self, url):
+        import urllib.parse
+        import pymysql                             # python3-pymysql (Debian)
+        from pymysql.constants import CLIENT
+        u = urllib.parse.urlsplit(url)
+        q = dict(urllib.parse.parse_qsl(u.query))
+        args = {"user": urllib.parse.unquote(u.username or ""),
+                "password": urllib.parse.unquote(u.password or ""),
+                "database": urllib.parse.unquote(u.path.lstrip("/")),
+                "charset": q.get("charset", "utf8mb4"),
+                "client_flag": CLIENT.MULTI_STATEMENTS | CLIENT.FOUND_ROWS,
+                "init_command": "SET SESSION sql_mode = CONCAT_WS(',', "
+                                "NULLIF(@@SESSION.sql_mode, ''), 'ANSI_QUOTES')"}
+        if "unix_socket" in q:
+            args["unix_socket"] = q["unix_socket"]
+        else:
+            args["host"] = u.hostname or "localhost"
+            args["port"] = u.port or 3306
+        self.conn = pymysql.connect(**args)
+
+    def executemany(self, sql, rows):
+        rows = list(rows)
+        cur = self.conn.cursor()
+        for i in range(0, len(rows), 1000):
+            cur.executemany(sql.replace("?", "%s"), rows[i:i + 1000])
+
+    def executescript(self, ddl):
+        cur = self.conn.cursor()
+        cur.execute(ddl)
+        while cur.nextset():
+            pass
+
+
 class SqliteDB(sqlite3.Connection):
     pg = False
 
@@ -207,6 +256,8 @@ def open_db(target, must_exist=True):
         target = os.environ.get("AIRFLOW_DB_URL", "")
     if is_pg(target):
         return PgDB(target)
+    if is_my(target):
+        return MyDB(target)
     if must_exist and not os.path.exists(target):
         sys.exit("airflow_db: no database %r" % target)
     db = sqlite3.connect(target, factory=SqliteDB)
@@ -215,6 +266,10 @@ def open_db(target, must_exist=True):
 
 
 def columns(db, table):
+    if getattr(db, "my", False):
+        return [r[0] for r in db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = DATABASE() ORDER BY ordinal_position", (table,))]
     if getattr(db, "pg", False):
         return [r[0] for r in db.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
@@ -224,7 +279,7 @@ def columns(db, table):
 
 def db_value(db, name, value):
     """A value as the driver must get it: flags are booleans on PostgreSQL."""
-    if db.pg and name in FLAGS and value is not None:
+    if db.pg and not getattr(db, "my", False) and name in FLAGS and value is not None:
         return bool(value)
     return value
 
@@ -252,7 +307,7 @@ def insert_rows(db, table, rows):
 # -- commands ----------------------------------------------------------------
 
 def cmd_create(a):
-    if a.db != "-" and not is_pg(a.db) and os.path.exists(a.db):
+    if a.db != "-" and not is_pg(a.db) and not is_my(a.db) and os.path.exists(a.db):
         sys.exit("airflow_db: %r exists already" % a.db)
     with open(a.schema, encoding="utf-8") as f:
         ddl = f.read()
@@ -363,7 +418,9 @@ def opener(keys):
 def print_rows(db, table, fields, order, decrypt):
     have = set(columns(db, table))
     cols = [f for f in fields if f in have]
-    if db.pg and order != "id":                   # byte order, as SQLite sorts
+    if getattr(db, "my", False) and order != "id":
+        order = "CAST(%s AS BINARY)" % order      # byte order, as SQLite sorts
+    elif db.pg and order != "id":                 # byte order, as SQLite sorts
         order += ' COLLATE "C"'
     sql = 'SELECT %s FROM "%s" ORDER BY %s' % (", ".join('"%s"' % c for c in cols), table, order)
     for r in db.execute(sql):

@@ -10,12 +10,17 @@
 # checks run against a throwaway PostgreSQL server (tests/pg_server.sh),
 # the DB written by Python through psycopg2; the SQLite-only checks at the
 # end (a corrupt file, a read-only file) become a bad password, a missing
-# database and a user with SELECT only.
+# database and a user with SELECT only. With FERNCON_TEST_BACKEND=mysql
+# (tests/cli_conn_my.sh) the same on a throwaway MariaDB server
+# (tests/my_server.sh), the DB written through PyMySQL.
 . "$top_srcdir/tests/lib.sh"
 backend=${FERNCON_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
+elif [ "$backend" = mysql ]; then
+	. "$top_srcdir/tests/my_server.sh"
+	my_start_or_skip
 fi
 plan 65
 
@@ -23,6 +28,9 @@ if [ "$backend" = postgresql ]; then
 	# The URL (it holds the password) reaches airflow_db.py by environment.
 	db=-; url=$PG_URL; schema=schema-pg-2.10.sql
 	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+elif [ "$backend" = mysql ]; then
+	db=-; url=$MY_URL; schema=schema-my-2.10.sql
+	AIRFLOW_DB_URL=$MY_URL; export AIRFLOW_DB_URL
 else
 	db="$AIRFLOW_HOME/airflow.db"; url="sqlite:///$db"; schema=schema-2.10.sql
 fi
@@ -205,6 +213,13 @@ if [ "$backend" = postgresql ]; then
 	  RETURN NEW; END \$\$;
 	  CREATE TRIGGER refuse_imp BEFORE INSERT ON connection FOR EACH ROW EXECUTE FUNCTION refuse_imp()" >/dev/null
 	untrigger() { pg_sql "DROP TRIGGER refuse_imp ON connection" >/dev/null; }
+elif [ "$backend" = mysql ]; then
+	my_sql_stdin <<'SQL'
+DELIMITER //
+CREATE TRIGGER refuse_imp BEFORE INSERT ON connection FOR EACH ROW
+BEGIN IF NEW.conn_id = 'imp_b' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by a test trigger'; END IF; END//
+SQL
+	untrigger() { my_sql "DROP TRIGGER refuse_imp"; }
 else
 	"$PYTHON3" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("""CREATE TRIGGER refuse_imp BEFORE INSERT ON connection WHEN NEW.conn_id = '"'"'imp_b'"'"' BEGIN SELECT RAISE(ABORT, '"'"'refused by a test trigger'"'"'); END"""); c.commit()' "$db"
 	untrigger() { "$PYTHON3" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("DROP TRIGGER refuse_imp"); c.commit()' "$db"; }
@@ -255,6 +270,19 @@ pg_sql "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ferncon_ro"
 ro="postgresql://ferncon_ro:ro-pw@$PG_HOST:$PG_PORT/$PG_DB"
 asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
 ro_ferncon="$FERNCON"
+elif [ "$backend" = mysql ]; then
+bad="mysql://$MY_USER:wrong-pw@$MY_HOST:$MY_PORT/$MY_DB"
+o=$(AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$bad "$FERNCON" connections list 2>&1); rc=$?
+is "$rc" 3 "a bad password exits 3"
+is "$o" "ferncon: cannot connect to MySQL at $MY_HOST:$MY_PORT/$MY_DB: Access denied for user '$MY_USER'@'$MY_HOST' (using password: YES)" "with one line that names the user, not the password"
+o=$(AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$(printf '%s' "$MY_URL" | sed 's|/airflow$|/none|')" "$FERNCON" connections list 2>&1)
+contains "$o" "'none'" "a missing database is named"
+
+# A user who may only read: open for reading, refuse writes, change nothing.
+my_admin "CREATE USER 'ferncon_ro'@'%' IDENTIFIED BY 'ro-pw'; GRANT SELECT ON airflow.* TO 'ferncon_ro'@'%'"
+ro="mysql://ferncon_ro:ro-pw@$MY_HOST:$MY_PORT/$MY_DB"
+asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
+ro_ferncon="$FERNCON"
 else
 printf 'not a database at all, not even close to one..........................................................' > "$T/corrupt.db"
 o=$("$FERNCON" --db "sqlite:///$T/corrupt.db" connections list 2>&1); rc=$?
@@ -284,6 +312,6 @@ is "$rc" 0 "a read-only DB can be listed"
 o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" --config "$AIRFLOW_HOME/airflow.cfg" connections delete warehouse_pg 2>&1); rc=$?
 contains "$o" "read-only" "a write to a read-only DB is refused: read-only"
 is "$(count)" "$n1" "and the DB is unchanged"
-[ "$backend" = postgresql ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
+[ "$backend" != sqlite ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
 unset AIRFLOW__CONSOLE__ROLES
 done_testing

@@ -23,6 +23,7 @@
 #   MY_ADMIN_PASSWORD     root's password
 #   my_admin SQL [DB]     run SQL as root through the mariadb client
 #   my_sql SQL [DB]       run SQL as `airflow`; rows tab-separated, no header
+#   my_sql_stdin [DB]     the same with the SQL on stdin
 # A skip reason is left in MY_SKIP when my_start returns 1. pg_tap and
 # pg_tap_plan (tests/pg_server.sh) fold several TAP programs into one stream.
 
@@ -73,6 +74,12 @@ my_admin() {
 my_sql() {
 	"$MY_CLIENT" --defaults-extra-file="$MY_DIR/airflow.cnf" --batch \
 	    --skip-column-names -e "$1" "${2:-$MY_DB}"
+}
+
+# my_sql_stdin [DB]: SQL from stdin as `airflow` (DELIMITER works there).
+my_sql_stdin() {
+	"$MY_CLIENT" --defaults-extra-file="$MY_DIR/airflow.cnf" --batch \
+	    --skip-column-names "${1:-$MY_DB}"
 }
 
 _my_find() {
