@@ -21,12 +21,19 @@
 # back whole); the read-only DB is a user with SELECT only. One case is
 # PostgreSQL's own: the session killed while it waits for that lock
 # (pg_terminate_backend, as a DBA or a server restart would) gives "lost
-# the connection" and exit 3, and not one value changed.
+# the connection" and exit 3, and not one value changed. With
+# FERNCON_TEST_BACKEND=mysql (tests/cli_rotate_my.sh) the same on MariaDB:
+# the lock is another session's variable rows FOR UPDATE (InnoDB row and
+# gap locks), the kill is KILL of the waiting session.
 . "$top_srcdir/tests/lib.sh"
 backend=${FERNCON_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
+	plan 72
+elif [ "$backend" = mysql ]; then
+	. "$top_srcdir/tests/my_server.sh"
+	my_start_or_skip
 	plan 72
 else
 	plan 67
@@ -36,6 +43,9 @@ if [ "$backend" = postgresql ]; then
 	# The URL (it holds the password) reaches the tools by environment.
 	db=-; url=$PG_URL; schema=schema-pg-3.2.sql
 	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+elif [ "$backend" = mysql ]; then
+	db=-; url=$MY_URL; schema=schema-my-3.2.sql
+	AIRFLOW_DB_URL=$MY_URL; export AIRFLOW_DB_URL
 else
 	db="$AIRFLOW_HOME/airflow.db"; url="sqlite:///$db"; schema=schema-2.10.sql
 fi
@@ -55,6 +65,10 @@ if [ "$backend" = postgresql ]; then
 	pg_sql "INSERT INTO trigger (classpath, kwargs, created_date) VALUES
 	  ('airflow.triggers.temporal.TimeDeltaTrigger', '{\"__var\": {\"delta\": 60.0}, \"__type\": \"dict\"}',
 	   '2024-01-01 00:00:00+00')"
+elif [ "$backend" = mysql ]; then
+	my_sql "INSERT INTO \`trigger\` (classpath, kwargs, created_date) VALUES
+	  ('airflow.triggers.temporal.TimeDeltaTrigger', '{\"__var\": {\"delta\": 60.0}, \"__type\": \"dict\"}',
+	   '2024-01-01 00:00:00')"
 else
 "$PYTHON3" - "$db" <<'PY'
 import sqlite3, sys
@@ -81,7 +95,8 @@ for c in json.load(open(sys.argv[1])):
 # PostgreSQL user's password) in TEXT
 no_secret() {
 	_leak=0
-	for _k in "$new" "$old" "$lost" ${PG_PASSWORD:+"$PG_PASSWORD"}; do
+	for _k in "$new" "$old" "$lost" ${PG_PASSWORD:+"$PG_PASSWORD"} \
+	    ${MY_PASSWORD:+"$MY_PASSWORD"}; do
 		case $1 in *"$_k"*) _leak=1 ;; esac
 	done
 	printf '%s\n' "$passwords" | {
@@ -228,10 +243,19 @@ contains "$o" "encryption is off" "with a clear message"
 # Sets $holder; returns once the lock is held.
 hold_lock() {
 	rm -f "$T/locked" "$T/release"
-	"$PYTHON3" - "$db" "$T/locked" "$T/release" "$1" <<'PY' &
+	TOP_SRCDIR=$top_srcdir "$PYTHON3" - "$db" "$T/locked" "$T/release" "$1" <<'PY' &
 import os, sqlite3, sys, time
 write = """INSERT INTO variable ("key", val, is_encrypted) VALUES ('written_while_locked', 'x', %s)"""
-if sys.argv[1] == "-":
+if sys.argv[1] == "-" and os.environ["AIRFLOW_DB_URL"].startswith("mysql"):
+    # Every variable row and the gap after it, as an Airflow write holds
+    # them: reads pass, the rotation's FOR UPDATE waits.
+    sys.path.insert(0, os.environ["TOP_SRCDIR"] + "/tests")
+    from airflow_db import MyDB
+    db = MyDB(os.environ["AIRFLOW_DB_URL"])
+    if sys.argv[4] == "write":
+        db.execute(write % "0")
+    db.execute("SELECT id FROM variable FOR UPDATE").fetchall()
+elif sys.argv[1] == "-":
     import psycopg2
     db = psycopg2.connect("postgresql://" + os.environ["AIRFLOW_DB_URL"].split("://", 1)[1],
                           application_name="ferncon_test_holder")
@@ -270,6 +294,9 @@ ok "after waiting the busy timeout ($((t1 - t0)) s)" test $((t1 - t0)) -ge 4
 if [ "$backend" = postgresql ]; then
 	n=$(pg_sql "SELECT count(*) FROM variable WHERE key = 'written_while_locked'")
 	pg_sql "DELETE FROM variable WHERE key = 'written_while_locked'"
+elif [ "$backend" = mysql ]; then
+	n=$(my_sql "SELECT count(*) FROM variable WHERE \`key\` = 'written_while_locked'")
+	my_sql "DELETE FROM variable WHERE \`key\` = 'written_while_locked'"
 else
 n=$("$PYTHON3" -c 'import sqlite3,sys
 db = sqlite3.connect(sys.argv[1])
@@ -306,6 +333,28 @@ contains "$o" "lost the connection to PostgreSQL at $PG_HOST:$PG_PORT/$PG_DB" "w
 lacks "$o" "$PG_PASSWORD" "that holds no password"
 r=$(FERNET_KEY="$new,$lost" oracle check-unchanged "$T/before4.json" "$db" | cut -c1-12)
 is "$r" "ok unchanged" "and not one value changed: the transaction rolled back whole"
+elif [ "$backend" = mysql ]; then
+# The same on MySQL: KILL of the session whose statement waits for the lock.
+hold_lock
+"$FERNCON" rotate-fernet-key > "$T/kill.out" 2>&1 &
+job=$!
+w=0; n=0
+while [ $w -lt 1500 ]; do
+	id=$(my_admin "SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX
+	    WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%FOR UPDATE%' LIMIT 1")
+	if [ -n "$id" ]; then my_admin "KILL $id"; n=1; break; fi
+	sleep 0.02
+	w=$((w + 1))
+done
+wait "$job"; rc=$?
+release_lock
+o=$(cat "$T/kill.out")
+is "$n" 1 "the rotation, inside its transaction and waiting for the lock, has its session killed"
+is "$rc" 3 "the session killed mid-rotation: exit 3"
+contains "$o" "lost the connection to MySQL at $MY_HOST:$MY_PORT/$MY_DB" "with the 'lost the connection' message"
+lacks "$o" "$MY_PASSWORD" "that holds no password"
+r=$(FERNET_KEY="$new,$lost" oracle check-unchanged "$T/before4.json" "$db" | cut -c1-12)
+is "$r" "ok unchanged" "and not one value changed: the transaction rolled back whole"
 fi
 
 # -- a read-only DB ----------------------------------------------------------
@@ -314,6 +363,11 @@ if [ "$backend" = postgresql ]; then
 	pg_admin "CREATE ROLE ferncon_ro LOGIN PASSWORD 'ro-pw'"
 	pg_sql "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ferncon_ro"
 	ro="postgresql://ferncon_ro:ro-pw@$PG_HOST:$PG_PORT/$PG_DB"
+	asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
+	ro_ferncon="$FERNCON"
+elif [ "$backend" = mysql ]; then
+	my_admin "CREATE USER 'ferncon_ro'@'%' IDENTIFIED BY 'ro-pw'; GRANT SELECT ON airflow.* TO 'ferncon_ro'@'%'"
+	ro="mysql://ferncon_ro:ro-pw@$MY_HOST:$MY_PORT/$MY_DB"
 	asuser() { env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ro" "$@"; }
 	ro_ferncon="$FERNCON"
 elif [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
@@ -335,5 +389,5 @@ o=$(asuser AIRFLOW_HOME="$AIRFLOW_HOME" "$ro_ferncon" rotate-fernet-key --dry-ru
 is "$rc" 0 "a read-only DB: --dry-run still works"
 r=$(FERNET_KEY="$new" oracle check-unchanged "$T/before5.json" "$db" | cut -c1-12)
 is "$r" "ok unchanged" "the read-only DB is unchanged"
-[ "$backend" = postgresql ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
+[ "$backend" != sqlite ] || { chmod 700 "$AIRFLOW_HOME"; chmod 600 "$db"; }
 done_testing

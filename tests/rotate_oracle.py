@@ -23,7 +23,8 @@ tests/crash_rotate.sh (and their PostgreSQL wrappers).
   digest DB                 one line per token: "field id timestamp sha256", in
                             field and id order (the plaintext reference)
 
-DB is an SQLite file path, or "-" for the PostgreSQL URL in AIRFLOW_DB_URL
+DB is an SQLite file path, or "-" for the PostgreSQL or MySQL URL in AIRFLOW_DB_URL
+(MySQL through python3-pymysql, tests/airflow_db.py's MyDB)
 (read through python3-psycopg2, as tests/airflow_db.py writes it; the URL
 holds the password, so it never goes through argv). Flags read as 0/1 on
 both backends.
@@ -73,11 +74,22 @@ class PgDB:
 
 def connect(path):
     if path == "-":
-        return PgDB(os.environ["AIRFLOW_DB_URL"])
+        url = os.environ["AIRFLOW_DB_URL"]
+        if url.split("://", 1)[0].split("+", 1)[0] == "mysql":
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            from airflow_db import MyDB            # PyMySQL, ANSI_QUOTES
+            db = MyDB(url)
+            db.close = db.conn.close
+            return db
+        return PgDB(url)
     return sqlite3.connect(path)
 
 
 def tables(db):
+    if getattr(db, "my", False):
+        return {r[0] for r in db.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = DATABASE()")}
     if isinstance(db, PgDB):
         return {r[0] for r in db.execute(
             "SELECT table_name FROM information_schema.tables "
