@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "myurl.h"
 #include "pgurl.h"
 #include "pyjson.h"
 #include "uri.h"
@@ -239,6 +240,42 @@ pg_hosts_local(const char *url, int *local, struct err *e)
 }
 
 /*
+ * A mysql:// URL as the driver it names takes it (myurl.c): *local is 1 when
+ * it reaches the server over a Unix socket (unix_socket, host localhost or
+ * none), *tls when it makes TLS required (a certificate option, ssl_mode
+ * REQUIRED or VERIFY_*, a verify option), with what it asks in detail. A
+ * URL that the driver refuses leaves both 0 and *refused 1. 0, or -1 with e
+ * set when out of memory.
+ */
+static int
+my_url_checks(const char *url, int *local, int *tls, int *refused,
+    char *detail, size_t cap, struct err *e)
+{
+	static const char *const what[] = { "ssl_mode DISABLED or ssl_disabled",
+	    "no ssl_ca, ssl_cert, ssl_key or ssl_mode REQUIRED/VERIFY_*", "", "" };
+	struct myurl *u = NULL;
+	struct err bad;
+
+	*local = *tls = *refused = 0;
+	err_clear(&bad);
+	if (myurl_parse(url, &u, &bad) != 0) {
+		if (bad.code != ERR_NOMEM) {
+			*refused = 1;
+			return 0;
+		}
+		*e = bad;
+		return -1;
+	}
+	*local = myurl_socket(u) != NULL && (myurl_host(u) == NULL ||
+	    strcmp(myurl_host(u), "localhost") == 0);
+	*tls = myurl_tls(u) >= MYURL_TLS_REQUIRED;
+	snprintf(detail, cap, "%s (driver %s)", what[myurl_tls(u)],
+	    myurl_driver(u));
+	myurl_free(u);
+	return 0;
+}
+
+/*
  * A SQLAlchemy URL (sql_alchemy_conn, or a Celery result_backend after
  * its "db+"), set by u: a password written in airflow.cfg (rule_pw) and,
  * when tls, TLS to a network DB (rule_tls). *pw_in_file says whether the
@@ -256,7 +293,7 @@ check_sql_url(struct audit *a, audit_cb cb, void *arg, const char *subject,
 	const cJSON *v;
 	const char *pw;
 	size_t n;
-	int rc = -1, pg, my, local;
+	int rc = -1, pg, my, local, my_local = 0, my_tls = 0, my_refused = 0;
 
 	*pw_in_file = 0;
 	n = strcspn(url, ":+");
@@ -297,7 +334,14 @@ check_sql_url(struct audit *a, audit_cb cb, void *arg, const char *subject,
 		    u, pw, 0, e) != 0)
 			goto out;
 	}
-	local = audit_host_is_local(c->host);
+	if (my && my_url_checks(url, &my_local, &my_tls, &my_refused, detail,
+	    sizeof detail, e) != 0)
+		goto out;
+	if (my_refused) {
+		rc = 0;	/* the driver will say more than we can */
+		goto out;
+	}
+	local = audit_host_is_local(c->host) || my_local;
 	if (local && pg && pg_hosts_local(url, &local, e) != 0)
 		goto out;
 	if (tls && !local) {
@@ -310,11 +354,8 @@ check_sql_url(struct audit *a, audit_cb cb, void *arg, const char *subject,
 			snprintf(detail, sizeof detail, "sslmode %s", v == NULL ? "is not set" :
 			    audit_shown_value(v) ? audit_shown_value(v) : "has an unexpected value");
 		} else {
-			ok = audit_truthy(cJSON_GetObjectItemCaseSensitive(q, "ssl"), NULL) ||
-			    audit_truthy(cJSON_GetObjectItemCaseSensitive(q, "ssl_ca"), NULL) ||
-			    audit_truthy(cJSON_GetObjectItemCaseSensitive(q, "ssl_mode"),
-			    "disabled|preferred");
-			snprintf(detail, sizeof detail, "no ssl, ssl_ca or ssl_mode in the URL");
+			/* detail: my_url_checks() said what the URL asks. */
+			ok = my_tls;
 		}
 		if (!ok && audit_config_finding(a, cb, arg, subject, rule_tls,
 		    pw != NULL && *pw != '\0' ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM, detail, u,
