@@ -1,0 +1,343 @@
+#!/bin/sh
+# tui_my.sh: the console on a MySQL metadata DB, through tmux, against a
+# throwaway MariaDB server (tests/my_server.sh: utf8mb4_unicode_ci, whose
+# order of conn_id is not byte order) that Python wrote the way Airflow
+# writes it (tests/airflow_db.py through PyMySQL), as tests/tui_pg.sh does
+# on PostgreSQL. Every result is read back by Python: the first screen is in
+# Python's byte order of conn_id (not the server's collation), the status
+# line names the DB as user@host:port/db without its password and counts
+# plaintext and undecryptable values as Python does; detail masked, reveal
+# as Admin; a password re-typed in the edit form, an add and a delete are
+# seen by Python (a token of key 0, is_encrypted 1); the rotation screen,
+# after which every value opens with the new key alone with its time kept;
+# the audit screen counts as `ferncon audit --format json --min-severity
+# info`; a Viewer sees no password and may not rotate or edit. Then a DBA
+# KILLs the console's session: the next read reconnects. No capture shows
+# the DB password; only the reveal shows a demo password.
+: "${top_srcdir:=.}"
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tui_lib.sh"
+. "$top_srcdir/tests/my_server.sh"
+my_start_or_skip
+# Both: the tmux server and the MariaDB server go at exit.
+trap 'tm kill-server >/dev/null 2>&1; _my_exit' EXIT
+plan 62
+
+TUI_WAIT=30
+new=$(py_key); old=$(py_key); lost=$(py_key)
+AIRFLOW_DB_URL=$MY_URL; export AIRFLOW_DB_URL
+tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
+# conn_ids that sort one way in bytes and another in utf8mb4_unicode_ci.
+cat > "$T/more.json" <<'JSON'
+[
+ {"conn_id": "AWS_main", "conn_type": "aws", "description": "upper case"},
+ {"conn_id": "Beta-api", "conn_type": "http", "host": "beta.demo.internal",
+  "login": "beta", "password": "Beta-pw-4471!x"},
+ {"conn_id": "Zeta_ops", "conn_type": "http", "host": "zeta.demo.internal"},
+ {"conn_id": "aws-zz", "conn_type": "aws"},
+ {"conn_id": "_scratch", "conn_type": "generic", "password": "Scr4tch-pw-0099"}
+]
+JSON
+FERNET_KEY="$new,$old" tool create - --schema "$top_srcdir/data/schema-my-3.2.sql"
+FERNET_KEY="$new" DEMO_OLD_KEY="$old" DEMO_LOST_KEY="$lost" \
+	tool fill - --connections "$top_srcdir/data/demo-connections.json" \
+	--variables "$top_srcdir/data/demo-variables.json" --triggers 3 2>/dev/null
+FERNET_KEY="$new" tool fill - --connections "$T/more.json" 2>/dev/null
+# airflow.cfg interpolates "%": the URL-encoded password needs "%%" there.
+printf '[core]\nfernet_key = %s\n\n[database]\nsql_alchemy_conn = %s\n' "$new,$old" \
+    "$(printf '%s' "$MY_URL" | sed 's/%/%%/g')" > "$AIRFLOW_HOME/airflow.cfg"
+actions="$AIRFLOW_HOME/ferncon-actions.log"
+
+# Python's view of the DB (PyMySQL, keys from FERNET_KEY only):
+#   ids                    conn_ids in byte order
+#   counts                 "plaintext N undecryptable M" as Airflow stores them
+#   snapshot OUT           every secret value: raw, flag, key index, time, digest
+#   check-rotated BEFORE   what a rotation to the first key must have done
+cat > "$T/oracle.py" <<'PY'
+import hashlib, json, os, sys
+sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests"))
+import airflow_db
+from cryptography.fernet import InvalidToken
+db = airflow_db.open_db("-")
+keys = airflow_db.key_list()
+FIELDS = [("connection.password", "SELECT id, password, is_encrypted FROM connection"),
+          ("connection.extra", "SELECT id, extra, is_extra_encrypted FROM connection"),
+          ("variable.val", "SELECT id, val, is_encrypted FROM variable"),
+          ("trigger.kwargs", "SELECT id, kwargs, 1 FROM \"trigger\"")]
+def values():
+    out = {}
+    for field, sql in FIELDS:
+        for i, raw, flag in db.execute(sql).fetchall():
+            if raw is None or raw == "":
+                continue
+            v = {"raw": raw, "flag": bool(flag), "key": None, "ts": None, "sha": None}
+            if flag and not (field == "trigger.kwargs" and raw.startswith("{")):
+                for k, f in enumerate(keys):
+                    try:
+                        text = f.decrypt(raw.encode())
+                    except InvalidToken:
+                        continue
+                    v.update(key=k, ts=f.extract_timestamp(raw.encode()),
+                             sha=hashlib.sha256(text).hexdigest())
+                    break
+            out["%s %d" % (field, i)] = v
+    return out
+cmd = sys.argv[1]
+if cmd == "ids":
+    ids = [r[0] for r in db.execute("SELECT conn_id FROM connection").fetchall()]
+    for i in sorted(ids, key=lambda s: s.encode("utf-8")):
+        print(i)
+elif cmd == "counts":
+    vs = [(k, v) for k, v in values().items() if not k.startswith("trigger.")]
+    print("plaintext %d undecryptable %d" % (
+        sum(1 for k, v in vs if not v["flag"]),
+        sum(1 for k, v in vs if v["flag"] and v["key"] is None)))
+elif cmd == "snapshot":
+    json.dump(values(), open(sys.argv[2], "w"))
+elif cmd == "check-rotated":
+    before, after, bad, n = json.load(open(sys.argv[2])), values(), [], 0
+    for k, b in before.items():
+        a = after.get(k)
+        if a is None or a["flag"] != b["flag"]:
+            bad.append((k, "flag or row"))
+        elif b["key"] is None:                      # skipped: no key opened it
+            if a["raw"] != b["raw"]:
+                bad.append((k, "changed"))
+        elif (a["key"], a["ts"], a["sha"]) != (0, b["ts"], b["sha"]):
+            bad.append((k, "key %s ts %s same text %s" % (a["key"], a["ts"] == b["ts"],
+                                                         a["sha"] == b["sha"])))
+        else:
+            n += 1
+    bad += [(k, "new") for k in after if k not in before]
+    print("ok %d" % n if not bad else "BAD %s" % bad[:5])
+PY
+oracle() { top_srcdir=$top_srcdir "$PYTHON3" "$T/oracle.py" "$@"; }
+# "encrypted key_index" of a connection's password as Python reads it.
+tokinfo() { FERNET_KEY=$1 tool token-info - "$2" password |
+	"$PYTHON3" -c 'import json,sys; i = json.load(sys.stdin); print(i["encrypted"], i.get("key_index"))'; }
+field() { FERNET_KEY=$1 tool dump - | grep "\"conn_id\": \"$2\"" |
+	"$PYTHON3" -c 'import json,sys; r = json.load(sys.stdin); print(r[sys.argv[1]])' "$3"; }
+
+# What must never be on a screen: the DB's passwords, and every password
+# of the demo and of the extra rows (the reveal's screens go to their own
+# log, checked for the DB's passwords only).
+tui_demo_passwords > "$T/passwords"
+printf '%s\n' 'Beta-pw-4471!x' 'Scr4tch-pw-0099' 'Pg-t3sted-N3w!pw' >> "$T/passwords"
+printf '%s\n' "${MY_PASSWORD%%@*}" "$MY_ADMIN_PASSWORD" > "$T/db-passwords"
+pw_hex=${MY_PASSWORD%%@*}
+
+roles='alice:Admin, carol:Viewer'
+run() {	# run USER [REDIRECT]: the console as USER on the MySQL DB
+	tui_run "clear; AIRFLOW__CONSOLE__ROLES='$(roles_as "$1" "$roles")' TERM=tmux-256color '$FERNCON' --config '$AIRFLOW_HOME/airflow.cfg' ${2:-}"
+}
+# The conn_ids on the screen (rows 4 to 28 of 30: the list's 25 rows).
+page=25
+shown() { tm capture-pane -p -t t | tee -a "$TUI_LOG" |
+	awk -v n=$page 'NR >= 4 && NR < 4 + n { s = substr($0, 4); sub(/ .*/, "", s); if (s != "") print s }' |
+	tr '\n' ' '; }
+# ferncon's sessions as the server sees them.
+backends() { my_admin "SELECT count(*) FROM information_schema.PROCESSLIST WHERE USER = 'airflow'"; }
+tui_start 120 30
+
+# -- the list: byte order, the status line -----------------------------------
+oracle ids > "$T/ids"
+my_sql "SELECT conn_id FROM connection ORDER BY conn_id LIMIT $page" | tr '\n' ' ' > "$T/collated"
+want=$(sed -n "1,${page}p" "$T/ids" | tr '\n' ' ')
+ok "the server's own ORDER BY conn_id differs from byte order (utf8mb4_unicode_ci)" \
+	test "$(cat "$T/collated")" != "$want"
+run alice
+ok "Admin opens the console on MySQL" tui_wait 'Connections  by conn_id'
+tui_is_shown "$want" "the first screen is the first $page conn_ids in Python's byte order"
+ok "the status line names the MySQL DB as user@host:port/db" \
+	tui_wait "$ME Admin  2 keys  airflow@$MY_HOST:$MY_PORT/airflow"
+counts=$(FERNET_KEY="$new,$old" oracle counts)
+np=$(echo "$counts" | cut -d' ' -f2); nu=$(echo "$counts" | cut -d' ' -f4)
+nconn=$(tool count -)
+ok "and counts what Python counts: $np plaintext, $nu undecryptable, $nconn conns" \
+	tui_wait "plaintext $np  undecryptable $nu  $nconn conns"
+
+tui_keys /
+tui_type legacy_rep
+tui_keys Enter
+ok "the row that no key opens is marked undecryptable" tui_until eval \
+	'tm capture-pane -p -t t | grep -q "^ ! legacy_reporting_db .* undecryptable"'
+
+# -- detail and reveal -------------------------------------------------------
+tui_keys / C-u
+tui_type warehouse_pg
+tui_keys Enter Enter
+ok "Enter opens a connection read from PostgreSQL" tui_wait 'Connection warehouse_pg'
+ok "its password masked" tui_wait 'password       ***'
+ok "its extra as indented JSON" tui_wait '    "sslmode": "require"'
+main_log=$TUI_LOG
+TUI_LOG="$T/reveal.log"
+tui_keys r
+ok "r reveals as Admin" tui_wait 'Wh-demo-2024!Pass'
+tui_keys j
+ok "the next key hides it again" tui_wait_gone 'Wh-demo-2024!Pass'
+TUI_LOG=$main_log
+contains "$(cat "$actions" 2>/dev/null)" '"action":"reveal","conn_id":"warehouse_pg"' \
+	"the reveal is in the action log"
+
+# -- edit: a password re-typed twice -----------------------------------------
+tui_keys Escape /
+tui_keys C-u
+tui_type ftp_arch
+tui_keys Enter
+tui_wait 'filter: ftp_arch' >/dev/null
+is "$(tokinfo "$new,$old" ftp_archive)" "False None" "ftp_archive's password is plain text in MySQL"
+tui_keys e
+ok "e opens the edit form" tui_wait 'Edit connection ftp_archive'
+tui_keys Tab Tab Tab Tab Tab
+tui_type 'Pg-t3sted-N3w!pw'
+tui_keys Tab
+tui_type 'Pg-t3sted-N3w!pw'
+tui_keys F2
+ok "the password typed twice is saved" tui_wait 'Successfully updated `conn_id`=ftp_archive'
+is "$(field "$new" ftp_archive password)" 'Pg-t3sted-N3w!pw' \
+	"Python decrypts the new password from MySQL with key 0 alone"
+is "$(tokinfo "$new,$old" ftp_archive)" "True 0" "a token of key 0"
+is "$(my_sql "SELECT is_encrypted FROM connection WHERE conn_id = 'ftp_archive'")" 1 \
+	"is_encrypted is 1 (BOOL on MySQL)"
+
+# -- add and delete ----------------------------------------------------------
+tui_keys a
+ok "a opens the add form" tui_wait 'Add a connection'
+tui_type 'postgresql://bob:s3cr%40t@db.example.com:6543/sales?sslmode=require'
+tui_keys Tab
+tui_wait 'filled from the URI' >/dev/null
+tui_type 'added_on_pg'
+tui_keys F2
+ok "a connection is added from a URI" tui_wait 'Successfully added `conn_id`=added_on_pg'
+is "$(FERNET_KEY="$new" tool dump - | grep '"conn_id": "added_on_pg"' |
+	"$PYTHON3" -c 'import json,sys; r = json.load(sys.stdin); print(r["conn_type"], r["host"], r["port"], r["login"], r["password"], r["extra"], r["is_encrypted"])')" \
+	'postgres db.example.com 6543 bob s3cr@t {"sslmode": "require"} 1' \
+	"Python reads it from MySQL, every field, the password under key 0"
+tui_keys / C-u
+tui_type added_on
+tui_keys Enter
+tui_wait 'filter: added_on' >/dev/null
+tui_keys d
+ok "d asks first" tui_wait "Delete connection 'added_on_pg'?"
+tui_keys y
+ok "y deletes it" tui_wait 'Successfully deleted connection with `conn_id`=added_on_pg'
+is "$(my_sql "SELECT count(*) FROM connection WHERE conn_id = 'added_on_pg'")" 0 \
+	"it is gone from MySQL"
+is "$(tool count -)" "$nconn" "and the table has its $nconn rows again"
+tui_keys Escape
+tui_wait_gone 'filter: added_on' >/dev/null
+
+# -- rotation ----------------------------------------------------------------
+FERNET_KEY="$new,$old" oracle snapshot "$T/before.json"
+tui_keys R
+ok "R shows the preflight per field and key" tui_wait 'connection.password'
+ok "naming the row no key opens" \
+	tui_wait "connection.password of 'legacy_reporting_db'"
+tui_keys Enter
+ok "Enter is refused while a row no key opens" tui_wait 'rotation refused: '
+tui_keys s
+ok "s chooses skip undecryptable" tui_wait 'skip undecryptable: ON'
+tui_keys Enter
+tui_wait 'type it here:' >/dev/null
+tui_type rotate
+tui_keys Enter
+ok "typing rotate runs it to the commit" tui_wait 'rotation committed'
+ok "the verify pass is OK" tui_wait 'verify OK'
+ok "the skipped row is named" \
+	tui_wait "skipped: connection.password of 'legacy_reporting_db'"
+contains "$(FERNET_KEY="$new" oracle check-rotated "$T/before.json")" "ok " \
+	"every value opens with the new key alone, same text, same time (Python)"
+is "$(FERNET_KEY="$old" tool token-info - warehouse_pg_replica password |
+	"$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["key_index"])')" None \
+	"the old key opens no rotated row"
+is "$(grep -c '"action":"rotate"' "$actions")" 1 "one rotate line in the action log"
+tui_keys Escape
+
+# -- audit -------------------------------------------------------------------
+# The console lists every severity: info too (ui/bgaudit.c).
+"$FERNCON" audit --format json --min-severity info > "$T/audit.json" 2>/dev/null
+sum=$("$PYTHON3" -c 'import json,sys
+s = json.load(open(sys.argv[1]))["summary"]
+print("%d finding%s (%d critical, %d high, %d medium, %d low%s) in %d of %d connections" % (
+    s["findings"], "" if s["findings"] == 1 else "s", s["critical"], s["high"], s["medium"],
+    s["low"], ", %d info" % s["info"] if s["info"] else "", s["connections_with_findings"],
+    s["connections"]))
+for sev in ("critical", "high", "medium", "low"):
+    print("%s (%d)" % (sev, s[sev]))' "$T/audit.json")
+tui_keys A
+ok "A shows the audit of the MySQL DB" tui_wait 'Audit: findings by severity'
+ok "the counts of 'ferncon audit --format json --min-severity info'" \
+	tui_wait "$(echo "$sum" | head -n 1)"
+ok "grouped by severity, critical first, with its count" \
+	tui_wait "$(echo "$sum" | sed -n 2p)"
+ok "then high" tui_wait "$(echo "$sum" | sed -n 3p)"
+ok "evidence redacted" tui_wait 'AKIA... [20 chars]'
+tui_keys Escape q
+ok "q quits (exit 0)" tui_wait 'EXIT=0'
+is "$(tui_alternate)" 0 "the terminal is restored"
+ok "no screen of Admin showed a demo password (but the reveal)" \
+	tui_no_password_in "$TUI_LOG" "$T/passwords"
+
+# -- Viewer ------------------------------------------------------------------
+TUI_LOG="$T/viewer.log"
+run carol
+ok "Viewer opens the console on MySQL" tui_wait "$ME Viewer"
+tui_keys R
+ok "R is refused, with the reason" \
+	tui_wait "role Viewer ($ME) may not rotate the Fernet key"
+tui_keys /
+tui_type warehouse_pg
+tui_keys Enter
+tui_wait 'filter: warehouse_pg' >/dev/null
+tui_keys e
+ok "e is refused" tui_wait 'may not edit connections'
+tui_keys Enter
+ok "Viewer opens a connection" tui_wait 'Connection warehouse_pg'
+ok "its password masked" tui_wait 'password       ***'
+tui_keys r
+ok "r is refused" tui_wait "role Viewer ($ME) may not reveal passwords"
+tui_keys q
+tui_wait 'EXIT=0' >/dev/null
+ok "no screen of Viewer showed a password" tui_no_password_in "$T/viewer.log" "$T/passwords"
+is "$(FERNET_KEY="$new" tool token-info - warehouse_pg password |
+	"$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["key_index"])')" 0 \
+	"and nothing was rotated by a Viewer"
+
+# -- a DBA kills the console's sessions --------------------------------------
+# stderr goes to a file: anything there was written over the curses screen.
+TUI_LOG="$T/kill.log"
+run alice "2>'$T/stderr1'"
+tui_wait "$ME Admin" >/dev/null
+tui_wait "undecryptable $nu  $nconn conns" >/dev/null
+ok "the console holds a session" tui_until eval 'test "$(backends)" -ge 1'
+for id in $(my_admin "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'airflow'"); do
+	my_admin "KILL $id"
+done
+ok "KILL ends it" tui_until eval 'test "$(backends)" -eq 0'
+tui_keys /
+tui_type ftp_arch
+tui_keys Enter
+tui_wait 'filter: ftp_arch' >/dev/null
+tui_keys e
+tui_wait 'Edit connection ftp_archive' >/dev/null
+tui_keys Tab C-u
+tui_type 'after-kill'
+tui_keys F2
+ok "the next action reconnects: the edit is saved" tui_wait 'Successfully updated `conn_id`=ftp_archive'
+is "$(my_sql "SELECT description FROM connection WHERE conn_id = 'ftp_archive'")" \
+	'after-kill' "Python sees the change"
+ok "nothing was written over the screen (stderr empty)" test ! -s "$T/stderr1"
+tui_keys Escape q
+ok "q quits (exit 0)" tui_wait 'EXIT=0'
+
+# -- never the DB password ---------------------------------------------------
+cat "$T/screens.log" "$T/reveal.log" "$T/viewer.log" "$T/kill.log" \
+    > "$T/all.log" 2>/dev/null
+ok "the captures are not empty" test -s "$T/all.log"
+ok "no capture shows the DB password" tui_no_password_in "$T/all.log" "$T/db-passwords"
+ok "none but the reveal's shows a demo password" \
+	tui_no_password_in "$T/kill.log" "$T/passwords"
+lacks "$(cat "$actions" "$T/stderr1" 2>/dev/null)" "$pw_hex" \
+	"nor does the action log or stderr"
+ok "no sanitizer report" tui_no_sanitizer_report
+done_testing
