@@ -93,7 +93,7 @@ struct my {
 		enum store_field f;
 		int		 pair;
 		size_t		 n;
-		int64_t		 last_id;
+		int64_t		 first_id, last_id;
 		struct buf	 sql;	/* the UNION ALL rows (locked memory) */
 		int		 sending;
 	} q;
@@ -1238,6 +1238,12 @@ queue_send(struct store *s, struct err *e)
 		    fs->column, fs->flag);
 	else
 		buf_addf(&b, ") AS v ON t.id = v.id SET t.%s = v.val", fs->column);
+	/*
+	 * The batch's id range keeps the plan on the primary key (a range of
+	 * t, then the derived table): a batch costs its rows, not the table.
+	 */
+	buf_addf(&b, " WHERE t.id BETWEEN %" PRId64 " AND %" PRId64, p->q.first_id,
+	    p->q.last_id);
 	p->q.n = 0;
 	p->q.sending = 1;
 	if (run(s, &b, NULL, "updating values", e) != 0)
@@ -1287,6 +1293,8 @@ queue_row(struct store *s, enum store_field f, int pair, int64_t id,
 		    "earlier; nothing was changed", s->name);
 		return -1;
 	}
+	if (p->q.n == 0)
+		p->q.first_id = id;
 	p->q.f = f;
 	p->q.pair = pair;
 	p->q.last_id = id;
