@@ -418,7 +418,7 @@ parse_url(const char *url, struct kw *k, char **where, struct err *e)
 	}
 	if (p != rest) {
 		err_set(e, ERR_CONFIG, "unsupported database URL scheme '%.*s' "
-		    "(sql_alchemy_conn): ferncon reads sqlite and postgresql",
+		    "(sql_alchemy_conn): ferncon reads sqlite, postgresql and mysql",
 		    (int)(rest - url), url);
 		return -1;
 	}
