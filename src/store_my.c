@@ -263,6 +263,9 @@ run(struct store *s, const struct buf *sql, MYSQL_RES **res, const char *what,
 		    "earlier; nothing was changed", s->name, what);
 		return -1;
 	}
+	/* A reconnect that failed earlier is tried again, once per call. */
+	if (p->m == NULL && connect_session(s, e) != 0)
+		return -1;
 	for (tries = 0; tries < 2; tries++) {
 		p->errnum = 0;
 		p->interrupted = 0;
