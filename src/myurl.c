@@ -24,7 +24,6 @@
 
 #include "myurl.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

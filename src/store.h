@@ -3,7 +3,8 @@
  *
  * A store is opened from a SQLAlchemy-style URL (sql_alchemy_conn). The
  * SQLite backend (store_sqlite.c) is the embedded default; the PostgreSQL
- * backend (store_pg.c, libpq) sits behind the same calls. Rows go in and out *as stored*: a
+ * backend (store_pg.c, libpq) and the MySQL backend (store_my.c,
+ * libmariadb; doc/mysql.md) sit behind the same calls. Rows go in and out *as stored*: a
  * struct conn read from the store holds the password and extra exactly as
  * the DB has them (a Fernet token when the flag is set, else plain text),
  * and conn_decrypt()/conn_seal() (conn.h) turn them into plaintext and back.
@@ -46,7 +47,9 @@ struct store_opts {
 /*
  * Open the metadata DB at url (sqlite:///relative, sqlite:////absolute,
  * postgresql://..., read as SQLAlchemy's psycopg2 dialect reads it, its
- * multi-host forms included: store_pg.c). opts may be NULL. Checks that
+ * multi-host forms included: store_pg.c; mysql://, mysql+mysqldb://,
+ * mysql+pymysql://, mysql+mysqlconnector://, read as the dialect of that
+ * driver hands it over: store_my.c). opts may be NULL. Checks that
  * it is an Airflow metadata DB (a `connection` table with conn_id).
  * Returns 0 with *out set (free with store_close()), or -1 with e set
  * (ERR_DB, or ERR_CONFIG for a URL that cannot be used); the message names
@@ -93,7 +96,7 @@ void store_interrupt(struct store *s);
 
 /* -- what it is ---------------------------------------------------------- */
 
-/* "sqlite" or "postgresql". */
+/* "sqlite", "postgresql" or "mysql". */
 const char *store_backend(const struct store *s);
 
 /* The DB for messages: a file path, or host/db (never a password). */
