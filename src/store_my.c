@@ -1357,6 +1357,66 @@ my_conn_secrets_update(struct store *s, int64_t id, unsigned which,
 	return queue_added(s, e);
 }
 
+/*
+ * store_int.h: text_rows (the reads of store_fab.c). MySQL takes no
+ * parameters here (values go in as hex literals, as everywhere in this
+ * backend): each '?' of the expanded SQL becomes its parameter's literal.
+ */
+static int
+my_text_rows(struct store *s, const char *sql, const char *const *params,
+    int n, store_row_fn row, void *arg, struct err *e)
+{
+	const char *cols[8];
+	MYSQL_RES *r = NULL;
+	MYSQL_ROW mr;
+	unsigned long *len;
+	struct buf b;
+	char *text, *q;
+	int i, k = 0, nc, rc = -1;
+
+	buf_init(&b, 1);
+	if ((text = store_sql_expand(sql, "", 0)) == NULL) {
+		err_nomem(e);
+		goto out;
+	}
+	for (q = text; *q != '\0'; q++) {
+		if (*q != '?') {
+			buf_addc(&b, *q);
+			continue;
+		}
+		add_text(&b, k < n ? params[k] : NULL);
+		k++;
+	}
+	if (run(s, &b, &r, "reading Airflow's users and roles", e) != 0)
+		goto out;
+	nc = r != NULL ? (int)mysql_num_fields(r) : 0;
+	if (nc > (int)(sizeof cols / sizeof cols[0]))
+		nc = (int)(sizeof cols / sizeof cols[0]);
+	while (r != NULL && (mr = mysql_fetch_row(r)) != NULL) {
+		for (i = 0; i < nc; i++)
+			cols[i] = mr[i];
+		if (row(arg, cols, nc, e) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	/* ab_user.password among them: wiped. */
+	if (r != NULL) {
+		nc = (int)mysql_num_fields(r);
+		mysql_data_seek(r, 0);
+		while ((mr = mysql_fetch_row(r)) != NULL) {
+			len = mysql_fetch_lengths(r);
+			for (i = 0; i < nc; i++)
+				if (mr[i] != NULL)
+					sodium_memzero(mr[i], len[i]);
+		}
+		mysql_free_result(r);
+	}
+	free(text);
+	buf_release(&b);
+	return rc;
+}
+
 static const struct store_ops my_ops = {
 	"mysql",
 	my_close,
@@ -1377,4 +1437,5 @@ static const struct store_ops my_ops = {
 	my_conn_secrets_update,
 	my_field_count,
 	my_interrupt,
+	my_text_rows,
 };
