@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "compiler.h"
 #include "err.h"
 #include "session.h"
@@ -90,6 +92,8 @@ extern const struct cli_cmd cmd_token_inspect, cmd_token_decrypt,
     cmd_token_encrypt;
 extern const struct cli_cmd cmd_conn_list, cmd_conn_get, cmd_conn_add,
     cmd_conn_delete, cmd_conn_export, cmd_conn_import;
+extern const struct cli_cmd cmd_var_list, cmd_var_get, cmd_var_set,
+    cmd_var_delete, cmd_var_import, cmd_var_export;
 extern const struct cli_cmd cmd_demo, cmd_whoami;
 extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
@@ -198,5 +202,29 @@ void cli_line(FILE *f, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* Write len bytes to stdout; 0, or -1 with e set. */
 int cli_write(const void *p, size_t len, struct err *e) ATTR_WUR;
+
+/*
+ * Run an export use case (session_conn_export(), session_var_export()) on
+ * x, with SIGINT, SIGTERM and SIGHUP removing the temporary file of a
+ * half-written export (outfile_signal_cleanup()), then print what came of
+ * it: the stale temporary files removed, an error, or the line of
+ * Airflow's print_export_output() (airflow/cli/utils.py) with noun
+ * ("Connections", "Variables": "N <noun> successfully exported to FILE."
+ * on stdout, or on stderr after an empty line for "-"), and how many rows
+ * (what: "connection", "variable") no key opens. Returns the exit code:
+ * EXIT_FAILED when rows were left out.
+ */
+int cli_export(struct session *s, struct session_export *x,
+    int (*run)(struct session *, struct session_export *, struct err *),
+    const char *noun, const char *what);
+
+/*
+ * Print v as json.dumps(v, indent=4) with every line indented by indent
+ * more spaces (a list item of -o json). 0, or -1 with e set.
+ */
+int cli_print_json(const cJSON *v, int indent, struct err *e) ATTR_WUR;
+
+/* "plain", "encrypted", "undecryptable" or "empty", for list output. */
+const char *cli_state_name(enum conn_secret_state s);
 
 #endif

@@ -22,7 +22,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,6 @@
 
 #include "buf.h"
 #include "conn.h"
-#include "outfile.h"
 #include "pyjson.h"
 #include "termsafe.h"
 #include "transfer.h"
@@ -56,21 +54,6 @@ enum {
 };
 enum { OPT_FILE_FORMAT, OPT_SERIALIZATION, OPT_EXPORT_OVERWRITE };
 enum { OPT_OVERWRITE };
-
-static const char *
-state_name(enum conn_secret_state s)
-{
-	switch (s) {
-	case CONN_SECRET_PLAIN:
-		return "plain";
-	case CONN_SECRET_ENCRYPTED:
-		return "encrypted";
-	case CONN_SECRET_UNDECRYPTABLE:
-		return "undecryptable";
-	default:
-		return "empty";
-	}
-}
 
 /* -- shared option parsing ----------------------------------------------- */
 
@@ -180,9 +163,9 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	extra = NULL;
 	cJSON_AddItemToObject(o, "get_uri", cJSON_CreateString(buf_str(&uri)));
 	cJSON_AddItemToObject(o, "password_state",
-	    cJSON_CreateString(state_name(c->password_info.state)));
+	    cJSON_CreateString(cli_state_name(c->password_info.state)));
 	cJSON_AddItemToObject(o, "extra_state",
-	    cJSON_CreateString(state_name(c->extra_info.state)));
+	    cJSON_CreateString(cli_state_name(c->extra_info.state)));
 	cJSON_AddItemToObject(o, "extra_shown",
 	    cJSON_CreateString(extra_shown(c, &v, reveal)));
 	buf_release(&uri);
@@ -196,27 +179,6 @@ fail:
 	if (e->code == ERR_NONE)
 		err_nomem(e);
 	return NULL;
-}
-
-/* Print a JSON value indented by `indent` extra spaces on every line. */
-static int
-print_json(const cJSON *v, int indent, struct err *e)
-{
-	struct pyjson_opts po = { 4, 0, 0 };
-	struct buf b;
-	const char *p;
-	int rc;
-
-	buf_init(&b, 1);
-	if ((rc = pyjson_dumps(v, &po, &b, e)) == 0) {
-		for (p = buf_str(&b); *p; p++) {
-			if (p == buf_str(&b) || p[-1] == '\n')
-				printf("%*s", indent, "");
-			putchar(*p);
-		}
-	}
-	buf_release(&b);
-	return rc;
 }
 
 static const char *
@@ -295,8 +257,8 @@ plain_row(const struct conn *c)
 	plain_field(&b, c->host, '\t');
 	plain_field(&b, port, '\t');
 	plain_field(&b, c->login, '\t');
-	plain_field(&b, state_name(c->password_info.state), '\t');
-	plain_field(&b, state_name(c->extra_info.state), '\n');
+	plain_field(&b, cli_state_name(c->password_info.state), '\t');
+	plain_field(&b, cli_state_name(c->extra_info.state), '\n');
 	fputs(buf_str(&b), stdout);
 	buf_release(&b);
 }
@@ -369,7 +331,7 @@ conn_list(struct session *s, struct cli_args *a)
 				rc = transfer_yaml_add(yw, o, &e);
 			} else {
 				printf("%s\n", n ? "," : "");
-				rc = print_json(o, 4, &e);
+				rc = cli_print_json(o, 4, &e);
 			}
 			pyjson_free(o);
 			if (rc != 0)
@@ -443,7 +405,7 @@ conn_get(struct session *s, struct cli_args *a)
 		if ((o = conn_json(s, &c, reveal, &e)) == NULL)
 			goto fail;
 		printf("[\n");
-		if (print_json(o, 4, &e) != 0)
+		if (cli_print_json(o, 4, &e) != 0)
 			goto fail;
 		printf("\n]\n");
 	}
@@ -702,25 +664,12 @@ export_skipped(void *arg, const char *conn_id, const char *field)
 	    "%s", conn_id, field);
 }
 
-/* Ctrl-C or a kill while exporting: no temporary file is left behind. */
-static void
-export_on_signal(int sig)
-{
-	outfile_signal_cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 /* The export is the core's (session_conn_export()); this prints. */
 static int
 conn_export(struct session *s, struct cli_args *a)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old[ARRAY_LEN(sigs)];
 	struct session_export x;
 	struct err e;
-	size_t i;
-	int rc;
 
 	err_clear(&e);
 	memset(&x, 0, sizeof x);
@@ -731,38 +680,11 @@ conn_export(struct session *s, struct cli_args *a)
 	x.overwrite = a->opt[OPT_EXPORT_OVERWRITE] != NULL;
 	x.skipped = export_skipped;
 	if (transfer_pick_format(x.path, a->opt[OPT_FILE_FORMAT],
-	    a->opt[OPT_SERIALIZATION], 0, &x.fmt, &x.ser, &e) != 0)
+	    a->opt[OPT_SERIALIZATION], 0, &x.fmt, &x.ser, &e) != 0 ||
+	    open_all(s, &e) != 0)
 		return cli_error(&e);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = export_on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	rc = open_all(s, &e) != 0 || session_conn_export(s, &x, &e) != 0;
-	for (i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &old[i], NULL);
-	if (x.n_stale > 0)
-		fprintf(stderr, "ferncon: removed %zu temporary file%s that an "
-		    "interrupted export left beside '%s'\n", x.n_stale,
-		    x.n_stale == 1 ? "" : "s", x.path);
-	if (rc) {
-		fflush(stdout);
-		return cli_error(&e);
-	}
-	if (strcmp(x.path, "-") == 0) {
-		fflush(stdout);
-		fprintf(stderr, "\n%zu Connections successfully exported.\n", x.n);
-	} else {
-		cli_line(stdout, "%zu Connections successfully exported to %s.",
-		    x.n, x.path);
-	}
-	if (x.n_skipped > 0) {
-		fprintf(stderr, "ferncon: %zu connection%s could not be decrypted and "
-		    "%s not exported\n", x.n_skipped, x.n_skipped == 1 ? "" : "s",
-		    x.n_skipped == 1 ? "was" : "were");
-		return EXIT_FAILED;
-	}
-	return EXIT_OK;
+	return cli_export(s, &x, session_conn_export, "Connections",
+	    "connection");
 }
 
 /* -- import -------------------------------------------------------------- */

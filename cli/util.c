@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "outfile.h"
+#include "pyjson.h"
 #include "termsafe.h"
 #include "ui.h"
 
@@ -395,4 +398,96 @@ out:
 		close(fd);
 	sodium_free(pw);
 	return rc;
+}
+/* -- exports ------------------------------------------------------------- */
+
+/* Ctrl-C or a kill while exporting: no temporary file is left behind. */
+static void
+export_on_signal(int sig)
+{
+	outfile_signal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int
+cli_export(struct session *s, struct session_export *x,
+    int (*run)(struct session *, struct session_export *, struct err *),
+    const char *noun, const char *what)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old[ARRAY_LEN(sigs)];
+	struct err e;
+	size_t i;
+	int rc;
+
+	err_clear(&e);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = export_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	rc = run(s, x, &e);
+	for (i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (x->n_stale > 0)
+		fprintf(stderr, "ferncon: removed %zu temporary file%s that an "
+		    "interrupted export left beside '%s'\n", x->n_stale,
+		    x->n_stale == 1 ? "" : "s", x->path);
+	if (rc != 0) {
+		fflush(stdout);
+		return cli_error(&e);
+	}
+	if (strcmp(x->path, "-") == 0) {
+		fflush(stdout);
+		fprintf(stderr, "\n%zu %s successfully exported.\n", x->n, noun);
+	} else {
+		cli_line(stdout, "%zu %s successfully exported to %s.", x->n,
+		    noun, x->path);
+	}
+	if (x->n_skipped > 0) {
+		fprintf(stderr, "ferncon: %zu %s%s could not be decrypted and "
+		    "%s not exported\n", x->n_skipped, what,
+		    x->n_skipped == 1 ? "" : "s", x->n_skipped == 1 ? "was" :
+		    "were");
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/* -- list output --------------------------------------------------------- */
+
+int
+cli_print_json(const cJSON *v, int indent, struct err *e)
+{
+	struct pyjson_opts po = { 4, 0, 0 };
+	struct buf b;
+	const char *p;
+	int rc;
+
+	buf_init(&b, 1);
+	if ((rc = pyjson_dumps(v, &po, &b, e)) == 0) {
+		for (p = buf_str(&b); *p; p++) {
+			if (p == buf_str(&b) || p[-1] == '\n')
+				printf("%*s", indent, "");
+			putchar(*p);
+		}
+	}
+	buf_release(&b);
+	return rc;
+}
+
+const char *
+cli_state_name(enum conn_secret_state s)
+{
+	switch (s) {
+	case CONN_SECRET_PLAIN:
+		return "plain";
+	case CONN_SECRET_ENCRYPTED:
+		return "encrypted";
+	case CONN_SECRET_UNDECRYPTABLE:
+		return "undecryptable";
+	default:
+		return "empty";
+	}
 }

@@ -978,6 +978,38 @@ out:
 	return audit_flush(a, cb, arg, rc != 0, e);
 }
 
+static void
+secret_cb(const struct audit_finding *f, void *arg)
+{
+	if (f->rule->category == AUDIT_CAT_SECRET)
+		*(int *)arg = 1;
+}
+
+int
+audit_var_secret(struct audit *a, const char *key, const char *val, size_t len,
+    int *found, struct err *e)
+{
+	struct store_var v;
+	struct audit_stats keep = a->st;
+	int rc, min = (int)a->o.min_severity, have_b = a->have_baseline,
+	    have_i = a->have_ignore;
+
+	memset(&v, 0, sizeof v);
+	v.key = (char *)key;
+	v.val = (char *)val;
+	v.val_len = len;
+	*found = 0;
+	/* Every secret counts here, whatever a report would leave out. */
+	a->o.min_severity = (enum audit_severity)0;
+	a->have_baseline = a->have_ignore = 0;
+	rc = audit_var(a, &v, secret_cb, found, e);
+	a->o.min_severity = (enum audit_severity)min;
+	a->have_baseline = have_b;
+	a->have_ignore = have_i;
+	a->st = keep;	/* a look for the mask is not part of any run */
+	return rc;
+}
+
 /* -- the whole audit ----------------------------------------------------- */
 
 int

@@ -234,6 +234,16 @@ int audit_conn_worst(struct audit *a, const struct conn *c, int *worst,
     size_t *count, struct err *e) ATTR_WUR;
 
 /*
+ * Whether the value rules find a secret (a finding of AUDIT_CAT_SECRET at
+ * any severity, baseline and ignore file not applied) in val (len bytes,
+ * plaintext) of the variable key: *found 1 or 0. The masking of variables
+ * (session_var.c) shows a value to a role that may not reveal only when
+ * this finds none. 0, or -1 with e set (out of memory).
+ */
+int audit_var_secret(struct audit *a, const char *key, const char *val,
+    size_t len, int *found, struct err *e) ATTR_WUR;
+
+/*
  * The configuration checks (fernet_key empty or in airflow.cfg, the file's
  * mode, sql_alchemy_conn without TLS, show_connection_password, webserver or
  * API without TLS, masking turned off). 0, or -1 with e set (a `_cmd` that

@@ -276,6 +276,40 @@ out:
 	return rc;
 }
 
+/* -- the display copy of a variable -------------------------------------- */
+
+int
+mask_var(const struct mask *m, const char *key, const char *val, size_t len,
+    struct buf *out, int *masked, struct err *e)
+{
+	struct pyjson_opts po = { -1, 0, 1 };
+	cJSON *tree = NULL;
+	size_t i = 0;
+	int rc = 0;
+
+	*masked = 0;
+	if (mask_is_sensitive(m, key)) {
+		*masked = 1;
+		buf_adds(out, MASK_REPLACEMENT);
+		return buf_check(out, e);
+	}
+	while (i < len && (val[i] == ' ' || val[i] == '\t' || val[i] == '\n' ||
+	    val[i] == '\r'))
+		i++;
+	if (i < len && (val[i] == '{' || val[i] == '[')) {
+		tree = pyjson_loads(val, len);
+		if (tree == NULL && errno == ENOMEM)
+			return err_nomem(e);
+	}
+	if (tree != NULL && (cJSON_IsObject(tree) || cJSON_IsArray(tree)) &&
+	    (*masked = mask_tree(m, tree)) > 0)
+		rc = pyjson_dumps(tree, &po, out, e);
+	else
+		buf_add(out, val, len);
+	pyjson_free(tree);
+	return rc == 0 ? buf_check(out, e) : -1;
+}
+
 /* -- saving an edited extra ---------------------------------------------- */
 
 /* 1 if masking changes v: a string, or a container that holds one. */

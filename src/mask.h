@@ -102,6 +102,22 @@ int mask_conn(const struct mask *m, const struct conn *c, int reveal,
 /* Wipe and free the copy and the tree; *v is left empty. NULL does nothing. */
 void mask_view_release(struct mask_view *v);
 
+/* -- the display copy of a variable -------------------------------------- */
+
+/*
+ * The display copy of a variable's plaintext value (len bytes) for a role
+ * that may not reveal, appended to out (locked: buf_init(out, 1)), before
+ * the session's audit decides whether it may be shown (session_var.c):
+ * under a sensitive key (mask_is_sensitive(), Airflow's rule for
+ * variables) the whole value is "***"; a value that is a JSON object or
+ * list is masked per key as an extra is (mask_tree()) and written again
+ * with json.dumps() when anything was masked; any other value is copied
+ * as it is. *masked gets how many values were hidden (1 for a sensitive
+ * key). 0, or -1 with e set (out of memory).
+ */
+int mask_var(const struct mask *m, const char *key, const char *val,
+    size_t len, struct buf *out, int *masked, struct err *e) ATTR_WUR;
+
 /* -- saving an edited extra ---------------------------------------------- */
 
 /*

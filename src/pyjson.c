@@ -886,3 +886,87 @@ out:
 		errno = why;
 	return v;
 }
+
+/* -- Python's repr() and print() ----------------------------------------- */
+
+void
+pyjson_repr_str(struct buf *b, const char *s, size_t len)
+{
+	char q = memchr(s, '\'', len) != NULL && memchr(s, '"', len) == NULL ?
+	    '"' : '\'';
+	size_t i;
+
+	buf_addc(b, q);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == (unsigned char)q)
+			buf_addf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+	buf_addc(b, q);
+}
+
+static int
+repr_node(const cJSON *v, int top, struct buf *b, struct err *e)
+{
+	static const char *const special[][2] = {
+		{ "NaN", "nan" }, { "Infinity", "inf" }, { "-Infinity", "-inf" },
+	};
+	const cJSON *c;
+	struct buf n;
+	size_t i;
+	int rc;
+
+	if (cJSON_IsString(v)) {
+		if (top)
+			buf_adds(b, v->valuestring);
+		else
+			pyjson_repr_str(b, v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsBool(v)) {
+		buf_adds(b, cJSON_IsTrue(v) ? "True" : "False");
+	} else if (cJSON_IsNull(v)) {
+		buf_adds(b, "None");
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		buf_addc(b, cJSON_IsArray(v) ? '[' : '{');
+		cJSON_ArrayForEach(c, v) {
+			if (c != v->child)
+				buf_adds(b, ", ");
+			if (cJSON_IsObject(v)) {
+				pyjson_repr_str(b, c->string, strlen(c->string));
+				buf_adds(b, ": ");
+			}
+			if (repr_node(c, 0, b, e) != 0)
+				return -1;
+		}
+		buf_addc(b, cJSON_IsArray(v) ? ']' : '}');
+	} else {
+		buf_init(&n, 0);
+		if ((rc = pyjson_dumps(v, NULL, &n, e)) == 0) {
+			for (i = 0; i < sizeof special / sizeof special[0]; i++)
+				if (strcmp(buf_str(&n), special[i][0]) == 0)
+					break;
+			buf_adds(b, i < sizeof special / sizeof special[0] ?
+			    special[i][1] : buf_str(&n));
+		}
+		buf_release(&n);
+		if (rc != 0)
+			return -1;
+	}
+	return buf_check(b, e);
+}
+
+int
+pyjson_print(const cJSON *v, struct buf *out, struct err *e)
+{
+	return repr_node(v, 1, out, e);
+}

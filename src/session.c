@@ -88,6 +88,7 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	audit_free(s->var_audit);
 	mask_free(s->mask);
 	store_close(s->store);
 	session_keys_unref(s->keys);

@@ -98,6 +98,9 @@ struct session {
 	struct policy		 policy;	/* valid once policy_loaded */
 	int			 policy_loaded;
 	struct mask		*mask;	/* NULL until session_mask() */
+	struct audit		*var_audit;	/* the value rules for masking
+						   variables; NULL until
+						   session_var_display() */
 
 	/* role_source = airflow (session_airflow()): the Airflow user. */
 	struct policy_airflow	 airflow;
@@ -663,6 +666,159 @@ struct session_export {
  * restricted mode x->path must be "-" (ERR_DENIED otherwise).
  */
 int session_conn_export(struct session *s, struct session_export *x,
+    struct err *e) ATTR_WUR;
+
+/* -- variables (src/session_var.c) --------------------------------------- */
+
+/*
+ * The variable use cases, the connection rules of doc/design.md section 4
+ * applied to Airflow's other Fernet-encrypted secret (resource Variables):
+ * what a role sees of a value, revealing it, setting, deleting, importing
+ * and exporting, for both front ends. As for connections: the role is
+ * checked here (ERR_DENIED naming the action, nothing read, written or
+ * logged when refused), a change is one transaction and then one
+ * action-log line (action "variable-<op>", the key where the connection
+ * line has the conn_id), 1 with e set when the change is made but the line
+ * could not be written; a reveal or an export is logged first.
+ */
+
+/* What may be done to variables; see session_var_may(). */
+enum session_var_op {
+	SESSION_VAR_REVEAL,
+	SESSION_VAR_SET,
+	SESSION_VAR_DELETE,
+	SESSION_VAR_IMPORT,
+	SESSION_VAR_EXPORT,
+};
+
+/* As session_conn_may(), for variables. */
+int session_var_may(struct session *s, enum session_var_op op, struct err *e)
+    ATTR_WUR;
+
+/* One variable, decrypted; release with session_var_clear(). */
+struct session_var {
+	int64_t			 id;
+	char			*key;
+	char			*description;	/* NULL: none */
+	char			*val;	/* plaintext in locked memory, NUL-
+					   terminated; NULL for SQL NULL and
+					   for a value no key opens */
+	size_t			 len;
+	int			 is_encrypted;	/* the stored flag */
+	struct conn_secret_info	 info;	/* EMPTY, PLAIN, ENCRYPTED (key and
+					   token time), UNDECRYPTABLE */
+};
+
+/*
+ * Fill v (zeroed, or cleared before) from a stored row (store_var_next()):
+ * copied, and the value decrypted with the session's ring. A flagged value
+ * with no key configured, or one that no key opens, is UNDECRYPTABLE with
+ * val NULL (Airflow's get_val returns None for it). Loads the ring. 0, or
+ * -1 with e set (out of memory).
+ */
+int session_var_from_row(struct session *s, const struct store_var *row,
+    struct session_var *v, struct err *e) ATTR_WUR;
+
+/*
+ * Read the variable key into v (zeroed) and decrypt it: every role may.
+ * 0, or -1 with e set (ERR_NOTFOUND: "Variable KEY does not exist", as
+ * Airflow's KeyError says it).
+ */
+int session_var_get(struct session *s, const char *key, struct session_var *v,
+    struct err *e) ATTR_WUR;
+
+/* Wipe and free what v holds; v is left zeroed. NULL does nothing. */
+void session_var_clear(struct session_var *v);
+
+/*
+ * The value of v as the session's role may see it, appended to out (a
+ * locked buf: buf_init(out, 1)). With reveal (the role may reveal, -1
+ * with ERR_DENIED otherwise; the caller logged it with
+ * session_var_reveal() first) the value as it is. Else the display copy
+ * (mask_var(): "***" under a sensitive key, JSON masked per key), and
+ * "***" when the audit's value rules still find a secret in that copy.
+ * *masked (may be NULL) is set to 1 when anything was hidden. A value
+ * that is NULL or no key opens adds nothing (the caller shows its state).
+ * 0, or -1 with e set.
+ */
+int session_var_display(struct session *s, const struct session_var *v,
+    int reveal, struct buf *out, int *masked, struct err *e) ATTR_WUR;
+
+/* As session_conn_reveal(): check and write the "variable-reveal" line. */
+int session_var_reveal(struct session *s, const char *key, const char *detail,
+    struct err *e) ATTR_WUR;
+
+/*
+ * Airflow's Variable.set(key, value, description, serialize_json=json):
+ * the role may set (ERR_DENIED: "set variables"); the key is not empty and
+ * at most 250 bytes (ERR_USAGE); with json the value is stored as
+ * json.dumps(value, indent=2) of the string. The value is encrypted with
+ * the primary key when a key is configured, else stored in plain text
+ * with is_encrypted false (*plain, may be NULL, set to 1, for the front
+ * end to warn). In one transaction the old row goes and the new one is
+ * inserted (Airflow 2.x's delete and insert; its description is the one
+ * given, NULL for none). Then one "variable-set" line. 0, 1, or -1.
+ */
+int session_var_set(struct session *s, const char *key, const char *val,
+    size_t len, const char *description, int json, int *plain,
+    const char *detail, struct err *e) ATTR_WUR;
+
+/*
+ * Delete key (no key is needed to delete a value no key opens), then one
+ * "variable-delete" line. 0, 1, or -1 (ERR_NOTFOUND when there is none:
+ * nothing logged).
+ */
+int session_var_delete(struct session *s, const char *key, const char *detail,
+    struct err *e) ATTR_WUR;
+
+/* What `variables import` does with a key that exists. */
+enum session_var_existing {
+	SESSION_VAR_OVERWRITE,
+	SESSION_VAR_FAIL,
+	SESSION_VAR_SKIP,
+};
+
+/* An import's outcome; release with session_var_import_release(). */
+struct session_var_import {
+	size_t		 total;		/* keys in the file (duplicates folded) */
+	size_t		 done;		/* set */
+	char		**skipped;	/* keys left as they were (SKIP), sorted */
+	size_t		 n_skipped;
+	int		 plain;		/* stored in plain text: no key */
+};
+
+/*
+ * Import an Airflow variables file (text, len bytes, read by the front end
+ * from path, which is checked against restricted mode and logged): a JSON
+ * object of key to value; for Airflow 3 a value that is an object with
+ * "value" gives the value and its "description". A string is stored as it
+ * is, anything else as json.dumps(v, indent=2), each as session_var_set()
+ * does. The role may import (ERR_DENIED: "import variables"); a file that
+ * is not a JSON object is ERR_INVALID "Invalid variables file."; with
+ * FAIL and existing keys, ERR_INVALID "Failed. These keys: [...] already
+ * exists." (Airflow's words, the keys as a Python list). Airflow commits
+ * each variable alone; here it is all in one transaction. One
+ * "variable-import" line per variable set. 0, 1, or -1 with nothing
+ * written.
+ */
+int session_var_import(struct session *s, const char *path, const char *text,
+    size_t len, enum session_var_existing existing,
+    struct session_var_import *out, struct err *e) ATTR_WUR;
+
+void session_var_import_release(struct session_var_import *im);
+
+/*
+ * Export every variable as Airflow's `variables export` writes it for the
+ * DB's version (json.dump(..., sort_keys=True, indent=4), no newline at
+ * the end; a value that is JSON is written as JSON; Airflow 3 writes
+ * {"description", "value"} for a variable with a description), through
+ * x as session_conn_export() does (x->fmt and x->ser are not used): the
+ * role may export (ERR_DENIED: "export variables (the file holds
+ * plaintext values)"), the "variable-export" line first, a new file that
+ * appears whole, or "-" (restricted mode: only "-"). A value no key opens
+ * is left out and reported through x->skipped (field "val").
+ */
+int session_var_export(struct session *s, struct session_export *x,
     struct err *e) ATTR_WUR;
 
 #endif

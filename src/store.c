@@ -270,6 +270,159 @@ store_var_insert(struct store *s, const char *key, const char *val, size_t len,
 	    description, e));
 }
 
+/*
+ * store_var_list(): keyset pages of the backend's var_list, one at a time,
+ * behind one iterator. The last key of a page bounds the next one (after
+ * it, or before it when descending), so a page never holds more than
+ * VAR_PAGE rows, whatever the table's size.
+ */
+#define VAR_PAGE 1000
+
+struct var_pager {
+	struct store_iter	 base;
+	struct store		*s;
+	struct store_iter	*page;
+	struct store_var_query	 q;	/* strings below are ours */
+	char			*after, *before, *match, *key;
+	size_t			 left;	/* rows still wanted; SIZE_MAX: all */
+	size_t			 in_page;
+	int			 done;
+};
+
+static int
+pager_conn_next(struct store_iter *it, struct conn *c, struct err *e)
+{
+	(void)it;
+	(void)c;
+	err_set(e, ERR_INVALID, "a variable listing has no connections");
+	return -1;
+}
+
+static int
+pager_field_next(struct store_iter *it, struct store_value *v, struct err *e)
+{
+	(void)it;
+	(void)v;
+	err_set(e, ERR_INVALID, "a variable listing has no fields");
+	return -1;
+}
+
+static int
+pager_open(struct var_pager *p, struct err *e)
+{
+	p->q.limit = p->left < VAR_PAGE ? p->left : VAR_PAGE;
+	p->in_page = 0;
+	return p->s->ops->var_list(p->s, &p->q, &p->page, e);
+}
+
+static int
+pager_var_next(struct store_iter *it, struct store_var *v, struct err *e)
+{
+	struct var_pager *p = (struct var_pager *)it;
+	char **bound;
+	int rc;
+
+	for (;;) {
+		if (p->done || p->left == 0)
+			return 0;
+		if (p->page == NULL && pager_open(p, e) != 0)
+			return -1;
+		if ((rc = store_var_next(p->page, v, e)) < 0)
+			return -1;
+		if (rc == 1)
+			break;
+		/* A short page is the last one. */
+		if (p->in_page < p->q.limit || p->q.key != NULL)
+			p->done = 1;
+		store_iter_free(p->page);
+		p->page = NULL;
+	}
+	p->in_page++;
+	if (p->left != SIZE_MAX)
+		p->left--;
+	bound = p->q.desc ? &p->before : &p->after;
+	free(*bound);
+	if ((*bound = strdup(v->key != NULL ? v->key : "")) == NULL)
+		return err_nomem(e);
+	if (p->q.desc)
+		p->q.before = p->before;
+	else
+		p->q.after = p->after;
+	return 1;
+}
+
+static void
+pager_free(struct store_iter *it)
+{
+	struct var_pager *p = (struct var_pager *)it;
+
+	store_iter_free(p->page);
+	free(p->after);
+	free(p->before);
+	free(p->match);
+	free(p->key);
+	free(p);
+}
+
+static const struct store_iter_ops pager_ops = {
+	pager_conn_next, pager_var_next, pager_field_next, pager_free
+};
+
+/* A copy of s (NULL stays NULL) into *dst; 0, or -1 when out of memory. */
+static int
+dup_opt(const char *s, char **dst, const char **q)
+{
+	*dst = NULL;
+	*q = NULL;
+	if (s == NULL)
+		return 0;
+	if ((*dst = strdup(s)) == NULL)
+		return -1;
+	*q = *dst;
+	return 0;
+}
+
+int
+store_var_list(struct store *s, const struct store_var_query *q,
+    struct store_iter **out, struct err *e)
+{
+	struct var_pager *p;
+
+	*out = NULL;
+	if (s->ops->var_list == NULL) {
+		err_set(e, ERR_DB, "the %s backend cannot list variables",
+		    s->ops->name);
+		return -1;
+	}
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return err_nomem(e);
+	p->base.ops = &pager_ops;
+	p->s = s;
+	p->left = q != NULL && q->limit > 0 ? q->limit : SIZE_MAX;
+	p->q.desc = q != NULL && q->desc;
+	if (q != NULL && (dup_opt(q->after, &p->after, &p->q.after) != 0 ||
+	    dup_opt(q->before, &p->before, &p->q.before) != 0 ||
+	    dup_opt(q->match != NULL && *q->match != '\0' ? q->match : NULL,
+	    &p->match, &p->q.match) != 0 ||
+	    dup_opt(q->key, &p->key, &p->q.key) != 0)) {
+		pager_free(&p->base);
+		return err_nomem(e);
+	}
+	*out = &p->base;
+	return 0;
+}
+
+int
+store_var_delete(struct store *s, const char *key, struct err *e)
+{
+	if (s->ops->var_delete == NULL) {
+		err_set(e, ERR_DB, "the %s backend cannot delete variables",
+		    s->ops->name);
+		return -1;
+	}
+	WRITE_IN_TX(s, e, s->ops->var_delete(s, key, e));
+}
+
 /* -- encrypted fields ---------------------------------------------------- */
 
 const char *const store_col_names[COL_MAX] = {

@@ -216,6 +216,7 @@ struct store_var {
 	char	*val;		/* as stored: token or plain text; caller wipes */
 	size_t	 val_len;
 	int	 is_encrypted;
+	char	*description;	/* store_var_list() only; NULL otherwise */
 };
 
 /*
@@ -233,6 +234,34 @@ int store_var_next(struct store_iter *it, struct store_var *v, struct err *e) AT
 int store_var_insert(struct store *s, const char *key, const char *val,
     size_t len, int is_encrypted, const char *description,
     struct err *e) ATTR_WUR;
+
+/*
+ * Which variables store_var_list() reads, in key order (descending with
+ * desc), compared in byte order on every backend (PostgreSQL: COLLATE
+ * "C"): keyset paging as struct store_query for connections. key asks for
+ * the one row with that key; match for keys holding it (case-insensitive).
+ */
+struct store_var_query {
+	const char	*after;		/* key > after, or NULL */
+	const char	*before;	/* key < before, or NULL */
+	const char	*match;		/* substring of key, or NULL */
+	const char	*key;		/* key = key, or NULL */
+	size_t		 limit;		/* 0: no limit */
+	int		 desc;
+};
+
+/*
+ * Start reading variables (as stored, with their description) in key
+ * order; read them with store_var_next(). q may be NULL (all). Rows come
+ * a page at a time (keyset paging done here over the backend's pages), so
+ * memory does not grow with the table. Free with store_iter_free() before
+ * the next write.
+ */
+int store_var_list(struct store *s, const struct store_var_query *q,
+    struct store_iter **out, struct err *e) ATTR_WUR;
+
+/* Delete the variable with key. ERR_NOTFOUND when there is none. */
+int store_var_delete(struct store *s, const char *key, struct err *e) ATTR_WUR;
 
 /* -- encrypted fields, for the lifecycle jobs ---------------------------- */
 

@@ -51,6 +51,13 @@ struct store_ops {
 	int	(*text_rows)(struct store *s, const char *sql,
 		    const char *const *params, int n, store_row_fn row,
 		    void *arg, struct err *e);
+	/*
+	 * One page of variables: q->limit is always set (store.c pages).
+	 * The rows come through the iterator's var_next, description filled.
+	 */
+	int	(*var_list)(struct store *s, const struct store_var_query *q,
+		    struct store_iter **out, struct err *e);
+	int	(*var_delete)(struct store *s, const char *key, struct err *e);
 };
 
 /*

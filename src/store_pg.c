@@ -367,6 +367,20 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 		buf_addf(b, "SELECT id, \"key\", val, is_encrypted FROM %svariable "
 		    "WHERE id > $1 ORDER BY id LIMIT $2", p->qual);
 		return;
+	case ST_VAR_LIST:
+	case ST_VAR_LIST_DESC:
+		/* Byte order, as SQLite's BINARY "key" and the console expect. */
+		buf_addf(b, "SELECT id, \"key\", val, is_encrypted, description "
+		    "FROM %svariable WHERE ($1::text IS NULL OR \"key\"%s > $1) "
+		    "AND ($2::text IS NULL OR \"key\"%s < $2) AND "
+		    "($3::text IS NULL OR strpos(lower(\"key\"), lower($3)) > 0) "
+		    "AND ($4::text IS NULL OR \"key\" = $4) ORDER BY \"key\"%s%s "
+		    "LIMIT $5::bigint", p->qual, p->collate, p->collate, p->collate,
+		    st == ST_VAR_LIST_DESC ? " DESC" : "");
+		return;
+	case ST_VAR_DELETE:
+		buf_addf(b, "DELETE FROM %svariable WHERE \"key\" = $1", p->qual);
+		return;
 	case ST_VAR_INSERT:
 		buf_addf(b, "INSERT INTO %svariable (\"key\", val, description, "
 		    "is_encrypted) VALUES ($1, $2, $3, $4)", p->qual);
@@ -1402,4 +1416,6 @@ static const struct store_ops pg_ops = {
 	pg_field_count,
 	pg_interrupt,
 	pg_text_rows,
+	store_pg_var_list,
+	store_pg_var_delete,
 };

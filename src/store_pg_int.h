@@ -29,6 +29,8 @@ enum stmt {
 	ST_FIELD_UPDATE = ST_FIELD_LOCK + STORE_FIELD_MAX,
 	ST_FIELD_COUNT = ST_FIELD_UPDATE + STORE_FIELD_MAX,
 	ST_SECRETS_UPDATE = ST_FIELD_COUNT + STORE_FIELD_MAX,
+	ST_VAR_LIST, ST_VAR_LIST_DESC,	/* a page of variables in key order */
+	ST_VAR_DELETE,
 	ST_MAX
 };
 
@@ -175,6 +177,9 @@ int store_pg_conn_iter(struct store *s, const struct store_query *q,
 int store_pg_var_iter(struct store *s, struct store_iter **out, struct err *e);
 int store_pg_var_insert(struct store *s, const char *key, const char *val,
     size_t len, int is_encrypted, const char *description, struct err *e);
+int store_pg_var_list(struct store *s, const struct store_var_query *q,
+    struct store_iter **out, struct err *e);
+int store_pg_var_delete(struct store *s, const char *key, struct err *e);
 int store_pg_field_iter(struct store *s, enum store_field f, int64_t after_id,
     size_t limit, struct store_iter **out, struct err *e);
 

@@ -467,6 +467,8 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 	v->key = PQgetisnull(it->res, it->row, 1) ? NULL :
 	    PQgetvalue(it->res, it->row, 1);
 	v->is_encrypted = col_bool(it->res, it->row, 3);
+	if (PQnfields(it->res) > 4 && !PQgetisnull(it->res, it->row, 4))
+		v->description = PQgetvalue(it->res, it->row, 4);
 	if (copy_value(it, 2, &val, &len, e) != 0)
 		return -1;
 	v->val = (char *)val;
@@ -596,6 +598,58 @@ store_pg_var_iter(struct store *s, struct store_iter **out, struct err *e)
 	it->st = ST_VAR_PAGE;
 	*out = &it->base;
 	return 0;
+}
+
+int
+store_pg_var_list(struct store *s, const struct store_var_query *q,
+    struct store_iter **out, struct err *e)
+{
+	struct pg_iter *it;
+	const char *v[5];
+	char limit[32];
+
+	*out = NULL;
+	if ((it = iter_new(s, IT_VAR, e)) == NULL)
+		return -1;
+	snprintf(limit, sizeof limit, "%zu", q->limit);
+	v[0] = q->after;
+	v[1] = q->before;
+	v[2] = q->match;
+	v[3] = q->key;
+	v[4] = limit;
+	if ((it->res = store_pg_run(s, q->desc ? ST_VAR_LIST_DESC : ST_VAR_LIST,
+	    5, v, NULL, NULL, "reading variables", e)) == NULL) {
+		it_free(&it->base);
+		return -1;
+	}
+	/* One page: store.c asks for the next. */
+	it->nrows = PQntuples(it->res);
+	it->row = 0;
+	it->done = 1;
+	*out = &it->base;
+	return 0;
+}
+
+int
+store_pg_var_delete(struct store *s, const char *key, struct err *e)
+{
+	const char *v[1] = { key };
+	PGresult *r;
+	int rc = 0;
+
+	if (store_pg_sp_begin(s, e) != 0)
+		return -1;
+	if ((r = store_pg_run(s, ST_VAR_DELETE, 1, v, NULL, NULL,
+	    "deleting a variable", e)) == NULL) {
+		rc = -1;
+	} else {
+		if (store_pg_changed(r) == 0) {
+			err_set(e, ERR_NOTFOUND, "Variable %s does not exist", key);
+			rc = -1;
+		}
+		PQclear(r);
+	}
+	return store_pg_sp_end(s, rc, e);
 }
 
 int

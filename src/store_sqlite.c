@@ -678,6 +678,8 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 	v->id = sqlite3_column_int64(it->st, 0);
 	v->key = (char *)sqlite3_column_text(it->st, 1);
 	v->is_encrypted = sqlite3_column_int(it->st, 3) != 0;
+	if (sqlite3_column_count(it->st) > 4)
+		v->description = (char *)sqlite3_column_text(it->st, 4);
 	if (sqlite3_column_type(it->st, 2) == SQLITE_NULL)
 		return 1;
 	len = (size_t)sqlite3_column_bytes(it->st, 2);
@@ -880,6 +882,84 @@ sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
 		return -1;
 	}
 	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, e, "adding a variable");
+}
+
+/* One page of variables in key order (store.c pages through them). */
+static int
+sq_var_list(struct store *s, const struct store_var_query *qu,
+    struct store_iter **out, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct sq_iter *it;
+	struct buf sql;
+	int i = 1, rc;
+
+	*out = NULL;
+	if ((it = iter_new(s, e)) == NULL)
+		return -1;
+	it->is_var = 1;
+	buf_init(&sql, 0);
+	/* "key" has the BINARY collation: byte order, as PostgreSQL's "C". */
+	buf_adds(&sql, "SELECT id, \"key\", val, is_encrypted, description "
+	    "FROM variable WHERE 1");
+	if (qu->after != NULL)
+		buf_adds(&sql, " AND \"key\" > ?");
+	if (qu->before != NULL)
+		buf_adds(&sql, " AND \"key\" < ?");
+	if (qu->key != NULL)
+		buf_adds(&sql, " AND \"key\" = ?");
+	if (qu->match != NULL)
+		buf_adds(&sql, " AND instr(lower(\"key\"), lower(?)) > 0");
+	buf_adds(&sql, qu->desc ? " ORDER BY \"key\" DESC" : " ORDER BY \"key\"");
+	if (qu->limit > 0)
+		buf_addf(&sql, " LIMIT %zu", qu->limit);
+	if (buf_check(&sql, e) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(q->db, buf_str(&sql), -1, &it->st, NULL);
+	if (rc != SQLITE_OK) {
+		sq_fail(s, rc, e, "reading variables");
+		goto fail;
+	}
+	if (qu->after != NULL)
+		sqlite3_bind_text(it->st, i++, qu->after, -1, SQLITE_TRANSIENT);
+	if (qu->before != NULL)
+		sqlite3_bind_text(it->st, i++, qu->before, -1, SQLITE_TRANSIENT);
+	if (qu->key != NULL)
+		sqlite3_bind_text(it->st, i++, qu->key, -1, SQLITE_TRANSIENT);
+	if (qu->match != NULL)
+		sqlite3_bind_text(it->st, i++, qu->match, -1, SQLITE_TRANSIENT);
+	buf_release(&sql);
+	*out = &it->base;
+	return 0;
+fail:
+	buf_release(&sql);
+	it_free(&it->base);
+	return -1;
+}
+
+static int
+sq_var_delete(struct store *s, const char *key, struct err *e)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (tx_check(s, e) != 0)
+		return -1;
+	rc = sqlite3_prepare_v2(q->db, "DELETE FROM variable WHERE \"key\" = ?",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_fail(s, rc, e, "deleting a variable");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, rc, e, "deleting a variable");
+	if (sqlite3_changes(q->db) == 0) {
+		err_set(e, ERR_NOTFOUND, "Variable %s does not exist", key);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -1096,4 +1176,6 @@ static const struct store_ops sqlite_ops = {
 	sq_field_count,
 	sq_interrupt,
 	sq_text_rows,
+	sq_var_list,
+	sq_var_delete,
 };

@@ -1,0 +1,193 @@
+#!/bin/sh
+# cli_var.sh: `ferncon variables list|get|set|delete|import|export` against
+# real metadata DBs written by Python the way Airflow writes variables
+# (tests/airflow_db.py, python3-cryptography): every SQLite layout (2.10,
+# upgraded 2.x, 3.1, 3.2), or PostgreSQL with FERNCON_TEST_BACKEND=postgresql
+# (tests/cli_var_pg.sh). Values ferncon writes are opened by Python with the
+# primary key; the export is compared byte for byte with
+# tests/var_export_ref.py, Python's rendering of Airflow's export code path
+# (variables_export(): airflow/cli/commands/variable_command.py:120-135 in
+# 2.10, airflow-core/src/airflow/cli/commands/variable_command.py:186-212 in
+# 3.x). Roles: a Viewer sees no sensitive value and may change nothing;
+# Op and Admin follow doc/design.md section 4.
+. "$top_srcdir/tests/lib.sh"
+backend=${FERNCON_TEST_BACKEND:-sqlite}
+if [ "$backend" = postgresql ]; then
+	. "$top_srcdir/tests/pg_server.sh"
+	pg_start_or_skip
+	layouts="pg-2.10 pg-3.2"
+else
+	layouts="2.10 2.x-upgraded 3.1 3.2"
+fi
+per_layout=41
+plan $((per_layout * $(echo $layouts | wc -w) + 4))
+
+tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
+cfg_url() { printf '%s' "$1" | sed 's/%/%%/g'; }
+new=$(py_key); old=$(py_key)
+map="alice:Admin, bob:Op, carol:Viewer"
+
+# Variables as Airflow stores them: Variable.set() writes a str as it is and
+# anything else as json.dumps(v, indent=2) (airflow/models/variable.py).
+cat > "$T/vars.json" <<'JSON'
+[
+  {"key": "environment", "val": "staging", "description": "Deployment name", "storage": "plain"},
+  {"key": "api_key_for_x", "val": "x-live-EXAMPLE-demo-5f2b8c1e9a7d4", "description": "Vendor X", "storage": "primary"},
+  {"key": "db_password", "val": "Var-demo-EXAMPLE-pw!", "description": null, "storage": "old"},
+  {"key": "vendor_token_plain", "val": "tok-plain-EXAMPLE-91af", "description": null, "storage": "plain"},
+  {"key": "lost_var", "val": "lost-value-EXAMPLE", "description": null, "storage": "lost"},
+  {"key": "innocent_name", "val": "ghp_k9Qm2Xv7Lp4Tz8Rw1Yb6Nc3Hf5Jd0Gs2Ae7U", "description": null, "storage": "primary"},
+  {"key": "etl_config", "val": "{\n  \"zeta\": 1,\n  \"alpha\": [1.0, 2, \"x\"],\n  \"password\": \"in-json-EXAMPLE-pw\"\n}", "description": "JSON settings", "storage": "primary"},
+  {"key": "json_string", "val": "\"quoted\"", "description": null, "storage": "primary"},
+  {"key": "numbers", "val": " 1e5 ", "description": null, "storage": "primary"},
+  {"key": "nan", "val": "NaN", "description": null, "storage": "primary"},
+  {"key": "wrapped", "val": "{\"value\": 3, \"other\": null}", "description": null, "storage": "primary"},
+  {"key": "unicode_\u00e9", "val": "caf\u00e9 \u65e5\u672c \ud83d\ude00 \u2028", "description": "d\u00e9j\u00e0", "storage": "primary"},
+  {"key": "empty", "val": "", "description": null, "storage": "primary"},
+  {"key": "true", "val": "true", "description": "", "storage": "plain"}
+]
+JSON
+secrets="x-live-EXAMPLE-demo-5f2b8c1e9a7d4 Var-demo-EXAMPLE-pw! tok-plain-EXAMPLE-91af ghp_k9Qm2Xv7Lp4Tz8Rw1Yb6Nc3Hf5Jd0Gs2Ae7U in-json-EXAMPLE-pw lost-value-EXAMPLE"
+
+# no_secret TEXT DESCRIPTION: none of the secrets is in TEXT.
+no_secret() {
+	_leak=
+	for _s in $secrets; do
+		case $1 in *"$_s"*) _leak="$_leak $_s" ;; esac
+	done
+	is "$_leak" "" "$2"
+}
+
+for layout in $layouts; do
+	case $layout in
+	pg-*)	# A database per layout, owned by airflow, with the server's
+		# ICU collation (key order differs from byte order there).
+		dbname=$(printf '%s' "v_$layout" | tr -c 'a-z0-9' _)
+		pg_admin "CREATE DATABASE $dbname OWNER airflow TEMPLATE template0" >/dev/null
+		db=-; url=${PG_URL%/*}/$dbname; AIRFLOW_DB_URL=$url
+		export AIRFLOW_DB_URL ;;
+	*)	db="$T/$layout.db"; url="sqlite:///$db" ;;
+	esac
+	case $layout in *3.*) major=3 ;; *) major=2 ;; esac
+	FERNET_KEY="$new,$old" DEMO_OLD_KEY="$old" tool create "$db" \
+		--schema "$top_srcdir/data/schema-$layout.sql"
+	FERNET_KEY="$new,$old" DEMO_OLD_KEY="$old" tool fill "$db" \
+		--connections "$top_srcdir/data/demo-connections.json" \
+		--variables "$T/vars.json" 2>/dev/null
+	cat > "$AIRFLOW_HOME/airflow.cfg" <<CFG
+[core]
+fernet_key = $new,$old
+
+[database]
+sql_alchemy_conn = $(cfg_url "$url")
+
+[console]
+roles = $(roles_as alice "$map")
+CFG
+	as() { _who=$1; shift; AIRFLOW__CONSOLE__ROLES=$(roles_as "$_who" "$map") "$FERNCON" "$@"; }
+	dump() { FERNET_KEY="$new,$old" tool dump-variables "$db"; }
+
+	# -- list and get: Python's rows, read by ferncon ----------------------
+	out=$(as carol variables list -o plain); rc=$?
+	is "$rc" 0 "$layout: list exits 0 with an undecryptable value"
+	is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 14 "$layout: every variable is listed"
+	contains "$out" "lost_var	undecryptable	" "$layout: the value no key opens is marked"
+	contains "$out" "environment	plain	staging" "$layout: a plain public value is shown to a Viewer"
+	contains "$out" "api_key_for_x	encrypted	***" "$layout: a value under a sensitive key is *** (secrets_masker DEFAULT_SENSITIVE_FIELDS)"
+	contains "$out" "innocent_name	encrypted	***" "$layout: a value the audit calls a secret is *** under a harmless key"
+	contains "$out" '"zeta": 1' "$layout: a JSON value is shown masked per key"
+	all=""
+	for fmt in table json yaml plain; do
+		all="$all$(as carol variables list -o "$fmt")"
+	done
+	for k in api_key_for_x db_password vendor_token_plain innocent_name etl_config; do
+		all="$all$(as carol variables get "$k" 2>&1)$(as carol variables get "$k" --json 2>&1)"
+	done
+	no_secret "$all" "$layout: no secret in any Viewer output (list in 4 formats, get)"
+	o=$(as carol variables get db_password --reveal 2>&1); rc=$?
+	is "$rc" 1 "$layout: a Viewer may not reveal"
+	contains "$o" "may not reveal variable values" "$layout: and is told why"
+	o=$(as bob variables get db_password --reveal 2>&1); rc=$?
+	is "$rc" 1 "$layout: Op may not reveal without show_connection_password"
+	o=$(as alice variables get db_password --reveal); rc=$?
+	is "$o" "Var-demo-EXAMPLE-pw!" "$layout: Admin reveals what Python stored (the old key opens it)"
+	o=$(as alice variables get etl_config --json --reveal)
+	is "$o" "{'zeta': 1, 'alpha': [1.0, 2, 'x'], 'password': 'in-json-EXAMPLE-pw'}" \
+		"$layout: get --json prints Python's repr of json.loads (variable_command.py:50-58)"
+	o=$(as carol variables get no_such_key 2>&1); rc=$?
+	is "$rc:$o" "1:ferncon: Variable no_such_key does not exist" "$layout: a missing key: Airflow's KeyError text, exit 1"
+	o=$(as carol variables get no_such_key --default 'fall back')
+	is "$o" "fall back" "$layout: --default is printed for a missing key"
+	o=$(as alice variables get lost_var 2>&1); rc=$?
+	is "$rc" 1 "$layout: get of a value no key opens fails"
+	contains "$o" "no configured key opens" "$layout: and says so"
+
+	# -- set: encrypted with the primary key, opened by Python -------------
+	before=$(dump)
+	o=$(as carol variables set newvar v 2>&1); rc=$?
+	is "$rc" 1 "$layout: a Viewer may not set"
+	is "$(dump)" "$before" "$layout: and nothing changed"
+	o=$(printf 'stdin-EXAMPLE-secret\n' | as bob variables set from_stdin - --description 'from stdin'); rc=$?
+	is "$rc:$o" "0:Variable from_stdin created" "$layout: Op sets a value from stdin: Airflow's message"
+	row=$(dump | grep '"key": "from_stdin"')
+	contains "$row" '"val": "stdin-EXAMPLE-secret"' "$layout: Python opens the value with the keys"
+	contains "$row" '"is_encrypted": 1' "$layout: flagged encrypted"
+	info=$(FERNET_KEY="$new,$old" tool token-info "$db" from_stdin val)
+	contains "$info" '"key_index": 0' "$layout: with the primary key"
+	contains "$row" '"description": "from stdin"' "$layout: with its description"
+	as alice variables set js 'a "b"' --json >/dev/null
+	contains "$(dump | grep '"key": "js"')" '"val": "\"a \\\"b\\\"\""' "$layout: --json stores json.dumps of the string"
+	o=$(as carol variables list -o plain | grep '^from_stdin')
+	contains "$o" "from_stdin	encrypted	" "$layout: the new value is listed encrypted"
+
+	# -- delete --------------------------------------------------------------
+	o=$(as carol variables delete from_stdin 2>&1); rc=$?
+	is "$rc" 1 "$layout: a Viewer may not delete"
+	o=$(as alice variables delete lost_var); rc=$?
+	is "$rc:$o" "0:Variable lost_var deleted" "$layout: a value no key opens can be deleted"
+	o=$(as alice variables delete lost_var 2>/dev/null); rc=$?
+	is "$rc:$o" "0:Variable lost_var deleted" "$layout: a missing key: Airflow's line, exit 0"
+	as alice variables delete js >/dev/null; as alice variables delete from_stdin >/dev/null
+
+	# -- export: bytes equal to Airflow's code path --------------------------
+	o=$(as carol variables export "$T/v-$layout.json" 2>&1); rc=$?
+	is "$rc" 1 "$layout: a Viewer may not export"
+	dump | grep -v '"undecryptable": true' > "$T/dump.jsonl"
+	"$PYTHON3" "$top_srcdir/tests/var_export_ref.py" "$major" < "$T/dump.jsonl" > "$T/ref-$layout.json"
+	o=$(as alice variables export "$T/v-$layout.json"); rc=$?
+	is "$rc:$o" "0:13 Variables successfully exported to $T/v-$layout.json." "$layout: export prints Airflow's line"
+	ok "$layout: the file equals Python's json.dump of Airflow's export (Airflow $major)" \
+		cmp -s "$T/ref-$layout.json" "$T/v-$layout.json"
+	as alice variables export - 2>/dev/null > "$T/stdout-$layout.json"
+	ok "$layout: export to stdout writes the same bytes" cmp -s "$T/ref-$layout.json" "$T/stdout-$layout.json"
+	o=$(as alice variables export "$T/v-$layout.json" 2>&1); rc=$?
+	is "$rc" 1 "$layout: an existing file is not replaced"
+
+	# -- import --------------------------------------------------------------
+	printf '{"environment": "prod", "imp_list": [1, {"b": 2}], "imp_str": "s"}' > "$T/imp.json"
+	o=$(as alice variables import "$T/imp.json" --action-on-existing-key fail 2>&1); rc=$?
+	is "$rc:$o" "1:ferncon: Failed. These keys: ['environment'] already exists." "$layout: fail names the existing keys as Airflow does"
+	o=$(as alice variables import "$T/imp.json" -a skip)
+	is "$o" "2 of 3 variables successfully updated.
+The variables with these keys: ['environment'] were skipped because they already exists" "$layout: skip: Airflow's two lines"
+	contains "$(dump | grep '"key": "imp_list"')" '"val": "[\n  1,\n  {\n    \"b\": 2\n  }\n]"' \
+		"$layout: a non-str value is stored as json.dumps(v, indent=2)"
+	o=$(as alice variables import "$T/imp.json")
+	is "$o" "3 of 3 variables successfully updated." "$layout: overwrite (the default)"
+	contains "$(dump | grep '"key": "environment"')" '"val": "prod"' "$layout: and the value was replaced"
+	o=$(as alice variables import "$T/missing.json" 2>&1); rc=$?
+	is "$rc:$o" "1:ferncon: Missing variables file." "$layout: a missing file: Airflow's message"
+	printf '{bad' > "$T/bad.json"
+	o=$(as alice variables import "$T/bad.json" 2>&1); rc=$?
+	is "$rc:$o" "1:ferncon: Invalid variables file." "$layout: a file that is not JSON: Airflow's message"
+done
+
+# -- no key configured: stored in plain text and flagged -------------------
+sed -i 's/^fernet_key = .*/fernet_key =/' "$AIRFLOW_HOME/airflow.cfg"
+o=$(AIRFLOW__CONSOLE__ROLES=$(roles_as alice "$map") "$FERNCON" variables set nokey plain-value 2>&1); rc=$?
+is "$rc" 0 "no key: set succeeds"
+contains "$o" "stored in plain text" "no key: the user is warned"
+row=$(tool dump-variables "$db" | grep '"key": "nokey"')
+contains "$row" '"is_encrypted": 0' "no key: the value is flagged plain, as Airflow stores it"
+contains "$row" '"val": "plain-value"' "no key: Python reads the value"
+done_testing
