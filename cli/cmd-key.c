@@ -93,7 +93,9 @@ print_status(struct session *s, const struct lifecycle_preflight *pf,
 			airflow_format_time(pf->newest[k], new, sizeof new);
 			printf(", tokens from %s to %s", old, new);
 		}
-		printf("\n");
+		/* Connections and variables apart (issue: Variables). */
+		printf("; connections %zu, variables %zu\n",
+		    pw->per_key[k] + ex->per_key[k], var->per_key[k]);
 	}
 	printf("plaintext:   %zu values (passwords %zu, extras %zu, variables "
 	    "%zu)\n", pf->plaintext, pw->plaintext, ex->plaintext,

@@ -19,7 +19,7 @@ if [ "$backend" = postgresql ]; then
 else
 	layouts="2.10 2.x-upgraded 3.1 3.2"
 fi
-per_layout=41
+per_layout=43
 plan $((per_layout * $(echo $layouts | wc -w) + 4))
 
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -121,6 +121,12 @@ CFG
 	o=$(as alice variables get lost_var 2>&1); rc=$?
 	is "$rc" 1 "$layout: get of a value no key opens fails"
 	contains "$o" "no configured key opens" "$layout: and says so"
+
+	# key status counts variables apart from connections, per key: nine
+	# values of vars.json are under the primary key, one under the old one.
+	o=$(as carol key status)
+	contains "$(printf '%s\n' "$o" | grep '^key 1:')" "variables 9" "$layout: key status: variables under the primary key"
+	contains "$(printf '%s\n' "$o" | grep '^key 2:')" "variables 1" "$layout: key status: variables under the old key"
 
 	# -- set: encrypted with the primary key, opened by Python -------------
 	before=$(dump)

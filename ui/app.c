@@ -481,9 +481,11 @@ draw_status(struct app *a)
 	role_text(&ses->policy, left, sizeof left);
 	if (a->scan_have)
 		snprintf(right, sizeof right, "%splaintext %zu  undecryptable "
-		    "%zu  %zu conns", a->scan_state == SCAN_RUNNING ? "(recounting) " :
-		    "", a->scan->plaintext, a->scan->undecryptable,
-		    a->scan->field[STORE_CONN_PASSWORD].rows);
+		    "%zu  %zu conns  %zu vars", a->scan_state == SCAN_RUNNING ?
+		    "(recounting) " : "", a->scan->plaintext,
+		    a->scan->undecryptable,
+		    a->scan->field[STORE_CONN_PASSWORD].rows,
+		    a->scan->field[STORE_VAR_VAL].rows);
 	else if (a->scan_state == SCAN_FAILED)
 		snprintf(right, sizeof right, "(not counted)");
 	else
@@ -502,9 +504,10 @@ draw_status(struct app *a)
 	dw = COLS - lw - rw - 5;
 	if (dw < 20 && a->scan_have) {
 		/* Narrow: shorter counts, so that the DB still shows. */
-		snprintf(right, sizeof right, "plain %zu  undecr %zu  %zu conns",
-		    a->scan->plaintext, a->scan->undecryptable,
-		    a->scan->field[STORE_CONN_PASSWORD].rows);
+		snprintf(right, sizeof right, "plain %zu  undecr %zu  %zu conns  "
+		    "%zu vars", a->scan->plaintext, a->scan->undecryptable,
+		    a->scan->field[STORE_CONN_PASSWORD].rows,
+		    a->scan->field[STORE_VAR_VAL].rows);
 		rw = text_width(right);
 		dw = COLS - lw - rw - 5;
 	}
