@@ -34,6 +34,7 @@
 
 #include "buf.h"
 #include "pyjson.h"
+#include "utf8.h"
 #include "termsafe.h"
 #include "transfer.h"
 
@@ -490,7 +491,7 @@ var_import(struct session *s, struct cli_args *a)
 		for (i = 0; i < im.n_skipped; i++) {
 			if (i > 0)
 				buf_adds(&keys, ", ");
-			pyjson_repr_str(&keys, im.skipped[i],
+			utf8_py_repr(&keys, im.skipped[i],
 			    strlen(im.skipped[i]));
 		}
 		cli_line(stdout, "The variables with these keys: [%s] were "

@@ -889,33 +889,6 @@ out:
 
 /* -- Python's repr() and print() ----------------------------------------- */
 
-void
-pyjson_repr_str(struct buf *b, const char *s, size_t len)
-{
-	char q = memchr(s, '\'', len) != NULL && memchr(s, '"', len) == NULL ?
-	    '"' : '\'';
-	size_t i;
-
-	buf_addc(b, q);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\\' || c == (unsigned char)q)
-			buf_addf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_adds(b, "\\n");
-		else if (c == '\r')
-			buf_adds(b, "\\r");
-		else if (c == '\t')
-			buf_adds(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
-	buf_addc(b, q);
-}
-
 static int
 repr_node(const cJSON *v, int top, struct buf *b, struct err *e)
 {
@@ -931,7 +904,7 @@ repr_node(const cJSON *v, int top, struct buf *b, struct err *e)
 		if (top)
 			buf_adds(b, v->valuestring);
 		else
-			pyjson_repr_str(b, v->valuestring, strlen(v->valuestring));
+			utf8_py_repr(b, v->valuestring, strlen(v->valuestring));
 	} else if (cJSON_IsBool(v)) {
 		buf_adds(b, cJSON_IsTrue(v) ? "True" : "False");
 	} else if (cJSON_IsNull(v)) {
@@ -942,7 +915,7 @@ repr_node(const cJSON *v, int top, struct buf *b, struct err *e)
 			if (c != v->child)
 				buf_adds(b, ", ");
 			if (cJSON_IsObject(v)) {
-				pyjson_repr_str(b, c->string, strlen(c->string));
+				utf8_py_repr(b, c->string, strlen(c->string));
 				buf_adds(b, ": ");
 			}
 			if (repr_node(c, 0, b, e) != 0)

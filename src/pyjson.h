@@ -85,15 +85,8 @@ cJSON *pyjson_create_int(long long n);
 void pyjson_free(cJSON *v);
 
 /*
- * Python's repr() of a str (len bytes; quotes chosen as Python chooses
- * them, backslash, quote, \n, \r, \t and other control bytes escaped,
- * other text as it is), appended to out.
- */
-void pyjson_repr_str(struct buf *out, const char *s, size_t len);
-
-/*
  * print() of what json.loads() returns for v: a str alone as it is (top
- * level), else Python's repr of dicts, lists, strings, True, False, None
+ * level), else Python's repr (strings by utf8_py_repr()) of dicts, lists, strings, True, False, None
  * and numbers (nan and inf where json.dumps writes NaN and Infinity).
  * 0, or -1 with e set (out of memory).
  */

@@ -21,6 +21,7 @@
 #include "fernet.h"
 #include "outfile.h"
 #include "pyjson.h"
+#include "utf8.h"
 
 /* Airflow's ID_LEN: the variable key column is String(250). */
 #define VAR_KEY_MAX 250
@@ -525,7 +526,7 @@ session_var_import(struct session *s, const char *path, const char *text,
 			for (i = 0; i < exist.n; i++) {
 				if (i > 0)
 					buf_adds(&msg, ", ");
-				pyjson_repr_str(&msg, exist.k[i],
+				utf8_py_repr(&msg, exist.k[i],
 				    strlen(exist.k[i]));
 			}
 			buf_adds(&msg, "] already exists.");

@@ -38,8 +38,9 @@ struct aud {
 };
 
 static const struct ui_key aud_keys[] = {
-	{ "Enter", "Open", "open the connection of the selected finding; on a "
-	    "configuration finding, show where it was set and its fix",
+	{ "Enter", "Open", "open the connection or variable of the selected "
+	    "finding; on a configuration finding, show where it was set and "
+	    "its fix",
 	    { TK_ENTER, TK(KEY_RIGHT), 'l' }, -1, NULL, 1 },
 	{ "j/k", NULL, "move down / up", { 0 }, -1, NULL, 0 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
@@ -158,6 +159,10 @@ aud_key(struct screen *s, struct app *a, int key)
 	if (d->nlines == 0 || d->lines[d->wl.sel].finding < 0)
 		return UI_HANDLED;
 	f = &d->list.items[d->lines[d->wl.sel].finding];
+	if (f->scope == AUDIT_SCOPE_VARIABLE && f->subject != NULL) {
+		(void)app_push(a, &scr_var_detail_ops, f->subject);
+		return UI_HANDLED;
+	}
 	if (f->scope != AUDIT_SCOPE_CONNECTION || f->conn_id == NULL) {
 		/* Where it was set (airflow.cfg and its line) and the fix line. */
 		if (f->uri != NULL && strncmp(f->uri, "file://", 7) == 0 && f->line > 0)

@@ -26,6 +26,9 @@ extern const struct screen_ops scr_rotate_ops;	/* arg: NULL (Admin only) */
 extern const struct screen_ops scr_audit_ops;	/* arg: NULL */
 extern const struct screen_ops scr_wizard_ops;	/* arg: NULL (Admin only) */
 extern const struct screen_ops scr_probe_ops;	/* arg: NULL (Admin only) */
+extern const struct screen_ops scr_var_ops;	/* arg: NULL */
+extern const struct screen_ops scr_var_detail_ops;	/* arg: const char *key */
+extern const struct screen_ops scr_var_edit_ops;	/* arg: const char *key, NULL to add */
 
 /* A screen that a key of the home list opens (with a NULL arg). */
 struct ui_entry {
