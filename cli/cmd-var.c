@@ -92,22 +92,17 @@ static const struct cli_opt list_options[] = {
 };
 
 /*
- * A table cell of w columns, terminal-safe, cut with '~'; w 0: a plain
- * field, whole.
+ * Append a table cell of w columns to b, terminal-safe, cut with '~'; w
+ * 0: a plain field, whole. Then after.
  */
 static void
-cell(const char *s, size_t len, int w, char after)
+cell(struct buf *b, const char *s, size_t len, int w, char after)
 {
-	struct buf b;
-
-	buf_init(&b, 1);
 	if (w > 0)
-		(void)termsafe_cell(&b, s, len, w, TERMSAFE_QUOTE);
+		(void)termsafe_cell(b, s, len, w, TERMSAFE_QUOTE);
 	else
-		termsafe_add(&b, s, len, TERMSAFE_QUOTE);
-	buf_addc(&b, after);
-	fputs(buf_str(&b), stdout);
-	buf_release(&b);
+		termsafe_add(b, s, len, TERMSAFE_QUOTE);
+	buf_addc(b, after);
 }
 
 /* One variable as -o json and yaml show it. */
@@ -140,18 +135,20 @@ struct lister {
 	int			 reveal;
 	size_t			 n;
 	struct transfer_writer	*yw;
+	struct buf		 shown;	/* reused from row to row (locked) */
+	struct buf		 line;	/* a table or plain line (locked) */
 };
 
 static int
 list_row(struct session *s, struct lister *l, const struct session_var *v,
     struct err *e)
 {
-	struct buf shown;
+	struct buf *shown = &l->shown;
 	int masked = 0, rc = -1;
 	cJSON *o = NULL;
 
-	buf_init(&shown, 1);
-	if (session_var_display(s, v, l->reveal, &shown, &masked, e) != 0)
+	buf_reset(shown);
+	if (session_var_display(s, v, l->reveal, shown, &masked, e) != 0)
 		goto out;
 	if (l->n == 0 && l->fmt == OUT_TABLE)
 		printf("%-32s %-13s %s\n", "key", "state", "val");
@@ -162,19 +159,21 @@ list_row(struct session *s, struct lister *l, const struct session_var *v,
 		goto out;
 	switch (l->fmt) {
 	case OUT_TABLE:
-		cell(v->key, strlen(v->key), 32, ' ');
-		cell(cli_state_name(v->info.state), strlen(cli_state_name(v->info.state)),
-		    13, ' ');
-		cell(buf_str(&shown), shown.len, 60, '\n');
-		break;
 	case OUT_PLAIN:
-		cell(v->key, strlen(v->key), 0, '\t');
-		cell(cli_state_name(v->info.state), strlen(cli_state_name(v->info.state)),
-		    0, '\t');
-		cell(buf_str(&shown), shown.len, 0, '\n');
+		buf_reset(&l->line);
+		cell(&l->line, v->key, strlen(v->key), l->fmt == OUT_TABLE ? 32 : 0,
+		    l->fmt == OUT_TABLE ? ' ' : '\t');
+		cell(&l->line, cli_state_name(v->info.state),
+		    strlen(cli_state_name(v->info.state)),
+		    l->fmt == OUT_TABLE ? 13 : 0, l->fmt == OUT_TABLE ? ' ' : '\t');
+		cell(&l->line, buf_str(shown), shown->len,
+		    l->fmt == OUT_TABLE ? 60 : 0, '\n');
+		if (buf_check(&l->line, e) != 0)
+			goto out;
+		fputs(buf_str(&l->line), stdout);
 		break;
 	default:
-		if ((o = var_json(v, &shown, masked)) == NULL) {
+		if ((o = var_json(v, shown, masked)) == NULL) {
 			err_nomem(e);
 			goto out;
 		}
@@ -191,7 +190,6 @@ list_row(struct session *s, struct lister *l, const struct session_var *v,
 	rc = 0;
 out:
 	pyjson_free(o);
-	buf_release(&shown);
 	return rc;
 }
 
@@ -208,6 +206,8 @@ var_list(struct session *s, struct cli_args *a)
 	err_clear(&e);
 	memset(&l, 0, sizeof l);
 	memset(&v, 0, sizeof v);
+	buf_init(&l.shown, 1);
+	buf_init(&l.line, 1);
 	if (a->opt[OPT_OUTPUT] != NULL)
 		(void)parse_output(&cmd_var_list, a->opt[OPT_OUTPUT], &l.fmt);
 	l.reveal = a->opt[OPT_REVEAL] != NULL;
@@ -219,7 +219,6 @@ var_list(struct session *s, struct cli_args *a)
 		if (session_var_from_row(s, &row, &v, &e) != 0 ||
 		    list_row(s, &l, &v, &e) != 0)
 			goto fail;
-		session_var_clear(&v);
 	}
 	if (rc < 0)
 		goto fail;
@@ -231,9 +230,14 @@ var_list(struct session *s, struct cli_args *a)
 		goto fail;
 	transfer_writer_free(l.yw);
 	store_iter_free(it);
+	session_var_clear(&v);
+	buf_release(&l.shown);
+	buf_release(&l.line);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 fail:
 	session_var_clear(&v);
+	buf_release(&l.shown);
+	buf_release(&l.line);
 	transfer_writer_free(l.yw);
 	store_iter_free(it);
 	fflush(stdout);

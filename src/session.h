@@ -707,11 +707,16 @@ struct session_var {
 	int			 is_encrypted;	/* the stored flag */
 	struct conn_secret_info	 info;	/* EMPTY, PLAIN, ENCRYPTED (key and
 					   token time), UNDECRYPTABLE */
+	char			*mem;	/* the locked buffer val points into,
+					   kept from row to row */
+	size_t			 cap;
 };
 
 /*
- * Fill v (zeroed, or cleared before) from a stored row (store_var_next()):
- * copied, and the value decrypted with the session's ring. A flagged value
+ * Fill v (zeroed, or holding an earlier row: its locked buffer is reused,
+ * so that a listing does not lock memory per row) from a stored row
+ * (store_var_next()): copied, and the value decrypted with the session's
+ * ring. A flagged value
  * with no key configured, or one that no key opens, is UNDECRYPTABLE with
  * val NULL (Airflow's get_val returns None for it). Loads the ring. 0, or
  * -1 with e set (out of memory).

@@ -67,18 +67,36 @@ session_var_clear(struct session_var *v)
 		return;
 	free(v->key);
 	free(v->description);
-	sodium_free(v->val);
+	sodium_free(v->mem);
 	memset(v, 0, sizeof *v);
 }
 
-/* A locked, NUL-terminated copy of len bytes into v->val. */
+/* Room for need bytes in v->mem (kept when big enough; wiped). */
+static int
+reserve(struct session_var *v, size_t need, struct err *e)
+{
+	if (v->mem != NULL && v->cap >= need) {
+		sodium_memzero(v->mem, v->cap);
+		return 0;
+	}
+	sodium_free(v->mem);
+	v->cap = need < 256 ? 256 : need;
+	if ((v->mem = sodium_malloc(v->cap)) == NULL) {
+		v->cap = 0;
+		return err_nomem(e);
+	}
+	return 0;
+}
+
+/* A locked, NUL-terminated copy of len bytes as v->val. */
 static int
 set_val(struct session_var *v, const void *p, size_t len, struct err *e)
 {
-	if ((v->val = sodium_malloc(len + 1)) == NULL)
-		return err_nomem(e);
-	memcpy(v->val, p, len);
-	v->val[len] = '\0';
+	if (reserve(v, len + 1, e) != 0)
+		return -1;
+	memcpy(v->mem, p, len);
+	v->mem[len] = '\0';
+	v->val = v->mem;
 	v->len = len;
 	return 0;
 }
@@ -90,12 +108,16 @@ session_var_from_row(struct session *s, const struct store_var *row,
 	struct keyring *kr;
 	struct fernet_info fi;
 	struct err de;
-	uint8_t *plain = NULL;
-	size_t cap, n = 0;
+	char *mem = v->mem;
+	size_t cap = v->cap, n = 0;
 
+	free(v->key);
+	free(v->description);
 	memset(v, 0, sizeof *v);
+	v->mem = mem;
+	v->cap = cap;
 	if (session_keyring(s, NULL, e) != 0)
-		return -1;
+		goto fail;
 	kr = s->keys->kr;
 	v->id = row->id;
 	v->is_encrypted = row->is_encrypted;
@@ -110,22 +132,24 @@ session_var_from_row(struct session *s, const struct store_var *row,
 	if (!row->is_encrypted) {
 		v->info.state = row->val_len == 0 ? CONN_SECRET_EMPTY :
 		    CONN_SECRET_PLAIN;
-		return set_val(v, row->val, row->val_len, e) == 0 ? 0 :
-		    (session_var_clear(v), -1);
+		if (set_val(v, row->val, row->val_len, e) != 0)
+			goto fail;
+		return 0;
 	}
 	err_clear(&de);
-	cap = fernet_plain_max(row->val_len) + 1;
-	if (keyring_enabled(kr) && (plain = sodium_malloc(cap)) == NULL)
-		goto nomem;
-	if (plain != NULL && keyring_decrypt(kr, row->val, row->val_len, plain,
-	    cap - 1, &n, &fi, &de) == 0) {
+	if (keyring_enabled(kr) &&
+	    reserve(v, fernet_plain_max(row->val_len) + 1, e) != 0)
+		goto fail;
+	if (keyring_enabled(kr) && keyring_decrypt(kr, row->val, row->val_len,
+	    (uint8_t *)v->mem, v->cap - 1, &n, &fi, &de) == 0) {
+		v->mem[n] = '\0';
+		v->val = v->mem;
+		v->len = n;
 		v->info.state = CONN_SECRET_ENCRYPTED;
 		v->info.key_index = keyring_which(kr, row->val, row->val_len,
 		    NULL);
 		v->info.timestamp = fi.timestamp;
 		v->info.has_timestamp = 1;
-		if (set_val(v, plain, n, e) != 0)
-			goto fail;
 	} else if (de.code == ERR_NOMEM) {
 		goto nomem;
 	} else {
@@ -138,12 +162,10 @@ session_var_from_row(struct session *s, const struct store_var *row,
 			v->info.has_timestamp = 1;
 		}
 	}
-	sodium_free(plain);
 	return 0;
 nomem:
 	err_nomem(e);
 fail:
-	sodium_free(plain);
 	session_var_clear(v);
 	return -1;
 }
@@ -214,8 +236,8 @@ int
 session_var_display(struct session *s, const struct session_var *v,
     int reveal, struct buf *out, int *masked, struct err *e)
 {
-	struct buf copy;
-	int n = 0, found = 0, rc = -1;
+	size_t start = out->len;
+	int n = 0, found = 0;
 
 	if (masked != NULL)
 		*masked = 0;
@@ -228,26 +250,26 @@ session_var_display(struct session *s, const struct session_var *v,
 		buf_add(out, v->val, v->len);
 		return buf_check(out, e);
 	}
-	buf_init(&copy, 1);
-	if (mask_var(s->mask, v->key, v->val, v->len, &copy, &n, e) != 0)
-		goto out;
-	/* Shown only when the audit finds no secret in what is left. */
-	if (!(n == 1 && strcmp(buf_str(&copy), MASK_REPLACEMENT) == 0) &&
+	/* The display copy, then shown only when the audit finds no secret
+	   in it. */
+	if (mask_var(s->mask, v->key, v->val, v->len, out, &n, e) != 0)
+		return -1;
+	if (out->len == start)
+		return buf_check(out, e);	/* an empty value */
+	if (!(n == 1 && strcmp(out->p + start, MASK_REPLACEMENT) == 0) &&
 	    (var_audit(s, e) != 0 || audit_var_secret(s->var_audit, v->key,
-	    buf_str(&copy), copy.len, &found, e) != 0))
-		goto out;
+	    out->p + start, out->len - start, &found, e) != 0))
+		return -1;
 	if (found) {
+		sodium_memzero(out->p + start, out->len - start);
+		out->len = start;
+		out->p[start] = '\0';
 		buf_adds(out, MASK_REPLACEMENT);
 		n++;
-	} else {
-		buf_add(out, buf_str(&copy), copy.len);
 	}
 	if (masked != NULL)
 		*masked = n > 0;
-	rc = buf_check(out, e);
-out:
-	buf_release(&copy);
-	return rc;
+	return buf_check(out, e);
 }
 
 int
@@ -699,7 +721,6 @@ export_rows(struct session *s, struct session_export *x, FILE *f,
 		} else {
 			x->n++;
 		}
-		session_var_clear(&v);
 	}
 	session_var_clear(&v);
 	store_iter_free(it);
