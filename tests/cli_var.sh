@@ -19,7 +19,7 @@ if [ "$backend" = postgresql ]; then
 else
 	layouts="2.10 2.x-upgraded 3.1 3.2"
 fi
-per_layout=43
+per_layout=50
 plan $((per_layout * $(echo $layouts | wc -w) + 4))
 
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -127,6 +127,22 @@ CFG
 	o=$(as carol key status)
 	contains "$(printf '%s\n' "$o" | grep '^key 1:')" "variables 9" "$layout: key status: variables under the primary key"
 	contains "$(printf '%s\n' "$o" | grep '^key 2:')" "variables 1" "$layout: key status: variables under the old key"
+
+	# The audit reports the plaintext variable under a sensitive key and the
+	# one no key opens, in every format (src/audit.c, audit_var()).
+	as carol audit --format json > "$T/audit.json" 2>/dev/null
+	rules=$("$PYTHON3" -c 'import json,sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["scope"] == "variable": print(f["subject"], f["rule_id"])' "$T/audit.json")
+	contains "$rules" "vendor_token_plain plaintext-variable" "$layout: audit json: a plaintext variable under a sensitive key"
+	contains "$rules" "lost_var undecryptable-value" "$layout: audit json: a variable no key opens"
+	o=$(as carol audit --format text 2>/dev/null)
+	contains "$o" "Fingerprint: var:vendor_token_plain:val:plaintext-variable" "$layout: audit text names the plaintext variable"
+	contains "$o" "Fingerprint: var:lost_var:val:undecryptable-value" "$layout: audit text names the undecryptable variable"
+	o=$(as carol audit --format sarif 2>/dev/null)
+	contains "$o" "airflow-variable://vendor_token_plain" "$layout: audit sarif: the plaintext variable"
+	contains "$o" "airflow-variable://lost_var" "$layout: audit sarif: the undecryptable variable"
+	no_secret "$o$(cat "$T/audit.json")" "$layout: no secret in the audit reports"
 
 	# -- set: encrypted with the primary key, opened by Python -------------
 	before=$(dump)
