@@ -43,6 +43,7 @@
 
 #include "cfg.h"
 #include "err.h"
+#include "buf.h"
 #include "mask.h"
 #include "pyjson.h"
 
@@ -458,6 +459,60 @@ test_tree_match_all(void **state)
 	cJSON_free(out);
 }
 
+/* -- variables ----------------------------------------------------------- */
+
+/*
+ * mask_var(): the whole value under a sensitive key (Airflow's
+ * should_hide_value_for_key on the variable's key, secrets_masker.py), a
+ * JSON value masked per key and written again as json.dumps, anything
+ * else as it is.
+ */
+static void
+test_var(void **state)
+{
+	static const struct {
+		const char	*key, *val, *want;
+		int		 masked;
+	} cases[] = {
+		{ "db_password", "s3cret", "***", 1 },
+		{ " API_KEY_for_x ", "k", "***", 1 },
+		{ "environment", "staging", "staging", 0 },
+		{ "etl_config", "{\n  \"password\": \"p\",\n  \"n\": 1\n}",
+		    "{\"password\": \"***\", \"n\": 1}", 1 },
+		{ "etl_config", "{\n  \"n\": 1\n}", "{\n  \"n\": 1\n}", 0 },
+		{ "list", " [{\"token\": \"t\"}, \"x\"]",
+		    "[{\"token\": \"***\"}, \"x\"]", 1 },
+		{ "not_json", "{password: x", "{password: x", 0 },
+		{ "empty", "", "", 0 },
+	};
+	struct fx *f = *state;
+	struct mask *m = rules(f, NULL, &v2_10);
+	struct buf b;
+	struct err e;
+	size_t i;
+	int n;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		buf_init(&b, 1);
+		err_clear(&e);
+		n = -1;
+		assert_int_equal(mask_var(m, cases[i].key, cases[i].val,
+		    strlen(cases[i].val), &b, &n, &e), 0);
+		if (strcmp(b.len > 0 ? buf_str(&b) : "", cases[i].want) != 0 ||
+		    (n > 0) != cases[i].masked)
+			fail_msg("case %zu: got '%s' (%d), want '%s'", i,
+			    b.len > 0 ? buf_str(&b) : "", n, cases[i].want);
+		buf_release(&b);
+	}
+	/* [core] hide_sensitive_var_conn_fields = False shows everything. */
+	m = rules(f, "[core]\nhide_sensitive_var_conn_fields = False\n", &v2_10);
+	buf_init(&b, 1);
+	assert_int_equal(mask_var(m, "db_password", "s3cret", 6, &b, &n, &e), 0);
+	assert_string_equal(buf_str(&b), "s3cret");
+	assert_int_equal(n, 0);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -474,6 +529,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_per_version, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_var, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_match_all, setup,
 		    teardown),
 	};
