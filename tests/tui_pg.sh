@@ -344,7 +344,7 @@ status_is() {
 	_s=$(tm capture-pane -p -t t | tee -a "$TUI_LOG" | sed -n 1,2p)
 	[ "$(printf '%s\n' "$_s" | sed -n 1p | wc -L)" -eq $(($1 - 1)) ] &&
 	printf '%s\n' "$_s" | tr '\n' '|' |
-	    grep -Eq "^ $ME Admin  2 keys  airflow@$host_re(:$PG_PORT)?/airflow +(plaintext|plain) [0-9]+  (undecryptable|undecr) $nu  $nconn conns  [0-9]+ vars\| Connections  by conn_id"
+	    grep -Eq "^ $ME Admin  2 keys  airflow@$host_re(:$PG_PORT)?/airflow +(plaintext|plain) [0-9]+  (undecryptable|undecr) $nu  $nconn conns(  [0-9]+ vars)?\| Connections  by conn_id"
 }
 status() {
 	tm resize-window -t t -x "$1" -y 24

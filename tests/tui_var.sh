@@ -26,7 +26,7 @@ open_var() {	# open_var KEY: filter the Variables screen and open KEY
 	tui_wait "Variable $1" >/dev/null
 }
 
-tui_start 120 30
+tui_start 160 30
 
 # -- Viewer ------------------------------------------------------------------
 TUI_LOG="$T/viewer.log"

@@ -502,12 +502,23 @@ draw_status(struct app *a)
 	rw = text_width(right);
 	lw = x;
 	dw = COLS - lw - rw - 5;
+	snprintf(db, sizeof db, "%s%s", store_name(ses->store),
+	    store_readonly(ses->store) ? " (read-only)" : "");
+	if (dw < text_width(db) && a->scan_have) {
+		/* The variables only where the DB label stays whole; then
+		   shorter words, so that the DB still shows. */
+		snprintf(right, sizeof right, "%splaintext %zu  undecryptable "
+		    "%zu  %zu conns", a->scan_state == SCAN_RUNNING ?
+		    "(recounting) " : "", a->scan->plaintext,
+		    a->scan->undecryptable,
+		    a->scan->field[STORE_CONN_PASSWORD].rows);
+		rw = text_width(right);
+		dw = COLS - lw - rw - 5;
+	}
 	if (dw < 20 && a->scan_have) {
-		/* Narrow: shorter counts, so that the DB still shows. */
-		snprintf(right, sizeof right, "plain %zu  undecr %zu  %zu conns  "
-		    "%zu vars", a->scan->plaintext, a->scan->undecryptable,
-		    a->scan->field[STORE_CONN_PASSWORD].rows,
-		    a->scan->field[STORE_VAR_VAL].rows);
+		snprintf(right, sizeof right, "plain %zu  undecr %zu  %zu conns",
+		    a->scan->plaintext, a->scan->undecryptable,
+		    a->scan->field[STORE_CONN_PASSWORD].rows);
 		rw = text_width(right);
 		dw = COLS - lw - rw - 5;
 	}

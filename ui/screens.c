@@ -17,12 +17,12 @@ const struct ui_entry ui_entries[] = {
 	    "progress (Esc cancels, rolled back), verify; E there encrypts "
 	    "plaintext values", { 'R' }, POLICY_ADMIN, "rotate the Fernet key",
 	    1 }, &scr_rotate_ops },
-	{ { "V", "Variables", "Airflow's Variables: keys, state, token age and "
-	    "values masked by role; open, reveal, add, edit, delete", { 'V' },
-	    -1, NULL, 1 }, &scr_var_ops },
 	{ { "A", "Audit", "audit the secrets: findings by severity, evidence "
 	    "redacted; Enter opens the connection or variable", { 'A' }, POLICY_AUDIT,
 	    "audit the secrets", 1 }, &scr_audit_ops },
+	{ { "V", "Variables", "Airflow's Variables: keys, state, token age and "
+	    "values masked by role; open, reveal, add, edit, delete", { 'V' },
+	    -1, NULL, 0 }, &scr_var_ops },
 };
 
 const size_t ui_entries_len = ARRAY_LEN(ui_entries);
