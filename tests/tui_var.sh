@@ -9,7 +9,7 @@
 # finding of the audit screen opens the variable.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 25
+plan 26
 
 demo="$T/demo"
 "$FERNCON" demo "$demo" > "$T/demo.out" 2>&1
@@ -33,7 +33,9 @@ TUI_LOG="$T/viewer.log"
 run carol
 ok "the Viewer opens the console" tui_wait "$ME Viewer"
 ok "the status line counts variables apart from connections" tui_wait "9 vars"
-tui_keys V
+tui_keys '?'
+ok "the help lists V" tui_wait "Airflow's Variables: keys, state"
+tui_keys Escape V
 ok "V opens the Variables screen" tui_wait 'Variables  by key'
 ok "the list shows each key" tui_wait 'partner_sftp_secret'
 ok "with its state" tui_wait 'encrypted'
