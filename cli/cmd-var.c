@@ -264,7 +264,19 @@ print_value(const char *key, const char *text, size_t len, int json,
 
 	buf_init(&b, 1);
 	if (!json) {
-		termsafe_add(&b, text, len, 0);
+		/* Line by line: the value's newlines stay newlines, as
+		   Airflow prints them; other controls become escapes. */
+		const char *p = text, *end = text + len, *nl;
+
+		for (;;) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			termsafe_add(&b, p, nl != NULL ? (size_t)(nl - p) :
+			    (size_t)(end - p), 0);
+			if (nl == NULL)
+				break;
+			buf_addc(&b, '\n');
+			p = nl + 1;
+		}
 	} else {
 		if ((tree = pyjson_loads(text, len)) == NULL) {
 			buf_release(&b);

@@ -19,7 +19,7 @@ if [ "$backend" = postgresql ]; then
 else
 	layouts="2.10 2.x-upgraded 3.1 3.2"
 fi
-per_layout=50
+per_layout=51
 plan $((per_layout * $(echo $layouts | wc -w) + 4))
 
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -114,6 +114,9 @@ CFG
 	o=$(as alice variables get etl_config --json --reveal)
 	is "$o" "{'zeta': 1, 'alpha': [1.0, 2, 'x'], 'password': 'in-json-EXAMPLE-pw'}" \
 		"$layout: get --json prints Python's repr of json.loads (variable_command.py:50-58)"
+	o=$(as alice variables get etl_config --reveal)
+	is "$o" "$(printf '{\n  "zeta": 1,\n  "alpha": [1.0, 2, "x"],\n  "password": "in-json-EXAMPLE-pw"\n}')" \
+		"$layout: get prints a multi-line value as Airflow's print() does"
 	o=$(as carol variables get no_such_key 2>&1); rc=$?
 	is "$rc:$o" "1:ferncon: Variable no_such_key does not exist" "$layout: a missing key: Airflow's KeyError text, exit 1"
 	o=$(as carol variables get no_such_key --default 'fall back')
