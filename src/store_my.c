@@ -890,6 +890,8 @@ struct my_iter {
 	int			 done;
 	size_t			 left;		/* SIZE_MAX: all */
 	char			*after, *before, *match;
+	char			*key;		/* store_var_list(): key = */
+	int			 varlist;	/* store_var_list(): one page */
 	int			 desc, db_order, lock;
 	int			 snapshot;	/* read in its own snapshot */
 	int			 own_snap;	/* ... which it began */
@@ -921,6 +923,31 @@ page_sql(struct my_iter *it, size_t want, struct buf *b)
 	const struct store_field_sql *fs;
 	const char *col = it->db_order ? "conn_id" : "CAST(conn_id AS BINARY)";
 
+	if (it->kind == IT_VAR && it->varlist) {
+		/* One page in byte order; store.c pages by key. */
+		buf_adds(b, "SELECT id, \"key\", val, is_encrypted, description "
+		    "FROM variable WHERE 1 = 1");
+		if (it->after != NULL) {
+			buf_adds(b, " AND CAST(\"key\" AS BINARY) > ");
+			add_value(b, "_binary ", it->after, strlen(it->after));
+		}
+		if (it->before != NULL) {
+			buf_adds(b, " AND CAST(\"key\" AS BINARY) < ");
+			add_value(b, "_binary ", it->before, strlen(it->before));
+		}
+		if (it->key != NULL) {
+			buf_adds(b, " AND CAST(\"key\" AS BINARY) = ");
+			add_value(b, "_binary ", it->key, strlen(it->key));
+		}
+		if (it->match != NULL) {
+			buf_adds(b, " AND LOCATE(LOWER(");
+			add_text(b, it->match);
+			buf_adds(b, "), LOWER(\"key\")) > 0");
+		}
+		buf_addf(b, " ORDER BY CAST(\"key\" AS BINARY)%s LIMIT %zu",
+		    it->desc ? " DESC" : "", want);
+		return;
+	}
 	if (it->kind == IT_VAR) {
 		buf_addf(b, "SELECT id, \"key\", val, is_encrypted FROM variable "
 		    "WHERE id > %" PRId64 " ORDER BY id LIMIT %zu", it->after_id,
@@ -1002,7 +1029,7 @@ iter_fill(struct my_iter *it, const char *what, struct err *e)
 	buf_release(&b);
 	if (rc != 0)
 		goto fail;
-	if (mysql_num_rows(it->res) < want)
+	if (mysql_num_rows(it->res) < want || it->varlist)
 		it->done = 1;
 	if (it->left != SIZE_MAX)
 		it->left -= (size_t)mysql_num_rows(it->res);
@@ -1079,6 +1106,8 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 	v->id = strtoll(it->row[0], NULL, 10);
 	v->key = it->row[1];
 	v->is_encrypted = col_bool(it->row, 3);
+	if (it->varlist)
+		v->description = it->row[4];
 	if (copy_value(it, 2, &val, &len, e) != 0)
 		return -1;
 	v->val = (char *)val;
@@ -1123,6 +1152,7 @@ it_free(struct store_iter *base)
 	free(it->after);
 	free(it->before);
 	free(it->match);
+	free(it->key);
 	free(it);
 }
 
@@ -1357,6 +1387,51 @@ my_conn_secrets_update(struct store *s, int64_t id, unsigned which,
 	return queue_added(s, e);
 }
 
+/* store_int.h: var_list, one page of q (store.c pages by key). */
+static int
+my_var_list(struct store *s, const struct store_var_query *q,
+    struct store_iter **out, struct err *e)
+{
+	struct my_iter *it;
+
+	*out = NULL;
+	if ((it = iter_new(s, IT_VAR, e)) == NULL)
+		return -1;
+	it->varlist = 1;
+	it->desc = q->desc;
+	it->left = q->limit > 0 ? q->limit : SIZE_MAX;
+	if ((q->after != NULL && (it->after = strdup(q->after)) == NULL) ||
+	    (q->before != NULL && (it->before = strdup(q->before)) == NULL) ||
+	    (q->key != NULL && (it->key = strdup(q->key)) == NULL) ||
+	    (q->match != NULL && (it->match = strdup(q->match)) == NULL)) {
+		it_free(&it->base);
+		err_nomem(e);
+		return -1;
+	}
+	*out = &it->base;
+	return 0;
+}
+
+/* store_int.h: var_delete. */
+static int
+my_var_delete(struct store *s, const char *key, struct err *e)
+{
+	struct my *p = s->impl;
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "DELETE FROM variable WHERE CAST(\"key\" AS BINARY) = ");
+	add_value(&b, "_binary ", key, strlen(key));
+	rc = run(s, &b, NULL, "deleting a variable", e);
+	buf_release(&b);
+	if (rc == 0 && mysql_affected_rows(p->m) == 0) {
+		err_set(e, ERR_NOTFOUND, "Variable %s does not exist", key);
+		rc = -1;
+	}
+	return rc;
+}
+
 /*
  * store_int.h: text_rows (the reads of store_fab.c). MySQL takes no
  * parameters here (values go in as hex literals, as everywhere in this
@@ -1438,4 +1513,6 @@ static const struct store_ops my_ops = {
 	my_field_count,
 	my_interrupt,
 	my_text_rows,
+	my_var_list,
+	my_var_delete,
 };

@@ -3,7 +3,8 @@
 # real metadata DBs written by Python the way Airflow writes variables
 # (tests/airflow_db.py, python3-cryptography): every SQLite layout (2.10,
 # upgraded 2.x, 3.1, 3.2), or PostgreSQL with FERNCON_TEST_BACKEND=postgresql
-# (tests/cli_var_pg.sh). Values ferncon writes are opened by Python with the
+# (tests/cli_var_pg.sh), or MySQL with FERNCON_TEST_BACKEND=mysql
+# (tests/cli_var_my.sh). Values ferncon writes are opened by Python with the
 # primary key; the export is compared byte for byte with
 # tests/var_export_ref.py, Python's rendering of Airflow's export code path
 # (variables_export(): airflow/cli/commands/variable_command.py:120-135 in
@@ -16,6 +17,10 @@ if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
 	layouts="pg-2.10 pg-3.2"
+elif [ "$backend" = mysql ]; then
+	. "$top_srcdir/tests/my_server.sh"
+	my_start_or_skip
+	layouts="my-2.10 my-3.2"
 else
 	layouts="2.10 2.x-upgraded 3.1 3.2"
 fi
@@ -65,6 +70,12 @@ for layout in $layouts; do
 		dbname=$(printf '%s' "v_$layout" | tr -c 'a-z0-9' _)
 		pg_admin "CREATE DATABASE $dbname OWNER airflow TEMPLATE template0" >/dev/null
 		db=-; url=${PG_URL%/*}/$dbname; AIRFLOW_DB_URL=$url
+		export AIRFLOW_DB_URL ;;
+	my-*)	# A database per layout, utf8mb4 with a case-insensitive
+		# collation as Airflow's docs create it.
+		dbname=$(printf '%s' "v_$layout" | tr -c 'a-z0-9' _)
+		my_admin "CREATE DATABASE $dbname CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; GRANT ALL PRIVILEGES ON $dbname.* TO 'airflow'@'%'" >/dev/null
+		db=-; url=${MY_URL%/*}/$dbname; AIRFLOW_DB_URL=$url
 		export AIRFLOW_DB_URL ;;
 	*)	db="$T/$layout.db"; url="sqlite:///$db" ;;
 	esac
