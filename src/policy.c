@@ -575,21 +575,49 @@ has(const struct policy *p, enum policy_right r, const char **reason)
 	return 0;
 }
 
+/*
+ * A variable action as the connection action it mirrors; *off is then the
+ * distance from the Connections rights to the Variables ones (else 0).
+ */
+static enum policy_action
+resource_action(enum policy_action a, int *off, const char **noun)
+{
+	static const enum policy_action conn[] = {
+		[POLICY_LIST_VARS] = POLICY_LIST,
+		[POLICY_REVEAL_VARS] = POLICY_REVEAL,
+		[POLICY_EDIT_VARS] = POLICY_EDIT,
+		[POLICY_EXPORT_VARS] = POLICY_EXPORT,
+		[POLICY_CREATE_VARS] = POLICY_CREATE,
+		[POLICY_DELETE_VARS] = POLICY_DELETE,
+	};
+
+	if (a >= POLICY_LIST_VARS && a <= POLICY_DELETE_VARS) {
+		*off = POLICY_VAR_READ - POLICY_CONN_READ;
+		*noun = "variables";
+		return conn[a];
+	}
+	*off = 0;
+	*noun = "connections";
+	return a;
+}
+
 int
 policy_allows(const struct policy *p, enum policy_action a, const char **why)
 {
-	const char *reason = NULL;
-	int map = p->from == POLICY_FROM_MAP;
+	const char *reason = NULL, *noun;
+	int map = p->from == POLICY_FROM_MAP, off;
+	static __thread char said[160];
 
+	a = resource_action(a, &off, &noun);
 	switch (a) {
 	case POLICY_LIST:
 	case POLICY_AUDIT:
-		if (has(p, POLICY_CONN_READ, &reason))
+		if (has(p, (enum policy_right)(POLICY_CONN_READ + off), &reason))
 			return 1;
 		break;
 	case POLICY_REVEAL:
 	case POLICY_EXPORT:
-		if (has(p, POLICY_CONN_EDIT, &reason) &&
+		if (has(p, (enum policy_right)(POLICY_CONN_EDIT + off), &reason) &&
 		    (p->admin || p->show_password))
 			return 1;
 		if (map)
@@ -597,21 +625,24 @@ policy_allows(const struct policy *p, enum policy_action a, const char **why)
 			    "[webserver] show_connection_password is True" :
 			    "only Op (with show_connection_password) and Admin "
 			    "may";
-		else if (reason == NULL)
-			reason = "can_edit on Connections reveals only for the "
-			    "role named Admin or when [webserver] "
-			    "show_connection_password is True";
+		else if (reason == NULL) {
+			snprintf(said, sizeof said, "can_edit on %s reveals only "
+			    "for the role named Admin or when [webserver] "
+			    "show_connection_password is True", off ? "Variables" :
+			    "Connections");
+			reason = said;
+		}
 		break;
 	case POLICY_EDIT:
-		if (has(p, POLICY_CONN_EDIT, &reason))
+		if (has(p, (enum policy_right)(POLICY_CONN_EDIT + off), &reason))
 			return 1;
 		break;
 	case POLICY_CREATE:
-		if (has(p, POLICY_CONN_CREATE, &reason))
+		if (has(p, (enum policy_right)(POLICY_CONN_CREATE + off), &reason))
 			return 1;
 		break;
 	case POLICY_DELETE:
-		if (has(p, POLICY_CONN_DELETE, &reason))
+		if (has(p, (enum policy_right)(POLICY_CONN_DELETE + off), &reason))
 			return 1;
 		break;
 	case POLICY_ADMIN:
@@ -621,12 +652,16 @@ policy_allows(const struct policy *p, enum policy_action a, const char **why)
 		    "only the Airflow role named Admin may manage encryption "
 		    "and keys";
 		break;
+	default:	/* the variable actions, mapped above */
+		break;
 	}
 	if (map && a != POLICY_ADMIN && a != POLICY_REVEAL &&
-	    a != POLICY_EXPORT)
-		reason = a == POLICY_LIST || a == POLICY_AUDIT ?
-		    "the role may not read connections" :
-		    "only Op and Admin may change connections";
+	    a != POLICY_EXPORT) {
+		snprintf(said, sizeof said, a == POLICY_LIST || a == POLICY_AUDIT ?
+		    "the role may not read %s" : "only Op and Admin may change %s",
+		    noun);
+		reason = said;
+	}
 	if (why != NULL)
 		*why = reason;
 	return 0;

@@ -58,6 +58,13 @@ enum policy_action {
 	POLICY_AUDIT,
 	POLICY_CREATE,		/* add, import: can_create on Connections */
 	POLICY_DELETE,		/* delete: can_delete on Connections */
+	/* The same on the resource Variables (the same table, its rights). */
+	POLICY_LIST_VARS,	/* list and open: can_read on Variables */
+	POLICY_REVEAL_VARS,
+	POLICY_EDIT_VARS,
+	POLICY_EXPORT_VARS,
+	POLICY_CREATE_VARS,
+	POLICY_DELETE_VARS,
 };
 
 /*

@@ -689,6 +689,7 @@ enum session_var_op {
 	SESSION_VAR_DELETE,
 	SESSION_VAR_IMPORT,
 	SESSION_VAR_EXPORT,
+	SESSION_VAR_READ,	/* see values at all (can_read on Variables) */
 };
 
 /* As session_conn_may(), for variables. */

@@ -31,12 +31,13 @@ static const struct {
 	enum policy_action	 action;
 	const char		*what;
 } ops[] = {
-	[SESSION_VAR_REVEAL] = { POLICY_REVEAL, "reveal variable values" },
-	[SESSION_VAR_SET] = { POLICY_EDIT, "set variables" },
-	[SESSION_VAR_DELETE] = { POLICY_EDIT, "delete variables" },
-	[SESSION_VAR_IMPORT] = { POLICY_EDIT, "import variables" },
-	[SESSION_VAR_EXPORT] = { POLICY_EXPORT, "export variables (the file "
+	[SESSION_VAR_REVEAL] = { POLICY_REVEAL_VARS, "reveal variable values" },
+	[SESSION_VAR_SET] = { POLICY_EDIT_VARS, "set variables" },
+	[SESSION_VAR_DELETE] = { POLICY_DELETE_VARS, "delete variables" },
+	[SESSION_VAR_IMPORT] = { POLICY_CREATE_VARS, "import variables" },
+	[SESSION_VAR_EXPORT] = { POLICY_EXPORT_VARS, "export variables (the file "
 	    "holds plaintext values)" },
+	[SESSION_VAR_READ] = { POLICY_LIST_VARS, "read variables" },
 };
 
 /* Configuration, role, store, ring and mask: what reading a row needs. */
@@ -241,8 +242,8 @@ session_var_display(struct session *s, const struct session_var *v,
 
 	if (masked != NULL)
 		*masked = 0;
-	if (load_all(s, e) != 0 ||
-	    (reveal && session_var_may(s, SESSION_VAR_REVEAL, e) != 0))
+	if (load_all(s, e) != 0 || session_var_may(s, reveal ?
+	    SESSION_VAR_REVEAL : SESSION_VAR_READ, e) != 0)
 		return -1;
 	if (v->val == NULL)
 		return 0;

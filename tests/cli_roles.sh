@@ -32,7 +32,7 @@ if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
 fi
-plan 69
+plan 74
 
 if [ "$backend" = postgresql ]; then
 	db=-; url=$PG_URL; schema=schema-pg-2.10.sql
@@ -133,6 +133,14 @@ o=$(as reader audit --format json 2>/dev/null)
 contains "$o" '"variables": 0' "its audit reads no variable (no can_read on Variables)"
 o=$(as op audit --format json 2>/dev/null)
 lacks "$o" '"variables": 0' "Op's audit reads the variables"
+o=$(as reader variables list -o plain 2>&1); rc=$?
+is "$rc" 1 "ConnReader (no can_read on Variables) may not read variables"
+contains "$o" "no can_read on Variables" "for want of can_read on Variables"
+o=$(as op variables list -o plain 2>&1); rc=$?
+is "$rc" 0 "Op (can_read on Variables) lists the variables"
+o=$(as editor variables set e_var x 2>&1); rc=$?
+is "$rc" 1 "ConnEditor (nothing on Variables) may not set a variable"
+contains "$o" "no can_edit on Variables" "for want of can_edit on Variables"
 
 o=$(as editor connections add e_added --conn-uri 'http://h:1' 2>&1); rc=$?
 is "$rc" 0 "ConnEditor (no can_delete) adds"

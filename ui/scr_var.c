@@ -53,9 +53,9 @@ static const struct ui_key var_keys[] = {
 	{ "s", "Sort", "key order: ascending or descending", { 's' }, -1, NULL,
 	    1 },
 	{ "a", "Add", "add a variable (encrypted with the primary key)",
-	    { 'a' }, POLICY_EDIT, "set variables", 1 },
+	    { 'a' }, POLICY_EDIT_VARS, "set variables", 1 },
 	{ "d", "Delete", "delete the selected variable (also one no key opens)",
-	    { 'd' }, POLICY_EDIT, "delete variables", 1 },
+	    { 'd' }, POLICY_DELETE_VARS, "delete variables", 1 },
 	{ "PgUp/PgDn", NULL, "previous or next page (keyset paging)", { 0 }, -1,
 	    NULL, 0 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }

@@ -52,13 +52,13 @@ struct vdetail {
 
 static const struct ui_key detail_keys[] = {
 	{ "r", "Reveal", "show the value unmasked until the next key or 10 s "
-	    "(logged)", { 'r', TK(KEY_F(5)) }, POLICY_REVEAL,
+	    "(logged)", { 'r', TK(KEY_F(5)) }, POLICY_REVEAL_VARS,
 	    "reveal variable values", 1 },
 	{ "e", "Edit", "edit the value or description (an empty value keeps "
-	    "the stored one)", { 'e', TK(KEY_F(4)) }, POLICY_EDIT,
+	    "the stored one)", { 'e', TK(KEY_F(4)) }, POLICY_EDIT_VARS,
 	    "set variables", 1 },
 	{ "d", "Delete", "delete this variable", { 'd', TK(KEY_F(8)) },
-	    POLICY_EDIT, "delete variables", 1 },
+	    POLICY_DELETE_VARS, "delete variables", 1 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
 };
 
