@@ -104,7 +104,8 @@ extern const struct cli_cmd cmd_rotate, cmd_encrypt, cmd_key_probe;
  * Long options every command accepts, and the handler for them: the
  * session's options, and --no-color (a->no_color), which only the console
  * reads. The handler returns 1 if it took the option, 0 if c is not a
- * global option.
+ * global option, -1 after printing a usage error (an --as-role that names
+ * no role).
  */
 #define CLI_OPT_BASE 1000
 #define CLI_GLOBAL_OPTIONS \

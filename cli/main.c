@@ -193,7 +193,9 @@ main(int argc, char **argv)
 			printf("ferncon %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			if (!cli_global_option(s, &args, c, optarg)) {
+			if ((rc = cli_global_option(s, &args, c, optarg)) < 0)
+				return EXIT_USAGE;
+			if (rc == 0) {
 				cli_line(stderr, "ferncon: unknown option '%s'",
 				    argv[optind - 1]);
 				usage(stderr);

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "outfile.h"
 #include "pyjson.h"
+#include "policy.h"
 #include "termsafe.h"
 #include "ui.h"
 
@@ -39,6 +40,8 @@ int
 cli_global_option(struct session *s, struct cli_args *a, int c,
     const char *arg)
 {
+	enum role role;
+
 	switch (c) {
 	case CLI_OPT_BASE + 0:
 		s->opts.config_file = arg;
@@ -50,6 +53,11 @@ cli_global_option(struct session *s, struct cli_args *a, int c,
 		s->opts.db_url = arg;
 		return 1;
 	case CLI_OPT_BASE + 3:
+		if (policy_role_parse(arg, &role) != 0) {
+			cli_line(stderr, "ferncon: --as-role: unknown role '%s' "
+			    "(Viewer, User, Op or Admin)", arg);
+			return -1;
+		}
 		s->as_role = arg;
 		return 1;
 	case CLI_OPT_BASE + 4:
@@ -146,7 +154,9 @@ cli_parse(const struct cli_cmd *cmd, struct session *s, int argc,
 			} else {
 				a->opt[o->id] = optarg != NULL ? optarg : "";
 			}
-		} else if (!cli_global_option(s, a, c, optarg)) {
+		} else if ((rc = cli_global_option(s, a, c, optarg)) < 0) {
+			return EXIT_USAGE;
+		} else if (rc == 0) {
 			return cli_usage_error(cmd, "unknown option '%s'%s",
 			    argv[optind - 1], cmd->unknown_hint ?
 			    cmd->unknown_hint : "");

@@ -7,7 +7,7 @@
 # before or after the command; --keys never stays in argv; a command's
 # own hint follows "unknown option". (Issue 11: the options as data.)
 . "$top_srcdir/tests/lib.sh"
-plan 26
+plan 30
 
 # run COMMAND...: $got is the first line of its stderr, $rc its exit code.
 run() {
@@ -78,6 +78,15 @@ is "$got" "ferncon: cannot read airflow.cfg '$T/none.cfg': No such file or direc
 run "$FERNCON" --as-role nobody connections list
 is "$got" "ferncon: --as-role: unknown role 'nobody' (Viewer, User, Op or Admin)" \
 	"a global option before the command"
+# Issue 15: an unknown role is a usage error even where no role is read.
+run "$FERNCON" --as-role Superuser key generate
+is "$got" "ferncon: --as-role: unknown role 'Superuser' (Viewer, User, Op or Admin)" \
+	"--as-role with no such role, on a command that reads no role"
+is "$rc" 2 "is a usage error (exit 2)"
+run "$FERNCON" key generate --as-role superuser
+is "$rc" 2 "after the command words too"
+run "$FERNCON" --as-role viewer key generate
+is "$rc" 0 "a role name in any case is taken"
 
 # --file-format and --format are one option of export: the last one counts.
 "$PYTHON3" "$top_srcdir/tests/airflow_db.py" create "$AIRFLOW_HOME/airflow.db" \

@@ -9,7 +9,7 @@
 # terminal restored; Ctrl-C quits cleanly too; no TTY, no console.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 55
+plan 59
 
 demo="$T/demo"
 tool() { FERNET_KEY="$key" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -25,6 +25,20 @@ contains "$o" "standard input is not a TTY" "with one clear line"
 
 # -- open the demo -----------------------------------------------------------
 tui_start 100 30
+# A terminal that cannot move the cursor is refused with one line, as no TTY.
+"$FERNCON" demo "$demo" </dev/null >/dev/null 2>&1
+tui_run "TERM=dumb '$FERNCON' --config '$demo/airflow.cfg'"
+ok "TERM=dumb: the console refuses with one line" \
+	tui_wait "terminal type 'dumb' cannot move the cursor"
+ok "and exits 2" tui_wait 'EXIT=2'
+tui_run clear
+tui_wait_gone 'EXIT=2'
+tui_run "TERM=no-such-terminal '$FERNCON' --config '$demo/airflow.cfg'"
+ok "an unknown terminfo entry is refused with one line" \
+	tui_wait "'no-such-terminal' is not known to terminfo"
+ok "and exits 2 too" tui_wait 'EXIT=2'
+tui_run clear
+tui_wait_gone 'EXIT=2'
 tui_run "TERM=tmux-256color '$FERNCON' demo '$demo'"
 ok "ferncon demo opens the console on a terminal" tui_wait 'Connections  by conn_id'
 key=$(sed -n 's/^fernet_key = //p' "$demo/airflow.cfg")

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <term.h>
+
 #include "outfile.h"
 
 /* One element's two looks. fg/bg -1: the terminal's default colour. */
@@ -161,6 +163,35 @@ setup_theme(int no_color)
 	}
 }
 
+/*
+ * A terminal the console can draw on: known to terminfo, and able to move
+ * the cursor (cup). TERM=dumb, or a printing terminal, is refused with
+ * one line, as a missing TTY is, instead of an empty screen.
+ */
+static int
+term_can_address(const char *term, struct err *e)
+{
+	char *cup;
+	int errret = 0, can;
+
+	if (setupterm((char *)term, STDOUT_FILENO, &errret) != OK) {
+		err_set(e, ERR_USAGE, "cannot start the console: terminal type "
+		    "'%s' is not known to terminfo (use the commands: ferncon "
+		    "--help)", term);
+		return -1;
+	}
+	cup = tigetstr((char *)"cup");
+	can = cup != NULL && cup != (char *)-1;
+	del_curterm(cur_term);
+	if (!can) {
+		err_set(e, ERR_USAGE, "cannot start the console: terminal type "
+		    "'%s' cannot move the cursor (use the commands: ferncon "
+		    "--help)", term);
+		return -1;
+	}
+	return 0;
+}
+
 /* -- public -------------------------------------------------------------- */
 
 int
@@ -176,6 +207,8 @@ term_init(int no_color, struct err *e)
 		err_set(e, ERR_USAGE, "the console needs a terminal: TERM is not set");
 		return -1;
 	}
+	if (term_can_address(term, e) != 0)
+		return -1;
 	T.have_saved = tcgetattr(STDIN_FILENO, &T.saved) == 0;
 	stop_signal = 0;
 	install_signals();
