@@ -11,7 +11,8 @@
  * encrypt-plaintext gives every flag-false password, extra and variable a
  * token from the primary key. Progress goes to stderr, only when it is a
  * terminal (at most 10 updates a second); a summary always goes to stdout.
- * Ctrl-C (or SIGTERM) cancels between pages and rolls back; a second one
+ * Ctrl-C (or SIGTERM) cancels between pages and rolls back, and the command
+ * exits 128 + the signal (130, 143); a second one
  * kills the process, which SQLite's journal also survives.
  *
  * Test hook (used by tests/crash_rotate.sh only): when
@@ -47,6 +48,7 @@ static const struct cli_opt encrypt_options[] = {
 	{ NULL, 0, 0, 0, NULL }
 };
 
+/* The signal that asked the job to stop, or 0. */
 static volatile sig_atomic_t interrupted;
 
 /* -- signals ------------------------------------------------------------- */
@@ -60,7 +62,7 @@ on_signal(int sig)
 		raise(sig);
 		return;
 	}
-	interrupted = 1;
+	interrupted = sig;
 }
 
 struct saved_signals {
@@ -285,13 +287,21 @@ print_changed(const char *verb, const struct lifecycle_result *r, size_t nf)
 	printf("\n");
 }
 
-/* Map a job's failure to an exit code, after the progress line. */
+/*
+ * Map a job's failure to an exit code, after the progress line: a job
+ * stopped by a signal (rolled back: the message says nothing was changed)
+ * exits as the shell expects of it, 128 + the signal (130 for Ctrl-C, 143
+ * for SIGTERM).
+ */
 static int
 job_error(struct show *sh, const struct err *e)
 {
+	int rc;
+
 	show_clear(sh);
 	fflush(stdout);
-	return cli_error(e);
+	rc = cli_error(e);
+	return interrupted ? 128 + (int)interrupted : rc;
 }
 
 /* -- rotate-fernet-key --------------------------------------------------- */
