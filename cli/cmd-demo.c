@@ -23,7 +23,7 @@ demo(struct session *s, struct cli_args *a)
 	struct session *d;
 	struct demo_result r;
 	struct err e;
-	char cfgpath[4200];
+	char cfgpath[4200], prog[4096], man[4200];
 	const char *dir;
 	int rc;
 
@@ -41,7 +41,9 @@ demo(struct session *s, struct cli_args *a)
 	printf("  %zu connections (%zu under the old key, %zu in plain text, %zu "
 	    "under a lost key), %zu variables\n", r.connections, r.old, r.plain,
 	    r.lost, r.variables);
-	cli_line(stdout, "  try: AIRFLOW_HOME=%s ferncon connections list", dir);
+	demo_hints(prog, sizeof prog, man, sizeof man);
+	cli_line(stdout, "  try: AIRFLOW_HOME=%s %s connections list", dir, prog);
+	cli_line(stdout, "  manual: %s", man);
 	printf("\n");
 
 	/* Show it, in a session of its own with this demo as the configuration. */

@@ -53,6 +53,26 @@ demo_datadir(void)
 	return SRCDATADIR;
 }
 
+void
+demo_hints(char *prog, size_t progsz, char *man, size_t mansz)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0)
+		self[n] = '\0';
+	if (n <= 0 || strcmp(self, BINDIR "/ferncon") == 0) {
+		snprintf(prog, progsz, "ferncon");
+		snprintf(man, mansz, "man ferncon");
+		return;
+	}
+	snprintf(prog, progsz, "%s", self);
+	if (realpath(SRCMANPAGE, self) != NULL && file_exists(self))
+		snprintf(man, mansz, "man %s", self);
+	else
+		snprintf(man, mansz, "man ferncon");
+}
+
 #define DEMO_MAX_FILE	((size_t)1 << 20)	/* data/ files are a few KiB */
 
 /* The whole file as a new string (caller frees), or NULL with e set. */

@@ -28,6 +28,15 @@ struct demo_result {
 const char *demo_datadir(void);
 
 /*
+ * How to run ferncon and read its manual, as a person pastes it after the
+ * demo: "ferncon" and "man ferncon" when this program is the installed one
+ * ($(bindir)/ferncon), else the absolute path of the running program
+ * (/proc/self/exe) and "man <source tree>/man/ferncon.1". Writes into prog
+ * and man (truncated to their sizes).
+ */
+void demo_hints(char *prog, size_t progsz, char *man, size_t mansz);
+
+/*
  * Make the demo home in dir (created with mode 0700 if missing), or with
  * dir NULL in a fresh private directory, $TMPDIR/ferncon-demo-XXXXXX
  * (mkdtemp(); /tmp without TMPDIR): a name another user could have made

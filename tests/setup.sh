@@ -1,0 +1,46 @@
+#!/bin/sh
+# setup.sh: what a newcomer runs first (issue 15). scripts/install-deps
+# declares each package once, in groups (the README's first command asks
+# for --build --runtime only: no PostgreSQL, no test tools);
+# scripts/declared-path builds the PATH of the declared packages' programs
+# that CI runs the suite with, so a program of an undeclared package is not
+# found there; `ferncon demo` prints commands that work when pasted (the
+# path of the running program, and its manual); `make install` installs the
+# program, the man page and the data.
+. "$top_srcdir/tests/lib.sh"
+plan 16
+
+deps="$top_srcdir/scripts/install-deps"
+all=$("$deps" --list)
+is "$(printf '%s\n' "$all" | sort | uniq -d)" "" "install-deps declares no package twice"
+contains "$all" "procps" "procps (ps, for the console tests) is declared"
+first=$("$deps" --list --build --runtime)
+lacks "$first" "postgresql" "the README's first command installs no PostgreSQL"
+lacks "$first" "tmux" "nor the test tools"
+contains "$first" "man-db" "but man, for 'man ferncon'"
+"$deps" --bogus >/dev/null 2>&1
+is "$?" 2 "an unknown group is a usage error"
+
+# The PATH of the build group alone: its programs, a minimal Debian's, and
+# nothing else.
+"$top_srcdir/scripts/declared-path" "$T/bin" build >/dev/null
+ok "declared-path: the build group has the compiler" test -e "$T/bin/gcc"
+ok "and a minimal Debian's programs (sh, sed)" eval 'test -e "$T/bin/sh" && test -e "$T/bin/sed"'
+ok "but not ps, of the test group's procps" test ! -e "$T/bin/ps"
+o=$(PATH="$T/bin" sh -c 'tmux -V' 2>&1)
+contains "$o" "not found" "a program of an undeclared package is not found on that PATH"
+
+# The demo's hints, pasted.
+out=$("$FERNCON" demo "$T/demo" </dev/null)
+try=$(printf '%s\n' "$out" | sed -n 's/^  try: //p')
+contains "$try" "$FERNCON connections list" "the demo's hint names the program it runs from"
+o=$(env -i PATH=/usr/bin:/bin HOME="$HOME" sh -c "$try" 2>&1)
+contains "$o" "legacy_reporting_db" "and works when pasted into a shell without ferncon on PATH"
+man=$(printf '%s\n' "$out" | sed -n 's/^  manual: //p')
+is "$man" "man $(cd "$top_srcdir/man" && pwd -P)/ferncon.1" "the manual hint names the page in the source tree"
+
+# make install: the program, the man page and the data.
+make -C "$top_builddir" install DESTDIR="$T/root" >/dev/null 2>&1
+ok "make install installs the program" eval 'test -x "$T"/root/*/bin/ferncon || test -x "$T"/root/*/*/bin/ferncon'
+ok "the man page" eval 'ls "$T"/root/*/share/man/man1/ferncon.1 "$T"/root/*/*/share/man/man1/ferncon.1 2>/dev/null | grep -q .'
+ok "and the demo's data" eval 'ls "$T"/root/*/share/ferncon/schema-3.2.sql "$T"/root/*/*/share/ferncon/schema-3.2.sql 2>/dev/null | grep -q .'
