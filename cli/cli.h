@@ -175,6 +175,18 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 void cli_print_usage(const struct cli_cmd *cmd, FILE *f);
 
 /*
+ * help.c: a command's --help (usage, summary, arguments and options, an
+ * example, exit codes); a group's (`ferncon key --help`: the n commands
+ * of cmds whose noun is noun); and the name of names nearest to word (a
+ * slip of a few letters, or word a prefix of it), or NULL.
+ */
+void cli_print_help(const struct cli_cmd *cmd, FILE *f);
+void cli_print_group_help(const struct cli_cmd *const *cmds, size_t n,
+    const char *noun, FILE *f);
+const char *cli_suggest(const char *word, const char *const *names,
+    size_t n);
+
+/*
  * Read all of stdin into a sodium_malloc buffer (NUL-terminated; *len
  * excludes the NUL), refusing more than max bytes (CLI_MAX_STDIN for a
  * value; README, Limits). Caller frees with sodium_free(), which wipes.

@@ -130,11 +130,46 @@ find_command(int argc, char **argv, int *used)
 	return NULL;
 }
 
-static int
-noun_usage(const char *noun)
+/* The nearest command to what was typed ("did you mean"), or NULL. */
+static const char *
+nearest(const char *noun, const char *verb)
 {
+	const char *names[ARRAY_LEN(commands)];
+	char typed[128];
+	static char words[ARRAY_LEN(commands)][64];
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_LEN(commands); i++) {
+		const struct cli_cmd *c = commands[i];
+
+		if (verb != NULL && c->verb != NULL) {
+			snprintf(words[n], sizeof words[n], "%s %s", c->noun,
+			    c->verb);
+		} else if (verb == NULL) {
+			snprintf(words[n], sizeof words[n], "%s", c->noun);
+		} else {
+			continue;
+		}
+		names[n] = words[n];
+		n++;
+	}
+	snprintf(typed, sizeof typed, "%s%s%s", noun, verb ? " " : "",
+	    verb ? verb : "");
+	return cli_suggest(typed, names, n);
+}
+
+static int
+noun_usage(const char *noun, const char *verb)
+{
+	const char *near;
 	size_t i;
 
+	if (verb != NULL && strncmp(verb, "-", 1) != 0) {
+		near = nearest(noun, verb);
+		cli_line(stderr, "ferncon: unknown command '%s %s'%s%s%s", noun,
+		    verb, near ? "; did you mean '" : "", near ? near : "",
+		    near ? "'?" : "");
+	}
 	cli_line(stderr, "ferncon: '%s' needs one of:", noun);
 	for (i = 0; i < ARRAY_LEN(commands); i++)
 		if (strcmp(commands[i]->noun, noun) == 0)
@@ -217,9 +252,19 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if ((cmd = find_command(argc, argv, &used)) == NULL) {
+		const char *near;
+
+		if (used < 0 && wants_help(argc, argv)) {
+			cli_print_group_help(commands, ARRAY_LEN(commands), argv[0],
+			    stdout);
+			return EXIT_OK;
+		}
 		if (used < 0)
-			return noun_usage(argv[0]);
-		cli_line(stderr, "ferncon: unknown command '%s'", argv[0]);
+			return noun_usage(argv[0], argc > 1 ? argv[1] : NULL);
+		near = nearest(argv[0], NULL);
+		cli_line(stderr, "ferncon: unknown command '%s'%s%s%s", argv[0],
+		    near ? "; did you mean '" : "", near ? near : "",
+		    near ? "'?" : "");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -227,8 +272,7 @@ main(int argc, char **argv)
 	argc -= used - 1;
 	argv += used - 1;
 	if (wants_help(argc, argv)) {
-		cli_print_usage(cmd, stdout);
-		printf("\n%s\n", cmd->summary);
+		cli_print_help(cmd, stdout);
 		return EXIT_OK;
 	}
 	/* Its options are parsed here, once, from its table (cli.h). */
