@@ -295,7 +295,7 @@ key_probe(struct session *s, struct cli_args *a)
 	struct session_job *j = NULL;
 	const char *from = a->opt[OPT_FROM], *w;
 	char *cands = NULL;
-	size_t clen = 0;
+	size_t clen = 0, i;
 	struct err e, log_err;
 	int rc;
 
@@ -320,7 +320,15 @@ key_probe(struct session *s, struct cli_args *a)
 		rc = cli_error(&e);
 		goto out;
 	}
-	if (session_job_probe(j, cands, clen, pr, &log_err, &e) != 0) {
+	rc = session_job_probe(j, cands, clen, pr, &log_err, &e);
+	for (i = 0; i < pr->nskipped && i < LIFECYCLE_MAX_CANDIDATES; i++)
+		cli_line(stderr, "ferncon: warning: candidate key on line %u is "
+		    "not a Fernet key (32 url-safe base64-encoded bytes); "
+		    "skipped", pr->skipped_line[i]);
+	if (pr->nskipped > LIFECYCLE_MAX_CANDIDATES)
+		cli_line(stderr, "ferncon: warning: and %zu more lines skipped",
+		    pr->nskipped - LIFECYCLE_MAX_CANDIDATES);
+	if (rc != 0) {
 		rc = cli_error(&e);
 		goto out;
 	}

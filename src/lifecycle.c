@@ -1188,9 +1188,12 @@ probe_parse(const char *text, size_t len, struct lifecycle_probe *pr,
 		if (is_blank(p, n) || *p == '#')
 			continue;
 		if (keyring_parse(&kr, p, n, NULL, e) != 0) {
-			err_set(e, ERR_CONFIG, "candidate key on line %u is not a "
-			    "Fernet key (32 url-safe base64-encoded bytes)", line);
-			goto fail;
+			/* Skipped, as a person's paste may hold a stray line. */
+			if (pr->nskipped < LIFECYCLE_MAX_CANDIDATES)
+				pr->skipped_line[pr->nskipped] = line;
+			pr->nskipped++;
+			err_clear(e);
+			continue;
 		}
 		for (k = 0; k < keyring_count(kr); k++) {
 			if (pr->ncand == LIFECYCLE_MAX_CANDIDATES) {
@@ -1208,7 +1211,9 @@ probe_parse(const char *text, size_t len, struct lifecycle_probe *pr,
 		j += n;
 	}
 	if (pr->ncand == 0) {
-		err_set(e, ERR_USAGE, "no candidate key given (one key per line)");
+		err_set(e, ERR_USAGE, "no candidate key given (one key per line)%s",
+		    pr->nskipped ? "; the lines given are not Fernet keys (32 "
+		    "url-safe base64-encoded bytes)" : "");
 		goto fail;
 	}
 	out[j] = '\0';
@@ -1219,6 +1224,22 @@ fail:
 	keyring_free(kr);
 	sodium_free(out);
 	return -1;
+}
+
+size_t
+lifecycle_probe_found(const struct lifecycle_probe *pr, size_t *idx,
+    size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < pr->ncand && i < LIFECYCLE_MAX_CANDIDATES; i++) {
+		if (pr->opened[i] == 0 || pr->cand_in_ring[i] >= 0)
+			continue;
+		if (n < max)
+			idx[n] = i;
+		n++;
+	}
+	return n;
 }
 
 int

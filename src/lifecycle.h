@@ -296,6 +296,10 @@ struct lifecycle_probe {
 	struct lifecycle_row	rows[LIFECYCLE_MAX_NAMED];	/* the first unopened rows,
 								   with the candidate (key) */
 	size_t			nrows;
+	unsigned		skipped_line[LIFECYCLE_MAX_CANDIDATES];	/* malformed
+									   lines, 1-based */
+	size_t			nskipped;	/* lines skipped (the first
+						   LIFECYCLE_MAX_CANDIDATES listed) */
 };
 
 /*
@@ -304,11 +308,21 @@ struct lifecycle_probe {
  * it). candidates (len bytes) holds one key per line; blank lines and lines
  * starting with `#` are skipped; a line may hold a comma-separated list
  * (an old fernet_key value), each key a candidate. A malformed line is
- * ERR_CONFIG naming its line number, never its text. Reads only. 0, or -1
- * with e set.
+ * skipped and its number recorded (skipped_line: the caller warns, naming
+ * the line, never its text); no well-formed candidate at all is ERR_USAGE.
+ * Reads only. 0, or -1 with e set.
  */
 int lifecycle_probe(struct lifecycle *lc, const char *candidates, size_t len,
     struct lifecycle_probe *out, struct err *e) ATTR_WUR;
+
+/*
+ * The candidates of a probe to add to the key list: each one that opened
+ * values and is not in the ring, in input order. A candidate given twice
+ * is found once (the first in order opens the values). Writes at most max
+ * indexes into idx; returns how many there are.
+ */
+size_t lifecycle_probe_found(const struct lifecycle_probe *pr, size_t *idx,
+    size_t max);
 
 /* -- reports ------------------------------------------------------------- */
 

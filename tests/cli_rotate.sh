@@ -30,13 +30,13 @@ backend=${FERNCON_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
-	plan 72
+	plan 78
 elif [ "$backend" = mysql ]; then
 	. "$top_srcdir/tests/my_server.sh"
 	my_start_or_skip
-	plan 72
+	plan 78
 else
-	plan 67
+	plan 73
 fi
 
 if [ "$backend" = postgresql ]; then
@@ -216,6 +216,18 @@ printf '%s\n' "$new" > "$T/cands"
 o=$("$FERNCON" key probe --from "$T/cands" 2>&1); rc=$?
 is "$rc" 1 "key probe --from FILE exits 1 when the values stay unopened"
 contains "$o" "still unopened: 2 values" "and says so"
+# Issue 15: a malformed line is skipped with a warning naming its line.
+printf 'not-a-key\n%s\n' "$lost" > "$T/cands"
+o=$("$FERNCON" key probe --from "$T/cands" 2>&1); rc=$?
+is "$rc" 0 "key probe skips a malformed candidate and goes on"
+contains "$o" "ferncon: warning: candidate key on line 1 is not a Fernet key (32 url-safe base64-encoded bytes); skipped" \
+	"with a warning naming its line"
+contains "$o" "candidate 1 (line 2): opens 2 values" "the next line is probed"
+lacks "$o" "not-a-key" "the malformed line's text is not echoed"
+printf 'bad1\nbad2\n' > "$T/cands"
+o=$("$FERNCON" key probe --from "$T/cands" 2>&1); rc=$?
+is "$rc" 2 "no well-formed candidate at all: exit 2"
+contains "$o" "candidate key on line 2 is not a Fernet key" "each line is named"
 o=$("$FERNCON" key probe "$lost" 2>&1); rc=$?
 is "$rc" 2 "a candidate key in argv is refused"
 lacks "$o" "$lost" "and not echoed"

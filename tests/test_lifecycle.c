@@ -844,13 +844,21 @@ test_probe(void **state)
 	assert_int_equal(pr.still_unopened, 2);
 	assert_int_equal(pr.rows[0].key, -1);
 
-	/* Bad input is named by line, never quoted. */
+	/*
+	 * A malformed line is skipped and its number kept (issue 15), the
+	 * others probed; never quoted.
+	 */
 	err_clear(&e);
-	assert_int_equal(lifecycle_probe(f->lc, OLD "\nnot-a-key-" NEW "\n",
-	    strlen(OLD "\nnot-a-key-" NEW "\n"), &pr, &e), -1);
-	assert_int_equal(e.code, ERR_CONFIG);
-	assert_non_null(strstr(e.msg, "line 2"));
-	assert_null(strstr(e.msg, "not-a-key"));
+	assert_int_equal(lifecycle_probe(f->lc, "not-a-key-" NEW "\n" OLD "\n",
+	    strlen("not-a-key-" NEW "\n" OLD "\n"), &pr, &e), 0);
+	assert_int_equal(pr.nskipped, 1);
+	assert_int_equal(pr.skipped_line[0], 1);
+	assert_int_equal(pr.ncand, 1);
+	assert_int_equal(pr.cand_line[0], 2);
+	assert_int_equal(lifecycle_probe(f->lc, "bad\nworse\n", 10, &pr, &e), -1);
+	assert_int_equal(e.code, ERR_USAGE);
+	assert_int_equal(pr.nskipped, 2);
+	assert_null(strstr(e.msg, "worse"));
 	assert_int_equal(lifecycle_probe(f->lc, "\n# nothing\n", 11, &pr, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 }

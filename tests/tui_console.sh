@@ -9,7 +9,7 @@
 # terminal restored; Ctrl-C quits cleanly too; no TTY, no console.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 59
+plan 62
 
 demo="$T/demo"
 tool() { FERNET_KEY="$key" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -124,6 +124,20 @@ tui_keys F2
 ok "an extra that is not JSON is refused at its byte" tui_wait '(at byte 17)'
 tui_keys Escape
 tui_wait 'not saved' >/dev/null
+# Issue 15: a port with a letter is refused on its field, not cut silently.
+port_before=$(field ftp_archive port)
+tui_keys e
+tui_wait 'Edit connection ftp_archive' >/dev/null
+tui_keys Tab Tab Tab Tab Tab Tab Tab End
+tui_type '1x'
+tui_keys Tab
+ok "a port with a letter is refused as the focus leaves it, on the field" \
+	tui_wait 'digits only: a number'
+tui_keys F2
+ok "and F2 does not save it" tui_wait 'digits only: a number'
+tui_keys Escape
+tui_wait 'not saved' >/dev/null
+is "$(field ftp_archive port)" "$port_before" "the stored port is unchanged"
 is "$(field ftp_archive extra)" '{"passive": true}' "and the DB keeps the extra"
 
 # -- a row that no key opens: re-type its password ---------------------------

@@ -2,12 +2,15 @@
  * scr_probe.c: the lost-key probe (p on the key status screen, Admin
  * only; doc/design.md section 7): candidate keys are pasted into hidden,
  * locked form fields (one key, or an old comma-separated fernet_key
- * value, per field: a pasted line's Enter moves to the next field), never
- * argv, never logged; lifecycle_probe() then says which candidate opens
- * how many of the values no configured key opens. a adds the first
- * candidate that opened some to the end of the key list through cfgwrite
- * (or says what to set when the key comes from the environment or a
- * _cmd), and the console reads its keys again.
+ * one key per field: a field holding a key list, or no key, is refused as
+ * the focus leaves it; a pasted line's Enter moves to the next field),
+ * never argv, never logged; lifecycle_probe() then says which candidate
+ * opens how many of the values no configured key opens. a adds every
+ * found key not yet in the ring (lifecycle_probe_found()), each once, in
+ * the order found, to the end of the key list through cfgwrite (or says
+ * what to set when the key comes from the environment or a _cmd); the
+ * console reads its keys again and the probe runs again on the new ring,
+ * so the screen shows what is still unopened.
  *
  * The probe and the add are the session's use cases (session_job_probe(),
  * session_key_write(): the role checked, one action-log line each); the
@@ -27,6 +30,7 @@
 #include "bgjob.h"
 #include "cfgwrite.h"
 #include "dialog.h"
+#include "keyring.h"
 #include "screens.h"
 #include "widget_form.h"
 
@@ -58,8 +62,9 @@ static const struct ui_key probe_keys[] = {
 	{ "F2", "Probe", "try the candidate keys on the values no configured "
 	    "key opens", { TK(KEY_F(2)) }, POLICY_ADMIN, "probe for lost keys",
 	    1 },
-	{ "a", "Add key", "after a probe: add the candidate that opened values "
-	    "to the end of the key list (airflow.cfg)", { 0 }, POLICY_ADMIN,
+	{ "a", "Add keys", "after a probe: add every candidate that opened "
+	    "values and is not in the key list, each once, to the end of the "
+	    "key list (airflow.cfg); then the probe runs again", { 0 }, POLICY_ADMIN,
 	    "change the key list", 1 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
 };
@@ -122,16 +127,36 @@ probe_wipe(struct probe *p)
 	p->cand_len = 0;
 }
 
-/* The first candidate, not in the ring, that opened values; -1 none. */
-static int
-probe_found(const struct probe *p)
+/* How many found candidates are not in the ring yet. */
+static size_t
+probe_found(const struct probe *p, size_t *idx, size_t max)
 {
-	size_t i;
+	return lifecycle_probe_found(&p->res, idx, max);
+}
 
-	for (i = 0; i < p->res.ncand && i < LIFECYCLE_MAX_CANDIDATES; i++)
-		if (p->res.opened[i] > 0 && p->res.cand_in_ring[i] < 0)
-			return (int)i;
-	return -1;
+/* One key per field: a key list, or text that is no key, is refused. */
+static int
+probe_check(const struct form_field *f, void *arg, char *msg, size_t msglen)
+{
+	struct keyring *kr = NULL;
+	struct err e;
+	size_t n;
+
+	(void)arg;
+	if (f->len == 0)
+		return 0;
+	if (keyring_parse(&kr, f->buf, f->len, NULL, &e) != 0) {
+		snprintf(msg, msglen, "not a Fernet key (32 url-safe base64 "
+		    "bytes)");
+		return -1;
+	}
+	n = keyring_count(kr);
+	keyring_free(kr);
+	if (n > 1) {
+		snprintf(msg, msglen, "%zu keys here: one key per field", n);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -187,36 +212,51 @@ probe_draw(struct screen *s, struct app *a, const struct area *r)
 		    0 ? TE_ENCRYPTED : TE_UNDECRYPTABLE), "%s: %s", row,
 		    res->rows[i].key >= 0 ? "opened" : "still no key");
 	}
-	if (probe_found(p) >= 0 && y < r->y + r->h)
+	if (probe_found(p, NULL, 0) > 0 && y < r->y + r->h)
 		draw_text(y, r->x + 2, r->w - 4, term_attr(TE_INFO),
-		    "a adds the candidate that opened values to the end of the key "
+		    "a adds the keys that opened values to the end of the key "
 		    "list; then rotate (R) to move them to the primary key");
 }
 
-static void
+/*
+ * Add every found key not in the ring, in the order found, in one write
+ * (one log line); then probe again on the new ring. 0 when added.
+ */
+static int
 probe_add(struct probe *p, struct app *a)
 {
 	struct cfgwrite_plan *plan = NULL;
 	struct err e, log_err;
-	int c = probe_found(p), fld;
+	size_t idx[LIFECYCLE_MAX_CANDIDATES], n, i, len = 0;
+	char *list = NULL;
+	int rc = -1, fld;
 	unsigned line;
 
 	err_clear(&e);
-	if (c < 0)
-		return;
-	line = p->res.cand_line[c];
-	fld = line <= LIFECYCLE_MAX_CANDIDATES ? p->field_of[line] : 0;
-	if (fld < 1 || fld > PROBE_FIELDS || strchr(p->f[fld - 1].buf, ',')) {
-		app_error(a, "the key that opened values is in a key list: paste "
-		    "it alone in a field and probe again");
-		return;
-	}
-	if ((plan = calloc(1, sizeof *plan)) == NULL) {
+	n = probe_found(p, idx, ARRAY_LEN(idx));
+	if (n == 0)
+		return -1;
+	if ((list = sodium_malloc(p->cand_cap)) == NULL ||
+	    (plan = calloc(1, sizeof *plan)) == NULL) {
 		app_error(a, "out of memory");
-		return;
+		goto out;
 	}
-	if (session_key_write(a->session, SESSION_KEY_APPEND, p->f[fld - 1].buf,
-	    p->f[fld - 1].len, plan, &log_err, &e) != 0) {
+	for (i = 0; i < n && i < ARRAY_LEN(idx); i++) {
+		line = p->res.cand_line[idx[i]];
+		fld = line <= LIFECYCLE_MAX_CANDIDATES ? p->field_of[line] : 0;
+		if (fld < 1 || fld > PROBE_FIELDS) {
+			app_error(a, "cannot tell which field holds candidate %zu",
+			    idx[i] + 1);
+			goto out;
+		}
+		if (len > 0)
+			list[len++] = ',';
+		memcpy(list + len, p->f[fld - 1].buf, p->f[fld - 1].len);
+		len += p->f[fld - 1].len;
+	}
+	list[len] = '\0';
+	if (session_key_write(a->session, SESSION_KEY_APPEND, list, len, plan,
+	    &log_err, &e) != 0) {
 		if (log_err.code != ERR_NONE)
 			app_warn(a, "%s", log_err.msg);
 		app_error(a, "%s", e.msg);
@@ -225,10 +265,28 @@ probe_add(struct probe *p, struct app *a)
 	if (log_err.code != ERR_NONE)
 		app_warn(a, "%s", log_err.msg);
 	app_db_changed(a);
-	app_info(a, "added the key to %s; give every Airflow component the new "
-	    "list, then rotate (R)", plan->path);
+	app_info(a, "added %zu key%s to %s; give every Airflow component the "
+	    "new list, then rotate (R)", n, n == 1 ? "" : "s", plan->path);
+	rc = 0;
 out:
+	if (list != NULL)
+		sodium_free(list);
 	free(plan);
+	return rc;
+}
+
+/* A job on the session's current key ring (after an add, the new one). */
+static int
+probe_open_job(struct probe *p, struct app *a, struct err *e)
+{
+	struct session_job_opts o;
+
+	session_job_free(p->sj);
+	p->sj = NULL;
+	memset(&o, 0, sizeof o);
+	o.via = "console";
+	o.own_store = 1;
+	return session_job_open(a->session, "probe for lost keys", &o, &p->sj, e);
 }
 
 static int
@@ -241,13 +299,19 @@ probe_key(struct screen *s, struct app *a, int key)
 	if (p->state == PR_RUNNING)
 		return key == '?' ? UI_IGNORED : UI_HANDLED;
 	if (p->state == PR_DONE && key == 'a') {
-		if (probe_found(p) < 0) {
-			app_info(a, "no new candidate opened a value");
+		size_t n = probe_found(p, NULL, 0);
+
+		if (n == 0) {
+			app_info(a, "no candidate that is not in the key list "
+			    "opened a value");
 			return UI_HANDLED;
 		}
-		(void)dialog_confirm(a, PROBE_TAG_ADD, "Add the found key",
-		    "Add the candidate that opened values to the end of "
-		    "[core] fernet_key? The primary key stays first.");
+		(void)dialog_confirm(a, PROBE_TAG_ADD, "Add the found keys",
+		    n == 1 ? "Add the candidate that opened values to the end "
+		    "of [core] fernet_key? The primary key stays first." :
+		    "Add the candidates that opened values, in the order "
+		    "found, to the end of [core] fernet_key? The primary key "
+		    "stays first.");
 		return UI_HANDLED;
 	}
 	if (p->state == PR_DONE && key != TK_ESC) {
@@ -305,8 +369,18 @@ probe_resume(struct screen *s, struct app *a, int tag, int result)
 {
 	struct probe *p = s->data;
 
-	if (tag == PROBE_TAG_ADD && result == UI_YES)
-		probe_add(p, a);
+	struct err e;
+
+	err_clear(&e);
+	if (tag != PROBE_TAG_ADD || result != UI_YES || probe_add(p, a) != 0)
+		return UI_HANDLED;
+	/* The new state: probe again with the keys just added in the ring. */
+	if (probe_open_job(p, a, &e) != 0) {
+		app_error(a, "%s", e.msg);
+		p->state = PR_FORM;
+		return UI_HANDLED;
+	}
+	(void)probe_start(s, p, a);
 	return UI_HANDLED;
 }
 
@@ -334,7 +408,6 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 {
 	static const char *labels[PROBE_FIELDS] = { "candidate 1", "candidate 2",
 	    "candidate 3", "candidate 4", "candidate 5", "candidate 6" };
-	struct session_job_opts o;
 	struct probe *p;
 	int i;
 
@@ -356,12 +429,10 @@ probe_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	}
 	p->fm.fields = p->f;
 	p->fm.n = PROBE_FIELDS;
+	p->fm.save_label = "Probe";
+	p->fm.check = probe_check;
 	form_focus(&p->fm, 0);
-	memset(&o, 0, sizeof o);
-	o.via = "console";
-	o.own_store = 1;
-	if (session_job_open(a->session, "probe for lost keys", &o, &p->sj,
-	    e) != 0)
+	if (probe_open_job(p, a, e) != 0)
 		goto fail;
 	s->typing = 1;
 	s->form = &p->fm;

@@ -85,6 +85,7 @@ form_field_init(struct form_field *f, const char *label, int flags,
 	f->label = label;
 	f->flags = flags;
 	f->error_at = -1;
+	f->error[0] = '\0';
 	f->buf = (flags & FF_LOCKED) ? sodium_malloc(cap) : malloc(cap);
 	if (f->buf == NULL) {
 		err_nomem(e);
@@ -116,6 +117,7 @@ form_field_clear(struct form_field *f)
 	sodium_memzero(f->buf, f->cap);
 	f->len = f->cur = f->scroll = 0;
 	f->error_at = -1;
+	f->error[0] = '\0';
 }
 
 int
@@ -179,8 +181,6 @@ insert(struct form_field *f, unsigned long c)
 	char enc[4];
 	size_t n;
 
-	if ((f->flags & FF_DIGITS) && (c < '0' || c > '9'))
-		return;
 	if (c < 0x20 || c == 0x7f || c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
 		return;
 	n = utf8_encode(c, enc);
@@ -192,6 +192,7 @@ insert(struct form_field *f, unsigned long c)
 	f->cur += n;
 	f->changed = 1;
 	f->error_at = -1;
+	f->error[0] = '\0';
 	sodium_memzero(enc, sizeof enc);
 }
 
@@ -207,6 +208,7 @@ cut(struct form_field *f, size_t from, size_t to)
 	f->cur = from;
 	f->changed = 1;
 	f->error_at = -1;
+	f->error[0] = '\0';
 }
 
 static enum form_result
@@ -251,9 +253,66 @@ field_key(struct form_field *f, int key)
 	}
 }
 
+void
+form_refuse(struct form *fm, int i, long at, const char *msg)
+{
+	struct form_field *f = &fm->fields[i];
+
+	fm->focus = i;
+	f->error_at = at;
+	if (at >= 0 && (size_t)at <= f->len)
+		f->cur = (size_t)at;
+	snprintf(f->error, sizeof f->error, "%s", msg);
+}
+
+/*
+ * May the focus leave the focused field? FF_DIGITS first, then the form's
+ * check; a refusal keeps the focus with the reason on the field.
+ */
+static int
+leave_ok(struct form *fm)
+{
+	struct form_field *f;
+	char msg[96];
+	size_t i;
+
+	if (fm->focus < 0 || fm->focus >= fm->n)
+		return 1;
+	f = &fm->fields[fm->focus];
+	if (f->flags & FF_DIGITS) {
+		for (i = 0; i < f->len; i++)
+			if (f->buf[i] < '0' || f->buf[i] > '9') {
+				form_refuse(fm, fm->focus, (long)i,
+				    "digits only: a number");
+				return 0;
+			}
+	}
+	if (fm->check != NULL && fm->check(f, fm->check_arg, msg,
+	    sizeof msg) != 0) {
+		form_refuse(fm, fm->focus, -1, msg);
+		return 0;
+	}
+	return 1;
+}
+
 enum form_result
 form_key(struct form *fm, int key)
 {
+	switch (key) {
+	case TK_TAB:
+	case TK(KEY_DOWN):
+	case TK(KEY_BTAB):
+	case TK(KEY_UP):
+	case TK(KEY_F(2)):
+	case TK_ENTER:
+	case '\n':
+	case TK(KEY_ENTER):
+		if (!leave_ok(fm))
+			return FORM_HANDLED;
+		break;
+	default:
+		break;
+	}
 	switch (key) {
 	case TK(KEY_F(2)):
 		return FORM_SAVE;
@@ -349,6 +408,7 @@ form_draw(struct form *fm, const struct area *r, int label_w, int *cy,
     int *cx)
 {
 	int i, y = r->y, fx = r->x + label_w + 2, fw = r->w - label_w - 3, x;
+	char button[32];
 
 	*cy = *cx = -1;
 	for (i = 0; i < fm->n && y < r->y + r->h - 2; i++, y++) {
@@ -358,6 +418,16 @@ form_draw(struct form *fm, const struct area *r, int label_w, int *cy,
 		draw_text(y, r->x, label_w, term_attr(focused ? TE_HEADER :
 		    TE_NORMAL), f->label);
 		draw_field(f, y, fx, fw, focused, &col);
+		if (f->error[0] != '\0') {
+			/* The reason, at the right end of the field's line. */
+			int ew = text_width_n(f->error, strlen(f->error)) + 2;
+
+			if (ew > fw)
+				ew = fw;
+			draw_fill(y, fx + fw - ew, ew, term_attr(TE_ERROR));
+			draw_text(y, fx + fw - ew + 1, ew - 1, term_attr(TE_ERROR),
+			    f->error);
+		}
 		if (focused) {
 			*cy = y;
 			*cx = col;
@@ -365,8 +435,10 @@ form_draw(struct form *fm, const struct area *r, int label_w, int *cy,
 	}
 	y++;
 	x = fx;
-	x += draw_text(y, x, 10, term_attr(fm->focus == fm->n ?
-	    TE_BUTTON_FOCUS : TE_NORMAL), "[ Save ]");
+	snprintf(button, sizeof button, "[ %s ]", fm->save_label ?
+	    fm->save_label : "Save");
+	x += draw_text(y, x, 24, term_attr(fm->focus == fm->n ?
+	    TE_BUTTON_FOCUS : TE_NORMAL), button);
 	x += 2;
 	draw_text(y, x, 12, term_attr(fm->focus == fm->n + 1 ?
 	    TE_BUTTON_FOCUS : TE_NORMAL), "[ Cancel ]");

@@ -23,7 +23,8 @@ enum form_field_flags {
 	FF_HIDDEN = 1 << 0,	/* drawn as '*' */
 	FF_LOCKED = 1 << 1,	/* buffer in sodium_malloc memory */
 	FF_READONLY = 1 << 2,	/* shown, skipped by the focus */
-	FF_DIGITS = 1 << 3,	/* only 0-9 */
+	FF_DIGITS = 1 << 3,	/* only 0-9: anything else is refused as the
+				   focus leaves the field, with a message on it */
 };
 
 struct form_field {
@@ -36,6 +37,8 @@ struct form_field {
 	size_t		 scroll;	/* first byte shown */
 	long		 error_at;	/* byte offset shown as wrong, or -1 */
 	int		 changed;	/* edited since form_field_set() */
+	char		 error[96];	/* why it was refused, drawn on the field's
+					   line until it is edited; or "" */
 };
 
 struct form {
@@ -43,6 +46,15 @@ struct form {
 	int			 n;
 	int			 focus;		/* a field, or n (Save) or n + 1 (Cancel) */
 	int			 left;		/* after FORM_MOVED: the field left */
+	const char		*save_label;	/* the first button: "Save" (NULL) */
+	/*
+	 * Checked as the focus leaves a field and before FORM_SAVE: 0, or -1
+	 * after writing the reason into msg (msglen bytes); the focus then
+	 * stays on the field, the reason drawn on it. NULL: only FF_DIGITS.
+	 */
+	int			(*check)(const struct form_field *f, void *arg,
+				    char *msg, size_t msglen);
+	void			*check_arg;
 };
 
 /* What form_key() did. */
@@ -76,8 +88,18 @@ int form_hidden_focus(const struct form *fm);
 /* The first field that can take the focus at or after i. */
 void form_focus(struct form *fm, int i);
 
-/* Handle a key. */
+/*
+ * Handle a key. Leaving a field, or saving, that its check (or FF_DIGITS)
+ * refuses keeps the focus there with the reason on the field:
+ * FORM_HANDLED.
+ */
 enum form_result form_key(struct form *fm, int key);
+
+/*
+ * Refuse field i from the screen's own checks: focus it, mark byte at
+ * (-1: none) and draw msg on its line until it is edited.
+ */
+void form_refuse(struct form *fm, int i, long at, const char *msg);
 
 /*
  * Draw the fields, one per line from r->y, labels in label_w columns, then
