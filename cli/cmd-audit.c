@@ -89,7 +89,7 @@ read_args(struct cli_args *ca, struct audit_args *a)
 	const char *v;
 
 	a->fail_on = AUDIT_SEV_HIGH;
-	a->min_severity = AUDIT_SEV_LOW;
+	a->min_severity = AUDIT_MIN_SEVERITY_DEFAULT;
 	a->baseline = ca->opt[OPT_BASELINE];
 	a->ignore = ca->opt[OPT_IGNORE];
 	if ((v = ca->opt[OPT_FORMAT]) != NULL)

@@ -1075,6 +1075,7 @@ void
 audit_stats_get(const struct audit *a, struct audit_stats *st)
 {
 	*st = a->st;
+	st->min_severity = a->o.min_severity;
 }
 
 void

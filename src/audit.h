@@ -60,6 +60,13 @@ enum audit_severity {
 	AUDIT_SEV_CRITICAL,
 };
 #define AUDIT_SEV_COUNT	5
+
+/*
+ * The least severe finding reported unless asked otherwise: the default
+ * of `audit --min-severity` and the console's audit, so that both count
+ * the same (README, Audit).
+ */
+#define AUDIT_MIN_SEVERITY_DEFAULT	AUDIT_SEV_LOW
 /* For --fail-on none: above every severity, so nothing fails. */
 #define AUDIT_SEV_NEVER	5
 
@@ -212,6 +219,7 @@ struct audit_stats {
 	size_t	below_min_severity;	/* not reported: below min_severity */
 	size_t	baseline_suppressed;	/* not reported: in the baseline, unchanged */
 	size_t	ignored;		/* not reported: in the ignore file */
+	enum audit_severity min_severity;	/* the least severe reported */
 };
 
 /*
@@ -340,7 +348,10 @@ int audit_report_finding(struct audit_report *r, const struct audit_finding *f,
 int audit_report_end(struct audit_report *r, const struct audit_stats *st,
     const struct err *failure, struct buf *out, struct err *e) ATTR_WUR;
 
-/* The summary line: "N findings (c critical, h high, m medium, l low) in K of M connections". */
+/*
+ * The summary line: "N findings (c critical, h high, m medium, l low) in K
+ * of M connections; minimum severity shown: low".
+ */
 void audit_summary_line(const struct audit_stats *st, char *out, size_t cap);
 
 #endif

@@ -125,9 +125,11 @@ audit_summary_line(const struct audit_stats *st, char *out, size_t cap)
 	if (s[AUDIT_SEV_INFO] > 0)
 		snprintf(info, sizeof info, ", %zu info", s[AUDIT_SEV_INFO]);
 	snprintf(out, cap, "%zu finding%s (%zu critical, %zu high, %zu medium, %zu low%s) "
-	    "in %zu of %zu connections", st->findings, st->findings == 1 ? "" : "s",
+	    "in %zu of %zu connections; minimum severity shown: %s", st->findings,
+	    st->findings == 1 ? "" : "s",
 	    s[AUDIT_SEV_CRITICAL], s[AUDIT_SEV_HIGH], s[AUDIT_SEV_MEDIUM], s[AUDIT_SEV_LOW],
-	    info, st->connections_with_findings, st->connections);
+	    info, st->connections_with_findings, st->connections,
+	    audit_severity_name(st->min_severity));
 }
 
 /* -- JSON helpers -------------------------------------------------------- */

@@ -75,7 +75,7 @@ is "$(head -c 1 "$T/default.out")" "{" "not a terminal: json by default"
 "$FERNCON" audit --format text >"$T/a.txt"
 last=$(tail -n 2 "$T/a.txt" | head -n 1)
 ok "text ends with the summary line ($last)" \
-	sh -c 'printf "%s\n" "$1" | grep -Eq "^[0-9]+ findings \([0-9]+ critical, [0-9]+ high, [0-9]+ medium, [0-9]+ low\) in [0-9]+ of 42 connections$"' _ "$last"
+	sh -c 'printf "%s\n" "$1" | grep -Eq "^[0-9]+ findings \([0-9]+ critical, [0-9]+ high, [0-9]+ medium, [0-9]+ low\) in [0-9]+ of 42 connections; minimum severity shown: low$"' _ "$last"
 contains "$(cat "$T/a.txt")" "Fingerprint: gcp_ml_legacy:/extra__google_cloud_platform__keyfile_dict/private_key:gcp-service-account-key" \
 	"text blocks carry the fingerprint"
 contains "$(cat "$T/a.txt")" "Evidence:    -----BEGIN OPENSSH PRIVATE KEY----- [REDACTED" "a PEM shows only its BEGIN line"

@@ -14,7 +14,7 @@
 # No screen shows a demo password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 40
+plan 41
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -76,6 +76,12 @@ tui_keys Escape
 # -- audit -------------------------------------------------------------------
 tui_keys A
 ok "A shows the findings, critical first" tui_wait 'critical ('
+# Issue 15: the console counts what `ferncon audit` counts by default, and
+# both say the minimum severity shown.
+sum=$("$FERNCON" --config "$demo/airflow.cfg" audit --format text 2>/dev/null |
+	grep 'minimum severity shown: low$')
+ok "the console's summary is the line of 'ferncon audit' ($sum)" \
+	eval '[ -n "$sum" ] && tui_wait "${sum%%;*}" && tui_wait "minimum severity shown: low"'
 ok "then high" tui_wait 'high ('
 ok "evidence is redacted" tui_wait 'AKIA... [20 chars]'
 tui_keys Enter

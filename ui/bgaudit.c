@@ -80,7 +80,7 @@ bgaudit_start(struct bgaudit **out, struct session *s, const char *url,
 	ao.mask = s->mask;
 	ao.version = store_airflow_version(b->store);
 	ao.environ = environ;
-	ao.min_severity = AUDIT_SEV_INFO;
+	ao.min_severity = AUDIT_MIN_SEVERITY_DEFAULT;	/* as `ferncon audit` */
 	ao.no_hash = 1;		/* the screen shows no hash: make no key file */
 	if (session_audit_new(s, &ao, &b->audit, e) != 0 ||
 	    bgjob_start(&b->job, "audit", e) != 0)

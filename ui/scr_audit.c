@@ -117,7 +117,7 @@ aud_draw(struct screen *s, struct app *a, const struct area *r)
 {
 	struct aud *d = s->data;
 	struct area rows = { r->y + 2, r->x, r->h - 2, r->w };
-	char sum[256];
+	char sum[256], *semi;
 
 	(void)a;
 	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
@@ -134,6 +134,14 @@ aud_draw(struct screen *s, struct app *a, const struct area *r)
 		return;
 	}
 	audit_summary_line(&d->st, sum, sizeof sum);
+	/* Too long for the width: the minimum severity goes on the header. */
+	if ((semi = strstr(sum, "; ")) != NULL &&
+	    text_width_n(sum, strlen(sum)) > r->w - 2) {
+		*semi = '\0';
+		draw_printf(r->y, r->x + r->w - (int)strlen(semi + 2) - 2,
+		    (int)strlen(semi + 2) + 1, term_attr(TE_HEADER), "%s",
+		    semi + 2);
+	}
 	draw_text(r->y + 1, r->x + 1, r->w - 2, term_attr(TE_NORMAL), sum);
 	if (d->nlines == 0) {
 		draw_text(rows.y, rows.x + 2, rows.w - 4, term_attr(TE_NORMAL),
