@@ -38,9 +38,9 @@ demo(struct session *s, struct cli_args *a)
 	cli_line(stdout, "demo AIRFLOW_HOME: %s", dir);
 	printf("  airflow.cfg (fernet_key = new,old) and airflow.db (Airflow 3.2 "
 	    "schema)\n");
-	printf("  %zu connections (%zu under the old key, %zu in plain text, %zu "
-	    "under a lost key), %zu variables\n", r.connections, r.old, r.plain,
-	    r.lost, r.variables);
+	printf("  %zu connections and %zu variables: %zu values in plain text, "
+	    "%zu under the old key, %zu under a lost key (as key status counts)\n",
+	    r.connections, r.variables, r.plain, r.old, r.lost);
 	demo_hints(prog, sizeof prog, man, sizeof man);
 	cli_line(stdout, "  try: AIRFLOW_HOME=%s %s connections list", dir, prog);
 	cli_line(stdout, "  manual: %s", man);

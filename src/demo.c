@@ -310,6 +310,15 @@ str_of(const cJSON *item, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* n values stored under ring. */
+static void
+count_values(struct demo_result *r, enum ring ring, size_t n)
+{
+	r->plain += ring == RING_PLAIN ? n : 0;
+	r->old += ring == RING_OLD ? n : 0;
+	r->lost += ring == RING_LOST ? n : 0;
+}
+
 static int
 add_connections(struct store *s, cJSON *list, struct keyring **rings,
     struct demo_result *r, struct err *e)
@@ -318,7 +327,7 @@ add_connections(struct store *s, cJSON *list, struct keyring **rings,
 	    "description", "host", "schema", "login", "password", "extra" };
 	const cJSON *item, *port;
 	struct conn *c = conn_new();
-	size_t i;
+	size_t i, vals;
 	int rc = -1;
 
 	if (c == NULL) {
@@ -339,13 +348,14 @@ add_connections(struct store *s, cJSON *list, struct keyring **rings,
 			c->has_port = 1;
 			c->port = (long)port->valuedouble;
 		}
+		/* Values as key status counts them: an empty one is not stored. */
+		vals = (size_t)(c->password != NULL && *c->password != '\0') +
+		    (size_t)(c->extra != NULL && *c->extra != '\0');
 		if (conn_seal(c, NULL, rings[ring], e) != 0 ||
 		    store_conn_insert(s, c, e) != 0)
 			goto out;
 		r->connections++;
-		r->plain += ring == RING_PLAIN;
-		r->old += ring == RING_OLD;
-		r->lost += ring == RING_LOST;
+		count_values(r, ring, vals);
 	}
 	rc = 0;
 out:
@@ -386,6 +396,7 @@ add_variables(struct store *s, cJSON *list, struct keyring **rings,
 				goto out;
 		}
 		r->variables++;
+		count_values(r, storage_of(item), keyring_enabled(kr) || len > 0);
 	}
 	rc = 0;
 out:

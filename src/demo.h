@@ -18,7 +18,8 @@ struct demo_result {
 	char	dir[4096];	/* the demo home made (absolute) */
 	size_t	connections;
 	size_t	variables;
-	size_t	plain, old, lost;	/* connections stored each way */
+	size_t	plain, old, lost;	/* values (passwords, extras and variables)
+					   stored each way, as key status counts */
 };
 
 /*

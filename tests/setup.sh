@@ -8,7 +8,7 @@
 # path of the running program, and its manual); `make install` installs the
 # program, the man page and the data.
 . "$top_srcdir/tests/lib.sh"
-plan 16
+plan 20
 
 deps="$top_srcdir/scripts/install-deps"
 all=$("$deps" --list)
@@ -36,8 +36,24 @@ try=$(printf '%s\n' "$out" | sed -n 's/^  try: //p')
 contains "$try" "$FERNCON connections list" "the demo's hint names the program it runs from"
 o=$(env -i PATH=/usr/bin:/bin HOME="$HOME" sh -c "$try" 2>&1)
 contains "$o" "legacy_reporting_db" "and works when pasted into a shell without ferncon on PATH"
+# The banner counts what key status counts (values, not connections).
+st=$("$FERNCON" --config "$T/demo/airflow.cfg" key status)
+plain=$(printf '%s\n' "$st" | sed -n 's/^plaintext: *\([0-9]*\) values.*/\1/p')
+old=$(printf '%s\n' "$st" | sed -n 's/^key 2: *\([0-9]*\) values.*/\1/p')
+lost=$(printf '%s\n' "$st" | sed -n 's/^undecryptable: *\([0-9]*\) values.*/\1/p')
+contains "$out" ": $plain values in plain text, " "the demo banner's plaintext count is key status's ($plain)"
+contains "$out" ", $old under the old key, " "its old-key count too ($old)"
+contains "$out" ", $lost under a lost key " "and its lost-key count ($lost)"
 man=$(printf '%s\n' "$out" | sed -n 's/^  manual: //p')
 is "$man" "man $(cd "$top_srcdir/man" && pwd -P)/ferncon.1" "the manual hint names the page in the source tree"
+
+ex=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$top_srcdir/man/ferncon.1")
+has_examples() {
+	for w in 'encrypt\-plaintext' 'rotate\-fernet\-key' 'key probe' '\-\-fail\-on'; do
+		printf '%s\n' "$ex" | grep -qF -- "$w" || return 1
+	done
+}
+ok "the man page has EXAMPLES for the operator's jobs" has_examples
 
 # make install: the program, the man page and the data.
 make -C "$top_builddir" install DESTDIR="$T/root" >/dev/null 2>&1
