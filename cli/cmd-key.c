@@ -97,6 +97,12 @@ print_status(struct session *s, const struct lifecycle_preflight *pf,
 		printf("; connections %zu, variables %zu\n",
 		    pw->per_key[k] + ex->per_key[k], var->per_key[k]);
 	}
+	if (pf->nkeys > 1) {
+		n = lifecycle_old_key_values(pf);
+		printf("old keys:    %zu values only they open%s\n", n, n == 0 ?
+		    " (the key list may be cut to key 1 alone)" : " (rotate "
+		    "before dropping them)");
+	}
 	printf("plaintext:   %zu values (passwords %zu, extras %zu, variables "
 	    "%zu)\n", pf->plaintext, pw->plaintext, ex->plaintext,
 	    var->plaintext);
@@ -131,7 +137,7 @@ key_status(struct session *s, struct cli_args *a)
 	uint64_t stale_before = 0, now = (uint64_t)time(NULL);
 	long days = 0;
 	struct err e;
-	size_t n;
+	size_t n, dup1, dup2;
 	int rc;
 
 	err_clear(&e);
@@ -149,7 +155,11 @@ key_status(struct session *s, struct cli_args *a)
 		printf("encryption:  on\n");
 		printf("keys:        %zu (key 1 encrypts%s)\n", n,
 		    n > 1 ? ", all decrypt" : "");
-		if (keyring_shared_signing(s->keys->kr))
+		if (keyring_duplicate(s->keys->kr, &dup1, &dup2))
+			printf("warning:     key %zu is a duplicate of key %zu (the "
+			    "same key listed twice in fernet_key)\n", dup2 + 1,
+			    dup1 + 1);
+		else if (keyring_shared_signing(s->keys->kr))
 			printf("warning:     two keys share a signing half\n");
 	}
 	fflush(stdout);

@@ -368,6 +368,13 @@ fernet_key_free(struct fernet_key *k)
 }
 
 int
+fernet_key_same(const struct fernet_key *a, const struct fernet_key *b)
+{
+	return fernet_key_same_signing(a, b) && sodium_memcmp(a->encryption,
+	    b->encryption, sizeof a->encryption) == 0;
+}
+
+int
 fernet_key_same_signing(const struct fernet_key *a, const struct fernet_key *b)
 {
 	return sodium_memcmp(a->signing, b->signing, sizeof a->signing) == 0;

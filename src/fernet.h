@@ -67,6 +67,9 @@ int fernet_key_new(struct fernet_key **out, const uint8_t raw[FERNET_KEYBYTES],
 /* Wipe and free a key. NULL does nothing. */
 void fernet_key_free(struct fernet_key *k);
 
+/* 1 if both keys are the same 32 bytes, else 0. */
+int fernet_key_same(const struct fernet_key *a, const struct fernet_key *b);
+
 /* 1 if both keys have the same signing half, else 0. */
 int fernet_key_same_signing(const struct fernet_key *a, const struct fernet_key *b);
 

@@ -205,6 +205,21 @@ keyring_count(const struct keyring *kr)
 }
 
 int
+keyring_duplicate(const struct keyring *kr, size_t *first, size_t *again)
+{
+	size_t i, k;
+
+	for (i = 0; i < kr->n; i++)
+		for (k = i + 1; k < kr->n; k++)
+			if (fernet_key_same(kr->keys[i], kr->keys[k])) {
+				*first = i;
+				*again = k;
+				return 1;
+			}
+	return 0;
+}
+
+int
 keyring_shared_signing(const struct keyring *kr)
 {
 	return kr->shared_signing;

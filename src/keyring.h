@@ -67,6 +67,12 @@ void keyring_generate(char out[FERNET_KEY_B64LEN + 1]);
 /* 1 when encryption is on (at least one key), 0 in no-encryption mode. */
 int keyring_enabled(const struct keyring *kr);
 
+/*
+ * A key listed twice (the same 32 bytes): 1 with *first and *again its
+ * 0-based positions (the first such pair), else 0.
+ */
+int keyring_duplicate(const struct keyring *kr, size_t *first, size_t *again);
+
 /* Number of keys (0 in no-encryption mode). */
 size_t keyring_count(const struct keyring *kr);
 

@@ -1227,6 +1227,17 @@ fail:
 }
 
 size_t
+lifecycle_old_key_values(const struct lifecycle_preflight *pf)
+{
+	size_t k, f, n = 0;
+
+	for (k = 1; k < pf->nkeys && k < LIFECYCLE_MAX_KEYS; k++)
+		for (f = 0; f < STORE_FIELD_MAX; f++)
+			n += pf->field[f].per_key[k];
+	return n;
+}
+
+size_t
 lifecycle_probe_found(const struct lifecycle_probe *pr, size_t *idx,
     size_t max)
 {

@@ -316,6 +316,14 @@ int lifecycle_probe(struct lifecycle *lc, const char *candidates, size_t len,
     struct lifecycle_probe *out, struct err *e) ATTR_WUR;
 
 /*
+ * Values that open only under a key other than the primary (an old key of
+ * the ring), over every field of pf. While there are some the old keys are
+ * still needed; at 0 (after a rotation) the key list may be cut to the
+ * primary key alone (the key wizard's D; key status says so).
+ */
+size_t lifecycle_old_key_values(const struct lifecycle_preflight *pf);
+
+/*
  * The candidates of a probe to add to the key list: each one that opened
  * values and is not in the ring, in input order. A candidate given twice
  * is found once (the first in order opens the values). Writes at most max

@@ -5,7 +5,7 @@
 # missing --config file give one clear line and exit 2; without an
 # airflow.cfg the environment and defaults apply, as for Airflow.
 . "$top_srcdir/tests/lib.sh"
-plan 25
+plan 28
 
 "$PYTHON3" "$top_srcdir/tests/airflow_db.py" create "$AIRFLOW_HOME/airflow.db" \
 	--schema "$top_srcdir/data/schema-2.10.sql"
@@ -42,6 +42,12 @@ contains "$out" "rows:        0 connections, 0 variables" "and counts its rows"
 out=$(AIRFLOW__CORE__FERNET_KEY="$k" "$FERNCON" key status 2>&1)
 contains "$out" "env AIRFLOW__CORE__FERNET_KEY" "env AIRFLOW__CORE__FERNET_KEY wins over the file"
 contains "$out" "keys:        1" "the env value has one key"
+# Issue 15: a key listed twice is called a duplicate, naming both places.
+out=$(AIRFLOW__CORE__FERNET_KEY="$k2,$k,$k" "$FERNCON" key status 2>&1)
+contains "$out" "warning:     key 3 is a duplicate of key 2 (the same key listed twice in fernet_key)" \
+	"key status calls a key listed twice a duplicate"
+lacks "$out" "signing half" "not only 'two keys share a signing half'"
+contains "$out" "old keys:    0 values only they open" "and counts the values only old keys open"
 out=$(AIRFLOW__CORE__FERNET_KEY_CMD="printf %s $k2" "$FERNCON" key status 2>&1)
 contains "$out" "AIRFLOW__CORE__FERNET_KEY_CMD" "the _CMD variable wins over the file"
 

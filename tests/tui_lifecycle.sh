@@ -14,7 +14,7 @@
 # No screen shows a demo password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 41
+plan 49
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -94,6 +94,7 @@ run carol
 tui_wait "$ME Viewer" >/dev/null
 bar() { tm capture-pane -e -p -t t | grep -F 'Quit' | tail -n 1; }
 dim() { bar | grep -q "2m[^ ]*$1"; }
+bar_has() { tm capture-pane -p -t t | tail -n 1 | grep -qF -- "$1"; }
 ok "R is dimmed for a Viewer" tui_until dim 'R Rotate'
 tui_keys R
 ok "and refused with the reason" \
@@ -126,13 +127,36 @@ is "$(stat -c %a "$T/copy/airflow.cfg")" 640 "and its mode"
 is "$(grep -v '^fernet_key = ' "$T/copy/airflow.cfg")" \
 	"$(grep -v '^fernet_key = ' "$demo/airflow.cfg")" "and every other line"
 ok "the console took the new list: 3 keys" tui_wait ' 3 keys '
+# Issue 15: the wizard says when the old key may be dropped, and only then
+# offers D.
+ok "before the rotation the wizard says to keep the old key" \
+	tui_wait 'Keep the old key: '
+ok "and D is not offered" eval '! bar_has "D Drop old"'
+tui_keys R
+tui_wait 'connection.password' >/dev/null
+tui_keys s Enter
+tui_wait 'type it here:' >/dev/null
+tui_type rotate
+tui_keys Enter
+ok "R in the wizard rotates to the new key" tui_wait 'verify OK'
+tui_keys Escape
+ok "then the wizard says the old key may be dropped now" \
+	tui_wait 'The old key may be dropped now: no value opens only under an old key'
+ok "and offers D" tui_until bar_has 'D Drop old'
+st=$("$FERNCON" --config "$T/copy/airflow.cfg" key status)
+contains "$st" "old keys:    0 values only they open (the key list may be cut to key 1 alone)" \
+	"key status says so too"
+tui_keys D y
+ok "D writes the new key alone" tui_wait 'dropped the old keys'
+is "$(sed -n 's/^fernet_key = //p' "$T/copy/airflow.cfg")" "${new%%,*}" \
+	"airflow.cfg holds the new key alone"
 
 # -- the lost-key probe: keys typed hidden, never on the screen --------------
 tui_keys Escape
 tui_wait 'Key status' >/dev/null
 tui_keys p
 ok "p on the key screen opens the probe" tui_wait 'Lost-key probe'
-oldk=${key#*,}
+oldk=${new%%,*}	# the only key now (the wizard dropped the old ones)
 tui_type "$oldk"
 # The field shows one * per character typed: wait for all 44 before F2.
 tui_wait "$(printf '%44s' '' | tr ' ' '*')" >/dev/null

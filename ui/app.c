@@ -181,7 +181,8 @@ app_keys(struct app *a, struct screen *s, const struct ui_key **out, size_t max)
 	const struct ui_key *k;
 	size_t n = 0, i;
 
-	for (k = s->ops->keys; k != NULL && k->name != NULL && n < max; k++)
+	for (k = s->keys != NULL ? s->keys : s->ops->keys; k != NULL &&
+	    k->name != NULL && n < max; k++)
 		out[n++] = k;
 	if (s->ops->overlay || s->typing)
 		return n;

@@ -116,6 +116,9 @@ struct screen {
 						   nothing */
 	int			 tag;		/* a dialog: its opener's tag */
 	int			 result;	/* a dialog: its answer */
+	const struct ui_key	*keys;		/* when set, the keys instead of
+						   ops->keys (a key offered only
+						   in some states) */
 };
 
 enum scan_state { SCAN_NONE, SCAN_RUNNING, SCAN_DONE, SCAN_FAILED };

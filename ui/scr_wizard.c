@@ -47,6 +47,7 @@ struct wiz {
 	char			 plan_err[256];
 	enum wiz_step		 step;
 	char			 done_msg[9000];
+	char			 keep_msg[200];
 };
 
 static const struct ui_key wiz_keys[] = {
@@ -56,6 +57,15 @@ static const struct ui_key wiz_keys[] = {
 	    { 'R' }, POLICY_ADMIN, "rotate the Fernet key", 1 },
 	{ "D", "Drop old", "write the new key alone, once nothing needs the old "
 	    "keys", { 'D' }, POLICY_ADMIN, "use the key wizard", 1 },
+	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
+};
+
+/* The keys while the old keys are still needed: D is not offered. */
+static const struct ui_key wiz_keys_keep[] = {
+	{ "w", "Write", "write new,old as [core] fernet_key (or show what to "
+	    "set)", { 'w', 'W' }, POLICY_ADMIN, "use the key wizard", 1 },
+	{ "R", "Rotate", "rotate every value to the new key, then verify",
+	    { 'R' }, POLICY_ADMIN, "rotate the Fernet key", 1 },
 	{ NULL, NULL, NULL, { 0 }, -1, NULL, 0 }
 };
 
@@ -87,6 +97,31 @@ wrap(int y, int x, int w, int ymax, attr_t at, const char *t)
 		draw_textn(y, x, w, at, t, len);
 	}
 	return y;
+}
+
+/*
+ * May the old keys be dropped now: written, the count of values per key
+ * done, and no value opens only under an old key (lifecycle.h).
+ */
+static int
+may_drop(const struct wiz *z, const struct app *a)
+{
+	return z->step == WIZ_WRITTEN && a->scan_have &&
+	    a->scan_state != SCAN_RUNNING && a->scan->nkeys > 1 &&
+	    lifecycle_old_key_values(a->scan) == 0;
+}
+
+/* Why the old key must stay (the buffer is the wizard's). */
+static const char *
+old_msg(struct wiz *z, const struct app *a)
+{
+	size_t n = lifecycle_old_key_values(a->scan);
+
+	snprintf(z->keep_msg, sizeof z->keep_msg, "Keep the old key: %zu "
+	    "value%s still open%s only under it (key status: old keys). R "
+	    "rotates them; D is offered once none is left.", n, n == 1 ? "" :
+	    "s", n == 1 ? "s" : "");
+	return z->keep_msg;
 }
 
 static void
@@ -137,6 +172,20 @@ wiz_draw(struct screen *s, struct app *a, const struct area *r)
 		y = wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), z->done_msg);
 		break;
 	}
+	/* When the old key may go: offered (D in the bar) only then. */
+	s->keys = may_drop(z, a) ? wiz_keys : wiz_keys_keep;
+	if (z->step != WIZ_WRITTEN || y >= ymax)
+		return;
+	y++;
+	if (!a->scan_have || a->scan_state == SCAN_RUNNING)
+		y = wrap(y, x, w, ymax, term_attr(TE_INFO), "counting the values "
+		    "per key...");
+	else if (may_drop(z, a))
+		y = wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), "The old key may "
+		    "be dropped now: no value opens only under an old key (key "
+		    "status: old keys 0 values). D writes the new key alone.");
+	else
+		y = wrap(y, x, w, ymax, term_attr(TE_WARN), old_msg(z, a));
 }
 
 /* Write the new key as how says, or say what to set. 0 when written. */
@@ -172,17 +221,6 @@ wiz_write(struct wiz *z, struct app *a, enum session_key_write how)
 	return 0;
 }
 
-static size_t
-old_key_values(const struct app *a)
-{
-	size_t i, f, n = 0;
-
-	for (i = 1; i < a->scan->nkeys && i < LIFECYCLE_MAX_KEYS; i++)
-		for (f = 0; f < STORE_FIELD_MAX; f++)
-			n += a->scan->field[f].per_key[i];
-	return n;
-}
-
 static int
 wiz_key(struct screen *s, struct app *a, int key)
 {
@@ -216,7 +254,7 @@ wiz_key(struct screen *s, struct app *a, int key)
 			app_info(a, "wait for the count of the values per key");
 			return UI_HANDLED;
 		}
-		if (old_key_values(a) > 0) {
+		if (!may_drop(z, a)) {
 			app_error(a, "values are still under an old key: rotate (R) "
 			    "first");
 			return UI_HANDLED;
@@ -337,6 +375,7 @@ wiz_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		cfgwrite_test_hook = kill_self;
 	}
 	s->data = z;
+	s->keys = wiz_keys_keep;
 	return 0;
 }
 
