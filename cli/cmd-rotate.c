@@ -96,17 +96,6 @@ struct show {
 	int	drawn;		/* a progress line is on screen */
 };
 
-static void
-format_duration(double s, char *buf, size_t len)
-{
-	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
-
-	if (t >= 3600)
-		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
-}
-
 /* The test hook: SIGKILL ourselves some microseconds into COMMIT. */
 static void *
 kill_later(void *arg)
@@ -141,25 +130,14 @@ static int
 on_progress(const struct lifecycle_progress *p, void *arg)
 {
 	struct show *sh = arg;
-	char eta[32];
+	char line[160];
 
 	if (p->phase == LIFECYCLE_COMMIT)
 		test_hook_commit();
 	if (!sh->tty)
 		return 0;
-	if (p->phase == LIFECYCLE_COMMIT) {
-		fprintf(stderr, "\r\033[Kcommitting...");
-	} else {
-		if (p->eta >= 0)
-			format_duration(p->eta, eta, sizeof eta);
-		else
-			snprintf(eta, sizeof eta, "-");
-		fprintf(stderr, "\r\033[K%s: %s  %zu/%zu rows (%.0f%%)  %.0f rows/s"
-		    "  ETA %s", lifecycle_phase_name(p->phase),
-		    store_field_name(p->field), p->done, p->total,
-		    p->total ? 100.0 * (double)p->done / (double)p->total : 100.0,
-		    p->rate, eta);
-	}
+	lifecycle_progress_format(p, line, sizeof line);
+	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 	sh->drawn = 1;
 	return 0;
@@ -277,10 +255,9 @@ print_changed(const char *verb, const struct lifecycle_result *r, size_t nf)
 {
 	size_t f;
 
-	printf("%s %zu value%s in %.3f s (%.0f values/s; commit %.3f s):", verb,
-	    r->total_changed, r->total_changed == 1 ? "" : "s", r->seconds,
-	    r->seconds > 0 ? (double)r->total_changed / r->seconds : 0.0,
-	    r->commit_seconds);
+	printf("%s %zu value%s in %.3f s (%zu rows read, %.0f rows/s; commit "
+	    "%.3f s):", verb, r->total_changed, r->total_changed == 1 ? "" : "s",
+	    r->seconds, r->rows, lifecycle_result_rate(r), r->commit_seconds);
 	for (f = 0; f < nf; f++)
 		printf("%s %s %zu", f ? "," : "", store_field_name((enum store_field)f),
 		    r->changed[f]);

@@ -1226,6 +1226,55 @@ fail:
 	return -1;
 }
 
+/* "0:04", "1:02:03" */
+static void
+format_duration(double s, char *buf, size_t len)
+{
+	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+}
+
+void
+lifecycle_progress_format(const struct lifecycle_progress *p, char *buf,
+    size_t len)
+{
+	char eta[32];
+
+	if (p->phase == LIFECYCLE_COMMIT) {
+		snprintf(buf, len, "commit: committing...");
+		return;
+	}
+	if (p->eta >= 0)
+		format_duration(p->eta, eta, sizeof eta);
+	else
+		snprintf(eta, sizeof eta, "-");
+	snprintf(buf, len, "%s: %zu of %zu rows (%.0f%%), %.0f rows/s, ETA %s",
+	    lifecycle_phase_name(p->phase), p->done, p->total, p->total ?
+	    100.0 * (double)p->done / (double)p->total : 100.0, p->rate, eta);
+}
+
+double
+lifecycle_result_rate(const struct lifecycle_result *res)
+{
+	return res->seconds > 0 ? (double)res->rows / res->seconds : 0.0;
+}
+
+void
+lifecycle_result_progress(const struct lifecycle_result *res,
+    enum lifecycle_phase phase, struct lifecycle_progress *out)
+{
+	memset(out, 0, sizeof *out);
+	out->phase = phase;
+	out->done = out->total = res->rows;
+	out->rate = lifecycle_result_rate(res);
+	out->eta = 0;
+	out->elapsed = res->seconds;
+}
+
 size_t
 lifecycle_old_key_values(const struct lifecycle_preflight *pf)
 {

@@ -116,6 +116,15 @@ struct lifecycle_progress {
 };
 
 /*
+ * The one wording of progress, for the CLI's line and the console's bar:
+ * "rotate: 48213 of 100000 rows (48%), 12034 rows/s, ETA 0:04" (the phase,
+ * rows done of total, the rate in rows/s, the time left; "committing..."
+ * for COMMIT). Into buf (len bytes).
+ */
+void lifecycle_progress_format(const struct lifecycle_progress *p, char *buf,
+    size_t len);
+
+/*
  * Called on the job's thread; may draw, read a key, sleep. Returns 0 to go
  * on, non-zero to cancel (ignored in the COMMIT and VERIFY phases).
  */
@@ -199,6 +208,19 @@ struct lifecycle_result {
 	int			cancelled;
 	struct lifecycle_verify	verify;		/* rotate only: the pass after COMMIT */
 };
+
+/*
+ * A finished job's rate, rows read per second of its work (res->rows /
+ * res->seconds): what the summaries say and the console's bar ends on.
+ */
+double lifecycle_result_rate(const struct lifecycle_result *res);
+
+/*
+ * The progress a finished job ends on: phase (LIFECYCLE_ROTATE or
+ * LIFECYCLE_ENCRYPT), every row read, at lifecycle_result_rate().
+ */
+void lifecycle_result_progress(const struct lifecycle_result *res,
+    enum lifecycle_phase phase, struct lifecycle_progress *out);
 
 /* lifecycle_rotate() flags. */
 #define LIFECYCLE_SKIP_UNDECRYPTABLE	0x1	/* leave them as they are, report them */

@@ -30,13 +30,13 @@ backend=${FERNCON_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
-	plan 78
+	plan 81
 elif [ "$backend" = mysql ]; then
 	. "$top_srcdir/tests/my_server.sh"
 	my_start_or_skip
-	plan 78
+	plan 81
 else
-	plan 73
+	plan 76
 fi
 
 if [ "$backend" = postgresql ]; then
@@ -235,6 +235,14 @@ lacks "$o" "$lost" "and not echoed"
 # -- the undecryptable row can be fixed: add the found key, rotate -----------
 o=$(AIRFLOW__CORE__FERNET_KEY="$new,$lost" "$FERNCON" rotate-fernet-key 2>&1); rc=$?
 is "$rc" 0 "with the found key in the ring the rotation goes through without --skip"
+# Issue 15: on a terminal the progress line has the console bar's words
+# (phase, rows done of total, rows/s, ETA); the summary gives rows/s too.
+script -qec "AIRFLOW__CORE__FERNET_KEY='$new,$lost' '$FERNCON' rotate-fernet-key" /dev/null \
+	</dev/null > "$T/tty.out" 2>&1
+o=$(tr '\r' '\n' < "$T/tty.out")
+contains "$o" " rows (100%), " "the progress line: rows done of total (percent)"
+ok "then the rate in rows/s and the ETA" eval 'printf "%s\n" "$o" | grep -Eq "^(.\[K)?rotate: [0-9]+ of [0-9]+ rows \(100%\), [0-9]+ rows/s, ETA "'
+ok "the summary gives rows read and rows/s" eval 'printf "%s\n" "$o" | grep -Eq "rotated [0-9]+ values in [0-9.]+ s \([0-9]+ rows read, [0-9]+ rows/s; commit"'
 
 # -- an empty key ------------------------------------------------------------
 snap before4

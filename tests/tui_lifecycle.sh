@@ -14,7 +14,7 @@
 # No screen shows a demo password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 49
+plan 58
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -71,7 +71,30 @@ is "$(tokinfo "$old")" "0 $ts" \
 	"$old is now under key 0 with its original timestamp"
 log=$(grep -c '"action":"rotate"' "$demo/ferncon-actions.log")
 is "$log" 1 "one line in the action log"
+# Issue 15: one vocabulary for progress; the bar ends on the summary's rate;
+# the table is counted again after the action.
+rate=$(tui_screen | sed -n 's/.*rows read, \([0-9]*\) rows\/s; commit.*/\1/p' | head -n 1)
+ok "the summary gives rows read and rows/s ($rate)" test -n "$rate"
+ok "the bar's line ends on the same rate, in the CLI's words" \
+	tui_wait "rotate: $(tui_screen | sed -n 's/.*s: \([0-9]*\) rows read.*/\1/p' | head -n 1) of "
+ok "and the same rows/s" tui_wait "rows (100%), $rate rows/s"
+ok "the table is counted again after the rotation" \
+	tui_wait 'the table above is the state after the rotation'
+ok "it shows every value under key 1 now (none under key 2)" \
+	tui_wait 'k1 '
 tui_keys Escape
+# E encrypts the plaintext values; the table then has none left.
+tui_keys R
+tui_wait 'E: encrypt the 8 plaintext values' >/dev/null
+tui_keys E
+tui_wait 'type it here:' >/dev/null
+tui_type encrypt
+tui_keys Enter
+ok "E encrypts the plaintext values" tui_wait 'encryption committed: 8 values encrypted'
+ok "then the table says so: no plaintext left" tui_wait 'plaintext: 0; undecryptable: 2'
+ok "and offers no 'E: encrypt' any more" eval '! tui_screen | grep -q "E: encrypt the"'
+tui_keys Escape
+ok "the status line counts again: plaintext 0" tui_wait 'plaintext 0'
 
 # -- audit -------------------------------------------------------------------
 tui_keys A

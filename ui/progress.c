@@ -15,6 +15,7 @@ progress_start(struct progress *p, uint64_t total, const char *unit)
 	p->unit = unit != NULL ? unit : "";
 	p->started_ms = term_now_ms();
 	p->drawn_ms = 0;
+	p->line[0] = '\0';
 }
 
 void
@@ -42,6 +43,8 @@ progress_draw(const struct progress *p, int y, int x, int w)
 	double rate = ms > 0 ? (double)p->done * 1000.0 / (double)ms : 0.0;
 	int bar = w - 7, fill = 0, pct = 0;
 
+	if (p->line[0] != '\0')
+		snprintf(line, sizeof line, "%s", p->line);
 	if (p->total > 0) {
 		uint64_t done = p->done > p->total ? p->total : p->done;
 
@@ -68,10 +71,12 @@ progress_draw(const struct progress *p, int y, int x, int w)
 			draw_printf(y, x + bar, w - bar, term_attr(TE_NORMAL), " %3d%%",
 			    pct);
 		}
-		snprintf(line, sizeof line, "%llu of %llu %s   %.0f %s/s%s",
-		    (unsigned long long)p->done, (unsigned long long)p->total,
-		    p->unit, rate, p->unit, eta);
-	} else {
+		if (p->line[0] == '\0')
+			snprintf(line, sizeof line, "%llu of %llu %s   %.0f %s/s%s",
+			    (unsigned long long)p->done,
+			    (unsigned long long)p->total, p->unit, rate, p->unit,
+			    eta);
+	} else if (p->line[0] == '\0') {
 		snprintf(line, sizeof line, "%llu %s   %.0f %s/s",
 		    (unsigned long long)p->done, p->unit, rate, p->unit);
 	}

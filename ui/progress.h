@@ -22,6 +22,9 @@ struct progress {
 	const char	*unit;		/* "rows" */
 	int64_t		started_ms;	/* term_now_ms() at progress_start() */
 	int64_t		drawn_ms;	/* last progress_due() that said yes */
+	char		line[160];	/* when set, the numbers line as the core
+					   words it (lifecycle_progress_format());
+					   else counted here */
 };
 
 /* Start counting towards total (0 if unknown) now. */

@@ -53,6 +53,16 @@ struct rot {
 
 	enum rot_state			 state;
 	int				 have_pf;
+	/*
+	 * A committed job, kept while the preflight runs again so that the
+	 * table shows the new state under its result (issue 15).
+	 */
+	int				 have_done;
+	enum rot_job			 done_job;
+	int				 done_rc;
+	struct err			 done_err;
+	struct lifecycle_result		 done_res;
+	struct progress			 done_bar;
 	enum lifecycle_phase		 phase;	/* of the bar */
 	struct progress			 bar;
 	int				 cancelling;
@@ -214,39 +224,50 @@ build_preflight(struct rot *r)
 	add(r, TE_NORMAL, "%s", "");
 	if (pf->nkeys == 0)
 		add(r, TE_WARN, "encryption is off: nothing to rotate");
-	else
+	else if (r->have_done)
+		add(r, TE_INFO, "the table above is the state after the %s",
+		    r->done_job == JOB_ROTATE ? "rotation" : "encryption");
+	else if (pf->plaintext > 0)
 		add(r, TE_INFO, "Enter: rotate (type 'rotate')   E: encrypt the "
 		    "%zu plaintext values   Esc: back", pf->plaintext);
+	else
+		add(r, TE_INFO, "Enter: rotate (type 'rotate')   Esc: back");
 }
 
 static void
 build_result(struct rot *r)
 {
-	const struct lifecycle_result *res = &r->res;
+	const struct lifecycle_result *res = r->have_done ? &r->done_res :
+	    &r->res;
 	const struct lifecycle_verify *v = &res->verify;
+	enum rot_job job = r->have_done ? r->done_job : r->job;
+	int rc = r->have_done ? r->done_rc : r->rc;
+	const struct err *err = r->have_done ? &r->done_err : &r->err;
 	char row[320];
 	size_t i;
 
-	if (r->rc != 0 && !res->committed) {
+	if (rc != 0 && !res->committed) {
 		if (res->cancelled)
 			add(r, TE_WARN, "cancelled: rolled back, nothing changed");
 		else
-			add(r, TE_ERROR, "failed, nothing changed: %s", r->err.msg);
+			add(r, TE_ERROR, "failed, nothing changed: %s", err->msg);
 		return;
 	}
-	add(r, TE_ENCRYPTED, "%s: %zu values %s, %zu skipped, in %.2f s "
-	    "(commit %.2f s)", r->job == JOB_ROTATE ? "rotation committed" :
-	    "encryption committed", res->total_changed, r->job == JOB_ROTATE ?
-	    "rotated" : "encrypted", res->total_skipped, res->seconds,
+	add(r, TE_ENCRYPTED, "%s: %zu values %s, %zu skipped", job ==
+	    JOB_ROTATE ? "rotation committed" : "encryption committed",
+	    res->total_changed, job == JOB_ROTATE ? "rotated" : "encrypted",
+	    res->total_skipped);
+	add(r, TE_ENCRYPTED, "  in %.2f s: %zu rows read, %.0f rows/s; commit "
+	    "%.2f s", res->seconds, res->rows, lifecycle_result_rate(res),
 	    res->commit_seconds);
 	for (i = 0; i < res->nskipped_rows; i++) {
 		lifecycle_row_format(&res->skipped_rows[i], row, sizeof row);
 		add(r, TE_UNDECRYPTABLE, "  skipped: %s", row);
 	}
-	if (r->job != JOB_ROTATE)
+	if (job != JOB_ROTATE)
 		return;
-	if (r->rc != 0)
-		add(r, TE_ERROR, "verify could not run: %s", r->err.msg);
+	if (rc != 0)
+		add(r, TE_ERROR, "verify could not run: %s", err->msg);
 	else
 		add(r, v->ok ? TE_ENCRYPTED : TE_ERROR, "verify %s: %zu checked, "
 		    "%zu open with the primary key, %zu need another key, %zu "
@@ -266,10 +287,13 @@ build(struct rot *r)
 	r->n = 0;
 	r->barline = -1;
 	if (r->state == ST_PREFLIGHT) {
-		add(r, TE_INFO, "preflight: counting the values per key...");
+		add(r, TE_INFO, "preflight: counting the values per key%s...",
+		    r->have_done ? " again, after the change" : "");
 		r->barline = r->n;
 		add(r, TE_NORMAL, "%s", "");
 		add(r, TE_NORMAL, "%s", "");
+		if (r->have_done)
+			build_result(r);
 		return;
 	}
 	if (r->have_pf)
@@ -300,7 +324,8 @@ rot_row(void *ctx, int i, int y, int x, int w, int selected)
 
 	(void)selected;
 	if (i == r->barline) {
-		progress_draw(&r->bar, y, x + 3, w - 6 < 70 ? w - 6 : 70);
+		progress_draw(r->have_done && r->state == ST_DONE ? &r->done_bar :
+		    &r->bar, y, x + 3, w - 6 < 70 ? w - 6 : 70);
 		return;
 	}
 	if (r->barline >= 0 && i == r->barline + 1)
@@ -439,6 +464,8 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 			progress_start(&r->bar, p.total, "rows");
 		}
 		progress_set(&r->bar, p.done);
+		/* The numbers in the CLI's words (one vocabulary). */
+		lifecycle_progress_format(&p, r->bar.line, sizeof r->bar.line);
 		return progress_due(&r->bar) ? UI_HANDLED : UI_IGNORED;
 	}
 	r->rc = rc == 1 ? 0 : -1;
@@ -453,6 +480,12 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 	}
 	if (r->res.committed || r->job == JOB_PREFLIGHT)
 		progress_set(&r->bar, r->bar.total);
+	if (r->res.committed) {
+		/* Ends on the rate the summary gives. */
+		lifecycle_result_progress(&r->res, r->job == JOB_ROTATE ?
+		    LIFECYCLE_ROTATE : LIFECYCLE_ENCRYPT, &p);
+		lifecycle_progress_format(&p, r->bar.line, sizeof r->bar.line);
+	}
 	if (r->job == JOB_PREFLIGHT) {
 		if (r->rc != 0) {
 			app_error(a, "preflight failed: %s", r->err.msg);
@@ -460,7 +493,7 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 			return UI_HANDLED;
 		}
 		r->have_pf = 1;
-		r->state = ST_READY;
+		r->state = r->have_done ? ST_DONE : ST_READY;
 		app_trace(a, "preflight");
 		return UI_HANDLED;
 	}
@@ -469,6 +502,14 @@ rot_tick(struct screen *s, struct app *a, int64_t now)
 	app_trace(a, "job done");
 	if (r->res.committed) {
 		app_db_changed(a);
+		/* Keep the result; count again so the table shows the new state. */
+		r->have_done = 1;
+		r->done_job = r->job;
+		r->done_rc = r->rc;
+		r->done_err = r->err;
+		r->done_res = r->res;
+		r->done_bar = r->bar;
+		(void)job_start(s, r, JOB_PREFLIGHT, a);
 		if (r->log_err.code != ERR_NONE)
 			app_warn(a, "committed, but %s", r->log_err.msg);
 		if (r->job == JOB_ROTATE && r->res.verify.ok)
