@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void
 row_release(struct conn_row *r)
@@ -116,8 +117,11 @@ fetch(struct connwin *w, const char *anchor, int forward, size_t n,
 	struct store_query q;
 	struct store_iter *it = NULL;
 	struct conn_row *rows;
-	size_t k = 0;
-	int rc = 0, up;
+	size_t k = 0, seen;
+	char *last = NULL;
+	int rc = 0, up, more = 1, flagged;
+	int rows_filter = connfilter_needs_rows(&w->filter);
+	uint64_t now = (uint64_t)time(NULL);
 
 	*out = NULL;
 	*got = 0;
@@ -127,32 +131,56 @@ fetch(struct connwin *w, const char *anchor, int forward, size_t n,
 		err_nomem(e);
 		return -1;
 	}
-	memset(&q, 0, sizeof q);
-	q.limit = n;
-	q.match = w->match;
 	/* Ascending in conn_id when the view and the direction agree. */
 	up = forward ? !w->desc : w->desc;
-	q.desc = !up;
-	if (up)
-		q.after = anchor;
-	else
-		q.before = anchor;
-	if (store_conn_iter(w->store, &q, &it, e) != 0)
-		goto fail;
-	while (k < n && (rc = store_iter_next(it, &w->scratch, e)) == 1) {
-		if (conn_decrypt(&w->scratch, w->kr, e) != 0 ||
-		    row_fill(&rows[k], &w->scratch, e) != 0)
+	/*
+	 * Pages until n rows match or the set ends: a page that comes back
+	 * short is the end. Without terms the store cannot answer, one page.
+	 */
+	while (more && k < n) {
+		memset(&q, 0, sizeof q);
+		q.limit = n;
+		q.match = w->match;
+		q.desc = !up;
+		if (up)
+			q.after = last != NULL ? last : anchor;
+		else
+			q.before = last != NULL ? last : anchor;
+		if (store_conn_iter(w->store, &q, &it, e) != 0)
 			goto fail;
-		k++;
+		seen = 0;
+		while (k < n && (rc = store_iter_next(it, &w->scratch, e)) == 1) {
+			seen++;
+			if (conn_decrypt(&w->scratch, w->kr, e) != 0 ||
+			    row_fill(&rows[k], &w->scratch, e) != 0)
+				goto fail;
+			free(last);
+			if ((last = strdup(rows[k].conn_id)) == NULL) {
+				row_release(&rows[k]);
+				err_nomem(e);
+				goto fail;
+			}
+			flagged = w->filter.needs_flags && w->flagged != NULL &&
+			    w->flagged(w->flagged_arg, &w->scratch);
+			if (!rows_filter || connfilter_match(&w->filter, &rows[k],
+			    now, flagged))
+				k++;
+			else
+				row_release(&rows[k]);
+		}
+		if (k < n && rc < 0)
+			goto fail;
+		store_iter_free(it);
+		it = NULL;
+		more = rows_filter && k < n && seen == n;
 	}
-	if (k < n && rc < 0)
-		goto fail;
-	store_iter_free(it);
+	free(last);
 	conn_reset(&w->scratch);
 	*out = rows;
 	*got = k;
 	return 0;
 fail:
+	free(last);
 	store_iter_free(it);
 	conn_reset(&w->scratch);
 	while (k > 0)
@@ -256,20 +284,41 @@ connwin_release(struct connwin *w)
 	w->alloc = 0;
 	free(w->match);
 	w->match = NULL;
+	free(w->text);
+	w->text = NULL;
+	connfilter_release(&w->filter);
 	conn_clear(&w->scratch);
 }
 
 int
 connwin_set_view(struct connwin *w, const char *match, int desc, struct err *e)
 {
-	char *m = NULL;
+	struct connfilter f;
+	const char *text;
+	char *m = NULL, *all = NULL;
 
-	if (match != NULL && *match != '\0' && (m = strdup(match)) == NULL) {
+	if (connfilter_parse(&f, match, e) != 0)
+		return -1;
+	if (f.needs_flags && w->flagged == NULL) {
+		connfilter_release(&f);
+		err_set(e, ERR_USAGE, "filter: is:flagged needs the audit, which "
+		    "is not available here");
+		return -1;
+	}
+	text = connfilter_sql_text(&f);
+	if ((text != NULL && (m = strdup(text)) == NULL) || (match != NULL &&
+	    *match != '\0' && (all = strdup(match)) == NULL)) {
+		connfilter_release(&f);
+		free(m);
 		err_nomem(e);
 		return -1;
 	}
 	free(w->match);
 	w->match = m;
+	free(w->text);
+	w->text = all;
+	connfilter_release(&w->filter);
+	w->filter = f;
 	w->desc = desc;
 	clear_rows(w);
 	return 0;

@@ -23,6 +23,7 @@
 
 #include "compiler.h"
 #include "conn.h"
+#include "connfilter.h"
 #include "err.h"
 #include "keyring.h"
 #include "store.h"
@@ -45,7 +46,16 @@ struct conn_row {
 struct connwin {
 	struct store	*store;		/* borrowed */
 	struct keyring	*kr;		/* borrowed */
-	char		*match;		/* the filter, or NULL */
+	char		*match;		/* the store's narrowing: the filter's first
+					   free-text term, or NULL */
+	struct connfilter filter;	/* every term (connfilter.h) */
+	char		*text;		/* the filter as given, or NULL */
+	/*
+	 * is:flagged: 1 when the decrypted connection has audit findings
+	 * (the caller's audit), or NULL: is:flagged is refused.
+	 */
+	int		(*flagged)(void *arg, const struct conn *c);
+	void		*flagged_arg;
 	int		 desc;		/* conn_id descending */
 	struct conn_row	*rows;
 	size_t		 n, cap;
@@ -65,8 +75,12 @@ void connwin_init(struct connwin *w, struct store *s, struct keyring *kr,
 void connwin_release(struct connwin *w);
 
 /*
- * Set the filter (substring of conn_id, conn_type or host; NULL or "" for
- * none) and the order. The window is emptied; load it again.
+ * Set the filter (connfilter.h: free text, a substring of conn_id,
+ * conn_type or host, and state terms such as is:plaintext or key:2, joined
+ * by AND; NULL or "" for none) and the order. The window is emptied; load
+ * it again. A filter with state terms reads on past the rows it skips, a
+ * page at a time, so a load may read the whole table to fill n rows. A
+ * malformed term is ERR_USAGE (the view is left as it was).
  */
 int connwin_set_view(struct connwin *w, const char *match, int desc,
     struct err *e) ATTR_WUR;

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "conn.h"
@@ -52,6 +53,7 @@ struct row {
 	uint64_t		 timestamp;
 	int			 has_timestamp;
 	int			 mysql;		/* matched by the filter "MySQL" */
+	int			 mysql_type;	/* conn_type mysql */
 };
 
 struct fx {
@@ -148,6 +150,7 @@ fill(struct fx *f)
 		make_id(r->id, sizeof r->id, i);
 		r->i = i;
 		r->mysql = mysql_type || mysql_host;
+		r->mysql_type = mysql_type;
 		buf_addf(&sql, "INSERT INTO connection (conn_id, conn_type, host, "
 		    "port, password, is_encrypted, extra, is_extra_encrypted) "
 		    "VALUES ('%s', '%s', '%s', %d, ", r->id,
@@ -420,6 +423,100 @@ test_page_filtered(void **state)
 	walk(f, "mysql", 1, &v);
 }
 
+/* -- state terms (issue 15: src/connfilter.c) ---------------------------- */
+
+static uint64_t now_s;
+
+static int is_plain(const struct row *r)
+{ return r->password == CONN_SECRET_PLAIN || r->extra == CONN_SECRET_PLAIN; }
+static int is_lost_mysql(const struct row *r)
+{ return r->mysql && (r->password == CONN_SECRET_UNDECRYPTABLE ||
+    r->extra == CONN_SECRET_UNDECRYPTABLE); }
+static int is_key2(const struct row *r) { return r->key_index == 1; }
+static int is_empty(const struct row *r)
+{ return r->password == CONN_SECRET_EMPTY && r->extra == CONN_SECRET_EMPTY; }
+static int is_old(const struct row *r)
+{ return r->has_timestamp && now_s - r->timestamp > 5 * 365 * 86400ull; }
+static int is_type_pg_enc(const struct row *r)
+{
+	/* type:postgres is:encrypted: no plain or lost secret, some token. */
+	return !r->mysql_type && r->password != CONN_SECRET_PLAIN &&
+	    r->password != CONN_SECRET_UNDECRYPTABLE &&
+	    (r->password == CONN_SECRET_ENCRYPTED ||
+	    r->extra == CONN_SECRET_ENCRYPTED);
+}
+
+static void
+view_pred(const struct fx *f, struct view *v, int (*pred)(const struct row *),
+    int desc)
+{
+	size_t i;
+
+	v->n = 0;
+	for (i = 0; i < f->n; i++) {
+		const struct row *r = &f->rows[desc ? f->n - 1 - i : i];
+
+		if (pred(r))
+			v->r[v->n++] = r;
+	}
+}
+
+/*
+ * Terms of state, key, type and age, alone and with free text (AND): the
+ * window pages through exactly the rows that match, both ways, skipping
+ * the others page after page.
+ */
+static void
+test_page_states(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char	*filter;
+		int		(*pred)(const struct row *);
+	} cases[] = {
+		{ "is:plaintext", is_plain },
+		{ "is:undecryptable MySQL", is_lost_mysql },
+		{ "key:2", is_key2 },
+		{ "IS:EMPTY", is_empty },
+		{ "age:>5y", is_old },
+		{ "type:postgres is:encrypted", is_type_pg_enc },
+	};
+	struct view v;
+	size_t i;
+	int desc;
+
+	now_s = (uint64_t)time(NULL);
+	for (i = 0; i < ARRAY_LEN(cases); i++)
+		for (desc = 0; desc < 2; desc++) {
+			view_pred(f, &v, cases[i].pred, desc);
+			assert_true(v.n > 0 && v.n < NROWS);
+			walk(f, cases[i].filter, desc, &v);
+		}
+}
+
+/* A malformed term is a usage error naming it; the view stays. */
+static void
+test_bad_terms(void **state)
+{
+	struct fx *f = *state;
+	static const char *const bad[] = { "is:plain", "key:x", "key:0",
+	    "age:90d", "age:>90q", "type:", "is:flagged" };
+	struct connwin w;
+	struct err e;
+	size_t i;
+
+	connwin_init(&w, f->s, f->ring, CAP);
+	assert_int_equal(connwin_set_view(&w, "mysql", 0, &e), 0);
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		err_clear(&e);
+		assert_int_equal(connwin_set_view(&w, bad[i], 0, &e), -1);
+		assert_int_equal(e.code, ERR_USAGE);
+		assert_string_equal(w.match, "mysql");
+	}
+	assert_non_null(strstr(e.msg, "is:flagged"));
+	connwin_release(&w);
+}
+
 /* A filter nothing matches: an empty window at both ends, each way. */
 static void
 test_no_match(void **state)
@@ -534,6 +631,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_page_filtered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_states, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_terms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_last_and_at, setup,
 		    teardown),
 		cmocka_unit_test(test_row_state),

@@ -49,6 +49,18 @@ tui_run() {
 }
 
 tui_keys() { tm send-keys -t t "$@"; }
+
+# tui_encrypt_plaintext TEXT: from the list, R then E, type 'encrypt'; 0
+# once TEXT (the result) is on the screen.
+tui_encrypt_plaintext() {
+	tui_keys R
+	tui_wait 'E: encrypt the ' >/dev/null
+	tui_keys E
+	tui_wait 'type it here:' >/dev/null
+	tui_type encrypt
+	tui_keys Enter
+	tui_wait "$1"
+}
 tui_type() { tm send-keys -t t -l "$1"; }
 
 # The pane as text (and kept in $TUI_LOG for the leak checks).

@@ -84,13 +84,7 @@ ok "it shows every value under key 1 now (none under key 2)" \
 	tui_wait 'k1 '
 tui_keys Escape
 # E encrypts the plaintext values; the table then has none left.
-tui_keys R
-tui_wait 'E: encrypt the 8 plaintext values' >/dev/null
-tui_keys E
-tui_wait 'type it here:' >/dev/null
-tui_type encrypt
-tui_keys Enter
-ok "E encrypts the plaintext values" tui_wait 'encryption committed: 8 values encrypted'
+ok "E encrypts the plaintext values" tui_encrypt_plaintext 'encryption committed: 8 values encrypted'
 ok "then the table says so: no plaintext left" tui_wait 'plaintext: 0; undecryptable: 2'
 ok "and offers no 'E: encrypt' any more" eval '! tui_screen | grep -q "E: encrypt the"'
 tui_keys Escape

@@ -82,8 +82,8 @@ struct list {
 static const struct ui_key list_keys[] = {
 	{ "Enter", "Open", "open the selected connection: every field, the "
 	    "extra as JSON", { TK_ENTER, TK(KEY_RIGHT), 'l' }, -1, NULL, 1 },
-	{ "/", "Filter", "filter on conn_id, type and host as you type (Enter "
-	    "keeps it, Esc clears it; Esc while it searches stops the search)",
+	{ "/", "Filter", "filter: conn_id/type/host words, is:plaintext "
+	    "is:undecryptable is:encrypted is:empty key:N type:T age:>90d (AND)",
 	    { '/', TK(KEY_F(3)) }, -1, NULL, 1 },
 	{ "s", "Sort", "sort by conn_id, ascending or descending",
 	    { 's', TK(KEY_F(6)) }, -1, NULL, 1 },
@@ -95,6 +95,10 @@ static const struct ui_key list_keys[] = {
 	{ "d", "Delete", "delete the selected connection (F8); asks first, No "
 	    "is the default", { 'd', TK(KEY_F(8)) }, POLICY_DELETE,
 	    "delete connections", 1 },
+	{ "P", "Plain", "rows of the status line's plaintext count "
+	    "(is:plaintext)", { 'P' }, -1, NULL, 0 },
+	{ "U", "Undecr", "rows of its undecryptable count (is:undecryptable)",
+	    { 'U' }, -1, NULL, 0 },
 	{ "j/k", NULL, "move down / up (also the arrow keys)", { 0 }, -1, NULL,
 	    0 },
 	{ "PgDn/PgUp", NULL, "a page down / up (also Space, Ctrl-F / Ctrl-B)",
@@ -617,8 +621,8 @@ search_stop(struct screen *s, struct app *a, struct list *l)
 		(void)list_reload(l, a, NULL);
 		return;
 	}
-	snprintf(l->filter, sizeof l->filter, "%s", l->win.match != NULL ?
-	    l->win.match : "");
+	snprintf(l->filter, sizeof l->filter, "%s", l->win.text != NULL ?
+	    l->win.text : "");
 	l->flen = strlen(l->filter);
 	l->desc = l->win.desc;
 	app_trace(a, "search stopped");
@@ -736,6 +740,15 @@ list_key(struct screen *s, struct app *a, int key)
 		} else {
 			(void)list_reload(l, a, id);
 		}
+		return UI_HANDLED;
+	case 'P':
+	case 'U':
+		/* The status line's counts, as filters (connfilter.h). */
+		snprintf(l->filter, sizeof l->filter, "%s", key == 'P' ?
+		    "is:plaintext" : "is:undecryptable");
+		l->flen = strlen(l->filter);
+		l->refilter = 1;
+		s->wake_at = term_now_ms();
 		return UI_HANDLED;
 	case 'e':
 	case TK(KEY_F(4)):

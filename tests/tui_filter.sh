@@ -1,0 +1,84 @@
+#!/bin/sh
+# tui_filter.sh: finding rows by state in the console's list (issue 15):
+# `/` takes terms joined by AND (is:plaintext, is:undecryptable, key:N,
+# type:NAME, age:>N, with free text); the status line's counts are keys
+# (P, U) that apply those filters; a malformed term says why; after
+# encrypt-plaintext (R, then E) the filtered list and the counts are read
+# again. The rows expected come from `ferncon connections list -o json`
+# (password_state / extra_state), not from the console.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tui_lib.sh"
+plan 16
+
+TUI_WAIT=20
+demo="$T/demo"
+"$FERNCON" demo "$demo" >/dev/null 2>&1
+# conn_ids with a value in a state, by the CLI's own account.
+ids() {
+	"$FERNCON" --config "$demo/airflow.cfg" connections list -o json 2>/dev/null |
+	"$PYTHON3" -c 'import json,sys
+for c in json.load(sys.stdin):
+    if sys.argv[1] in (c.get("password_state"), c.get("extra_state")):
+        print(c["conn_id"])' "$1"
+}
+plain=$(ids plain)
+lost=$(ids undecryptable)
+ok "the demo has plaintext and undecryptable rows" eval '[ -n "$plain" ] && [ -n "$lost" ]'
+
+tui_start 100 30
+tui_run "TERM=tmux-256color '$FERNCON' --config '$demo/airflow.cfg'"
+ok "the console opens" tui_wait 'Connections  by conn_id'
+tui_keys '?'
+ok "the help names the keys of the status line's counts" \
+	eval "tui_wait \"P             rows of the status line's plaintext count (is:plaintext)\" && tui_wait 'U             rows of its undecryptable count (is:undecryptable)'"
+tui_keys Escape
+
+# shown: the conn_ids of the list's rows on the screen (sorted).
+shown() {
+	tui_screen | sed -n '4,28p' | grep -E '^ [!*. ] [A-Za-z0-9_]' |
+	awk '{ print ($1 ~ /^[!*.]$/) ? $2 : $1 }' | sort
+}
+rows_are() { [ "$(shown)" = "$(printf '%s\n' "$1" | sort)" ]; }
+
+tui_keys /
+tui_type is:plaintext
+tui_keys Enter
+ok "/is:plaintext lists exactly the rows with a plaintext value" tui_until rows_are "$plain"
+tui_keys Escape
+tui_keys /
+tui_type 'is:plaintext ftp'
+tui_keys Enter
+ok "a state and free text are joined by AND" tui_until rows_are "$(printf '%s\n' "$plain" | grep ftp)"
+tui_keys Escape
+tui_keys /
+tui_type 'key:2 type:aws'
+tui_keys Enter
+k2aws=$("$FERNCON" --config "$demo/airflow.cfg" connections list -o json 2>/dev/null |
+	"$PYTHON3" -c 'import json,sys
+for c in json.load(sys.stdin):
+    if c["conn_type"] == "aws": print(c["conn_id"])')
+ok "key:2 type:aws: the aws rows whose token is under key 2" tui_until rows_are "aws_athena"
+contains "$k2aws" "aws_athena" "(aws_athena is an aws connection)"
+tui_keys Escape
+tui_keys /
+tui_type 'is:plain'
+ok "a malformed term says why" tui_wait "unknown state 'plain'"
+tui_keys Escape Escape
+tui_keys U
+ok "U (the undecryptable count) lists the rows no key opens" tui_until rows_are "$lost"
+ok "and says its filter" tui_wait 'is:undecryptable'
+tui_keys Escape
+tui_keys P
+ok "P (the plaintext count) lists the plaintext rows" tui_until rows_are "$plain"
+
+# Encrypt them in the console; the filtered list and the counts follow.
+ok "E encrypts the plaintext values" tui_encrypt_plaintext 'encryption committed'
+tui_keys Escape
+ok "back on the list, the plaintext filter matches nothing now" tui_until rows_are ""
+ok "and the status line counts plaintext 0" tui_wait 'plaintext 0'
+tui_keys Escape
+ok "without the filter the rows are back" tui_wait 'ftp_archive'
+row_says() { tui_screen | grep -E " ftp_archive " | grep -q 'encrypted'; }
+ok "showing the former plaintext row as encrypted" tui_until row_says
+tui_keys q
+tui_wait 'EXIT=0' >/dev/null
