@@ -19,6 +19,7 @@ row_release(struct conn_row *r)
 	free(r->conn_type);
 	free(r->host);
 	free(r->login);
+	free(r->description);
 	memset(r, 0, sizeof *r);
 }
 
@@ -62,7 +63,8 @@ row_fill(struct conn_row *r, const struct conn *c, struct err *e)
 	if (dup_field(&r->conn_id, c->conn_id ? c->conn_id : "") != 0 ||
 	    dup_field(&r->conn_type, c->conn_type) != 0 ||
 	    dup_field(&r->host, c->host) != 0 ||
-	    dup_field(&r->login, c->login) != 0) {
+	    dup_field(&r->login, c->login) != 0 ||
+	    dup_field(&r->description, c->description) != 0) {
 		row_release(r);
 		err_nomem(e);
 		return -1;

@@ -34,6 +34,7 @@ struct conn_row {
 	char			*conn_type;
 	char			*host;
 	char			*login;
+	char			*description;
 	int			 has_port;
 	long			 port;
 	enum conn_secret_state	 password;

@@ -213,3 +213,24 @@ text_wrap_lines(const char *s, int w)
 	}
 	return n;
 }
+
+/*
+ * A cell of w columns: the text, or as much as fits and a '~' when it
+ * is longer (as the CLI's tables cut), so that a cut name shows it is cut.
+ */
+void
+draw_cell(int y, int x, int w, attr_t a, const char *s)
+{
+	size_t len, fit;
+
+	if (s == NULL || w <= 0)
+		return;
+	len = strlen(s);
+	if (text_width(s) <= w) {
+		draw_text(y, x, w, a, s);
+		return;
+	}
+	fit = text_fit(s, len, w - 1);
+	draw_textn(y, x, w - 1, a, s, fit);
+	draw_text(y, x + text_width_n(s, fit), 1, a, "~");
+}

@@ -32,6 +32,12 @@ void draw_textpad(int y, int x, int w, attr_t a, const char *s);
 /* w spaces with attributes a. */
 void draw_fill(int y, int x, int w, attr_t a);
 
+/*
+ * s in w columns at (y, x): whole when it fits, else cut to w - 1 columns
+ * and ended with '~' (as the CLI's tables cut), so that a cut shows.
+ */
+void draw_cell(int y, int x, int w, attr_t a, const char *s);
+
 /* printf into a line of w columns (padded) with attributes a. */
 void draw_printf(int y, int x, int w, attr_t a, const char *fmt, ...)
     ATTR_PRINTF(5, 6);

@@ -14,9 +14,11 @@
 
 /*
  * Draw on line y, w columns, the keys that have bar set, in order. When
- * they do not all fit, the last three (the global keys: help, back, quit)
- * are kept and the ones before them cut as needed (the help screen lists
- * every key). p may be NULL (nothing dimmed).
+ * they do not all fit, the bar is squeezed as htop's is: the keys the role
+ * may not use go first, then the gaps narrow and the labels are cut, so
+ * that every key the role may use stays; only past that are entries cut
+ * before the global keys at the end (the help screen lists every key). p
+ * may be NULL (nothing dimmed).
  */
 void funcbar_draw(int y, int w, const struct ui_key *const *keys, size_t n,
     const struct policy *p);

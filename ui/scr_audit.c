@@ -108,7 +108,7 @@ aud_row(void *ctx, int i, int y, int x, int w, int selected)
 	    f->evidence != NULL ? f->evidence : f->message != NULL ? f->message :
 	    "");
 	draw_fill(y, x, w, base);
-	draw_text(y, x, w, selected ? base : term_attr(sev_elem(
+	draw_cell(y, x, w - 1, selected ? base : term_attr(sev_elem(
 	    (int)f->severity)), line);
 }
 

@@ -413,24 +413,37 @@ marks_update(struct list *l, struct app *a)
 /* -- drawing ------------------------------------------------------------- */
 
 struct cols {
-	int id, type, host, login, port, state, age;
+	int id, type, host, login, port, state, age, desc;
 };
 
+/*
+ * The columns for w: conn_id first (the name is what a person looks for:
+ * at least 26 columns, or 40 % of the free width), the others share the
+ * rest; from 140 columns the description gets a column of its own. The
+ * widths and the gaps add up to w - 4 (the mark's columns and a blank last
+ * column), never more.
+ */
 static void
 layout(int w, struct cols *c)
 {
-	int flex;
+	int flex, rest;
 
 	c->port = 5;
 	c->state = 13;
 	c->age = 8;
-	flex = w - c->port - c->state - c->age - 10;
+	c->desc = w >= 140 ? (w - 3) * 25 / 100 : 0;
+	/* The last column stays blank: nothing runs to the edge. */
+	flex = w - 4 - c->port - c->state - c->age - 6 - (c->desc ? c->desc +
+	    1 : 0);
 	if (flex < 20)
 		flex = 20;
 	c->id = flex * 40 / 100;
-	c->type = flex * 17 / 100;
-	c->host = flex * 27 / 100;
-	c->login = flex - c->id - c->type - c->host;
+	if (c->id < 26 && flex - 18 >= 26)
+		c->id = 26;
+	rest = flex - c->id;
+	c->type = rest * 30 / 100;
+	c->host = rest * 40 / 100;
+	c->login = rest - c->type - c->host;
 }
 
 static const char *
@@ -481,13 +494,13 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 	draw_text(y, x + 1, 1, selected || worst < AUDIT_SEV_MEDIUM ? base :
 	    term_attr(worst >= AUDIT_SEV_HIGH ? TE_ERROR : TE_WARN), mark);
 	x += 3;
-	draw_text(y, x, c.id, base, r->conn_id);
+	draw_cell(y, x, c.id, base, r->conn_id);
 	x += c.id + 1;
-	draw_text(y, x, c.type, base, r->conn_type);
+	draw_cell(y, x, c.type, base, r->conn_type);
 	x += c.type + 1;
-	draw_text(y, x, c.host, base, r->host);
+	draw_cell(y, x, c.host, base, r->host);
 	x += c.host + 1;
-	draw_text(y, x, c.login, base, r->login);
+	draw_cell(y, x, c.login, base, r->login);
 	x += c.login + 1;
 	draw_text(y, x + c.port - (int)strlen(port), c.port, base, port);
 	x += c.port + 1;
@@ -495,6 +508,9 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 	draw_text(y, x, c.state, selected ? base : term_attr(el), st);
 	x += c.state + 1;
 	draw_text(y, x, c.age, base, age);
+	x += c.age + 1;
+	if (c.desc > 0)
+		draw_cell(y, x, c.desc, base, r->description);
 }
 
 /* The failed read, wrapped, in place of the rows. */
@@ -569,6 +585,9 @@ list_draw(struct screen *s, struct app *a, const struct area *r)
 	draw_text(r->y + 1, x, c.state, term_attr(TE_HEADER), "secrets");
 	x += c.state + 1;
 	draw_text(r->y + 1, x, c.age, term_attr(TE_HEADER), "key age");
+	x += c.age + 1;
+	if (c.desc > 0)
+		draw_text(r->y + 1, x, c.desc, term_attr(TE_HEADER), "description");
 
 	if (l->failed[0] != '\0') {
 		draw_failed(l, &rows);
