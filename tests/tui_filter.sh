@@ -8,7 +8,7 @@
 # (password_state / extra_state), not from the console.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 16
+plan 17
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -44,6 +44,20 @@ tui_keys /
 tui_type is:plaintext
 tui_keys Enter
 ok "/is:plaintext lists exactly the rows with a plaintext value" tui_until rows_are "$plain"
+tui_keys Escape
+# Paged past the first fetch, the rows still obey the filter (the window
+# keeps its terms after the search thread hands it over).
+tui_keys /
+tui_type 'is:encrypted'
+tui_keys Enter
+tui_wait 'filter: is:encrypted' >/dev/null
+tui_keys G
+only_encrypted() {
+	_rows=$(tui_screen | sed -n '4,28p' | grep -E '^ [!*. ] [A-Za-z0-9_]')
+	[ -n "$_rows" ] && ! printf '%s\n' "$_rows" | grep -qE ' (plaintext|undecryptable|-) ' &&
+	    printf '%s\n' "$_rows" | grep -q 'zz_\|warehouse\|wasb\|trino\|vault\|tableau\|ssh\|snowflake\|slack\|sftp'
+}
+ok "is:encrypted paged to the end (G) shows only encrypted rows" tui_until only_encrypted
 tui_keys Escape
 tui_keys /
 tui_type 'is:plaintext ftp'

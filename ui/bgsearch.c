@@ -220,6 +220,11 @@ swap_view(struct connwin *a, struct connwin *b)
 {
 	struct connwin t = *a;
 
+	/* The filter's terms go with the rows: paging reads on by them. */
+	a->filter = b->filter;
+	a->text = b->text;
+	b->filter = t.filter;
+	b->text = t.text;
 	a->match = b->match;
 	a->desc = b->desc;
 	a->rows = b->rows;
