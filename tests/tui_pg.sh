@@ -359,9 +359,11 @@ tm resize-window -t t -x 100 -y 24
 ok "at 100 the label is whole" tui_wait "  airflow@$PG_HOST:$PG_PORT/airflow  "
 status 80 >/dev/null
 page=19		# 24 lines: 19 rows, fewer than the table (End reads a page)
-# The first and the last rows, as 80 columns show conn_id (17 columns).
-sed -n "1,${page}p" "$T/ids" | cut -c1-17 | tr '\n' ' ' > "$T/first80"
-tail -n $page "$T/ids" | cut -c1-17 | tr '\n' ' ' > "$T/last80"
+# The first and the last rows, as 80 columns show conn_id (26 columns; a
+# longer one cut to 25 and the mark '~').
+cut80() { awk '{ if (length($0) > 26) print substr($0, 1, 25) "~"; else print }'; }
+sed -n "1,${page}p" "$T/ids" | cut80 | tr '\n' ' ' > "$T/first80"
+tail -n $page "$T/ids" | cut80 | tr '\n' ' ' > "$T/last80"
 tui_keys /
 tui_type ftp_arch
 tui_keys Enter
