@@ -89,6 +89,33 @@ static const struct cmd_help helps[] = {
 	{ "demo", "  DIR                  where to make it (default: a new private\n"
 	  "                       directory under $TMPDIR)\n",
 	  "ferncon demo /tmp/demo-home", NULL },
+	{ "variables list",
+	  "  -o, --output FORMAT  table (default), json, yaml or plain\n"
+	  "  --reveal             show values unmasked (the role must allow it;\n"
+	  "                       logged)\n",
+	  "ferncon variables list -o json", NULL },
+	{ "variables get",
+	  "  KEY                  the variable's key\n"
+	  "  --reveal             show the value unmasked (logged)\n"
+	  "  -d, --default V      print V when the key does not exist\n"
+	  "  -j, --json           print the value as Python's repr of its JSON\n",
+	  "ferncon variables get environment", NULL },
+	{ "variables set",
+	  "  KEY                  the variable's key\n"
+	  "  VALUE|-              the value (-: read it from stdin, never argv)\n"
+	  "  --description D      its description\n"
+	  "  -j, --json           store VALUE as JSON, as Airflow's --json\n",
+	  "printf '%s' \"$TOKEN\" | ferncon variables set api_token -", NULL },
+	{ "variables delete", "  KEY                  the variable's key\n",
+	  "ferncon variables delete old_setting", NULL },
+	{ "variables import",
+	  "  FILE|-               an Airflow variables json file (-: stdin)\n"
+	  "  -a, --action-on-existing-key overwrite|fail|skip\n",
+	  "ferncon variables import vars.json -a skip", NULL },
+	{ "variables export",
+	  "  FILE|-               a new file (mode 0600), or - for stdout\n"
+	  "  --overwrite          replace a regular file of your own\n",
+	  "ferncon variables export vars.json", NULL },
 	{ "whoami", "  (no arguments)\n", "ferncon whoami", NULL },
 	{ "audit",
 	  "  -f, --format F       text (default on a terminal), json or sarif\n"
