@@ -202,22 +202,18 @@ show_warnings(struct session *s)
 		fprintf(stderr, "ferncon: warning: %s\n", w);
 }
 
-int
-main(int argc, char **argv)
+/*
+ * The global options, then the console or one command, on s; the exit
+ * code. Every way out returns here, so that main() releases once.
+ */
+static int
+dispatch(struct session *s, struct cli_args *args, int argc, char **argv)
 {
-	struct session *s = NULL;
-	struct cli_args args;
 	struct err e;
 	const struct cli_cmd *cmd;
 	int c, used, rc;
 
-	harden();
-	if (core_init(&e) != 0 || session_new(&s, &e) != 0)
-		return cli_error(&e);
-	memset(&args, 0, sizeof args);
-	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
-		args.no_color = 1;
-
+	err_clear(&e);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", main_options, NULL)) != -1) {
 		switch (c) {
@@ -228,7 +224,7 @@ main(int argc, char **argv)
 			printf("ferncon %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			if ((rc = cli_global_option(s, &args, c, optarg)) < 0)
+			if ((rc = cli_global_option(s, args, c, optarg)) < 0)
 				return EXIT_USAGE;
 			if (rc == 0) {
 				cli_line(stderr, "ferncon: unknown option '%s'",
@@ -245,11 +241,7 @@ main(int argc, char **argv)
 		if (session_identity(s, &e) != 0)
 			return cli_error(&e);
 		/* The console asks in its own field (ui/login.c). */
-		rc = cli_console(s, args.no_color);
-		show_warnings(s);
-		session_free(s);
-		core_thread_cleanup();
-		return rc;
+		return cli_console(s, args->no_color);
 	}
 	if ((cmd = find_command(argc, argv, &used)) == NULL) {
 		const char *near;
@@ -275,14 +267,36 @@ main(int argc, char **argv)
 		cli_print_help(cmd, stdout);
 		return EXIT_OK;
 	}
-	/* Its options are parsed here, once, from its table (cli.h). */
 	/*
-	 * Who acts, before the command reads anything: restricted mode
-	 * refuses options and replaces the environment (session_identity()).
+	 * Its options are parsed here, once, from its table (cli.h). Who
+	 * acts, before the command reads anything: restricted mode refuses
+	 * options and replaces the environment (session_identity()).
 	 */
-	if ((rc = cli_parse(cmd, s, argc, argv, &args)) == 0)
-		rc = session_identity(s, &e) != 0 ? cli_error(&e) :
-		    (rc = cli_airflow_login(s)) != 0 ? rc : cmd->exec(s, &args);
+	if ((rc = cli_parse(cmd, s, argc, argv, args)) != 0)
+		return rc;
+	if (session_identity(s, &e) != 0)
+		return cli_error(&e);
+	if ((rc = cli_airflow_login(s)) != 0)
+		return rc;
+	return cmd->exec(s, args);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct session *s = NULL;
+	struct cli_args args;
+	struct err e;
+	int rc;
+
+	harden();
+	err_clear(&e);
+	if (core_init(&e) != 0 || session_new(&s, &e) != 0)
+		return cli_error(&e);
+	memset(&args, 0, sizeof args);
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		args.no_color = 1;
+	rc = dispatch(s, &args, argc, argv);
 	cli_args_release(&args);
 	show_warnings(s);
 	session_free(s);

@@ -108,14 +108,25 @@ arena_alloc(size_t n, size_t *cap)
 	unsigned cls = 0;
 
 	if (n > ARENA_MAX_SMALL - sizeof *h) {
-		if (n > SIZE_MAX - sizeof *h ||
-		    (h = sodium_malloc(sizeof *h + n)) == NULL) {
+		size_t whole;
+
+		/*
+		 * sodium_malloc() puts the block's end against its guard page:
+		 * a size that is a multiple of the header's keeps the header
+		 * aligned.
+		 */
+		if (n > SIZE_MAX - 2 * sizeof *h) {
 			errno = ENOMEM;
 			return NULL;
 		}
-		memset(h, 0, sizeof *h + n);
+		whole = (sizeof *h + n + sizeof *h - 1) / sizeof *h * sizeof *h;
+		if ((h = sodium_malloc(whole)) == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		memset(h, 0, whole);
 		pthread_mutex_lock(&pool_lock);
-		check_locked(h, sizeof *h + n);
+		check_locked(h, whole);
 		nlarge++;
 		nblocks++;
 		pthread_mutex_unlock(&pool_lock);

@@ -109,8 +109,15 @@ for c in "bcdefghi":
     prev = c
 open(sys.argv[1], "w").write("\n".join(lines) + "\n")' "$T/lol.yaml"
 ok "the billion-laughs file is under 600 bytes" test "$(wc -c <"$T/lol.yaml")" -lt 600
-(ulimit -v 262144; exec timeout 20 "$FERNCON" connections import "$T/lol.yaml") \
-	>/dev/null 2>"$T/err"; rc=$?
+# A sanitizer build (SAN_LOG_DIR set by make check) maps terabytes of
+# shadow memory and cannot start under ulimit -v: the cap is then checked
+# without the limit (the normal build checks the memory).
+if [ -n "${SAN_LOG_DIR:-}" ]; then
+	timeout 20 "$FERNCON" connections import "$T/lol.yaml" >/dev/null 2>"$T/err"; rc=$?
+else
+	(ulimit -v 262144; exec timeout 20 "$FERNCON" connections import "$T/lol.yaml") \
+		>/dev/null 2>"$T/err"; rc=$?
+fi
 is "$rc" 1 "billion laughs: refused (exit 1), not out of memory"
 is "$(cat "$T/err")" "ferncon: $T/lol.yaml:10: the document's aliases expand to more than 1000000 values or 64 MiB of text" \
 	"billion laughs: one line naming the cap"
@@ -168,9 +175,19 @@ if [ -n "$nb_ok" ]; then
 		>"$T/out" 2>"$T/err"; rc=$?
 	is "$rc" 0 "unlockable memory: the import still succeeds"
 	ok "it imported connections" grep -q '^Imported connection bulk_' "$T/out"
-	is "$(grep -c 'cannot lock memory for secrets' "$T/err")" 1 "said exactly once"
-	contains "$(cat "$T/err")" "ferncon: warning: cannot lock memory for secrets (" \
-		"as a warning on stderr, with the reason"
+	if [ -n "${SAN_LOG_DIR:-}" ]; then
+		# AddressSanitizer makes mlock() a no-op that succeeds, so the
+		# warning cannot be provoked here; what still holds: never twice,
+		# and nothing else on stderr.
+		ok "never said twice (ASan's mlock() always succeeds)" \
+			test "$(grep -c 'cannot lock memory for secrets' "$T/err")" -le 1
+		is "$(grep -v 'cannot lock memory for secrets' "$T/err")" "" \
+			"and nothing else on stderr"
+	else
+		is "$(grep -c 'cannot lock memory for secrets' "$T/err")" 1 "said exactly once"
+		contains "$(cat "$T/err")" "ferncon: warning: cannot lock memory for secrets (" \
+			"as a warning on stderr, with the reason"
+	fi
 else
 	for i in 1 2 3 4; do
 		echo "ok $((_n + i)) # SKIP running as root without setpriv/prlimit: cannot drop CAP_IPC_LOCK"
