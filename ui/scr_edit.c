@@ -63,8 +63,13 @@ struct edit {
 };
 
 static const struct ui_key edit_keys[] = {
+	/*
+	 * No right of its own: the form opens only through add (can_create)
+	 * or edit (can_edit), and session_conn_save() checks the one that
+	 * applies.
+	 */
 	{ "F2", "Save", "save (one transaction, one line in the action log)",
-	    { TK(KEY_F(2)) }, POLICY_EDIT, "change connections", 1 },
+	    { TK(KEY_F(2)) }, -1, NULL, 1 },
 	{ "Tab", "Next", "next field (also Down, Enter); Shift-Tab or Up: "
 	    "previous", { 0 }, -1, NULL, 1 },
 	{ "Esc", "Cancel", "leave without saving", { 0 }, -1, NULL, 1 },
