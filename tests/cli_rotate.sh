@@ -358,14 +358,33 @@ elif [ "$backend" = mysql ]; then
 hold_lock
 "$FERNCON" rotate-fernet-key > "$T/kill.out" 2>&1 &
 job=$!
-w=0; n=0
-while [ $w -lt 1500 ]; do
-	id=$(my_admin "SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX
-	    WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%FOR UPDATE%' LIMIT 1")
-	if [ -n "$id" ]; then my_admin "KILL $id"; n=1; break; fi
-	sleep 0.02
-	w=$((w + 1))
-done
+# One admin session polls (a client per poll is too slow on a loaded
+# machine: the rotation's lock wait ends after 5 s).
+n=$("$PYTHON3" - <<'PY'
+import os, time
+import pymysql
+c = pymysql.connect(user="root", password=os.environ["MY_ADMIN_PASSWORD"],
+                    unix_socket=os.environ["MY_SOCKET"], autocommit=True)
+cur = c.cursor()
+end = time.time() + 30
+found = 0
+while time.time() < end:
+    # The rotation's session: the transaction with a statement running
+    # (the holder's sits idle), waiting on the holder's locks: a row lock
+    # (LOCK WAIT) or, for its batched UPDATE, MariaDB shows it RUNNING.
+    cur.execute("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX"
+                " WHERE trx_query IS NOT NULL AND (trx_state = 'LOCK WAIT'"
+                " OR trx_query LIKE '%FOR UPDATE%' OR trx_query LIKE 'UPDATE %')"
+                " AND trx_started < NOW() - INTERVAL 1 SECOND LIMIT 1")
+    row = cur.fetchone()
+    if row:
+        cur.execute("KILL %d" % int(row[0]))
+        found = 1
+        break
+    time.sleep(0.01)
+print(found)
+PY
+)
 wait "$job"; rc=$?
 release_lock
 o=$(cat "$T/kill.out")

@@ -110,8 +110,8 @@ my_start() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	chmod 711 "$MY_DIR"
-	mkdir "$MY_DIR/data"
-	[ -n "$_my_user" ] && chown "$_my_user:" "$MY_DIR/data" "$MY_DIR"
+	mkdir "$MY_DIR/data" "$MY_DIR/tmp"
+	[ -n "$_my_user" ] && chown "$_my_user:" "$MY_DIR/data" "$MY_DIR/tmp" "$MY_DIR"
 	if ! "$MY_INSTALL" --no-defaults --datadir="$MY_DIR/data" \
 	    ${_my_user:+--user=$_my_user} --auth-root-authentication-method=normal \
 	    --skip-test-db >"$MY_DIR/install.log" 2>&1; then
@@ -130,6 +130,7 @@ my_start() {
 		    ${_my_user:+--user=$_my_user} --bind-address=$MY_HOST \
 		    --port="$MY_PORT" --socket="$MY_SOCKET" \
 		    --pid-file="$MY_DIR/server.pid" --log-error="$MY_DIR/server.log" \
+		    --tmpdir="$MY_DIR/tmp" \
 		    --skip-name-resolve --innodb-buffer-pool-size=${MY_BUFFER_POOL:-64M} \
 		    --innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 \
 		    --max-connections=60 --skip-log-bin ${MY_SERVER_OPTS:-} \
