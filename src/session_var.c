@@ -575,8 +575,8 @@ session_var_import(struct session *s, const char *path, const char *text,
 	rc = 0;
 	err_clear(&logerr);
 	cJSON_ArrayForEach(m, file) {
-		if (bsearch(&m->string, out->skipped, out->n_skipped,
-		    sizeof *out->skipped, cmp_str) != NULL)
+		if (out->n_skipped > 0 && bsearch(&m->string, out->skipped,
+		    out->n_skipped, sizeof *out->skipped, cmp_str) != NULL)
 			continue;
 		if (policy_log(&s->policy, "variable-import", m->string, path,
 		    &logerr) != 0) {
