@@ -375,7 +375,7 @@ while time.time() < end:
     cur.execute("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX"
                 " WHERE trx_query IS NOT NULL AND (trx_state = 'LOCK WAIT'"
                 " OR trx_query LIKE '%FOR UPDATE%' OR trx_query LIKE 'UPDATE %')"
-                " AND trx_started < NOW() - INTERVAL 1 SECOND LIMIT 1")
+                " LIMIT 1")
     row = cur.fetchone()
     if row:
         cur.execute("KILL %d" % int(row[0]))
