@@ -87,28 +87,6 @@ open_all(struct session *s, struct err *e)
 
 /* -- rendering ----------------------------------------------------------- */
 
-/*
- * What -o json and yaml show of the extra (extra_shown): said instead of
- * a value that is withheld, so that {} or a missing __extra__ in get_uri
- * is never mistaken for an empty extra.
- */
-static const char *
-extra_shown(const struct conn *c, const struct mask_view *v, int reveal)
-{
-	if (c->extra_info.state == CONN_SECRET_UNDECRYPTABLE)
-		return "undecryptable; hidden";
-	switch (v->extra_state) {
-	case MASK_EXTRA_JSON:
-		return reveal ? "revealed" : "masked";
-	case MASK_EXTRA_WITHHELD:
-		return "not a JSON object; hidden";
-	case MASK_EXTRA_RAW:
-		return "revealed; not JSON";
-	default:
-		return "none";
-	}
-}
-
 static cJSON *
 json_str(const char *s)
 {
@@ -140,9 +118,7 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 		extra = v.extra;
 		v.extra = NULL;
 	} else {
-		extra = c->extra_info.state == CONN_SECRET_UNDECRYPTABLE ||
-		    v.extra_state == MASK_EXTRA_WITHHELD ?
-		    cJSON_CreateNull() : cJSON_CreateObject();
+		extra = v.hidden ? cJSON_CreateNull() : cJSON_CreateObject();
 	}
 	if (uri_format(d, store_airflow_version(s->store), &uri, e) != 0)
 		goto fail;
@@ -167,7 +143,7 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	cJSON_AddItemToObject(o, "extra_state",
 	    cJSON_CreateString(cli_state_name(c->extra_info.state)));
 	cJSON_AddItemToObject(o, "extra_shown",
-	    cJSON_CreateString(extra_shown(c, &v, reveal)));
+	    cJSON_CreateString(v.shown));
 	buf_release(&uri);
 	mask_view_release(&v);
 	return o;

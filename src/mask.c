@@ -219,6 +219,31 @@ mask_view_release(struct mask_view *v)
 	memset(v, 0, sizeof *v);
 }
 
+/* hidden and shown of a view whose extra_state is set; see mask_conn(). */
+static void
+mask_view_describe(struct mask_view *v, const struct conn *c, int reveal)
+{
+	v->hidden = v->extra_state == MASK_EXTRA_WITHHELD;
+	switch (v->extra_state) {
+	case MASK_EXTRA_JSON:
+		v->shown = reveal ? "revealed" : "masked";
+		break;
+	case MASK_EXTRA_WITHHELD:
+		v->shown = "not a JSON object; hidden";
+		break;
+	case MASK_EXTRA_RAW:
+		v->shown = "revealed; not JSON";
+		break;
+	default:
+		v->shown = "none";
+		break;
+	}
+	if (c->extra_info.state == CONN_SECRET_UNDECRYPTABLE) {
+		v->hidden = 1;
+		v->shown = "undecryptable; hidden";
+	}
+}
+
 int
 mask_conn(const struct mask *m, const struct conn *c, int reveal,
     struct mask_view *out, struct err *e)
@@ -262,6 +287,7 @@ mask_conn(const struct mask *m, const struct conn *c, int reveal,
 				goto out;
 		}
 	}
+	mask_view_describe(out, c, reveal);
 	out->conn = d;
 	out->extra = tree;
 	d = NULL;

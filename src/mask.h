@@ -65,6 +65,15 @@ struct mask_view {
 					   only, else NULL (owned) */
 	enum mask_extra	 extra_state;
 	int		 masked;	/* extra values hidden as *** */
+	int		 hidden;	/* the extra is withheld or no key
+					   opens it: a structured output
+					   shows null, never {} */
+	const char	*shown;		/* what a structured output says
+					   of the extra (static text):
+					   "none", "masked", "revealed",
+					   "revealed; not JSON", "not a
+					   JSON object; hidden" or
+					   "undecryptable; hidden" */
 };
 
 /*
@@ -88,6 +97,10 @@ struct mask_view {
  * With reveal (the caller checked the role and logged it): the copy is
  * the record as it is, and the extra's tree is given when the extra is
  * JSON of any kind (MASK_EXTRA_JSON), else MASK_EXTRA_RAW. masked is 0.
+ *
+ * In both cases hidden and shown say, once for every structured output
+ * (`-o json`, yaml), what became of the extra, so that a withheld extra
+ * or one no key opens is never mistaken for an empty one.
  *
  * The caller formats out->extra as it likes (pyjson_dumps with its own
  * indent, or as a node of its own output: it may take the tree, setting

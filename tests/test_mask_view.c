@@ -171,6 +171,8 @@ test_display_numbers_exact(void **state)
 	view_of(f->m, c, 0, &v);
 	assert_int_equal(v.extra_state, MASK_EXTRA_JSON);
 	assert_int_equal(v.masked, 1);
+	assert_int_equal(v.hidden, 0);
+	assert_string_equal(v.shown, "masked");
 	assert_string_equal(v.conn->extra, "{\"api_key\": \"***\", \"retries\": "
 	    "3, \"big\": 12345678901234567890, \"f\": 1.5, \"n\": null}");
 	assert_string_equal(v.conn->password, MASK_REPLACEMENT);
@@ -205,6 +207,8 @@ test_password(void **state)
 	view_of(f->m, c, 0, &v);
 	assert_null(v.conn->password);
 	assert_int_equal(v.extra_state, MASK_EXTRA_NONE);
+	assert_int_equal(v.hidden, 0);
+	assert_string_equal(v.shown, "none");
 	mask_view_release(&v);
 	assert_int_equal(conn_set_str(c, &c->password, "", &e), 0);
 	assert_int_equal(conn_set_str(c, &c->extra, "", &e), 0);
@@ -253,6 +257,9 @@ test_withheld(void **state)
 		assert_null(v.conn->extra);
 		assert_null(v.extra);
 		assert_int_equal(v.masked, 0);
+		/* -o json: extra_dejson null and said so, never {} */
+		assert_int_equal(v.hidden, 1);
+		assert_string_equal(v.shown, "not a JSON object; hidden");
 		uri = uri_of(v.conn);
 		if (strstr(uri, "SECRET") != NULL)
 			fail_msg("case %zu: the URI shows it: %s", i, uri);
@@ -279,6 +286,7 @@ test_reveal(void **state)
 	view_of(f->m, c, 1, &v);
 	assert_int_equal(v.extra_state, MASK_EXTRA_JSON);
 	assert_int_equal(v.masked, 0);
+	assert_string_equal(v.shown, "revealed");
 	assert_string_equal(v.conn->extra, "{ \"token\" : \"t1\", \"n\": 3 }");
 	text = dumps(v.extra, -1);
 	assert_string_equal(text, "{\"token\": \"t1\", \"n\": 3}");
@@ -298,6 +306,15 @@ test_reveal(void **state)
 	assert_int_equal(v.extra_state, MASK_EXTRA_RAW);
 	assert_null(v.extra);
 	assert_string_equal(v.conn->extra, "key=value");
+	assert_int_equal(v.hidden, 0);
+	assert_string_equal(v.shown, "revealed; not JSON");
+	mask_view_release(&v);
+
+	/* no key opens the extra: hidden whatever the role */
+	c->extra_info.state = CONN_SECRET_UNDECRYPTABLE;
+	view_of(f->m, c, 1, &v);
+	assert_int_equal(v.hidden, 1);
+	assert_string_equal(v.shown, "undecryptable; hidden");
 	mask_view_release(&v);
 	conn_free(c);
 }
