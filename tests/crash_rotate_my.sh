@@ -86,11 +86,14 @@ for f in $fracs; do
 	AIRFLOW__CORE__FERNET_KEY=$ring "$FERNCON" rotate-fernet-key > "$T/out" 2>&1 &
 	pid=$!
 	# Once its transaction has written (InnoDB counts the rows it changed).
+	# Polled no faster than every 100 ms: InnoDB renews the snapshot behind
+	# INNODB_TRX only when it was not read for that long, so a faster poll
+	# keeps reading an old one (see cli_rotate.sh's watcher).
 	w=0
-	while [ $w -lt 3000 ] && [ "$(my_admin "SELECT COUNT(*) FROM
+	while [ $w -lt 300 ] && [ "$(my_admin "SELECT COUNT(*) FROM
 	    information_schema.INNODB_TRX WHERE trx_rows_modified > 0")" = 0 ] &&
 	    kill -0 "$pid" 2>/dev/null; do
-		sleep 0.01
+		sleep 0.12
 		w=$((w + 1))
 	done
 	sleep "$d"
