@@ -13,7 +13,6 @@
 
 #include "testutil.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,50 +28,13 @@
 #include "mask.h"
 #include "pyjson.h"
 #include "session.h"
+#include "sessfx.h"
 #include "testdb.h"
-
-struct fx {
-	char		*dir;
-	char		*cfgpath;
-	char		 logpath[4200];
-	char		 me[256];
-	char		 key[FERNET_KEY_B64LEN + 1];
-	struct tdb	 db;
-	struct session	*s;
-	struct err	 e;
-};
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	struct passwd *pw = getpwuid(getuid());
-
-	assert_non_null(f);
-	assert_non_null(pw);
-	snprintf(f->me, sizeof f->me, "%s", pw->pw_name);
-	tu_unsetenv_prefix("AIRFLOW");
-	unsetenv("SUDO_USER");
-	f->dir = tu_tmpdir();
-	assert_int_equal(setenv("HOME", f->dir, 1), 0);
-	snprintf(f->logpath, sizeof f->logpath, "%s/actions.log", f->dir);
-	keyring_generate(f->key);
-	tdb_create(&f->db, f->dir, "3.2");
-	err_clear(&f->e);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	session_free(f->s);
-	free(f->cfgpath);
-	tu_tmpdir_remove(f->dir);
-	free(f);
-	return 0;
+	return sfx_setup(state, "3.2");
 }
 
 /*
@@ -80,50 +42,24 @@ teardown(void **state)
  * and --as-role as_role (NULL: none).
  */
 static struct session *
-open_as(struct fx *f, const char *role, int show, const char *as_role)
+open_as(struct sfx *f, const char *role, int show, const char *as_role)
 {
-	char text[8192];
+	struct session *s = sfx_open(f, role, show);
 
-	session_free(f->s);
-	free(f->cfgpath);
-	snprintf(text, sizeof text, "[core]\nfernet_key = %s\n[console]\n"
-	    "roles = %s:%s\naction_log = %s\n[webserver]\n"
-	    "show_connection_password = %s\n", f->key, f->me, role, f->logpath,
-	    show ? "True" : "False");
-	f->cfgpath = tu_write(f->dir, "airflow.cfg", text, 0600);
-	assert_int_equal(session_new(&f->s, &f->e), 0);
-	f->s->opts.config_file = f->cfgpath;
-	f->s->opts.airflow_home = f->dir;
-	f->s->opts.db_url = f->db.url;
-	f->s->as_role = as_role;
-	return f->s;
-}
-
-/* The action log's lines; *n set to how many. Caller frees the text. */
-static char *
-log_lines(struct fx *f, int *n)
-{
-	char *text = tu_read(f->logpath, NULL), *p;
-
-	*n = 0;
-	if (text == NULL)
-		return NULL;
-	for (p = text; *p != '\0'; p++)
-		if (*p == '\n')
-			(*n)++;
-	return text;
+	s->as_role = as_role;
+	return s;
 }
 
 /* The one line of the log since before (a line count): its fields checked. */
 static void
-assert_logged(struct fx *f, int before, const char *role, const char *action,
+assert_logged(struct sfx *f, int before, const char *role, const char *action,
     const char *conn_id, const char *detail)
 {
 	char *text, *line;
 	cJSON *j, *v;
 	int n, i;
 
-	text = log_lines(f, &n);
+	text = sfx_log(f, &n);
 	assert_non_null(text);
 	assert_int_equal(n, before + 1);
 	for (line = text, i = 0; i < before; i++)
@@ -148,17 +84,17 @@ assert_logged(struct fx *f, int before, const char *role, const char *action,
 }
 
 static int
-log_count(struct fx *f)
+log_count(struct sfx *f)
 {
 	int n;
 
-	free(log_lines(f, &n));
+	free(sfx_log(f, &n));
 	return n;
 }
 
 /* Two rows in plain text and one whose password and extra no key opens. */
 static void
-seed(struct fx *f)
+seed(struct sfx *f)
 {
 	char other[FERNET_KEY_B64LEN + 1], sql[2048], tok[512];
 	struct keyring *kr = NULL;
@@ -186,7 +122,7 @@ seed(struct fx *f)
 }
 
 static char *
-column(struct fx *f, const char *col, const char *conn_id)
+column(struct sfx *f, const char *col, const char *conn_id)
 {
 	char sql[256];
 
@@ -197,7 +133,7 @@ column(struct fx *f, const char *col, const char *conn_id)
 
 /* The plaintext of connection conn_id, read through the session. */
 static struct conn *
-read_back(struct fx *f, const char *conn_id)
+read_back(struct sfx *f, const char *conn_id)
 {
 	struct conn *c = conn_new();
 
@@ -224,7 +160,7 @@ new_conn(const char *id, const char *password, const char *extra)
 
 /* A json import file of two connections, x1 and x2. */
 static char *
-import_file(struct fx *f)
+import_file(struct sfx *f)
 {
 	return tu_write(f->dir, "in.json", "{\"x1\": {\"conn_type\": \"http\", "
 	    "\"password\": \"p1\"}, \"x2\": {\"conn_type\": \"http\", "
@@ -235,7 +171,7 @@ import_file(struct fx *f)
 
 /* Every use case, for a role that may not: ERR_DENIED and no trace. */
 static void
-check_refused(struct fx *f, int reveal, int edit, int export)
+check_refused(struct sfx *f, int reveal, int edit, int export)
 {
 	struct session_save o;
 	struct session_import im;
@@ -305,7 +241,7 @@ check_refused(struct fx *f, int reveal, int edit, int export)
 static void
 test_refused(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 
 	seed(f);
 	open_as(f, "Viewer", 1, NULL);
@@ -329,7 +265,7 @@ test_refused(void **state)
 static void
 test_display_reveal(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct mask_view v;
 	struct conn *a, *b;
 	struct pyjson_opts po = { -1, 0, 1 };
@@ -377,7 +313,7 @@ test_display_reveal(void **state)
 static void
 test_add(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_save o;
 	struct conn *c, *back;
 	char *flag, *pw;
@@ -425,7 +361,7 @@ test_add(void **state)
 static void
 test_edit(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_save o;
 	struct conn *c, *back;
 	char *tok_before, *tok_after, *team, *before, *after;
@@ -522,7 +458,7 @@ test_edit(void **state)
 static void
 test_delete(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 
 	seed(f);
 	open_as(f, "Op", 0, NULL);
@@ -539,7 +475,7 @@ test_delete(void **state)
 static void
 test_import(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_import im;
 	char *path, *before, *after;
 	struct conn *back;
@@ -612,7 +548,7 @@ temp_files(const char *dir)
 }
 
 static void
-export_to(struct fx *f, struct session_export *x, const char *path,
+export_to(struct sfx *f, struct session_export *x, const char *path,
     int overwrite, char *skipped)
 {
 	memset(x, 0, sizeof *x);
@@ -628,7 +564,7 @@ export_to(struct fx *f, struct session_export *x, const char *path,
 static void
 test_export(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_export x;
 	struct stat st;
 	char path[4200], link[4200], skipped[256], *text;
@@ -708,7 +644,7 @@ test_export_bad_utf8(void **state)
 	static const enum transfer_format fmts[] = {
 		TRANSFER_JSON, TRANSFER_YAML, TRANSFER_ENV,
 	};
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_export x;
 	char path[4200], skipped[256];
 	size_t i;
@@ -737,16 +673,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused, setup, sfx_teardown),
 		cmocka_unit_test_setup_teardown(test_display_reveal, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		    sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_add, setup, sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_edit, setup, sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_delete, setup, sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_import, setup, sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_export, setup, sfx_teardown),
 		cmocka_unit_test_setup_teardown(test_export_bad_utf8, setup,
-		    teardown),
+		    sfx_teardown),
 	};
 
 	tu_init();

@@ -13,7 +13,6 @@
 
 #include "testutil.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,89 +21,35 @@
 #include "buf.h"
 #include "keyring.h"
 #include "session.h"
+#include "sessfx.h"
 #include "testdb.h"
-
-struct fx {
-	char		*dir;
-	char		*cfgpath;
-	char		 logpath[4200];
-	char		 me[256];
-	char		 key[FERNET_KEY_B64LEN + 1];
-	struct tdb	 db;
-	struct session	*s;
-	struct err	 e;
-};
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	struct passwd *pw = getpwuid(getuid());
-
-	assert_non_null(f);
-	assert_non_null(pw);
-	snprintf(f->me, sizeof f->me, "%s", pw->pw_name);
-	tu_unsetenv_prefix("AIRFLOW");
-	unsetenv("SUDO_USER");
-	f->dir = tu_tmpdir();
-	assert_int_equal(setenv("HOME", f->dir, 1), 0);
-	snprintf(f->logpath, sizeof f->logpath, "%s/actions.log", f->dir);
-	keyring_generate(f->key);
-	tdb_create(&f->db, f->dir, "2.10");
-	err_clear(&f->e);
-	*state = f;
-	return 0;
+	return sfx_setup(state, "2.10");
 }
 
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	session_free(f->s);
-	free(f->cfgpath);
-	tu_tmpdir_remove(f->dir);
-	free(f);
-	return 0;
-}
-
+/* A new session for our login with role and show_connection_password. */
 static struct session *
-as(struct fx *f, const char *role, int show)
+as(struct sfx *f, const char *role, int show)
 {
-	char text[8192];
-
-	session_free(f->s);
-	free(f->cfgpath);
-	snprintf(text, sizeof text, "[core]\nfernet_key = %s\n[console]\n"
-	    "roles = %s:%s\naction_log = %s\n[webserver]\n"
-	    "show_connection_password = %s\n", f->key, f->me, role, f->logpath,
-	    show ? "True" : "False");
-	f->cfgpath = tu_write(f->dir, "airflow.cfg", text, 0600);
-	assert_int_equal(session_new(&f->s, &f->e), 0);
-	f->s->opts.config_file = f->cfgpath;
-	f->s->opts.airflow_home = f->dir;
-	f->s->opts.db_url = f->db.url;
-	return f->s;
+	return sfx_open(f, role, show);
 }
 
 /* Lines in the action log. */
 static int
-nlog(struct fx *f)
+nlog(struct sfx *f)
 {
-	char *text = tu_read(f->logpath, NULL), *p;
-	int n = 0;
+	int n;
 
-	if (text == NULL)
-		return 0;
-	for (p = text; *p != '\0'; p++)
-		n += *p == '\n';
-	free(text);
+	free(sfx_log(f, &n));
 	return n;
 }
 
 /* A plain variable, as Airflow stores one while fernet_key is empty. */
 static void
-put_plain(struct fx *f, const char *key, const char *val)
+put_plain(struct sfx *f, const char *key, const char *val)
 {
 	const char *v[2] = { key, val };
 
@@ -114,7 +59,7 @@ put_plain(struct fx *f, const char *key, const char *val)
 
 /* The display copy of key for the session's role. */
 static char *
-shown(struct fx *f, const char *key, int reveal)
+shown(struct sfx *f, const char *key, int reveal)
 {
 	struct session_var v;
 	struct buf b;
@@ -133,7 +78,7 @@ shown(struct fx *f, const char *key, int reveal)
 static void
 test_refused(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_export x;
 	char *before, *after, *p;
 	int rc;
@@ -175,7 +120,7 @@ test_refused(void **state)
 static void
 test_display(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	char *p;
 
 	put_plain(f, "environment", "staging");
@@ -206,7 +151,7 @@ test_display(void **state)
 static void
 test_set_delete(void **state)
 {
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_var v;
 	struct keyring *kr;
 	char *q, out[64];
@@ -251,7 +196,7 @@ static void
 test_import(void **state)
 {
 	static const char file[] = "{\"a\": \"1\", \"b\": [1, 2], \"a\": \"2\"}";
-	struct fx *f = *state;
+	struct sfx *f = *state;
 	struct session_var_import im;
 	struct session_var v;
 	char *before, *after;
@@ -295,11 +240,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_display, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused, setup, sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_display, setup, sfx_teardown),
 		cmocka_unit_test_setup_teardown(test_set_delete, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+		    sfx_teardown),
+		cmocka_unit_test_setup_teardown(test_import, setup, sfx_teardown),
 	};
 
 	tu_init();
