@@ -15,10 +15,10 @@
  * exits 128 + the signal (130, 143); a second one
  * kills the process, which SQLite's journal also survives.
  *
- * Test hook (used by tests/crash_rotate.sh only): when
- * FERNCON_TEST_KILL_DURING_COMMIT is set to a number of microseconds, a
- * thread sends SIGKILL to the process that long after COMMIT has begun. It
- * can only make the process die; it changes nothing else.
+ * Test hook (used by tests/crash_rotate.sh and crash_rotate_my.sh only):
+ * when FERNCON_TEST_KILL_DURING_COMMIT is set to a number of microseconds,
+ * a thread sends SIGKILL to the process that long after COMMIT has begun.
+ * It can only make the process die; it changes nothing else.
  */
 #include "config.h"
 

@@ -11,7 +11,11 @@
 # rolls back what was not committed): every token opens with the ring, to
 # its reference plaintext and timestamp, and every one is under the same
 # key (the whole rotation or none of it), read by tests/rotate_check
-# through ferncon's store. A rerun after each kill completes. At the end:
+# through ferncon's store. A rerun after each kill completes. Then two
+# kills inside COMMIT, made certain by a gate (BACKUP STAGE BLOCK_COMMIT
+# held by a root session) and the hook FERNCON_TEST_KILL_DURING_COMMIT: the
+# server either finishes that COMMIT (all new) or rolls it back (all old),
+# both checked. At the end:
 # the row counts are unchanged, no session and no transaction is left, and
 # CHECK TABLE finds the tables sound. Set CRASH_SEED to replay the kill
 # moments of a run (printed as a comment). Skips with a clear message when
@@ -20,7 +24,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/my_server.sh"
 my_start_or_skip
-plan 30
+plan 33
 
 : "${ROTATE_CHECK:=${top_builddir:-.}/tests/rotate_check}"
 db=-; url=$MY_URL
@@ -115,6 +119,89 @@ for f in $fracs; do
 done
 echo "# kills that left the old key: $seen_old; that had committed: $seen_new"
 ok "every kill left one key or the other (the whole rotation or none)" test $((seen_old + seen_new)) -eq 10
+
+# Two kills inside COMMIT. The gate: a root session holds BACKUP STAGE
+# BLOCK_COMMIT (MariaDB 10.4+), which lets ferncon's UPDATEs run but makes
+# its COMMIT wait for the backup lock (PROCESSLIST: INFO "COMMIT", state
+# "Waiting for backup lock"). The hook FERNCON_TEST_KILL_DURING_COMMIT
+# (cli/cmd-rotate.c) kills ferncon 300 ms after COMMIT begins, so while the
+# gate is closed: the kill is inside COMMIT. The gate's session watches
+# PROCESSLIST every 50 ms and says whether it saw ferncon's session waiting
+# there, and whether it was still there when the gate opened (gate.out).
+# What the server then does with the dead client's COMMIT:
+#  1. the gate opens at once after the kill: the waiting COMMIT proceeds and
+#     commits (the server learns of the lost client only when it answers);
+#  2. the gate stays closed: the server, waiting for the lock, notices the
+#     lost client (within about a second here; else lock_wait_timeout ends
+#     the wait) and abandons the COMMIT, which rolls back.
+# Either way every value is under one key, with its plaintext and timestamp.
+gate_close() {
+	rm -f "$T/gate.held" "$T/gate.open" "$T/gate.out"
+	"$PYTHON3" - "$T/gate.held" "$T/gate.open" "$T/gate.out" <<'PY' &
+import os, sys, time
+import pymysql
+db = pymysql.connect(unix_socket=os.environ["MY_SOCKET"], user="root",
+                     password=os.environ["MY_ADMIN_PASSWORD"], autocommit=True)
+cur = db.cursor()
+for stage in ("START", "FLUSH", "BLOCK_DDL", "BLOCK_COMMIT"):
+    cur.execute("BACKUP STAGE " + stage)
+open(sys.argv[1], "w").close()
+def waiting():
+    cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                " WHERE USER = 'airflow' AND INFO = 'COMMIT'"
+                " AND STATE = 'Waiting for backup lock'")
+    return cur.fetchone()[0]
+seen = 0
+end = time.time() + 120
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    seen = seen or waiting()
+    time.sleep(0.05)
+present = waiting()
+seen = seen or present
+cur.execute("BACKUP STAGE END")
+with open(sys.argv[3], "w") as f:
+    f.write("seen=%d present=%d\n" % (bool(seen), bool(present)))
+PY
+	gate=$!
+	while [ ! -e "$T/gate.held" ] && kill -0 "$gate" 2>/dev/null; do sleep 0.02; done
+}
+# gate_open: sets g to what the gate saw.
+gate_open() { : > "$T/gate.open"; wait "$gate"; g=$(cat "$T/gate.out" 2>/dev/null); }
+# commit_kill: a rotation whose hook kills it 300 ms after COMMIT begins;
+# sets st (its exit status).
+commit_kill() {
+	{ FERNCON_TEST_KILL_DURING_COMMIT=300000 AIRFLOW__CORE__FERNET_KEY=$ring \
+		"$FERNCON" rotate-fernet-key > "$T/out" 2>&1; st=$?; } 2>/dev/null
+}
+# 1. Opened at once: the server finishes the dead client's COMMIT. Should
+# the test be slower than the server's check (a second), the COMMIT rolls
+# back and it is tried again.
+tries=0; g=""
+while [ "$g" != "seen=1 present=1" ] && [ $tries -lt 3 ]; do
+	tries=$((tries + 1))
+	ring="$other,$cur"
+	gate_close
+	commit_kill
+	gate_open
+	if sessions_gone; then gone=yes; else gone=no; fi
+	check "$ring"; rc=$?
+	[ "$g" = "seen=1 present=1" ] ||
+	    echo "# the gate saw: $g (exit $st, keys $under): trying again"
+	case $under in "0 ") tmp=$cur; cur=$other; other=$tmp ;; esac
+done
+is "$st:$g:$rc:$under:$gone" "137:seen=1 present=1:0:0 :yes" "killed inside COMMIT (waiting at the gate), the gate opened: the server finishes that COMMIT, every value under the new key, equal to its plaintext and timestamp"
+# 2. Kept closed until the server has ended the session: it rolls back.
+ring="$other,$cur"
+gate_close
+commit_kill
+if sessions_gone; then gone=yes; else gone=no; fi
+gate_open
+check "$ring"; rc=$?
+is "$st:$g:$gone:$rc:$under" "137:seen=1 present=0:yes:0:1 " "killed inside COMMIT, the gate kept closed: the server finds the client gone and rolls the COMMIT back, every value under the old key, equal to its plaintext and timestamp"
+o=$(AIRFLOW__CORE__FERNET_KEY="$ring" "$FERNCON" rotate-fernet-key 2>&1); rc=$?
+check "$ring"
+is "$rc:$?:$under" "0:0:0 " "the rerun after it completes"
+tmp=$cur; cur=$other; other=$tmp
 
 check "$cur,$other"
 is "$?:$under" "0:0 " "after the last rerun every value is under one key, with its plaintext and timestamp"
