@@ -25,18 +25,26 @@
 # find_user() (providers/fab/.../security_manager/override.py).
 #
 # With FERNCON_TEST_BACKEND=postgresql (tests/cli_roles_pg.sh) the same
-# checks run on a throwaway PostgreSQL server (tests/pg_server.sh).
+# checks run on a throwaway PostgreSQL server (tests/pg_server.sh); with
+# FERNCON_TEST_BACKEND=mysql (tests/cli_roles_my.sh) on a throwaway MariaDB
+# server (tests/my_server.sh), the FAB tables in MySQL's DDL.
 . "$top_srcdir/tests/lib.sh"
 backend=${FERNCON_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
+elif [ "$backend" = mysql ]; then
+	. "$top_srcdir/tests/my_server.sh"
+	my_start_or_skip
 fi
 plan 74
 
 if [ "$backend" = postgresql ]; then
 	db=-; url=$PG_URL; schema=schema-pg-2.10.sql
 	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+elif [ "$backend" = mysql ]; then
+	db=-; url=$MY_URL; schema=schema-my-2.10.sql
+	AIRFLOW_DB_URL=$MY_URL; export AIRFLOW_DB_URL
 else
 	db="$AIRFLOW_HOME/airflow.db"; url="sqlite:///$db"; schema=schema-2.10.sql
 fi

@@ -3,7 +3,7 @@
 
 A test fixture for ferncon's role_source = airflow (doc/design.md section 4,
 "Roles from Airflow"). It adds to an Airflow metadata DB (an SQLite file, or
-a PostgreSQL URL; "-" reads AIRFLOW_DB_URL) the seven tables of FAB's auth
+a PostgreSQL or MySQL URL; "-" reads AIRFLOW_DB_URL) the seven tables of FAB's auth
 manager with the columns, types and constraint names of the Airflow models
 (providers/fab/src/airflow/providers/fab/auth_manager/models/__init__.py:
 Action = ab_permission, Resource = ab_view_menu, Role = ab_role, Permission =
@@ -45,10 +45,20 @@ from werkzeug.security import generate_password_hash
 CASCADE = " ON DELETE CASCADE"
 
 
-def ddl(pg, cascade):
-    ident = "SERIAL NOT NULL" if pg else "INTEGER NOT NULL"
+def ddl(kind, cascade):
+    """The CREATE TABLEs as SQLAlchemy emits them for KIND (sqlite, pg, my).
+
+    On MySQL an Integer primary key is AUTO_INCREMENT, Boolean is BOOL and
+    DateTime DATETIME; username has no collation there (the model's NOCASE
+    variant is for SQLite only): the DB's own utf8mb4_unicode_ci compares
+    without case, as Airflow's docs have the DB created.
+    """
+    pg = kind == "pg"
+    ident = {"pg": "SERIAL NOT NULL",
+             "my": "INTEGER NOT NULL AUTO_INCREMENT"}.get(kind, "INTEGER NOT NULL")
     when = "TIMESTAMP WITHOUT TIME ZONE" if pg else "DATETIME"
-    nocase = "" if pg else ' COLLATE "NOCASE"'
+    nocase = ' COLLATE "NOCASE"' if kind == "sqlite" else ""
+    flag = "BOOL" if kind == "my" else "BOOLEAN"
     c = CASCADE if cascade else ""
     out = [
         f"CREATE TABLE ab_permission (id {ident}, name VARCHAR(100) NOT NULL, "
@@ -62,7 +72,7 @@ def ddl(pg, cascade):
         "CONSTRAINT ab_role_name_uq UNIQUE (name))",
         f"CREATE TABLE ab_user (id {ident}, first_name VARCHAR(256) NOT NULL, "
         f"last_name VARCHAR(256) NOT NULL, username VARCHAR(512){nocase} NOT NULL, "
-        "password VARCHAR(256), active BOOLEAN, email VARCHAR(512) NOT NULL, "
+        f"password VARCHAR(256), active {flag}, email VARCHAR(512) NOT NULL, "
         f"last_login {when}, login_count INTEGER, fail_login_count INTEGER, "
         f"created_on {when}, changed_on {when}, created_by_fk INTEGER, "
         "changed_by_fk INTEGER, CONSTRAINT ab_user_pkey PRIMARY KEY (id), "
@@ -163,16 +173,24 @@ def main():
     target = args[0]
     if target == "-":
         target = os.environ["AIRFLOW_DB_URL"]
-    pg = target.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+    scheme = target.split("://", 1)[0].split("+", 1)[0]
+    kind = {"postgresql": "pg", "postgres": "pg", "mysql": "my"}.get(scheme, "sqlite")
+    pg = kind == "pg"
     if pg:
         import psycopg2
         conn = psycopg2.connect("postgresql://" + target.split("://", 1)[1])
+        ph = "%s"
+    elif kind == "my":
+        # PyMySQL as mysql+pymysql connects (tests/airflow_db.py's MyDB).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from airflow_db import MyDB
+        conn = MyDB(target).conn
         ph = "%s"
     else:
         conn = sqlite3.connect(target)
         ph = "?"
     cur = conn.cursor()
-    for stmt in ddl(pg, cascade):
+    for stmt in ddl(kind, cascade):
         cur.execute(stmt)
 
     def insert(table, cols, vals):
