@@ -230,6 +230,21 @@ conn_normalize_type(char *type)
 }
 
 int
+conn_env_name(const char *conn_id, char *name, size_t size)
+{
+	size_t i, n = strlen(conn_id), pre = sizeof CONN_ENV_PREFIX - 1;
+
+	if (n + pre + 1 > size)
+		return -1;
+	memcpy(name, CONN_ENV_PREFIX, pre);
+	/* ASCII only, whatever the locale. */
+	for (i = 0; i <= n; i++)
+		name[pre + i] = conn_id[i] >= 'a' && conn_id[i] <= 'z' ?
+		    (char)(conn_id[i] - 'a' + 'A') : conn_id[i];
+	return 0;
+}
+
+int
 conn_validate_key(const char *conn_id, const struct airflow_version *v,
     struct err *e)
 {

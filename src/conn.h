@@ -156,6 +156,17 @@ int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
 void conn_normalize_type(char *type);
 
 /*
+ * The environment variable that holds conn_id for Airflow's
+ * EnvironmentVariablesBackend: "AIRFLOW_CONN_" and conn_id upper-cased
+ * (Python's str.upper(); ASCII letters here, other bytes as they are).
+ * Both `connections get` and the console's list read it through this, so
+ * that a DB row and a variable shadow each other by one rule. 0, or -1
+ * when name (size bytes) is too small.
+ */
+#define CONN_ENV_PREFIX "AIRFLOW_CONN_"
+int conn_env_name(const char *conn_id, char *name, size_t size) ATTR_WUR;
+
+/*
  * Airflow's helpers.validate_key(conn_id, max_length=200): 0, or -1 with e
  * set to ERR_USAGE and the exception's own message ("The key <repr(id)> has
  * to be made of ...", Python's repr(); for a long id Airflow 2's "The key has

@@ -12,8 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-static void
-row_release(struct conn_row *r)
+/* Room for AIRFLOW_CONN_ and the longest conn_id the DB holds (250). */
+#define CONNWIN_ENV_NAME 320
+
+void
+connwin_row_release(struct conn_row *r)
 {
 	free(r->conn_id);
 	free(r->conn_type);
@@ -54,8 +57,8 @@ shown_token(const struct conn *c)
 	return x->timestamp < p->timestamp ? x : p;
 }
 
-static int
-row_fill(struct conn_row *r, const struct conn *c, struct err *e)
+int
+connwin_row_fill(struct conn_row *r, const struct conn *c, struct err *e)
 {
 	const struct conn_secret_info *t = shown_token(c);
 
@@ -65,7 +68,7 @@ row_fill(struct conn_row *r, const struct conn *c, struct err *e)
 	    dup_field(&r->host, c->host) != 0 ||
 	    dup_field(&r->login, c->login) != 0 ||
 	    dup_field(&r->description, c->description) != 0) {
-		row_release(r);
+		connwin_row_release(r);
 		err_nomem(e);
 		return -1;
 	}
@@ -102,37 +105,47 @@ clear_rows(struct connwin *w)
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		row_release(&w->rows[i]);
+		connwin_row_release(&w->rows[i]);
 	w->n = 0;
 	w->at_start = w->at_end = 0;
 }
 
+/* 1 when a variable of the environment holds conn_id (conn_env_name()). */
+static int
+shadowed(const struct connwin *w, const char *conn_id)
+{
+	char name[CONNWIN_ENV_NAME], other[CONNWIN_ENV_NAME];
+	size_t i;
+
+	if (w->env_n == 0 || conn_env_name(conn_id, name, sizeof name) != 0)
+		return 0;
+	for (i = 0; i < w->env_n; i++)
+		if (conn_env_name(w->env[i].conn_id, other, sizeof other) == 0 &&
+		    strcmp(name, other) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Read up to n rows next to anchor (NULL: from the start, or from the end
- * when !forward), in view order when forward, else nearest first going
- * backwards. *out is a new array of *got rows (caller frees each row).
+ * Read up to n DB rows next to anchor (NULL: from the start, or from the
+ * end when !forward), in view order when forward, else nearest first
+ * going backwards, into rows; *got is how many (the caller frees each).
  */
 static int
-fetch(struct connwin *w, const char *anchor, int forward, size_t n,
-    struct conn_row **out, size_t *got, struct err *e)
+fetch_db(struct connwin *w, const char *anchor, int forward, size_t n,
+    struct conn_row *rows, size_t *got, struct err *e)
 {
 	struct store_query q;
 	struct store_iter *it = NULL;
-	struct conn_row *rows;
 	size_t k = 0, seen;
 	char *last = NULL;
 	int rc = 0, up, more = 1, flagged;
 	int rows_filter = connfilter_needs_rows(&w->filter);
 	uint64_t now = (uint64_t)time(NULL);
 
-	*out = NULL;
 	*got = 0;
 	if (n == 0)
 		return 0;
-	if ((rows = calloc(n, sizeof *rows)) == NULL) {
-		err_nomem(e);
-		return -1;
-	}
 	/* Ascending in conn_id when the view and the direction agree. */
 	up = forward ? !w->desc : w->desc;
 	/*
@@ -154,11 +167,12 @@ fetch(struct connwin *w, const char *anchor, int forward, size_t n,
 		while (k < n && (rc = store_iter_next(it, &w->scratch, e)) == 1) {
 			seen++;
 			if (conn_decrypt(&w->scratch, w->kr, e) != 0 ||
-			    row_fill(&rows[k], &w->scratch, e) != 0)
+			    connwin_row_fill(&rows[k], &w->scratch, e) != 0)
 				goto fail;
+			rows[k].shadowed = shadowed(w, rows[k].conn_id);
 			free(last);
 			if ((last = strdup(rows[k].conn_id)) == NULL) {
-				row_release(&rows[k]);
+				connwin_row_release(&rows[k]);
 				err_nomem(e);
 				goto fail;
 			}
@@ -168,7 +182,7 @@ fetch(struct connwin *w, const char *anchor, int forward, size_t n,
 			    now, flagged))
 				k++;
 			else
-				row_release(&rows[k]);
+				connwin_row_release(&rows[k]);
 		}
 		if (k < n && rc < 0)
 			goto fail;
@@ -178,7 +192,6 @@ fetch(struct connwin *w, const char *anchor, int forward, size_t n,
 	}
 	free(last);
 	conn_reset(&w->scratch);
-	*out = rows;
 	*got = k;
 	return 0;
 fail:
@@ -186,9 +199,121 @@ fail:
 	store_iter_free(it);
 	conn_reset(&w->scratch);
 	while (k > 0)
-		row_release(&rows[--k]);
-	free(rows);
+		connwin_row_release(&rows[--k]);
 	return -1;
+}
+
+/* Copy r into out (conn_id, names, states). */
+static int
+row_copy(struct conn_row *out, const struct conn_row *r, struct err *e)
+{
+	*out = *r;
+	out->conn_id = out->conn_type = out->host = out->login =
+	    out->description = NULL;
+	if (dup_field(&out->conn_id, r->conn_id) != 0 ||
+	    dup_field(&out->conn_type, r->conn_type) != 0 ||
+	    dup_field(&out->host, r->host) != 0 ||
+	    dup_field(&out->login, r->login) != 0 ||
+	    dup_field(&out->description, r->description) != 0) {
+		connwin_row_release(out);
+		err_nomem(e);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Copy up to n environment rows that match the filter into rows, next to
+ * the environment row anchor (NULL: from the start, or from the end when
+ * !forward), in view order when forward, else nearest first backwards.
+ */
+static int
+fetch_env(struct connwin *w, const char *anchor, int forward, size_t n,
+    struct conn_row *rows, size_t *got, struct err *e)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	size_t i, k = 0, pos, at = w->env_n;
+	int step;
+
+	*got = 0;
+	/* Positions in view order: i is env[i], or env[env_n - 1 - i]. */
+	for (i = 0; anchor != NULL && i < w->env_n; i++)
+		if (strcmp(w->env[w->desc ? w->env_n - 1 - i : i].conn_id,
+		    anchor) == 0)
+			at = i;
+	if (forward) {
+		pos = anchor == NULL ? 0 : at + 1;
+		step = 1;
+	} else {
+		pos = anchor == NULL ? w->env_n - 1 : at - 1;
+		step = -1;
+		if (anchor != NULL && at == 0)
+			pos = w->env_n;		/* nothing before the first */
+	}
+	for (; pos < w->env_n && k < n; pos += (size_t)step) {
+		const struct conn_row *r = &w->env[w->desc ? w->env_n - 1 -
+		    pos : pos];
+
+		if (!connfilter_match(&w->filter, r, now, 0))
+			continue;
+		if (row_copy(&rows[k], r, e) != 0) {
+			while (k > 0)
+				connwin_row_release(&rows[--k]);
+			return -1;
+		}
+		k++;
+	}
+	*got = k;
+	return 0;
+}
+
+/*
+ * Read up to n rows next to the row (anchor, anchor_env) (anchor NULL:
+ * from the start, or from the end when !forward), in view order when
+ * forward, else nearest first going backwards: the environment's block
+ * comes before the DB's (connwin.h). *out is a new array of *got rows
+ * (caller frees each row).
+ */
+static int
+fetch(struct connwin *w, const char *anchor, int anchor_env, int forward,
+    size_t n, struct conn_row **out, size_t *got, struct err *e)
+{
+	struct conn_row *rows;
+	size_t k = 0, more = 0;
+	int rc;
+
+	*out = NULL;
+	*got = 0;
+	if (n == 0)
+		return 0;
+	if ((rows = calloc(n, sizeof *rows)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	if (forward) {
+		/* The environment's rows, then the DB's from its start. */
+		rc = anchor == NULL || anchor_env ?
+		    fetch_env(w, anchor, 1, n, rows, &k, e) :
+		    fetch_db(w, anchor, 1, n, rows, &k, e);
+		if (rc == 0 && k < n && (anchor == NULL || anchor_env))
+			rc = fetch_db(w, NULL, 1, n - k, rows + k, &more, e);
+	} else {
+		/* The DB's rows, then the environment's from its end. */
+		rc = anchor == NULL || !anchor_env ?
+		    fetch_db(w, anchor, 0, n, rows, &k, e) :
+		    fetch_env(w, anchor, 0, n, rows, &k, e);
+		if (rc == 0 && k < n && (anchor == NULL || !anchor_env))
+			rc = fetch_env(w, NULL, 0, n - k, rows + k, &more, e);
+	}
+	if (rc != 0) {
+		while (k > 0)
+			connwin_row_release(&rows[--k]);
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*got = k + more;
+	return 0;
 }
 
 /* Make room for want rows in total. */
@@ -220,11 +345,11 @@ drop(struct connwin *w, size_t k, int first)
 		k = w->n;
 	if (first) {
 		for (i = 0; i < k; i++)
-			row_release(&w->rows[i]);
+			connwin_row_release(&w->rows[i]);
 		memmove(w->rows, w->rows + k, (w->n - k) * sizeof *w->rows);
 	} else {
 		for (i = w->n - k; i < w->n; i++)
-			row_release(&w->rows[i]);
+			connwin_row_release(&w->rows[i]);
 	}
 	w->n -= k;
 }
@@ -264,7 +389,7 @@ static void
 free_fetched(struct conn_row *rows, size_t got)
 {
 	while (got > 0)
-		row_release(&rows[--got]);
+		connwin_row_release(&rows[--got]);
 	free(rows);
 }
 
@@ -290,6 +415,49 @@ connwin_release(struct connwin *w)
 	w->text = NULL;
 	connfilter_release(&w->filter);
 	conn_clear(&w->scratch);
+	while (w->env_n > 0)
+		connwin_row_release(&w->env[--w->env_n]);
+	free(w->env);
+	w->env = NULL;
+}
+
+static int
+by_conn_id(const void *a, const void *b)
+{
+	return strcmp(((const struct conn_row *)a)->conn_id,
+	    ((const struct conn_row *)b)->conn_id);
+}
+
+int
+connwin_set_env(struct connwin *w, const struct conn_row *rows, size_t n,
+    struct err *e)
+{
+	struct conn_row *copy = NULL;
+	size_t k;
+
+	if (n > 0 && (copy = calloc(n, sizeof *copy)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	for (k = 0; k < n; k++) {
+		if (row_copy(&copy[k], &rows[k], e) != 0) {
+			while (k > 0)
+				connwin_row_release(&copy[--k]);
+			free(copy);
+			return -1;
+		}
+		copy[k].env = 1;
+		copy[k].shadowed = 0;
+	}
+	if (n > 1)
+		qsort(copy, n, sizeof *copy, by_conn_id);
+	while (w->env_n > 0)
+		connwin_row_release(&w->env[--w->env_n]);
+	free(w->env);
+	w->env = copy;
+	w->env_n = n;
+	clear_rows(w);
+	return 0;
 }
 
 int
@@ -332,7 +500,7 @@ connwin_load_first(struct connwin *w, size_t n, struct err *e)
 	struct conn_row *rows;
 	size_t got;
 
-	if (fetch(w, NULL, 1, n, &rows, &got, e) != 0)
+	if (fetch(w, NULL, 0, 1, n, &rows, &got, e) != 0)
 		return -1;
 	clear_rows(w);
 	if (append(w, rows, got, e) != 0) {
@@ -351,7 +519,7 @@ connwin_load_last(struct connwin *w, size_t n, struct err *e)
 	struct conn_row *rows;
 	size_t got;
 
-	if (fetch(w, NULL, 0, n, &rows, &got, e) != 0)
+	if (fetch(w, NULL, 0, 0, n, &rows, &got, e) != 0)
 		return -1;
 	clear_rows(w);
 	if (prepend(w, rows, got, e) != 0) {
@@ -372,7 +540,7 @@ connwin_load_at(struct connwin *w, const char *conn_id, size_t n,
 	size_t got, added, dropped;
 
 	*index = 0;
-	if (fetch(w, conn_id, 0, n, &rows, &got, e) != 0)
+	if (fetch(w, conn_id, 0, 0, n, &rows, &got, e) != 0)
 		return -1;
 	if (got == 0) {
 		free(rows);
@@ -407,7 +575,8 @@ connwin_extend_down(struct connwin *w, size_t n, size_t *added,
 		*added = w->n;
 		return 0;
 	}
-	if (fetch(w, w->rows[w->n - 1].conn_id, 1, n, &rows, &got, e) != 0)
+	if (fetch(w, w->rows[w->n - 1].conn_id, w->rows[w->n - 1].env, 1, n,
+	    &rows, &got, e) != 0)
 		return -1;
 	if (append(w, rows, got, e) != 0) {
 		free_fetched(rows, got);
@@ -438,7 +607,8 @@ connwin_extend_up(struct connwin *w, size_t n, size_t *added, size_t *dropped,
 		*added = w->n;
 		return 0;
 	}
-	if (fetch(w, w->rows[0].conn_id, 0, n, &rows, &got, e) != 0)
+	if (fetch(w, w->rows[0].conn_id, w->rows[0].env, 0, n, &rows,
+	    &got, e) != 0)
 		return -1;
 	if (prepend(w, rows, got, e) != 0) {
 		free_fetched(rows, got);

@@ -14,6 +14,14 @@
  * They are learnt from a fetch that comes back short: when a full page
  * happens to end at an end, the flag is set by the next fetch, which adds
  * nothing.
+ *
+ * Connections defined in the environment (AIRFLOW_CONN_<ID>, given by
+ * connwin_set_env()) come first, as a block in view order above the DB's
+ * rows, because Airflow's lookup reads the environment before the DB
+ * (session_conn_env_rows()); a DB row that such a variable hides is marked
+ * shadowed. The filter applies to both. Paging runs over the two blocks
+ * by (block, conn_id), so an id in both is two rows and never confuses
+ * the keyset.
  */
 #ifndef FERNCON_CONNWIN_H
 #define FERNCON_CONNWIN_H
@@ -42,6 +50,9 @@ struct conn_row {
 	int			 key_index;	/* that opened the token shown; -1 none */
 	uint64_t		 timestamp;	/* of that token (unverified if undecryptable) */
 	int			 has_timestamp;
+	int			 env;		/* from AIRFLOW_CONN_<ID>, not the DB */
+	int			 shadowed;	/* a DB row that a variable of the
+						   environment hides from Airflow */
 };
 
 struct connwin {
@@ -63,10 +74,21 @@ struct connwin {
 	size_t		 alloc;		/* private: rows allocated */
 	int		 at_start, at_end;
 	struct conn	 scratch;	/* one row at a time, wiped */
+	struct conn_row	*env;		/* the environment's rows, by conn_id */
+	size_t		 env_n;
 };
 
 /* The worst state of a row (undecryptable > plaintext > encrypted > empty). */
 enum conn_secret_state conn_row_state(const struct conn_row *r);
+
+/*
+ * The summary of the decrypted connection c into r (no secret is copied).
+ * 0, or -1 with e set (ERR_NOMEM) and r empty. Release r with
+ * connwin_row_release().
+ */
+int connwin_row_fill(struct conn_row *r, const struct conn *c, struct err *e)
+    ATTR_WUR;
+void connwin_row_release(struct conn_row *r);
 
 /* Set up an empty window of at most cap rows over store and kr. */
 void connwin_init(struct connwin *w, struct store *s, struct keyring *kr,
@@ -74,6 +96,14 @@ void connwin_init(struct connwin *w, struct store *s, struct keyring *kr,
 
 /* Free the rows and wipe the scratch record. */
 void connwin_release(struct connwin *w);
+
+/*
+ * The rows of the environment's connections (session_conn_env_rows(); each
+ * with env set), copied into w and sorted by conn_id; n 0 for none. The
+ * window is emptied; load it again. 0, or -1 with e set (w unchanged).
+ */
+int connwin_set_env(struct connwin *w, const struct conn_row *rows, size_t n,
+    struct err *e) ATTR_WUR;
 
 /*
  * Set the filter (connfilter.h: free text, a substring of conn_id,
@@ -91,8 +121,8 @@ int connwin_load_first(struct connwin *w, size_t n, struct err *e) ATTR_WUR;
 int connwin_load_last(struct connwin *w, size_t n, struct err *e) ATTR_WUR;
 
 /*
- * Load up to n rows before and n rows from conn_id on (in the order of the
- * view); *index is the row of conn_id, or of the first row after it when
+ * Load up to n rows before and n rows from the DB row conn_id on (in the
+ * order of the view); *index is the row of conn_id, or of the first row after it when
  * it is gone (the last row when none follows).
  */
 int connwin_load_at(struct connwin *w, const char *conn_id, size_t n,

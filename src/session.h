@@ -517,6 +517,49 @@ int session_conn_lookup(struct session *s, const char *conn_id,
     struct conn *c, char *env_name, size_t env_size, struct err *e) ATTR_WUR;
 
 /*
+ * Only the environment's conn_id (session_conn_lookup() without the DB),
+ * for a screen that shows a row session_conn_env_rows() listed. 0, or -1
+ * with e set: ERR_NOTFOUND when no variable holds it (always so in
+ * restricted mode), the parse error prefixed by the variable's name, or
+ * ERR_DENIED for a role that may not list.
+ */
+int session_conn_env_get(struct session *s, const char *conn_id,
+    struct conn *c, char *env_name, size_t env_size, struct err *e) ATTR_WUR;
+
+/*
+ * 1 when a variable of the environment shadows the DB's conn_id for
+ * Airflow (its name into name, size bytes), else 0 (name ""); never in
+ * restricted mode. The session must be loaded (session_config()).
+ */
+int session_conn_env_shadows(const struct session *s, const char *conn_id,
+    char *name, size_t size);
+
+/*
+ * The connections Airflow's lookup finds in the environment before the
+ * DB (EnvironmentVariablesBackend before MetastoreBackend in
+ * DEFAULT_SECRETS_SEARCH_PATH), as list rows (connwin.h) sorted by conn_id:
+ * one per AIRFLOW_CONN_<ID> variable that conn_id.upper() can name (an ID
+ * with a lower-case letter cannot, and is left out), conn_id the ID
+ * lower-cased, env set, no secret kept; a value that does not parse is a
+ * row all the same, its description saying so. None in restricted mode:
+ * the caller's environment is gone there (session_identity()) and must
+ * not add connections. A role that may list may. *rows (free with
+ * session_conn_env_rows_free()) and *n; 0, or -1 with e set.
+ */
+struct conn_row;
+int session_conn_env_rows(struct session *s, struct conn_row **rows,
+    size_t *n, struct err *e) ATTR_WUR;
+void session_conn_env_rows_free(struct conn_row *rows, size_t n);
+
+/*
+ * The refusal of op on the environment's connection conn_id: ferncon
+ * writes only the DB, and a reveal would show a value that is not in it.
+ * Always -1 with e set (ERR_DENIED, naming the variable).
+ */
+int session_conn_env_refuse(const char *conn_id, enum session_conn_op op,
+    struct err *e);
+
+/*
  * The display copy of the plaintext connection c for the session's role
  * (mask_conn()): masked, or with reveal as it is. reveal needs a role that
  * may reveal (-1 with ERR_DENIED otherwise) and is logged by

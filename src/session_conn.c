@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "conn.h"
+#include "connwin.h"
 #include "outfile.h"
 #include "pyjson.h"
 #include "uri.h"
@@ -67,45 +68,40 @@ session_conn_get(struct session *s, const char *conn_id, struct conn *c,
 	return conn_decrypt(c, s->keys->kr, e);
 }
 
+/* -- the environment's connections --------------------------------------- */
+
 /*
- * The AIRFLOW_CONN_<ID> variable of conn_id into name (NULL value when
- * unset): Airflow's EnvironmentVariablesBackend reads
- * CONN_ENV_PREFIX + conn_id.upper() (ASCII upper-casing here).
+ * The AIRFLOW_CONN_<ID> variable of conn_id into name (conn_env_name()),
+ * and its value; NULL when it is unset, and always in restricted mode:
+ * there the environment is the account's own (session_identity()), and the
+ * caller's variables, which are gone, must not define a connection that
+ * the account's role would then show as the account's.
  */
 static const char *
-env_conn_value(const char *conn_id, char *name, size_t size)
+env_conn_value(const struct session *s, const char *conn_id, char *name,
+    size_t size)
 {
-	size_t i, n = strlen(conn_id);
-
-	if (n + 14 > size)
+	*name = '\0';
+	if (s->id.restricted || conn_env_name(conn_id, name, size) != 0) {
+		*name = '\0';
 		return NULL;
-	memcpy(name, "AIRFLOW_CONN_", 13);
-	for (i = 0; i <= n; i++)
-		name[13 + i] = (char)toupper((unsigned char)conn_id[i]);
+	}
 	return getenv(name);
 }
 
-int
-session_conn_lookup(struct session *s, const char *conn_id, struct conn *c,
-    char *env_name, size_t env_size, struct err *e)
+/*
+ * The value v of the variable name as conn_id into c:
+ * BaseSecretsBackend.deserialize_connection(), the value stripped, then
+ * Connection.from_json() when it starts with "{", else Connection(uri=).
+ */
+static int
+env_conn_parse(struct session *s, const char *conn_id, const char *name,
+    const char *v, struct conn *c, struct err *e)
 {
-	const char *v;
+	struct conn tmp;
 	size_t len;
+	int rc;
 
-	*env_name = '\0';
-	if (load_all(s, e) != 0)
-		return -1;
-	v = env_conn_value(conn_id, env_name, env_size);
-	if (v == NULL) {
-		*env_name = '\0';
-		if (session_conn_get(s, conn_id, c, e) == 0)
-			return 0;
-		if (e->code == ERR_NOTFOUND)
-			err_set(e, ERR_NOTFOUND, "Connection not found.");
-		return -1;
-	}
-	/* BaseSecretsBackend.deserialize_connection(): stripped, then JSON
-	   when it starts with "{", else Connection(uri=value). */
 	while (*v == ' ' || (*v >= '\t' && *v <= '\r'))
 		v++;
 	len = strlen(v);
@@ -116,35 +112,201 @@ session_conn_lookup(struct session *s, const char *conn_id, struct conn *c,
 	    conn_set(c, &c->password, v, len, e) != 0)
 		return -1;
 	/* The stripped text, in locked memory, parsed in place of itself. */
-	{
-		struct conn tmp;
-		int rc;
-
-		memset(&tmp, 0, sizeof tmp);
-		rc = *c->password == '{' ?
-		    uri_conn_json(&tmp, c->password,
-		    store_airflow_version(s->store), 0, e) :
-		    uri_parse(c->password, store_airflow_version(s->store),
-		    &tmp, e);
-		if (rc == 0) {
+	memset(&tmp, 0, sizeof tmp);
+	rc = *c->password == '{' ? uri_conn_json(&tmp, c->password,
+	    store_airflow_version(s->store), 0, e) : uri_parse(c->password,
+	    store_airflow_version(s->store), &tmp, e);
+	if (rc == 0) {
 #define MOVE(f) if (rc == 0) rc = conn_set_str(c, &c->f, tmp.f, e);
-			MOVE(conn_type) MOVE(description) MOVE(host) MOVE(schema)
-			MOVE(login) MOVE(password) MOVE(extra)
+		MOVE(conn_type) MOVE(description) MOVE(host) MOVE(schema)
+		MOVE(login) MOVE(password) MOVE(extra)
 #undef MOVE
-			c->has_port = tmp.has_port;
-			c->port = tmp.port;
-		}
-		conn_clear(&tmp);
-		if (rc != 0) {
-			err_prefix(e, "%s", env_name);
-			return -1;
-		}
+		c->has_port = tmp.has_port;
+		c->port = tmp.port;
+	}
+	conn_clear(&tmp);
+	if (rc != 0) {
+		err_prefix(e, "%s", name);
+		return -1;
 	}
 	c->password_info.state = c->password != NULL && *c->password ?
 	    CONN_SECRET_PLAIN : CONN_SECRET_EMPTY;
 	c->extra_info.state = c->extra != NULL && *c->extra ?
 	    CONN_SECRET_PLAIN : CONN_SECRET_EMPTY;
 	return 0;
+}
+
+int
+session_conn_env_get(struct session *s, const char *conn_id, struct conn *c,
+    char *env_name, size_t env_size, struct err *e)
+{
+	const char *v;
+
+	*env_name = '\0';
+	if (load_all(s, e) != 0 || policy_check(&s->policy, POLICY_LIST,
+	    ops[SESSION_CONN_LIST].what, e) != 0)
+		return -1;
+	if ((v = env_conn_value(s, conn_id, env_name, env_size)) == NULL) {
+		err_set(e, ERR_NOTFOUND, "'%s' is not defined in the environment "
+		    "(%s)", conn_id, s->id.restricted ? "restricted mode reads "
+		    "no AIRFLOW_CONN_ variable" : "no AIRFLOW_CONN_ variable of "
+		    "that name");
+		return -1;
+	}
+	return env_conn_parse(s, conn_id, env_name, v, c, e);
+}
+
+int
+session_conn_lookup(struct session *s, const char *conn_id, struct conn *c,
+    char *env_name, size_t env_size, struct err *e)
+{
+	const char *v;
+
+	*env_name = '\0';
+	if (load_all(s, e) != 0)
+		return -1;
+	v = env_conn_value(s, conn_id, env_name, env_size);
+	if (v == NULL) {
+		*env_name = '\0';
+		if (session_conn_get(s, conn_id, c, e) == 0)
+			return 0;
+		if (e->code == ERR_NOTFOUND)
+			err_set(e, ERR_NOTFOUND, "Connection not found.");
+		return -1;
+	}
+	return env_conn_parse(s, conn_id, env_name, v, c, e);
+}
+
+int
+session_conn_env_shadows(const struct session *s, const char *conn_id,
+    char *name, size_t size)
+{
+	if (env_conn_value(s, conn_id, name, size) != NULL)
+		return 1;
+	*name = '\0';
+	return 0;
+}
+
+static int
+env_row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct conn_row *)a)->conn_id,
+	    ((const struct conn_row *)b)->conn_id);
+}
+
+/*
+ * The conn_id an AIRFLOW_CONN_ variable named name (up to len bytes)
+ * answers for, lower-cased, into id; 0 when there is none: the name has
+ * no id, or a lower-case ASCII letter, which conn_id.upper() never gives,
+ * so that no task can read the variable.
+ */
+static int
+env_row_id(const char *name, size_t len, char *id, size_t size)
+{
+	size_t pre = sizeof CONN_ENV_PREFIX - 1, i;
+
+	if (len <= pre || len - pre + 1 > size ||
+	    strncmp(name, CONN_ENV_PREFIX, pre) != 0)
+		return 0;
+	for (i = pre; i < len; i++) {
+		if (name[i] >= 'a' && name[i] <= 'z')
+			return 0;
+		id[i - pre] = name[i] >= 'A' && name[i] <= 'Z' ?
+		    (char)(name[i] - 'A' + 'a') : name[i];
+	}
+	id[len - pre] = '\0';
+	return 1;
+}
+
+int
+session_conn_env_rows(struct session *s, struct conn_row **rows, size_t *n,
+    struct err *e)
+{
+	extern char **environ;
+	struct conn_row *out = NULL;
+	struct conn *c = NULL;
+	struct err why;
+	char id[256], name[320];
+	const char *eq, *v;
+	size_t i, k = 0, cap = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (load_all(s, e) != 0 || policy_check(&s->policy, POLICY_LIST,
+	    ops[SESSION_CONN_LIST].what, e) != 0)
+		return -1;
+	if (s->id.restricted)
+		return 0;
+	for (i = 0; environ != NULL && environ[i] != NULL; i++)
+		cap++;
+	if (cap == 0)
+		return 0;
+	if ((out = calloc(cap, sizeof *out)) == NULL || (c = conn_new()) == NULL)
+		goto nomem;
+	for (i = 0; environ[i] != NULL && k < cap; i++) {
+		if ((eq = strchr(environ[i], '=')) == NULL ||
+		    !env_row_id(environ[i], (size_t)(eq - environ[i]), id,
+		    sizeof id) || (v = env_conn_value(s, id, name,
+		    sizeof name)) == NULL)
+			continue;
+		conn_reset(c);
+		err_clear(&why);
+		if (env_conn_parse(s, id, name, v, c, &why) != 0) {
+			/* Listed all the same, as Airflow would fail on it. */
+			conn_reset(c);
+			if (why.code == ERR_NOMEM ||
+			    conn_set_str(c, &c->conn_id, id, e) != 0 ||
+			    conn_set_str(c, &c->description, "does not parse as "
+			    "a connection: Enter shows why", e) != 0)
+				goto fail;
+		}
+		if (connwin_row_fill(&out[k], c, e) != 0)
+			goto fail;
+		out[k++].env = 1;
+	}
+	conn_free(c);
+	if (k > 1)
+		qsort(out, k, sizeof *out, env_row_cmp);
+	*rows = out;
+	*n = k;
+	return 0;
+nomem:
+	err_nomem(e);
+fail:
+	conn_free(c);
+	session_conn_env_rows_free(out, k);
+	return -1;
+}
+
+void
+session_conn_env_rows_free(struct conn_row *rows, size_t n)
+{
+	while (rows != NULL && n > 0)
+		connwin_row_release(&rows[--n]);
+	free(rows);
+}
+
+int
+session_conn_env_refuse(const char *conn_id, enum session_conn_op op,
+    struct err *e)
+{
+	static const char *const verb[] = {
+		[SESSION_CONN_REVEAL] = "revealed",
+		[SESSION_CONN_ADD] = "added",
+		[SESSION_CONN_EDIT] = "edited",
+		[SESSION_CONN_DELETE] = "deleted",
+		[SESSION_CONN_IMPORT] = "imported",
+		[SESSION_CONN_EXPORT] = "exported",
+		[SESSION_CONN_LIST] = "listed",
+	};
+	char name[320];
+
+	if (conn_env_name(conn_id, name, sizeof name) != 0)
+		snprintf(name, sizeof name, "%s", CONN_ENV_PREFIX "<ID>");
+	err_set(e, ERR_DENIED, "'%s' comes from the environment variable %s, "
+	    "which ferncon only reads: it cannot be %s here (change the "
+	    "variable where it is set)", conn_id, name, verb[op]);
+	return -1;
 }
 
 int

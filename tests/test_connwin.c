@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -590,6 +591,152 @@ test_load_last_and_at(void **state)
 	connwin_release(&w);
 }
 
+
+/* -- the environment's block (issue 14 item 8) ---------------------------- */
+
+#define NENV	31	/* more than a page, so that paging crosses the blocks */
+
+/*
+ * Page the whole view down, then back up, and check that it is the
+ * environment's rows (in view order) followed by the DB's (in view order),
+ * each once per way, with env and shadowed set right.
+ */
+static void
+walk_env(struct fx *f, const char *match, int desc, const char *shadow_id)
+{
+	char types[2][8] = { "http", "mysql" };
+	const char *want[NENV + NROWS];
+	int want_env[NENV + NROWS];
+	char env_ids[NENV][32];
+	struct conn_row env[NENV];
+	struct connwin w;
+	struct view v;
+	size_t i, nwant = 0, first = 0, pos, added, dropped, nenv = 0;
+	struct err e;
+
+	memset(env, 0, sizeof env);
+	for (i = 0; i < NENV; i++) {
+		/* Given out of order: connwin_set_env() sorts them. */
+		snprintf(env_ids[i], sizeof env_ids[i], "env_%02zu",
+		    (i * 7) % NENV);
+		env[i].conn_id = env_ids[i];
+		env[i].conn_type = (i * 7) % NENV % 2 ? types[0] : types[1];
+		env[i].password = CONN_SECRET_PLAIN;
+	}
+	/* The last one names a DB row, lower-cased as the list gives it. */
+	snprintf(env_ids[NENV - 1], sizeof env_ids[0], "%s", shadow_id);
+	/* Expected environment block: sorted ids, filtered, view order. */
+	{
+		const char *ids[NENV];
+		size_t a, b;
+
+		for (a = 0; a < NENV; a++)
+			ids[a] = env[a].conn_id;
+		for (a = 1; a < NENV; a++)
+			for (b = a; b > 0 && strcmp(ids[b - 1], ids[b]) > 0; b--) {
+				const char *t = ids[b];
+
+				ids[b] = ids[b - 1];
+				ids[b - 1] = t;
+			}
+		for (a = 0; a < NENV; a++) {
+			const char *id = ids[desc ? NENV - 1 - a : a];
+			size_t k;
+
+			for (k = 0; k < NENV; k++)
+				if (env[k].conn_id == id)
+					break;
+			if (match != NULL && strcmp(env[k].conn_type, "mysql") != 0)
+				continue;
+			want[nwant] = id;
+			want_env[nwant++] = 1;
+		}
+		nenv = nwant;
+	}
+	view_make(f, &v, match != NULL, desc);
+	for (i = 0; i < v.n; i++) {
+		want[nwant] = v.r[i]->id;
+		want_env[nwant++] = 0;
+	}
+
+	connwin_init(&w, f->s, f->ring, CAP);
+	assert_int_equal(connwin_set_env(&w, env, NENV, &e), 0);
+	assert_int_equal(connwin_set_view(&w, match, desc, &e), 0);
+	assert_int_equal(connwin_load_first(&w, PAGE, &e), 0);
+	pos = w.n;
+	while (!w.at_end) {
+		assert_int_equal(connwin_extend_down(&w, PAGE, &added, &dropped,
+		    &e), 0);
+		first += dropped;
+		pos += added;
+		assert_true(w.n <= w.cap);
+	}
+	assert_int_equal(pos, nwant);
+	/* Up again, checking each window against the expected order. */
+	while (1) {
+		for (i = 0; i < w.n; i++) {
+			const struct conn_row *r = &w.rows[i];
+			int shadow;
+
+			if (strcmp(r->conn_id, want[first + i]) != 0 ||
+			    r->env != want_env[first + i])
+				fail_msg("row %zu is '%s' (env %d), expected '%s' "
+				    "(env %d)", first + i, r->conn_id, r->env,
+				    want[first + i], want_env[first + i]);
+			/* Shadowed: the DB row whose upper-cased id is the
+			   variable's. */
+			shadow = !r->env && strcasecmp(r->conn_id, shadow_id) == 0;
+			assert_int_equal(r->shadowed, shadow);
+			if (r->env)
+				assert_int_equal(r->password, CONN_SECRET_PLAIN);
+		}
+		if (w.at_start)
+			break;
+		assert_int_equal(connwin_extend_up(&w, PAGE, &added, &dropped,
+		    &e), 0);
+		assert_true(added <= first);
+		first -= added;
+	}
+	assert_int_equal(first, 0);
+	assert_true(nenv > 0);
+	connwin_release(&w);
+}
+
+static void
+test_env_block(void **state)
+{
+	struct fx *f = *state;
+	const char *shadow = NULL;
+	char lower[32];
+	size_t i, j;
+
+	/* A DB row with an upper-case letter: the variable's lower-cased id
+	   differs from it and still shadows it (conn_id.upper()). */
+	for (i = 0; i < f->n && shadow == NULL; i++) {
+		const char *id = f->rows[i].id;
+		int upper = 0, plain = 1;
+
+		for (j = 0; id[j] != '\0'; j++) {
+			if (id[j] >= 'A' && id[j] <= 'Z')
+				upper = 1;
+			else if ((unsigned char)id[j] >= 0x80)
+				plain = 0;
+		}
+		if (upper && plain && j < sizeof lower && f->rows[i].mysql) {
+			for (j = 0; id[j] != '\0'; j++)
+				lower[j] = id[j] >= 'A' && id[j] <= 'Z' ?
+				    (char)(id[j] + 32) : id[j];
+			lower[j] = '\0';
+			shadow = lower;
+		}
+	}
+	assert_non_null(shadow);
+	walk_env(f, NULL, 0, shadow);
+	walk_env(f, NULL, 1, shadow);
+	walk_env(f, "mysql", 0, shadow);
+	walk_env(f, "mysql", 1, shadow);
+}
+
 /* The worst state of a row decides its mark in the list. */
 static void
 test_row_state(void **state)
@@ -636,6 +783,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_terms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_last_and_at, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_env_block, setup, teardown),
 		cmocka_unit_test(test_row_state),
 	};
 
