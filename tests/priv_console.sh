@@ -8,7 +8,10 @@
 # of their own with no role map (which would have made them Admin); it
 # refuses a reveal naming the Viewer, and no screen shows a password.
 # --config is refused before the console starts. The Admin's console
-# reveals, and the action log names the Admin.
+# reveals, and the action log names the Admin. The caller's
+# AIRFLOW_CONN_WAREHOUSE_PG, which the drop-in lets through sudo, neither
+# adds an env row to the list nor shadows the DB row (issue 14 item 8:
+# restricted mode reads the account's own environment).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/priv_lib.sh"
 priv_setup_or_skip
@@ -32,7 +35,7 @@ chown -R "$VWR:$VWR" "$vh/airflow"
 # run USER [ARGS]: USER's console through `sudo -n -u SVC ferncon`.
 run() {
 	_h=$PRIV/home/$1
-	tui_run "clear; setpriv --reuid=$1 --regid=$1 --init-groups env -i HOME=$_h AIRFLOW_HOME=$_h/airflow USER=$1 LOGNAME=$1 PATH=/usr/bin:/bin TERM=tmux-256color LC_ALL=C.UTF-8 sudo -n -u $SVC $PF ${2:-}"
+	tui_run "clear; setpriv --reuid=$1 --regid=$1 --init-groups env -i HOME=$_h AIRFLOW_HOME=$_h/airflow AIRFLOW_CONN_WAREHOUSE_PG=http://caller-env-host USER=$1 LOGNAME=$1 PATH=/usr/bin:/bin TERM=tmux-256color LC_ALL=C.UTF-8 sudo -n -u $SVC $PF ${2:-}"
 }
 
 tui_start 100 30
@@ -60,12 +63,23 @@ tm send-keys -t t -l 'clear' && tm send-keys -t t Enter
 TUI_LOG="$T/admin.log"
 run "$ADM"
 ok "the Admin's console opens through sudo" tui_wait "$ADM Admin"
+tui_wait 'aws_athena' >/dev/null
+# The control: sudo did hand the variable to ferncon (its initial
+# environment, which restricted mode then replaces).
+svc_env() {
+	for _p in $(pgrep -x -u "$SVC" ferncon); do
+		tr '\0' '\n' < "/proc/$_p/environ"
+	done
+}
+contains "$(svc_env)" "AIRFLOW_CONN_WAREHOUSE_PG=http://caller-env-host" "sudo hands the caller's AIRFLOW_CONN_WAREHOUSE_PG to ferncon"
+lacks "$(tui_screen | sed -n '4,28p')" " env " "restricted mode lists no env row for it"
 tui_keys /
 tui_type warehouse_pg
 tui_keys Enter Enter
 tui_wait 'Connection warehouse_pg' >/dev/null
 tui_keys r
 ok "the Admin reveals" tui_wait "$secret"
+lacks "$(tui_screen)" "AIRFLOW_CONN_WAREHOUSE_PG" "and the DB row is not shadowed there"
 tui_keys Escape q
 tui_wait 'EXIT=0' >/dev/null
 contains "$(cat "$SVC_LOG")" "\"user\":\"$ADM\",\"role\":\"Admin\",\"action\":\"reveal\",\"conn_id\":\"warehouse_pg\"" "the action log names the Admin"

@@ -102,7 +102,7 @@ CFG
 
 	PRIV_SUDOERS=/etc/sudoers.d/ferncon-test-$$
 	cat > "$T/sudoers" <<SUDO
-Defaults:$ADM,$OPR,$VWR env_keep += "HOME AIRFLOW_HOME AIRFLOW_CONFIG AIRFLOW__CORE__FERNET_KEY_CMD PGPASSFILE SSH_CONNECTION"
+Defaults:$ADM,$OPR,$VWR env_keep += "HOME AIRFLOW_HOME AIRFLOW_CONFIG AIRFLOW__CORE__FERNET_KEY_CMD AIRFLOW_CONN_WAREHOUSE_PG PGPASSFILE SSH_CONNECTION"
 $ADM,$OPR,$VWR ALL=($SVC) NOPASSWD: $PF
 SUDO
 	visudo -cqf "$T/sudoers" || priv_skip "visudo refuses the test's drop-in"

@@ -195,6 +195,13 @@ bgsearch_new(struct bgsearch **out, const char *url, const char *schema,
 }
 
 int
+bgsearch_set_env(struct bgsearch *b, const struct conn_row *rows, size_t n,
+    struct err *e)
+{
+	return connwin_set_env(&b->win, rows, n, e);
+}
+
+int
 bgsearch_submit(struct bgsearch *b, const char *match, int desc, size_t n,
     unsigned seq)
 {

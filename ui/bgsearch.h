@@ -46,6 +46,14 @@ int bgsearch_new(struct bgsearch **out, const char *url, const char *schema,
     const char *fernet_key, size_t len, struct err *e) ATTR_WUR;
 
 /*
+ * The environment's connection rows that every view shows above the DB's
+ * (connwin_set_env(), copied). Call before the first bgsearch_submit(),
+ * while no job runs. 0, or -1 with e set.
+ */
+int bgsearch_set_env(struct bgsearch *b, const struct conn_row *rows,
+    size_t n, struct err *e) ATTR_WUR;
+
+/*
  * Ask for the first n rows of the view (match, desc), tagged seq; it
  * replaces a request not started yet and interrupts the one running. 0, or
  * -1 (out of memory).

@@ -33,6 +33,9 @@
 
 struct detail {
 	char		*conn_id;
+	int		 env;		/* the environment's (read-only) */
+	char		 env_name[320];	/* env: its variable; else the one
+					   that shadows the DB row, or "" */
 	struct conn	*c;		/* decrypted */
 	struct mask_view view;		/* the masked display copy */
 	struct buf	 extra;		/* as shown: masked, indented (locked) */
@@ -101,10 +104,15 @@ detail_load(struct detail *d, struct app *a, struct err *e)
 		err_nomem(e);
 		return -1;
 	}
-	if (session_conn_get(a->session, d->conn_id, c, e) != 0) {
+	if ((d->env ? session_conn_env_get(a->session, d->conn_id, c,
+	    d->env_name, sizeof d->env_name, e) : session_conn_get(a->session,
+	    d->conn_id, c, e)) != 0) {
 		conn_free(c);
 		return -1;
 	}
+	if (!d->env)
+		(void)session_conn_env_shadows(a->session, d->conn_id,
+		    d->env_name, sizeof d->env_name);
 	conn_free(d->c);
 	d->c = c;
 	buf_reset(&d->extra);
@@ -261,6 +269,13 @@ build_lines(struct detail *d, struct app *a, struct lines *ls)
 	const char *p, *nl, *text;
 
 	add_str(ls, "conn_id", c->conn_id, TE_NORMAL);
+	if (d->env)
+		add_str(ls, "source", made(ls, "the environment variable %s "
+		    "(read-only; Airflow reads it before the DB)", d->env_name),
+		    TE_WARN);
+	else if (d->env_name[0] != '\0')
+		add_str(ls, "shadowed", made(ls, "%s is set: Airflow's tasks get "
+		    "that connection, not this row", d->env_name), TE_WARN);
 	add_str(ls, "conn_type", c->conn_type, TE_NORMAL);
 	add_str(ls, "description", c->description, TE_NORMAL);
 	add_str(ls, "host", c->host, TE_NORMAL);
@@ -277,7 +292,7 @@ build_lines(struct detail *d, struct app *a, struct lines *ls)
 		add_str(ls, "password", d->view.conn != NULL ?
 		    d->view.conn->password : MASK_REPLACEMENT, TE_NORMAL);
 	text = state_line(ls, &c->password_info, nk, &el);
-	if (c->password_info.state != CONN_SECRET_EMPTY)
+	if (c->password_info.state != CONN_SECRET_EMPTY && !d->env)
 		add_str(ls, "  stored", text, el);
 	add_str(ls, "port", c->has_port ? made(ls, "%ld", c->port) : NULL,
 	    TE_NORMAL);
@@ -305,8 +320,10 @@ build_lines(struct detail *d, struct app *a, struct lines *ls)
 				break;
 		}
 	}
-	if (c->extra_info.state != CONN_SECRET_EMPTY)
+	if (c->extra_info.state != CONN_SECRET_EMPTY && !d->env)
 		add_str(ls, "  stored", text, el);
+	if (d->env)
+		return;
 	add_str(ls, "flags", made(ls, "is_encrypted %s, is_extra_encrypted %s",
 	    c->is_encrypted ? "True" : "False",
 	    c->is_extra_encrypted ? "True" : "False"), TE_NORMAL);
@@ -355,6 +372,18 @@ detail_key(struct screen *s, struct app *a, int key)
 	}
 	if ((m = wlist_key_move(key)) >= 0) {
 		wlist_move(&d->wl, (enum wlist_move)m, app_area().h - 1);
+		return UI_HANDLED;
+	}
+	if (d->env && (key == 'r' || key == TK(KEY_F(5)) || key == 'e' ||
+	    key == TK(KEY_F(4)) || key == 'd' || key == TK(KEY_F(8)))) {
+		struct err e;
+
+		err_clear(&e);
+		(void)session_conn_env_refuse(d->conn_id, key == 'r' ||
+		    key == TK(KEY_F(5)) ? SESSION_CONN_REVEAL : key == 'e' ||
+		    key == TK(KEY_F(4)) ? SESSION_CONN_EDIT : SESSION_CONN_DELETE,
+		    &e);
+		app_error(a, "%s", e.msg);
 		return UI_HANDLED;
 	}
 	switch (key) {
@@ -424,7 +453,8 @@ detail_free(struct screen *s)
 }
 
 static int
-detail_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+detail_open(struct screen *s, struct app *a, const void *arg, int env,
+    struct err *e)
 {
 	struct detail *d = calloc(1, sizeof *d);
 
@@ -433,6 +463,7 @@ detail_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		err_nomem(e);
 		return -1;
 	}
+	d->env = env;
 	buf_init(&d->extra, 1);
 	buf_init(&d->shown, 1);
 	s->data = d;
@@ -443,6 +474,24 @@ detail_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 	}
 	return 0;
 }
+
+static int
+detail_init(struct screen *s, struct app *a, const void *arg, struct err *e)
+{
+	return detail_open(s, a, arg, 0, e);
+}
+
+static int
+detail_env_init(struct screen *s, struct app *a, const void *arg,
+    struct err *e)
+{
+	return detail_open(s, a, arg, 1, e);
+}
+
+const struct screen_ops scr_detail_env_ops = {
+	"detail", 0, 0, detail_keys, detail_env_init, detail_draw, detail_key,
+	detail_tick, detail_resume, detail_free
+};
 
 const struct screen_ops scr_detail_ops = {
 	"detail", 0, 0, detail_keys, detail_init, detail_draw, detail_key,

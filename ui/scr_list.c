@@ -131,6 +131,16 @@ fit_cap(struct list *l)
 		l->win.cap = fetch_n() * 3;
 }
 
+/* The row selected, or NULL. */
+static const struct conn_row *
+selected_row(struct list *l)
+{
+	if (l->failed[0] != '\0' || l->win.n == 0 || l->wl.sel < 0 ||
+	    (size_t)l->wl.sel >= l->win.n)
+		return NULL;
+	return &l->win.rows[l->wl.sel];
+}
+
 static const char *
 selected_id(struct list *l)
 {
@@ -138,6 +148,18 @@ selected_id(struct list *l)
 	    (size_t)l->wl.sel >= l->win.n)
 		return NULL;
 	return l->win.rows[l->wl.sel].conn_id;
+}
+
+/*
+ * The DB row selected to load the view again at, or NULL (from the top,
+ * where the environment's rows are) when it is one of the environment's.
+ */
+static const char *
+selected_db_id(struct list *l)
+{
+	const struct conn_row *r = selected_row(l);
+
+	return r != NULL && !r->env ? r->conn_id : NULL;
 }
 
 /*
@@ -392,7 +414,9 @@ marks_update(struct list *l, struct app *a)
 		const char *id = l->win.rows[i].conn_id;
 		char *keep;
 
-		if (mark_of(l, id) != -2)
+		/* The environment's rows have no mark (the audit checks the
+		   variables on its own screen). */
+		if (l->win.rows[i].env || mark_of(l, id) != -2)
 			continue;
 		conn_reset(c);
 		worst = -1;
@@ -475,7 +499,7 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 	const char *st;
 	char port[16] = "", age[32] = "-", when[16], mark[2] = " ";
 	attr_t base = term_attr(selected ? TE_SELECTED : TE_NORMAL);
-	int worst = mark_of(l, r->conn_id);
+	int worst = r->env ? -1 : mark_of(l, r->conn_id);
 
 	layout(w, &c);
 	if (r->has_port)
@@ -504,10 +528,20 @@ draw_row(void *ctx, int i, int y, int x, int w, int selected)
 	x += c.login + 1;
 	draw_text(y, x + c.port - (int)strlen(port), c.port, base, port);
 	x += c.port + 1;
-	st = state_text(conn_row_state(r), &el);
+	/* From the environment: read-only, and before the DB for Airflow. */
+	if (r->env) {
+		st = "env";
+		el = TE_WARN;
+	} else {
+		st = state_text(conn_row_state(r), &el);
+	}
 	draw_text(y, x, c.state, selected ? base : term_attr(el), st);
 	x += c.state + 1;
-	draw_text(y, x, c.age, base, age);
+	if (r->shadowed)
+		draw_text(y, x, c.age, selected ? base : term_attr(TE_WARN),
+		    "shadowed");
+	else
+		draw_text(y, x, c.age, base, age);
 	x += c.age + 1;
 	if (c.desc > 0)
 		draw_cell(y, x, c.desc, base, r->description);
@@ -713,11 +747,23 @@ list_row_key(int key)
 	return 0;
 }
 
+/* The core's refusal of op on the environment's row conn_id, shown. */
+static void
+env_refused(struct app *a, const char *conn_id, enum session_conn_op op)
+{
+	struct err e;
+
+	err_clear(&e);
+	(void)session_conn_env_refuse(conn_id, op, &e);
+	app_error(a, "%s", e.msg);
+}
+
 static int
 list_key(struct screen *s, struct app *a, int key)
 {
 	struct list *l = s->data;
 	const char *id = selected_id(l);
+	const struct conn_row *row = selected_row(l);
 	int m;
 
 	if (l->editing)
@@ -742,7 +788,8 @@ list_key(struct screen *s, struct app *a, int key)
 	case TK(KEY_RIGHT):
 	case 'l':
 		if (id != NULL)
-			(void)app_push(a, &scr_detail_ops, id);
+			(void)app_push(a, row->env ? &scr_detail_env_ops :
+			    &scr_detail_ops, id);
 		return UI_HANDLED;
 	case '/':
 	case TK(KEY_F(3)):
@@ -757,7 +804,7 @@ list_key(struct screen *s, struct app *a, int key)
 			l->refilter = 1;
 			s->wake_at = term_now_ms();
 		} else {
-			(void)list_reload(l, a, id);
+			(void)list_reload(l, a, selected_db_id(l));
 		}
 		return UI_HANDLED;
 	case 'P':
@@ -771,7 +818,9 @@ list_key(struct screen *s, struct app *a, int key)
 		return UI_HANDLED;
 	case 'e':
 	case TK(KEY_F(4)):
-		if (id != NULL)
+		if (id != NULL && row->env)
+			env_refused(a, id, SESSION_CONN_EDIT);
+		else if (id != NULL)
 			(void)app_push(a, &scr_edit_ops, id);
 		return UI_HANDLED;
 	case 'a':
@@ -795,6 +844,10 @@ list_key(struct screen *s, struct app *a, int key)
 	case TK(KEY_F(8)):
 		if (id == NULL)
 			return UI_HANDLED;
+		if (row->env) {
+			env_refused(a, id, SESSION_CONN_DELETE);
+			return UI_HANDLED;
+		}
 		free(l->asked);
 		if ((l->asked = strdup(id)) == NULL) {
 			app_error(a, "out of memory");
@@ -819,9 +872,18 @@ search_start(struct screen *s, struct app *a, struct list *l)
 	struct err e;
 
 	err_clear(&e);
-	if (l->search == NULL && (app_db_url(a, &url, &schema, &e) != 0 ||
-	    bgsearch_new(&l->search, url, schema, k->value, k->len, &e) != 0))
-		return -1;
+	if (l->search == NULL) {
+		if (app_db_url(a, &url, &schema, &e) != 0 ||
+		    bgsearch_new(&l->search, url, schema, k->value, k->len,
+		    &e) != 0)
+			return -1;
+		if (bgsearch_set_env(l->search, l->win.env, l->win.env_n,
+		    &e) != 0) {
+			bgsearch_free(l->search);
+			l->search = NULL;
+			return -1;
+		}
+	}
 	if (bgsearch_submit(l->search, l->filter, l->desc, fetch_n(),
 	    ++l->seq) != 0)
 		return -1;
@@ -892,7 +954,7 @@ list_resume(struct screen *s, struct app *a, int tag, int result)
 			(void)action_delete(a, id);
 	}
 	if (l->gen != a->db_gen) {
-		const char *at = id != NULL ? id : selected_id(l);
+		const char *at = id != NULL ? id : selected_db_id(l);
 		char *keep = at != NULL ? strdup(at) : NULL;
 
 		/* Its thread parsed the ring, which may have been reloaded. */
@@ -905,6 +967,21 @@ list_resume(struct screen *s, struct app *a, int tag, int result)
 	}
 	free(id);
 	return UI_HANDLED;
+}
+
+/* The environment's connections, above the DB's rows (connwin.h). */
+static int
+list_env(struct list *l, struct app *a, struct err *e)
+{
+	struct conn_row *rows;
+	size_t n;
+	int rc;
+
+	if (session_conn_env_rows(a->session, &rows, &n, e) != 0)
+		return -1;
+	rc = connwin_set_env(&l->win, rows, n, e);
+	session_conn_env_rows_free(rows, n);
+	return rc;
 }
 
 static int
@@ -926,7 +1003,8 @@ list_init(struct screen *s, struct app *a, const void *arg, struct err *e)
 		list_fail(l, 0, NULL, e->msg);
 		l->failed_what = "no connections shown";
 		err_clear(e);
-	} else if (connwin_load_first(&l->win, fetch_n(), e) != 0) {
+	} else if (list_env(l, a, e) != 0 ||
+	    connwin_load_first(&l->win, fetch_n(), e) != 0) {
 		connwin_release(&l->win);
 		session_keys_unref(l->keys);
 		free(l);

@@ -19,6 +19,8 @@
 /* The screens. */
 extern const struct screen_ops scr_list_ops;	/* home: the connections */
 extern const struct screen_ops scr_detail_ops;	/* arg: const char *conn_id */
+extern const struct screen_ops scr_detail_env_ops; /* arg: const char *conn_id
+						   of AIRFLOW_CONN_<ID> */
 extern const struct screen_ops scr_edit_ops;	/* arg: const char *conn_id, NULL to add */
 extern const struct screen_ops scr_help_ops;	/* arg: const struct screen * it explains */
 extern const struct screen_ops scr_keys_ops;	/* arg: NULL */
