@@ -25,10 +25,16 @@
  *   quote      safe="": only A-Za-z0-9 and "_.-~" are kept.
  *   path[1:]   drops the first character, which may be several bytes.
  *
+ *   _checknetloc  a non-ASCII netloc, without its '@:#?', that NFKC
+ *              (libunistring's u8_normalize()) changes must not gain one of
+ *              "/?#@:" (ValueError; the message leaves out the netloc,
+ *              which may hold a password).
+ *
  * Known gaps, none reachable from ASCII URIs: str.lower() is applied to
- * ASCII letters only, the NFKC check of non-ASCII netlocs (_checknetloc) is
- * not made, and a bracketed host that is no IP address gets a message
- * without the address (Python quotes it, and it can be part of a password).
+ * ASCII letters only, a bracketed host that is no IP address gets a
+ * message without the address (Python quotes it, and it can be part of a
+ * password), and NFKC follows libunistring's Unicode version, not
+ * Python's unicodedata's.
  *
  * A URI holds the password and the extras, so every buffer that holds a
  * copy of the URI, a password or a query is a secret buffer.
@@ -44,6 +50,7 @@
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
+#include <uninorm.h>
 
 #include "pyjson.h"
 #include "utf8.h"
@@ -510,6 +517,70 @@ scheme_char(char c)
 	return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
 }
 
+/*
+ * urllib's _checknetloc(): a netloc that is not ASCII, with its '@', ':',
+ * '#' and '?' removed, must not gain one of "/?#@:" under NFKC (such as
+ * U+2100 ACCOUNT OF, which normalises to "a/c"). Every copy is in locked
+ * or wiped memory: the netloc may hold a password. A netloc that is not
+ * UTF-8 (no Python str) is left to the UTF-8 checks of the callers.
+ */
+static int
+check_netloc_nfkc(struct span netloc, struct err *e)
+{
+	struct buf n;
+	uint8_t *out, *norm;
+	size_t i, cap, len;
+	int rc = 0;
+
+	for (i = 0; i < netloc.len; i++)
+		if ((unsigned char)netloc.p[i] >= 0x80)
+			break;
+	if (i == netloc.len)
+		return 0;
+	buf_init(&n, 1);
+	for (i = 0; i < netloc.len; i++)
+		if (strchr("@:#?", netloc.p[i]) == NULL || netloc.p[i] == '\0')
+			buf_addc(&n, netloc.p[i]);
+	if (buf_check(&n, e) != 0) {
+		buf_release(&n);
+		return -1;
+	}
+	/* NFKC grows a character at most 18 times (U+FDFA): one locked
+	   buffer is enough, and a bigger result is wiped all the same. */
+	cap = n.len * 18 + 16;
+	if ((out = sodium_malloc(cap)) == NULL) {
+		buf_release(&n);
+		err_nomem(e);
+		return -1;
+	}
+	len = cap;
+	norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)buf_str(&n), n.len,
+	    out, &len);
+	if (norm == NULL) {
+		if (errno != EILSEQ) {
+			err_nomem(e);
+			rc = -1;
+		}
+	} else if (len != n.len || memcmp(norm, buf_str(&n), len) != 0) {
+		for (i = 0; i < len; i++)
+			if (memchr("/?#@:", norm[i], 5) != NULL)
+				break;
+		if (i < len) {
+			err_set(e, ERR_INVALID, "netloc contains invalid characters "
+			    "under NFKC normalization (urlsplit() refuses it; the "
+			    "netloc is not shown)");
+			rc = -1;
+		}
+	}
+	if (norm != NULL && norm != out) {
+		sodium_memzero(norm, len);
+		free(norm);
+	}
+	sodium_free(out);
+	buf_release(&n);
+	return rc;
+}
+
 /* urllib.parse.urlsplit(s[0..len)). 0, or -1 with e. */
 static int
 url_split(const char *s, size_t len, struct split *sp, struct err *e)
@@ -566,6 +637,8 @@ url_split(const char *s, size_t len, struct split *sp, struct err *e)
 		sp->path = rest;
 		sp->query = span_from(rest.p + rest.len, rest.p + rest.len);
 	}
+	if (check_netloc_nfkc(sp->netloc, e) != 0)
+		return -1;
 	return buf_check(&sp->scheme, e);
 }
 

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 56
+plan 59
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -293,6 +293,35 @@ print(unquote(urlsplit(sys.argv[1]).hostname))' "$u")
 	[ "$got" = "$want" ] || bad="$bad [$u: want $want, got $got]"
 done
 is "$bad" "" "hosts lower-cased as urlsplit().hostname does ($n URIs)"
+
+# -- item 12: the NFKC check of a non-ASCII netloc ----------------------------
+# urlsplit() ends with _checknetloc() (Lib/urllib/parse.py): a non-ASCII
+# netloc without its '@:#?' that NFKC changes must not gain one of "/?#@:",
+# else ValueError. Python decides for each URI (a password in the netloc,
+# fullwidth and small forms, U+2100, a change without such a character, a
+# path that holds one); ferncon refuses exactly those, and keeps the others
+# with urlsplit().hostname as their host.
+bad=""; n=0
+for u in 'http://a℀b/x' 'http://u:p℀w@h/' 'http://h/℀' 'http://ＥＸ.com' \
+    'http://ho﹫st' 'http://h：80' 'http://＃x' 'http://？q' 'http://ho／st' \
+    'http://éx' 'http://⑴h' 'http://ｕ:ｐ@ｈ'; do
+	n=$((n + 1))
+	want=$("$PYTHON3" -c 'import sys; from urllib.parse import urlsplit, unquote
+try: print(unquote(urlsplit(sys.argv[1]).hostname))
+except ValueError: print("ValueError")' "$u")
+	o=$("$FERNCON" connections add "nf$n" --conn-uri "$u" 2>&1) &&
+	got=$("$FERNCON" connections get "nf$n" -o json | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)[0]["host"])') ||
+	case $o in
+	*"netloc contains invalid characters under NFKC normalization"*) got=ValueError ;;
+	*) got="other error: $o" ;;
+	esac
+	[ "$got" = "$want" ] || bad="$bad [$u: want $want, got $got]"
+done
+is "$bad" "" "a netloc refused exactly as urlsplit()'s NFKC check refuses it, else its host kept ($n URIs)"
+lacks "$("$FERNCON" connections add nfpw --conn-uri 'http://u:Sec℀ret@h' 2>&1)" "Sec" \
+	"the refusal does not show the netloc (it holds the password)"
+o=$(AIRFLOW_CONN_NF_ENV='http://a℀b' "$FERNCON" connections get nf_env 2>&1); rc=$?
+is "$rc:$(printf '%s' "$o" | grep -c 'NFKC')" "1:1" "an AIRFLOW_CONN_ value gets the same check"
 
 # -- item 16: the exact release, for the alembic head 3.1.0 to 3.1.7 share -----
 # 3.1.6 changed URI query typing (PR #59339: json.loads of each query
