@@ -150,6 +150,7 @@ conn_set(struct conn *c, char **field, const char *s, size_t len,
 	char *copy = NULL;
 	int slot;
 
+
 	if (conn_field_is_secret(c, field)) {
 		slot = secret_slot(c, field);
 		field_free(c, field);
@@ -227,6 +228,40 @@ conn_normalize_type(char *type)
 	for (p = type; *p; p++)
 		if (*p == '-')
 			*p = '_';
+}
+
+int
+conn_refuse_nul(const char *what, struct err *e)
+{
+	err_set(e, ERR_INVALID, "%s holds a NUL character, which ferncon "
+	    "refuses: it cannot store such a value whole (Airflow keeps it)",
+	    what);
+	return -1;
+}
+
+int
+conn_refuse_surrogate(const char *what, struct err *e)
+{
+	err_set(e, ERR_INVALID, "%s holds a lone surrogate escape (such as "
+	    "\\ud800), which ferncon refuses: it cannot store such a value "
+	    "(Airflow keeps it)", what);
+	return -1;
+}
+
+int
+conn_refuse_json(const char *what, const char *text, size_t len,
+    struct err *e)
+{
+	switch (pyjson_why_refused(text, len)) {
+	case 0:
+		return 0;
+	case PYJSON_NUL:
+		return conn_refuse_nul(what, e);
+	case PYJSON_SURROGATE:
+		return conn_refuse_surrogate(what, e);
+	default:
+		return err_nomem(e);
+	}
 }
 
 int
@@ -333,6 +368,9 @@ conn_validate_extra(const char *conn_id, const char *extra, struct err *e)
 	json = pyjson_loads(extra, strlen(extra));
 	if (json == NULL && errno == ENOMEM)
 		return err_nomem(e);
+	if (json == NULL && conn_refuse_json("`extra`", extra, strlen(extra),
+	    e) != 0)
+		return -1;
 	if (json == NULL) {
 		const char *end = NULL;
 		cJSON *probe = cJSON_ParseWithOpts(extra, &end, 1);
@@ -514,6 +552,10 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 		err_nomem(e);	/* not "not a JSON object" */
 		goto out;
 	}
+	if (j == NULL && conn_refuse_json("the connection's JSON", text,
+	    strlen(text),
+	    e) != 0)
+		goto out;
 	if (j == NULL || !cJSON_IsObject(j)) {
 		err_set(e, ERR_USAGE, "--conn-json is not a JSON object");
 		goto out;

@@ -90,7 +90,9 @@ struct conn *conn_dup(const struct conn *c);
 /*
  * Set a string field to a copy of s (len bytes; s may be NULL for NULL).
  * Secret fields (password, extra) are copied into locked memory (arena.h).
- * The old value is wiped. 0, or -1 with e set (out of memory).
+ * The old value is wiped. 0, or -1 with e set (out of memory). A NUL
+ * among the len bytes is kept, and cuts the C string there: a route that
+ * takes a value in refuses it first (conn_refuse_nul()).
  */
 int conn_set(struct conn *c, char **field, const char *s, size_t len,
     struct err *e) ATTR_WUR;
@@ -154,6 +156,31 @@ int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
  * "postgresql" becomes "postgres", else '-' becomes '_'. In place.
  */
 void conn_normalize_type(char *type);
+
+/*
+ * The one refusal of a value that holds a NUL character (issue 14 item 11;
+ * README, "Where ferncon differs from Airflow"): every field of a
+ * connection is a C string, so such a value could not be stored whole, and
+ * it is refused on every route (typed, --conn-uri %00, --conn-json and
+ * extras with \u0000, import files, AIRFLOW_CONN_ values) before anything
+ * is written. what names the value ("`password`", "the URI's query").
+ * Always -1 with e set (ERR_INVALID).
+ */
+int conn_refuse_nul(const char *what, struct err *e);
+
+/*
+ * The same for a JSON string with a lone surrogate escape (\ud800), which
+ * Python's json reads into a str that UTF-8 cannot hold.
+ */
+int conn_refuse_surrogate(const char *what, struct err *e);
+
+/*
+ * The refusal that pyjson_why_refused(text) gives for JSON text what:
+ * -1 with e set when Python would read it and ferncon cannot (a NUL or a
+ * lone surrogate escape), or memory ran out; 0 otherwise.
+ */
+int conn_refuse_json(const char *what, const char *text, size_t len,
+    struct err *e);
 
 /*
  * The environment variable that holds conn_id for Airflow's

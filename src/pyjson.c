@@ -887,6 +887,84 @@ out:
 	return v;
 }
 
+/* The value of 4 hex digits at s, or -1. */
+static long
+hex4(const char *s)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int c = (unsigned char)s[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+int
+pyjson_why_refused(const char *text, size_t len)
+{
+	char *copy;
+	cJSON *v;
+	size_t i;
+	long u, lo;
+	int why = 0, rc;
+
+	if (text == NULL || len == 0)
+		return 0;
+	/* The text may be a password: a locked copy. */
+	if ((copy = sodium_malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (i = 0; i + 1 < len; i++) {
+		if (copy[i] != '\\')
+			continue;
+		if (copy[i + 1] != 'u' || len - i < 6 ||
+		    (u = hex4(copy + i + 2)) < 0) {
+			i++;		/* another escape, or none */
+			continue;
+		}
+		if (u >= 0xd800 && u <= 0xdbff && len - i >= 12 &&
+		    copy[i + 6] == '\\' && copy[i + 7] == 'u' &&
+		    (lo = hex4(copy + i + 8)) >= 0xdc00 && lo <= 0xdfff) {
+			i += 11;	/* a pair: one character */
+			continue;
+		}
+		if (u == 0)
+			why |= PYJSON_NUL;
+		else if (u >= 0xd800 && u <= 0xdfff)
+			why |= PYJSON_SURROGATE;
+		else {
+			i += 5;
+			continue;
+		}
+		/* In place of the escape, one cJSON reads ("A"). */
+		memcpy(copy + i + 2, "0041", 4);
+		i += 5;
+	}
+	rc = 0;
+	if (why != 0) {
+		v = pyjson_loads(copy, len);
+		if (v != NULL)
+			rc = why & PYJSON_NUL ? PYJSON_NUL : PYJSON_SURROGATE;
+		else if (errno == ENOMEM)
+			rc = -1;
+		pyjson_free(v);
+	}
+	sodium_free(copy);
+	return rc;
+}
+
 /* -- Python's repr() and print() ----------------------------------------- */
 
 static int

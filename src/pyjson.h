@@ -72,6 +72,18 @@ void pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_asci
 cJSON *pyjson_loads(const char *text, size_t len);
 
 /*
+ * Why Python's json.loads(text) succeeds where pyjson_loads() refuses, for
+ * the two known limits above: PYJSON_NUL when a string holds \u0000 (first
+ * if both), PYJSON_SURROGATE when one holds a lone surrogate escape
+ * (\ud800, not part of a pair); 0 when neither explains it (the text is
+ * not JSON to Python either, or it parsed). -1 when memory ran out.
+ * Callers refuse the value with conn_refuse_nul() or
+ * conn_refuse_surrogate() rather than read it as something else.
+ */
+enum { PYJSON_NUL = 1, PYJSON_SURROGATE = 2 };
+int pyjson_why_refused(const char *text, size_t len) ATTR_WUR;
+
+/*
  * A cJSON_Raw node holding the decimal text of n: a Python int for
  * pyjson_dumps(). NULL on out of memory.
  */

@@ -509,6 +509,38 @@ test_built_trees(void **state)
 }
 
 /* Appending keeps what the buffer held; a failed buffer is reported. */
+/*
+ * pyjson_why_refused(): which known limit explains a refusal. Each text's
+ * fate in Python (json.loads accepts it or raises) is noted beside it.
+ */
+static void
+test_why_refused(void **state)
+{
+	static const struct {
+		const char	*text;
+		int		 want;
+	} cases[] = {
+		{ "\"a\\u0000b\"", PYJSON_NUL },		/* 'a\x00b' */
+		{ "\"\\ud800\"", PYJSON_SURROGATE },	/* '\ud800' */
+		{ "\"\\uDC00x\"", PYJSON_SURROGATE },	/* '\udc00x' */
+		{ "[\"\\ud800\", \"\\u0000\"]", PYJSON_NUL }, /* both */
+		{ "{\"\\ud800\": 1}", PYJSON_SURROGATE },	/* a key */
+		{ "\"\\ud83d\\ude00\"", 0 },		/* a pair: parses */
+		{ "\"\\\\u0000\"", 0 },		/* '\\u0000': parses */
+		{ "\"\\u0000", 0 },			/* raises: unterminated */
+		{ "{\"a\": \"\\u0000\",}", 0 },		/* raises: trailing comma */
+		{ "\"plain\"", 0 },			/* parses */
+		{ "", 0 },				/* raises */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (pyjson_why_refused(cases[i].text, strlen(cases[i].text)) !=
+		    cases[i].want)
+			fail_msg("%s: want %d", cases[i].text, cases[i].want);
+}
+
 static void
 test_dumps_appends(void **state)
 {
@@ -541,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_built_trees),
 		cmocka_unit_test(test_dumps_appends),
+		cmocka_unit_test(test_why_refused),
 	};
 
 	tu_init();
