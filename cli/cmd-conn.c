@@ -438,6 +438,9 @@ arg_or_stdin(const char *arg, char **held, const char **out, struct err *e)
 		return -1;
 	while (len > 0 && ((*held)[len - 1] == '\n' || (*held)[len - 1] == '\r'))
 		(*held)[--len] = '\0';
+	/* The text is read as a C string: a NUL would cut it. */
+	if (memchr(*held, '\0', len) != NULL)
+		return conn_refuse_nul("the value read from stdin", e);
 	*out = *held;
 	return 0;
 }
@@ -499,7 +502,9 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 			return -1;
 		while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
 			pw[--len] = '\0';
-		if (conn_set(c, &c->password, pw, len, e) != 0) {
+		if ((memchr(pw, '\0', len) != NULL &&
+		    conn_refuse_nul("`password`", e) != 0) ||
+		    conn_set(c, &c->password, pw, len, e) != 0) {
 			sodium_free(pw);
 			return -1;
 		}

@@ -558,9 +558,13 @@ set_str_field(struct reader *r, struct conn *c, char **field,
 		return -1;
 	}
 	if (memchr(n->s, '\0', n->len) != NULL) {
-		transfer_reader_err(r, e, ERR_INVALID, n->line, "could not load "
-		    "connection '%s': `%s` holds a NUL character",
-		    c->conn_id, ckey_names[which]);
+		char what[64];
+		struct err why;
+
+		snprintf(what, sizeof what, "`%s`", ckey_names[which]);
+		(void)conn_refuse_nul(what, &why);
+		transfer_reader_err(r, e, why.code, n->line, "could not load "
+		    "connection '%s': %s", c->conn_id, why.msg);
 		return -1;
 	}
 	return conn_set(c, field, n->s, n->len, e);
@@ -638,9 +642,11 @@ parse_uri(struct reader *r, struct conn *c, const struct tnode *n,
 		return -1;
 	}
 	if (memchr(n->s, '\0', n->len) != NULL) {
-		transfer_reader_err(r, e, ERR_INVALID, n->line, "could not load "
-		    "connection '%s': the URI holds a NUL character",
-		    c->conn_id);
+		struct err why;
+
+		(void)conn_refuse_nul("the URI", &why);
+		transfer_reader_err(r, e, why.code, n->line, "could not load "
+		    "connection '%s': %s", c->conn_id, why.msg);
 		return -1;
 	}
 	if (uri_parse(n->s, &r->v, c, e) != 0) {
@@ -1223,6 +1229,10 @@ read_json(struct reader *r, const char *text, size_t len, struct err *e)
 	}
 	if ((root = pyjson_loads(text, len)) == NULL && errno == ENOMEM)
 		return err_nomem(e);
+	if (root == NULL && conn_refuse_json("the file", text, len, e) != 0) {
+		err_prefix(e, "%s", r->path);
+		return -1;
+	}
 	if (root == NULL) {
 		/* cJSON tells where it stopped; Python's message is not kept */
 		probe = cJSON_ParseWithOpts(text, &end, 1);

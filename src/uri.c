@@ -830,6 +830,10 @@ qdict_dump(const struct qdict *d, int typed, struct buf *out, struct err *e)
 		j = typed ? pyjson_loads(v.p, v.len) : NULL;
 		if (j == NULL && typed && errno == ENOMEM)
 			rc = err_nomem(e);	/* not "a string": no memory */
+		else if (j == NULL && typed &&
+		    conn_refuse_json("a value of the URI's query", v.p, v.len,
+		    e) != 0)
+			rc = -1;	/* json.loads would read it */
 		else if (j != NULL)
 			rc = pyjson_dumps(j, NULL, out, e);
 		else
@@ -1055,6 +1059,16 @@ uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
 	if (s2.query.len > 0) {
 		if (qdict_parse(&q, s2.query, e) != 0)
 			goto out;
+		/* %00 in a name or value: a NUL that the extra would carry. */
+		for (i = 0; i < q.n; i++) {
+			struct span k = qdict_key(&q, i), x = qdict_value(&q, i);
+
+			if (memchr(k.p, '\0', k.len) != NULL ||
+			    memchr(x.p, '\0', x.len) != NULL) {
+				(void)conn_refuse_nul("the URI's query", e);
+				goto out;
+			}
+		}
 		for (i = 0; i < q.n; i++) {
 			struct span k = qdict_key(&q, i);
 
@@ -1074,6 +1088,22 @@ uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
 	    buf_check(&login, e) != 0 || buf_check(&password, e) != 0 ||
 	    buf_check(&extra, e) != 0 || buf_check(&scratch, e) != 0)
 		goto out;
+	/* %00: a NUL that a C string would cut the value at. */
+	{
+		const struct {
+			const char		*what;
+			const struct buf	*b;
+		} f[] = { { "`host`", &host }, { "`schema`", &schema },
+		    { "`login`", &login }, { "`password`", &password },
+		    { "`extra`", &extra } };
+
+		for (i = 0; i < ARRAY_LEN(f); i++)
+			if (f[i].b->len > 0 &&
+			    memchr(buf_str(f[i].b), '\0', f[i].b->len) != NULL) {
+				(void)conn_refuse_nul(f[i].what, e);
+				goto out;
+			}
+	}
 
 	/* Everything is known: only running out of memory can stop us now. */
 	conn_normalize_type(s1.scheme.p);

@@ -6,7 +6,7 @@
 # as summarised in doc/airflow-compat.md) or runs Python's standard library
 # as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 59
+plan 65
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -345,6 +345,66 @@ is "$x0 | $x6" '{"n": "123"} | {"n": 123, "proxy": "***"}' \
 o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.2.0 key status 2>&1); rc=$?
 is "$rc" 2 "a release that cannot have written the DB's head is refused"
 contains "$o" "Airflow 3.2.0 cannot have written this DB (alembic head cc92b33c6709" "saying why"
+
+# -- item 12: lone surrogate escapes in typed query values (3.1.6+) -----------
+# From 3.1.6 each query value goes through json.loads (PR #59339), which
+# reads "\ud800" into a str with a lone surrogate; UTF-8 cannot hold one,
+# so ferncon refuses it (conn_refuse_surrogate()). A pair is one
+# character, and a text json.loads refuses stays a string: both as Python.
+is "$("$PYTHON3" -c 'import json; print(repr(json.loads("\"\\ud800\"")))')" "'\\ud800'" \
+	"Python's json.loads reads a lone surrogate escape"
+o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add qs1 \
+	--conn-uri 'http://h?x=%22%5Cud800%22' 2>&1); rc=$?
+contains "$rc $o" "a value of the URI's query holds a lone surrogate escape" "ferncon refuses it, saying so"
+bad=""; n=0
+for q in '%22%5Cud83d%5Cude00%22' '%22%5Cud800' '%22a%5C%5Cud800%22'; do
+	want=$("$PYTHON3" -c 'import json, sys; from urllib.parse import parse_qsl
+d = {}
+for k, v in parse_qsl("x=" + sys.argv[1], keep_blank_values=True):
+    try: d[k] = json.loads(v)
+    except ValueError: d[k] = v
+print(json.dumps(d))' "$q")
+	n=$((n + 1))
+	AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add "qs$n" --conn-uri "http://h?x=$q" >/dev/null 2>&1
+	got=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections get "qs$n" -o json 2>/dev/null |
+	    "$PYTHON3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["extra_dejson"]))')
+	[ "$got" = "$want" ] || bad="$bad [$q: want $want, got $got]"
+done
+is "$bad" "" "a surrogate pair, a text that is not JSON and an escaped backslash are typed as Python types them"
+
+# -- item 11: a NUL in a value is refused, the same way on every route -------
+# Airflow keeps a NUL (Python's unquote() gives '\x00' for %00, json.loads
+# gives it for \u0000, and Connection stores the str); every field of
+# ferncon's is a C string, which would cut the value there. So each route
+# that can carry one refuses it with conn_refuse_nul()'s one message and
+# writes nothing (README, "Where ferncon differs from Airflow").
+is "$("$PYTHON3" -c 'import json; from urllib.parse import urlsplit, unquote
+print(repr(unquote(urlsplit("http://u:a%00b@h").password)), repr(json.loads("\"a\\u0000b\"")))')" \
+	"'a\x00b' 'a\x00b'" "Python keeps a NUL from %00 and from \\u0000 (what Airflow stores)"
+nul='holds a NUL character, which ferncon refuses'
+before=$("$FERNCON" connections list -o plain 2>/dev/null)
+bad=""; n=0
+route() {	# route NAME OUTPUT: OUTPUT must be the refusal
+	n=$((n + 1))
+	case $2 in *"$nul"*) ;; *) bad="$bad [$1: $2]" ;; esac
+}
+for u in 'http://u:a%00b@h' 'http://a%00b/s' 'http://u%00:p@h' 'http://h/a%00' \
+    'http://h?x=a%00b' 'http://h?a%00=1' 'http://h?__extra__=%7B%7D%00'; do
+	route "--conn-uri $u" "$("$FERNCON" connections add z0 --conn-uri "$u" 2>&1)"
+done
+route "--conn-json" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "password": "a\u0000b"}' 2>&1)"
+route "--conn-extra" "$("$FERNCON" connections add z0 --conn-type http --conn-extra '{"k": "a\u0000b"}' 2>&1)"
+route "--conn-password-stdin" "$(printf 'a\000b\n' | "$FERNCON" connections add z0 --conn-type http --conn-password-stdin 2>&1)"
+route "--conn-uri -" "$(printf 'http://u:a\000b@h\n' | "$FERNCON" connections add z0 --conn-uri - 2>&1)"
+printf '{"z0": {"conn_type": "http", "password": "a\\u0000b"}}\n' > "$T/nul.json"
+printf 'z0:\n  conn_type: http\n  password: "a\\0b"\n' > "$T/nul.yaml"
+printf 'z0=http://u:a%%00b@h\n' > "$T/nul.env"
+for f in nul.json nul.yaml nul.env; do
+	route "import $f" "$("$FERNCON" connections import "$T/$f" 2>&1)"
+done
+route "AIRFLOW_CONN_Z0" "$(AIRFLOW_CONN_Z0='http://u:a%00b@h' "$FERNCON" connections get z0 2>&1)"
+is "$bad" "" "every route refuses a NUL with the one message ($n routes)"
+is "$("$FERNCON" connections list -o plain 2>/dev/null)" "$before" "and nothing was written"
 
 # -- item 10: a non-object extra on Airflow 2 ----------------------------------
 # airflow/models/connection.py (2.10) _validate_extra() only warns
