@@ -295,7 +295,8 @@ done
 is "$bad" "" "hosts lower-cased as urlsplit().hostname does ($n URIs)"
 
 # -- item 12: the NFKC check of a non-ASCII netloc ----------------------------
-# urlsplit() ends with _checknetloc() (Lib/urllib/parse.py): a non-ASCII
+# urlsplit() ends with _checknetloc() (CPython 3.11's Lib/urllib/parse.py,
+# defined at line 421, called at line 505 of 3.11.7): a non-ASCII
 # netloc without its '@:#?' that NFKC changes must not gain one of "/?#@:",
 # else ValueError. Python decides for each URI (a password in the netloc,
 # fullwidth and small forms, U+2100, a change without such a character, a
@@ -348,9 +349,11 @@ contains "$o" "Airflow 3.2.0 cannot have written this DB (alembic head cc92b33c6
 
 # -- item 12: lone surrogate escapes in typed query values (3.1.6+) -----------
 # From 3.1.6 each query value goes through json.loads (PR #59339), which
-# reads "\ud800" into a str with a lone surrogate; UTF-8 cannot hold one,
-# so ferncon refuses it (conn_refuse_surrogate()). A pair is one
-# character, and a text json.loads refuses stays a string: both as Python.
+# reads "\ud800" into a str with a lone surrogate (CPython 3.11.7's
+# Lib/json/decoder.py, py_scanstring() at line 69; only a pair is joined,
+# line 119). UTF-8 cannot hold one, so ferncon refuses it
+# (conn_refuse_surrogate()). A pair is one character, and a text
+# json.loads refuses stays a string: both as Python.
 is "$("$PYTHON3" -c 'import json; print(repr(json.loads("\"\\ud800\"")))')" "'\\ud800'" \
 	"Python's json.loads reads a lone surrogate escape"
 o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add qs1 \

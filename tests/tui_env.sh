@@ -2,10 +2,11 @@
 # tui_env.sh: the console lists the connections of the environment
 # (AIRFLOW_CONN_<ID>, issue 14 item 8), through tmux on the demo DB.
 # Airflow's lookup reads the environment before the DB
-# (airflow-core/src/airflow/secrets/__init__.py, DEFAULT_SECRETS_SEARCH_PATH:
-# EnvironmentVariablesBackend, then MetastoreBackend; the variable is
-# CONN_ENV_PREFIX + conn_id.upper(), secrets/environment_variables.py
-# get_conn_value()). So the list shows each such variable as a row of its
+# (airflow-core/src/airflow/secrets/__init__.py line 36 in 3.x,
+# DEFAULT_SECRETS_SEARCH_PATH: EnvironmentVariablesBackend, then
+# MetastoreBackend; later moved to secrets/base_secrets.py); the variable is
+# CONN_ENV_PREFIX + conn_id.upper() (secrets/environment_variables.py,
+# get_conn_value(), line 53 at apache/airflow 0310104). So the list shows each such variable as a row of its
 # own above the DB's, marked "env"; the DB row of the same conn_id is
 # marked "shadowed"; the env row is read-only: edit and delete are refused
 # with the core's message from the list and from its detail, and the DB is
