@@ -16,7 +16,7 @@
 # (priv_console.sh).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 20
+plan 21
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -82,3 +82,5 @@ is "$("$FERNCON" --config "$cfg" connections get postgres_default -o json 2>&1)"
 is "$("$FERNCON" --config "$cfg" connections list -o plain 2>/dev/null | wc -l)" "$n_before" \
 	"no connection was added or deleted"
 ok "no screen showed a password" tui_no_password_in "$TUI_LOG" "$T/passwords"
+ok "no sanitizer report" tui_no_sanitizer_report
+done_testing
