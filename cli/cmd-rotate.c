@@ -283,6 +283,20 @@ job_error(struct show *sh, const struct err *e)
 
 /* -- rotate-fernet-key --------------------------------------------------- */
 
+/* The refusal when values no key opens were found (listed above it). */
+static int
+refuse_undecryptable(const struct lifecycle_preflight *pf)
+{
+	fflush(stdout);
+	fprintf(stderr, "ferncon: refusing to rotate: %zu value%s open%s "
+	    "with no key of [core] fernet_key (listed above); nothing was "
+	    "changed. Find their key with 'ferncon key probe', re-type "
+	    "them, or use --skip-undecryptable to leave them as they are\n",
+	    pf->undecryptable, pf->undecryptable == 1 ? "" : "s",
+	    pf->undecryptable == 1 ? "s" : "");
+	return EXIT_FAILED;
+}
+
 static int
 rotate(struct session *s, struct cli_args *a)
 {
@@ -309,28 +323,19 @@ rotate(struct session *s, struct cli_args *a)
 		goto out;
 	}
 	signals_catch(&sv);
-	rc = session_job_preflight(j, pf, &e);
-	show_clear(&sh);
-	if (rc != 0) {
-		signals_restore(&sv);
-		rc = job_error(&sh, &e);
-		goto out;
-	}
-	print_preflight(s, pf);
-	if (pf->undecryptable > 0 && !skip) {
-		signals_restore(&sv);
-		fflush(stdout);
-		fprintf(stderr, "ferncon: refusing to rotate: %zu value%s open%s "
-		    "with no key of [core] fernet_key (listed above); nothing was "
-		    "changed. Find their key with 'ferncon key probe', re-type "
-		    "them, or use --skip-undecryptable to leave them as they are\n",
-		    pf->undecryptable, pf->undecryptable == 1 ? "" : "s",
-		    pf->undecryptable == 1 ? "s" : "");
-		rc = EXIT_FAILED;
-		goto out;
-	}
 	if (dry_run) {
+		rc = session_job_preflight(j, pf, &e);
 		signals_restore(&sv);
+		show_clear(&sh);
+		if (rc != 0) {
+			rc = job_error(&sh, &e);
+			goto out;
+		}
+		print_preflight(s, pf);
+		if (pf->undecryptable > 0 && !skip) {
+			rc = refuse_undecryptable(pf);
+			goto out;
+		}
 		printf("dry run: %zu value%s would be rotated to key 1%s; nothing "
 		    "was changed\n", pf->tokens, pf->tokens == 1 ? "" : "s",
 		    pf->undecryptable ? " (the values no key opens would be left "
@@ -338,15 +343,22 @@ rotate(struct session *s, struct cli_args *a)
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 		goto out;
 	}
-	fflush(stdout);
+	/* One pass checks and rotates; its preflight table is the pass's. */
 	rc = session_job_rotate(j, skip ? LIFECYCLE_SKIP_UNDECRYPTABLE : 0, res,
 	    &log_err, &e);
 	signals_restore(&sv);
 	show_clear(&sh);
 	if (rc != 0 && !res->committed) {
+		if (res->preflight.undecryptable > 0 && !skip &&
+		    !res->cancelled) {
+			print_preflight(s, &res->preflight);
+			rc = refuse_undecryptable(&res->preflight);
+			goto out;
+		}
 		rc = job_error(&sh, &e);
 		goto out;
 	}
+	print_preflight(s, &res->preflight);
 	log_warning(&log_err);
 	print_changed("rotated", res, STORE_FIELD_MAX);
 	print_rows("left as they are (no key opens them):", res->skipped_rows,
@@ -365,6 +377,11 @@ rotate(struct session *s, struct cli_args *a)
 		printf("; the %zu left as they are still open with no key",
 		    res->verify.undecryptable);
 	printf(" (%.3f s)\n", res->verify.seconds);
+	fflush(stdout);
+	if (!res->verify.ok && res->verify.changed)
+		fprintf(stderr, "ferncon: verify failed: the database does not "
+		    "hold exactly the values this rotation wrote (changed by "
+		    "another process after the COMMIT?)\n");
 	if (!res->verify.ok) {
 		print_rows("values that key 1 does not open:", res->verify.rows,
 		    res->verify.nrows, res->verify.other + res->verify.undecryptable);

@@ -487,26 +487,45 @@ phase_begin(struct lifecycle *lc, enum lifecycle_phase ph,
 
 /* -- applying a page (calling thread) ------------------------------------ */
 
+/* Count one row of a scan or a rotation in the preflight record. */
+static void
+scan_row(struct lifecycle_preflight *pf, struct page *p, const struct row *r)
+{
+	struct lifecycle_stats *st = &pf->field[r->field];
+
+	if (r->key < 0) {
+		st->undecryptable++;
+		name_add(pf->bad, &pf->nbad, r->field, r->id, page_name(p, r), -1);
+		return;
+	}
+	st->per_key[r->key]++;
+	oldest_newest(&st->oldest[r->key], &st->newest[r->key], r->ts);
+	if (pf->stale_before != 0 && r->ts < pf->stale_before)
+		st->stale++;
+}
+
 static void
 apply_scan(struct lifecycle *lc, struct page *p)
 {
-	struct lifecycle_preflight *pf = lc->job.pf;
-	struct lifecycle_stats *st = &pf->field[p->field];
-	struct row *r;
+	size_t i;
+
+	for (i = 0; i < p->nrows; i++)
+		scan_row(lc->job.pf, p, &p->rows[i]);
+}
+
+/* Chain the digests of the page's rows (rotate: those written or left). */
+static void
+apply_digest(struct lifecycle *lc, struct page *p)
+{
+	struct job *j = &lc->job;
 	size_t i;
 
 	for (i = 0; i < p->nrows; i++) {
-		r = &p->rows[i];
-		if (r->key < 0) {
-			st->undecryptable++;
-			name_add(pf->bad, &pf->nbad, p->field, r->id,
-			    page_name(p, r), -1);
+		if (p->op == OP_ROTATE && p->rows[i].status != ST_DONE &&
+		    p->rows[i].status != ST_UNOPENED)
 			continue;
-		}
-		st->per_key[r->key]++;
-		oldest_newest(&st->oldest[r->key], &st->newest[r->key], r->ts);
-		if (pf->stale_before != 0 && r->ts < pf->stale_before)
-			st->stale++;
+		crypto_generichash_update(j->dig, p->rows[i].dig, ROW_DIGEST);
+		j->ndig++;
 	}
 }
 
@@ -523,6 +542,7 @@ write_unopened(struct lifecycle *lc, struct page *p, const struct row *r,
 	struct lifecycle_row nr;
 
 	if (!(lc->job.flags & LIFECYCLE_SKIP_UNDECRYPTABLE)) {
+		lc->job.unopened = 1;
 		row_name(&nr, r->field, r->id, page_name(p, r), -1);
 		lifecycle_row_format(&nr, what, sizeof what);
 		err_set(e, ERR_INVALID, "cannot rotate: no key of "
@@ -663,20 +683,34 @@ apply_probe(struct lifecycle *lc, struct page *p)
 static int
 page_apply(struct lifecycle *lc, struct page *p, struct err *e)
 {
+	size_t i;
+
 	switch (p->op) {
 	case OP_SCAN:
 		apply_scan(lc, p);
 		break;
 	case OP_ENCRYPT:
-	case OP_ROTATE:
 		if (apply_write(lc, p, e) != 0)
 			return -1;
+		break;
+	case OP_ROTATE:
+		/* The rotation is its own preflight: one pass checks and writes. */
+		for (i = 0; i < p->nrows; i++)
+			if (p->rows[i].status == ST_DONE ||
+			    p->rows[i].status == ST_UNOPENED)
+				scan_row(lc->job.pf, p, &p->rows[i]);
+		if (apply_write(lc, p, e) != 0)
+			return -1;
+		apply_digest(lc, p);
 		break;
 	case OP_VERIFY:
 		apply_verify(lc, p);
 		break;
 	case OP_PROBE:
 		apply_probe(lc, p);
+		break;
+	case OP_DIGEST:
+		apply_digest(lc, p);
 		break;
 	}
 	lc->job.done += p->nread;
@@ -814,7 +848,8 @@ run_fields(struct lifecycle *lc, const enum store_field *fields, size_t n,
 			nc++;
 		}
 		/* A rotation writes a connection once: page_read_pair(). */
-		pair = lc->job.op == OP_ROTATE && nc == 2 &&
+		pair = (lc->job.op == OP_ROTATE || lc->job.op == OP_DIGEST) &&
+		    nc == 2 &&
 		    c[0].f == STORE_CONN_PASSWORD && c[1].f == STORE_CONN_EXTRA;
 		if (nc > 0 && run_group(lc, c, nc, pair, e) != 0)
 			return -1;
@@ -852,6 +887,17 @@ static const enum store_field all_fields[] = {
 static const enum store_field plain_fields[] = {
 	STORE_CONN_PASSWORD, STORE_CONN_EXTRA, STORE_VAR_VAL,
 };
+
+/* A read-only phase over every field that exists, with its progress. */
+static int
+run_all(struct lifecycle *lc, enum lifecycle_phase ph, struct err *e)
+{
+	if (phase_begin(lc, ph, all_fields, ARRAY_LEN(all_fields), e) != 0 ||
+	    run_fields(lc, all_fields, ARRAY_LEN(all_fields), e) != 0)
+		return -1;
+	report(lc, 1);
+	return 0;
+}
 
 /* -- lifecycle ----------------------------------------------------------- */
 
@@ -974,29 +1020,27 @@ lifecycle_threads(const struct lifecycle *lc)
 
 /* -- jobs ---------------------------------------------------------------- */
 
-int
-lifecycle_preflight(struct lifecycle *lc, uint64_t stale_before,
-    struct lifecycle_preflight *out, struct err *e)
+static void
+preflight_init(struct lifecycle *lc, struct lifecycle_preflight *out,
+    uint64_t stale_before)
 {
-	size_t f, k;
-	int rc;
+	size_t f;
 
 	memset(out, 0, sizeof *out);
 	out->nkeys = lc->nkeys;
 	out->stale_before = stale_before;
 	for (f = 0; f < STORE_FIELD_MAX; f++)
 		out->present[f] = store_field_exists(lc->s, (enum store_field)f);
-	job_start(lc, OP_SCAN);
-	lc->job.pf = out;
-	rc = phase_begin(lc, LIFECYCLE_PREFLIGHT, all_fields,
-	    ARRAY_LEN(all_fields), e);
-	if (rc == 0)
-		rc = run_fields(lc, all_fields, ARRAY_LEN(all_fields), e);
-	if (rc == 0)
-		report(lc, 1);
+}
+
+/* The rows per field of the job ending, and the totals over the fields. */
+static void
+preflight_totals(struct lifecycle *lc, struct lifecycle_preflight *out)
+{
+	size_t f, k;
+
 	for (f = 0; f < STORE_FIELD_MAX; f++)
 		out->field[f].rows = lc->job.rows[f];
-	job_end(lc);
 	for (f = 0; f < STORE_FIELD_MAX; f++) {
 		struct lifecycle_stats *st = &out->field[f];
 
@@ -1016,6 +1060,20 @@ lifecycle_preflight(struct lifecycle *lc, uint64_t stale_before,
 			    st->newest[k]);
 		}
 	}
+}
+
+int
+lifecycle_preflight(struct lifecycle *lc, uint64_t stale_before,
+    struct lifecycle_preflight *out, struct err *e)
+{
+	int rc;
+
+	preflight_init(lc, out, stale_before);
+	job_start(lc, OP_SCAN);
+	lc->job.pf = out;
+	rc = run_all(lc, LIFECYCLE_PREFLIGHT, e);
+	preflight_totals(lc, out);
+	job_end(lc);
 	return rc;
 }
 
@@ -1096,30 +1154,91 @@ lifecycle_encrypt(struct lifecycle *lc, struct lifecycle_result *out,
 	return rc;
 }
 
+/*
+ * The check after a rotation's COMMIT: read every value the rotation wrote
+ * or left back and chain the digests of (field, id, value) in the same
+ * order; equal to the rotation's chain (want, of nwant rows) means that
+ * the DB holds exactly what was written, and every token written was
+ * opened with the primary key alone in memory before it was written
+ * (lifecycle_pool.c). On a difference, the full verify pass names the
+ * values that key 1 does not open. 0 (out->ok says the outcome), or -1
+ * with e set.
+ */
+static int
+rotate_check(struct lifecycle *lc, const uint8_t *want, size_t nwant,
+    struct lifecycle_result *res, struct err *e)
+{
+	struct lifecycle_verify *out = &res->verify;
+	crypto_generichash_state st;
+	uint8_t got[crypto_generichash_BYTES];
+	double t0 = now_seconds();
+	size_t n;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	crypto_generichash_init(&st, NULL, 0, sizeof got);
+	job_start(lc, OP_DIGEST);
+	lc->job.dig = &st;
+	rc = run_all(lc, LIFECYCLE_VERIFY, e);
+	n = lc->job.ndig;
+	job_end(lc);
+	crypto_generichash_final(&st, got, sizeof got);
+	if (rc != 0)
+		return -1;
+	out->checked = n;
+	out->primary = res->total_changed;
+	out->undecryptable = res->total_skipped;
+	out->ok = n == nwant && memcmp(got, want, sizeof got) == 0;
+	if (!out->ok) {
+		/* Changed behind our back: say which values key 1 does not open. */
+		rc = lifecycle_verify(lc, res->total_skipped, out, e);
+		out->ok = 0;
+		out->changed = 1;
+	}
+	out->seconds = now_seconds() - t0;
+	return rc;
+}
+
 int
 lifecycle_rotate(struct lifecycle *lc, unsigned flags,
     struct lifecycle_result *out, struct err *e)
 {
-	int rc;
+	crypto_generichash_state st;
+	uint8_t want[crypto_generichash_BYTES];
+	struct err e2;
+	size_t nwant;
+	int rc, unopened;
 
 	memset(out, 0, sizeof *out);
 	if (writable(lc, "rotate the Fernet key", e) != 0)
 		return -1;
+	preflight_init(lc, &out->preflight, 0);
+	crypto_generichash_init(&st, NULL, 0, sizeof want);
 	job_start(lc, OP_ROTATE);
 	lc->job.res = out;
 	lc->job.flags = flags;
+	lc->job.pf = &out->preflight;
+	lc->job.dig = &st;
 	rc = write_job(lc, LIFECYCLE_ROTATE, all_fields, ARRAY_LEN(all_fields),
 	    out, e);
+	unopened = lc->job.unopened;
+	nwant = lc->job.ndig;
+	preflight_totals(lc, &out->preflight);
 	job_end(lc);
+	crypto_generichash_final(&st, want, sizeof want);
 	if (rc != 0) {
 		if (!out->committed) {
 			memset(out->changed, 0, sizeof out->changed);
 			out->total_changed = 0;
 		}
+		/* Rolled back on the first value no key opens: name them all. */
+		if (unopened && !out->committed &&
+		    lifecycle_preflight(lc, 0, &out->preflight, &e2) != 0)
+			out->preflight.undecryptable = 0;
 		return -1;
 	}
 	lc->counts_fresh = 1;	/* the rows the rotation just counted */
-	return lifecycle_verify(lc, out->total_skipped, &out->verify, e);
+	return rotate_check(lc, want, nwant, out, e);
 }
 
 int
@@ -1132,12 +1251,7 @@ lifecycle_verify(struct lifecycle *lc, size_t skipped,
 	memset(out, 0, sizeof *out);
 	job_start(lc, OP_VERIFY);
 	lc->job.vf = out;
-	rc = phase_begin(lc, LIFECYCLE_VERIFY, all_fields, ARRAY_LEN(all_fields),
-	    e);
-	if (rc == 0)
-		rc = run_fields(lc, all_fields, ARRAY_LEN(all_fields), e);
-	if (rc == 0)
-		report(lc, 1);
+	rc = run_all(lc, LIFECYCLE_VERIFY, e);
 	job_end(lc);
 	out->seconds = now_seconds() - t0;
 	out->ok = rc == 0 && out->other == 0 && out->undecryptable <= skipped;
@@ -1333,12 +1447,7 @@ lifecycle_probe(struct lifecycle *lc, const char *candidates, size_t len,
 	}
 	job_start(lc, OP_PROBE);
 	lc->job.pr = out;
-	rc = phase_begin(lc, LIFECYCLE_PROBE, all_fields, ARRAY_LEN(all_fields),
-	    e);
-	if (rc == 0)
-		rc = run_fields(lc, all_fields, ARRAY_LEN(all_fields), e);
-	if (rc == 0)
-		report(lc, 1);
+	rc = run_all(lc, LIFECYCLE_PROBE, e);
 	job_end(lc);
 out:
 	for (i = 0; i < lc->nworkers; i++) {

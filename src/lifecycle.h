@@ -187,7 +187,12 @@ struct lifecycle_verify {
 	size_t			primary;	/* open with the primary key alone */
 	size_t			other;		/* open only with another key of the ring */
 	size_t			undecryptable;	/* no key opens them */
-	int			ok;		/* other == 0, undecryptable <= skipped */
+	int			ok;		/* other == 0, undecryptable <= skipped;
+						   rotate: and the DB holds what it wrote */
+	int			changed;	/* rotate: the DB does not hold exactly
+						   the values written (changed after
+						   COMMIT?); the counts are then a
+						   full verify pass's */
 	double			seconds;
 	struct lifecycle_row	rows[LIFECYCLE_MAX_NAMED];	/* the first not opened by key 1 */
 	size_t			nrows;
@@ -207,6 +212,8 @@ struct lifecycle_result {
 	int			committed;
 	int			cancelled;
 	struct lifecycle_verify	verify;		/* rotate only: the pass after COMMIT */
+	struct lifecycle_preflight preflight;	/* rotate only: what the one pass found
+						   (see lifecycle_rotate()) */
 };
 
 /*
@@ -277,13 +284,21 @@ int lifecycle_encrypt(struct lifecycle *lc, struct lifecycle_result *out,
  * rotate-fernet-key, in one transaction: every non-empty value whose flag
  * is true, and every trigger row that is not plaintext `{...}` JSON, is
  * rotated (MultiFernet.rotate: original timestamp, fresh IV, primary key);
- * flags are never changed and flag-false rows never touched. A value no
- * key opens makes the job fail with nothing changed (ERR_INVALID, naming
- * the row) unless flags has LIFECYCLE_SKIP_UNDECRYPTABLE, when it is left as
- * it is and reported in out->skipped. Callers run lifecycle_preflight()
- * first to name every such row before starting. After COMMIT a verify pass
- * (lifecycle_verify()) fills out->verify; a verify that is not ok does not
- * make the job fail (the rotation is committed): check out->verify.ok.
+ * flags are never changed and flag-false rows never touched. The one pass
+ * is its own preflight: out->preflight gets the counts lifecycle_preflight()
+ * gives (which key opened each value, token ages, plaintext and legacy
+ * rows). A value no key opens makes the job roll back on the first one
+ * (ERR_INVALID, naming it), then run lifecycle_preflight() into
+ * out->preflight so that every such value is named, nothing changed;
+ * unless flags has LIFECYCLE_SKIP_UNDECRYPTABLE, when it is left as it is
+ * and reported in out->skipped. Each new token is opened in memory with
+ * the primary key alone before it is written. After COMMIT the values are
+ * read back and their digest compared with the chain of (field, id, value)
+ * kept while writing (out->verify: ok when the DB holds exactly what was
+ * written and left; otherwise `changed` is set and a full verify pass,
+ * lifecycle_verify(), names what key 1 does not open); a verify that is
+ * not ok does not make the job fail (the rotation is committed): check
+ * out->verify.ok.
  * Refuses with ERR_CONFIG when encryption is off, ERR_DENIED on a read-only
  * DB; a DB locked by another process fails after the store's busy timeout
  * with the store's message. 0 (committed and verified), or -1 with e set:

@@ -13,6 +13,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #include "lifecycle.h"
 
 #define DEFAULT_PAGE_ROWS	2000
@@ -23,6 +25,7 @@
 #define PAGE_OUT_BUDGET		((size_t)768 << 10)	/* token bytes per page */
 #define NO_NAME			((size_t)-1)
 #define NPAGES			3
+#define ROW_DIGEST		16		/* bytes of a row's digest */
 
 /* What a worker does to each row of a page. */
 enum op {
@@ -31,6 +34,7 @@ enum op {
 	OP_ROTATE,	/* MultiFernet.rotate */
 	OP_VERIFY,	/* does the primary key alone open it */
 	OP_PROBE,	/* the ring, else which candidate opens it */
+	OP_DIGEST,	/* a rotation's check after COMMIT: each value's digest */
 };
 
 /* What the reader decides for a value before any Fernet work. */
@@ -60,6 +64,7 @@ struct row {
 	int		key;			/* key index that opens it, -1 none */
 	int		cand;			/* probe: candidate index, -1 none */
 	int		status;
+	uint8_t		dig[ROW_DIGEST];	/* rotate, digest: H(field, id, value) */
 };
 
 struct page {
@@ -108,6 +113,10 @@ struct job {
 	double				 t0, last;
 	int				 cancelled;
 	int				 may_cancel;
+	int				 unopened;	/* rotate stopped on a value no key opens */
+	crypto_generichash_state	*dig;		/* rotate, digest: the rows' digests
+							   in read order (the caller's) */
+	size_t				 ndig;		/* rows in dig */
 };
 
 struct lifecycle {

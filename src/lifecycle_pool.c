@@ -72,6 +72,56 @@ check_open(struct worker *w, struct fernet_key *const *keys, size_t nkeys,
 	return -1;
 }
 
+/*
+ * The digest of one stored value: BLAKE2b over its field, its id and its
+ * bytes. A rotation keeps the digest of each value as it writes it (or
+ * leaves it); the check after COMMIT reads the values back and compares
+ * (lifecycle.c).
+ */
+static void
+row_digest(struct row *r, const char *val, size_t len)
+{
+	crypto_generichash_state st;
+	uint8_t head[9];
+	uint64_t id = (uint64_t)r->id;
+	int i;
+
+	head[0] = (uint8_t)r->field;
+	for (i = 0; i < 8; i++)
+		head[1 + i] = (uint8_t)(id >> (8 * i));
+	crypto_generichash_init(&st, NULL, 0, ROW_DIGEST);
+	crypto_generichash_update(&st, head, sizeof head);
+	crypto_generichash_update(&st, (const unsigned char *)val, len);
+	crypto_generichash_final(&st, r->dig, ROW_DIGEST);
+}
+
+/*
+ * A new token, checked in memory before it is written: the primary key
+ * alone opens it, with the timestamp of the token it replaces. 0, or -1
+ * with the failure recorded in w.
+ */
+static int
+check_new_token(struct worker *w, struct fernet_key *const *keys,
+    const struct row *r, const char *tok)
+{
+	struct err e;
+	uint64_t ts = 0;
+	int k;
+
+	k = check_open(w, keys, 1, NULL, tok, r->out_len, &ts);
+	if (k == -2)
+		return -1;
+	if (k != 0 || ts != r->ts) {
+		err_set(&e, ERR_INVALID, "internal error: a new token of %s "
+		    "row %lld does not open with the primary key as made; "
+		    "nothing was changed", store_field_name(r->field),
+		    (long long)r->id);
+		worker_fail(w, &e);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 work_row(struct worker *w, struct page *p, struct row *r)
 {
@@ -103,14 +153,22 @@ work_row(struct worker *w, struct page *p, struct row *r)
 		info.timestamp = 0;
 		if (fernet_rotate(keys, nkeys, keyring_hint(w->kr), in, r->in_len,
 		    NULL, out, r->out_cap, &r->out_len, &info, &e) == 0) {
-			r->status = ST_DONE;
+			r->ts = info.timestamp;
 			r->key = info.key_index;
+			if (check_new_token(w, keys, r, out) != 0)
+				return;
+			r->status = ST_DONE;
+			row_digest(r, out, r->out_len);
 		} else if (e.code == ERR_INVALID) {
+			r->ts = info.timestamp;
 			r->status = ST_UNOPENED;
+			row_digest(r, in, r->in_len);	/* left as it is */
 		} else {
 			worker_fail(w, &e);
 		}
-		r->ts = info.timestamp;
+		break;
+	case OP_DIGEST:
+		row_digest(r, in, r->in_len);
 		break;
 	case OP_VERIFY:
 		/* The primary key alone; then, to say why not, the others. */

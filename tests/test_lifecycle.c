@@ -387,9 +387,20 @@ test_rotate(void **state)
 	free(v);
 	/* the verify pass */
 	assert_true(r.verify.ok);
+	assert_false(r.verify.changed);
 	assert_int_equal(r.verify.checked, 4);
 	assert_int_equal(r.verify.primary, 4);
 	assert_int_equal(r.verify.other + r.verify.undecryptable, 0);
+	/* the one pass was its own preflight: which key opened what */
+	assert_int_equal(r.preflight.tokens, 4);
+	assert_int_equal(r.preflight.field[STORE_CONN_PASSWORD].per_key[1], 1);
+	assert_int_equal(r.preflight.field[STORE_CONN_EXTRA].per_key[0], 1);
+	assert_int_equal(r.preflight.field[STORE_VAR_VAL].per_key[1], 1);
+	assert_int_equal(r.preflight.field[STORE_TRIGGER_KWARGS].per_key[0], 1);
+	assert_int_equal(r.preflight.field[STORE_CONN_PASSWORD].plaintext, 1);
+	assert_int_equal(r.preflight.field[STORE_CONN_PASSWORD].rows, 3);
+	assert_int_equal(r.preflight.oldest[1], T_OLD);
+	assert_int_equal(r.preflight.undecryptable, 0);
 	free(before_pw);
 	free(before_ex);
 	free(before_trig);
@@ -416,6 +427,11 @@ test_rotate_undecryptable(void **state)
 	after = tdb_dump(&f->t);
 	assert_string_equal(before, after);
 	free(after);
+	/* Rolled back on the first; then every such value named. */
+	assert_int_equal(r.preflight.undecryptable, 2);
+	assert_int_equal(r.preflight.nbad, 2);
+	assert_string_equal(r.preflight.bad[0].name, "c_lost");
+	assert_int_equal(r.preflight.bad[1].field, STORE_TRIGGER_KWARGS);
 
 	/* --skip-undecryptable: rotated around them, named, left as they are. */
 	v = value_of(f, "SELECT password FROM connection WHERE id = 3");
@@ -804,6 +820,78 @@ test_verify_catches_old_key(void **state)
 	assert_int_equal(vf.rows[0].key, 1);
 }
 
+/*
+ * The check after COMMIT compares the DB with what the rotation wrote: a
+ * value another process changes between the COMMIT and that check (here
+ * from the progress callback at the start of the verify phase) fails it,
+ * even a token the primary key opens, which no decrypting pass would see.
+ */
+struct meddle {
+	struct fx	*f;
+	const char	*val;		/* written into variable 1 once */
+	int		 done;
+};
+
+static int
+meddle_at_verify(const struct lifecycle_progress *p, void *arg)
+{
+	struct meddle *m = arg;
+	const char *v[1] = { m->val };
+
+	if (p->phase == LIFECYCLE_VERIFY && !m->done) {
+		m->done = 1;
+		tdb_exec_params(&m->f->t, "UPDATE variable SET val = ? WHERE "
+		    "id = 1", 1, v);
+	}
+	return 0;
+}
+
+static void
+test_verify_catches_change(void **state)
+{
+	struct fx *f = *state;
+	struct lifecycle_opts o;
+	struct lifecycle_result r;
+	struct meddle m;
+	struct err e;
+	char same[512];
+
+	fill_mixed(f, 0);
+	memset(&o, 0, sizeof o);
+	memset(&m, 0, sizeof m);
+	o.progress = meddle_at_verify;
+	o.progress_arg = &m;
+	m.f = f;
+	/* A new token of another value, under the primary key. */
+	m.val = tok(NEW, "swapped", T_NEW);
+	fx_open(f, RING, &o);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(m.done);
+	assert_true(r.committed);
+	assert_false(r.verify.ok);
+	assert_true(r.verify.changed);
+	assert_int_equal(r.verify.other + r.verify.undecryptable, 0);
+
+	/* Under the old key: the full pass that follows names it. */
+	m.done = 0;
+	snprintf(same, sizeof same, "%s", tok(OLD, "var-secret", T_OLD + 5));
+	m.val = same;
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(m.done);
+	assert_false(r.verify.ok);
+	assert_true(r.verify.changed);
+	assert_int_equal(r.verify.other, 1);
+	assert_int_equal(r.verify.nrows, 1);
+	assert_string_equal(r.verify.rows[0].name, "v_old");
+
+	/* Nobody meddling: the same rotation checks out. */
+	fx_open(f, RING, NULL);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	assert_true(r.verify.ok);
+	assert_false(r.verify.changed);
+	assert_int_equal(r.verify.checked, 4);
+}
+
 /* -- probe --------------------------------------------------------------- */
 
 static void
@@ -986,6 +1074,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_paging_threads, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_catches_old_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_catches_change, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layouts, setup, teardown),

@@ -273,6 +273,9 @@ build_result(struct rot *r)
 		    "%zu open with the primary key, %zu need another key, %zu "
 		    "open with none", v->ok ? "OK" : "FAILED", v->checked,
 		    v->primary, v->other, v->undecryptable);
+	if (r->rc == 0 && v->changed)
+		add(r, TE_ERROR, "  the database does not hold exactly the values "
+		    "written (changed by another process after the COMMIT?)");
 	for (i = 0; i < v->nrows; i++) {
 		lifecycle_row_format(&v->rows[i], row, sizeof row);
 		add(r, TE_WARN, "  not under key 1: %s", row);
