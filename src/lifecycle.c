@@ -513,7 +513,7 @@ apply_scan(struct lifecycle *lc, struct page *p)
 		scan_row(lc->job.pf, p, &p->rows[i]);
 }
 
-/* Chain the digests of the page's rows (rotate: those written or left). */
+/* Chain the digests of a rotated page's rows, written or left. */
 static void
 apply_digest(struct lifecycle *lc, struct page *p)
 {
@@ -521,7 +521,7 @@ apply_digest(struct lifecycle *lc, struct page *p)
 	size_t i;
 
 	for (i = 0; i < p->nrows; i++) {
-		if (p->op == OP_ROTATE && p->rows[i].status != ST_DONE &&
+		if (p->rows[i].status != ST_DONE &&
 		    p->rows[i].status != ST_UNOPENED)
 			continue;
 		crypto_generichash_update(j->dig, p->rows[i].dig, ROW_DIGEST);
@@ -709,9 +709,6 @@ page_apply(struct lifecycle *lc, struct page *p, struct err *e)
 	case OP_PROBE:
 		apply_probe(lc, p);
 		break;
-	case OP_DIGEST:
-		apply_digest(lc, p);
-		break;
 	}
 	lc->job.done += p->nread;
 	if (lc->job.res != NULL)
@@ -848,8 +845,7 @@ run_fields(struct lifecycle *lc, const enum store_field *fields, size_t n,
 			nc++;
 		}
 		/* A rotation writes a connection once: page_read_pair(). */
-		pair = (lc->job.op == OP_ROTATE || lc->job.op == OP_DIGEST) &&
-		    nc == 2 &&
+		pair = lc->job.op == OP_ROTATE && nc == 2 &&
 		    c[0].f == STORE_CONN_PASSWORD && c[1].f == STORE_CONN_EXTRA;
 		if (nc > 0 && run_group(lc, c, nc, pair, e) != 0)
 			return -1;
@@ -1155,6 +1151,47 @@ lifecycle_encrypt(struct lifecycle *lc, struct lifecycle_result *out,
 }
 
 /*
+ * Chain the digests of the values of one table that a rotation works on,
+ * its fields side by side in the order the rotation wrote them
+ * (page_read_pair()), on the calling thread: hashing a value costs less
+ * than handing it to a worker. 0, or -1 with e set.
+ */
+static int
+digest_table(struct lifecycle *lc, const enum store_field *f, size_t nf,
+    struct err *e)
+{
+	struct store_iter *it[2] = { NULL, NULL };
+	struct store_value v;
+	uint8_t d[ROW_DIGEST];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nf; i++)
+		if (store_field_iter(lc->s, f[i], 0, 0, &it[i], e) != 0) {
+			rc = -1;
+			goto out;
+		}
+	for (;;) {
+		for (i = 0; i < nf; i++) {
+			if ((rc = store_field_next(it[i], &v, e)) != 1)
+				goto out;
+			if (classify(OP_ROTATE, f[i], &v) == CL_WORK) {
+				lifecycle_row_digest(d, f[i], v.id, v.value, v.len);
+				crypto_generichash_update(lc->job.dig, d, sizeof d);
+				lc->job.ndig++;
+			}
+			lc->job.done++;
+		}
+		if ((lc->job.done & 1023) < nf)
+			report(lc, 0);
+	}
+out:
+	for (i = 0; i < nf; i++)
+		store_iter_free(it[i]);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
  * The check after a rotation's COMMIT: read every value the rotation wrote
  * or left back and chain the digests of (field, id, value) in the same
  * order; equal to the rotation's chain (want, of nwant rows) means that
@@ -1168,18 +1205,34 @@ static int
 rotate_check(struct lifecycle *lc, const uint8_t *want, size_t nwant,
     struct lifecycle_result *res, struct err *e)
 {
+	static const enum store_field conn[2] = { STORE_CONN_PASSWORD,
+	    STORE_CONN_EXTRA };
 	struct lifecycle_verify *out = &res->verify;
 	crypto_generichash_state st;
 	uint8_t got[crypto_generichash_BYTES];
 	double t0 = now_seconds();
-	size_t n;
+	size_t n, f;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	crypto_generichash_init(&st, NULL, 0, sizeof got);
-	job_start(lc, OP_DIGEST);
+	job_start(lc, OP_VERIFY);
 	lc->job.dig = &st;
-	rc = run_all(lc, LIFECYCLE_VERIFY, e);
+	rc = phase_begin(lc, LIFECYCLE_VERIFY, all_fields, ARRAY_LEN(all_fields),
+	    e);
+	/* The order of run_fields(): a connection's secrets side by side. */
+	if (rc == 0 && store_field_exists(lc->s, conn[0]) &&
+	    store_field_exists(lc->s, conn[1]))
+		rc = digest_table(lc, conn, 2, e);
+	else
+		for (f = 0; rc == 0 && f < 2; f++)
+			if (store_field_exists(lc->s, conn[f]))
+				rc = digest_table(lc, &conn[f], 1, e);
+	for (f = STORE_VAR_VAL; rc == 0 && f < ARRAY_LEN(all_fields); f++)
+		if (store_field_exists(lc->s, all_fields[f]))
+			rc = digest_table(lc, &all_fields[f], 1, e);
+	if (rc == 0)
+		report(lc, 1);
 	n = lc->job.ndig;
 	job_end(lc);
 	crypto_generichash_final(&st, got, sizeof got);

@@ -34,7 +34,6 @@ enum op {
 	OP_ROTATE,	/* MultiFernet.rotate */
 	OP_VERIFY,	/* does the primary key alone open it */
 	OP_PROBE,	/* the ring, else which candidate opens it */
-	OP_DIGEST,	/* a rotation's check after COMMIT: each value's digest */
 };
 
 /* What the reader decides for a value before any Fernet work. */
@@ -64,7 +63,7 @@ struct row {
 	int		key;			/* key index that opens it, -1 none */
 	int		cand;			/* probe: candidate index, -1 none */
 	int		status;
-	uint8_t		dig[ROW_DIGEST];	/* rotate, digest: H(field, id, value) */
+	uint8_t		dig[ROW_DIGEST];	/* rotate: lifecycle_row_digest() */
 };
 
 struct page {
@@ -114,8 +113,8 @@ struct job {
 	int				 cancelled;
 	int				 may_cancel;
 	int				 unopened;	/* rotate stopped on a value no key opens */
-	crypto_generichash_state	*dig;		/* rotate, digest: the rows' digests
-							   in read order (the caller's) */
+	crypto_generichash_state	*dig;		/* rotate: the rows' digests in
+							   read order (the caller's) */
 	size_t				 ndig;		/* rows in dig */
 };
 
@@ -139,6 +138,15 @@ struct lifecycle {
 };
 
 /* -- the worker pool (lifecycle_pool.c) ---------------------------------- */
+
+/*
+ * The digest of one stored value: BLAKE2b over its field, its id and its
+ * bytes. A rotation keeps the digest of each value as it writes it (or
+ * leaves it); the check after COMMIT reads the values back and compares
+ * (lifecycle.c, rotate_check()).
+ */
+void lifecycle_row_digest(uint8_t out[ROW_DIGEST], enum store_field f,
+    int64_t id, const char *val, size_t len);
 
 /*
  * The thread body of worker w (a struct worker *): the Fernet work of

@@ -72,27 +72,22 @@ check_open(struct worker *w, struct fernet_key *const *keys, size_t nkeys,
 	return -1;
 }
 
-/*
- * The digest of one stored value: BLAKE2b over its field, its id and its
- * bytes. A rotation keeps the digest of each value as it writes it (or
- * leaves it); the check after COMMIT reads the values back and compares
- * (lifecycle.c).
- */
-static void
-row_digest(struct row *r, const char *val, size_t len)
+void
+lifecycle_row_digest(uint8_t out[ROW_DIGEST], enum store_field f, int64_t id,
+    const char *val, size_t len)
 {
 	crypto_generichash_state st;
 	uint8_t head[9];
-	uint64_t id = (uint64_t)r->id;
+	uint64_t u = (uint64_t)id;
 	int i;
 
-	head[0] = (uint8_t)r->field;
+	head[0] = (uint8_t)f;
 	for (i = 0; i < 8; i++)
-		head[1 + i] = (uint8_t)(id >> (8 * i));
+		head[1 + i] = (uint8_t)(u >> (8 * i));
 	crypto_generichash_init(&st, NULL, 0, ROW_DIGEST);
 	crypto_generichash_update(&st, head, sizeof head);
 	crypto_generichash_update(&st, (const unsigned char *)val, len);
-	crypto_generichash_final(&st, r->dig, ROW_DIGEST);
+	crypto_generichash_final(&st, out, ROW_DIGEST);
 }
 
 /*
@@ -158,17 +153,15 @@ work_row(struct worker *w, struct page *p, struct row *r)
 			if (check_new_token(w, keys, r, out) != 0)
 				return;
 			r->status = ST_DONE;
-			row_digest(r, out, r->out_len);
+			lifecycle_row_digest(r->dig, r->field, r->id, out, r->out_len);
 		} else if (e.code == ERR_INVALID) {
 			r->ts = info.timestamp;
 			r->status = ST_UNOPENED;
-			row_digest(r, in, r->in_len);	/* left as it is */
+			lifecycle_row_digest(r->dig, r->field, r->id, in,
+			    r->in_len);	/* left as it is */
 		} else {
 			worker_fail(w, &e);
 		}
-		break;
-	case OP_DIGEST:
-		row_digest(r, in, r->in_len);
 		break;
 	case OP_VERIFY:
 		/* The primary key alone; then, to say why not, the others. */
