@@ -27,6 +27,12 @@
  * transaction of the job; nothing is committed before the last page is
  * applied, so a failure, a cancel or a kill leaves the DB as it was.
  *
+ * A rotation is its own preflight (scan_row() counts what a preflight
+ * counts) and keeps a digest of every value it writes or leaves
+ * (apply_digest()); after COMMIT, rotate_check() reads the values back on
+ * the calling thread and compares, instead of opening every token again
+ * (doc/design.md section 7).
+ *
  * The worker threads are in lifecycle_pool.c, the state they share with
  * this file in lifecycle_int.h. The census (key status, lifecycle_census.c)
  * predates the engine and keeps its own simple, single-threaded pass with
