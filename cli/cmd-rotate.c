@@ -377,19 +377,22 @@ rotate(struct session *s, struct cli_args *a)
 		printf("; the %zu left as they are still open with no key",
 		    res->verify.undecryptable);
 	printf(" (%.3f s)\n", res->verify.seconds);
+	print_rows("changed since the rotation (written after the COMMIT by "
+	    "another process; key 1 alone opens them):", res->verify.since_rows,
+	    res->verify.nsince_rows, res->verify.since);
 	fflush(stdout);
-	if (!res->verify.ok && res->verify.changed)
-		fprintf(stderr, "ferncon: verify failed: the database does not "
-		    "hold exactly the values this rotation wrote (changed by "
-		    "another process after the COMMIT?)\n");
 	if (!res->verify.ok) {
-		print_rows("values that key 1 does not open:", res->verify.rows,
-		    res->verify.nrows, res->verify.other + res->verify.undecryptable);
+		print_rows("values not as this rotation wrote them that key 1 "
+		    "does not open, or gone:", res->verify.rows,
+		    res->verify.nrows, res->verify.bad);
 		fflush(stdout);
-		fprintf(stderr, "ferncon: verify failed: %zu value%s open only with "
-		    "another key (written by a process with the old key list?), "
-		    "%zu with none\n", res->verify.other,
-		    res->verify.other == 1 ? "" : "s", res->verify.undecryptable);
+		fprintf(stderr, "ferncon: verify failed: the database does not "
+		    "hold the values this rotation wrote: since the COMMIT, %zu "
+		    "value%s open only with another key (written by a process "
+		    "with the old key list?), %zu with none, %zu gone\n",
+		    res->verify.other, res->verify.other == 1 ? "" : "s",
+		    res->verify.bad - res->verify.other - res->verify.missing,
+		    res->verify.missing);
 		rc = EXIT_FAILED;
 		goto out;
 	}

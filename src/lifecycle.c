@@ -28,10 +28,11 @@
  * applied, so a failure, a cancel or a kill leaves the DB as it was.
  *
  * A rotation is its own preflight (scan_row() counts what a preflight
- * counts) and keeps a digest of every value it writes or leaves
- * (apply_digest()); after COMMIT, rotate_check() reads the values back on
- * the calling thread and compares, instead of opening every token again
- * (doc/design.md section 7).
+ * counts) and records a digest of every value it writes or leaves
+ * (apply_digest(), on an unlinked temp file); after COMMIT, rotate_check()
+ * reads the values back on the calling thread and compares them one by
+ * one, opening only those that differ, instead of opening every token
+ * again (doc/design.md section 7).
  *
  * The worker threads are in lifecycle_pool.c, the state they share with
  * this file in lifecycle_int.h. The census (key status, lifecycle_census.c)
@@ -42,6 +43,7 @@
 
 #include "lifecycle_int.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -336,10 +338,10 @@ fail:
 /*
  * Read the page of connections after id `after` with both secrets, for a
  * rotation that writes each row once: the password and the extra of a row
- * are read side by side (two iterators over the same ids: the job's
- * transaction keeps the table as it is) and become adjacent rows of the
- * page, password first. A row counts as two values read, as in the
- * field-by-field progress. Returns as page_read().
+ * come from one read of the row (store_conn_secrets_iter(): on PostgreSQL
+ * one lock per row) and become adjacent rows of the page, password first.
+ * A row counts as two values read, as in the field-by-field progress.
+ * Returns as page_read().
  */
 static int
 page_read_pair(struct lifecycle *lc, struct page *p, int64_t after,
@@ -347,7 +349,7 @@ page_read_pair(struct lifecycle *lc, struct page *p, int64_t after,
 {
 	static const enum store_field f[2] = { STORE_CONN_PASSWORD,
 	    STORE_CONN_EXTRA };
-	struct store_iter *it[2] = { NULL, NULL };
+	struct store_iter *it = NULL;
 	struct store_value v[2];
 	size_t limit = lc->opts.page_rows, in, out, ids = 0;
 	enum class cl[2];
@@ -356,20 +358,17 @@ page_read_pair(struct lifecycle *lc, struct page *p, int64_t after,
 	if (page_reset(lc, p, STORE_CONN_PASSWORD, after, 2 * limit, e) != 0)
 		return -1;
 	p->pair = 1;
-	for (i = 0; i < 2; i++)
-		if (store_field_iter(lc->s, f[i], after, limit, &it[i], e) != 0)
-			goto fail;
+	if (store_conn_secrets_iter(lc->s, after, limit, &it, e) != 0)
+		goto fail;
 	for (;;) {
-		rc[0] = store_field_next(it[0], &v[0], e);
+		rc[0] = store_field_next(it, &v[0], e);
 		if (rc[0] != 1)
 			break;
-		rc[1] = store_field_next(it[1], &v[1], e);
-		if (rc[1] < 0)
-			goto fail;
-		if (rc[1] == 0 || v[1].id != v[0].id) {
-			err_set(e, ERR_DB, "internal error: the connection "
-			    "table changed while it was read (row %lld)",
-			    (long long)v[0].id);
+		if ((rc[1] = store_field_next(it, &v[1], e)) != 1) {
+			if (rc[1] == 0)
+				err_set(e, ERR_DB, "internal error: no extra "
+				    "for connection row %lld",
+				    (long long)v[0].id);
 			goto fail;
 		}
 		in = out = 0;
@@ -404,12 +403,10 @@ page_read_pair(struct lifecycle *lc, struct page *p, int64_t after,
 		goto fail;
 	if (ids == limit)
 		p->more = 1;
-	store_iter_free(it[1]);
-	store_iter_free(it[0]);
+	store_iter_free(it);
 	return 0;
 fail:
-	store_iter_free(it[1]);
-	store_iter_free(it[0]);
+	store_iter_free(it);
 	return -1;
 }
 
@@ -519,18 +516,39 @@ apply_scan(struct lifecycle *lc, struct page *p)
 		scan_row(lc->job.pf, p, &p->rows[i]);
 }
 
-/* Chain the digests of a rotated page's rows, written or left. */
+/*
+ * The record of a value a rotation wrote or left: its field (bit 0x80 set
+ * when left as it was), its id (little-endian) and its digest.
+ */
+static void
+dig_pack(uint8_t rec[DIG_REC], enum store_field f, int left, int64_t id,
+    const uint8_t dig[ROW_DIGEST])
+{
+	uint64_t u = (uint64_t)id;
+	int i;
+
+	rec[0] = (uint8_t)((unsigned)f | (left ? 0x80u : 0u));
+	for (i = 0; i < 8; i++)
+		rec[1 + i] = (uint8_t)(u >> (8 * i));
+	memcpy(rec + 9, dig, ROW_DIGEST);
+}
+
+/* Record the digests of a rotated page's rows, written or left. */
 static void
 apply_digest(struct lifecycle *lc, struct page *p)
 {
 	struct job *j = &lc->job;
+	uint8_t rec[DIG_REC];
+	const struct row *r;
 	size_t i;
 
 	for (i = 0; i < p->nrows; i++) {
-		if (p->rows[i].status != ST_DONE &&
-		    p->rows[i].status != ST_UNOPENED)
+		r = &p->rows[i];
+		if (r->status != ST_DONE && r->status != ST_UNOPENED)
 			continue;
-		crypto_generichash_update(j->dig, p->rows[i].dig, ROW_DIGEST);
+		dig_pack(rec, r->field, r->status == ST_UNOPENED, r->id, r->dig);
+		if (fwrite(rec, 1, sizeof rec, j->digf) != sizeof rec)
+			j->digf_failed = 1;
 		j->ndig++;
 	}
 }
@@ -708,6 +726,11 @@ page_apply(struct lifecycle *lc, struct page *p, struct err *e)
 		if (apply_write(lc, p, e) != 0)
 			return -1;
 		apply_digest(lc, p);
+		if (lc->job.digf_failed) {
+			err_set(e, ERR_IO, "cannot write the rotation's digests "
+			    "to a temporary file; nothing was changed");
+			return -1;
+		}
 		break;
 	case OP_VERIFY:
 		apply_verify(lc, p);
@@ -1156,104 +1179,211 @@ lifecycle_encrypt(struct lifecycle *lc, struct lifecycle_result *out,
 	return rc;
 }
 
+/* -- the check after a rotation's COMMIT ---------------------------------- */
+
+/* A record of the rotation's digest file, unpacked. */
+struct dig_rec {
+	int			have;		/* 0: the file is read to its end */
+	enum store_field	f;
+	int			left;		/* left as it was (no key opened it) */
+	int64_t			id;
+	uint8_t			dig[ROW_DIGEST];
+};
+
+struct check {
+	struct lifecycle	*lc;
+	struct lifecycle_verify	*vf;
+	FILE			*f;
+	struct dig_rec		 rec;		/* the next record */
+	size_t			 failed;	/* values that fail the check */
+};
+
+static void
+rec_next(struct check *c)
+{
+	uint8_t b[DIG_REC];
+	uint64_t u = 0;
+	int i;
+
+	if (fread(b, 1, sizeof b, c->f) != sizeof b) {
+		c->rec.have = 0;
+		return;
+	}
+	c->rec.have = 1;
+	c->rec.f = (enum store_field)(b[0] & 0x7f);
+	c->rec.left = (b[0] & 0x80) != 0;
+	for (i = 7; i >= 0; i--)
+		u = (u << 8) | b[1 + i];
+	c->rec.id = (int64_t)u;
+	memcpy(c->rec.dig, b + 9, ROW_DIGEST);
+}
+
 /*
- * Chain the digests of the values of one table that a rotation works on,
- * its fields side by side in the order the rotation wrote them
- * (page_read_pair()), on the calling thread: hashing a value costs less
- * than handing it to a worker. 0, or -1 with e set.
+ * The order the rotation wrote in (run_fields()): table by table, by id,
+ * a connection's password before its extra. <0, 0, >0.
  */
 static int
-digest_table(struct lifecycle *lc, const enum store_field *f, size_t nf,
+order_cmp(enum store_field fa, int64_t ida, enum store_field fb, int64_t idb)
+{
+	int ta = table_of(fa), tb = table_of(fb);
+
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	if (ida != idb)
+		return ida < idb ? -1 : 1;
+	return (int)fa - (int)fb;
+}
+
+/* A value the rotation wrote that is gone (row deleted, or emptied). */
+static void
+check_missing(struct check *c)
+{
+	c->vf->missing++;
+	c->failed++;
+	name_add(c->vf->rows, &c->vf->nrows, c->rec.f, c->rec.id, NULL, -2);
+	rec_next(c);
+}
+
+/*
+ * One value read back: as written (or left), or changed since the COMMIT
+ * (or new): then opened, the primary key's being no failure. 0, or -1
+ * with e set.
+ */
+static int
+check_value(struct check *c, enum store_field f, const struct store_value *v,
     struct err *e)
 {
-	struct store_iter *it[2] = { NULL, NULL };
-	struct store_value v;
+	struct lifecycle_verify *vf = c->vf;
 	uint8_t d[ROW_DIGEST];
-	size_t i;
-	int rc = 0;
+	int k, matched = 0, same = 0, left = 0;
 
-	for (i = 0; i < nf; i++)
-		if (store_field_iter(lc->s, f[i], 0, 0, &it[i], e) != 0) {
+	while (c->rec.have && order_cmp(c->rec.f, c->rec.id, f, v->id) < 0)
+		check_missing(c);
+	if (c->rec.have && c->rec.f == f && c->rec.id == v->id)
+		matched = 1;
+	if (classify(OP_ROTATE, f, v) != CL_WORK) {
+		if (matched)
+			check_missing(c);
+		return 0;
+	}
+	vf->checked++;
+	if (matched) {
+		lifecycle_row_digest(d, f, v->id, v->value, v->len);
+		same = sodium_memcmp(d, c->rec.dig, ROW_DIGEST) == 0;
+		left = c->rec.left;
+		rec_next(c);
+	}
+	if (same) {
+		if (left)
+			vf->undecryptable++;
+		else
+			vf->primary++;
+		return 0;
+	}
+	/* Not what the rotation wrote or left: does key 1 open it? */
+	vf->changed = 1;
+	if ((k = lifecycle_pool_open(c->lc, v->value, v->len, e)) == -2)
+		return -1;
+	if (k == 0) {
+		vf->primary++;
+		vf->since++;
+		name_add(vf->since_rows, &vf->nsince_rows, f, v->id, v->name, 0);
+		return 0;
+	}
+	if (k > 0)
+		vf->other++;
+	else
+		vf->undecryptable++;
+	c->failed++;
+	name_add(vf->rows, &vf->nrows, f, v->id, v->name, k);
+	return 0;
+}
+
+/*
+ * Read back the values of one table in the rotation's order (a
+ * connection's secrets side by side, store_conn_secrets_iter()) and check
+ * each. 0, or -1 with e set.
+ */
+static int
+check_table(struct check *c, enum store_field f, int pair, struct err *e)
+{
+	struct lifecycle *lc = c->lc;
+	struct store_iter *it = NULL;
+	struct store_value v;
+	size_t n = 0;
+	int rc;
+
+	if ((pair ? store_conn_secrets_iter(lc->s, 0, 0, &it, e) :
+	    store_field_iter(lc->s, f, 0, 0, &it, e)) != 0)
+		return -1;
+	while ((rc = store_field_next(it, &v, e)) == 1) {
+		/* A pair gives a row's password, then its extra. */
+		if (check_value(c, pair ? (n++ & 1 ? STORE_CONN_EXTRA :
+		    STORE_CONN_PASSWORD) : f, &v, e) != 0) {
 			rc = -1;
-			goto out;
+			break;
 		}
-	for (;;) {
-		for (i = 0; i < nf; i++) {
-			if ((rc = store_field_next(it[i], &v, e)) != 1)
-				goto out;
-			if (classify(OP_ROTATE, f[i], &v) == CL_WORK) {
-				lifecycle_row_digest(d, f[i], v.id, v.value, v.len);
-				crypto_generichash_update(lc->job.dig, d, sizeof d);
-				lc->job.ndig++;
-			}
-			lc->job.done++;
-		}
-		if ((lc->job.done & 1023) < nf)
+		if ((++lc->job.done & 1023) == 0)
 			report(lc, 0);
 	}
-out:
-	for (i = 0; i < nf; i++)
-		store_iter_free(it[i]);
+	store_iter_free(it);
 	return rc < 0 ? -1 : 0;
 }
 
 /*
- * The check after a rotation's COMMIT: read every value the rotation wrote
- * or left back and chain the digests of (field, id, value) in the same
- * order; equal to the rotation's chain (want, of nwant rows) means that
- * the DB holds exactly what was written, and every token written was
- * opened with the primary key alone in memory before it was written
- * (lifecycle_pool.c). On a difference, the full verify pass names the
- * values that key 1 does not open. 0 (out->ok says the outcome), or -1
+ * The check after a rotation's COMMIT, on the calling thread (hashing a
+ * value costs less than handing it to a worker): every value the rotation
+ * wrote or left is read back and its digest of (field, id, value) compared
+ * with the one recorded while writing (equal: the DB holds exactly what
+ * was written, and every token written was opened with the primary key
+ * alone in memory before it was written, lifecycle_pool.c). A value that
+ * differs was changed since the COMMIT: no failure when the primary key
+ * opens it (named in res->verify.since_rows), a failure otherwise, as is a
+ * value written that is gone. 0 (res->verify.ok says the outcome), or -1
  * with e set.
  */
 static int
-rotate_check(struct lifecycle *lc, const uint8_t *want, size_t nwant,
-    struct lifecycle_result *res, struct err *e)
+rotate_check(struct lifecycle *lc, FILE *digf, struct lifecycle_result *res,
+    struct err *e)
 {
-	static const enum store_field conn[2] = { STORE_CONN_PASSWORD,
-	    STORE_CONN_EXTRA };
 	struct lifecycle_verify *out = &res->verify;
-	crypto_generichash_state st;
-	uint8_t got[crypto_generichash_BYTES];
+	struct check c;
 	double t0 = now_seconds();
-	size_t n, f;
-	int rc;
+	size_t f;
+	int rc, pair;
 
 	memset(out, 0, sizeof *out);
-	crypto_generichash_init(&st, NULL, 0, sizeof got);
+	memset(&c, 0, sizeof c);
+	c.lc = lc;
+	c.vf = out;
+	c.f = digf;
+	rewind(digf);
+	rec_next(&c);
 	job_start(lc, OP_VERIFY);
-	lc->job.dig = &st;
 	rc = phase_begin(lc, LIFECYCLE_VERIFY, all_fields, ARRAY_LEN(all_fields),
 	    e);
 	/* The order of run_fields(): a connection's secrets side by side. */
-	if (rc == 0 && store_field_exists(lc->s, conn[0]) &&
-	    store_field_exists(lc->s, conn[1]))
-		rc = digest_table(lc, conn, 2, e);
-	else
-		for (f = 0; rc == 0 && f < 2; f++)
-			if (store_field_exists(lc->s, conn[f]))
-				rc = digest_table(lc, &conn[f], 1, e);
-	for (f = STORE_VAR_VAL; rc == 0 && f < ARRAY_LEN(all_fields); f++)
+	pair = store_field_exists(lc->s, STORE_CONN_PASSWORD) &&
+	    store_field_exists(lc->s, STORE_CONN_EXTRA);
+	if (rc == 0 && pair)
+		rc = check_table(&c, STORE_CONN_PASSWORD, 1, e);
+	for (f = pair ? STORE_VAR_VAL : 0; rc == 0 && f < ARRAY_LEN(all_fields);
+	    f++)
 		if (store_field_exists(lc->s, all_fields[f]))
-			rc = digest_table(lc, &all_fields[f], 1, e);
+			rc = check_table(&c, all_fields[f], 0, e);
+	while (rc == 0 && c.rec.have)
+		check_missing(&c);
+	if (rc == 0 && ferror(digf)) {
+		err_set(e, ERR_IO, "cannot read the rotation's digests back");
+		rc = -1;
+	}
 	if (rc == 0)
 		report(lc, 1);
-	n = lc->job.ndig;
 	job_end(lc);
-	crypto_generichash_final(&st, got, sizeof got);
-	if (rc != 0)
-		return -1;
-	out->checked = n;
-	out->primary = res->total_changed;
-	out->undecryptable = res->total_skipped;
-	out->ok = n == nwant && memcmp(got, want, sizeof got) == 0;
-	if (!out->ok) {
-		/* Changed behind our back: say which values key 1 does not open. */
-		rc = lifecycle_verify(lc, res->total_skipped, out, e);
-		out->ok = 0;
+	out->bad = c.failed;
+	out->ok = rc == 0 && c.failed == 0;
+	if (c.failed > 0 || out->missing > 0)
 		out->changed = 1;
-	}
 	out->seconds = now_seconds() - t0;
 	return rc;
 }
@@ -1262,30 +1392,35 @@ int
 lifecycle_rotate(struct lifecycle *lc, unsigned flags,
     struct lifecycle_result *out, struct err *e)
 {
-	crypto_generichash_state st;
-	uint8_t want[crypto_generichash_BYTES];
 	struct err e2;
-	size_t nwant;
-	int rc, unopened;
+	FILE *digf;
+	int rc, unopened, failed;
 
 	memset(out, 0, sizeof *out);
 	if (writable(lc, "rotate the Fernet key", e) != 0)
 		return -1;
+	/* Digests of ciphertexts, never a secret; unlinked at once. */
+	if ((digf = tmpfile()) == NULL) {
+		err_set(e, ERR_IO, "cannot create a temporary file for the "
+		    "rotation's digests: %s; nothing was changed",
+		    strerror(errno));
+		return -1;
+	}
+	setvbuf(digf, NULL, _IOFBF, 1 << 16);
 	preflight_init(lc, &out->preflight, 0);
-	crypto_generichash_init(&st, NULL, 0, sizeof want);
 	job_start(lc, OP_ROTATE);
 	lc->job.res = out;
 	lc->job.flags = flags;
 	lc->job.pf = &out->preflight;
-	lc->job.dig = &st;
+	lc->job.digf = digf;
 	rc = write_job(lc, LIFECYCLE_ROTATE, all_fields, ARRAY_LEN(all_fields),
 	    out, e);
 	unopened = lc->job.unopened;
-	nwant = lc->job.ndig;
+	failed = lc->job.digf_failed;
 	preflight_totals(lc, &out->preflight);
 	job_end(lc);
-	crypto_generichash_final(&st, want, sizeof want);
 	if (rc != 0) {
+		fclose(digf);
 		if (!out->committed) {
 			memset(out->changed, 0, sizeof out->changed);
 			out->total_changed = 0;
@@ -1297,7 +1432,15 @@ lifecycle_rotate(struct lifecycle *lc, unsigned flags,
 		return -1;
 	}
 	lc->counts_fresh = 1;	/* the rows the rotation just counted */
-	return rotate_check(lc, want, nwant, out, e);
+	if (failed || fflush(digf) != 0) {	/* committed, not checkable */
+		fclose(digf);
+		err_set(e, ERR_IO, "cannot write the rotation's digests to a "
+		    "temporary file: %s", strerror(errno));
+		return -1;
+	}
+	rc = rotate_check(lc, digf, out, e);
+	fclose(digf);
+	return rc;
 }
 
 int

@@ -187,15 +187,30 @@ struct lifecycle_verify {
 	size_t			primary;	/* open with the primary key alone */
 	size_t			other;		/* open only with another key of the ring */
 	size_t			undecryptable;	/* no key opens them */
+	size_t			missing;	/* rotate: values written that are
+						   gone since (row deleted, emptied) */
+	size_t			bad;		/* rotate: values that fail: changed
+						   since and not opened by the
+						   primary key, or missing */
+	size_t			since;		/* rotate: values changed since the
+						   COMMIT (another writer) that the
+						   primary key alone opens: named,
+						   not a failure */
 	int			ok;		/* other == 0, undecryptable <= skipped;
-						   rotate: and the DB holds what it wrote */
+						   rotate: every value is as written
+						   (or left), or changed since and
+						   opened by the primary key */
 	int			changed;	/* rotate: the DB does not hold exactly
-						   the values written (changed after
-						   COMMIT?); the counts are then a
-						   full verify pass's */
+						   the values written and left */
 	double			seconds;
-	struct lifecycle_row	rows[LIFECYCLE_MAX_NAMED];	/* the first not opened by key 1 */
+	struct lifecycle_row	rows[LIFECYCLE_MAX_NAMED];	/* the first not opened
+								   by key 1 (key: the one
+								   that opens it, -1 none;
+								   rotate: -2 gone) */
 	size_t			nrows;
+	struct lifecycle_row	since_rows[LIFECYCLE_MAX_NAMED];	/* the first
+								   changed since */
+	size_t			nsince_rows;
 };
 
 struct lifecycle_result {
@@ -293,12 +308,15 @@ int lifecycle_encrypt(struct lifecycle *lc, struct lifecycle_result *out,
  * unless flags has LIFECYCLE_SKIP_UNDECRYPTABLE, when it is left as it is
  * and reported in out->skipped. Each new token is opened in memory with
  * the primary key alone before it is written. After COMMIT the values are
- * read back and their digest compared with the chain of (field, id, value)
- * kept while writing (out->verify: ok when the DB holds exactly what was
- * written and left; otherwise `changed` is set and a full verify pass,
- * lifecycle_verify(), names what key 1 does not open); a verify that is
- * not ok does not make the job fail (the rotation is committed): check
- * out->verify.ok.
+ * read back and the digest of each (field, id, value) compared with the
+ * one kept while writing (on an unlinked temp file, so that memory stays
+ * flat). A value that differs, or a new one, is opened: the primary key
+ * opens it, it was changed since the COMMIT by another writer (an Airflow
+ * already on the new key list) and is counted in out->verify.since and
+ * named, not a failure; otherwise it is a failure (out->verify.other or
+ * undecryptable), as is a value written that is gone (missing). A verify
+ * that is not ok does not make the job fail (the rotation is committed):
+ * check out->verify.ok.
  * Refuses with ERR_CONFIG when encryption is off, ERR_DENIED on a read-only
  * DB; a DB locked by another process fails after the store's busy timeout
  * with the store's message. 0 (committed and verified), or -1 with e set:

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sodium.h>
 
@@ -26,6 +27,7 @@
 #define NO_NAME			((size_t)-1)
 #define NPAGES			3
 #define ROW_DIGEST		16		/* bytes of a row's digest */
+#define DIG_REC			(1 + 8 + ROW_DIGEST)	/* a record of job.digf */
 
 /* What a worker does to each row of a page. */
 enum op {
@@ -113,9 +115,12 @@ struct job {
 	int				 cancelled;
 	int				 may_cancel;
 	int				 unopened;	/* rotate stopped on a value no key opens */
-	crypto_generichash_state	*dig;		/* rotate: the rows' digests in
-							   read order (the caller's) */
-	size_t				 ndig;		/* rows in dig */
+	FILE				*digf;		/* rotate: (field, id, digest) of
+							   each value written or left, in
+							   write order (an unlinked temp
+							   file: memory stays flat) */
+	size_t				 ndig;		/* records in digf */
+	int				 digf_failed;	/* a write to digf failed */
 };
 
 struct lifecycle {
@@ -147,6 +152,14 @@ struct lifecycle {
  */
 void lifecycle_row_digest(uint8_t out[ROW_DIGEST], enum store_field f,
     int64_t id, const char *val, size_t len);
+
+/*
+ * Which key of the ring opens tok (len bytes), on the calling thread
+ * (worker 0's keys and scratch): its index, -1 when none does, or -2 on a
+ * failure that is not the token's (e set).
+ */
+int lifecycle_pool_open(struct lifecycle *lc, const char *tok, size_t len,
+    struct err *e);
 
 /*
  * The thread body of worker w (a struct worker *): the Fernet work of

@@ -72,6 +72,24 @@ check_open(struct worker *w, struct fernet_key *const *keys, size_t nkeys,
 	return -1;
 }
 
+int
+lifecycle_pool_open(struct lifecycle *lc, const char *tok, size_t len,
+    struct err *e)
+{
+	struct worker *w = &lc->w[0];
+	uint64_t ts = 0;
+	int k;
+
+	k = check_open(w, keyring_keys(w->kr), keyring_count(w->kr), NULL, tok,
+	    len, &ts);
+	if (k == -2) {
+		*e = w->err;
+		w->failed = 0;
+		err_clear(&w->err);
+	}
+	return k;
+}
+
 void
 lifecycle_row_digest(uint8_t out[ROW_DIGEST], enum store_field f, int64_t id,
     const char *val, size_t len)

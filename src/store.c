@@ -518,6 +518,97 @@ store_field_next(struct store_iter *it, struct store_value *v, struct err *e)
 	return it->ops->field_next(it, v, e);
 }
 
+/*
+ * store_conn_secrets_iter() for a backend without its own: a password
+ * iterator and an extra iterator over the same ids, taken in turn (each
+ * keeps its value until its own next call, so a row's two stay valid
+ * together).
+ */
+struct secrets_pair {
+	struct store_iter	 base;
+	struct store_iter	*it[2];
+	int			 turn;		/* 1: the extra is next */
+	int64_t			 id;		/* the row of the password given */
+};
+
+static int
+pair_conn_next(struct store_iter *it, struct conn *c, struct err *e)
+{
+	(void)it;
+	(void)c;
+	err_set(e, ERR_INVALID, "a secrets listing has no connections");
+	return -1;
+}
+
+static int
+pair_var_next(struct store_iter *it, struct store_var *v, struct err *e)
+{
+	(void)it;
+	(void)v;
+	err_set(e, ERR_INVALID, "a secrets listing has no variables");
+	return -1;
+}
+
+static int
+pair_field_next(struct store_iter *it, struct store_value *v, struct err *e)
+{
+	struct secrets_pair *p = (struct secrets_pair *)it;
+	int t = p->turn, rc;
+
+	if ((rc = store_field_next(p->it[t], v, e)) < 0)
+		return -1;
+	if (t == 0) {
+		if (rc == 1) {
+			p->id = v->id;
+			p->turn = 1;
+		}
+		return rc;
+	}
+	p->turn = 0;
+	if (rc == 0 || v->id != p->id) {
+		err_set(e, ERR_DB, "internal error: the connection table changed "
+		    "while it was read (row %lld)", (long long)p->id);
+		return -1;
+	}
+	return 1;
+}
+
+static void
+pair_free(struct store_iter *it)
+{
+	struct secrets_pair *p = (struct secrets_pair *)it;
+
+	store_iter_free(p->it[0]);
+	store_iter_free(p->it[1]);
+	free(p);
+}
+
+static const struct store_iter_ops pair_ops = {
+	pair_conn_next, pair_var_next, pair_field_next, pair_free
+};
+
+int
+store_conn_secrets_iter(struct store *s, int64_t after_id, size_t limit,
+    struct store_iter **out, struct err *e)
+{
+	struct secrets_pair *p;
+
+	*out = NULL;
+	if (s->ops->conn_secrets_iter != NULL)
+		return s->ops->conn_secrets_iter(s, after_id, limit, out, e);
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return err_nomem(e);
+	p->base.ops = &pair_ops;
+	if (store_field_iter(s, STORE_CONN_PASSWORD, after_id, limit, &p->it[0],
+	    e) != 0 || store_field_iter(s, STORE_CONN_EXTRA, after_id, limit,
+	    &p->it[1], e) != 0) {
+		pair_free(&p->base);
+		return -1;
+	}
+	*out = &p->base;
+	return 0;
+}
+
 int
 store_field_update(struct store *s, enum store_field f, int64_t id,
     const char *value, size_t len, int flag, struct err *e)

@@ -303,6 +303,18 @@ int store_field_next(struct store_iter *it, struct store_value *v,
     struct err *e) ATTR_WUR;
 
 /*
+ * Page through both secrets of the connection table by id (rows with id >
+ * after_id, in id order, at most limit rows; 0: all), for a job that
+ * writes each connection once: store_field_next() gives a row's password
+ * (STORE_CONN_PASSWORD), then its extra (same id), then the next row's
+ * password. The two values of a row stay valid together, until the call
+ * after the extra's. One read of the table where two field iterators read
+ * it twice: in a transaction, PostgreSQL locks each row once (FOR UPDATE).
+ */
+int store_conn_secrets_iter(struct store *s, int64_t after_id, size_t limit,
+    struct store_iter **out, struct err *e) ATTR_WUR;
+
+/*
  * Set the value (len bytes) and flag of row id (flag ignored for triggers).
  * Runs in the open transaction (store_begin() first: the lifecycle jobs
  * update many rows in one transaction). ERR_NOTFOUND when no row has id.

@@ -58,6 +58,12 @@ struct store_ops {
 	int	(*var_list)(struct store *s, const struct store_var_query *q,
 		    struct store_iter **out, struct err *e);
 	int	(*var_delete)(struct store *s, const char *key, struct err *e);
+	/*
+	 * store_conn_secrets_iter(); NULL: store.c reads the two fields with
+	 * two field iterators, taken in turn.
+	 */
+	int	(*conn_secrets_iter)(struct store *s, int64_t after_id,
+		    size_t limit, struct store_iter **out, struct err *e);
 };
 
 /*

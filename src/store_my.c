@@ -1515,4 +1515,5 @@ static const struct store_ops my_ops = {
 	my_text_rows,
 	my_var_list,
 	my_var_delete,
+	NULL,		/* conn_secrets_iter: store.c's two iterators */
 };

@@ -403,6 +403,14 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	default:
 		break;
 	}
+	if (st == ST_SECRETS_PAGE || st == ST_SECRETS_LOCK) {
+		/* One read (one lock) of a row for both secrets. */
+		buf_addf(b, "SELECT id, password, is_encrypted, extra, "
+		    "is_extra_encrypted, conn_id FROM %sconnection WHERE id > $1 "
+		    "ORDER BY id LIMIT $2%s", p->qual,
+		    st == ST_SECRETS_LOCK ? " FOR UPDATE" : "");
+		return;
+	}
 	if (st >= ST_PAGE && st < ST_VAR_PAGE) {
 		store_pg_page_sql(p, st - ST_PAGE, 1, b);
 		return;
@@ -1418,4 +1426,5 @@ static const struct store_ops pg_ops = {
 	pg_text_rows,
 	store_pg_var_list,
 	store_pg_var_delete,
+	store_pg_conn_secrets_iter,
 };

@@ -31,6 +31,8 @@ enum stmt {
 	ST_SECRETS_UPDATE = ST_FIELD_COUNT + STORE_FIELD_MAX,
 	ST_VAR_LIST, ST_VAR_LIST_DESC,	/* a page of variables in key order */
 	ST_VAR_DELETE,
+	ST_SECRETS_PAGE,	/* both secrets of a page of connections */
+	ST_SECRETS_LOCK,	/* ... FOR UPDATE, in a transaction */
 	ST_MAX
 };
 
@@ -86,7 +88,7 @@ struct pg {
 #define PAGE_DESC	8	/* ORDER BY conn_id DESC */
 #define PAGE_DBORDER	16	/* the column's collation, not COLLATE "C" */
 
-enum it_kind { IT_CONN, IT_VAR, IT_FIELD };
+enum it_kind { IT_CONN, IT_VAR, IT_FIELD, IT_SECRETS };
 
 struct pg_iter {
 	struct store_iter	 base;
@@ -106,6 +108,9 @@ struct pg_iter {
 	int			 own_tx;	/* the cursor's transaction is ours */
 	char			*val;		/* value copy (locked), wiped per row */
 	size_t			 val_cap;
+	char			*val2;		/* IT_SECRETS: the extra's copy */
+	size_t			 val2_cap;
+	int			 half;		/* IT_SECRETS: the extra is next */
 	enum err_code		 failed;	/* a page failed: the iterator stays failed */
 };
 
@@ -181,6 +186,8 @@ int store_pg_var_list(struct store *s, const struct store_var_query *q,
     struct store_iter **out, struct err *e);
 int store_pg_var_delete(struct store *s, const char *key, struct err *e);
 int store_pg_field_iter(struct store *s, enum store_field f, int64_t after_id,
+    size_t limit, struct store_iter **out, struct err *e);
+int store_pg_conn_secrets_iter(struct store *s, int64_t after_id,
     size_t limit, struct store_iter **out, struct err *e);
 
 /* *n: the rows counted by statement st (a COUNT(*)). 0, or -1 with e set. */

@@ -232,11 +232,15 @@ iter_clear_page(struct pg_iter *it)
 {
 	static const int var_cols[] = { 2 };
 	static const int field_cols[] = { 1 };
+	static const int secrets_cols[] = { 1, 3 };
 
 	if (it->kind == IT_CONN)
 		store_pg_clear_wiped(it->res, conn_secret_cols, ARRAY_LEN(conn_secret_cols));
 	else if (it->kind == IT_VAR)
 		store_pg_clear_wiped(it->res, var_cols, ARRAY_LEN(var_cols));
+	else if (it->kind == IT_SECRETS)
+		store_pg_clear_wiped(it->res, secrets_cols,
+		    ARRAY_LEN(secrets_cols));
 	else
 		store_pg_clear_wiped(it->res, field_cols, ARRAY_LEN(field_cols));
 	it->res = NULL;
@@ -421,10 +425,13 @@ it_conn_next(struct store_iter *base, struct conn *c, struct err *e)
 	return 1;
 }
 
-/* Copy cell (row, col) into the iterator's locked buffer and wipe the cell. */
+/*
+ * Copy cell (row, col) into a locked buffer of the iterator (*buf, *cap:
+ * it->val, or it->val2 for an extra) and wipe the cell.
+ */
 static int
-copy_value(struct pg_iter *it, int col, const char **out, size_t *len,
-    struct err *e)
+copy_cell(struct pg_iter *it, int col, char **buf, size_t *cap,
+    const char **out, size_t *len, struct err *e)
 {
 	size_t n;
 
@@ -433,21 +440,46 @@ copy_value(struct pg_iter *it, int col, const char **out, size_t *len,
 	if (PQgetisnull(it->res, it->row, col))
 		return 0;
 	n = (size_t)PQgetlength(it->res, it->row, col);
-	if (n + 1 > it->val_cap) {
-		sodium_free(it->val);
-		it->val_cap = n + 1 < 256 ? 256 : n + 1;
-		if ((it->val = sodium_malloc(it->val_cap)) == NULL) {
-			it->val_cap = 0;
+	if (n + 1 > *cap) {
+		sodium_free(*buf);
+		*cap = n + 1 < 256 ? 256 : n + 1;
+		if ((*buf = sodium_malloc(*cap)) == NULL) {
+			*cap = 0;
 			err_nomem(e);
 			return -1;
 		}
 	}
-	memcpy(it->val, PQgetvalue(it->res, it->row, col), n);
-	it->val[n] = '\0';
+	memcpy(*buf, PQgetvalue(it->res, it->row, col), n);
+	(*buf)[n] = '\0';
 	sodium_memzero(PQgetvalue(it->res, it->row, col), n);
-	*out = it->val;
+	*out = *buf;
 	*len = n;
 	return 0;
+}
+
+static int
+copy_value(struct pg_iter *it, int col, const char **out, size_t *len,
+    struct err *e)
+{
+	return copy_cell(it, col, &it->val, &it->val_cap, out, len, e);
+}
+
+/*
+ * The next row of a value iterator: the last value's copy wiped, a page
+ * fetched when needed (what: for the error), *id the row's id (column 0).
+ * Returns as iter_fill().
+ */
+static int
+row_next(struct pg_iter *it, const char *what, int64_t *id, struct err *e)
+{
+	int rc;
+
+	if (it->val != NULL)
+		sodium_memzero(it->val, it->val_cap);
+	if ((rc = iter_fill(it, what, e)) != 1)
+		return rc;
+	*id = strtoll(PQgetvalue(it->res, it->row, 0), NULL, 10);
+	return 1;
 }
 
 static int
@@ -456,14 +488,13 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 	struct pg_iter *it = (struct pg_iter *)base;
 	const char *val;
 	size_t len;
+	int64_t id;
 	int rc;
 
-	if (it->val != NULL)
-		sodium_memzero(it->val, it->val_cap);
-	if ((rc = iter_fill(it, "reading variables", e)) != 1)
+	if ((rc = row_next(it, "reading variables", &id, e)) != 1)
 		return rc;
 	memset(v, 0, sizeof *v);
-	v->id = strtoll(PQgetvalue(it->res, it->row, 0), NULL, 10);
+	v->id = id;
 	v->key = PQgetisnull(it->res, it->row, 1) ? NULL :
 	    PQgetvalue(it->res, it->row, 1);
 	v->is_encrypted = col_bool(it->res, it->row, 3);
@@ -478,18 +509,52 @@ it_var_next(struct store_iter *base, struct store_var *v, struct err *e)
 	return 1;
 }
 
+/*
+ * A secrets iterator (store_conn_secrets_iter()): a row's password, then
+ * its extra from the same row of the page; the password's copy is kept
+ * until the next row's.
+ */
+static int
+secrets_next(struct pg_iter *it, struct store_value *v, struct err *e)
+{
+	int col = it->half ? 3 : 1, rc;
+	int64_t id;
+
+	if (it->half) {
+		if (it->val2 != NULL)
+			sodium_memzero(it->val2, it->val2_cap);
+		id = strtoll(PQgetvalue(it->res, it->row, 0), NULL, 10);
+	} else if ((rc = row_next(it, "reading values", &id, e)) != 1)
+		return rc;
+	memset(v, 0, sizeof *v);
+	v->id = id;
+	if ((it->half ? copy_cell(it, col, &it->val2, &it->val2_cap, &v->value,
+	    &v->len, e) : copy_value(it, col, &v->value, &v->len, e)) != 0)
+		return -1;
+	v->flag = col_bool(it->res, it->row, col + 1);
+	v->name = PQgetisnull(it->res, it->row, 5) ? NULL :
+	    PQgetvalue(it->res, it->row, 5);
+	if (it->half) {
+		it->after_id = v->id;
+		it->row++;
+	}
+	it->half = !it->half;
+	return 1;
+}
+
 static int
 it_field_next(struct store_iter *base, struct store_value *v, struct err *e)
 {
 	struct pg_iter *it = (struct pg_iter *)base;
+	int64_t id;
 	int rc;
 
-	if (it->val != NULL)
-		sodium_memzero(it->val, it->val_cap);
-	if ((rc = iter_fill(it, "reading values", e)) != 1)
+	if (it->kind == IT_SECRETS)
+		return secrets_next(it, v, e);
+	if ((rc = row_next(it, "reading values", &id, e)) != 1)
 		return rc;
 	memset(v, 0, sizeof *v);
-	v->id = strtoll(PQgetvalue(it->res, it->row, 0), NULL, 10);
+	v->id = id;
 	if (copy_value(it, 1, &v->value, &v->len, e) != 0)
 		return -1;
 	v->flag = store_field_sql[it->f].flag != NULL ?
@@ -510,6 +575,7 @@ it_free(struct store_iter *base)
 	if (it->kind == IT_CONN)
 		cursor_close(it);
 	sodium_free(it->val);
+	sodium_free(it->val2);
 	free(it->after);
 	free(it->before);
 	free(it->match);
@@ -688,6 +754,24 @@ store_pg_field_iter(struct store *s, enum store_field f, int64_t after_id,
 	it->f = f;
 	/* In a transaction, rows are locked as read: see the top comment. */
 	it->st = (s->in_tx ? ST_FIELD_LOCK : ST_FIELD_PAGE) + (int)f;
+	it->after_id = after_id;
+	if (limit > 0)
+		it->left = limit;
+	*out = &it->base;
+	return 0;
+}
+
+int
+store_pg_conn_secrets_iter(struct store *s, int64_t after_id, size_t limit,
+    struct store_iter **out, struct err *e)
+{
+	struct pg_iter *it;
+
+	*out = NULL;
+	if ((it = iter_new(s, IT_SECRETS, e)) == NULL)
+		return -1;
+	/* In a transaction, rows are locked as read: see store_pg.c's top. */
+	it->st = s->in_tx ? ST_SECRETS_LOCK : ST_SECRETS_PAGE;
 	it->after_id = after_id;
 	if (limit > 0)
 		it->left = limit;

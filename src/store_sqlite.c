@@ -1178,4 +1178,5 @@ static const struct store_ops sqlite_ops = {
 	sq_text_rows,
 	sq_var_list,
 	sq_var_delete,
+	NULL,		/* conn_secrets_iter: store.c's two iterators */
 };

@@ -821,14 +821,16 @@ test_verify_catches_old_key(void **state)
 }
 
 /*
- * The check after COMMIT compares the DB with what the rotation wrote: a
- * value another process changes between the COMMIT and that check (here
- * from the progress callback at the start of the verify phase) fails it,
- * even a token the primary key opens, which no decrypting pass would see.
+ * The check after COMMIT compares the DB with what the rotation wrote, value
+ * by value: a value another process changes between the COMMIT and that
+ * check (here from the progress callback at the start of the verify phase)
+ * is named as changed since the rotation, and fails the check only when
+ * the primary key does not open it (or the row is gone).
  */
 struct meddle {
 	struct fx	*f;
-	const char	*val;		/* written into variable 1 once */
+	const char	*sql;		/* run once, with val as its parameter */
+	const char	*val;
 	int		 done;
 };
 
@@ -840,10 +842,51 @@ meddle_at_verify(const struct lifecycle_progress *p, void *arg)
 
 	if (p->phase == LIFECYCLE_VERIFY && !m->done) {
 		m->done = 1;
-		tdb_exec_params(&m->f->t, "UPDATE variable SET val = ? WHERE "
-		    "id = 1", 1, v);
+		tdb_exec_params(&m->f->t, m->sql != NULL ? m->sql :
+		    "UPDATE variable SET val = ? WHERE id = 1", m->val ? 1 : 0, v);
 	}
 	return 0;
+}
+
+/*
+ * A token made by Python's cryptography (Fernet(key).encrypt(msg)), as an
+ * Airflow already on the new key list writes it: Airflow's
+ * models/variable.py set_val() encrypts with get_fernet().encrypt().
+ */
+static const char *
+py_token(const char *key, const char *msg, char *buf, size_t len)
+{
+	char cmd[512];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'from cryptography."
+	    "fernet import Fernet; print(Fernet(b\"%s\").encrypt(b\"%s\")."
+	    "decode(), end=\"\")'", key, msg);
+	assert_non_null(p = popen(cmd, "r"));
+	n = fread(buf, 1, len - 1, p);
+	assert_int_equal(pclose(p), 0);
+	buf[n] = '\0';
+	assert_true(n > 80);
+	return buf;
+}
+
+/* A rotation meddled with by m (progress hook in o) whose check fails on one value. */
+static void
+rotate_meddled_fails(struct fx *f, const struct lifecycle_opts *o,
+    struct meddle *m, struct lifecycle_result *r)
+{
+	struct err e;
+
+	m->done = 0;
+	fx_open(f, RING, o);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, r, &e), 0);
+	assert_true(m->done);
+	assert_true(r->committed);
+	assert_false(r->verify.ok);
+	assert_true(r->verify.changed);
+	assert_int_equal(r->verify.bad, 1);
+	assert_int_equal(r->verify.nrows, 1);
 }
 
 static void
@@ -862,34 +905,79 @@ test_verify_catches_change(void **state)
 	o.progress = meddle_at_verify;
 	o.progress_arg = &m;
 	m.f = f;
-	/* A new token of another value, under the primary key. */
-	m.val = tok(NEW, "swapped", T_NEW);
+	/*
+	 * Python writes a new value under the primary key after the COMMIT:
+	 * not what the rotation wrote, but no failure; named as changed since.
+	 */
+	m.val = py_token(NEW, "swapped", same, sizeof same);
 	fx_open(f, RING, &o);
 	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
 	assert_true(m.done);
 	assert_true(r.committed);
-	assert_false(r.verify.ok);
+	assert_true(r.verify.ok);
 	assert_true(r.verify.changed);
-	assert_int_equal(r.verify.other + r.verify.undecryptable, 0);
+	assert_int_equal(r.verify.since, 1);
+	assert_int_equal(r.verify.nsince_rows, 1);
+	assert_int_equal(r.verify.since_rows[0].field, STORE_VAR_VAL);
+	assert_string_equal(r.verify.since_rows[0].name, "v_old");
+	assert_int_equal(r.verify.bad, 0);
+	assert_int_equal(r.verify.nrows, 0);
+	assert_int_equal(r.verify.checked, 4);
+	assert_int_equal(r.verify.primary, 4);
 
-	/* Under the old key: the full pass that follows names it. */
-	m.done = 0;
+	/* Under the old key: a failure, named. */
 	snprintf(same, sizeof same, "%s", tok(OLD, "var-secret", T_OLD + 5));
 	m.val = same;
-	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
-	assert_true(m.done);
-	assert_false(r.verify.ok);
-	assert_true(r.verify.changed);
+	rotate_meddled_fails(f, &o, &m, &r);
 	assert_int_equal(r.verify.other, 1);
-	assert_int_equal(r.verify.nrows, 1);
+	assert_int_equal(r.verify.since, 0);
+	assert_string_equal(r.verify.rows[0].name, "v_old");
+	assert_int_equal(r.verify.rows[0].key, 1);
+
+	/* A corrupted value (one character of the token changed): a failure. */
+	fx_open(f, RING, NULL);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	m.done = 0;
+	{
+		char *cur = tdb_query(&f->t, "SELECT val FROM variable WHERE "
+		    "id = 1");
+
+		assert_non_null(cur);
+		snprintf(same, sizeof same, "%s", cur);
+		free(cur);
+	}
+	same[20] = same[20] == 'A' ? 'B' : 'A';
+	m.val = same;
+	rotate_meddled_fails(f, &o, &m, &r);
+	assert_int_equal(r.verify.since, 0);
+	assert_int_equal(r.verify.rows[0].key, -1);
 	assert_string_equal(r.verify.rows[0].name, "v_old");
 
-	/* Nobody meddling: the same rotation checks out. */
+	/* A row written, deleted after the COMMIT: gone, a failure. */
+	{
+		const char *v[1] = { tok(NEW, "var-secret", T_NEW) };
+
+		tdb_exec_params(&f->t, "UPDATE variable SET val = ? WHERE "
+		    "id = 1", 1, v);
+	}
+	fx_open(f, RING, NULL);
+	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
+	m.done = 0;
+	m.sql = "DELETE FROM variable WHERE id = 1";
+	m.val = NULL;
+	rotate_meddled_fails(f, &o, &m, &r);
+	assert_int_equal(r.verify.missing, 1);
+	assert_int_equal(r.verify.rows[0].key, -2);
+	assert_int_equal(r.verify.rows[0].id, 1);
+	assert_int_equal(r.verify.checked, 3);
+
+	/* Nobody meddling: the same rotation checks out (variable 1 gone). */
 	fx_open(f, RING, NULL);
 	assert_int_equal(lifecycle_rotate(f->lc, 0, &r, &e), 0);
 	assert_true(r.verify.ok);
 	assert_false(r.verify.changed);
-	assert_int_equal(r.verify.checked, 4);
+	assert_int_equal(r.verify.checked, 3);
+	assert_int_equal(r.verify.since + r.verify.bad, 0);
 }
 
 /* -- probe --------------------------------------------------------------- */

@@ -273,12 +273,22 @@ build_result(struct rot *r)
 		    "%zu open with the primary key, %zu need another key, %zu "
 		    "open with none", v->ok ? "OK" : "FAILED", v->checked,
 		    v->primary, v->other, v->undecryptable);
-	if (r->rc == 0 && v->changed)
-		add(r, TE_ERROR, "  the database does not hold exactly the values "
-		    "written (changed by another process after the COMMIT?)");
+	if (r->rc == 0 && v->since > 0)
+		add(r, TE_WARN, "  %zu changed since the rotation (written after "
+		    "the COMMIT by another process; key 1 alone opens them)",
+		    v->since);
+	for (i = 0; i < v->nsince_rows; i++) {
+		lifecycle_row_format(&v->since_rows[i], row, sizeof row);
+		add(r, TE_WARN, "  changed since: %s", row);
+	}
+	if (r->rc == 0 && !v->ok && v->changed)
+		add(r, TE_ERROR, "  the database does not hold the values written "
+		    "(%zu changed since the COMMIT not under key 1, or gone)",
+		    v->bad);
 	for (i = 0; i < v->nrows; i++) {
 		lifecycle_row_format(&v->rows[i], row, sizeof row);
-		add(r, TE_WARN, "  not under key 1: %s", row);
+		add(r, TE_WARN, "  not under key 1%s: %s", v->rows[i].key == -2 ?
+		    " (gone)" : "", row);
 	}
 	add(r, TE_INFO, "once every Airflow component has the new key list, the "
 	    "old key may be dropped (K)");
