@@ -65,23 +65,27 @@ take(struct val *x, int k, const struct store_value *v)
 	x->len[k] = v->len;
 }
 
-/* One page of a table after id `after`: n rows read into page. */
+/*
+ * One page of a table after id `after`: n rows read into page. A
+ * connection's two secrets come from one read of the row, as the rotation
+ * reads them (store_conn_secrets_iter(): a password, then its extra).
+ */
 static size_t
 read_page(struct store *s, const enum store_field *f, int nf, int64_t after,
     struct val *page)
 {
-	struct store_iter *it[2] = { NULL, NULL };
+	struct store_iter *it = NULL;
 	struct store_value v;
 	struct err e;
 	size_t n = 0;
 	int k, rc;
 
-	for (k = 0; k < nf; k++)
-		if (store_field_iter(s, f[k], after, PAGE, &it[k], &e) != 0)
-			die("read", &e);
+	if ((nf == 2 ? store_conn_secrets_iter(s, after, PAGE, &it, &e) :
+	    store_field_iter(s, f[0], after, PAGE, &it, &e)) != 0)
+		die("read", &e);
 	for (;;) {
 		for (k = 0; k < nf; k++) {
-			if ((rc = store_field_next(it[k], &v, &e)) < 0)
+			if ((rc = store_field_next(it, &v, &e)) < 0)
 				die("read", &e);
 			if (rc == 0)
 				goto out;
@@ -91,8 +95,7 @@ read_page(struct store *s, const enum store_field *f, int nf, int64_t after,
 		n++;
 	}
 out:
-	for (k = 0; k < nf; k++)
-		store_iter_free(it[k]);
+	store_iter_free(it);
 	return n;
 }
 
