@@ -9,7 +9,7 @@
  *   is:encrypted    every stored secret encrypted (none plain, none lost)
  *   is:empty        no password and no extra
  *   is:flagged      audit findings (the list's `!`, `*`, `.` marks); needs
- *                   the caller's audit (connwin's flagged hook)
+ *                   an audit engine (connwin_set_audit())
  *   key:N           its token is under key N of the ring (the kN of the
  *                   key age column)
  *   type:NAME       conn_type is NAME (any case)

@@ -126,6 +126,30 @@ shadowed(const struct connwin *w, const char *conn_id)
 	return 0;
 }
 
+/* is:flagged without an engine. -1. */
+static int
+no_audit(struct err *e)
+{
+	err_set(e, ERR_USAGE, "filter: is:flagged needs the audit, which is "
+	    "not available here");
+	return -1;
+}
+
+/* is:flagged for the row in the scratch record (connwin_set_audit()). */
+static int
+row_flagged(struct connwin *w, int *flagged, struct err *e)
+{
+	int worst;
+
+	*flagged = 0;
+	if (w->audit == NULL)
+		return no_audit(e);
+	if (audit_conn_worst(w->audit, &w->scratch, &worst, NULL, e) != 0)
+		return -1;
+	*flagged = worst >= 0;
+	return 0;
+}
+
 /*
  * Read up to n DB rows next to anchor (NULL: from the start, or from the
  * end when !forward), in view order when forward, else nearest first
@@ -139,7 +163,7 @@ fetch_db(struct connwin *w, const char *anchor, int forward, size_t n,
 	struct store_iter *it = NULL;
 	size_t k = 0, seen;
 	char *last = NULL;
-	int rc = 0, up, more = 1, flagged;
+	int rc = 0, up, more = 1, match, flagged;
 	int rows_filter = connfilter_needs_rows(&w->filter);
 	uint64_t now = (uint64_t)time(NULL);
 
@@ -176,10 +200,17 @@ fetch_db(struct connwin *w, const char *anchor, int forward, size_t n,
 				err_nomem(e);
 				goto fail;
 			}
-			flagged = w->filter.needs_flags && w->flagged != NULL &&
-			    w->flagged(w->flagged_arg, &w->scratch);
-			if (!rows_filter || connfilter_match(&w->filter, &rows[k],
-			    now, flagged))
+			if ((match = !rows_filter || connfilter_match(&w->filter,
+			    &rows[k], now, 1)) && w->filter.needs_flags) {
+				/* Every other term matched: ask the audit. */
+				if (row_flagged(w, &flagged, e) != 0) {
+					connwin_row_release(&rows[k]);
+					goto fail;
+				}
+				match = connfilter_match(&w->filter, &rows[k], now,
+				    flagged);
+			}
+			if (match)
 				k++;
 			else
 				connwin_row_release(&rows[k]);
@@ -403,6 +434,12 @@ connwin_init(struct connwin *w, struct store *s, struct keyring *kr, size_t cap)
 }
 
 void
+connwin_set_audit(struct connwin *w, struct audit *a)
+{
+	w->audit = a;
+}
+
+void
 connwin_release(struct connwin *w)
 {
 	clear_rows(w);
@@ -469,11 +506,9 @@ connwin_set_view(struct connwin *w, const char *match, int desc, struct err *e)
 
 	if (connfilter_parse(&f, match, e) != 0)
 		return -1;
-	if (f.needs_flags && w->flagged == NULL) {
+	if (f.needs_flags && w->audit == NULL) {
 		connfilter_release(&f);
-		err_set(e, ERR_USAGE, "filter: is:flagged needs the audit, which "
-		    "is not available here");
-		return -1;
+		return no_audit(e);
 	}
 	text = connfilter_sql_text(&f);
 	if ((text != NULL && (m = strdup(text)) == NULL) || (match != NULL &&

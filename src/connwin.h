@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "compiler.h"
 #include "conn.h"
 #include "connfilter.h"
@@ -62,12 +63,8 @@ struct connwin {
 					   free-text term, or NULL */
 	struct connfilter filter;	/* every term (connfilter.h) */
 	char		*text;		/* the filter as given, or NULL */
-	/*
-	 * is:flagged: 1 when the decrypted connection has audit findings
-	 * (the caller's audit), or NULL: is:flagged is refused.
-	 */
-	int		(*flagged)(void *arg, const struct conn *c);
-	void		*flagged_arg;
+	struct audit	*audit;		/* borrowed: answers is:flagged; NULL:
+					   is:flagged is refused */
 	int		 desc;		/* conn_id descending */
 	struct conn_row	*rows;
 	size_t		 n, cap;
@@ -93,6 +90,17 @@ void connwin_row_release(struct conn_row *r);
 /* Set up an empty window of at most cap rows over store and kr. */
 void connwin_init(struct connwin *w, struct store *s, struct keyring *kr,
     size_t cap);
+
+/*
+ * The audit engine that answers is:flagged (borrowed; NULL for none; one
+ * engine per thread, as audit.h says). A row is flagged when the audit's
+ * rules report a finding for it (audit_conn_worst(): what the list marks
+ * with '!', '*' or '.'). It is run on the row already read and decrypted
+ * for the window, with no read of its own, and only on a row that every
+ * other term matched; the engine bounds its work per value (audit.h), so
+ * a row costs one bounded scan.
+ */
+void connwin_set_audit(struct connwin *w, struct audit *a);
 
 /* Free the rows and wipe the scratch record. */
 void connwin_release(struct connwin *w);

@@ -484,6 +484,22 @@ enum session_conn_op {
 };
 
 /*
+ * The audit engine of the console's list: the marks of its rows ('!',
+ * '*', '.') and its is:flagged filter (connwin_set_audit()) both ask it,
+ * so that a row is flagged exactly when it is marked. Every finding of
+ * the audit's connection rules counts (from info up: '.' is low or info),
+ * with k's configuration (the token age limit), kr for decrypting (the
+ * caller's ring: one engine per thread), the session's masking and the
+ * Airflow version of st (the caller's store, may be NULL); it makes no
+ * hash key file. No role check: a mark says that a row has findings,
+ * never what they are (the audit screen checks POLICY_AUDIT). What it
+ * borrows must outlive it. 0 with *out set, or -1 with e set.
+ */
+int session_conn_flag_audit(struct session *s, struct session_keys *k,
+    struct keyring *kr, struct store *st, struct audit **out,
+    struct err *e) ATTR_WUR;
+
+/*
  * Whether the role may do op, as the use case below will decide it: for a
  * front end that must read input first (a password from stdin, a file)
  * and should refuse before it does. 0, or -1 with e set (ERR_DENIED, or

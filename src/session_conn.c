@@ -38,6 +38,22 @@ static const struct {
 	[SESSION_CONN_LIST] = { POLICY_LIST, "list or open connections" },
 };
 
+int
+session_conn_flag_audit(struct session *s, struct session_keys *k,
+    struct keyring *kr, struct store *st, struct audit **out, struct err *e)
+{
+	struct audit_opts ao;
+
+	memset(&ao, 0, sizeof ao);
+	ao.cfg = k->cfg;
+	ao.kr = kr != NULL && keyring_enabled(kr) ? kr : NULL;
+	ao.mask = s->mask;
+	ao.version = st != NULL ? store_airflow_version(st) : NULL;
+	ao.min_severity = AUDIT_SEV_INFO;
+	ao.no_hash = 1;
+	return audit_new(out, &ao, e);
+}
+
 /* Configuration, role, store, ring and mask: what reading a row needs. */
 static int
 load_all(struct session *s, struct err *e)

@@ -4,8 +4,9 @@
 # (the suite that also runs on SQLite) and test_store_pg (PostgreSQL's own
 # failure cases: refused connection, bad password, missing table, a lock
 # held by another session, a read-only user, a connection lost in the
-# middle of a transaction), as one TAP stream. Skips with a clear message
-# when the server binaries are missing.
+# middle of a transaction), and test_connwin (the list's keyset-paged
+# window and its filter terms, is:flagged included), as one TAP stream.
+# Skips with a clear message when the server binaries are missing.
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 . "$top_srcdir/tests/pg_server.sh"
@@ -17,4 +18,5 @@ export FERNCON_TEST_PG_URL FERNCON_TEST_PG_ADMIN_URL
 CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT
 pg_tap test_store "$top_builddir/tests/test_store"
 pg_tap test_store_pg "$top_builddir/tests/test_store_pg"
+pg_tap test_connwin "$top_builddir/tests/test_connwin"
 pg_tap_plan

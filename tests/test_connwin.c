@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "conn.h"
 #include "connwin.h"
@@ -55,6 +56,7 @@ struct row {
 	int			 has_timestamp;
 	int			 mysql;		/* matched by the filter "MySQL" */
 	int			 mysql_type;	/* conn_type mysql */
+	int			 flagged;	/* the audit reports a finding */
 };
 
 struct fx {
@@ -314,6 +316,9 @@ check_window(const struct connwin *w, const struct view *v, size_t first)
 	}
 }
 
+/* The audit engine walk() gives its window (is:flagged), or NULL. */
+static struct audit *walk_audit;
+
 /*
  * Page down from the start to the end, then up to the start again, and
  * check that every row of v comes exactly once each way, in order.
@@ -326,6 +331,7 @@ walk(struct fx *f, const char *match, int desc, const struct view *v)
 	struct err e;
 
 	connwin_init(&w, f->s, f->ring, CAP);
+	connwin_set_audit(&w, walk_audit);
 	assert_int_equal(connwin_set_view(&w, match, desc, &e), 0);
 	assert_int_equal(connwin_load_first(&w, PAGE, &e), 0);
 	check_window(&w, v, 0);
@@ -467,27 +473,21 @@ view_pred(const struct fx *f, struct view *v, int (*pred)(const struct row *),
  * window pages through exactly the rows that match, both ways, skipping
  * the others page after page.
  */
+/* A filter and the rows of the fixture it must keep. */
+struct filter_case {
+	const char	*filter;
+	int		(*pred)(const struct row *);
+};
+
+/* Walk each case both ways; each keeps some rows, never all. */
 static void
-test_page_states(void **state)
+walk_cases(struct fx *f, const struct filter_case *cases, size_t n)
 {
-	struct fx *f = *state;
-	static const struct {
-		const char	*filter;
-		int		(*pred)(const struct row *);
-	} cases[] = {
-		{ "is:plaintext", is_plain },
-		{ "is:undecryptable MySQL", is_lost_mysql },
-		{ "key:2", is_key2 },
-		{ "IS:EMPTY", is_empty },
-		{ "age:>5y", is_old },
-		{ "type:postgres is:encrypted", is_type_pg_enc },
-	};
 	struct view v;
 	size_t i;
 	int desc;
 
-	now_s = (uint64_t)time(NULL);
-	for (i = 0; i < ARRAY_LEN(cases); i++)
+	for (i = 0; i < n; i++)
 		for (desc = 0; desc < 2; desc++) {
 			view_pred(f, &v, cases[i].pred, desc);
 			assert_true(v.n > 0 && v.n < NROWS);
@@ -495,7 +495,144 @@ test_page_states(void **state)
 		}
 }
 
-/* A malformed term is a usage error naming it; the view stays. */
+static void
+test_page_states(void **state)
+{
+	struct fx *f = *state;
+	static const struct filter_case cases[] = {
+		{ "is:plaintext", is_plain },
+		{ "is:undecryptable MySQL", is_lost_mysql },
+		{ "key:2", is_key2 },
+		{ "IS:EMPTY", is_empty },
+		{ "age:>5y", is_old },
+		{ "type:postgres is:encrypted", is_type_pg_enc },
+	};
+
+	now_s = (uint64_t)time(NULL);
+	walk_cases(f, cases, ARRAY_LEN(cases));
+}
+
+/* -- is:flagged (issue 15) ---------------------------------------------- */
+
+static int is_flagged(const struct row *r) { return r->flagged; }
+static int is_flagged_mysql(const struct row *r)
+{ return r->flagged && r->mysql; }
+static int is_flagged_key2(const struct row *r)
+{ return r->flagged && r->key_index == 1; }
+static int is_flagged_encrypted(const struct row *r)
+{
+	return r->flagged && r->password != CONN_SECRET_PLAIN &&
+	    r->password != CONN_SECRET_UNDECRYPTABLE &&
+	    (r->password == CONN_SECRET_ENCRYPTED ||
+	    r->extra == CONN_SECRET_ENCRYPTED);
+}
+
+/* An engine as the console's list makes it: every severity, no hash key. */
+static struct audit *
+engine(struct fx *f)
+{
+	struct audit_opts ao;
+	struct audit *a = NULL;
+	struct err e;
+
+	memset(&ao, 0, sizeof ao);
+	ao.kr = f->ring;
+	ao.no_hash = 1;
+	ao.min_severity = AUDIT_SEV_INFO;
+	if (audit_new(&a, &ao, &e) != 0)
+		fail_msg("audit_new: %s", e.msg);
+	return a;
+}
+
+/*
+ * The same rows, one by one as `ferncon audit` reads them (a point read,
+ * decrypted, audit_conn()): which have findings, and a rule fact: a
+ * plaintext password with a key set and a value no key opens are
+ * findings of the audit's storage rules (doc/audit-rules.md).
+ */
+static size_t
+mark_flagged(struct fx *f)
+{
+	struct audit *a = engine(f);
+	struct conn *c = conn_new();
+	struct err e;
+	size_t i, n = 0;
+	int worst;
+
+	assert_non_null(c);
+	for (i = 0; i < f->n; i++) {
+		struct row *r = &f->rows[i];
+
+		conn_reset(c);
+		if (store_conn_get(f->s, r->id, c, &e) != 0 ||
+		    conn_decrypt(c, f->ring, &e) != 0 ||
+		    audit_conn_worst(a, c, &worst, NULL, &e) != 0)
+			fail_msg("%s: %s", r->id, e.msg);
+		r->flagged = worst >= 0;
+		n += (size_t)r->flagged;
+		if (r->password == CONN_SECRET_PLAIN ||
+		    r->password == CONN_SECRET_UNDECRYPTABLE)
+			assert_true(r->flagged);
+	}
+	conn_free(c);
+	audit_free(a);
+	return n;
+}
+
+/*
+ * is:flagged keeps exactly the rows the audit reports findings for, alone
+ * and with other terms, paged both ways; the audit runs only on rows that
+ * every other term matched, once per row read, with no read of its own.
+ */
+static void
+test_flagged(void **state)
+{
+	struct fx *f = *state;
+	static const struct filter_case cases[] = {
+		{ "is:flagged", is_flagged },
+		{ "IS:FLAGGED MySQL", is_flagged_mysql },
+		{ "key:2 is:flagged", is_flagged_key2 },
+		{ "is:flagged is:encrypted", is_flagged_encrypted },
+	};
+	struct audit_stats st;
+	struct connwin w;
+	struct view v;
+	struct err e;
+	size_t i, key2 = 0, flagged;
+
+	/*
+	 * Every row of the fixture talks to a remote host without TLS (the
+	 * transport rules); rows without a password on this machine have
+	 * nothing to report unless their extra's token is stale.
+	 */
+	tdb_exec(&f->t, "UPDATE connection SET host = 'localhost' WHERE host = "
+	    "'db.example.com' AND port % 4 = 3");
+	flagged = mark_flagged(f);
+	assert_true(flagged > 0 && flagged < f->n);
+	walk_audit = engine(f);
+	walk_cases(f, cases, ARRAY_LEN(cases));
+
+	/* One read of the whole set: the audit saw the key:2 rows only. */
+	for (i = 0; i < f->n; i++)
+		key2 += f->rows[i].key_index == 1;
+	audit_stats_reset(walk_audit);
+	connwin_init(&w, f->s, f->ring, NROWS);
+	connwin_set_audit(&w, walk_audit);
+	assert_int_equal(connwin_set_view(&w, "key:2 is:flagged", 0, &e), 0);
+	assert_int_equal(connwin_load_first(&w, NROWS, &e), 0);
+	audit_stats_get(walk_audit, &st);
+	assert_int_equal(st.connections, key2);
+	view_pred(f, &v, is_flagged_key2, 0);
+	assert_int_equal(w.n, v.n);
+	connwin_release(&w);
+	audit_free(walk_audit);
+	walk_audit = NULL;
+}
+
+/*
+ * A malformed term is a usage error naming it; the view stays. is:flagged
+ * without an audit engine (connwin_set_audit()) is refused, saying why.
+ */
 static void
 test_bad_terms(void **state)
 {
@@ -781,6 +918,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_page_states, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_terms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_last_and_at, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_env_block, setup, teardown),
