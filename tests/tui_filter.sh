@@ -1,14 +1,15 @@
 #!/bin/sh
 # tui_filter.sh: finding rows by state in the console's list (issue 15):
 # `/` takes terms joined by AND (is:plaintext, is:undecryptable, key:N,
-# type:NAME, age:>N, with free text); the status line's counts are keys
-# (P, U) that apply those filters; a malformed term says why; after
+# type:NAME, age:>N, is:flagged, with free text); the status line's counts
+# are keys (P, U) that apply those filters; a malformed term says why; after
 # encrypt-plaintext (R, then E) the filtered list and the counts are read
 # again. The rows expected come from `ferncon connections list -o json`
-# (password_state / extra_state), not from the console.
+# (password_state / extra_state) and, for is:flagged, from `ferncon audit
+# --format json`, not from the console.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 17
+plan 21
 
 TUI_WAIT=20
 demo="$T/demo"
@@ -39,6 +40,13 @@ shown() {
 	awk '{ print ($1 ~ /^[!*.]$/) ? $2 : $1 }' | sort
 }
 rows_are() { [ "$(shown)" = "$(printf '%s\n' "$1" | sort)" ]; }
+# of_type NAME: the conn_ids of that conn_type, by the CLI's account.
+of_type() {
+	"$FERNCON" --config "$demo/airflow.cfg" connections list -o json 2>/dev/null |
+	"$PYTHON3" -c 'import json,sys
+for c in json.load(sys.stdin):
+    if c["conn_type"] == sys.argv[1]: print(c["conn_id"])' "$1" | LC_ALL=C sort
+}
 
 tui_keys /
 tui_type is:plaintext
@@ -67,12 +75,47 @@ tui_keys Escape
 tui_keys /
 tui_type 'key:2 type:aws'
 tui_keys Enter
-k2aws=$("$FERNCON" --config "$demo/airflow.cfg" connections list -o json 2>/dev/null |
-	"$PYTHON3" -c 'import json,sys
-for c in json.load(sys.stdin):
-    if c["conn_type"] == "aws": print(c["conn_id"])')
+k2aws=$(of_type aws)
 ok "key:2 type:aws: the aws rows whose token is under key 2" tui_until rows_are "aws_athena"
 contains "$k2aws" "aws_athena" "(aws_athena is an aws connection)"
+tui_keys Escape
+
+# is:flagged: the rows the audit reports findings for, by the rules of
+# `ferncon audit` (its connection findings at every severity: the list's
+# marks '!', '*' and '.' count info too).
+flagged=$("$FERNCON" --config "$demo/airflow.cfg" audit --format json \
+	--min-severity info 2>/dev/null | "$PYTHON3" -c 'import json,sys
+for i in sorted({f["conn_id"] for f in json.load(sys.stdin)["findings"]
+        if f["scope"] == "connection"}): print(i)' | LC_ALL=C sort)
+printf '%s\n' "$flagged" >"$T/flagged"
+nflagged=$(printf '%s\n' "$flagged" | grep -c .)
+nall=$("$FERNCON" --config "$demo/airflow.cfg" connections list -o json \
+	2>/dev/null | "$PYTHON3" -c 'import json,sys; print(len(json.load(sys.stdin)))')
+ok "the demo has rows with and without audit findings ($nflagged of $nall)" \
+	eval '[ "$nflagged" -gt 20 ] && [ "$nflagged" -lt "$nall" ]'
+# The rows on the screen are the first (or last) of the flagged ones, in
+# conn_id order, a full screen of them, each with its audit mark.
+flagged_end() {
+	_k=$(shown | grep -c .)
+	[ "$_k" -ge 20 ] && rows_are "$(printf '%s\n' "$flagged" | "$1" -n "$_k")" &&
+	    ! tui_screen | sed -n '4,28p' | grep -E '^ [!*. ] [A-Za-z0-9_]' |
+	    grep -q '^   '
+}
+tui_keys /
+tui_type 'is:flagged'
+tui_keys Enter
+ok "/is:flagged lists the rows with audit findings, each marked" \
+	tui_until flagged_end head
+tui_keys G
+ok "paged to the end (G), the last flagged rows" tui_until flagged_end tail
+tui_keys Escape
+tui_keys /
+tui_type 'type:postgres is:flagged'
+tui_keys Enter
+pgrows=$(of_type postgres)
+pgflagged=$(printf '%s\n' "$pgrows" | grep -Fxf "$T/flagged")
+ok "with type:postgres (AND): the flagged postgres rows only" \
+	eval '[ -n "$pgflagged" ] && [ "$pgflagged" != "$pgrows" ] && tui_until rows_are "$pgflagged"'
 tui_keys Escape
 tui_keys /
 tui_type 'is:plain'

@@ -30,6 +30,8 @@ struct bgsearch {
 	/* The job's while it runs; the caller only interrupts it (the hook). */
 	struct store	*store;
 	struct keyring	*kr;
+	struct session_keys *keys;	/* a reference: the config audit reads */
+	struct audit	*audit;		/* is:flagged, on the job's thread */
 	struct connwin	 win;		/* the job's while it runs; see poll */
 	/* The request the job was started with: */
 	char		*run_match;
@@ -88,8 +90,10 @@ bs_destroy(void *arg)
 	struct bgsearch *b = arg;
 
 	connwin_release(&b->win);
+	audit_free(b->audit);
 	store_close(b->store);
 	keyring_free(b->kr);
+	session_keys_unref(b->keys);
 	free(b->match);
 	free(b->run_match);
 	free(b);
@@ -168,9 +172,10 @@ bs_step(struct bgsearch *b)
 }
 
 int
-bgsearch_new(struct bgsearch **out, const char *url, const char *schema,
-    const char *fernet_key, size_t len, struct err *e)
+bgsearch_new(struct bgsearch **out, struct session *s, const char *url,
+    const char *schema, struct err *e)
 {
+	const struct config_value *k;
 	struct store_opts so;
 	struct bgsearch *b;
 
@@ -180,16 +185,21 @@ bgsearch_new(struct bgsearch **out, const char *url, const char *schema,
 		return -1;
 	}
 	bgjob_init(&b->job, bs_run, bs_interrupt, b, NULL, 0);
+	b->keys = session_keys_ref(s);
+	k = &b->keys->origin;
 	memset(&so, 0, sizeof so);
 	so.schema = schema;
-	if (keyring_parse(&b->kr, fernet_key ? fernet_key : "",
-	    fernet_key ? len : 0, NULL, e) != 0 ||
-	    store_open(&b->store, url, &so, e) != 0) {
+	if (keyring_parse(&b->kr, k->value ? k->value : "", k->value ? k->len :
+	    0, NULL, e) != 0 ||
+	    store_open(&b->store, url, &so, e) != 0 ||
+	    session_conn_flag_audit(s, b->keys, b->kr, b->store, &b->audit,
+	    e) != 0) {
 		bgjob_release(&b->job);
 		bs_destroy(b);
 		return -1;
 	}
 	connwin_init(&b->win, b->store, b->kr, 0);
+	connwin_set_audit(&b->win, b->audit);
 	*out = b;
 	return 0;
 }

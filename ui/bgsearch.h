@@ -3,9 +3,10 @@
  * filter that few rows match (SQLite then reads the whole table: seconds
  * on a million rows) never freezes the console: the screen says
  * "searching", keys keep working, and only the newest filter's result is
- * shown. The searcher has its own store connection and key ring and a
- * window of rows (connwin.h) that its jobs fill, one job (thread) per
- * request; the result is handed over by swapping windows. No curses.
+ * shown. The searcher has its own store connection, key ring, audit
+ * engine (for is:flagged) and a window of rows (connwin.h) that its jobs
+ * fill, one job (thread) per request; the result is handed over by
+ * swapping windows. No curses.
  *
  * A query that is running is stopped (store_interrupt()) when it is no
  * longer wanted: a newer request, bgsearch_cancel() and bgsearch_free()
@@ -34,16 +35,21 @@
 #include "compiler.h"
 #include "connwin.h"
 #include "err.h"
+#include "session.h"
 
 struct bgsearch;
 
 /*
  * Open the DB at url (schema as [database] sql_alchemy_schema, may be
- * NULL) and the key ring of fernet_key (len bytes; NULL: encryption off);
- * no job runs yet. 0 with *out set, or -1 with e set.
+ * NULL), a key ring of the session's current keys (the searcher holds a
+ * reference to them) and the list's audit engine of its own
+ * (session_conn_flag_audit(): is:flagged is answered on the job's thread
+ * by the rules that mark the list's rows; s->mask is borrowed and must
+ * outlive the searcher); no job runs yet. 0 with *out set, or -1 with e
+ * set.
  */
-int bgsearch_new(struct bgsearch **out, const char *url, const char *schema,
-    const char *fernet_key, size_t len, struct err *e) ATTR_WUR;
+int bgsearch_new(struct bgsearch **out, struct session *s, const char *url,
+    const char *schema, struct err *e) ATTR_WUR;
 
 /*
  * The environment's connection rows that every view shows above the DB's

@@ -83,7 +83,8 @@ static const struct ui_key list_keys[] = {
 	{ "Enter", "Open", "open the selected connection: every field, the "
 	    "extra as JSON", { TK_ENTER, TK(KEY_RIGHT), 'l' }, -1, NULL, 1 },
 	{ "/", "Filter", "filter: conn_id/type/host words, is:plaintext "
-	    "is:undecryptable is:encrypted is:empty key:N type:T age:>90d (AND)",
+	    "is:undecryptable is:encrypted is:empty is:flagged key:N type:T "
+	    "age:>90d (AND)",
 	    { '/', TK(KEY_F(3)) }, -1, NULL, 1 },
 	{ "s", "Sort", "sort by conn_id, ascending or descending",
 	    { 's', TK(KEY_F(6)) }, -1, NULL, 1 },
@@ -203,8 +204,32 @@ keys_sync(struct list *l, struct app *a)
 	session_keys_unref(l->keys);
 	l->keys = session_keys_ref(a->session);
 	l->win.kr = l->keys->kr;
+	connwin_set_audit(&l->win, NULL);
 	audit_free(l->audit);
 	l->audit = NULL;
+}
+
+/*
+ * The list's audit engine (the marks, and is:flagged when paging on in
+ * this thread), made at the first use with the current keys and handed to
+ * the window; NULL when it cannot be made (said once).
+ */
+static struct audit *
+list_audit(struct list *l, struct app *a)
+{
+	struct err e;
+
+	keys_sync(l, a);
+	if (l->audit == NULL && !l->audit_broken) {
+		err_clear(&e);
+		if (session_conn_flag_audit(a->session, l->keys, l->keys->kr,
+		    a->session->store, &l->audit, &e) != 0) {
+			l->audit_broken = 1;
+			app_warn(a, "no audit marks: %s", e.msg);
+		}
+	}
+	connwin_set_audit(&l->win, l->audit);
+	return l->audit;
 }
 
 /*
@@ -223,7 +248,7 @@ list_reload(struct list *l, struct app *a, const char *conn_id)
 	if (l->denied)
 		return -1;
 	fit_cap(l);
-	keys_sync(l, a);
+	(void)list_audit(l, a);
 	if (conn_id != NULL && (keep = strdup(conn_id)) == NULL) {
 		app_error(a, "out of memory");
 		return -1;
@@ -376,33 +401,18 @@ mark_char(int worst)
 static void
 marks_update(struct list *l, struct app *a)
 {
-	struct audit_opts ao;
 	struct conn *c = NULL;
 	struct err e;
 	int i, end, worst;
 
 	l->marks_due = 0;
-	if (l->audit_broken)
-		return;
 	err_clear(&e);
 	if (l->marks_gen != a->db_gen) {
 		marks_clear(l);
 		l->marks_gen = a->db_gen;
 	}
-	keys_sync(l, a);
-	if (l->audit == NULL) {
-		memset(&ao, 0, sizeof ao);
-		ao.cfg = l->keys->cfg;
-		ao.kr = keyring_enabled(l->keys->kr) ? l->keys->kr : NULL;
-		ao.mask = a->session->mask;
-		ao.version = store_airflow_version(a->session->store);
-		ao.no_hash = 1;
-		if (audit_new(&l->audit, &ao, &e) != 0) {
-			l->audit_broken = 1;
-			app_warn(a, "no audit marks: %s", e.msg);
-			return;
-		}
-	}
+	if (list_audit(l, a) == NULL)
+		return;
 	end = l->wl.top + list_page();
 	if (end > (int)l->win.n)
 		end = (int)l->win.n;
@@ -867,15 +877,13 @@ list_key(struct screen *s, struct app *a, int key)
 static int
 search_start(struct screen *s, struct app *a, struct list *l)
 {
-	const struct config_value *k = &a->session->keys->origin;
 	const char *url, *schema;
 	struct err e;
 
 	err_clear(&e);
 	if (l->search == NULL) {
 		if (app_db_url(a, &url, &schema, &e) != 0 ||
-		    bgsearch_new(&l->search, url, schema, k->value, k->len,
-		    &e) != 0)
+		    bgsearch_new(&l->search, a->session, url, schema, &e) != 0)
 			return -1;
 		if (bgsearch_set_env(l->search, l->win.env, l->win.env_n,
 		    &e) != 0) {
@@ -934,6 +942,8 @@ list_tick(struct screen *s, struct app *a, int64_t now)
 	}
 	list_ok(l);
 	fit_cap(l);
+	/* Paging on by is:flagged here asks this thread's engine. */
+	(void)list_audit(l, a);
 	l->wl.n = (int)l->win.n;
 	l->wl.sel = l->wl.top = 0;
 	wlist_fix(&l->wl, list_page());
