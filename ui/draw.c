@@ -214,6 +214,25 @@ text_wrap_lines(const char *s, int w)
 	return n;
 }
 
+int
+draw_wrap(int y, int x, int w, int ymax, attr_t a, const char *s)
+{
+	const char *next;
+	size_t len, fit;
+
+	for (; s != NULL && *s != '\0' && y < ymax; s = next, y++) {
+		len = text_wrap(s, w, &next);
+		if (y < ymax - 1 || next == NULL || *next == '\0' || w < 2) {
+			draw_textn(y, x, w, a, s, len);
+			continue;
+		}
+		fit = text_fit(s, len, w - 1);
+		draw_textn(y, x, w - 1, a, s, fit);
+		draw_text(y, x + text_width_n(s, fit), 1, a, "~");
+	}
+	return y;
+}
+
 /*
  * A cell of w columns: the text, or as much as fits and a '~' when it
  * is longer (as the CLI's tables cut), so that a cut name shows it is cut.

@@ -66,4 +66,11 @@ size_t text_wrap(const char *s, int w, const char **next);
 /* The lines that s takes when wrapped at w columns. */
 int text_wrap_lines(const char *s, int w);
 
+/*
+ * s wrapped at w columns (text_wrap()) from line y down to before line
+ * ymax; when it needs more lines, the last one is cut and ends in '~'
+ * (draw_cell()'s mark). Returns the line after the last one drawn.
+ */
+int draw_wrap(int y, int x, int w, int ymax, attr_t a, const char *s);
+
 #endif

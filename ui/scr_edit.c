@@ -427,11 +427,13 @@ edit_draw(struct screen *s, struct app *a, const struct area *r)
 	if (cy >= 0)
 		app_cursor(a, cy, cx);
 	id = d->form.focus < d->form.n ? field_id(d, d->form.focus) : -1;
-	if (id >= 0 && (h = hint(d, id)) != NULL)
-		draw_text(r->y + r->h - 2, r->x + 2, r->w - 4, term_attr(TE_INFO), h);
-	else if (id < 0)
-		draw_text(r->y + r->h - 2, r->x + 2, r->w - 4, term_attr(TE_INFO),
-		    "Enter: the button; F2 saves from any field; Esc cancels");
+	if (id < 0)
+		h = "Enter: the button; F2 saves from any field; Esc cancels";
+	else if ((h = hint(d, id)) == NULL)
+		return;
+	/* Two lines for it, a narrow terminal wraps a long one. */
+	(void)draw_wrap(r->y + r->h - 2, r->x + 2, r->w - 4, r->y + r->h,
+	    term_attr(TE_INFO), h);
 }
 
 static int

@@ -85,18 +85,20 @@ where_text(enum cfgwrite_where w)
 	}
 }
 
-/* Draw text wrapped at w columns from line y; returns the next line. */
-static int
-wrap(int y, int x, int w, int ymax, attr_t at, const char *t)
-{
-	const char *next;
-	size_t len;
+/* draw_wrap() of a printf line (a path, a reason): never cut at the edge. */
+static int wrapf(int y, int x, int w, int ymax, attr_t at, const char *fmt,
+    ...) ATTR_PRINTF(6, 7);
 
-	for (; t != NULL && *t != '\0' && y < ymax; t = next, y++) {
-		len = text_wrap(t, w, &next);
-		draw_textn(y, x, w, at, t, len);
-	}
-	return y;
+static int
+wrapf(int y, int x, int w, int ymax, attr_t at, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	return draw_wrap(y, x, w, ymax, at, line);
 }
 
 /*
@@ -134,22 +136,24 @@ wiz_draw(struct screen *s, struct app *a, const struct area *r)
 	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
 	draw_text(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
 	    "Key wizard: new key, write new,old, rotate, verify, drop the old key");
-	draw_printf(y++, x, w, n, "the key comes from  %s",
+	y = wrapf(y, x, w, ymax, n, "the key comes from  %s",
 	    a->session->keys->origin.value == NULL ? "nowhere (unset)" :
 	    a->session->keys->origin.origin);
 	if (z->have_plan) {
-		draw_printf(y++, x, w, n, "a new list goes to  %s",
+		y = wrapf(y, x, w, ymax, n, "a new list goes to  %s",
 		    where_text(z->plan.where));
-		draw_printf(y++, x, w, n, "airflow.cfg         %s", z->plan.path);
+		y = wrapf(y, x, w, ymax, n, "airflow.cfg         %s",
+		    z->plan.path);
 		if (z->plan.where != CFGWRITE_FILE)
-			y = wrap(y, x, w, ymax, term_attr(TE_WARN), z->plan.advice);
+			y = draw_wrap(y, x, w, ymax, term_attr(TE_WARN),
+			    z->plan.advice);
 	} else {
-		draw_printf(y++, x, w, term_attr(TE_ERROR), "no plan: %s",
+		y = wrapf(y, x, w, ymax, term_attr(TE_ERROR), "no plan: %s",
 		    z->plan_err);
 	}
 	y++;
 	if (z->step != WIZ_DROPPED) {
-		draw_text(y++, x, w, term_attr(TE_HEADER),
+		y = draw_wrap(y, x, w, ymax, term_attr(TE_HEADER),
 		    "new key (shown while this screen is open; give it to every "
 		    "Airflow component):");
 		draw_text(y++, x + 2, w - 2, term_attr(TE_REVEALED), z->sec->key);
@@ -157,19 +161,19 @@ wiz_draw(struct screen *s, struct app *a, const struct area *r)
 	}
 	switch (z->step) {
 	case WIZ_NEW:
-		y = wrap(y, x, w, ymax, n, "1. w writes the list new,old (the new "
+		y = draw_wrap(y, x, w, ymax, n, "1. w writes the list new,old (the new "
 		    "key first: it encrypts, every key decrypts).");
-		y = wrap(y, x, w, ymax, term_attr(TE_WARN), "2. Before rotating, "
+		y = draw_wrap(y, x, w, ymax, term_attr(TE_WARN), "2. Before rotating, "
 		    "every Airflow component (scheduler, api-server/webserver, "
 		    "workers, triggerer, dag processor) must have the new key list "
 		    "and be restarted: a component with the old list cannot read "
 		    "rotated values.");
-		y = wrap(y, x, w, ymax, n, "3. R rotates and verifies; 4. D drops "
+		y = draw_wrap(y, x, w, ymax, n, "3. R rotates and verifies; 4. D drops "
 		    "the old keys.");
 		break;
 	case WIZ_WRITTEN:
 	case WIZ_DROPPED:
-		y = wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), z->done_msg);
+		y = draw_wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), z->done_msg);
 		break;
 	}
 	/* When the old key may go: offered (D in the bar) only then. */
@@ -178,14 +182,14 @@ wiz_draw(struct screen *s, struct app *a, const struct area *r)
 		return;
 	y++;
 	if (!a->scan_have || a->scan_state == SCAN_RUNNING)
-		y = wrap(y, x, w, ymax, term_attr(TE_INFO), "counting the values "
+		y = draw_wrap(y, x, w, ymax, term_attr(TE_INFO), "counting the values "
 		    "per key...");
 	else if (may_drop(z, a))
-		y = wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), "The old key may "
+		y = draw_wrap(y, x, w, ymax, term_attr(TE_ENCRYPTED), "The old key may "
 		    "be dropped now: no value opens only under an old key (key "
 		    "status: old keys 0 values). D writes the new key alone.");
 	else
-		y = wrap(y, x, w, ymax, term_attr(TE_WARN), old_msg(z, a));
+		y = draw_wrap(y, x, w, ymax, term_attr(TE_WARN), old_msg(z, a));
 }
 
 /* Write the new key as how says, or say what to set. 0 when written. */

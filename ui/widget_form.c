@@ -348,15 +348,22 @@ form_key(struct form *fm, int key)
 	return field_key(&fm->fields[fm->focus], key);
 }
 
-/* Scroll f so that the cursor shows in w columns. */
+/*
+ * Scroll f so that the cursor shows in w columns, off the cut marks
+ * (draw_field()): past the '<' of column 0 when text is hidden on the
+ * left, and before the '>' of the last column when text follows it.
+ */
 static size_t
 fit_scroll(const struct form_field *f, int w)
 {
 	size_t s = f->scroll;
+	int room = f->cur < f->len ? w - 2 : w - 1;
 
 	if (s > f->cur)
 		s = f->cur;
-	while (s < f->cur && text_width_n(f->buf + s, f->cur - s) > w - 1)
+	if (s > 0 && s == f->cur)
+		s = prev_char(f, s);
+	while (s < f->cur && text_width_n(f->buf + s, f->cur - s) > room)
 		s = next_char(f, s);
 	return s;
 }
@@ -386,6 +393,11 @@ draw_field(struct form_field *f, int y, int x, int w, int focused,
 	scroll = fit_scroll(f, w);
 	f->scroll = scroll;
 	draw_textn(y, x, w, a, f->buf + scroll, f->len - scroll);
+	/* A value wider than the field shows where it is cut. */
+	if (scroll > 0)
+		draw_text(y, x, 1, a, "<");
+	if (text_width_n(f->buf + scroll, f->len - scroll) > w)
+		draw_text(y, x + w - 1, 1, a, ">");
 	col = text_width_n(f->buf + scroll, f->cur - scroll);
 	*cx = x + col;
 	if (f->error_at >= 0 && (size_t)f->error_at >= scroll &&
@@ -425,7 +437,7 @@ form_draw(struct form *fm, const struct area *r, int label_w, int *cy,
 			if (ew > fw)
 				ew = fw;
 			draw_fill(y, fx + fw - ew, ew, term_attr(TE_ERROR));
-			draw_text(y, fx + fw - ew + 1, ew - 1, term_attr(TE_ERROR),
+			draw_cell(y, fx + fw - ew + 1, ew - 1, term_attr(TE_ERROR),
 			    f->error);
 		}
 		if (focused) {
