@@ -2,6 +2,8 @@
  * scr_help.c: the keys of the screen that help was opened from, with the
  * home list's extra screens and the global keys, each with what it does;
  * a key the role may not use is dimmed and says why (policy_allows).
+ * A text longer than its column is wrapped at a space onto the lines
+ * below it (laid out again for each width), never cut.
  */
 #include "config.h"
 
@@ -13,12 +15,19 @@
 #include "screens.h"
 #include "widget_list.h"
 
+/* Screen lines: entries (the keys, then the notes) wrapped at a width. */
+#define HELP_MAX_LINES	512
+
 struct help {
 	struct screen		*of;	/* the screen explained (below) */
 	const struct ui_key	*keys[64];
 	size_t			 n;
 	struct wlist		 wl;
 	struct app		*a;
+	struct {
+		unsigned short	 entry;	/* a key (< n), or a note */
+		unsigned short	 part;	/* its wrapped line, from 0 */
+	}			 lines[HELP_MAX_LINES];
 };
 
 static const struct ui_key help_keys[] = {
@@ -39,30 +48,86 @@ static const char *const notes[] = {
 	"marked 'undecryptable': open it, type its password again (e), or delete it (d).",
 };
 
+/* Columns of an entry's text on a line w wide: the keys' or the notes'. */
+static int
+text_cols(const struct help *h, size_t entry, int w)
+{
+	int cols = entry < h->n ? w - 18 : w - 4;
+
+	return cols > 1 ? cols : 1;
+}
+
+/*
+ * The text of an entry (in buf when it is made), and in *ok whether it
+ * is a key the role may use (or a note).
+ */
+static const char *
+entry_text(const struct help *h, size_t entry, char *buf, size_t len,
+    int *ok)
+{
+	const struct policy *p = &h->a->session->policy;
+	const struct ui_key *k;
+	const char *why = NULL;
+
+	*ok = 1;
+	if (entry >= h->n)
+		return notes[entry - h->n];
+	k = h->keys[entry];
+	*ok = funcbar_allowed(k, p);
+	if (*ok || k->need < 0)
+		return k->help;
+	(void)policy_allows(p, (enum policy_action)k->need, &why);
+	snprintf(buf, len, "not for %s (%s): %s", policy_role_label(p),
+	    why ? why : "", k->help);
+	return buf;
+}
+
+/* Lay the entries out at width w: one or more lines each. */
+static int
+layout(struct help *h, int w)
+{
+	char buf[512];
+	size_t entry, total = h->n + ARRAY_LEN(notes);
+	int n = 0, part, parts, ok;
+
+	for (entry = 0; entry < total; entry++) {
+		parts = text_wrap_lines(entry_text(h, entry, buf, sizeof buf,
+		    &ok), text_cols(h, entry, w));
+		for (part = 0; part < (parts > 0 ? parts : 1) &&
+		    n < HELP_MAX_LINES; part++, n++) {
+			h->lines[n].entry = (unsigned short)entry;
+			h->lines[n].part = (unsigned short)part;
+		}
+	}
+	return n;
+}
+
 static void
 help_row(void *ctx, int i, int y, int x, int w, int selected)
 {
 	struct help *h = ctx;
-	const struct policy *p = &h->a->session->policy;
-	const struct ui_key *k;
-	const char *why = NULL;
-	int ok;
+	size_t entry = h->lines[i].entry, len = 0;
+	const char *t, *next;
+	char buf[512];
+	int part, ok, cols = text_cols(h, entry, w);
 
-	if ((size_t)i >= h->n) {
-		draw_text(y, x + 2, w - 4, term_attr(TE_NORMAL),
-		    notes[(size_t)i - h->n]);
+	t = entry_text(h, entry, buf, sizeof buf, &ok);
+	for (part = 0; t != NULL && part <= h->lines[i].part; part++) {
+		len = text_wrap(t, cols, &next);
+		if (part < h->lines[i].part)
+			t = next;
+	}
+	if (t == NULL)
+		return;
+	if (entry >= h->n) {
+		draw_textn(y, x + 2, cols, term_attr(TE_NORMAL), t, len);
 		return;
 	}
-	k = h->keys[i];
-	ok = funcbar_allowed(k, p);
-	draw_text(y, x + 2, 12, term_attr(ok ? TE_KEY : TE_DIMMED), k->name);
-	if (ok || k->need < 0) {
-		draw_text(y, x + 16, w - 18, term_attr(TE_NORMAL), k->help);
-		return;
-	}
-	(void)policy_allows(p, (enum policy_action)k->need, &why);
-	draw_printf(y, x + 16, w - 18, term_attr(TE_DIMMED), "not for %s (%s): %s",
-	    policy_role_label(p), why ? why : "", k->help);
+	if (h->lines[i].part == 0)
+		draw_text(y, x + 2, 12, term_attr(ok ? TE_KEY : TE_DIMMED),
+		    h->keys[entry]->name);
+	draw_textn(y, x + 16, cols, term_attr(ok ? TE_NORMAL : TE_DIMMED), t,
+	    len);
 }
 
 static void
@@ -74,7 +139,7 @@ help_draw(struct screen *s, struct app *a, const struct area *r)
 	draw_fill(r->y, r->x, r->w, term_attr(TE_HEADER));
 	draw_printf(r->y, r->x + 1, r->w - 2, term_attr(TE_HEADER),
 	    "Help: the keys of the %s screen", h->of->ops->name);
-	h->wl.n = (int)(h->n + ARRAY_LEN(notes));
+	h->wl.n = layout(h, rows.w);
 	wlist_draw(&h->wl, &rows, help_row, h);
 }
 
