@@ -113,6 +113,13 @@ tui_until() {
 	return 1
 }
 
+# tui_edge_clear COLS: no line of the pane, but the top status line and
+# the key bar, has text in its last column (a line cut at the right edge
+# shows there).
+tui_edge_clear() {
+	tui_screen | sed '1d;$d' | awk -v w="$1" 'length($0) >= w && substr($0, w, 1) != " " { bad = 1 } END { exit bad }'
+}
+
 # tui_is_shown WANT DESCRIPTION: the rows that the script's own shown()
 # reads off the screen become WANT (polled, so that a frame still being
 # drawn is not compared); one TAP result.

@@ -16,11 +16,6 @@ long=a_connection_with_a_very_long_conn_id_for_the_column
 "$FERNCON" --config "$demo/airflow.cfg" connections add "$long" --conn-type http \
 	--conn-host h.example --conn-description 'described at length' >/dev/null 2>&1
 
-# edge_clear: no line of the pane, but the status line and the bar, has text
-# in its last column.
-edge_clear() {
-	tui_screen | sed '1d;$d' | awk -v w="$1" 'length($0) >= w && substr($0, w, 1) != " " { bad = 1 } END { exit bad }'
-}
 # bar_has KEYS...: the last line holds each key name.
 bar_has() {
 	_bar=$(tm capture-pane -p -t t | tail -n 1)
@@ -38,7 +33,7 @@ for size in 80x24 100x30 160x48; do
 	tui_wait 'undecr' >/dev/null
 	ok "$size list: the bar has every key of an Admin" \
 		tui_until bar_has Enter / s e a d K R A '?' q
-	ok "$size list: nothing runs into the right edge" edge_clear "$cols"
+	ok "$size list: nothing runs into the right edge" tui_edge_clear "$cols"
 	if [ "$cols" -lt 160 ]; then
 		ok "$size list: a long conn_id ends in the truncation mark" \
 			tui_wait 'a_connection_with_a_very_'
@@ -51,23 +46,23 @@ for size in 80x24 100x30 160x48; do
 	# Each screen from the list, then back.
 	tui_keys g Enter
 	ok "$size detail: nothing runs into the right edge" \
-		eval 'tui_wait "Connection " >/dev/null && edge_clear "$cols"'
+		eval 'tui_wait "Connection " >/dev/null && tui_edge_clear "$cols"'
 	tui_keys Escape
 	tui_keys K
 	ok "$size key status: nothing runs into the right edge" \
-		eval 'tui_wait "Key status" >/dev/null && edge_clear "$cols"'
+		eval 'tui_wait "Key status" >/dev/null && tui_edge_clear "$cols"'
 	tui_keys w
 	ok "$size key wizard: the bar has w and R" \
 		eval 'tui_wait "Key wizard" >/dev/null && tui_until bar_has w R'
 	tui_keys Escape p
 	ok "$size probe: nothing runs into the right edge" \
-		eval 'tui_wait "Lost-key probe" >/dev/null && edge_clear "$cols"'
+		eval 'tui_wait "Lost-key probe" >/dev/null && tui_edge_clear "$cols"'
 	tui_keys Escape Escape R
 	ok "$size rotation: nothing runs into the right edge" \
-		eval 'tui_wait "Rotate the Fernet key" >/dev/null && tui_wait "keys in the ring" >/dev/null && edge_clear "$cols"'
+		eval 'tui_wait "Rotate the Fernet key" >/dev/null && tui_wait "keys in the ring" >/dev/null && tui_edge_clear "$cols"'
 	tui_keys Escape A
 	ok "$size audit: nothing runs into the right edge" \
-		eval 'tui_wait "minimum severity shown" >/dev/null && edge_clear "$cols"'
+		eval 'tui_wait "minimum severity shown" >/dev/null && tui_edge_clear "$cols"'
 	tui_keys Escape '?'
 	ok "$size help: the screen opens" tui_wait 'Help: the keys of the list screen'
 	tui_keys Escape q
