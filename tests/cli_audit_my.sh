@@ -11,8 +11,10 @@
 # certificate option, ssl_mode=REQUIRED or VERIFY_IDENTITY with the CA are
 # not); a loopback server or a unix_socket needs none. The "network" name is
 # this machine's host name when it resolves to a loopback address (the
-# server listens on 127.0.0.1 only; the audit counts only localhost, 127.*
-# and ::1 as local by name). No demo secret, Fernet key or DB password
+# audit counts only localhost, 127.* and ::1 as local by name); the server
+# listens on 127.0.0.1 and on that address too when it is another one
+# (Debian's installer maps the host name to 127.0.1.1 in /etc/hosts).
+# No demo secret, Fernet key or DB password
 # appears in any report or message. Skips when the server binaries are
 # missing.
 : "${top_srcdir:=.}"
@@ -36,6 +38,11 @@ if command -v openssl >/dev/null 2>&1 &&
 	MY_SERVER_OPTS="--ssl-cert=$T/tls/server.crt --ssl-key=$T/tls/server.key"
 	tls=yes
 fi
+addr=$(getent hosts "$name" | awk 'NR == 1 { print $1 }')
+case $addr in
+127.0.0.1) ;;
+127.*)	MY_SERVER_OPTS="${MY_SERVER_OPTS:+$MY_SERVER_OPTS }--bind-address=127.0.0.1,$addr" ;;
+esac
 . "$top_srcdir/tests/my_server.sh"
 my_start_or_skip
 
