@@ -423,6 +423,19 @@ store_var_delete(struct store *s, const char *key, struct err *e)
 	WRITE_IN_TX(s, e, s->ops->var_delete(s, key, e));
 }
 
+int
+store_var_update(struct store *s, const char *key, const char *val,
+    size_t len, int is_encrypted, const char *description, struct err *e)
+{
+	if (s->ops->var_update == NULL) {
+		err_set(e, ERR_DB, "the %s backend cannot update variables",
+		    s->ops->name);
+		return -1;
+	}
+	WRITE_IN_TX(s, e, s->ops->var_update(s, key, val, len, is_encrypted,
+	    description, e));
+}
+
 /* -- encrypted fields ---------------------------------------------------- */
 
 const char *const store_col_names[COL_MAX] = {

@@ -263,6 +263,17 @@ int store_var_list(struct store *s, const struct store_var_query *q,
 /* Delete the variable with key. ERR_NOTFOUND when there is none. */
 int store_var_delete(struct store *s, const char *key, struct err *e) ATTR_WUR;
 
+/*
+ * Update the variable with key in place, as Airflow 3's upsert does on a
+ * key that exists (val as stored, len bytes; description, NULL for none,
+ * and is_encrypted replaced; the row keeps its id). The caller has checked
+ * that the key exists (store_var_list() with q.key), in the same
+ * transaction: a key that is not there changes nothing and is no error.
+ */
+int store_var_update(struct store *s, const char *key, const char *val,
+    size_t len, int is_encrypted, const char *description,
+    struct err *e) ATTR_WUR;
+
 /* -- encrypted fields, for the lifecycle jobs ---------------------------- */
 
 /* Every value Airflow encrypts, one kind per column. */

@@ -64,6 +64,14 @@ struct store_ops {
 	 */
 	int	(*conn_secrets_iter)(struct store *s, int64_t after_id,
 		    size_t limit, struct store_iter **out, struct err *e);
+	/*
+	 * Set val, description and is_encrypted of the row with key, in
+	 * place (its id kept). No row is not an error here: MySQL counts
+	 * only changed rows, so the caller checks that the key exists.
+	 */
+	int	(*var_update)(struct store *s, const char *key, const char *val,
+		    size_t len, int is_encrypted, const char *description,
+		    struct err *e);
 };
 
 /*

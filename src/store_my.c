@@ -875,6 +875,27 @@ my_var_insert(struct store *s, const char *key, const char *val, size_t len,
 	return rc;
 }
 
+/* store_int.h: var_update (the row keeps its id). */
+static int
+my_var_update(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 1);
+	buf_adds(&b, "UPDATE variable SET val = ");
+	add_value(&b, "_utf8mb4 ", val, len);
+	buf_adds(&b, ", description = ");
+	add_text(&b, description);
+	buf_addf(&b, ", is_encrypted = %d WHERE CAST(\"key\" AS BINARY) = ",
+	    is_encrypted ? 1 : 0);
+	add_value(&b, "_binary ", key, strlen(key));
+	rc = run(s, &b, NULL, "updating a variable", e);
+	buf_release(&b);
+	return rc;
+}
+
 /* -- iterators ----------------------------------------------------------- */
 
 enum it_kind { IT_CONN, IT_VAR, IT_FIELD };
@@ -1516,4 +1537,5 @@ static const struct store_ops my_ops = {
 	my_var_list,
 	my_var_delete,
 	NULL,		/* conn_secrets_iter: store.c's two iterators */
+	my_var_update,
 };

@@ -381,6 +381,10 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	case ST_VAR_DELETE:
 		buf_addf(b, "DELETE FROM %svariable WHERE \"key\" = $1", p->qual);
 		return;
+	case ST_VAR_UPDATE:
+		buf_addf(b, "UPDATE %svariable SET val = $2, description = $3, "
+		    "is_encrypted = $4 WHERE \"key\" = $1", p->qual);
+		return;
 	case ST_VAR_INSERT:
 		buf_addf(b, "INSERT INTO %svariable (\"key\", val, description, "
 		    "is_encrypted) VALUES ($1, $2, $3, $4)", p->qual);
@@ -1427,4 +1431,5 @@ static const struct store_ops pg_ops = {
 	store_pg_var_list,
 	store_pg_var_delete,
 	store_pg_conn_secrets_iter,
+	store_pg_var_update,
 };

@@ -33,6 +33,7 @@ enum stmt {
 	ST_VAR_DELETE,
 	ST_SECRETS_PAGE,	/* both secrets of a page of connections */
 	ST_SECRETS_LOCK,	/* ... FOR UPDATE, in a transaction */
+	ST_VAR_UPDATE,
 	ST_MAX
 };
 
@@ -185,6 +186,8 @@ int store_pg_var_insert(struct store *s, const char *key, const char *val,
 int store_pg_var_list(struct store *s, const struct store_var_query *q,
     struct store_iter **out, struct err *e);
 int store_pg_var_delete(struct store *s, const char *key, struct err *e);
+int store_pg_var_update(struct store *s, const char *key, const char *val,
+    size_t len, int is_encrypted, const char *description, struct err *e);
 int store_pg_field_iter(struct store *s, enum store_field f, int64_t after_id,
     size_t limit, struct store_iter **out, struct err *e);
 int store_pg_conn_secrets_iter(struct store *s, int64_t after_id,

@@ -718,9 +718,11 @@ store_pg_var_delete(struct store *s, const char *key, struct err *e)
 	return store_pg_sp_end(s, rc, e);
 }
 
-int
-store_pg_var_insert(struct store *s, const char *key, const char *val, size_t len,
-    int is_encrypted, const char *description, struct err *e)
+/* One variable row written by st, whose $1..$4 are key, val, description, flag. */
+static int
+var_write(struct store *s, int st, const char *what, const char *key,
+    const char *val, size_t len, int is_encrypted, const char *description,
+    struct err *e)
 {
 	const char *v[4] = { key, val, description, is_encrypted ? "true" :
 	    "false" };
@@ -731,8 +733,7 @@ store_pg_var_insert(struct store *s, const char *key, const char *val, size_t le
 
 	if (store_pg_sp_begin(s, e) != 0)
 		return -1;
-	if ((r = store_pg_run(s, ST_VAR_INSERT, 4, v, lens, fmts, "adding a variable",
-	    e)) == NULL) {
+	if ((r = store_pg_run(s, st, 4, v, lens, fmts, what, e)) == NULL) {
 		rc = -1;
 		if (is_unique_violation(s))
 			err_set(e, ERR_INVALID, "a variable with key '%s' already "
@@ -740,6 +741,22 @@ store_pg_var_insert(struct store *s, const char *key, const char *val, size_t le
 	}
 	PQclear(r);
 	return store_pg_sp_end(s, rc, e);
+}
+
+int
+store_pg_var_insert(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	return var_write(s, ST_VAR_INSERT, "adding a variable", key, val, len,
+	    is_encrypted, description, e);
+}
+
+int
+store_pg_var_update(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	return var_write(s, ST_VAR_UPDATE, "updating a variable", key, val, len,
+	    is_encrypted, description, e);
 }
 
 int

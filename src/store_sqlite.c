@@ -856,9 +856,11 @@ sq_var_iter(struct store *s, struct store_iter **out, struct err *e)
 	return 0;
 }
 
+/* One variable row written by sql, whose ?1..?4 are key, val, description, flag. */
 static int
-sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
-    int is_encrypted, const char *description, struct err *e)
+var_write(struct store *s, const char *sql, const char *what, const char *key,
+    const char *val, size_t len, int is_encrypted, const char *description,
+    struct err *e)
 {
 	struct sq *q = s->impl;
 	sqlite3_stmt *st = NULL;
@@ -866,10 +868,9 @@ sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
 
 	if (tx_check(s, e) != 0)
 		return -1;
-	rc = sqlite3_prepare_v2(q->db, "INSERT INTO variable (\"key\", val, "
-	    "description, is_encrypted) VALUES (?, ?, ?, ?)", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sq_fail(s, rc, e, "adding a variable");
+		return sq_fail(s, rc, e, what);
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, val, (int)len, SQLITE_STATIC);
 	bind_text(st, 3, description);
@@ -881,7 +882,16 @@ sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
 		    key);
 		return -1;
 	}
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, e, "adding a variable");
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, e, what);
+}
+
+static int
+sq_var_insert(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	return var_write(s, "INSERT INTO variable (\"key\", val, description, "
+	    "is_encrypted) VALUES (?1, ?2, ?3, ?4)", "adding a variable", key,
+	    val, len, is_encrypted, description, e);
 }
 
 /* One page of variables in key order (store.c pages through them). */
@@ -935,6 +945,15 @@ fail:
 	buf_release(&sql);
 	it_free(&it->base);
 	return -1;
+}
+
+static int
+sq_var_update(struct store *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	return var_write(s, "UPDATE variable SET val = ?2, description = ?3, "
+	    "is_encrypted = ?4 WHERE \"key\" = ?1", "updating a variable", key,
+	    val, len, is_encrypted, description, e);
 }
 
 static int
@@ -1179,4 +1198,5 @@ static const struct store_ops sqlite_ops = {
 	sq_var_list,
 	sq_var_delete,
 	NULL,		/* conn_secrets_iter: store.c's two iterators */
+	sq_var_update,
 };
