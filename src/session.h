@@ -820,9 +820,10 @@ int session_var_reveal(struct session *s, const char *key, const char *detail,
  * json.dumps(value, indent=2) of the string. The value is encrypted with
  * the primary key when a key is configured, else stored in plain text
  * with is_encrypted false (*plain, may be NULL, set to 1, for the front
- * end to warn). In one transaction the old row goes and the new one is
- * inserted (Airflow 2.x's delete and insert; its description is the one
- * given, NULL for none). Then one "variable-set" line. 0, 1, or -1.
+ * end to warn). In one transaction, as the DB's Airflow writes it: on 2.x
+ * the old row goes and a new one is inserted; on 3.x (an upsert) a row
+ * that exists is updated in place and keeps its id. The description is
+ * the one given, NULL for none. Then one "variable-set" line. 0, 1, or -1.
  */
 int session_var_set(struct session *s, const char *key, const char *val,
     size_t len, const char *description, int json, int *plain,

@@ -284,38 +284,64 @@ session_var_reveal(struct session *s, const char *key, const char *detail,
 
 /* -- set ----------------------------------------------------------------- */
 
+static int key_exists(struct session *s, const char *key, struct err *e);
+
 /*
- * Store val as key in the open transaction: the old row goes, the new one
- * (encrypted with the primary key when there is one) is inserted.
+ * Write val (as stored) as key in the open transaction, as Variable.set()
+ * does for the DB's version (doc/airflow-compat.md section 5,
+ * "Variables"): Airflow 2 deletes the row and inserts a new one (a new
+ * id); Airflow 3 upserts on "key" (airflow-core/src/airflow/models/
+ * variable.py, Variable.set(): build_upsert_stmt() on ["key"], updating
+ * val, description and is_encrypted), so a row that exists keeps its id.
+ */
+static int
+write_row(struct session *s, const char *key, const char *val, size_t len,
+    int is_encrypted, const char *description, struct err *e)
+{
+	struct err why;
+	int rc;
+
+	if (store_airflow_version(s->store)->major >= 3) {
+		if ((rc = key_exists(s, key, e)) < 0)
+			return -1;
+		if (rc == 1)
+			return store_var_update(s->store, key, val, len,
+			    is_encrypted, description, e);
+	} else {
+		err_clear(&why);
+		if (store_var_delete(s->store, key, &why) != 0 &&
+		    why.code != ERR_NOTFOUND) {
+			*e = why;
+			return -1;
+		}
+	}
+	return store_var_insert(s->store, key, val, len, is_encrypted,
+	    description, e);
+}
+
+/*
+ * Store val as key in the open transaction (write_row()), encrypted with
+ * the primary key when there is one.
  */
 static int
 put_row(struct session *s, const char *key, const char *val, size_t len,
     const char *description, int *plain, struct err *e)
 {
 	struct keyring *kr = s->keys->kr;
-	struct err why;
 	char *tok = NULL;
 	size_t cap, n = 0;
 	int rc;
 
-	err_clear(&why);
-	if (store_var_delete(s->store, key, &why) != 0 &&
-	    why.code != ERR_NOTFOUND) {
-		*e = why;
-		return -1;
-	}
 	if (!keyring_enabled(kr)) {
 		if (plain != NULL)
 			*plain = 1;
-		return store_var_insert(s->store, key, val, len, 0, description,
-		    e);
+		return write_row(s, key, val, len, 0, description, e);
 	}
 	cap = fernet_token_len(len) + 1;
 	if ((tok = sodium_malloc(cap)) == NULL)
 		return err_nomem(e);
 	rc = keyring_encrypt(kr, val, len, tok, cap, &n, e) != 0 ||
-	    store_var_insert(s->store, key, tok, n, 1, description, e) != 0 ?
-	    -1 : 0;
+	    write_row(s, key, tok, n, 1, description, e) != 0 ? -1 : 0;
 	sodium_free(tok);
 	return rc;
 }

@@ -24,7 +24,7 @@ elif [ "$backend" = mysql ]; then
 else
 	layouts="2.10 2.x-upgraded 3.1 3.2"
 fi
-per_layout=51
+per_layout=54
 plan $((per_layout * $(echo $layouts | wc -w) + 4))
 
 tool() { "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
@@ -175,6 +175,26 @@ for f in json.load(open(sys.argv[1]))["findings"]:
 	contains "$(dump | grep '"key": "js"')" '"val": "\"a \\\"b\\\"\""' "$layout: --json stores json.dumps of the string"
 	o=$(as carol variables list -o plain | grep '^from_stdin')
 	contains "$o" "from_stdin	encrypted	" "$layout: the new value is listed encrypted"
+
+	# -- set on a key that exists ----------------------------------------------
+	# Airflow 3's Variable.set() upserts on "key" (airflow-core/src/airflow/
+	# models/variable.py:208-294 at 0614346: update_fields val, description
+	# and is_encrypted at 286-290, build_upsert_stmt(dialect, Variable,
+	# ["key"], ...) at 291-293), so the row keeps its id; Airflow 2's deletes the row and adds a new one
+	# (airflow/models/variable.py 2.10, Variable.set(): session.delete() of
+	# the old row, then session.add()), so the id changes.
+	id_of() { dump | grep "\"key\": \"$1\"" | sed 's/^{"id": \([0-9]*\),.*/\1/'; }
+	id0=$(id_of environment)
+	o=$(as bob variables set environment prod-EXAMPLE); rc=$?
+	row=$(dump | grep '"key": "environment"')
+	is "$rc:$o" "0:Variable environment created" "$layout: set on a key that exists: Airflow's line"
+	contains "$row" '"val": "prod-EXAMPLE", "description": null, "is_encrypted": 1' \
+		"$layout: value, description (None when not given) and flag replaced"
+	if [ "$major" = 3 ]; then
+		is "$(id_of environment)" "$id0" "$layout: Airflow 3: the row keeps its id (upsert)"
+	else
+		ok "$layout: Airflow 2: a new row (delete and insert)" test "$(id_of environment)" -gt "$id0"
+	fi
 
 	# -- delete --------------------------------------------------------------
 	o=$(as carol variables delete from_stdin 2>&1); rc=$?
