@@ -924,7 +924,8 @@ out:
 
 /* _parse_yaml_file(): one document whose value is a mapping. */
 int
-pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
+pyyaml_load(struct reader *r, const char *text, size_t len,
+    struct tnode **out, struct err *e)
 {
 	struct composer c;
 	struct tnode *root = NULL;
@@ -932,6 +933,7 @@ pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
 	size_t i;
 	int rc = -1;
 
+	*out = NULL;
 	if (len == 0) {
 		transfer_reader_err(r, e, ERR_INVALID, 1, "The file is empty.");
 		return -1;
@@ -971,7 +973,8 @@ pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
 	}
 	if (tnode_check(r, root, 0, e) != 0)
 		goto out;
-	rc = transfer_create_from_map(r, root, e);
+	*out = root;
+	rc = 0;
 out:
 	comp_drop(&c);
 	/* the parser's buffers held the whole text */
@@ -986,6 +989,17 @@ out:
 	for (i = 0; i < c.nanchors; i++)
 		free(c.anchors[i].name);
 	free(c.anchors);
+	return rc;
+}
+
+int
+pyyaml_read(struct reader *r, const char *text, size_t len, struct err *e)
+{
+	struct tnode *root;
+	int rc;
+
+	rc = pyyaml_load(r, text, len, &root, e) == 0 ?
+	    transfer_create_from_map(r, root, e) : -1;
 	transfer_reader_nodes_free(r);
 	return rc;
 }

@@ -60,9 +60,17 @@ int pyyaml_emit_simple(struct transfer_writer *w, int ok, yaml_event_t *ev,
 
 /*
  * _parse_yaml_file(): text (len bytes) as yaml.safe_load reads it, one
- * document whose value is a mapping, then every entry made a connection
- * of r's set (transfer_create_from_map()). 0, or -1 with e set; the tree
- * is freed either way.
+ * document whose value is a mapping (*out; its nodes are r's, freed by
+ * transfer_reader_nodes_free()). Errors point into r->tmp, which must
+ * hold text. 0, or -1 with e set.
+ */
+int pyyaml_load(struct reader *r, const char *text, size_t len,
+    struct tnode **out, struct err *e);
+
+/*
+ * pyyaml_load(), then every entry made a connection of r's set
+ * (transfer_create_from_map()). 0, or -1 with e set; the tree is freed
+ * either way.
  */
 int pyyaml_read(struct reader *r, const char *text, size_t len,
     struct err *e);

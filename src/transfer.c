@@ -15,7 +15,9 @@
  * pyjson_loads() (Python's json.loads over cJSON), yaml through pyyaml.c
  * (what CSafeLoader makes of libyaml's events). The values become a tree
  * (transfer_tree.c); each then goes through _create_connection(): a
- * string is a URI, a mapping goes through Connection(**value).
+ * string is a URI, a mapping goes through Connection(**value). A variables
+ * file (transfer_read_vars()) goes through the same parsers into a JSON
+ * object instead, as load_variables() takes it.
  *
  * Secrets: file contents, formatted text and decoded values stay in locked
  * memory or are wiped before they are freed, with two exceptions that are
@@ -1033,21 +1035,25 @@ env_pos_cmp(const void *a, const void *b)
 }
 
 /*
- * _parse_env_file() then load_connections_dict(): every syntax error first
- * (the first one is reported, with the count), then key by key in the
- * order of first appearance: a repeated key raises ConnectionNotUnique,
- * else the value is a URI.
+ * _parse_env_file(): the entries of an env file, in file order, each with
+ * how many times its key appears (first, count, second_line). Every
+ * syntax error comes first: the first one is reported, with the count.
+ * Airflow 2 (r->v.major 2) checks only the value, with the message "Key
+ * is empty.", and takes an empty key, which the import then skips as a
+ * bad conn_id; 3.x checks both. Free *out either way.
  */
 static int
-read_env(struct reader *r, const char *text, size_t len, struct err *e)
+env_scan(struct reader *r, const char *text, size_t len,
+    struct env_entry **out, size_t *nout, struct err *e)
 {
 	struct env_entry *ent = NULL;
-	struct tnode *node;
 	const char *p = text, *end = text + len, *eol, *next, *eq;
 	const char *first_msg = NULL;
 	size_t n = 0, cap = 0, line = 0, nerr = 0, first_line = 0, i, j, k;
-	int rc = -1, legacy = r->v.major == 2;
+	int legacy = r->v.major == 2;
 
+	*out = NULL;
+	*nout = 0;
 	for (; p < end; p = next) {
 		eol = line_end(p, end, &next);
 		line++;
@@ -1058,12 +1064,6 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 		if (eq < eol && *eq == '#')
 			continue;	/* COMMENT_PATTERN, \s*#.* */
 		eq = memchr(p, '=', (size_t)(eol - p));
-		/*
-		 * Airflow 2's _parse_env_file() (airflow/secrets/
-		 * local_filesystem.py) checks only the value, with the message
-		 * "Key is empty.", and takes an empty key, which the import
-		 * then skips as a bad conn_id; 3.x checks both.
-		 */
 		if (eq == NULL || (eq == p && !legacy) || eq + 1 == eol) {
 			if (nerr++ == 0) {
 				first_line = line;
@@ -1080,8 +1080,8 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 			struct env_entry *v = realloc(ent, ncap * sizeof *v);
 
 			if (v == NULL) {
-				err_nomem(e);
-				goto out;
+				*out = ent;
+				return err_nomem(e);
 			}
 			ent = v;
 			cap = ncap;
@@ -1094,6 +1094,7 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 		ent[n].pos = n;
 		n++;
 	}
+	*out = ent;
 	if (nerr > 0) {
 		if (nerr > 1)
 			transfer_reader_err(r, e, ERR_INVALID, first_line, "%s (and %zu "
@@ -1101,7 +1102,7 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 		else
 			transfer_reader_err(r, e, ERR_INVALID, first_line, "%s",
 			    first_msg);
-		goto out;
+		return -1;
 	}
 	/* group equal keys: sorted by key, then by position */
 	if (n > 0)
@@ -1118,6 +1119,25 @@ read_env(struct reader *r, const char *text, size_t len, struct err *e)
 	}
 	if (n > 0)
 		qsort(ent, n, sizeof *ent, env_pos_cmp);
+	*nout = n;
+	return 0;
+}
+
+/*
+ * _parse_env_file() then load_connections_dict(): key by key in the order
+ * of first appearance, a repeated key raises ConnectionNotUnique, else the
+ * value is a URI.
+ */
+static int
+read_env(struct reader *r, const char *text, size_t len, struct err *e)
+{
+	struct env_entry *ent = NULL;
+	struct tnode *node;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (env_scan(r, text, len, &ent, &n, e) != 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (ent[i].first != ent[i].pos)
 			continue;
@@ -1213,16 +1233,18 @@ nomem:
 	return NULL;
 }
 
-/* _parse_json_file() and the connections of its object. */
+/*
+ * _parse_json_file(): text as a JSON object (a new tree in *out), or -1
+ * with e set: an empty file, text that is not JSON, another value.
+ */
 static int
-read_json(struct reader *r, const char *text, size_t len, struct err *e)
+json_root(struct reader *r, const char *text, size_t len, cJSON **out,
+    struct err *e)
 {
 	cJSON *root = NULL, *probe;
-	const cJSON *c;
-	struct tnode *v;
 	const char *end = NULL;
-	int rc = -1;
 
+	*out = NULL;
 	if (len == 0) {
 		transfer_reader_err(r, e, ERR_INVALID, 1, "The file is empty.");
 		return -1;
@@ -1254,8 +1276,24 @@ read_json(struct reader *r, const char *text, size_t len, struct err *e)
 	if (!cJSON_IsObject(root)) {
 		transfer_reader_err(r, e, ERR_INVALID, 1, "The file should contain the "
 		    "object.");
-		goto out;
+		pyjson_free(root);
+		return -1;
 	}
+	*out = root;
+	return 0;
+}
+
+/* _parse_json_file() and the connections of its object. */
+static int
+read_json(struct reader *r, const char *text, size_t len, struct err *e)
+{
+	cJSON *root = NULL;
+	const cJSON *c;
+	struct tnode *v;
+	int rc = -1;
+
+	if (json_root(r, text, len, &root, e) != 0)
+		return -1;
 	/*
 	 * transfer_create_from_map() on the object, one connection at a time:
 	 * pyjson_loads() already folded duplicate keys as dict() does and
@@ -1276,6 +1314,36 @@ out:
 	return rc;
 }
 
+/* What every import file must be: no NUL byte, valid UTF-8. */
+static int
+check_text(struct reader *r, const char *text, size_t len, struct err *e)
+{
+	const char *nul;
+	size_t bad;
+
+	if (len > 0 && (nul = memchr(text, '\0', len)) != NULL) {
+		transfer_reader_err(r, e, ERR_INVALID, transfer_line_at(text,
+		    (size_t)(nul - text)), "the file holds a NUL byte");
+		return -1;
+	}
+	if ((bad = utf8_bad_at((const unsigned char *)text, len)) < len) {
+		transfer_reader_err(r, e, ERR_INVALID, transfer_line_at(text, bad),
+		    "the file is not valid UTF-8 (byte %zu)", bad + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* What a reader holds after a read: its nodes, resolver and scratch. */
+static void
+reader_release(struct reader *r)
+{
+	transfer_reader_nodes_free(r);
+	if (r->res_ready)
+		pyyaml_resolver_release(&r->res);
+	buf_release(&r->tmp);
+}
+
 int
 transfer_read(const char *path, const struct airflow_version *v,
     struct transfer_set *out, struct err *e)
@@ -1284,7 +1352,6 @@ transfer_read(const char *path, const struct airflow_version *v,
 	struct buf text;
 	struct stat st;
 	enum transfer_format fmt;
-	size_t bad;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -1314,18 +1381,8 @@ transfer_read(const char *path, const struct airflow_version *v,
 	}
 	if (read_whole(&r, &text, e) != 0)
 		goto out;
-	if (text.len > 0 && memchr(text.p, '\0', text.len) != NULL) {
-		transfer_reader_err(&r, e, ERR_INVALID, transfer_line_at(text.p, (size_t)((char *)
-		    memchr(text.p, '\0', text.len) - text.p)), "the file holds "
-		    "a NUL byte");
+	if (check_text(&r, buf_str(&text), text.len, e) != 0)
 		goto out;
-	}
-	if ((bad = utf8_bad_at((const unsigned char *)buf_str(&text),
-	    text.len)) < text.len) {
-		transfer_reader_err(&r, e, ERR_INVALID, transfer_line_at(text.p, bad), "the file "
-		    "is not valid UTF-8 (byte %zu)", bad + 1);
-		goto out;
-	}
 	switch (fmt) {
 	case TRANSFER_ENV:
 		rc = read_env(&r, buf_str(&text), text.len, e);
@@ -1342,13 +1399,169 @@ transfer_read(const char *path, const struct airflow_version *v,
 		break;
 	}
 out:
-	transfer_reader_nodes_free(&r);
-	if (r.res_ready)
-		pyyaml_resolver_release(&r.res);
-	buf_release(&r.tmp);
+	reader_release(&r);
 	buf_release(&text);
 	if (rc != 0)
 		transfer_set_free(out);
+	return rc;
+}
+
+/* -- import: variables ---------------------------------------------------- */
+
+/*
+ * load_variables() of an env file: every value a str; keys given more
+ * than once are VariableNotUnique, all named, in the order they first
+ * appear (a Python list).
+ */
+static int
+vars_env(struct reader *r, const char *text, size_t len, cJSON *obj,
+    struct err *e)
+{
+	struct env_entry *ent = NULL;
+	struct buf keys, key;
+	cJSON *v;
+	size_t n = 0, i, ndup = 0;
+	int rc = -1;
+
+	buf_init(&keys, 0);
+	buf_init(&key, 0);
+	if (env_scan(r, text, len, &ent, &n, e) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (ent[i].first != ent[i].pos || ent[i].count == 1)
+			continue;
+		if (ndup++ > 0)
+			buf_adds(&keys, ", ");
+		utf8_py_repr(&keys, ent[i].key, ent[i].klen);
+	}
+	if (ndup > 0) {
+		if (buf_check(&keys, e) == 0)
+			err_set(e, ERR_INVALID, "The \"%s\" file contains "
+			    "multiple values for keys: [%s]", r->path,
+			    buf_str(&keys));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		/* the value, NUL-terminated, in locked memory */
+		buf_reset(&r->tmp);
+		buf_add(&r->tmp, ent[i].val, ent[i].vlen);
+		buf_reset(&key);
+		buf_add(&key, ent[i].key, ent[i].klen);
+		if (buf_check(&r->tmp, e) != 0 || buf_check(&key, e) != 0)
+			goto out;
+		if ((v = cJSON_CreateString(buf_str(&r->tmp))) == NULL ||
+		    !cJSON_AddItemToObject(obj, buf_str(&key), v)) {
+			pyjson_free(v);
+			err_nomem(e);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(ent);
+	buf_release(&keys);
+	buf_release(&key);
+	return rc;
+}
+
+/*
+ * load_variables() of a yaml file: dict(safe_load(...)), each value as
+ * JSON (what json.dumps() would write of it). A key must be a str.
+ */
+static int
+vars_yaml(struct reader *r, struct tnode *root, cJSON *obj, struct err *e)
+{
+	struct pairs p = { NULL, NULL, 0 };
+	const struct tnode *k;
+	cJSON *v;
+	size_t i;
+	int rc = -1;
+
+	if (tnode_pairs(r, root, &p, e) != 0)
+		return -1;
+	for (i = 0; i < p.n; i++) {
+		k = p.k[i];
+		if (k->type != TN_STR) {
+			transfer_reader_err(r, e, ERR_INVALID, k->line, "a "
+			    "variable key must be a string, not %s",
+			    tnode_pytype(k));
+			goto out;
+		}
+		if (memchr(k->s, '\0', k->len) != NULL) {
+			transfer_reader_err(r, e, ERR_INVALID, k->line, "a "
+			    "variable key holds a NUL character");
+			goto out;
+		}
+		if ((v = tnode_to_json(r, p.v[i], 1, e)) == NULL)
+			goto out;
+		if (!cJSON_AddItemToObject(obj, k->s, v)) {
+			pyjson_free(v);
+			err_nomem(e);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	tnode_pairs_release(&p);
+	return rc;
+}
+
+int
+transfer_read_vars(const char *path, const char *text, size_t len,
+    cJSON **out, struct err *e)
+{
+	struct reader r;
+	struct tnode *root;
+	enum transfer_format fmt;
+	cJSON *obj = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&r, 0, sizeof r);
+	r.path = path;
+	r.v.major = 3;		/* the rules of 3.1 and later */
+	r.v.minor = 1;
+	buf_init(&r.tmp, 1);
+	if (strcmp(path, "-") == 0) {
+		fmt = TRANSFER_JSON;
+	} else if (import_format(path, &r.v, &fmt) != 0) {
+		/* AirflowUnsupportedFileTypeException, printed alone */
+		err_set(e, ERR_INVALID, "%s", import_ext_msg);
+		goto out;
+	}
+	if (check_text(&r, text, len, e) != 0)
+		goto out;
+	switch (fmt) {
+	case TRANSFER_ENV:
+		if ((obj = cJSON_CreateObject()) == NULL) {
+			err_nomem(e);
+			goto out;
+		}
+		rc = vars_env(&r, text, len, obj, e);
+		break;
+	case TRANSFER_JSON:
+		rc = json_root(&r, text, len, &obj, e);
+		break;
+	case TRANSFER_YAML:
+		/* the composer reports errors by offset into r.tmp */
+		buf_add(&r.tmp, text, len);
+		if (buf_check(&r.tmp, e) != 0)
+			goto out;
+		if (pyyaml_load(&r, buf_str(&r.tmp), r.tmp.len, &root, e) != 0)
+			goto out;
+		if ((obj = cJSON_CreateObject()) == NULL) {
+			err_nomem(e);
+			goto out;
+		}
+		rc = vars_yaml(&r, root, obj, e);
+		break;
+	}
+out:
+	reader_release(&r);
+	if (rc != 0)
+		pyjson_free(obj);
+	else
+		*out = obj;
 	return rc;
 }
 

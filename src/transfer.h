@@ -11,7 +11,9 @@
  *
  * Export writes plaintext secrets; the caller creates the file with mode
  * 0600 and checks the role. Import reads the same formats (and .yml) as
- * airflow/secrets/local_filesystem.py does, into records the caller writes.
+ * airflow/secrets/local_filesystem.py does, into records the caller writes;
+ * transfer_read_vars() reads a `variables import` file of Airflow 3.1 the
+ * same way.
  */
 #ifndef FERNCON_TRANSFER_H
 #define FERNCON_TRANSFER_H
@@ -127,5 +129,29 @@ int transfer_read(const char *path, const struct airflow_version *v,
     struct transfer_set *out, struct err *e) ATTR_WUR;
 
 void transfer_set_free(struct transfer_set *set);
+
+/*
+ * The variables of an import file as load_variables() of Airflow 3.1 and
+ * later reads them (airflow-core/src/airflow/secrets/local_filesystem.py),
+ * a JSON object of key to value in file order, in *out (free with
+ * pyjson_free(), which wipes its strings). text (len bytes) is the file
+ * the caller read from path, in the format of path's extension (.env,
+ * .json, .yaml, .yml; "-", standard input, is json):
+ *
+ *   env   every value a str; a key given twice is VariableNotUnique
+ *         ('The "<path>" file contains multiple values for keys: [...]')
+ *   json  json.loads() of the file, an object
+ *   yaml  yaml.safe_load() of the file, a mapping; each value as the JSON
+ *         json.dumps() writes of it (a date or bytes value is refused,
+ *         as json.dumps() refuses it), every key a str
+ *
+ * Errors (ERR_INVALID) are Airflow's messages ("Unsupported file format.
+ * The file must have one of the following extensions: .env .json .yaml
+ * .yml", "The file is empty.", "The file should contain the object.",
+ * "Invalid line format. ...") named by "<path>:<line>: " as
+ * transfer_read()'s are; a yaml file has transfer_read()'s bounds.
+ */
+int transfer_read_vars(const char *path, const char *text, size_t len,
+    cJSON **out, struct err *e) ATTR_WUR;
 
 #endif

@@ -198,6 +198,16 @@ void tnode_pairs_release(struct pairs *p);
 int tnode_check(struct reader *r, struct tnode *n, int depth, struct err *e);
 
 /*
+ * n as a new JSON tree (free with pyjson_free()), as json.dumps() sees
+ * it: mapping keys made str (int, bool, None; others refused), an int
+ * beyond 64 bits, a NUL in a string or what JSON cannot hold (a date,
+ * bytes: "Object of type date is not JSON serializable") refused. depth
+ * is n's (0 at the top). NULL with e set.
+ */
+cJSON *tnode_to_json(struct reader *r, struct tnode *n, int depth,
+    struct err *e);
+
+/*
  * json.dumps(n) (Python's defaults: one line, ensure_ascii) appended to
  * out. 0, or -1 with e set (a value json cannot write, out of memory).
  */

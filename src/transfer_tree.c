@@ -353,9 +353,6 @@ tnode_check(struct reader *r, struct tnode *n, int depth, struct err *e)
 
 /* -- import: json.dumps of a value --------------------------------------- */
 
-static cJSON *tnode_to_json(struct reader *r, struct tnode *n, int depth,
-    struct err *e);
-
 /* A key as json.dumps turns it into a str (str, int, bool, None). */
 static int
 json_key(struct reader *r, const struct tnode *k, struct buf *b,
@@ -394,12 +391,13 @@ big:
 	return -1;
 }
 
-static cJSON *
+cJSON *
 tnode_to_json(struct reader *r, struct tnode *n, int depth, struct err *e)
 {
 	struct pairs p = { NULL, NULL, 0 };
 	struct buf key;
 	cJSON *v = NULL, *kid;
+	const char *name;
 	size_t i;
 
 	if (depth > YAML_MAX_DEPTH) {
@@ -466,8 +464,11 @@ tnode_to_json(struct reader *r, struct tnode *n, int depth, struct err *e)
 	case TN_OTHER:
 	case TN_MERGE:
 	case TN_VALUE:
+		/* json's TypeError names the class alone ("date") */
+		name = strrchr(tnode_pytype(n), '.');
 		transfer_reader_err(r, e, ERR_INVALID, n->line, "Object of type %s is "
-		    "not JSON serializable", tnode_pytype(n));
+		    "not JSON serializable", name != NULL ? name + 1 :
+		    tnode_pytype(n));
 		return NULL;
 	}
 	if (v == NULL)

@@ -6,7 +6,8 @@
  * (export, then import gives the same records) for each format; how the
  * format is picked; Airflow's import rules (local_filesystem.py) for env,
  * json and yaml files; and every bad input with its message, which names
- * the file and the line and never holds a password.
+ * the file and the line and never holds a password. Also the variables
+ * files of Airflow 3.1's `variables import` (transfer_read_vars()).
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 
 #include "buf.h"
 #include "conn.h"
+#include "pyjson.h"
 #include "transfer.h"
 #include "testutil.h"
 
@@ -1064,6 +1066,89 @@ test_import_file_kinds(void **state)
 	tu_tmpdir_remove(dir);
 }
 
+/* -- variables ---------------------------------------------------------- */
+
+/*
+ * transfer_read_vars() of text as a file called name: 0 with *json the
+ * object as json.dumps(ensure_ascii=False) writes it, or -1 with e set.
+ */
+static int
+read_vars(const char *name, const char *text, size_t len, struct buf *json,
+    struct err *e)
+{
+	static const struct pyjson_opts one_line = { -1, 0, 0 };
+	cJSON *obj = NULL;
+	int rc;
+
+	err_clear(e);
+	buf_reset(json);
+	rc = transfer_read_vars(name, text, len, &obj, e);
+	if (rc == 0) {
+		assert_int_equal(pyjson_dumps(obj, &one_line, json, e), 0);
+		assert_int_equal(buf_check(json, e), 0);
+	}
+	pyjson_free(obj);
+	return rc;
+}
+
+/*
+ * load_variables() of Airflow 3.1 (airflow-core/src/airflow/secrets/
+ * local_filesystem.py:239-265 at 1579160). The objects wanted are
+ * json.dumps() of what Python 3 with PyYAML 6 gives for the same text:
+ * env lines as str.splitlines() cuts them, every value a str; yaml merge
+ * keys, YAML 1.1 scalars ("1e3" a str, 0x1F an int, .inf a float written
+ * Infinity); "-" read as json; the extension case-blind (.lower()).
+ */
+static void
+test_read_vars(void **state)
+{
+	static const char env[] = "A=1\r\nB=x=y\r  # c\nC= 3 \xe2\x80\xa8" "D=4";
+	static const char yml[] = "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n"
+	    "f: 1e3\ng: .inf\nh: 0x1F\ni: !!str 12\n";
+	struct buf json;
+	struct err e;
+
+	(void)state;
+	buf_init(&json, 1);
+	assert_int_equal(read_vars("v.env", env, sizeof env - 1, &json, &e), 0);
+	assert_string_equal(buf_str(&json),
+	    "{\"A\": \"1\", \"B\": \"x=y\", \"C\": \" 3 \", \"D\": \"4\"}");
+	assert_int_equal(read_vars("v.YML", yml, sizeof yml - 1, &json, &e), 0);
+	assert_string_equal(buf_str(&json), "{\"base\": {\"x\": 1}, \"m\": "
+	    "{\"x\": 1, \"y\": 2}, \"f\": \"1e3\", \"g\": Infinity, \"h\": 31, "
+	    "\"i\": \"12\"}");
+	assert_int_equal(read_vars("-", "{\"a\": [1], \"a\": \"2\"}", 20, &json,
+	    &e), 0);
+	assert_string_equal(buf_str(&json), "{\"a\": \"2\"}");
+	assert_int_equal(read_vars("v.env", "", 0, &json, &e), 0);
+	assert_string_equal(buf_str(&json), "{}");
+
+	/* VariableNotUnique: every key given twice, in first-seen order */
+	assert_int_equal(read_vars("d.env", "b=1\na=2\nb=3\na=4\nc=5\n", 20,
+	    &json, &e), -1);
+	assert_string_equal(e.msg, "The \"d.env\" file contains multiple "
+	    "values for keys: ['b', 'a']");
+	/* no value of the file in a message */
+	assert_int_equal(read_vars("k.env", "ok=S3CRET\n=S3CRET\n", 18, &json,
+	    &e), -1);
+	assert_string_equal(e.msg, "k.env:2: Invalid line format. Key is "
+	    "empty.");
+	assert_int_equal(read_vars("n.yaml", "a: S3CRET\nb: x\0y\n", 17,
+	    &json, &e), -1);
+	assert_non_null(strstr(e.msg, "n.yaml:2: the file holds a NUL byte"));
+	assert_int_equal(read_vars("u.json", "{\"a\": \"\xff\"}", 10, &json,
+	    &e), -1);
+	assert_non_null(strstr(e.msg, "u.json:1: the file is not valid UTF-8"));
+	assert_int_equal(read_vars("v.txt", "{}", 2, &json, &e), -1);
+	assert_string_equal(e.msg, "Unsupported file format. The file must "
+	    "have one of the following extensions: .env .json .yaml .yml");
+	assert_int_equal(read_vars("b.yaml", "a: !!binary aGk=\n", 17, &json,
+	    &e), -1);
+	assert_string_equal(e.msg, "b.yaml:1: Object of type bytes is not "
+	    "JSON serializable");
+	buf_release(&json);
+}
+
 int
 main(void)
 {
@@ -1093,6 +1178,7 @@ main(void)
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_yaml_alias_caps),
 		cmocka_unit_test(test_import_file_kinds),
+		cmocka_unit_test(test_read_vars),
 	};
 
 	tu_init();
