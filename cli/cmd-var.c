@@ -581,7 +581,7 @@ const struct cli_cmd cmd_var_delete = {
 const struct cli_cmd cmd_var_import = {
 	"variables", "import",
 	"FILE|- [-a|--action-on-existing-key overwrite|fail|skip]",
-	"import variables from an Airflow variables json file",
+	"import variables from an Airflow variables file (json; 3.1: yaml, env)",
 	import_options, 0, NULL, var_import
 };
 

@@ -109,7 +109,8 @@ static const struct cmd_help helps[] = {
 	{ "variables delete", "  KEY                  the variable's key\n",
 	  "ferncon variables delete old_setting", NULL },
 	{ "variables import",
-	  "  FILE|-               an Airflow variables json file (-: stdin)\n"
+	  "  FILE|-               an Airflow variables file: json; from Airflow\n"
+	  "                       3.1 also .yaml, .yml, .env (-: json on stdin)\n"
 	  "  -a, --action-on-existing-key overwrite|fail|skip\n",
 	  "ferncon variables import vars.json -a skip", NULL },
 	{ "variables export",

@@ -855,12 +855,14 @@ struct session_var_import {
 
 /*
  * Import an Airflow variables file (text, len bytes, read by the front end
- * from path, which is checked against restricted mode and logged): a JSON
- * object of key to value; for Airflow 3 a value that is an object with
- * "value" gives the value and its "description". A string is stored as it
- * is, anything else as json.dumps(v, indent=2), each as session_var_set()
- * does. The role may import (ERR_DENIED: "import variables"); a file that
- * is not a JSON object is ERR_INVALID "Invalid variables file."; with
+ * from path, which is checked against restricted mode and logged): up to
+ * Airflow 3.0 a JSON object of key to value, anything else ERR_INVALID
+ * "Invalid variables file."; from 3.1 (or an unknown version) json, yaml
+ * or env by path's extension, as transfer_read_vars() reads them, with its
+ * errors. For Airflow 3 a value that is an object with "value" gives the
+ * value and its "description". A string is stored as it is, anything else
+ * as json.dumps(v, indent=2), each as session_var_set() does. The role may
+ * import (ERR_DENIED: "import variables"); with
  * FAIL and existing keys, ERR_INVALID "Failed. These keys: [...] already
  * exists." (Airflow's words, the keys as a Python list). Airflow commits
  * each variable alone; here it is all in one transaction. One

@@ -21,6 +21,7 @@
 #include "fernet.h"
 #include "outfile.h"
 #include "pyjson.h"
+#include "transfer.h"
 #include "utf8.h"
 
 /* Airflow's ID_LEN: the variable key column is String(250). */
@@ -539,6 +540,32 @@ import_rows(struct session *s, const cJSON *file,
 	return 0;
 }
 
+/*
+ * The variables of the file as the DB's Airflow reads them
+ * (doc/airflow-compat.md section 5, "Variables"): up to 3.0 json.loads()
+ * of the file, whatever its name, anything but an object being "Invalid
+ * variables file."; from 3.1 load_variables(), json, yaml or env by the
+ * extension (transfer_read_vars()). An unknown version is the newest.
+ */
+static int
+read_file(struct session *s, const char *path, const char *text, size_t len,
+    cJSON **file, struct err *e)
+{
+	const struct airflow_version *v = store_airflow_version(s->store);
+
+	if (v->major == 0 || airflow_version_at_least(v, 3, 1, 0))
+		return transfer_read_vars(path, text, len, file, e);
+	if ((*file = pyjson_loads(text, len)) == NULL && errno == ENOMEM)
+		return err_nomem(e);
+	if (!cJSON_IsObject(*file)) {
+		pyjson_free(*file);
+		*file = NULL;
+		err_set(e, ERR_INVALID, "Invalid variables file.");
+		return -1;
+	}
+	return 0;
+}
+
 int
 session_var_import(struct session *s, const char *path, const char *text,
     size_t len, enum session_var_existing existing,
@@ -558,13 +585,8 @@ session_var_import(struct session *s, const char *path, const char *text,
 	    session_var_may(s, SESSION_VAR_IMPORT, e) != 0 ||
 	    load_all(s, e) != 0)
 		return -1;
-	if ((file = pyjson_loads(text, len)) == NULL && errno == ENOMEM)
-		return err_nomem(e);
-	if (!cJSON_IsObject(file)) {
-		pyjson_free(file);
-		err_set(e, ERR_INVALID, "Invalid variables file.");
+	if (read_file(s, path, text, len, &file, e) != 0)
 		return -1;
-	}
 	cJSON_ArrayForEach(m, file)
 		out->total++;
 	if (existing == SESSION_VAR_FAIL) {
