@@ -132,6 +132,21 @@ _tui_shown_is() { [ "$(shown)" = "$1" ]; }
 # 1 while the pane shows the alternate screen (a curses program runs).
 tui_alternate() { tm display -p -t t '#{alternate_on}'; }
 
+# tui_audit_select PATTERN: on the audit screen (its list from row 4, not
+# scrolled), select the first row matching the awk PATTERN once the audit
+# shows it (polled): Home, then Down as many times as the row is below the
+# list's first. 1 if no row matches in time.
+tui_audit_select() {
+	tui_until _tui_audit_row "$1" || return 1
+	tui_keys Home
+	_tas_i=0
+	while [ "$_tas_i" -lt "$_tas_rows" ]; do tui_keys Down; _tas_i=$((_tas_i + 1)); done
+}
+_tui_audit_row() {
+	_tas_rows=$(tm capture-pane -p -t t | awk -v p="$1" '$0 ~ p { print NR - 4; exit }')
+	[ -n "$_tas_rows" ]
+}
+
 # The pid of the program the pane's shell runs (ferncon), if any.
 tui_child_pid() {
 	ps -o pid= --ppid "$(tm display -p -t t '#{pane_pid}')" | tr -d ' ' |

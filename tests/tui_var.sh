@@ -9,7 +9,7 @@
 # finding of the audit screen opens the variable.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
-plan 26
+plan 29
 
 demo="$T/demo"
 "$FERNCON" demo "$demo" > "$T/demo.out" 2>&1
@@ -59,6 +59,13 @@ tui_keys f f f s
 ok "s turns the order" tui_wait 'by key (desc)'
 tui_keys Escape A
 ok "the audit screen opens" tui_wait 'findings'
+ok "it lists db_password's variable finding; it is selected" \
+	tui_audit_select ' db_password +variable-sensitive-name'
+tui_keys Enter
+ok "Enter on a variable's finding opens the variable" tui_wait 'Variable db_password'
+ok "masked for the Viewer" tui_wait '***'
+tui_keys Escape
+tui_wait 'findings' >/dev/null
 tui_keys /
 tui_screen >/dev/null
 tui_keys Escape Escape q
