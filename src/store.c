@@ -274,7 +274,8 @@ store_var_insert(struct store *s, const char *key, const char *val, size_t len,
  * store_var_list(): keyset pages of the backend's var_list, one at a time,
  * behind one iterator. The last key of a page bounds the next one (after
  * it, or before it when descending), so a page never holds more than
- * VAR_PAGE rows, whatever the table's size.
+ * VAR_PAGE rows, whatever the table's size; a backend may instead stream
+ * every row wanted as one page (store.h, struct store_var_query's total).
  */
 #define VAR_PAGE 1000
 
@@ -311,6 +312,7 @@ static int
 pager_open(struct var_pager *p, struct err *e)
 {
 	p->q.limit = p->left < VAR_PAGE ? p->left : VAR_PAGE;
+	p->q.total = p->key != NULL ? p->q.limit : p->left;
 	p->in_page = 0;
 	return p->s->ops->var_list(p->s, &p->q, &p->page, e);
 }
@@ -331,8 +333,11 @@ pager_var_next(struct store_iter *it, struct store_var *v, struct err *e)
 			return -1;
 		if (rc == 1)
 			break;
-		/* A short page is the last one. */
-		if (p->in_page < p->q.limit || p->q.key != NULL)
+		/*
+		 * A short page is the last one, and so is a long one: the
+		 * backend streamed every row wanted (store.h, total).
+		 */
+		if (p->in_page != p->q.limit || p->q.key != NULL)
 			p->done = 1;
 		store_iter_free(p->page);
 		p->page = NULL;

@@ -248,6 +248,13 @@ struct store_var_query {
 	const char	*key;		/* key = key, or NULL */
 	size_t		 limit;		/* 0: no limit */
 	int		 desc;
+	/*
+	 * Set by store.c for a backend's page only: the rows wanted from
+	 * this page on (SIZE_MAX: all). A backend may return them all as one
+	 * page, past limit (PostgreSQL does, through a cursor, where keyset
+	 * pages would each sort the table); store.c then asks no more.
+	 */
+	size_t		 total;
 };
 
 /*

@@ -453,6 +453,12 @@ stmt_sql(struct pg *p, int st, struct buf *b)
 	    st >= ST_FIELD_LOCK ? " FOR UPDATE" : "");
 }
 
+void
+store_pg_stmt_text(struct pg *p, int st, struct buf *b)
+{
+	stmt_sql(p, st, b);
+}
+
 /* -- interrupting (see the top comment) ---------------------------------- */
 
 /* A new session: a new cancel object (the old one names the old backend). */

@@ -125,6 +125,9 @@ struct pg_iter {
 int store_pg_fail(struct store *s, const PGresult *r, const char *what,
     struct err *e);
 
+/* The SQL of statement st (enum stmt), as it is prepared. */
+void store_pg_stmt_text(struct pg *p, int st, struct buf *b);
+
 /* The SQL of a page of connections filtered by bits (PAGE_*), with LIMIT or not. */
 void store_pg_page_sql(struct pg *p, int bits, int limit, struct buf *b);
 

@@ -247,10 +247,25 @@ iter_clear_page(struct pg_iter *it)
 	it->row = it->nrows = 0;
 }
 
+/* The parameters of a page of connections (store_pg_page_sql()) into v. */
+static int
+page_params(const struct pg_iter *it, const char **v)
+{
+	int n = 0;
+
+	if (it->after != NULL)
+		v[n++] = it->after;
+	if (it->before != NULL)
+		v[n++] = it->before;
+	if (it->match != NULL)
+		v[n++] = it->match;
+	return n;
+}
+
 /*
- * A listing of many connections in byte order where the database's
- * collation is not byte order: keyset pages would each sort the table
- * (ORDER BY conn_id COLLATE "C" cannot use the index), so the listing
+ * A listing of many connections (or variables) in byte order where the
+ * database's collation is not byte order: keyset pages would each sort the
+ * table (ORDER BY conn_id COLLATE "C" cannot use the index), so the listing
  * sorts once, in a cursor, and fetches pages from it. A long export
  * (db_order) reads through a cursor as well, for one snapshot. A cursor
  * lives in a transaction: the caller's, or a READ ONLY one that the
@@ -261,7 +276,8 @@ cursor_open(struct pg_iter *it, const char *what, struct err *e)
 {
 	struct store *s = it->s;
 	struct pg *p = s->impl;
-	const char *v[3];
+	const char *v[5];
+	char limit[32];
 	struct buf sql;
 	PGresult *r = NULL;
 	int n = 0, rc = -1;
@@ -272,14 +288,20 @@ cursor_open(struct pg_iter *it, const char *what, struct err *e)
 			goto out;
 		it->own_tx = p->cursor_tx = 1;
 	}
-	if (it->after != NULL)
-		v[n++] = it->after;
-	if (it->before != NULL)
-		v[n++] = it->before;
-	if (it->match != NULL)
-		v[n++] = it->match;
 	buf_adds(&sql, "DECLARE ferncon_cursor NO SCROLL CURSOR FOR ");
-	store_pg_page_sql(p, it->st - ST_PAGE, 0, &sql);
+	if (it->kind == IT_VAR) {
+		/* ST_VAR_LIST's $1..$5: after, before, match, key, limit */
+		snprintf(limit, sizeof limit, "%zu", it->left);
+		v[n++] = it->after;
+		v[n++] = it->before;
+		v[n++] = it->match;
+		v[n++] = NULL;
+		v[n++] = it->left == SIZE_MAX ? NULL : limit;
+		store_pg_stmt_text(p, it->st, &sql);
+	} else {
+		n = page_params(it, v);
+		store_pg_page_sql(p, it->st - ST_PAGE, 0, &sql);
+	}
 	if (buf_check(&sql, e) != 0)
 		goto out;
 	p->interrupted = 0;
@@ -373,12 +395,7 @@ iter_fill(struct pg_iter *it, const char *what, struct err *e)
 		goto got;
 	}
 	if (it->kind == IT_CONN) {
-		if (it->after != NULL)
-			v[n++] = it->after;
-		if (it->before != NULL)
-			v[n++] = it->before;
-		if (it->match != NULL)
-			v[n++] = it->match;
+		n = page_params(it, v);
 	} else {
 		snprintf(after_id, sizeof after_id, "%" PRId64, it->after_id);
 		v[n++] = after_id;
@@ -572,8 +589,7 @@ it_free(struct store_iter *base)
 	struct pg_iter *it = (struct pg_iter *)base;
 
 	iter_clear_page(it);
-	if (it->kind == IT_CONN)
-		cursor_close(it);
+	cursor_close(it);
 	sodium_free(it->val);
 	sodium_free(it->val2);
 	free(it->after);
@@ -670,6 +686,7 @@ int
 store_pg_var_list(struct store *s, const struct store_var_query *q,
     struct store_iter **out, struct err *e)
 {
+	struct pg *p = s->impl;
 	struct pg_iter *it;
 	const char *v[5];
 	char limit[32];
@@ -677,6 +694,27 @@ store_pg_var_list(struct store *s, const struct store_var_query *q,
 	*out = NULL;
 	if ((it = iter_new(s, IT_VAR, e)) == NULL)
 		return -1;
+	/*
+	 * Many rows in byte order where the collation is not byte order:
+	 * every keyset page would sort the table (no index serves ORDER BY
+	 * "key" COLLATE "C"), so they come from one sort, in a cursor, a
+	 * page per FETCH, as store_pg_conn_iter() reads connections.
+	 */
+	if (p->collate[0] != '\0' && !p->cursor_open && q->key == NULL &&
+	    q->total > PAGE_ROWS) {
+		it->st = q->desc ? ST_VAR_LIST_DESC : ST_VAR_LIST;
+		it->cursor = 1;
+		it->left = q->total;
+		if ((q->after != NULL && (it->after = strdup(q->after)) == NULL) ||
+		    (q->before != NULL &&
+		    (it->before = strdup(q->before)) == NULL) ||
+		    (q->match != NULL && (it->match = strdup(q->match)) == NULL)) {
+			it_free(&it->base);
+			return err_nomem(e);
+		}
+		*out = &it->base;
+		return 0;
+	}
 	snprintf(limit, sizeof limit, "%zu", q->limit);
 	v[0] = q->after;
 	v[1] = q->before;

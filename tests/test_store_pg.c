@@ -604,6 +604,61 @@ test_byte_order(void **state)
 	}
 }
 
+/*
+ * store_var_list() of the 1207 var_N of test_streaming, more than a page:
+ * byte order ("var_10" before "var_2") read through one sorted cursor
+ * (store_pg_var_list()) with a limit, descending, a filter, a start
+ * after a key, other statements between rows; the listing's transaction
+ * is over at the end (a write works).
+ */
+static void
+check_var_listing(struct store *s)
+{
+	struct store_var_query q;
+	struct store_iter *it = NULL;
+	struct store_var v;
+	struct err e;
+	char last[64] = "";
+	size_t n = 0, total;
+	int rc;
+
+	memset(&q, 0, sizeof q);
+	assert_int_equal(store_var_list(s, &q, &it, &e), 0);
+	while ((rc = store_var_next(it, &v, &e)) == 1) {
+		assert_true(strcmp(v.key, last) > 0);
+		snprintf(last, sizeof last, "%s", v.key);
+		if (++n == 700) {
+			assert_int_equal(store_conn_count(s, &total, &e), 0);
+			assert_int_equal(total, 1207);
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 1207);
+	assert_string_equal(last, "var_999");
+	store_iter_free(it);
+	q.limit = 1100;
+	q.desc = 1;
+	n = 0;
+	assert_int_equal(store_var_list(s, &q, &it, &e), 0);
+	while ((rc = store_var_next(it, &v, &e)) == 1)
+		if (n++ == 0)
+			assert_string_equal(v.key, "var_999");
+	assert_int_equal(n, 1100);
+	store_iter_free(it);
+	memset(&q, 0, sizeof q);
+	q.match = "VAR_12";	/* var_12, var_120..129, var_1200..1207 */
+	q.after = "var_120";
+	n = 0;
+	assert_int_equal(store_var_list(s, &q, &it, &e), 0);
+	while ((rc = store_var_next(it, &v, &e)) == 1)
+		n++;
+	assert_int_equal(n, 17);	/* var_1200..1207, var_121..129 */
+	store_iter_free(it);
+	assert_int_equal(store_var_insert(s, "after_listing", "x", 1, 0, NULL,
+	    &e), 0);
+	assert_int_equal(store_var_delete(s, "after_listing", &e), 0);
+}
+
 /* More rows than a page: every row once, in order, memory per page. */
 static void
 test_streaming(void **state)
@@ -705,6 +760,7 @@ test_streaming(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(n, 1207);
 	store_iter_free(it);
+	check_var_listing(s);
 	conn_clear(&c);
 	store_close(s);
 }

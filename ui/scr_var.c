@@ -129,6 +129,7 @@ load(struct vlist *l, struct app *a, const char *after, const char *before,
 	q.before = before;
 	q.desc = desc;
 	q.match = l->flen > 0 ? l->filter : NULL;
+	q.limit = (size_t)want;	/* a screen: one page, no cursor */
 	if ((nr = calloc((size_t)want, sizeof *nr)) == NULL)
 		return err_nomem(e);
 	if (store_var_list(ses->store, &q, &it, e) != 0) {
