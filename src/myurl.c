@@ -13,7 +13,11 @@
  * ssl_verify_identity. A driver raises TypeError on an option it does not
  * take, so such a URL is refused here too rather than read differently
  * from Airflow. Options that change nothing ferncon does (compress,
- * autocommit, ...) are accepted and ignored.
+ * autocommit, ...) are accepted and ignored. What SQLAlchemy does not
+ * convert reaches the driver as a string, true to it whatever it says:
+ * ssl_disabled and ssl_verify_identity, and PyMySQL's ssl_verify_cert,
+ * which also makes PyMySQL drop the URL's CA, certificate and key
+ * (pymysql_rebuild(); doc/mysql.md section 1).
  *
  * TLS on libmariadb: a certificate option or a required mode enforces TLS
  * (MYSQL_OPT_SSL_ENFORCE); a verifying mode checks the server's
@@ -217,6 +221,47 @@ opt_bool(const struct myurl *u, enum opt_kind k, const char *name,
 	return b;
 }
 
+/*
+ * PyMySQL's ssl_verify_cert given as a string: the values its
+ * _create_ssl_ctx() takes for CERT_REQUIRED; any other leaves the
+ * certificate unchecked there (it has no CA then, see pymysql_rebuild()).
+ */
+static int
+pymysql_verifies(const char *v)
+{
+	static const char *const req[] = { "required", "1", "true", "yes" };
+	size_t i;
+
+	for (i = 0; v != NULL && i < ARRAY_LEN(req); i++)
+		if (strcasecmp(v, req[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * PyMySQL given ssl_verify_cert or ssl_verify_identity (any value: a
+ * non-empty string is true to it) builds its ssl settings anew from its own
+ * ssl_ca, ssl_cert and ssl_key keywords, which SQLAlchemy has moved into
+ * the ssl dict: the URL's CA, certificate, key, CA path and cipher are
+ * dropped, TLS is on, the host name unchecked (no CA), the certificate
+ * checked (against the system's CAs) only for pymysql_verifies().
+ */
+static void
+pymysql_rebuild(struct myurl *u)
+{
+	static const enum opt_kind dropped[] = { OPT_SSL_CA, OPT_SSL_CERT,
+	    OPT_SSL_KEY, OPT_SSL_CAPATH, OPT_SSL_CIPHER,
+	    OPT_SSL_CHECK_HOSTNAME };
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(dropped); i++) {
+		free(u->val[dropped[i]]);
+		u->val[dropped[i]] = NULL;
+	}
+	u->tls = pymysql_verifies(u->val[OPT_SSL_VERIFY_CERT]) ?
+	    MYURL_TLS_VERIFY : MYURL_TLS_REQUIRED;
+}
+
 /* The TLS the options ask for (see the top comment). */
 static int
 settle_tls(struct myurl *u, struct err *e)
@@ -226,12 +271,37 @@ settle_tls(struct myurl *u, struct err *e)
 	    u->val[OPT_SSL_CIPHER];
 	int check = opt_bool(u, OPT_SSL_CHECK_HOSTNAME, "ssl_check_hostname", e);
 	int vcert = opt_bool(u, OPT_SSL_VERIFY_CERT, "ssl_verify_cert", e);
-	int vid = opt_bool(u, OPT_SSL_VERIFY_IDENTITY, "ssl_verify_identity", e);
-	int off = opt_bool(u, OPT_SSL_DISABLED, "ssl_disabled", e);
+	int vid, off;
 	const char *mode = u->val[OPT_SSL_MODE];
 
-	if (check == -2 || vcert == -2 || vid == -2 || off == -2)
+	/*
+	 * SQLAlchemy coerces neither ssl_disabled nor ssl_verify_identity
+	 * (nor, for PyMySQL, ssl_verify_cert): the driver gets the string, and
+	 * any value, "false" too, is true to it.
+	 */
+	off = u->val[OPT_SSL_DISABLED] != NULL;
+	vid = u->val[OPT_SSL_VERIFY_IDENTITY] != NULL;
+	if (u->driver == DRV_PYMYSQL) {
+		vcert = u->val[OPT_SSL_VERIFY_CERT] != NULL;
+		if (off) {
+			u->tls = MYURL_TLS_OFF;
+			return 0;
+		}
+		if (vcert || vid) {
+			pymysql_rebuild(u);
+			return 0;
+		}
+	}
+	if (check == -2 || vcert == -2)
 		return -1;
+	/* Connector/Python: ssl_key and ssl_cert both or neither. */
+	if (u->driver == DRV_CONNECTOR &&
+	    (u->val[OPT_SSL_KEY] == NULL) != (u->val[OPT_SSL_CERT] == NULL)) {
+		err_set(e, ERR_CONFIG, "the database URL gives one of ssl_key and "
+		    "ssl_cert (sql_alchemy_conn): mysql-connector takes both or "
+		    "neither, Airflow would fail to connect");
+		return -1;
+	}
 	u->tls = certs ? MYURL_TLS_REQUIRED : MYURL_TLS_PREFERRED;
 	/* PyMySQL checks the certificate whenever it is given a CA. */
 	if (u->driver == DRV_PYMYSQL && (u->val[OPT_SSL_CA] ||
@@ -256,7 +326,8 @@ settle_tls(struct myurl *u, struct err *e)
 			return -1;
 		}
 	}
-	if (off == 1)
+	/* Connector/Python turns TLS off on a Unix socket (POSIX). */
+	if (off || (u->driver == DRV_CONNECTOR && u->val[OPT_SOCKET] != NULL))
 		u->tls = MYURL_TLS_OFF;
 	return 0;
 }

@@ -121,6 +121,57 @@ test_url_forms(void **state)
 	check_url("mysql+mysqlconnector://u@h/d?ssl_verify_cert=true&ssl_ca=/x",
 	    "driver=mysqlconnector host=h port=0 user=u password=- db=d "
 	    "socket=- charset=utf8mb4 tls=verify ca=/x where=h:3306/d");
+	/*
+	 * Read line by line against SQLAlchemy 2.0 (rel_2_0_52) and the
+	 * drivers. mysqldb.py create_connect_args() (201-252) coerces only
+	 * compress, the timeouts, client_flag, local_infile, use_unicode,
+	 * charset and ssl_check_hostname, gathers ssl_ca/key/cert/capath/
+	 * cipher/check_hostname into opts["ssl"] (228-242) and passes every
+	 * other option on as the URL's string; pymysql.py (148-155) is the same
+	 * function. So PyMySQL 1.0.2 (pymysql/connections.py, Debian's
+	 * python3-pymysql) gets ssl_disabled, ssl_verify_cert and
+	 * ssl_verify_identity as strings: "if not ssl_disabled" (267) makes any
+	 * value turn TLS off, and a verify option rebuilds its ssl dict from
+	 * its own ssl_ca/ssl_cert/ssl_key keywords (268-279), None since
+	 * SQLAlchemy moved them: the URL's CA, certificate and key are dropped,
+	 * _create_ssl_ctx() (362-385) then checks no host name (no CA) and the
+	 * certificate only for verify_mode "required", "1", "true", "yes".
+	 */
+	check_url("mysql+pymysql://u@h/d?ssl_ca=/x&ssl_disabled=false",
+	    "driver=pymysql host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=off ca=/x where=h:3306/d");
+	check_url("mysql+pymysql://u@h/d?ssl_ca=/x&ssl_cert=/c&ssl_key=/k&"
+	    "ssl_verify_cert=true",
+	    "driver=pymysql host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=verify where=h:3306/d");
+	check_url("mysql+pymysql://u@h/d?ssl_ca=/x&ssl_verify_identity=true",
+	    "driver=pymysql host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=required where=h:3306/d");
+	check_url("mysql+pymysql://u@h/d?ssl_verify_cert=on",
+	    "driver=pymysql host=h port=0 user=u password=- db=d socket=- "
+	    "charset=utf8mb4 tls=required where=h:3306/d");
+	/*
+	 * mysqlconnector.py create_connect_args() (172-219) coerces
+	 * ssl_verify_cert to bool (191) but neither ssl_disabled nor
+	 * ssl_verify_identity. mysql-connector-python (a5fdd713, lib/mysql/
+	 * connector/): abstracts.py takes ssl_disabled as given (674-675),
+	 * refuses ssl_key without ssl_cert (719-724) and turns TLS off on a
+	 * Unix socket (703-705); network.py sets check_hostname from
+	 * ssl_verify_identity's truth (576).
+	 */
+	check_url("mysql+mysqlconnector://u@h/d?ssl_ca=/x&ssl_disabled=false",
+	    "driver=mysqlconnector host=h port=0 user=u password=- db=d "
+	    "socket=- charset=utf8mb4 tls=off ca=/x where=h:3306/d");
+	check_url("mysql+mysqlconnector://u@h/d?ssl_verify_identity=false",
+	    "driver=mysqlconnector host=h port=0 user=u password=- db=d "
+	    "socket=- charset=utf8mb4 tls=verify where=h:3306/d");
+	check_url("mysql+mysqlconnector://u@localhost/d?unix_socket=/s&ssl_ca=/x",
+	    "driver=mysqlconnector host=localhost port=0 user=u password=- "
+	    "db=d socket=/s charset=utf8mb4 tls=off ca=/x where=/s/d");
+	check_refused("mysql+mysqlconnector://u:s3cr3t@h/d?ssl_key=/k",
+	    "one of ssl_key and ssl_cert");
+	check_refused("mysql+mysqlconnector://u:s3cr3t@h/d?ssl_verify_cert=maybe",
+	    "is not a boolean");
 	/* Options that change nothing ferncon does are accepted. */
 	check_url("mysql://u@h/d?charset=utf8&compress=true&local_infile=1",
 	    "driver=mysqldb host=h port=0 user=u password=- db=d socket=- "
