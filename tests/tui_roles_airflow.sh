@@ -13,7 +13,9 @@
 # it with exit 1; every try is logged, never the password. With
 # FERNCON_TEST_BACKEND=postgresql (tests/tui_roles_airflow_pg.sh) the same
 # on a throwaway PostgreSQL server (tests/pg_server.sh), the FAB tables in
-# the 3.x provider's layout.
+# the 3.x provider's layout; with FERNCON_TEST_BACKEND=mysql
+# (tests/tui_roles_airflow_my.sh) on a throwaway MariaDB server
+# (tests/my_server.sh), those tables in MySQL's DDL.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
 backend=${FERNCON_TEST_BACKEND:-sqlite}
@@ -22,17 +24,24 @@ if [ "$backend" = postgresql ]; then
 	pg_start_or_skip
 	trap 'tm kill-server >/dev/null 2>&1; _pg_exit' EXIT
 	TUI_WAIT=30
+	db_url=$PG_URL; schema=schema-pg-3.2.sql
+elif [ "$backend" = mysql ]; then
+	. "$top_srcdir/tests/my_server.sh"
+	my_start_or_skip
+	trap 'tm kill-server >/dev/null 2>&1; _my_exit' EXIT
+	TUI_WAIT=30
+	db_url=$MY_URL; schema=schema-my-3.2.sql
 fi
 plan 23
 
-if [ "$backend" = postgresql ]; then
+if [ "$backend" != sqlite ]; then
 	# The demo's connections on the server, and an AIRFLOW_HOME naming it.
-	demo="$T/pghome"
+	demo="$T/dbhome"
 	mkdir -p "$demo"
 	key=$(py_key); old=$(py_key)
-	AIRFLOW_DB_URL=$PG_URL; export AIRFLOW_DB_URL
+	AIRFLOW_DB_URL=$db_url; export AIRFLOW_DB_URL
 	tool() { FERNET_KEY="$key,$old" DEMO_OLD_KEY="$old" "$PYTHON3" "$top_srcdir/tests/airflow_db.py" "$@"; }
-	tool create - --schema "$top_srcdir/data/schema-pg-3.2.sql"
+	tool create - --schema "$top_srcdir/data/$schema"
 	tool fill - --connections "$top_srcdir/data/demo-connections.json"
 	"$PYTHON3" "$top_srcdir/tests/fab_db.py" --layout fab3 -
 	cat > "$demo/airflow.cfg" <<CFG
@@ -40,7 +49,7 @@ if [ "$backend" = postgresql ]; then
 fernet_key = $key,$old
 
 [database]
-sql_alchemy_conn = $(printf '%s' "$PG_URL" | sed 's/%/%%/g')
+sql_alchemy_conn = $(printf '%s' "$db_url" | sed 's/%/%%/g')
 CFG
 else
 	demo="$T/demo"
