@@ -22,15 +22,15 @@ backend=${FERNCON_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
 	. "$top_srcdir/tests/pg_server.sh"
 	pg_start_or_skip
-	trap 'tm kill-server >/dev/null 2>&1; _pg_exit' EXIT
-	TUI_WAIT=30
-	db_url=$PG_URL; schema=schema-pg-3.2.sql
+	stop=_pg_exit; db_url=$PG_URL; schema=schema-pg-3.2.sql
 elif [ "$backend" = mysql ]; then
 	. "$top_srcdir/tests/my_server.sh"
 	my_start_or_skip
-	trap 'tm kill-server >/dev/null 2>&1; _my_exit' EXIT
+	stop=_my_exit; db_url=$MY_URL; schema=schema-my-3.2.sql
+fi
+if [ "$backend" != sqlite ]; then
+	trap "tm kill-server >/dev/null 2>&1; $stop" EXIT
 	TUI_WAIT=30
-	db_url=$MY_URL; schema=schema-my-3.2.sql
 fi
 plan 23
 
