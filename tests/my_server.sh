@@ -42,7 +42,7 @@ my_stop() {
 				sleep 0.1
 				_i=$((_i + 1))
 			done
-			kill -9 "$_pid" 2>/dev/null
+			kill -9 "$_pid" 2>/dev/null || :
 		fi
 	fi
 	rm -rf "$MY_DIR"
