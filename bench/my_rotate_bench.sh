@@ -26,14 +26,9 @@
 # tokens/s, ratios against each Python, peak RSS (GNU time %M). Target:
 # the whole command >= 20x Airflow-style Python at 100 k, RSS flat.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-: "${BUILDDIR:=$top/build}"
-: "${PYTHON3:=/usr/bin/python3}"
-export PYTHON3
-FERNCON="$BUILDDIR/ferncon"
-[ -x "$FERNCON" ] || { echo "my_rotate_bench: no $FERNCON (build first)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "my_rotate_bench: needs GNU time (/usr/bin/time)" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/bench_lib.sh"
+bench_init my_rotate_bench
 sizes=${*:-10000 100000}
 
 top_srcdir=$top

@@ -38,14 +38,9 @@
 # the whole command >= 25x py-airflow and >= 14x py-batch at 100 k, and
 # ferncon's RSS flat from 10 k to 100 k.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-: "${BUILDDIR:=$top/build}"
-: "${PYTHON3:=/usr/bin/python3}"
-export PYTHON3
-FERNCON="$BUILDDIR/ferncon"
-[ -x "$FERNCON" ] || { echo "pg_rotate_bench: no $FERNCON (build first)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "pg_rotate_bench: needs GNU time (/usr/bin/time)" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/bench_lib.sh"
+bench_init pg_rotate_bench
 sizes=${*:-10000 100000}
 
 . "$top/tests/pg_server.sh"

@@ -19,14 +19,9 @@
 # ratio = python seconds / ferncon seconds; RSS is the peak resident set
 # (GNU time %M). Both must list the same keys in the same order.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-: "${BUILDDIR:=$top/build}"
-: "${PYTHON3:=/usr/bin/python3}"
-export PYTHON3
-FERNCON="$BUILDDIR/ferncon"
-[ -x "$FERNCON" ] || { echo "pg_var_bench: no $FERNCON (build first)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "pg_var_bench: needs GNU time (/usr/bin/time)" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/bench_lib.sh"
+bench_init pg_var_bench
 sizes=${*:-100000}
 
 . "$top/tests/pg_server.sh"
