@@ -518,6 +518,24 @@ session_mask(struct session *s, struct err *e)
 	    e);
 }
 
+int
+session_load_rows(struct session *s, struct err *e)
+{
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	    session_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
+	    session_mask(s, e) != 0)
+		return -1;
+	return 0;
+}
+
+int
+session_may(struct session *s, const struct session_op *op, struct err *e)
+{
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0)
+		return -1;
+	return policy_check(&s->policy, op->action, op->what, e);
+}
+
 const char *
 session_warning(struct session *s)
 {

@@ -271,6 +271,26 @@ int session_airflow_login(struct session *s, const char *password, size_t len,
 int session_mask(struct session *s, struct err *e) ATTR_WUR;
 
 /*
+ * Configuration, role, key ring, store and mask, each loaded once: what the
+ * use cases need to read a row and show it for the role.
+ */
+int session_load_rows(struct session *s, struct err *e) ATTR_WUR;
+
+/* One operation of a use-case module, for session_may(). */
+struct session_op {
+	enum policy_action	 action;	/* the right it needs */
+	const char		*what;		/* named in a refusal */
+};
+
+/*
+ * Whether the role may do op (configuration and role loaded first): 0, or
+ * -1 with e set (ERR_DENIED naming op->what). The session_conn_may() and
+ * session_var_may() of the use-case modules, over their tables of ops.
+ */
+int session_may(struct session *s, const struct session_op *op,
+    struct err *e) ATTR_WUR;
+
+/*
  * The warning the last load left for the user, as one sentence without the
  * "ferncon: warning: " a front end puts in front, or NULL. Taking it clears
  * it. Once memory for secrets could not be locked (arena_lock_errno()), the

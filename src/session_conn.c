@@ -23,11 +23,8 @@
 #include "pyjson.h"
 #include "uri.h"
 
-/* What policy_check() names in a refusal, per operation. */
-static const struct {
-	enum policy_action	 action;
-	const char		*what;
-} ops[] = {
+/* The right each operation needs and what a refusal names (session_may()). */
+static const struct session_op ops[] = {
 	[SESSION_CONN_REVEAL] = { POLICY_REVEAL, "reveal passwords" },
 	[SESSION_CONN_ADD] = { POLICY_CREATE, "add connections" },
 	[SESSION_CONN_EDIT] = { POLICY_EDIT, "edit connections" },
@@ -54,32 +51,19 @@ session_conn_flag_audit(struct session *s, struct session_keys *k,
 	return audit_new(out, &ao, e);
 }
 
-/* Configuration, role, store, ring and mask: what reading a row needs. */
-static int
-load_all(struct session *s, struct err *e)
-{
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
-	    session_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
-	    session_mask(s, e) != 0)
-		return -1;
-	return 0;
-}
-
 int
 session_conn_may(struct session *s, enum session_conn_op op, struct err *e)
 {
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0)
-		return -1;
-	return policy_check(&s->policy, ops[op].action, ops[op].what, e);
+	return session_may(s, &ops[op], e);
 }
 
 int
 session_conn_get(struct session *s, const char *conn_id, struct conn *c,
     struct err *e)
 {
-	if (load_all(s, e) != 0 ||
-	    policy_check(&s->policy, POLICY_LIST, ops[SESSION_CONN_LIST].what,
-	    e) != 0 || store_conn_get(s->store, conn_id, c, e) != 0)
+	if (session_load_rows(s, e) != 0 ||
+	    session_may(s, &ops[SESSION_CONN_LIST], e) != 0 ||
+	    store_conn_get(s->store, conn_id, c, e) != 0)
 		return -1;
 	return conn_decrypt(c, s->keys->kr, e);
 }
@@ -159,8 +143,8 @@ session_conn_env_get(struct session *s, const char *conn_id, struct conn *c,
 	const char *v;
 
 	*env_name = '\0';
-	if (load_all(s, e) != 0 || policy_check(&s->policy, POLICY_LIST,
-	    ops[SESSION_CONN_LIST].what, e) != 0)
+	if (session_load_rows(s, e) != 0 ||
+	    session_may(s, &ops[SESSION_CONN_LIST], e) != 0)
 		return -1;
 	if ((v = env_conn_value(s, conn_id, env_name, env_size)) == NULL) {
 		err_set(e, ERR_NOTFOUND, "'%s' is not defined in the environment "
@@ -179,7 +163,7 @@ session_conn_lookup(struct session *s, const char *conn_id, struct conn *c,
 	const char *v;
 
 	*env_name = '\0';
-	if (load_all(s, e) != 0)
+	if (session_load_rows(s, e) != 0)
 		return -1;
 	v = env_conn_value(s, conn_id, env_name, env_size);
 	if (v == NULL) {
@@ -248,8 +232,8 @@ session_conn_env_rows(struct session *s, struct conn_row **rows, size_t *n,
 
 	*rows = NULL;
 	*n = 0;
-	if (load_all(s, e) != 0 || policy_check(&s->policy, POLICY_LIST,
-	    ops[SESSION_CONN_LIST].what, e) != 0)
+	if (session_load_rows(s, e) != 0 ||
+	    session_may(s, &ops[SESSION_CONN_LIST], e) != 0)
 		return -1;
 	if (s->id.restricted)
 		return 0;
@@ -330,7 +314,7 @@ session_conn_display(struct session *s, const struct conn *c, int reveal,
     struct mask_view *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
-	if (load_all(s, e) != 0 ||
+	if (session_load_rows(s, e) != 0 ||
 	    (reveal && session_conn_may(s, SESSION_CONN_REVEAL, e) != 0))
 		return -1;
 	return mask_conn(s->mask, c, reveal, out, e);
@@ -510,7 +494,7 @@ session_conn_save(struct session *s, struct conn *c, struct session_save *o,
 
 	o->bad = SESSION_SAVE_OK;
 	if (session_conn_may(s, o->add ? SESSION_CONN_ADD : SESSION_CONN_EDIT,
-	    e) != 0 || load_all(s, e) != 0)
+	    e) != 0 || session_load_rows(s, e) != 0)
 		return -1;
 	if (conn_validate_id(c->conn_id, e) != 0) {
 		o->bad = SESSION_SAVE_BAD_ID;
@@ -647,7 +631,7 @@ session_conn_import(struct session *s, const char *path, int overwrite,
 	if (session_restricted_path(s, SESSION_GUARD_IMPORT_FILE, path, e) != 0)
 		return -1;
 	if (session_conn_may(s, SESSION_CONN_IMPORT, e) != 0 ||
-	    load_all(s, e) != 0 ||
+	    session_load_rows(s, e) != 0 ||
 	    transfer_read(path, store_airflow_version(s->store), &out->set,
 	    e) != 0)
 		return -1;
@@ -743,7 +727,7 @@ session_conn_export(struct session *s, struct session_export *x,
 	    e) != 0)
 		return -1;
 	if (session_conn_may(s, SESSION_CONN_EXPORT, e) != 0 ||
-	    load_all(s, e) != 0)
+	    session_load_rows(s, e) != 0)
 		return -1;
 	/* A path that may not be written is refused before the log line. */
 	if (strcmp(x->path, "-") != 0) {

@@ -27,11 +27,8 @@
 /* Airflow's ID_LEN: the variable key column is String(250). */
 #define VAR_KEY_MAX 250
 
-/* What policy_check() names in a refusal, per operation. */
-static const struct {
-	enum policy_action	 action;
-	const char		*what;
-} ops[] = {
+/* The right each operation needs and what a refusal names (session_may()). */
+static const struct session_op ops[] = {
 	[SESSION_VAR_REVEAL] = { POLICY_REVEAL_VARS, "reveal variable values" },
 	[SESSION_VAR_SET] = { POLICY_EDIT_VARS, "set variables" },
 	[SESSION_VAR_DELETE] = { POLICY_DELETE_VARS, "delete variables" },
@@ -41,23 +38,10 @@ static const struct {
 	[SESSION_VAR_READ] = { POLICY_LIST_VARS, "read variables" },
 };
 
-/* Configuration, role, store, ring and mask: what reading a row needs. */
-static int
-load_all(struct session *s, struct err *e)
-{
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
-	    session_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
-	    session_mask(s, e) != 0)
-		return -1;
-	return 0;
-}
-
 int
 session_var_may(struct session *s, enum session_var_op op, struct err *e)
 {
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0)
-		return -1;
-	return policy_check(&s->policy, ops[op].action, ops[op].what, e);
+	return session_may(s, &ops[op], e);
 }
 
 /* -- reading ------------------------------------------------------------- */
@@ -212,7 +196,7 @@ session_var_get(struct session *s, const char *key, struct session_var *v,
     struct err *e)
 {
 	memset(v, 0, sizeof *v);
-	if (load_all(s, e) != 0)
+	if (session_load_rows(s, e) != 0)
 		return -1;
 	return read_row(s, key, v, e);
 }
@@ -243,7 +227,7 @@ session_var_display(struct session *s, const struct session_var *v,
 
 	if (masked != NULL)
 		*masked = 0;
-	if (load_all(s, e) != 0 || session_var_may(s, reveal ?
+	if (session_load_rows(s, e) != 0 || session_var_may(s, reveal ?
 	    SESSION_VAR_REVEAL : SESSION_VAR_READ, e) != 0)
 		return -1;
 	if (v->val == NULL)
@@ -372,7 +356,7 @@ session_var_set(struct session *s, const char *key, const char *val,
 
 	if (plain != NULL)
 		*plain = 0;
-	if (session_var_may(s, SESSION_VAR_SET, e) != 0 || load_all(s, e) != 0 ||
+	if (session_var_may(s, SESSION_VAR_SET, e) != 0 || session_load_rows(s, e) != 0 ||
 	    check_key(key, e) != 0)
 		return -1;
 	buf_init(&enc, 1);
@@ -583,7 +567,7 @@ session_var_import(struct session *s, const char *path, const char *text,
 	buf_init(&msg, 0);
 	if (session_restricted_path(s, SESSION_GUARD_IMPORT_FILE, path, e) != 0 ||
 	    session_var_may(s, SESSION_VAR_IMPORT, e) != 0 ||
-	    load_all(s, e) != 0)
+	    session_load_rows(s, e) != 0)
 		return -1;
 	if (read_file(s, path, text, len, &file, e) != 0)
 		return -1;
@@ -794,7 +778,7 @@ session_var_export(struct session *s, struct session_export *x,
 	    e) != 0)
 		return -1;
 	if (session_var_may(s, SESSION_VAR_EXPORT, e) != 0 ||
-	    load_all(s, e) != 0)
+	    session_load_rows(s, e) != 0)
 		return -1;
 	if (strcmp(x->path, "-") != 0) {
 		if (outfile_open(&of, x->path, x->overwrite, e) != 0)
