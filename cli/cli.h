@@ -143,6 +143,26 @@ void cli_args_release(struct cli_args *a);
 int cli_keyring(struct session *s, const char *keys_arg, struct err *e) ATTR_WUR;
 
 /*
+ * Everything a command on rows needs, loaded: configuration, role, key
+ * ring (its warning printed, as cli_keyring()), store and mask
+ * (session_load_rows()). 0, or -1 with e set.
+ */
+int cli_open_rows(struct session *s, struct err *e) ATTR_WUR;
+
+/* The formats of -o for `connections list|get` and `variables list`. */
+enum cli_format { CLI_FMT_TABLE, CLI_FMT_JSON, CLI_FMT_YAML, CLI_FMT_PLAIN };
+
+/*
+ * -o ARG: "table", "json", "yaml" or "plain" in *f; anything else is a
+ * usage error of cmd that names the four (cli_usage_error()'s code).
+ */
+int cli_parse_format(const struct cli_cmd *cmd, const char *arg,
+    enum cli_format *f);
+
+/* cli_parse_format() as the check of an option (struct cli_opt). */
+int cli_check_format(const struct cli_cmd *cmd, const char *arg);
+
+/*
  * Run the console on s (ui_run()) and print what ended it: "ferncon:
  * <message>" for an error. Returns the process exit code: 0, err's code
  * for an error, 128 + the signal for SIGTERM and SIGHUP.

@@ -36,8 +36,6 @@
 #include "transfer.h"
 #include "uri.h"
 
-enum out_format { OUT_TABLE, OUT_JSON, OUT_YAML, OUT_PLAIN };
-
 /* Option ids (struct cli_opt), per command. */
 enum { OPT_OUTPUT, OPT_REVEAL };
 enum {
@@ -54,36 +52,6 @@ enum {
 };
 enum { OPT_FILE_FORMAT, OPT_SERIALIZATION, OPT_EXPORT_OVERWRITE };
 enum { OPT_OVERWRITE };
-
-/* -- shared option parsing ----------------------------------------------- */
-
-static int
-parse_output(const struct cli_cmd *cmd, const char *arg, enum out_format *f)
-{
-	if (strcmp(arg, "table") == 0)
-		*f = OUT_TABLE;
-	else if (strcmp(arg, "json") == 0)
-		*f = OUT_JSON;
-	else if (strcmp(arg, "yaml") == 0)
-		*f = OUT_YAML;
-	else if (strcmp(arg, "plain") == 0)
-		*f = OUT_PLAIN;
-	else
-		return cli_usage_error(cmd, "-o: unknown output format '%s' "
-		    "(table, json, yaml or plain)", arg);
-	return 0;
-}
-
-/* Everything a command needs open: config, ring, store, role. */
-static int
-open_all(struct session *s, struct err *e)
-{
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
-	    cli_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
-	    session_mask(s, e) != 0)
-		return -1;
-	return 0;
-}
 
 /* -- rendering ----------------------------------------------------------- */
 
@@ -241,16 +209,8 @@ plain_row(const struct conn *c)
 
 /* -- list and get -------------------------------------------------------- */
 
-static int
-check_output(const struct cli_cmd *cmd, const char *arg)
-{
-	enum out_format f;
-
-	return parse_output(cmd, arg, &f);
-}
-
 static const struct cli_opt view_options[] = {
-	{ "output", 'o', OPT_OUTPUT, CLI_OPT_ARG, check_output },
+	{ "output", 'o', OPT_OUTPUT, CLI_OPT_ARG, cli_check_format },
 	{ "reveal", 0, OPT_REVEAL, 0, NULL },
 	{ NULL, 0, 0, 0, NULL }
 };
@@ -258,11 +218,11 @@ static const struct cli_opt view_options[] = {
 /* The output format and --reveal (checked while parsing). */
 static void
 read_view(const struct cli_cmd *cmd, const struct cli_args *a,
-    enum out_format *fmt, int *reveal)
+    enum cli_format *fmt, int *reveal)
 {
-	*fmt = OUT_TABLE;
+	*fmt = CLI_FMT_TABLE;
 	if (a->opt[OPT_OUTPUT] != NULL)
-		(void)parse_output(cmd, a->opt[OPT_OUTPUT], fmt);
+		(void)cli_parse_format(cmd, a->opt[OPT_OUTPUT], fmt);
 	*reveal = a->opt[OPT_REVEAL] != NULL;
 }
 
@@ -273,37 +233,37 @@ conn_list(struct session *s, struct cli_args *a)
 	struct transfer_writer *yw = NULL;
 	struct conn c;
 	struct err e;
-	enum out_format fmt;
+	enum cli_format fmt;
 	int reveal, rc, n = 0;
 
 	err_clear(&e);
 	memset(&c, 0, sizeof c);
 	read_view(&cmd_conn_list, a, &fmt, &reveal);
-	if (open_all(s, &e) != 0 ||
+	if (cli_open_rows(s, &e) != 0 ||
 	    session_conn_may(s, SESSION_CONN_LIST, &e) != 0 ||
 	    (reveal && session_conn_reveal(s, NULL, "connections list",
 	    &e) != 0) ||
 	    store_conn_iter(s->store, NULL, &it, &e) != 0)
 		goto fail;
-	if (fmt == OUT_TABLE)
+	if (fmt == CLI_FMT_TABLE)
 		table_header();
-	else if (fmt == OUT_JSON)
+	else if (fmt == CLI_FMT_JSON)
 		printf("[");
-	else if (fmt == OUT_YAML && transfer_yaml_new(&yw, stdout, 1, &e) != 0)
+	else if (fmt == CLI_FMT_YAML && transfer_yaml_new(&yw, stdout, 1, &e) != 0)
 		goto fail;
 	while ((rc = store_iter_next(it, &c, &e)) == 1) {
 		if (conn_decrypt(&c, s->keys->kr, &e) != 0)
 			goto fail;
-		if (fmt == OUT_TABLE) {
+		if (fmt == CLI_FMT_TABLE) {
 			table_row(&c);
-		} else if (fmt == OUT_PLAIN) {
+		} else if (fmt == CLI_FMT_PLAIN) {
 			plain_row(&c);
 		} else {
 			cJSON *o = conn_json(s, &c, reveal, &e);
 
 			if (o == NULL)
 				goto fail;
-			if (fmt == OUT_YAML) {
+			if (fmt == CLI_FMT_YAML) {
 				rc = transfer_yaml_add(yw, o, &e);
 			} else {
 				printf("%s\n", n ? "," : "");
@@ -317,7 +277,7 @@ conn_list(struct session *s, struct cli_args *a)
 	}
 	if (rc < 0)
 		goto fail;
-	if (fmt == OUT_JSON)
+	if (fmt == CLI_FMT_JSON)
 		printf("%s]\n", n ? "\n" : "");
 	if (yw != NULL && transfer_yaml_finish(yw, &e) != 0)
 		goto fail;
@@ -343,7 +303,7 @@ conn_get(struct session *s, struct cli_args *a)
 {
 	struct conn c;
 	struct err e;
-	enum out_format fmt;
+	enum cli_format fmt;
 	int reveal, rc;
 	cJSON *o = NULL;
 	const char *id;
@@ -355,19 +315,19 @@ conn_get(struct session *s, struct cli_args *a)
 		return cli_usage_error(&cmd_conn_get, "expected a conn_id");
 	read_view(&cmd_conn_get, a, &fmt, &reveal);
 	id = a->argv[0];
-	if (open_all(s, &e) != 0 ||
+	if (cli_open_rows(s, &e) != 0 ||
 	    session_conn_lookup(s, id, &c, env_name, sizeof env_name, &e) != 0 ||
 	    (reveal && session_conn_reveal(s, id, NULL, &e) != 0))
 		goto fail;
 	if (*env_name != '\0')
 		cli_line(stderr, "ferncon: %s: from the environment variable %s "
 		    "(Airflow reads it before the DB)", id, env_name);
-	if (fmt == OUT_TABLE) {
+	if (fmt == CLI_FMT_TABLE) {
 		table_header();
 		table_row(&c);
-	} else if (fmt == OUT_PLAIN) {
+	} else if (fmt == CLI_FMT_PLAIN) {
 		plain_row(&c);
-	} else if (fmt == OUT_YAML) {
+	} else if (fmt == CLI_FMT_YAML) {
 		struct transfer_writer *yw = NULL;
 
 		rc = (o = conn_json(s, &c, reveal, &e)) == NULL ||
@@ -573,7 +533,7 @@ conn_add(struct session *s, struct cli_args *ca)
 			    a.uri ? "--conn-uri" : "--conn-json", incompatible);
 	}
 	/* Refused before a password is read from stdin. */
-	if (open_all(s, &e) != 0 ||
+	if (cli_open_rows(s, &e) != 0 ||
 	    session_conn_may(s, SESSION_CONN_ADD, &e) != 0)
 		goto fail;
 	if ((c = conn_new()) == NULL) {
@@ -662,7 +622,7 @@ conn_export(struct session *s, struct cli_args *a)
 	x.skipped = export_skipped;
 	if (transfer_pick_format(x.path, a->opt[OPT_FILE_FORMAT],
 	    a->opt[OPT_SERIALIZATION], 0, &x.fmt, &x.ser, &e) != 0 ||
-	    open_all(s, &e) != 0)
+	    cli_open_rows(s, &e) != 0)
 		return cli_error(&e);
 	return cli_export(s, &x, session_conn_export, "Connections",
 	    "connection");
@@ -730,7 +690,7 @@ conn_import(struct session *s, struct cli_args *a)
 	memset(&im, 0, sizeof im);
 	if (a->argc != 1)
 		return cli_usage_error(&cmd_conn_import, "expected one FILE");
-	if (open_all(s, &e) != 0 ||
+	if (cli_open_rows(s, &e) != 0 ||
 	    (done = session_conn_import(s, a->argv[0],
 	    a->opt[OPT_OVERWRITE] != NULL, &im, &e)) < 0) {
 		session_import_release(&im);

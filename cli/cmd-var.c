@@ -38,8 +38,6 @@
 #include "termsafe.h"
 #include "transfer.h"
 
-enum out_format { OUT_TABLE, OUT_JSON, OUT_YAML, OUT_PLAIN };
-
 /* Option ids (struct cli_opt), per command. */
 enum { OPT_OUTPUT, OPT_REVEAL };
 enum { OPT_GET_REVEAL, OPT_DEFAULT, OPT_GET_JSON };
@@ -47,46 +45,10 @@ enum { OPT_DESCRIPTION, OPT_SET_JSON };
 enum { OPT_EXISTING };
 enum { OPT_OVERWRITE };
 
-/* Everything a command needs open: config, ring, store, role, mask. */
-static int
-open_all(struct session *s, struct err *e)
-{
-	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
-	    cli_keyring(s, NULL, e) != 0 || session_store(s, e) != 0 ||
-	    session_mask(s, e) != 0)
-		return -1;
-	return 0;
-}
-
 /* -- list ---------------------------------------------------------------- */
 
-static int
-parse_output(const struct cli_cmd *cmd, const char *arg, enum out_format *f)
-{
-	if (strcmp(arg, "table") == 0)
-		*f = OUT_TABLE;
-	else if (strcmp(arg, "json") == 0)
-		*f = OUT_JSON;
-	else if (strcmp(arg, "yaml") == 0)
-		*f = OUT_YAML;
-	else if (strcmp(arg, "plain") == 0)
-		*f = OUT_PLAIN;
-	else
-		return cli_usage_error(cmd, "-o: unknown output format '%s' "
-		    "(table, json, yaml or plain)", arg);
-	return 0;
-}
-
-static int
-check_output(const struct cli_cmd *cmd, const char *arg)
-{
-	enum out_format f;
-
-	return parse_output(cmd, arg, &f);
-}
-
 static const struct cli_opt list_options[] = {
-	{ "output", 'o', OPT_OUTPUT, CLI_OPT_ARG, check_output },
+	{ "output", 'o', OPT_OUTPUT, CLI_OPT_ARG, cli_check_format },
 	{ "reveal", 0, OPT_REVEAL, 0, NULL },
 	{ NULL, 0, 0, 0, NULL }
 };
@@ -131,7 +93,7 @@ var_json(const struct session_var *v, const struct buf *shown, int masked)
 }
 
 struct lister {
-	enum out_format		 fmt;
+	enum cli_format		 fmt;
 	int			 reveal;
 	size_t			 n;
 	struct transfer_writer	*yw;
@@ -150,24 +112,24 @@ list_row(struct session *s, struct lister *l, const struct session_var *v,
 	buf_reset(shown);
 	if (session_var_display(s, v, l->reveal, shown, &masked, e) != 0)
 		goto out;
-	if (l->n == 0 && l->fmt == OUT_TABLE)
+	if (l->n == 0 && l->fmt == CLI_FMT_TABLE)
 		printf("%-32s %-13s %s\n", "key", "state", "val");
-	else if (l->n == 0 && l->fmt == OUT_JSON)
+	else if (l->n == 0 && l->fmt == CLI_FMT_JSON)
 		printf("[");
-	else if (l->n == 0 && l->fmt == OUT_YAML &&
+	else if (l->n == 0 && l->fmt == CLI_FMT_YAML &&
 	    transfer_yaml_new(&l->yw, stdout, 1, e) != 0)
 		goto out;
 	switch (l->fmt) {
-	case OUT_TABLE:
-	case OUT_PLAIN:
+	case CLI_FMT_TABLE:
+	case CLI_FMT_PLAIN:
 		buf_reset(&l->line);
-		cell(&l->line, v->key, strlen(v->key), l->fmt == OUT_TABLE ? 32 : 0,
-		    l->fmt == OUT_TABLE ? ' ' : '\t');
+		cell(&l->line, v->key, strlen(v->key), l->fmt == CLI_FMT_TABLE ? 32 : 0,
+		    l->fmt == CLI_FMT_TABLE ? ' ' : '\t');
 		cell(&l->line, cli_state_name(v->info.state),
 		    strlen(cli_state_name(v->info.state)),
-		    l->fmt == OUT_TABLE ? 13 : 0, l->fmt == OUT_TABLE ? ' ' : '\t');
+		    l->fmt == CLI_FMT_TABLE ? 13 : 0, l->fmt == CLI_FMT_TABLE ? ' ' : '\t');
 		cell(&l->line, buf_str(shown), shown->len,
-		    l->fmt == OUT_TABLE ? 60 : 0, '\n');
+		    l->fmt == CLI_FMT_TABLE ? 60 : 0, '\n');
 		if (buf_check(&l->line, e) != 0)
 			goto out;
 		fputs(buf_str(&l->line), stdout);
@@ -177,7 +139,7 @@ list_row(struct session *s, struct lister *l, const struct session_var *v,
 			err_nomem(e);
 			goto out;
 		}
-		if (l->fmt == OUT_YAML) {
+		if (l->fmt == CLI_FMT_YAML) {
 			if (transfer_yaml_add(l->yw, o, e) != 0)
 				goto out;
 		} else {
@@ -209,9 +171,9 @@ var_list(struct session *s, struct cli_args *a)
 	buf_init(&l.shown, 1);
 	buf_init(&l.line, 1);
 	if (a->opt[OPT_OUTPUT] != NULL)
-		(void)parse_output(&cmd_var_list, a->opt[OPT_OUTPUT], &l.fmt);
+		(void)cli_parse_format(&cmd_var_list, a->opt[OPT_OUTPUT], &l.fmt);
 	l.reveal = a->opt[OPT_REVEAL] != NULL;
-	if (open_all(s, &e) != 0 || (l.reveal &&
+	if (cli_open_rows(s, &e) != 0 || (l.reveal &&
 	    session_var_reveal(s, NULL, "variables list", &e) != 0) ||
 	    store_var_list(s->store, NULL, &it, &e) != 0)
 		goto fail;
@@ -224,7 +186,7 @@ var_list(struct session *s, struct cli_args *a)
 		goto fail;
 	if (l.n == 0)
 		printf("No data found\n");	/* AirflowConsole, every format */
-	else if (l.fmt == OUT_JSON)
+	else if (l.fmt == CLI_FMT_JSON)
 		printf("\n]\n");
 	else if (l.yw != NULL && transfer_yaml_finish(l.yw, &e) != 0)
 		goto fail;
@@ -325,7 +287,7 @@ var_get(struct session *s, struct cli_args *a)
 	if (a->argc != 1)
 		return cli_usage_error(&cmd_var_get, "expected one KEY");
 	key = a->argv[0];
-	if (open_all(s, &e) != 0)
+	if (cli_open_rows(s, &e) != 0)
 		goto fail;
 	if (session_var_get(s, key, &v, &e) != 0) {
 		if (e.code != ERR_NOTFOUND || def == NULL)
@@ -387,7 +349,7 @@ var_set(struct session *s, struct cli_args *a)
 	val = a->argv[1];
 	len = strlen(val);
 	/* Refused before stdin is read. */
-	if (open_all(s, &e) != 0 || session_var_may(s, SESSION_VAR_SET, &e) != 0)
+	if (cli_open_rows(s, &e) != 0 || session_var_may(s, SESSION_VAR_SET, &e) != 0)
 		return cli_error(&e);
 	if (strcmp(val, "-") == 0) {
 		if (cli_read_stdin(&held, &len, CLI_MAX_STDIN, &e) != 0)
@@ -475,7 +437,7 @@ var_import(struct session *s, struct cli_args *a)
 	else if (act != NULL && strcmp(act, "skip") == 0)
 		ex = SESSION_VAR_SKIP;
 	/* Refused (role, restricted mode) before the file is read. */
-	if (open_all(s, &e) != 0 ||
+	if (cli_open_rows(s, &e) != 0 ||
 	    session_restricted_path(s, SESSION_GUARD_IMPORT_FILE, path, &e) != 0 ||
 	    session_var_may(s, SESSION_VAR_IMPORT, &e) != 0)
 		return cli_error(&e);
@@ -549,7 +511,7 @@ var_export(struct session *s, struct cli_args *a)
 	x.stream = stdout;
 	x.overwrite = a->opt[OPT_OVERWRITE] != NULL;
 	x.skipped = export_skipped;
-	if (open_all(s, &e) != 0)
+	if (cli_open_rows(s, &e) != 0)
 		return cli_error(&e);
 	return cli_export(s, &x, session_var_export, "Variables", "variable");
 }

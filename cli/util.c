@@ -195,6 +195,41 @@ cli_keyring(struct session *s, const char *keys_arg, struct err *e)
 }
 
 int
+cli_open_rows(struct session *s, struct err *e)
+{
+	if (session_config(s, e) != 0 || session_policy(s, e) != 0 ||
+	    cli_keyring(s, NULL, e) != 0)
+		return -1;
+	return session_load_rows(s, e);
+}
+
+int
+cli_parse_format(const struct cli_cmd *cmd, const char *arg,
+    enum cli_format *f)
+{
+	if (strcmp(arg, "table") == 0)
+		*f = CLI_FMT_TABLE;
+	else if (strcmp(arg, "json") == 0)
+		*f = CLI_FMT_JSON;
+	else if (strcmp(arg, "yaml") == 0)
+		*f = CLI_FMT_YAML;
+	else if (strcmp(arg, "plain") == 0)
+		*f = CLI_FMT_PLAIN;
+	else
+		return cli_usage_error(cmd, "-o: unknown output format '%s' "
+		    "(table, json, yaml or plain)", arg);
+	return 0;
+}
+
+int
+cli_check_format(const struct cli_cmd *cmd, const char *arg)
+{
+	enum cli_format f;
+
+	return cli_parse_format(cmd, arg, &f);
+}
+
+int
 cli_console(struct session *s, int no_color)
 {
 	struct err e;
