@@ -45,12 +45,6 @@ static const struct {
 	{ "3.2", 3, 2 },
 };
 
-struct fixture {
-	char		*dir;
-	struct tdb	 t;
-	struct keyring	*kr;
-};
-
 static void
 exec_sql(const char *db, const char *sql)
 {
@@ -65,7 +59,7 @@ exec_sql(const char *db, const char *sql)
 
 /* A fresh DB of the layout, or the 2.10 layout if this backend lacks it. */
 static void
-make_db(struct fixture *f, const char *layout)
+make_db(struct tdb_fx *f, const char *layout)
 {
 	tdb_create(&f->t, f->dir, tdb_has_layout(layout) ? layout : "2.10");
 }
@@ -73,40 +67,18 @@ make_db(struct fixture *f, const char *layout)
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct err e;
-
-	f->dir = tu_tmpdir();
-	assert_int_equal(keyring_parse(&f->kr, K1 "," K2, strlen(K1 "," K2), NULL,
-	    &e), 0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	keyring_free(f->kr);
-	tu_tmpdir_remove(f->dir);
-	free(f);
-	return 0;
+	return tdb_fx_setup(state, K1 "," K2, NULL);
 }
 
 static struct conn *
 sample(const char *id, const char *password, const char *extra)
 {
-	struct conn *c = conn_new();
+	struct conn *c = tdb_conn(id, "postgres", password);
 	struct err e;
 
-	assert_int_equal(conn_set_str(c, &c->conn_id, id, &e), 0);
-	assert_int_equal(conn_set_str(c, &c->conn_type, "postgres", &e), 0);
-	assert_int_equal(conn_set_str(c, &c->host, "db.example.com", &e), 0);
 	assert_int_equal(conn_set_str(c, &c->login, "airflow", &e), 0);
 	assert_int_equal(conn_set_str(c, &c->schema, "warehouse", &e), 0);
 	assert_int_equal(conn_set_str(c, &c->description, "a sample", &e), 0);
-	assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
 	assert_int_equal(conn_set_str(c, &c->extra, extra, &e), 0);
 	c->has_port = 1;
 	c->port = 5432;
@@ -117,7 +89,7 @@ sample(const char *id, const char *password, const char *extra)
 static void
 test_layouts_roundtrip(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(layouts); i++) {
@@ -225,7 +197,7 @@ test_layouts_roundtrip(void **state)
 static void
 test_versions(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(layouts); i++) {
@@ -252,7 +224,7 @@ test_versions(void **state)
 static void
 test_null_flags_and_plaintext(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct conn c;
 	struct err e;
@@ -278,7 +250,7 @@ test_null_flags_and_plaintext(void **state)
 static void
 test_undecryptable_row(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct keyring *lost = NULL;
 	struct store *s = NULL;
 	struct conn *c, got;
@@ -309,7 +281,7 @@ test_undecryptable_row(void **state)
 static void
 test_no_encryption_mode(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct keyring *none = NULL;
 	struct conn *c;
 	struct err e;
@@ -336,7 +308,7 @@ test_no_encryption_mode(void **state)
 static void
 test_bad_databases(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct err e;
 	char *path, url[4200];
@@ -381,7 +353,7 @@ test_bad_databases(void **state)
 static void
 test_locked_db(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_opts o = { 200, NULL };
 	struct store *s = NULL;
 	sqlite3 *other = NULL;
@@ -414,7 +386,7 @@ test_locked_db(void **state)
 static void
 test_transaction_rollback(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct conn *c;
 	struct err e;
@@ -454,7 +426,7 @@ test_db_order(void **state)
 	/* MySQL's utf8mb4_unicode_ci (Airflow's documented DB): 'A' is 'a'. */
 	static const char *const my_ids[] = { "b", "A", "_x", "-a",
 	    "\xc3\xa9t\xc3\xa9", "z" };
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_query q = { NULL, 0, NULL, NULL, 0, 1 };
 	struct store *s = NULL;
 	struct store_iter *it = NULL;
@@ -585,7 +557,7 @@ read_all(struct store *s, const struct store_query *q, char *first,
 }
 
 static void
-fill_big(struct fixture *f)
+fill_big(struct tdb_fx *f)
 {
 	char sql[512];
 
@@ -606,7 +578,7 @@ fill_big(struct fixture *f)
 
 /* Insert a sealed sample connection id and expect n connections after it. */
 static void
-insert_counted(struct fixture *f, struct store *s, const char *id, size_t n)
+insert_counted(struct tdb_fx *f, struct store *s, const char *id, size_t n)
 {
 	struct conn *c = sample(id, "pw", NULL);
 	struct err e;
@@ -630,7 +602,7 @@ insert_counted(struct fixture *f, struct store *s, const char *id, size_t n)
 static void
 test_interrupt_read(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_query q = { NULL, 0, "no-such-conn", NULL, 0, 0 };
 	struct store *s = NULL;
 	struct reader r;
@@ -669,7 +641,7 @@ test_interrupt_read(void **state)
 static void
 test_interrupt_tx(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_query q = { NULL, 0, "no-such-conn", NULL, 0, 0 };
 	struct store *s = NULL;
 	struct reader r;
@@ -704,7 +676,7 @@ test_interrupt_tx(void **state)
 static void
 test_interrupt_idle(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_query q = { NULL, 0, NULL, NULL, 0, 0 };
 	struct store *s = NULL;
 	struct err e;
@@ -735,7 +707,7 @@ test_interrupt_idle(void **state)
 static void
 test_fields(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct store_iter *it = NULL;
 	struct store_value v;
@@ -857,37 +829,37 @@ main(void)
 {
 	/* Both backends. */
 	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_null_flags_and_plaintext, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_fields, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_db_order, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, tdb_fx_teardown),
 	};
 	/* SQLite: the same, plus the file's own failures. */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_null_flags_and_plaintext, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_databases, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locked_db, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_databases, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_locked_db, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_fields, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_db_order, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, tdb_fx_teardown),
 	};
 	int rc;
 

@@ -33,12 +33,6 @@
 
 #define K1 "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
 
-struct fixture {
-	char		*dir;
-	struct tdb	 t;
-	struct keyring	*kr;
-};
-
 /* -- URLs (no server) ---------------------------------------------------- */
 
 static void
@@ -201,14 +195,7 @@ test_url_forms(void **state)
 static int
 setup_layout(void **state, const char *layout)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct err e;
-
-	f->dir = tu_tmpdir();
-	assert_int_equal(keyring_parse(&f->kr, K1, strlen(K1), NULL, &e), 0);
-	tdb_create(&f->t, f->dir, layout);
-	*state = f;
-	return 0;
+	return tdb_fx_setup(state, K1, layout);
 }
 
 static int
@@ -223,33 +210,18 @@ setup_upgraded(void **state)
 	return setup_layout(state, "2.x-upgraded");
 }
 
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	keyring_free(f->kr);
-	tu_tmpdir_remove(f->dir);
-	free(f);
-	return 0;
-}
-
 static struct conn *
-sample(struct fixture *f, const char *id, const char *password)
+sample(struct tdb_fx *f, const char *id, const char *password)
 {
-	struct conn *c = conn_new();
+	struct conn *c = tdb_conn(id, "mysql", password);
 	struct err e;
 
-	assert_int_equal(conn_set_str(c, &c->conn_id, id, &e), 0);
-	assert_int_equal(conn_set_str(c, &c->conn_type, "mysql", &e), 0);
-	assert_int_equal(conn_set_str(c, &c->host, "db.example.com", &e), 0);
-	assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
 	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
 	return c;
 }
 
 static int
-try_insert(struct fixture *f, struct store *s, const char *id, struct err *e)
+try_insert(struct tdb_fx *f, struct store *s, const char *id, struct err *e)
 {
 	struct conn *c = sample(f, id, "pw");
 	int rc = store_conn_insert(s, c, e);
@@ -259,7 +231,7 @@ try_insert(struct fixture *f, struct store *s, const char *id, struct err *e)
 }
 
 static void
-insert(struct fixture *f, struct store *s, const char *id)
+insert(struct tdb_fx *f, struct store *s, const char *id)
 {
 	struct err e;
 
@@ -310,7 +282,7 @@ read_paged(struct store *s, int db_order, int desc, size_t page, char *out,
 
 /* The server's own order of conn_id (the column's collation or bytes). */
 static void
-server_order(struct fixture *f, const char *order, char *out, size_t cap)
+server_order(struct tdb_fx *f, const char *order, char *out, size_t cap)
 {
 	char sql[256], *v;
 
@@ -331,7 +303,7 @@ test_case_and_dash(void **state)
 {
 	static const char *const ids[] = { "ab_c", "ab-c", "AB_C", "Ab-c", "ab_C",
 	    "abc", "ab", "ab_c_", "AB-C", "a\xc3\xa9", "A\xc3\x89", "_ab", "-ab" };
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	char want[1024], got[1024], wantdb[1024];
 	struct store *s = NULL;
 	struct err e;
@@ -367,7 +339,7 @@ test_case_insensitive(void **state)
 {
 	static const char *const ids[] = { "ab_c", "ab-c", "Abc", "abd", "ABE",
 	    "a\xc3\xa9", "b", "_x", "-x" };
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	char want[1024], got[1024];
 	struct store *s = NULL;
 	struct conn c;
@@ -399,7 +371,7 @@ test_case_insensitive(void **state)
 static void
 test_export_streaming(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_query q = { NULL, 0, NULL, NULL, 0, 1 };
 	struct store_iter *it = NULL;
 	struct store *s = NULL;
@@ -443,7 +415,7 @@ test_export_streaming(void **state)
 static void
 test_locked(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_opts o = { 1000, NULL };
 	struct store *s = NULL;
 	struct tdb_lock *lock;
@@ -482,7 +454,7 @@ test_locked(void **state)
 static void
 test_failed_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct err e;
 	char *v;
@@ -558,7 +530,7 @@ user_url(char *out, size_t cap, const char *user, const char *password)
 static void
 test_readonly_user(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	char url[1024];
 	struct err e;
@@ -629,7 +601,7 @@ stopper_run(void *arg)
 static void
 test_interrupt_search(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_opts o = { 60000, NULL };
 	struct store_query q = { NULL, 50, "needle", NULL, 0, 0 };
 	struct store_iter *it = NULL;
@@ -679,7 +651,7 @@ test_interrupt_search(void **state)
 static void
 test_lost_connection(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct err e;
 	char sql[128], *before, *after, *id;
@@ -743,7 +715,7 @@ test_connect_errors(void **state)
 static void
 test_missing_table(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct err e;
 
@@ -762,21 +734,21 @@ main(void)
 	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_forms),
-		cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_errors, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_table, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_case_and_dash, setup_upgraded,
-		    teardown),
+		    tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_case_insensitive, setup,
-		    teardown),
+		    tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_export_streaming, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_locked, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_transaction, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_readonly_user, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_user, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_search, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_lost_connection, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_lost_connection, setup, tdb_fx_teardown),
 	};
 	int rc;
 

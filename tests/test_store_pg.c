@@ -38,12 +38,6 @@
 
 #define K1 "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
 
-struct fixture {
-	char		*dir;
-	struct tdb	 t;
-	struct keyring	*kr;
-};
-
 static const char *
 env(const char *name)
 {
@@ -109,43 +103,21 @@ other_exec(PGconn *c, const char *sql)
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct err e;
-
-	f->dir = tu_tmpdir();
-	assert_int_equal(keyring_parse(&f->kr, K1, strlen(K1), NULL, &e), 0);
-	tdb_create(&f->t, f->dir, "3.2");
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	keyring_free(f->kr);
-	tu_tmpdir_remove(f->dir);
-	free(f);
-	return 0;
+	return tdb_fx_setup(state, K1, "3.2");
 }
 
 static struct conn *
-sample(struct fixture *f, const char *id, const char *password)
+sample(struct tdb_fx *f, const char *id, const char *password)
 {
-	struct conn *c = conn_new();
+	struct conn *c = tdb_conn(id, "postgres", password);
 	struct err e;
 
-	assert_int_equal(conn_set_str(c, &c->conn_id, id, &e), 0);
-	assert_int_equal(conn_set_str(c, &c->conn_type, "postgres", &e), 0);
-	assert_int_equal(conn_set_str(c, &c->host, "db.example.com", &e), 0);
-	assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
 	assert_int_equal(conn_seal(c, NULL, f->kr, &e), 0);
 	return c;
 }
 
 static void
-insert(struct fixture *f, struct store *s, const char *id)
+insert(struct tdb_fx *f, struct store *s, const char *id)
 {
 	struct conn *c = sample(f, id, "pw");
 	struct err e;
@@ -156,7 +128,7 @@ insert(struct fixture *f, struct store *s, const char *id)
 }
 
 static size_t
-count(struct fixture *f, const char *sql)
+count(struct tdb_fx *f, const char *sql)
 {
 	char *v = tdb_query(&f->t, sql);
 	size_t n = v ? (size_t)strtoull(v, NULL, 10) : 0;
@@ -275,7 +247,7 @@ test_connect_errors(void **state)
 static void
 test_missing_table(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct store_iter *it = NULL;
 	struct store_value v;
@@ -497,7 +469,7 @@ test_multihost(void **state)
 static void
 test_schema_option(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_opts o = { 0, "Airflow Meta" };
 	struct store *s = NULL;
 	struct conn got;
@@ -575,7 +547,7 @@ test_byte_order(void **state)
 {
 	static const char *const ids[] = { "a", "B", "_z", "Z9", "\xc3\xa9t\xc3\xa9",
 	    "b" };
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	size_t i;
 	int pass;
@@ -663,7 +635,7 @@ check_var_listing(struct store *s)
 static void
 test_streaming(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct store_iter *it = NULL;
 	struct store_query q = { NULL, 0, NULL, NULL, 0, 0 };
@@ -790,7 +762,7 @@ test_db_order(void **state)
 	static const char *const ids[] = { "a", "B", "_z", "Z9", "\xc3\xa9t\xc3\xa9",
 	    "b" };
 	static const char bytes[] = "B Z9 _z a b \xc3\xa9t\xc3\xa9 ";
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	size_t i;
 	int pass, icu;
@@ -860,7 +832,7 @@ test_db_order(void **state)
 static void
 test_db_order_streaming(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct store_iter *it = NULL;
 	struct store_query q = { NULL, 0, NULL, NULL, 0, 1 };
@@ -914,7 +886,7 @@ test_db_order_streaming(void **state)
 static void
 test_locked(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store_opts o = { 300, NULL };
 	struct store *s = NULL;
 	struct tdb_lock *lock;
@@ -949,7 +921,7 @@ test_locked(void **state)
 static void
 test_refused_row_in_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct conn *c;
 	struct err e;
@@ -976,7 +948,7 @@ test_refused_row_in_transaction(void **state)
 static void
 test_readonly_user(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	const char *admin = getenv("FERNCON_TEST_PG_ADMIN_URL");
 	struct store *s = NULL;
 	struct conn *c;
@@ -1046,7 +1018,7 @@ test_readonly_user(void **state)
 static void
 test_lost_connection(void **state)
 {
-	struct fixture *f = *state;
+	struct tdb_fx *f = *state;
 	struct store *s = NULL;
 	struct store_iter *it = NULL;
 	struct store_value v;
@@ -1127,21 +1099,21 @@ main(void)
 	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_hosts),
-		cmocka_unit_test_setup_teardown(test_url_forms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multihost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_schema_option, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_byte_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_db_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_forms, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_multihost, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_connect_errors, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_table, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_schema_option, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_byte_order, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_streaming, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_db_order, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_db_order_streaming, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_locked, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_row_in_transaction, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_readonly_user, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lost_connection, setup, teardown),
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_user, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_lost_connection, setup, tdb_fx_teardown),
 	};
 	int rc;
 

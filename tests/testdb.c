@@ -19,6 +19,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "conn.h"
+#include "keyring.h"
 #include "myurl.h"
 #include "testutil.h"
 
@@ -450,4 +452,45 @@ tdb_dump(const struct tdb *t)
 	if (all == NULL)
 		fail_msg("out of memory");
 	return all;
+}
+
+int
+tdb_fx_setup(void **state, const char *keys, const char *layout)
+{
+	struct tdb_fx *f = calloc(1, sizeof *f);
+	struct err e;
+
+	assert_non_null(f);
+	f->dir = tu_tmpdir();
+	assert_int_equal(keyring_parse(&f->kr, keys, strlen(keys), NULL, &e), 0);
+	if (layout != NULL)
+		tdb_create(&f->t, f->dir, layout);
+	*state = f;
+	return 0;
+}
+
+int
+tdb_fx_teardown(void **state)
+{
+	struct tdb_fx *f = *state;
+
+	keyring_free(f->kr);
+	tu_tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+struct conn *
+tdb_conn(const char *id, const char *type, const char *password)
+{
+	struct conn *c = conn_new();
+	struct err e;
+
+	assert_non_null(c);
+	assert_int_equal(conn_set_str(c, &c->conn_id, id, &e), 0);
+	assert_int_equal(conn_set_str(c, &c->conn_type, type, &e), 0);
+	assert_int_equal(conn_set_str(c, &c->host, "db.example.com", &e), 0);
+	if (password != NULL)
+		assert_int_equal(conn_set_str(c, &c->password, password, &e), 0);
+	return c;
 }

@@ -73,4 +73,27 @@ struct tdb_lock;
 struct tdb_lock *tdb_lock_writes(const struct tdb *t);
 void tdb_unlock(struct tdb_lock *l);
 
+/*
+ * The store tests' fixture: a temporary directory, a key ring parsed from
+ * keys (a comma-separated list), and a fresh DB of layout in it (layout
+ * NULL: none yet; the test calls tdb_create() itself).
+ */
+struct tdb_fx {
+	char		*dir;
+	struct tdb	 t;
+	struct keyring	*kr;
+};
+
+/* A cmocka setup's work: *state becomes a new struct tdb_fx. Returns 0. */
+int tdb_fx_setup(void **state, const char *keys, const char *layout);
+
+/* The matching teardown: frees the ring and removes the directory. */
+int tdb_fx_teardown(void **state);
+
+/*
+ * A new connection for the store tests: conn_id id, conn_type type, host
+ * db.example.com and password (NULL: none). Caller frees (conn_free()).
+ */
+struct conn *tdb_conn(const char *id, const char *type, const char *password);
+
 #endif
