@@ -43,19 +43,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bench_init pg_rotate_bench
 sizes=${*:-10000 100000}
 
-. "$top/tests/pg_server.sh"
 # PostgreSQL's default shared_buffers, and no checkpoint in the middle of a
 # run, no autovacuum cleaning up after one side while the other runs; still
 # fsync off (tests/pg_server.sh): the same server for both sides.
-: "${PG_SHARED_BUFFERS:=128MB}"
-: "${PG_SERVER_OPTS:=-c max_wal_size=4GB -c checkpoint_timeout=30min -c autovacuum=off}"
-export PG_SHARED_BUFFERS PG_SERVER_OPTS
-if ! pg_start; then
-	echo "pg_rotate_bench: cannot start PostgreSQL: $PG_SKIP" >&2
-	exit 2
-fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/ferncon-pgbench.XXXXXX")
-trap '_pg_exit' EXIT
+bench_pg_start pg_rotate_bench \
+    "-c max_wal_size=4GB -c checkpoint_timeout=30min -c autovacuum=off"
 
 key() { "$PYTHON3" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'; }
 new=$(key); old=$(key)

@@ -24,16 +24,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bench_init pg_var_bench
 sizes=${*:-100000}
 
-. "$top/tests/pg_server.sh"
-: "${PG_SHARED_BUFFERS:=128MB}"
-: "${PG_SERVER_OPTS:=-c autovacuum=off}"
-export PG_SHARED_BUFFERS PG_SERVER_OPTS
-if ! pg_start; then
-	echo "pg_var_bench: cannot start PostgreSQL: $PG_SKIP" >&2
-	exit 2
-fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/ferncon-pgvarbench.XXXXXX")
-trap '_pg_exit; rm -rf "$T"' EXIT
+bench_pg_start pg_var_bench "-c autovacuum=off"
 
 key=$("$PYTHON3" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
 url_of() { printf '%s' "$PG_URL" | sed "s|/$PG_DB\$|/$1|"; }
