@@ -1195,6 +1195,7 @@ struct check {
 	struct lifecycle_verify	*vf;
 	FILE			*f;
 	struct dig_rec		 rec;		/* the next record */
+	const uint8_t		*key;		/* the digests' key */
 	size_t			 failed;	/* values that fail the check */
 };
 
@@ -1268,7 +1269,7 @@ check_value(struct check *c, enum store_field f, const struct store_value *v,
 	}
 	vf->checked++;
 	if (matched) {
-		lifecycle_row_digest(d, f, v->id, v->value, v->len);
+		lifecycle_row_digest(d, c->key, v->value, v->len);
 		same = sodium_memcmp(d, c->rec.dig, ROW_DIGEST) == 0;
 		left = c->rec.left;
 		rec_next(c);
@@ -1343,8 +1344,8 @@ check_table(struct check *c, enum store_field f, int pair, struct err *e)
  * with e set.
  */
 static int
-rotate_check(struct lifecycle *lc, FILE *digf, struct lifecycle_result *res,
-    struct err *e)
+rotate_check(struct lifecycle *lc, FILE *digf, const uint8_t key[DIG_KEY],
+    struct lifecycle_result *res, struct err *e)
 {
 	struct lifecycle_verify *out = &res->verify;
 	struct check c;
@@ -1357,6 +1358,7 @@ rotate_check(struct lifecycle *lc, FILE *digf, struct lifecycle_result *res,
 	c.lc = lc;
 	c.vf = out;
 	c.f = digf;
+	c.key = key;
 	rewind(digf);
 	rec_next(&c);
 	job_start(lc, OP_VERIFY);
@@ -1394,6 +1396,7 @@ lifecycle_rotate(struct lifecycle *lc, unsigned flags,
 {
 	struct err e2;
 	FILE *digf;
+	uint8_t key[DIG_KEY];
 	int rc, unopened, failed;
 
 	memset(out, 0, sizeof *out);
@@ -1413,6 +1416,8 @@ lifecycle_rotate(struct lifecycle *lc, unsigned flags,
 	lc->job.flags = flags;
 	lc->job.pf = &out->preflight;
 	lc->job.digf = digf;
+	randombytes_buf(key, sizeof key);
+	memcpy(lc->job.dig_key, key, sizeof key);
 	rc = write_job(lc, LIFECYCLE_ROTATE, all_fields, ARRAY_LEN(all_fields),
 	    out, e);
 	unopened = lc->job.unopened;
@@ -1438,8 +1443,9 @@ lifecycle_rotate(struct lifecycle *lc, unsigned flags,
 		    "temporary file: %s", strerror(errno));
 		return -1;
 	}
-	rc = rotate_check(lc, digf, out, e);
+	rc = rotate_check(lc, digf, key, out, e);
 	fclose(digf);
+	sodium_memzero(key, sizeof key);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 #define NO_NAME			((size_t)-1)
 #define NPAGES			3
 #define ROW_DIGEST		16		/* bytes of a row's digest */
+#define DIG_KEY			16		/* bytes of the digests' key */
 #define DIG_REC			(1 + 8 + ROW_DIGEST)	/* a record of job.digf */
 
 /* What a worker does to each row of a page. */
@@ -120,6 +121,7 @@ struct job {
 							   write order (an unlinked temp
 							   file: memory stays flat) */
 	size_t				 ndig;		/* records in digf */
+	uint8_t				 dig_key[DIG_KEY];	/* rotate: random */
 	int				 digf_failed;	/* a write to digf failed */
 };
 
@@ -145,13 +147,17 @@ struct lifecycle {
 /* -- the worker pool (lifecycle_pool.c) ---------------------------------- */
 
 /*
- * The digest of one stored value: BLAKE2b over its field, its id and its
- * bytes. A rotation keeps the digest of each value as it writes it (or
- * leaves it); the check after COMMIT reads the values back and compares
- * (lifecycle.c, rotate_check()).
+ * The digest of one stored value's bytes: SipHash-2-4 with a 128-bit
+ * output (libsodium's crypto_shorthash_siphashx24) under key, which the
+ * rotation draws at random (struct job's dig_key). A rotation keeps the
+ * digest of each value as it writes it (or leaves it), beside its field
+ * and id; the check after COMMIT reads the values back and compares
+ * (lifecycle.c, rotate_check()). A keyed PRF is enough to tell a changed
+ * value from the one written, since nobody outside the process knows the
+ * key, and costs a quarter of BLAKE2b on a token (doc/perf.md section 3).
  */
-void lifecycle_row_digest(uint8_t out[ROW_DIGEST], enum store_field f,
-    int64_t id, const char *val, size_t len);
+void lifecycle_row_digest(uint8_t out[ROW_DIGEST],
+    const uint8_t key[DIG_KEY], const char *val, size_t len);
 
 /*
  * Which key of the ring opens tok (len bytes), on the calling thread

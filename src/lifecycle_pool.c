@@ -91,21 +91,10 @@ lifecycle_pool_open(struct lifecycle *lc, const char *tok, size_t len,
 }
 
 void
-lifecycle_row_digest(uint8_t out[ROW_DIGEST], enum store_field f, int64_t id,
+lifecycle_row_digest(uint8_t out[ROW_DIGEST], const uint8_t key[DIG_KEY],
     const char *val, size_t len)
 {
-	crypto_generichash_state st;
-	uint8_t head[9];
-	uint64_t u = (uint64_t)id;
-	int i;
-
-	head[0] = (uint8_t)f;
-	for (i = 0; i < 8; i++)
-		head[1 + i] = (uint8_t)(u >> (8 * i));
-	crypto_generichash_init(&st, NULL, 0, ROW_DIGEST);
-	crypto_generichash_update(&st, head, sizeof head);
-	crypto_generichash_update(&st, (const unsigned char *)val, len);
-	crypto_generichash_final(&st, out, ROW_DIGEST);
+	crypto_shorthash_siphashx24(out, (const unsigned char *)val, len, key);
 }
 
 /*
@@ -171,11 +160,12 @@ work_row(struct worker *w, struct page *p, struct row *r)
 			if (check_new_token(w, keys, r, out) != 0)
 				return;
 			r->status = ST_DONE;
-			lifecycle_row_digest(r->dig, r->field, r->id, out, r->out_len);
+			lifecycle_row_digest(r->dig, w->lc->job.dig_key, out,
+			    r->out_len);
 		} else if (e.code == ERR_INVALID) {
 			r->ts = info.timestamp;
 			r->status = ST_UNOPENED;
-			lifecycle_row_digest(r->dig, r->field, r->id, in,
+			lifecycle_row_digest(r->dig, w->lc->job.dig_key, in,
 			    r->in_len);	/* left as it is */
 		} else {
 			worker_fail(w, &e);

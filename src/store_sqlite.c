@@ -27,6 +27,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,15 +40,36 @@
 #include "buf.h"
 
 
+/* A queued update: row id, and per slot (password, extra) its value. */
+struct sq_qrow {
+	int64_t		 id;
+	size_t		 off[2], len[2];	/* into sq_queue.vals */
+	unsigned char	 set[2], null[2], flag[2];
+	unsigned char	 hit;	/* the UPDATE reached the row */
+};
+
+/*
+ * The updates of a lifecycle job, sent as one UPDATE per batch (see
+ * "Writes in batches" below): rows in increasing id order, all of one
+ * field, or all connections (pair: password and extra by slot).
+ */
+struct sq_queue {
+	enum store_field f;
+	int		 pair;
+	struct sq_qrow	*rows;
+	size_t		 n, cap, at;	/* at: the row the UPDATE is on */
+	struct buf	 vals;		/* the values, locked memory */
+	sqlite3_stmt	*field_st[STORE_FIELD_MAX], *pair_st;
+};
+
 struct sq {
 	sqlite3		*db;
 	char		*path;
 	struct store_schema	 sch;
 	char		*select_cols;	/* the SELECT list, in struct conn order */
 	sqlite3_stmt	*get, *insert, *update, *del;
-	sqlite3_stmt	*field_upd[STORE_FIELD_MAX];
-	sqlite3_stmt	*secrets_upd;	/* a connection's password, extra */
 	int		 tx_aborted;	/* the open transaction was interrupted */
+	struct sq_queue	 q;		/* updates not yet sent */
 };
 
 struct sq_iter {
@@ -61,6 +83,11 @@ struct sq_iter {
 	char			*name;	/* the row's name, copied */
 	int			 failed;	/* SQLite code of a failed step: sticky */
 };
+
+static int queue_send(struct store *, struct err *);
+static void queue_drop(struct sq_queue *);
+static void queue_free(struct sq_queue *);
+static int queue_functions(struct store *, struct err *);
 
 /* -- errors -------------------------------------------------------------- */
 
@@ -233,6 +260,7 @@ store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
 		err_nomem(e);
 		return -1;
 	}
+	buf_init(&q->q.vals, 1);
 	s->impl = q;
 	s->ops = &sqlite_ops;
 	if ((q->path = url_path(url, e)) == NULL)
@@ -278,7 +306,9 @@ store_sqlite_open(struct store *s, const char *url, const struct store_opts *o,
 		return -1;
 	if (load_version(s, e) != 0)
 		return -1;
-	return s->readonly ? 0 : sq_prepare_writes(s, e);
+	if (s->readonly)
+		return 0;
+	return queue_functions(s, e) == 0 ? sq_prepare_writes(s, e) : -1;
 }
 
 static void
@@ -292,9 +322,7 @@ sq_close(struct store *s)
 	sqlite3_finalize(q->insert);
 	sqlite3_finalize(q->update);
 	sqlite3_finalize(q->del);
-	for (int i = 0; i < STORE_FIELD_MAX; i++)
-		sqlite3_finalize(q->field_upd[i]);
-	sqlite3_finalize(q->secrets_upd);
+	queue_free(&q->q);
 	sqlite3_close_v2(q->db);
 	free(q->select_cols);
 	free(q->path);
@@ -329,7 +357,7 @@ sq_begin(struct store *s, struct err *e)
 static int
 sq_commit(struct store *s, struct err *e)
 {
-	if (tx_check(s, e) != 0)
+	if (tx_check(s, e) != 0 || queue_send(s, e) != 0)
 		return -1;
 	return exec_sql(s, "COMMIT", "committing", e);
 }
@@ -340,6 +368,7 @@ sq_rollback(struct store *s)
 	struct sq *q = s->impl;
 
 	q->tx_aborted = 0;
+	queue_drop(&q->q);
 	if (!sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -514,7 +543,7 @@ sq_conn_get(struct store *s, const char *conn_id, struct conn *c,
 	struct sq *q = s->impl;
 	int rc, ret = -1;
 
-	if (ensure_get(s, e) != 0)
+	if (queue_send(s, e) != 0 || ensure_get(s, e) != 0)
 		return -1;
 	if (sqlite3_bind_text(q->get, 1, conn_id, -1, SQLITE_STATIC) != SQLITE_OK)
 		return sq_fail(s, sqlite3_errcode(q->db), e, "reading a connection");
@@ -536,7 +565,7 @@ sq_conn_insert(struct store *s, struct conn *c, struct err *e)
 	struct sq *q = s->impl;
 	int rc;
 
-	if (tx_check(s, e) != 0)
+	if (tx_check(s, e) != 0 || queue_send(s, e) != 0)
 		return -1;
 	if (bind_conn(q, q->insert, c) < 0) {
 		sqlite3_reset(q->insert);
@@ -562,7 +591,7 @@ sq_conn_update(struct store *s, const struct conn *c, struct err *e)
 	struct sq *q = s->impl;
 	int rc, i;
 
-	if (tx_check(s, e) != 0)
+	if (tx_check(s, e) != 0 || queue_send(s, e) != 0)
 		return -1;
 	if ((i = bind_conn(q, q->update, c)) < 0 ||
 	    sqlite3_bind_int64(q->update, i, c->id) != SQLITE_OK) {
@@ -592,7 +621,7 @@ sq_conn_delete(struct store *s, const char *conn_id, struct err *e)
 	struct sq *q = s->impl;
 	int rc;
 
-	if (tx_check(s, e) != 0)
+	if (tx_check(s, e) != 0 || queue_send(s, e) != 0)
 		return -1;
 	sqlite3_bind_text(q->del, 1, conn_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q->del);
@@ -614,6 +643,8 @@ sq_conn_count(struct store *s, size_t *n, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if (queue_send(s, e) != 0)
+		return -1;
 	rc = sqlite3_prepare_v2(q->db, "SELECT count(*) FROM connection", -1, &st,
 	    NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -639,6 +670,8 @@ it_step(struct sq_iter *it, const char *what, struct err *e)
 
 	if (it->failed != 0)
 		return sq_fail(it->s, it->failed, e, what);
+	if (queue_send(it->s, e) != 0)
+		return -1;
 	rc = sqlite3_step(it->st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 		return rc;
@@ -776,9 +809,11 @@ static const struct store_iter_ops sq_iter_ops = {
 static struct sq_iter *
 iter_new(struct store *s, struct err *e)
 {
-	struct sq_iter *it = calloc(1, sizeof *it);
+	struct sq_iter *it;
 
-	if (it == NULL) {
+	if (queue_send(s, e) != 0)	/* a query sees every update */
+		return NULL;
+	if ((it = calloc(1, sizeof *it)) == NULL) {
 		err_nomem(e);
 		return NULL;
 	}
@@ -866,7 +901,7 @@ var_write(struct store *s, const char *sql, const char *what, const char *key,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (tx_check(s, e) != 0)
+	if (tx_check(s, e) != 0 || queue_send(s, e) != 0)
 		return -1;
 	rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -963,7 +998,7 @@ sq_var_delete(struct store *s, const char *key, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (tx_check(s, e) != 0)
+	if (tx_check(s, e) != 0 || queue_send(s, e) != 0)
 		return -1;
 	rc = sqlite3_prepare_v2(q->db, "DELETE FROM variable WHERE \"key\" = ?",
 	    -1, &st, NULL);
@@ -1018,51 +1053,278 @@ fail:
 	return -1;
 }
 
-static int
-sq_field_update(struct store *s, enum store_field f, int64_t id,
-    const char *value, size_t len, int flag, struct err *e)
+/* -- writes in batches --------------------------------------------------- */
+
+/*
+ * The lifecycle jobs update a page of rows at a time (store_field_update(),
+ * store_conn_secrets_update()). One UPDATE per row made SQLite find each
+ * row from the root of the table's B-tree, and step, reset and rebind a
+ * statement for it: half of the time of a rotation's writes. The updates
+ * are queued instead (store.h allows it), rows in increasing id order, and
+ * sent as one UPDATE per batch that walks the batch's id range once:
+ *
+ *   UPDATE t SET col = ferncon_queued(id, 0, col), ... WHERE id >= ?1 AND
+ *   id <= ?2 AND ferncon_queued_has(id)
+ *
+ * ferncon_queued_has() says whether a row of the range is queued (marking
+ * it reached); ferncon_queued() gives a queued row's value or flag for a
+ * slot, or the column's own value for a slot the row does not set. Both
+ * are registered on this connection only, SQLITE_DIRECTONLY, so that no
+ * trigger or view of the DB file can call them. The batch is sent when it
+ * holds BATCH_ROWS rows or BATCH_BYTES of values, before any other use of
+ * the store, and at commit; the UPDATE must change exactly the queued rows,
+ * else the first row it did not reach is ERR_NOTFOUND. The values wait in
+ * locked memory and are wiped once sent.
+ */
+#define BATCH_ROWS	1000
+#define BATCH_BYTES	((size_t)1 << 20)
+
+/* The queued row with id, or NULL: a forward scan from the last one. */
+static struct sq_qrow *
+queue_find(struct sq_queue *qu, int64_t id)
 {
-	const struct store_field_sql *fs = &store_field_sql[f];
+	size_t lo = 0, hi = qu->n, mid;
+
+	if (qu->at < qu->n && qu->rows[qu->at].id == id)
+		return &qu->rows[qu->at];
+	if (qu->at + 1 < qu->n && qu->rows[qu->at + 1].id == id)
+		return &qu->rows[++qu->at];
+	while (lo < hi) {		/* rows are in increasing id order */
+		mid = lo + (hi - lo) / 2;
+		if (qu->rows[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < qu->n && qu->rows[lo].id == id) {
+		qu->at = lo;
+		return &qu->rows[lo];
+	}
+	return NULL;
+}
+
+/* ferncon_queued_has(id) */
+static void
+fn_queued_has(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct sq_queue *qu = sqlite3_user_data(cx);
+	struct sq_qrow *r;
+
+	(void)argc;
+	r = queue_find(qu, sqlite3_value_int64(argv[0]));
+	if (r != NULL)
+		r->hit = 1;
+	sqlite3_result_int(cx, r != NULL);
+}
+
+/*
+ * ferncon_queued(id, what, current): what 0 and 1 are the value of slot
+ * 0 (password, or the one field) and slot 1 (extra); 2 and 3 their flags.
+ */
+static void
+fn_queued(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct sq_queue *qu = sqlite3_user_data(cx);
+	struct sq_qrow *r = queue_find(qu, sqlite3_value_int64(argv[0]));
+	int what = sqlite3_value_int(argv[1]), k = what & 1;
+
+	(void)argc;
+	if (r == NULL || !r->set[k])
+		sqlite3_result_value(cx, argv[2]);
+	else if (what >= 2)
+		sqlite3_result_int(cx, r->flag[k]);
+	else if (r->null[k])
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_text(cx, (const char *)buf_str(&qu->vals) +
+		    r->off[k], (int)r->len[k], SQLITE_STATIC);
+}
+
+static int
+queue_functions(struct store *s, struct err *e)
+{
 	struct sq *q = s->impl;
-	sqlite3_stmt *st;
+	int fl = SQLITE_UTF8 | SQLITE_DIRECTONLY, rc;
+
+	rc = sqlite3_create_function(q->db, "ferncon_queued_has", 1, fl, &q->q,
+	    fn_queued_has, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(q->db, "ferncon_queued", 3, fl,
+		    &q->q, fn_queued, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e, "registering functions");
+}
+
+/* Forget the queued updates (wiped). */
+static void
+queue_drop(struct sq_queue *qu)
+{
+	if (qu->vals.failed) {		/* out of memory: start afresh */
+		buf_release(&qu->vals);
+		buf_init(&qu->vals, 1);
+	}
+	buf_reset(&qu->vals);
+	qu->n = 0;
+	qu->at = 0;
+}
+
+static void
+queue_free(struct sq_queue *qu)
+{
+	int i;
+
+	for (i = 0; i < STORE_FIELD_MAX; i++)
+		sqlite3_finalize(qu->field_st[i]);
+	sqlite3_finalize(qu->pair_st);
+	buf_release(&qu->vals);
+	free(qu->rows);
+}
+
+/* The batch's UPDATE, prepared once per field (or for the pair). */
+static int
+queue_stmt(struct store *s, sqlite3_stmt **out, struct err *e)
+{
+	struct sq *q = s->impl;
+	const struct store_field_sql *fs = &store_field_sql[q->q.f];
+	sqlite3_stmt **st = q->q.pair ? &q->q.pair_st : &q->q.field_st[q->q.f];
 	struct buf sql;
 	int rc;
 
-	if (tx_check(s, e) != 0)
-		return -1;
-	if (q->field_upd[f] == NULL) {
+	if (*st == NULL) {
 		buf_init(&sql, 0);
-		if (fs->flag != NULL)
-			buf_addf(&sql, "UPDATE %s SET %s = ?1, %s = ?2 WHERE id = ?3",
-			    fs->table, fs->column, fs->flag);
-		else
-			buf_addf(&sql, "UPDATE %s SET %s = ?1 WHERE id = ?3",
-			    fs->table, fs->column);
-		rc = buf_check(&sql, e) == 0 ?
-		    prepare(s, buf_str(&sql), &q->field_upd[f], e) : -1;
+		if (q->q.pair)
+			buf_adds(&sql, "UPDATE connection SET password = "
+			    "ferncon_queued(id, 0, password), is_encrypted = "
+			    "ferncon_queued(id, 2, is_encrypted), extra = "
+			    "ferncon_queued(id, 1, extra), is_extra_encrypted = "
+			    "ferncon_queued(id, 3, is_extra_encrypted)");
+		else {
+			buf_addf(&sql, "UPDATE %s SET %s = ferncon_queued(id, 0, "
+			    "%s)", fs->table, fs->column, fs->column);
+			if (fs->flag != NULL)
+				buf_addf(&sql, ", %s = ferncon_queued(id, 2, %s)",
+				    fs->flag, fs->flag);
+		}
+		buf_adds(&sql, " WHERE id >= ?1 AND id <= ?2 AND "
+		    "ferncon_queued_has(id)");
+		rc = buf_check(&sql, e) == 0 ? prepare(s, buf_str(&sql), st, e) : -1;
 		buf_release(&sql);
 		if (rc != 0)
 			return -1;
 	}
-	st = q->field_upd[f];
-	if (value == NULL)
-		sqlite3_bind_null(st, 1);
-	else
-		sqlite3_bind_text(st, 1, value, (int)len, SQLITE_STATIC);
-	if (fs->flag != NULL)
-		sqlite3_bind_int(st, 2, flag ? 1 : 0);
-	sqlite3_bind_int64(st, 3, id);
+	*out = *st;
+	return 0;
+}
+
+/* Send the queued updates, if any: 0, or -1 (the queue is dropped). */
+static int
+queue_send(struct store *s, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct sq_queue *qu = &q->q;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (qu->n == 0)
+		return 0;
+	if (tx_check(s, e) != 0 || queue_stmt(s, &st, e) != 0)
+		goto fail;
+	qu->at = 0;
+	sqlite3_bind_int64(st, 1, qu->rows[0].id);
+	sqlite3_bind_int64(st, 2, qu->rows[qu->n - 1].id);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return sq_fail(s, rc, e, "updating a value");
-	if (sqlite3_changes(q->db) != 1) {
-		err_set(e, ERR_NOTFOUND, "no row %lld in %s", (long long)id,
-		    store_field_name(f));
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, e, qu->pair ? "updating connections" :
+		    "updating values");
+		goto fail;
+	}
+	if ((size_t)sqlite3_changes64(q->db) != qu->n) {
+		for (i = 0; i < qu->n && qu->rows[i].hit; i++)
+			;
+		if (i == qu->n)		/* a row changed twice: cannot be */
+			i = 0;
+		err_set(e, ERR_NOTFOUND, "no row %lld in %s",
+		    (long long)qu->rows[i].id, qu->pair ? "connection" :
+		    store_field_name(qu->f));
+		goto fail;
+	}
+	queue_drop(qu);
+	return 0;
+fail:
+	queue_drop(qu);
+	return -1;
+}
+
+/*
+ * Queue a row's update (slot 0, and slot 1 for the pair), first sending
+ * the batch when the row cannot join it: another field, or an id not
+ * above the last one.
+ */
+static int
+queue_add(struct store *s, enum store_field f, int pair, int64_t id,
+    const char *const val[2], const size_t len[2], const int flag[2],
+    unsigned set, struct err *e)
+{
+	struct sq *q = s->impl;
+	struct sq_queue *qu = &q->q;
+	struct sq_qrow *r;
+	int k;
+
+	if (tx_check(s, e) != 0)
+		return -1;
+	if (qu->n > 0 && (qu->pair != pair || qu->f != f ||
+	    id <= qu->rows[qu->n - 1].id) && queue_send(s, e) != 0)
+		return -1;
+	if (qu->n == qu->cap) {
+		if ((r = buf_array_reserve(qu->rows, &qu->cap, qu->n + 1,
+		    sizeof *qu->rows)) == NULL) {
+			queue_drop(qu);
+			return err_nomem(e);
+		}
+		qu->rows = r;
+	}
+	qu->f = f;
+	qu->pair = pair;
+	r = &qu->rows[qu->n];
+	memset(r, 0, sizeof *r);
+	r->id = id;
+	for (k = 0; k < 2; k++) {
+		if (!(set & (1u << k)))
+			continue;
+		r->set[k] = 1;
+		r->flag[k] = flag[k] ? 1 : 0;
+		r->null[k] = val[k] == NULL;
+		r->off[k] = qu->vals.len;
+		r->len[k] = val[k] == NULL ? 0 : len[k];
+		if (r->len[k] > INT_MAX) {
+			queue_drop(qu);
+			err_set(e, ERR_INVALID, "a value of %zu bytes is too "
+			    "large for SQLite", r->len[k]);
+			return -1;
+		}
+		if (val[k] != NULL)
+			buf_add(&qu->vals, val[k], len[k]);
+	}
+	if (buf_check(&qu->vals, e) != 0) {
+		queue_drop(qu);
 		return -1;
 	}
+	qu->n++;
+	if (qu->n >= BATCH_ROWS || qu->vals.len >= BATCH_BYTES)
+		return queue_send(s, e);
 	return 0;
+}
+
+static int
+sq_field_update(struct store *s, enum store_field f, int64_t id,
+    const char *value, size_t len, int flag, struct err *e)
+{
+	const char *val[2] = { value, NULL };
+	size_t l[2] = { len, 0 };
+	int fl[2] = { flag, 0 };
+
+	return queue_add(s, f, 0, id, val, l, fl, 1u, e);
 }
 
 static int
@@ -1070,45 +1332,13 @@ sq_conn_secrets_update(struct store *s, int64_t id, unsigned which,
     const char *password, size_t pwlen, int is_encrypted, const char *extra,
     size_t extralen, int is_extra_encrypted, struct err *e)
 {
-	struct sq *q = s->impl;
-	sqlite3_stmt *st;
-	int rc;
+	const char *val[2] = { password, extra };
+	size_t l[2] = { pwlen, extralen };
+	int fl[2] = { is_encrypted, is_extra_encrypted };
+	unsigned set = ((which & STORE_SET_PASSWORD) ? 1u : 0u) |
+	    ((which & STORE_SET_EXTRA) ? 2u : 0u);
 
-	if (tx_check(s, e) != 0)
-		return -1;
-	if (which == STORE_SET_PASSWORD)
-		return sq_field_update(s, STORE_CONN_PASSWORD, id, password,
-		    pwlen, is_encrypted, e);
-	if (which == STORE_SET_EXTRA)
-		return sq_field_update(s, STORE_CONN_EXTRA, id, extra, extralen,
-		    is_extra_encrypted, e);
-	if (q->secrets_upd == NULL && prepare(s, "UPDATE connection SET "
-	    "password = ?1, is_encrypted = ?2, extra = ?3, "
-	    "is_extra_encrypted = ?4 WHERE id = ?5", &q->secrets_upd, e) != 0)
-		return -1;
-	st = q->secrets_upd;
-	if (password == NULL)
-		sqlite3_bind_null(st, 1);
-	else
-		sqlite3_bind_text(st, 1, password, (int)pwlen, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, is_encrypted ? 1 : 0);
-	if (extra == NULL)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_text(st, 3, extra, (int)extralen, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, is_extra_encrypted ? 1 : 0);
-	sqlite3_bind_int64(st, 5, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return sq_fail(s, rc, e, "updating a connection");
-	if (sqlite3_changes(q->db) != 1) {
-		err_set(e, ERR_NOTFOUND, "no row %lld in connection",
-		    (long long)id);
-		return -1;
-	}
-	return 0;
+	return queue_add(s, STORE_CONN_PASSWORD, 1, id, val, l, fl, set, e);
 }
 
 static int
@@ -1119,6 +1349,8 @@ sq_field_count(struct store *s, enum store_field f, size_t *n, struct err *e)
 	char sql[128];
 	int rc;
 
+	if (queue_send(s, e) != 0)
+		return -1;
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s",
 	    store_field_sql[f].table);
 	rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
@@ -1138,10 +1370,12 @@ sq_text_rows(struct store *s, const char *sql, const char *const *params,
 	struct sq *q = s->impl;
 	sqlite3_stmt *st = NULL;
 	const char *cols[8];
-	char *text = store_sql_expand(sql, "", 0);
+	char *text;
 	int i, nc, rc = -1, step;
 
-	if (text == NULL) {
+	if (queue_send(s, e) != 0)
+		return -1;
+	if ((text = store_sql_expand(sql, "", 0)) == NULL) {
 		err_nomem(e);
 		return -1;
 	}
