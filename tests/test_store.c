@@ -824,6 +824,156 @@ test_fields(void **state)
 	store_close(s);
 }
 
+/*
+ * Updates in batches (store.h: a backend may queue them; SQLite and
+ * PostgreSQL send 1000 rows as one statement): rows over more than one
+ * batch, a slot left as it is, a NULL value, a read in the same
+ * transaction that must see every update queued before it, and a row that
+ * is not there in the middle of a batch, which fails the whole
+ * transaction.
+ */
+#define BATCH_TEST_ROWS	2500
+
+static void
+test_batched_updates(void **state)
+{
+	struct tdb_fx *f = *state;
+	struct store *s = NULL;
+	struct store_iter *it = NULL;
+	struct store_value v;
+	struct conn *c;
+	struct err e;
+	char id[32], pw[32], ex[64];
+	int64_t ids[BATCH_TEST_ROWS];
+	size_t i, n;
+	int rc;
+
+	make_db(f, "2.10");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	for (i = 0; i < BATCH_TEST_ROWS; i++) {
+		snprintf(id, sizeof id, "c%05zu", i);
+		c = tdb_conn(id, "http", "old");
+		assert_int_equal(conn_set_str(c, &c->extra, "{\"old\": 1}", &e), 0);
+		assert_int_equal(store_conn_insert(s, c, &e), 0);
+		conn_free(c);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	/* The ids, in id order. */
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 0, &it, &e),
+	    0);
+	for (n = 0; (rc = store_field_next(it, &v, &e)) == 1; n++)
+		ids[n] = v.id;
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(n, BATCH_TEST_ROWS);
+
+	/* Even rows: both secrets; odd rows: a NULL password, the extra kept. */
+	assert_int_equal(store_begin(s, &e), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(pw, sizeof pw, "pw-%zu", i);
+		snprintf(ex, sizeof ex, "ex-%zu", i);
+		if (i % 2 == 0)
+			rc = store_conn_secrets_update(s, ids[i], STORE_SET_PASSWORD |
+			    STORE_SET_EXTRA, pw, strlen(pw), 1, ex, strlen(ex), 0, &e);
+		else
+			rc = store_conn_secrets_update(s, ids[i], STORE_SET_PASSWORD,
+			    NULL, 0, 0, NULL, 0, 0, &e);
+		assert_int_equal(rc, 0);
+	}
+	/* Read in the same transaction: every update is there. */
+	assert_int_equal(store_conn_secrets_iter(s, 0, 0, &it, &e), 0);
+	for (i = 0; (rc = store_field_next(it, &v, &e)) == 1; i++) {
+		size_t row = i / 2;
+
+		assert_int_equal(v.id, ids[row]);
+		snprintf(pw, sizeof pw, "pw-%zu", row);
+		snprintf(ex, sizeof ex, "ex-%zu", row);
+		if (i % 2 == 0 && row % 2 == 0) {		/* password, set */
+			assert_string_equal(v.value, pw);
+			assert_int_equal(v.flag, 1);
+		} else if (i % 2 == 0) {			/* password, NULL */
+			assert_null(v.value);
+			assert_int_equal(v.flag, 0);
+		} else if (row % 2 == 0) {			/* extra, set */
+			assert_string_equal(v.value, ex);
+			assert_int_equal(v.flag, 0);
+		} else {					/* extra, kept */
+			assert_string_equal(v.value, "{\"old\": 1}");
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(i, 2 * n);
+	store_iter_free(it);
+	assert_int_equal(store_commit(s, &e), 0);
+
+	/* A row that is not there, after 1500 good ones: nothing is kept. */
+	assert_int_equal(store_begin(s, &e), 0);
+	for (i = 0; i < 1500; i++)
+		assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, ids[i],
+		    "lost", 4, 1, &e), 0);
+	rc = store_field_update(s, STORE_CONN_PASSWORD, ids[n - 1] + 10, "x", 1,
+	    1, &e);
+	for (i = 1500; rc == 0 && i < n; i++)
+		rc = store_field_update(s, STORE_CONN_PASSWORD, ids[i], "lost", 4,
+		    1, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	assert_int_equal(rc, -1);
+	assert_int_equal(e.code, ERR_NOTFOUND);
+	snprintf(ex, sizeof ex, "no row %lld in connection.password",
+	    (long long)(ids[n - 1] + 10));
+	assert_string_equal(e.msg, ex);
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 0, &it, &e),
+	    0);
+	for (i = 0; (rc = store_field_next(it, &v, &e)) == 1; i++)
+		if (i % 2 == 0)
+			assert_string_not_equal(v.value, "lost");
+		else
+			assert_null(v.value);
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	store_close(s);
+}
+
+/*
+ * SQLite: the functions that feed a batch's UPDATE are ferncon's own
+ * (SQLITE_DIRECTONLY): a trigger in the DB file that calls one fails, so
+ * a hostile file cannot reach a queued value.
+ */
+static void
+test_batch_functions_direct_only(void **state)
+{
+	struct tdb_fx *f = *state;
+	struct store *s = NULL;
+	struct store_iter *it = NULL;
+	struct store_value v;
+	struct err e;
+	int rc;
+
+	make_db(f, "2.10");
+	tdb_exec(&f->t, "INSERT INTO variable (\"key\", val, is_encrypted) "
+	    "VALUES ('v1', 'x', 0); CREATE TABLE leak (v TEXT); CREATE TRIGGER "
+	    "t AFTER UPDATE ON variable BEGIN INSERT INTO leak VALUES "
+	    "(ferncon_queued(new.id, 0, 'none')); END");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	rc = store_field_update(s, STORE_VAR_VAL, 1, "secret", 6, 0, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(e.msg, "unsafe use of ferncon_queued()"));
+	assert_int_equal(store_field_iter(s, STORE_VAR_VAL, 0, 0, &it, &e), 0);
+	assert_int_equal(store_field_next(it, &v, &e), 1);
+	assert_string_equal(v.value, "x");
+	store_iter_free(it);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -842,6 +992,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_batched_updates, setup,
+		    tdb_fx_teardown),
 	};
 	/* SQLite: the same, plus the file's own failures. */
 	const struct CMUnitTest tests[] = {
@@ -860,6 +1012,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_batched_updates, setup,
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_functions_direct_only,
+		    setup, tdb_fx_teardown),
 	};
 	int rc;
 
