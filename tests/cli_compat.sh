@@ -2,9 +2,10 @@
 # cli_compat.sh: issue 14, Airflow compatibility second pass, end to end on
 # a real SQLite metadata DB written by Python as Airflow writes it
 # (tests/airflow_db.py). Each check names the Airflow code it follows
-# (apache/airflow, 2.10 = airflow/..., 3.2 = airflow-core/src/airflow/...,
-# as summarised in doc/airflow-compat.md) or runs Python's standard library
-# as the oracle.
+# (apache/airflow, 2.10 = airflow/... at commit c873bd5, 3.2 =
+# airflow-core/src/airflow/... at commit e0b55c2, as summarised in
+# doc/airflow-compat.md; line numbers are at those commits) or runs
+# Python's standard library as the oracle.
 . "$top_srcdir/tests/lib.sh"
 plan 65
 
@@ -42,12 +43,14 @@ for l in sys.stdin:
 id_of() { row "$1" | cut -d' ' -f1; }
 
 # -- item 1: import --overwrite merges as session.merge() does ---------------
-# airflow/cli/commands/connection_command.py _import_helper(): the existing
-# id is given to the new Connection and session.merge(conn) copies onto the
-# row only the attributes that Connection.__init__ assigned
-# (airflow/models/connection.py): set_password() assigns nothing for a
-# falsy value; _parse_from_uri() assigns extra only for a non-empty query;
-# the object form assigns extra (None clears it) and description.
+# airflow/cli/commands/connection_command.py _import_helper() (c873bd5,
+# lines 329-355): the existing id is given to the new Connection (line 351)
+# and session.merge(conn) (line 353) copies onto the row only the
+# attributes that Connection.__init__ assigned (airflow/models/
+# connection.py lines 144-183): set_password() assigns nothing for a falsy
+# value (lines 347-352); _parse_from_uri() assigns extra only for a
+# non-empty query (lines 258-263); the object form assigns extra (None
+# clears it) and description (lines 159 and 177).
 i_obj=$(id_of m_obj); i_uri=$(id_of m_uri); i_q=$(id_of m_query); i_pw=$(id_of m_pw)
 cat > "$T/hosts.env" <<'ENV'
 m_uri=http://u@new-uri
@@ -73,9 +76,11 @@ is "$(row m_pw)" "$i_pw new-pw New-Pw-Pw {\"b\": \"3\"} None 1 1" \
 	"an object with a password and extra replaces both"
 
 # -- item 2: every conn_id goes through helpers.validate_key(max_length=200) -
-# _import_helper() prints "Could not import connection. {e}" and goes on;
-# airflow/utils/helpers.py validate_key(): "The key {k!r} has to be made of
-# alphanumeric characters, dashes, dots and underscores exclusively".
+# _import_helper() prints "Could not import connection. {e}" and goes on
+# (c873bd5: airflow/cli/commands/connection_command.py lines 338-342);
+# airflow/utils/helpers.py validate_key() (c873bd5, lines 50-60; the
+# message at 57-59): "The key {k!r} has to be made of alphanumeric
+# characters, dashes, dots and underscores exclusively".
 long=$("$PYTHON3" -c 'print("x" * 201)')
 {
 	echo 'e8 =http://h8'
@@ -99,8 +104,8 @@ is "$(printf '%s\n' "$out" | sed -n 5p)" "Imported connection good_one" "the goo
 is "$(tool count "$db")" "$((n0 + 1))" "one row more: only the good one"
 
 # -- item 9: `connections get -o json|yaml` is a list of one -----------------
-# airflow/cli/commands/connection_command.py connections_get():
-# AirflowConsole().print_as(data=[conn], ...).
+# airflow/cli/commands/connection_command.py connections_get() (c873bd5,
+# lines 67-77): AirflowConsole().print_as(data=[conn], ...) at lines 73-74.
 "$FERNCON" connections get m_query -o json > "$T/get.json" 2>"$T/get.err"; rc=$?
 r=$("$PYTHON3" -c 'import json,sys
 d = json.load(open(sys.argv[1]))
@@ -119,11 +124,13 @@ is "$r" "list 1 m_query" "get -o yaml: yaml.safe_load gives a list of one"
 is "$rc|$(cat "$T/o")|$(cat "$T/e")" "1||Connection not found." "get of a missing id: Airflow's message, exit 1"
 
 # -- item 8: get reads AIRFLOW_CONN_<ID> first --------------------------------
-# BaseHook.get_connection() -> Connection.get_connection_from_secrets():
-# the environment variables backend before the metastore
-# (airflow/secrets/__init__.py DEFAULT_SECRETS_SEARCH_PATH); the value is
-# stripped and read as JSON when it starts with "{"
-# (airflow/secrets/base_secrets.py deserialize_connection()).
+# BaseHook.get_connection() -> Connection.get_connection_from_secrets()
+# (c873bd5: airflow/hooks/base.py line 83; airflow/models/connection.py
+# lines 508-537, the backends in order at 524): the environment variables
+# backend before the metastore (airflow/secrets/__init__.py lines 34-37,
+# DEFAULT_SECRETS_SEARCH_PATH); the value is stripped and read as JSON
+# when it starts with "{" (airflow/secrets/base_secrets.py lines 54-70,
+# deserialize_connection(): strip() at 66, from_json() at 67-68).
 o=$(AIRFLOW_CONN_M_QUERY='  http://env-host:81/db  ' "$FERNCON" connections get m_query -o json 2>"$T/e"); rc=$?
 r=$(printf '%s' "$o" | "$PYTHON3" -c 'import json,sys
 d = json.load(sys.stdin)[0]
@@ -149,9 +156,10 @@ o=$(AIRFLOW__CORE__FERNET_KEY="\"$key\"  # the key" "$FERNCON" audit --format te
 contains "$o" "fernet_key text is not a clean key" "so does the audit"
 
 # -- item 3: the older list form, one value per conn_id -----------------------
-# airflow/secrets/local_filesystem.py load_connections_dict(): a list value
-# of one element is that element, an empty list gives no connection, two
-# or more raise ConnectionNotUnique. Python's json and yaml read the files.
+# airflow/secrets/local_filesystem.py load_connections_dict() (c873bd5,
+# lines 256-281; the list at 269-274): a list value of one element is that
+# element, an empty list gives no connection, two or more raise
+# ConnectionNotUnique. Python's json and yaml read the files.
 printf '%s' '{"lst_uri": ["http://list-uri:80"], "lst_obj": [{"conn_type": "http", "host": "list-obj"}], "lst_none": []}' > "$T/list.json"
 printf 'lsty_uri:\n- http://list-yaml:81\nlsty_none: []\n' > "$T/list.yaml"
 cp "$T/list.yaml" "$T/list2.yml"
@@ -173,8 +181,9 @@ is "$(row lst_obj | cut -d' ' -f2) $(row lsty_uri | cut -d' ' -f2)" "list-obj li
 
 # -- item 5: --conn-uri needs a scheme that urlsplit() finds -----------------
 # cli/commands/connection_command.py connections_add() refuses a URI when
-# _valid_uri() is false: urlsplit(uri).scheme == "". urllib.parse is the
-# oracle for each URI.
+# _valid_uri() is false (c873bd5, lines 241-242): urlsplit(uri).scheme ==
+# "" (_valid_uri() at lines 144-146). urllib.parse is the oracle for each
+# URI.
 bad=""; n=0
 for u in 'google_cloud_platform://u:p@h' '1db://h' 'my-type://h:1' 'a.b+c://h' \
 	' http://h' 'x:' ':x' 'h_1:80' 'ÿ://h'; do
@@ -191,11 +200,12 @@ lacks "$("$FERNCON" connections add u99 --conn-uri 'a_b://u:Uri-S3cret@h' 2>&1)"
 	"the refusal does not echo the password"
 
 # -- item 7: --conn-json as Connection.from_json() and connections_add() -----
-# airflow/models/connection.py from_json() passes every other key to
-# Connection(conn_id=..., **kwargs), which takes uri= and parses it as
-# --conn-uri would (refusing a URI mixed with true values); connections_add()
-# builds a --conn-json connection from the JSON alone, so --conn-description
-# is not used.
+# airflow/models/connection.py from_json() (c873bd5, lines 568-582) passes
+# every other key to Connection(conn_id=..., **kwargs) (line 582), which
+# takes uri= and parses it as --conn-uri would (refusing a URI mixed with
+# true values, lines 162-167); connections_add() builds a --conn-json
+# connection from the JSON alone (airflow/cli/commands/
+# connection_command.py lines 261-264), so --conn-description is not used.
 fields() {
 	"$FERNCON" connections get "$1" -o json 2>/dev/null | "$PYTHON3" -c 'import json,sys
 d = json.load(sys.stdin)[0]
@@ -226,10 +236,13 @@ Could not import connection. The key '' has to be made of alphanumeric character
 	"2.10: the line is skipped with Airflow's message, the rest imported"
 
 # -- item 6: deprecated names follow the detected Airflow version -------------
-# Airflow 2.10's deprecated_options map (airflow/configuration.py) reads
-# [database] sql_alchemy_conn from [core] and the masking options from
-# [admin]; Airflow 3.0 removed these entries, so on a 3.x DB they are not
-# read: Airflow 3 then uses its default DB, $AIRFLOW_HOME/airflow.db.
+# Airflow 2.10's deprecated_options map (c873bd5: airflow/configuration.py
+# lines 328-396) reads [database] sql_alchemy_conn from [core] (line 375)
+# and the masking options from [admin] (lines 368-369); Airflow 3.0
+# removed these entries (e0b55c2: the map at shared/configuration/src/
+# airflow_shared/configuration/parser.py lines 159-198 has neither), so on
+# a 3.x DB they are not read: Airflow 3 then uses its default DB,
+# $AIRFLOW_HOME/airflow.db.
 h3="$T/h3"; mkdir -p "$h3"
 tool create "$h3/airflow.db" --schema "$top_srcdir/data/schema-3.2.sql"
 tool create "$h3/other.db" --schema "$top_srcdir/data/schema-3.2.sql"
@@ -255,9 +268,11 @@ lacks "$o" "Pp-1" "3.x: [admin] hide_sensitive_variable_fields does not unmask"
 contains "$o" '"passphrase": "***"' "the value is masked"
 
 # -- item 13: masking compares names with Python's str.lower() ---------------
-# airflow/utils/log/secrets_masker.py should_hide_value_for_key(): a name of
-# DEFAULT_SENSITIVE_FIELDS (2.x: the 12 of doc/airflow-compat.md section 6)
-# in key.strip().lower(). Python computes which keys are sensitive.
+# airflow/utils/log/secrets_masker.py should_hide_value_for_key() (c873bd5,
+# lines 90-101; strip().lower() at 99, the `in` test at 100): a name of
+# DEFAULT_SENSITIVE_FIELDS (line 57; 2.x: the 12 of doc/airflow-compat.md
+# section 6) in key.strip().lower(). Python computes which keys are
+# sensitive.
 "$PYTHON3" - "$T/mk.json" <<'PY'
 import json, sys
 keys = ["api_\u212aey", "PASS\u212aWORD", "\u00a0Token\u2003", "pa\u017fsword", "\u0130access_token",
@@ -410,9 +425,11 @@ is "$bad" "" "every route refuses a NUL with the one message ($n routes)"
 is "$("$FERNCON" connections list -o plain 2>/dev/null)" "$before" "and nothing was written"
 
 # -- item 10: a non-object extra on Airflow 2 ----------------------------------
-# airflow/models/connection.py (2.10) _validate_extra() only warns
-# (RemovedInAirflow3Warning) on an extra that is not a JSON object, and
-# extra_dejson is json.loads(extra), a list included; 3.x raises instead.
+# airflow/models/connection.py (2.10, c873bd5) _validate_extra() only warns
+# (RemovedInAirflow3Warning, lines 197-202) on an extra that is not a JSON
+# object, and extra_dejson is json.loads(extra) (line 493), a list
+# included; 3.x raises instead (e0b55c2: airflow-core/src/airflow/models/
+# connection.py lines 203-207).
 o=$("$FERNCON" connections add lx --conn-type http --conn-extra '[1, {"a": 2}]' 2>&1); rc=$?
 is "$rc" 0 "2.10: a list extra is added"
 contains "$o" "Airflow 2 warns" "with Airflow 2's warning"
@@ -432,9 +449,10 @@ o=$(AIRFLOW_HOME="$h3" "$FERNCON" connections add lx3 --conn-type http --conn-ex
 contains "$o" "does not parse as a dictionary" "3.x: an extra that is not an object is refused"
 
 # -- item 15: validate_key's messages as Python writes them --------------------
-# airflow/utils/helpers.py validate_key(): f"The key {k!r} has to be ...",
-# Python's repr() (run here as the oracle); on 2.x a long key gives "The
-# key has to be less than {max_length} characters".
+# airflow/utils/helpers.py validate_key() (c873bd5, lines 57-59): f"The key
+# {k!r} has to be ...", Python's repr() (run here as the oracle); on 2.x a
+# long key gives "The key has to be less than {max_length} characters"
+# (lines 54-55).
 printf '{"it'"'"'s": "http://h", "tab\\there": "http://h"}' > "$T/repr.json"
 out=$("$FERNCON" connections import "$T/repr.json" 2>&1)
 want=$("$PYTHON3" -c 'import json,sys
@@ -443,9 +461,10 @@ for k in json.load(open(sys.argv[1])):
 is "$out" "$want" "the key in Python's repr()"
 is "$(sed -n 4p "$T/ids.out")" "Could not import connection. The key has to be less than 200 characters" \
 	"2.10: Airflow 2's length message"
-# cli/commands/connection_command.py connections_add(): the args that do not
-# go with --conn-uri/--conn-json are named as alternative_conn_specs names
-# them, in a Python list's repr: f"... flag: {invalid_args!r}".
+# cli/commands/connection_command.py connections_add() (c873bd5, lines
+# 239-255): the args that do not go with --conn-uri/--conn-json are named
+# as alternative_conn_specs (line 204) names them, in a Python list's repr:
+# f"... flag: {invalid_args!r}" (line 254).
 o=$("$FERNCON" connections add inc --conn-json '{"conn_type": "http"}' --conn-host h --conn-port 1 \
 	--conn-extra '{}' 2>&1)
 contains "$o" "The following args are not compatible with the --conn-json flag: ['conn_host', 'conn_port', '--conn-extra']" \

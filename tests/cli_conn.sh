@@ -161,8 +161,9 @@ o=$("$FERNCON" connections add 'bad id!' --conn-type http 2>&1); rc=$?
 is "$rc" 2 "an invalid conn_id exits 2"
 contains "$o" "has to be made of alphanumeric characters, dashes, dots and underscores exclusively" "with Airflow's message"
 # This is a 2.10 DB: Airflow 2's _validate_extra() only warns on an extra
-# that is not a JSON object (airflow/models/connection.py, 2.10); the 3.x
-# refusal is checked in tests/cli_compat.sh (issue 14 item 10).
+# that is not a JSON object (apache/airflow commit c873bd5, 2.10:
+# airflow/models/connection.py lines 186-211, the warnings at 197-210); the
+# 3.x refusal is checked in tests/cli_compat.sh (issue 14 item 10).
 o=$("$FERNCON" connections add badextra --conn-type http --conn-extra '{"a": ' 2>&1); rc=$?
 is "$rc" 0 "2.10: a malformed extra is stored"
 contains "$o" "Airflow 2 warns" "with a warning, as Airflow 2 warns"

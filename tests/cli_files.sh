@@ -13,7 +13,9 @@
 #   and no temporary file: Python's sqlite3 cannot read such a column
 #   ("Could not decode to UTF-8 column"), and Airflow's
 #   models/connection.py get_password() decodes the decrypted bytes with
-#   .decode(), which raises; `list -o yaml|json` names the connection too;
+#   .decode(), which raises (apache/airflow commit c873bd5, 2.10:
+#   airflow/models/connection.py line 343); `list -o yaml|json` names the
+#   connection too;
 # - a SIGTERM while exporting removes the temporary file (the export is
 #   held on an action log that is a FIFO, so no timing is involved); the
 #   one a SIGKILL leaves is removed by the next export into that directory;

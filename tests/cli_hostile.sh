@@ -20,9 +20,12 @@
 # cannot read or what is not an object is withheld and extra_shown says so
 # (a lone surrogate, which Python reads, cannot be held as UTF-8 by pyjson:
 # withheld too).
-# Airflow masks extras with json.loads + redact (airflow-core's
-# api_fastapi/core_api/datamodels/connections.py, redact_extra), and a
-# value that json.loads refuses is not shown at all there either.
+# Airflow masks extras with json.loads + redact (apache/airflow commit
+# e0b55c2: airflow-core/src/airflow/api_fastapi/core_api/datamodels/
+# connections.py lines 53-64, redact_extra(), json.loads at 59, redact at
+# 60); a value that json.loads refuses is returned there as it is, unmasked
+# (lines 62-64), where ferncon withholds it (README, deliberate
+# differences: "Extras that are not a JSON object").
 . "$top_srcdir/tests/lib.sh"
 
 if ! "$PYTHON3" -c 'import yaml, cryptography' 2>/dev/null; then

@@ -1,8 +1,9 @@
 #!/bin/sh
 # cli_keytext.sh: issue 14 items 4 and 17, with Python's cryptography as
 # the oracle. Airflow builds its ring as MultiFernet([Fernet(part.encode(
-# "utf-8")) for part in fernet_key.split(",")]) (airflow/models/crypto.py
-# get_fernet()); Fernet() decodes each part with base64.urlsafe_b64decode(),
+# "utf-8")) for part in fernet_key.split(",")]) (apache/airflow commit
+# c873bd5, 2.10: airflow/models/crypto.py lines 85-86, get_fernet());
+# Fernet() decodes each part with base64.urlsafe_b64decode(),
 # which is not strict (Lib/base64.py; binascii.a2b_base64 with
 # strict_mode=False drops bytes outside the alphabet and stops at the '='
 # that completes a quad) and wants 32 bytes. For each fernet_key text below,

@@ -7,9 +7,10 @@
 # (tests/cli_var_my.sh). Values ferncon writes are opened by Python with the
 # primary key; the export is compared byte for byte with
 # tests/var_export_ref.py, Python's rendering of Airflow's export code path
-# (variables_export(): airflow/cli/commands/variable_command.py:120-135 in
-# 2.10, airflow-core/src/airflow/cli/commands/variable_command.py:186-212 in
-# 3.x). Roles: a Viewer sees no sensitive value and may change nothing;
+# (variables_export(): apache/airflow commit c873bd5, 2.10:
+# airflow/cli/commands/variable_command.py lines 119-135; commit e0b55c2,
+# 3.2: airflow-core/src/airflow/cli/commands/variable_command.py lines
+# 132-154). Roles: a Viewer sees no sensitive value and may change nothing;
 # Op and Admin follow doc/design.md section 4.
 . "$top_srcdir/tests/lib.sh"
 backend=${FERNCON_TEST_BACKEND:-sqlite}
@@ -33,7 +34,11 @@ new=$(py_key); old=$(py_key)
 map="alice:Admin, bob:Op, carol:Viewer"
 
 # Variables as Airflow stores them: Variable.set() writes a str as it is and
-# anything else as json.dumps(v, indent=2) (airflow/models/variable.py).
+# anything else as json.dumps(v, indent=2) (apache/airflow commit c873bd5,
+# 2.10: airflow/models/variable.py lines 176-179, Variable.set(), given
+# serialize_json=not isinstance(v, str) by the import at
+# airflow/cli/commands/variable_command.py line 102; commit e0b55c2, 3.2:
+# airflow-core/src/airflow/models/variable.py lines 243-246).
 cat > "$T/vars.json" <<'JSON'
 [
   {"key": "environment", "val": "staging", "description": "Deployment name", "storage": "plain"},
@@ -181,8 +186,9 @@ for f in json.load(open(sys.argv[1]))["findings"]:
 	# models/variable.py:208-294 at 0614346: update_fields val, description
 	# and is_encrypted at 286-290, build_upsert_stmt(dialect, Variable,
 	# ["key"], ...) at 291-293), so the row keeps its id; Airflow 2's deletes the row and adds a new one
-	# (airflow/models/variable.py 2.10, Variable.set(): session.delete() of
-	# the old row, then session.add()), so the id changes.
+	# (apache/airflow commit c873bd5, 2.10: airflow/models/variable.py lines
+	# 181-183, Variable.set(): Variable.delete(), a DELETE statement at line
+	# 224, then session.add() of a new row), so the id changes.
 	id_of() { dump | grep "\"key\": \"$1\"" | sed 's/^{"id": \([0-9]*\),.*/\1/'; }
 	id0=$(id_of environment)
 	o=$(as bob variables set environment prod-EXAMPLE); rc=$?

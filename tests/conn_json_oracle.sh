@@ -3,8 +3,11 @@
 # against Python itself. Each case below is one --conn-json text; the C
 # side is tests/conn_json_tool, the Python side restates what Airflow's
 # Connection.from_json does with json.loads' result (airflow/models/
-# connection.py, from_json, the same in 2.10 and 3.x; the conn-type check
-# is the CLI's, cli/commands/connection_command.py): extra kept when a
+# connection.py, from_json, the same in 2.10 and 3.x: apache/airflow commit
+# c873bd5 lines 568-582, commit e0b55c2 lines 604-617 of
+# airflow-core/src/airflow/models/connection.py; the conn-type check is the
+# CLI's, cli/commands/connection_command.py lines 263-264 at c873bd5):
+# extra kept when a
 # str, else json.dumps() when true; conn_type normalised when true; port
 # int() when true, ValueError giving Airflow's message; the rest passed to
 # Connection(), which takes description, host, login, password and

@@ -799,10 +799,14 @@ count_rule(const struct audit_list *l, const char *rule_id)
 
 /*
  * The hardening guides' settings written the unsafe way in airflow.cfg
- * (doc/audit-rules.md section 7). Option names: Airflow's config.yml
- * ([webserver] secret_key default "{SECRET_KEY}", [smtp] smtp_starttls
- * default True, smtp_ssl default False, [api] ssl_key, [secrets] backend
- * default ""), airflow-core/src/airflow/config_templates/config.yml; the
+ * (doc/audit-rules.md section 7). Option names: Airflow's config.yml.
+ * 2.10 (apache/airflow commit c873bd5, airflow/config_templates/
+ * config.yml): [webserver] secret_key at line 1660, default "{SECRET_KEY}"
+ * at 1673; web_server_ssl_key at 1594. 3.2 (commit e0b55c2,
+ * airflow-core/src/airflow/config_templates/config.yml): [api] secret_key
+ * at line 1529, the same default at 1542; [api] ssl_key at 1662; [smtp]
+ * smtp_starttls at 2204, default True at 2210; smtp_ssl at 2211, default
+ * False at 2217; [secrets] backend at 1423, default "" at 1429. The
  * [celery] options and ssl_active: providers/celery provider.yaml.
  */
 static void
@@ -915,11 +919,14 @@ test_config_guides_bad(void **state)
 	audit_list_release(&l);
 
 	/*
-	 * Airflow 3 reads SMTP credentials from the connection only (2.x's
-	 * airflow/utils/email.py falls back on [smtp] smtp_user/smtp_password
-	 * with a RemovedInAirflow3Warning): a password left in the file is
-	 * still reported, the transport is the connection's to check; and
-	 * [api] secret_key, [api] ssl_key are 3.x's names.
+	 * Airflow 3 reads SMTP credentials from the connection only
+	 * (apache/airflow commit e0b55c2, 3.2: airflow-core/src/airflow/utils/
+	 * email.py lines 244-257, send_mime_email(); 2.10's, commit c873bd5:
+	 * airflow/utils/email.py lines 257-266, falls back on [smtp]
+	 * smtp_user/smtp_password with a RemovedInAirflow3Warning): a password
+	 * left in the file is still reported, the transport is the
+	 * connection's to check; and [api] secret_key, [api] ssl_key are 3.x's
+	 * names.
 	 */
 	{
 		static const struct airflow_version v3 = { 3, 2, 0 }, v2 = { 2, 10, 5 };

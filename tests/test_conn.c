@@ -16,7 +16,8 @@
  * airflow/utils/helpers.py validate_key() (apache/airflow commit 0e5662c:
  * KEY_REGEX = ^[\w.-]+$ at line 50, validate_key() at lines 58-70), which
  * cli/commands/connection_command.py connections_add() calls with
- * max_length=200 and wraps as "Could not create connection. {e}";
+ * max_length=200 and wraps as "Could not create connection. {e}"
+ * (commit c873bd5, lines 216-219);
  * conn_validate_extra() as Airflow 3's extra check; conn_normalize_type()
  * and conn_dup().
  */

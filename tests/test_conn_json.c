@@ -5,8 +5,10 @@
  *
  * Airflow's rules, read in apache/airflow: Connection.from_json in
  * airflow/models/connection.py (2.x, the stored version at commit
- * 0e5662cf053e) and airflow-core/src/airflow/models/connection.py (3.x),
- * the same body in both: json.loads(value); pop "extra" and, when true,
+ * 0e5662cf053e, lines 523-539; 2.10's commit c873bd5, lines 568-582) and
+ * airflow-core/src/airflow/models/connection.py (3.x: commit e0b55c2,
+ * lines 604-617 after the Task SDK branch at 592-602), the same body in
+ * all: json.loads(value); pop "extra" and, when true,
  * keep a str or json.dumps anything else; pop "conn_type" and, when true,
  * normalise it; pop "port" and, when true, int() it, a ValueError giving
  * "Expected integer value for `port`, but got {port!r} instead."; pass

@@ -851,7 +851,9 @@ meddle_at_verify(const struct lifecycle_progress *p, void *arg)
 /*
  * A token made by Python's cryptography (Fernet(key).encrypt(msg)), as an
  * Airflow already on the new key list writes it: Airflow's
- * models/variable.py set_val() encrypts with get_fernet().encrypt().
+ * models/variable.py set_val() encrypts with get_fernet().encrypt()
+ * (apache/airflow commit c873bd5, 2.10: airflow/models/variable.py line
+ * 92).
  */
 static const char *
 py_token(const char *key, const char *msg, char *buf, size_t len)

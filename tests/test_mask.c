@@ -21,7 +21,8 @@
  *   field.strip(), no lower()), lines 88-99 (should_hide_value_for_key:
  *   name.strip().lower(), then `s in name` for every s), and
  *   SecretsMasker._redact_all / _redact (strings become "***", anything
- *   else that is not a container is returned as it is).
+ *   else that is not a container is returned as it is; at 2.10's commit
+ *   c873bd5: _redact_all() at line 221, _redact() at line 236).
  * - 3.x: shared/secrets_masker/src/airflow_shared/secrets_masker/
  *   secrets_masker.py, the newest stored version (commit 0ac132b), lines
  *   51-76: the list holds proxy, proxy_password, proxies, access_key and
@@ -463,7 +464,8 @@ test_tree_match_all(void **state)
 
 /*
  * mask_var(): the whole value under a sensitive key (Airflow's
- * should_hide_value_for_key on the variable's key, secrets_masker.py), a
+ * should_hide_value_for_key on the variable's key, secrets_masker.py
+ * lines 88-99 at cff9928, lines 90-101 at 2.10's c873bd5), a
  * JSON value masked per key and written again as json.dumps, anything
  * else as it is.
  */

@@ -9,11 +9,14 @@
  * an unparseable extra as it was, so its get_uri showed it).
  *
  * mask_restore() and mask_merge_extra(), Airflow 3's "a *** left in place
- * keeps the stored value" (#53943; apache/airflow airflow-core/src/airflow/
- * api_fastapi/core_api/services/public/connections.py,
- * update_orm_from_pydantic(): merge(json.loads(new), json.loads(old)),
- * json.dumps of the result, the new text as it is when either side is not
- * JSON; the secrets masker's _merge(): by key in dicts, by index in lists
+ * keeps the stored value" (#53943; apache/airflow commit e0b55c2:
+ * airflow-core/src/airflow/api_fastapi/core_api/services/public/
+ * connections.py lines 40-78, update_orm_from_pydantic(): merge(json.loads(
+ * new), json.loads(old)), json.dumps of the result (lines 74-75), the new
+ * text as it is when either side is not JSON (lines 70-72, 76-78); the
+ * secrets masker's _merge() (shared/secrets_masker/src/airflow_shared/
+ * secrets_masker/secrets_masker.py lines 414-492): by key in dicts, by
+ * index in lists
  * of the same type, keys only in the new value kept, keys only in the old
  * one dropped, a "***" under a sensitive name put back). ferncon's two
  * differences (a stored number under a sensitive key is shown, so a

@@ -4,9 +4,12 @@
  * small set, taken from real Python (json.dumps(indent=2), PyYAML's
  * CSafeDumper, which for this set equals yaml.safe_dump); round trips
  * (export, then import gives the same records) for each format; how the
- * format is picked; Airflow's import rules (local_filesystem.py) for env,
- * json and yaml files; and every bad input with its message, which names
- * the file and the line and never holds a password. Also the variables
+ * format is picked; Airflow's import rules (apache/airflow commit c873bd5:
+ * airflow/secrets/local_filesystem.py, _parse_env_file() line 56,
+ * _parse_yaml_file() 102, _parse_json_file() 125, _create_connection() 189,
+ * load_connections_dict() 256) for env, json and yaml files; and every
+ * bad input with its message, which names the file and the line and never
+ * holds a password. Also the variables
  * files of Airflow 3.1's `variables import` (transfer_read_vars()).
  */
 #include "config.h"
@@ -796,9 +799,10 @@ test_bad_env(void **state)
 }
 
 /*
- * Airflow 2's _parse_env_file() (airflow/secrets/local_filesystem.py,
- * 2.10: key, sep, value = line.partition("="); an error only when not
- * value, worded "Invalid line format. Key is empty."): a line that starts
+ * Airflow 2's _parse_env_file() (apache/airflow commit c873bd5, 2.10:
+ * airflow/secrets/local_filesystem.py lines 56-99: key, sep, value =
+ * line.partition("=") at line 81; an error only when not value, worded
+ * "Invalid line format. Key is empty.", lines 91-97): a line that starts
  * with '=' gives the conn_id "", which the import skips with
  * validate_key()'s message (tests/cli_compat.sh, issue 14 item 14).
  */
@@ -903,7 +907,8 @@ test_bad_yaml(void **state)
 	    "'datetime.date'>", NULL);
 	/*
 	 * A list is the older one-value form (secrets/local_filesystem.py
-	 * load_connections_dict()): its one item is the value, here an int;
+	 * load_connections_dict(), commit c873bd5 lines 269-276): its one item
+	 * is the value, here an int;
 	 * two items are ConnectionNotUnique. The list of one that works is in
 	 * tests/cli_compat.sh (issue 14 item 3).
 	 */

@@ -2,7 +2,8 @@
 # transfer_my.sh: `ferncon connections export` on MySQL writes the
 # connections in the database's own ORDER BY conn_id, as Airflow's export
 # reads them (select(Connection).order_by(Connection.conn_id), airflow
-# cli/commands/connection_command.py connections_export): on a
+# cli/commands/connection_command.py connections_export(), apache/airflow
+# commit c873bd5 line 191; commit e0b55c2 line 189): on a
 # utf8mb4_unicode_ci DB (Airflow's documented setting, tests/my_server.sh)
 # and on the utf8mb3_bin conn_id of a DB upgraded from 1.10. conn_ids that
 # differ only in case or in '_' against '-', more than a page of them (the

@@ -5,7 +5,9 @@ Reads variables as JSON lines on stdin (key, val, description: what
 writes to stdout what `airflow variables export` writes for them, with the
 real json module, by the rules of Airflow's export function
 (variables_export in airflow/cli/commands/variable_command.py for 2.10,
-airflow-core/src/airflow/cli/commands/variable_command.py for 3.x; see
+lines 119-135 at apache/airflow commit c873bd5;
+airflow-core/src/airflow/cli/commands/variable_command.py for 3.x, lines
+132-154 at commit e0b55c2; see
 doc/airflow-compat.md section 5, "Variables"):
 
   2   each value goes through json.JSONDecoder().decode(); what does not
