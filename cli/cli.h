@@ -241,7 +241,8 @@ int cli_write(const void *p, size_t len, struct err *e) ATTR_WUR;
  * x, with SIGINT, SIGTERM and SIGHUP removing the temporary file of a
  * half-written export (outfile_signal_cleanup()), then print what came of
  * it: the stale temporary files removed, an error, or the line of
- * Airflow's print_export_output() (airflow/cli/utils.py) with noun
+ * Airflow's print_export_output() (airflow/cli/utils.py lines 47-51 at
+ * apache/airflow commit c873bd5) with noun
  * ("Connections", "Variables": "N <noun> successfully exported to FILE."
  * on stdout, or on stderr after an empty line for "-"), and how many rows
  * (what: "connection", "variable") no key opens. Returns the exit code:

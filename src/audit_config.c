@@ -524,8 +524,10 @@ out:
 /*
  * [smtp]: credentials in clear, and smtp_password written in airflow.cfg.
  * Airflow 2 falls back on smtp_user and smtp_password when the SMTP
- * connection has none (airflow/utils/email.py, RemovedInAirflow3Warning);
- * Airflow 3 reads the connection only (config.yml has no smtp_user), so on
+ * connection has none (airflow/utils/email.py, RemovedInAirflow3Warning;
+ * apache/airflow commit c873bd5 lines 257-266); Airflow 3 reads the
+ * connection only (commit e0b55c2: airflow-core/src/airflow/utils/email.py
+ * lines 244-257; its config.yml has no smtp_user), so on
  * 3.x (v2 0) a password left in the file is still reported, as dead
  * weight to delete, and the transport check is the connection's
  * (transport-smtp-tls).

@@ -136,8 +136,11 @@ static const char *const sensitive_options[][2] = {
 /*
  * Airflow 2.x deprecated_options that ferncon reads: new name, old name,
  * and the major version that removed the old name. Airflow 3.0 dropped
- * all three from its deprecated_options map (airflow-core/src/airflow/
- * configuration.py): on a 3.x DB the old names are not read.
+ * all three from its deprecated_options map (2.10, apache/airflow commit
+ * c873bd5: airflow/configuration.py lines 328-396, the three at 368-369
+ * and 375; 3.2, commit e0b55c2: shared/configuration/src/
+ * airflow_shared/configuration/parser.py lines 159-198, without them):
+ * on a 3.x DB the old names are not read.
  */
 static const struct {
 	const char	*section, *key, *old_section, *old_key;

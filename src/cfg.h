@@ -12,7 +12,10 @@
  * (expanded the same way); AIRFLOW_CONFIG still wins over a config path
  * derived from --airflow-home, as it wins over one derived from AIRFLOW_HOME.
  *
- * Lookup of one option, in Airflow's order (configuration.py):
+ * Lookup of one option, in Airflow's order (apache/airflow commit c873bd5,
+ * airflow/configuration.py: AirflowConfigParser.get() at line 943; the
+ * environment at 1001, the file at 1013, commands at 1026, secrets at
+ * 1038, the default at 1049):
  *   1. env AIRFLOW__SECTION__KEY            (expanded: $VAR, ${VAR}, ~)
  *   2. env AIRFLOW__SECTION__KEY_CMD        (sensitive options only)
  *   3. env AIRFLOW__SECTION__KEY_SECRET     (sensitive only; unsupported: error)

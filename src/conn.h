@@ -233,7 +233,10 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
 /*
  * Connection.from_json(text) followed by the check of `airflow
  * connections add --conn-json` (airflow/models/connection.py, the same
- * in 2.10 and 3.x; doc/airflow-compat.md sections 4.4 and 4.5), into c:
+ * in 2.10 and 3.x: apache/airflow commit c873bd5 lines 568-582, commit
+ * e0b55c2 lines 604-617; the CLI's check at
+ * airflow/cli/commands/connection_command.py lines 261-264 of c873bd5;
+ * doc/airflow-compat.md sections 4.4 and 4.5), into c:
  * conn_type, description, host, login, password, schema, port and extra are
  * set; conn_id, id, the flags and team_name are not touched. Pass an empty
  * record.

@@ -1,7 +1,8 @@
 /*
  * keyring.h: Airflow's `[core] fernet_key` value as an ordered ring of keys.
  *
- * Parsing follows airflow/models/crypto.py get_fernet(): the value is split
+ * Parsing follows airflow/models/crypto.py get_fernet() (apache/airflow
+ * commit c873bd5 lines 85-86): the value is split
  * on `,` with no other processing, and each part goes to cryptography's
  * Fernet(part.encode("utf-8")), which decodes it with Python's non-strict
  * base64.urlsafe_b64decode() and wants exactly 32 bytes: `+/` read as

@@ -25,7 +25,10 @@ struct mask {
 	int	  match_all;	/* an empty configured entry matches every key */
 };
 
-/* DEFAULT_SENSITIVE_FIELDS, 2.10 (airflow/utils/log/secrets_masker.py). */
+/*
+ * DEFAULT_SENSITIVE_FIELDS, 2.10 (apache/airflow commit c873bd5:
+ * airflow/utils/log/secrets_masker.py lines 57-72).
+ */
 static const char *const base_names[] = {
 	"access_token", "api_key", "apikey", "authorization", "passphrase",
 	"passwd", "password", "private_key", "secret", "token", "keyfile_dict",

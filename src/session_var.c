@@ -275,9 +275,13 @@ static int key_exists(struct session *s, const char *key, struct err *e);
  * Write val (as stored) as key in the open transaction, as Variable.set()
  * does for the DB's version (doc/airflow-compat.md section 5,
  * "Variables"): Airflow 2 deletes the row and inserts a new one (a new
- * id); Airflow 3 upserts on "key" (airflow-core/src/airflow/models/
+ * id; apache/airflow commit c873bd5: airflow/models/variable.py lines
+ * 181-183); Airflow 3 upserts on "key" (airflow-core/src/airflow/models/
  * variable.py, Variable.set(): build_upsert_stmt() on ["key"], updating
- * val, description and is_encrypted), so a row that exists keeps its id.
+ * val, description and is_encrypted, lines 286-293 at commit 0614346 as
+ * tests/cli_var.sh cites; at commit e0b55c2 (3.2) an insert with an
+ * on-conflict update on "key" per dialect, lines 260-319, which also
+ * sets team_name), so a row that exists keeps its id.
  */
 static int
 write_row(struct session *s, const char *key, const char *val, size_t len,

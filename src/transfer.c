@@ -10,7 +10,9 @@
  * emitter that pyyaml.c sets up as CSafeDumper.
  *
  * Import reads the whole file into locked memory and follows
- * airflow/secrets/local_filesystem.py: env lines split at the first '='
+ * airflow/secrets/local_filesystem.py (apache/airflow commit c873bd5:
+ * _parse_env_file() at line 56, the split at 81; _create_connection() at
+ * 189): env lines split at the first '='
  * (lines as Python's str.splitlines() cuts them), json through
  * pyjson_loads() (Python's json.loads over cJSON), yaml through pyyaml.c
  * (what CSafeLoader makes of libyaml's events). The values become a tree

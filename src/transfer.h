@@ -11,7 +11,8 @@
  *
  * Export writes plaintext secrets; the caller creates the file with mode
  * 0600 and checks the role. Import reads the same formats (and .yml) as
- * airflow/secrets/local_filesystem.py does, into records the caller writes;
+ * airflow/secrets/local_filesystem.py does (apache/airflow commit c873bd5:
+ * load_connections_dict() at line 256), into records the caller writes;
  * transfer_read_vars() reads a `variables import` file of Airflow 3.1 the
  * same way.
  */
@@ -132,7 +133,8 @@ void transfer_set_free(struct transfer_set *set);
 
 /*
  * The variables of an import file as load_variables() of Airflow 3.1 and
- * later reads them (airflow-core/src/airflow/secrets/local_filesystem.py),
+ * later reads them (airflow-core/src/airflow/secrets/local_filesystem.py,
+ * lines 234-262 at apache/airflow commit e0b55c2),
  * a JSON object of key to value in file order, in *out (free with
  * pyjson_free(), which wipes its strings). text (len bytes) is the file
  * the caller read from path, in the format of path's extension (.env,

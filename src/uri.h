@@ -54,7 +54,8 @@ int uri_conn_json(struct conn *c, const char *text,
 
 /*
  * `airflow connections add --conn-uri`'s check before it parses
- * (cli/commands/connection_command.py _valid_uri()): urlsplit(uri).scheme
+ * (cli/commands/connection_command.py _valid_uri(), apache/airflow commit
+ * c873bd5 lines 144-146, checked at 241-242): urlsplit(uri).scheme
  * must not be empty. Python's scheme is the text before the first ':'
  * when it starts with an ASCII letter and has only letters, digits, '+',
  * '-' and '.', so "google_cloud_platform://h" and "1db://h" have none.
