@@ -978,45 +978,23 @@ int
 main(void)
 {
 	/* Both backends. */
-	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_versions, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_null_flags_and_plaintext, setup,
-		    tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
-		    tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_fields, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_db_order, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_batched_updates, setup,
-		    tdb_fx_teardown),
-	};
+#define T(name)	cmocka_unit_test_setup_teardown(name, setup, tdb_fx_teardown)
+#define BOTH_BACKENDS \
+	T(test_layouts_roundtrip), T(test_versions), \
+	T(test_null_flags_and_plaintext), T(test_undecryptable_row), \
+	T(test_no_encryption_mode), T(test_transaction_rollback), \
+	T(test_fields), T(test_db_order), T(test_interrupt_read), \
+	T(test_interrupt_tx), T(test_interrupt_idle), T(test_batched_updates)
+	const struct CMUnitTest pg_tests[] = { BOTH_BACKENDS };
 	/* SQLite: the same, plus the file's own failures. */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_layouts_roundtrip, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_versions, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_null_flags_and_plaintext, setup,
-		    tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undecryptable_row, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_no_encryption_mode, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_databases, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_locked_db, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transaction_rollback, setup,
-		    tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_fields, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_db_order, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_read, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_tx, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_idle, setup, tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_batched_updates, setup,
-		    tdb_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_batch_functions_direct_only,
-		    setup, tdb_fx_teardown),
+		BOTH_BACKENDS,
+		T(test_bad_databases),
+		T(test_locked_db),
+		T(test_batch_functions_direct_only),
 	};
+#undef BOTH_BACKENDS
+#undef T
 	int rc;
 
 	tu_init();
