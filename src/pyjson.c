@@ -19,6 +19,16 @@
  * CR and LF, a leading UTF-8 BOM, control characters inside strings, and
  * number literals outside the JSON grammar ("01", "1.", ".5", "+1").
  *
+ * Strings cJSON cannot hold (pyjson_loads_kept()): the pre-pass also reads
+ * each \u escape of a string. An escape of U+0000 or of a lone surrogate
+ * (Python's decoder joins only a high surrogate followed by a low one) is
+ * overwritten with \u0001, which cJSON decodes to the byte 0x01, and its
+ * code point is recorded, as is that of every real \u0001 (a raw 0x01 is
+ * refused inside a string, so each 0x01 byte of the tree comes from one
+ * recorded escape). After the parse, the strings are visited in document
+ * order (a member's key before its value) and the k-th 0x01 byte becomes
+ * the k-th recorded code point in the kept form of pyjson.h.
+ *
  * Every number conversion runs in the "C" locale (uselocale), so a
  * program that called setlocale() still reads and writes "1.5".
  */
@@ -60,6 +70,15 @@ struct numtoks {
 	size_t		 n;
 	size_t		 cap;
 	size_t		 next;	/* the next token to hand out */
+};
+
+/* The code points of the \u0001 escapes of the text, in document order. */
+struct kepts {
+	uint16_t	*v;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 next;
+	int		 any;	/* a NUL or a lone surrogate among them */
 };
 
 static void dump_value(struct buf *out, const cJSON *v,
@@ -222,8 +241,34 @@ add_u_escape(struct buf *out, uint32_t u)
 	buf_addf(out, "\\u%04x", (unsigned)u);
 }
 
-void
-pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
+/*
+ * One character of a tree's string: the kept forms of pyjson.h (C0 80 is
+ * U+0000, ED A0..BF 80..BF a lone surrogate), else as utf8_next().
+ */
+static uint32_t
+kept_next(const unsigned char *s, size_t len, size_t *adv)
+{
+	if (len >= 2 && s[0] == 0xC0 && s[1] == 0x80) {
+		*adv = 2;
+		return 0;
+	}
+	if (len >= 3 && s[0] == 0xED && s[1] >= 0xA0 && s[1] <= 0xBF &&
+	    s[2] >= 0x80 && s[2] <= 0xBF) {
+		*adv = 3;
+		return 0xD000 | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+	}
+	return utf8_next(s, len, adv);
+}
+
+/*
+ * json.dumps(str); kept: s is a tree's string, which may hold the kept
+ * forms. A lone surrogate is written \udXXX even without ensure_ascii:
+ * Python would put the character itself in a str that UTF-8 cannot
+ * encode, and the escape reads back as the same str.
+ */
+static void
+dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii,
+    int kept)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, adv, run;
@@ -240,7 +285,8 @@ pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
 			i = run;
 			continue;
 		}
-		cp = utf8_next(p + i, len - i, &adv);
+		cp = kept ? kept_next(p + i, len - i, &adv) :
+		    utf8_next(p + i, len - i, &adv);
 		switch (cp) {
 		case '"':	buf_adds(out, "\\\""); break;
 		case '\\':	buf_adds(out, "\\\\"); break;
@@ -250,7 +296,7 @@ pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
 		case '\b':	buf_adds(out, "\\b"); break;
 		case '\f':	buf_adds(out, "\\f"); break;
 		default:
-			if (cp < 0x20) {
+			if (cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF)) {
 				add_u_escape(out, cp);
 			} else if (!ensure_ascii) {
 				if (cp == 0xFFFD && !(adv == 3 && p[i] == 0xEF))
@@ -269,6 +315,47 @@ pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
 		i += adv;
 	}
 	buf_addc(out, '"');
+}
+
+void
+pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
+{
+	dump_str(out, s, len, ensure_ascii, 0);
+}
+
+int
+pyjson_kept(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int why = 0;
+
+	for (; *p != '\0'; p++) {
+		if (p[0] == 0xC0 && p[1] == 0x80)
+			why |= PYJSON_NUL;
+		else if (p[0] == 0xED && p[1] >= 0xA0 && p[1] <= 0xBF)
+			why |= PYJSON_SURROGATE;
+	}
+	return why;
+}
+
+int
+pyjson_kept_utf8(const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len = strlen(s), adv;
+	uint32_t cp;
+
+	while (i < len) {
+		cp = kept_next(p + i, len - i, &adv);
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			return -1;
+		if (cp == 0 && adv == 2)
+			buf_addc(out, '\0');
+		else
+			buf_add(out, p + i, adv);
+		i += adv;
+	}
+	return 0;
 }
 
 /* -- writing: containers ------------------------------------------------- */
@@ -295,13 +382,41 @@ item_sep(struct buf *out, const struct pyjson_opts *o, int level)
 	}
 }
 
-/* Sort object members by key (code point order = UTF-8 byte order), stably. */
+/*
+ * Python's str order of two tree strings: code point order, which is
+ * UTF-8 byte order, and also that of the kept forms, but for a kept NUL
+ * (C0 80), the first code point.
+ */
+static int
+kept_cmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+	size_t i = 0, j = 0, la, lb, na, nb;
+	uint32_t x, y;
+
+	if (strstr(a, "\xC0\x80") == NULL && strstr(b, "\xC0\x80") == NULL)
+		return strcmp(a, b);
+	la = strlen(a);
+	lb = strlen(b);
+	while (i < la && j < lb) {
+		x = kept_next(p + i, la - i, &na);
+		y = kept_next(q + j, lb - j, &nb);
+		if (x != y)
+			return x < y ? -1 : 1;
+		i += na;
+		j += nb;
+	}
+	return (i < la) - (j < lb);
+}
+
+/* Sort object members by key (code point order), stably. */
 static int
 member_cmp(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a;
 	const cJSON *y = *(const cJSON *const *)b;
-	int c = strcmp(x->string ? x->string : "", y->string ? y->string : "");
+	int c = kept_cmp(x->string ? x->string : "", y->string ? y->string : "");
 
 	if (c != 0)
 		return c;
@@ -314,7 +429,7 @@ dump_member(struct buf *out, const cJSON *m, const struct pyjson_opts *o,
 {
 	const char *k = m->string ? m->string : "";
 
-	pyjson_dump_str(out, k, strlen(k), o->ensure_ascii);
+	dump_str(out, k, strlen(k), o->ensure_ascii, 1);
 	buf_adds(out, ": ");
 	dump_value(out, m, o, level, e, rc);
 }
@@ -416,8 +531,8 @@ dump_value(struct buf *out, const cJSON *v, const struct pyjson_opts *o,
 	case cJSON_String:
 		if (v->valuestring == NULL)
 			goto bad;
-		pyjson_dump_str(out, v->valuestring, strlen(v->valuestring),
-		    o->ensure_ascii);
+		dump_str(out, v->valuestring, strlen(v->valuestring),
+		    o->ensure_ascii, 1);
 		break;
 	case cJSON_Array:
 		dump_array(out, v, o, level, e, rc);
@@ -579,20 +694,91 @@ numtoks_push(struct numtoks *t, size_t off, size_t len, enum numtok_kind k)
 	return 0;
 }
 
+/* The value of 4 hex digits at s, or -1. */
+static long
+hex4(const char *s)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int c = (unsigned char)s[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static int
+kepts_push(struct kepts *k, long u)
+{
+	uint16_t *v;
+
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 16;
+
+		if ((v = realloc(k->v, cap * sizeof *v)) == NULL)
+			return -1;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = (uint16_t)u;
+	if (u != 1)
+		k->any = 1;
+	return 0;
+}
+
+/*
+ * The \u escape at t+j (len - j >= 6, its 4 digits read as u) of a
+ * string: with k, an escape of U+0000 or of a lone surrogate becomes
+ * \u0001 and its code point is recorded, as a real \u0001's is; without
+ * k, U+0000 is refused (cJSON would cut the string there) and a lone
+ * surrogate left for cJSON to refuse. How many more characters the
+ * escape takes beyond "\u" (a pair: 10), or -1.
+ */
+static long
+prescan_u(char *t, size_t len, size_t j, long u, struct kepts *k)
+{
+	long lo;
+
+	if (u >= 0xd800 && u <= 0xdbff && len - j >= 12 &&
+	    t[j + 6] == '\\' && t[j + 7] == 'u' &&
+	    (lo = hex4(t + j + 8)) >= 0xdc00 && lo <= 0xdfff)
+		return 10;	/* a pair: one character, which cJSON joins */
+	if (u > 1 && (u < 0xd800 || u > 0xdfff))
+		return 4;
+	if (k == NULL)
+		return u == 0 ? -1 : 4;
+	if (kepts_push(k, u) != 0)
+		return -1;
+	memcpy(t + j + 2, "0001", 4);
+	return 4;
+}
+
 /*
  * The pre-pass over t (a NUL-terminated copy of the text, len bytes):
  * record every number token (and NaN, Infinity, -Infinity) in document
  * order and overwrite it in t with "0" padded with spaces, and reject
  * what Python's json.loads rejects but cJSON would accept. This is a
- * lexer for numbers only; cJSON still parses the structure. 0, or -1 when
+ * lexer for numbers only (and, with kept, for \u escapes: prescan_u());
+ * cJSON still parses the structure. 0, or -1 when
  * the text cannot be JSON (or out of memory).
  */
 static int
-prescan(char *t, size_t len, struct numtoks *toks)
+prescan(char *t, size_t len, struct numtoks *toks, struct kepts *kept)
 {
 	size_t i = 0, j, last_end = (size_t)-1;
 	enum numtok_kind kind;
 	unsigned char c;
+	long u, skip;
 	int is_int;
 
 	while (i < len) {
@@ -607,10 +793,14 @@ prescan(char *t, size_t len, struct numtoks *toks)
 				if (t[j] == '\\') {
 					if (j + 1 >= len)
 						return -1;
-					/* cJSON would cut the string at U+0000. */
 					if (t[j + 1] == 'u' && j + 6 <= len &&
-					    memcmp(t + j + 2, "0000", 4) == 0)
-						return -1;
+					    (u = hex4(t + j + 2)) >= 0) {
+						skip = prescan_u(t, len, j, u,
+						    kept);
+						if (skip < 0)
+							return -1;
+						j += (size_t)skip;
+					}
 					j++;
 				}
 			}
@@ -830,10 +1020,80 @@ fold_duplicates(cJSON *v)
 	}
 }
 
-cJSON *
-pyjson_loads(const char *text, size_t len)
+/*
+ * The string *sp of a parsed tree with its 0x01 bytes made the next
+ * recorded code points, in the kept form (a new string; the old one is
+ * wiped). 0, or -1 (out of memory, or more 0x01 bytes than escapes).
+ */
+static int
+kept_fix(char **sp, struct kepts *k)
+{
+	const char *s = *sp;
+	size_t len, n = 0, grow = 0, i, o = 0;
+	uint16_t u;
+	char *d;
+
+	for (len = 0; s[len] != '\0'; len++) {
+		if (s[len] != 0x01)
+			continue;
+		if (k->next + n >= k->n)
+			return -1;
+		u = k->v[k->next + n++];
+		grow += u == 1 ? 0 : u == 0 ? 1 : 2;
+	}
+	if (grow == 0) {
+		k->next += n;
+		return 0;
+	}
+	if ((d = cJSON_malloc(len + grow + 1)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] != 0x01) {
+			d[o++] = s[i];
+			continue;
+		}
+		u = k->v[k->next++];
+		if (u == 1) {
+			d[o++] = 0x01;
+		} else if (u == 0) {
+			d[o++] = (char)0xC0;
+			d[o++] = (char)0x80;
+		} else {
+			d[o++] = (char)0xED;
+			d[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+			d[o++] = (char)(0x80 | (u & 0x3F));
+		}
+	}
+	d[o] = '\0';
+	sodium_memzero(*sp, len);
+	cJSON_free(*sp);
+	*sp = d;
+	return 0;
+}
+
+/* kept_fix() on every key and string of v, in document order. */
+static int
+kept_restore(cJSON *v, struct kepts *k)
+{
+	cJSON *c;
+
+	if (v->string != NULL && !(v->type & cJSON_StringIsConst) &&
+	    kept_fix(&v->string, k) != 0)
+		return -1;
+	if ((v->type & 0xFF) == cJSON_String && v->valuestring != NULL &&
+	    kept_fix(&v->valuestring, k) != 0)
+		return -1;
+	for (c = v->child; c != NULL; c = c->next)
+		if (kept_restore(c, k) != 0)
+			return -1;
+	return 0;
+}
+
+static cJSON *
+loads(const char *text, size_t len, int keep)
 {
 	struct numtoks toks = { NULL, 0, 0, 0 };
+	struct kepts kept = { NULL, 0, 0, 0, 0 };
 	char *copy = NULL;
 	cJSON *v = NULL;
 	const char *end = NULL;
@@ -860,7 +1120,7 @@ pyjson_loads(const char *text, size_t len)
 		return NULL;
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	if (prescan(copy, len, &toks) != 0)
+	if (prescan(copy, len, &toks, keep ? &kept : NULL) != 0)
 		goto fail;
 	v = cJSON_ParseWithOpts(copy, &end, 1);
 	if (v == NULL)
@@ -871,6 +1131,8 @@ pyjson_loads(const char *text, size_t len)
 		goto fail;
 	}
 	c_locale_leave(old);
+	if (kept.any && (kept_restore(v, &kept) != 0 || kept.next != kept.n))
+		goto fail;
 	fold_duplicates(v);
 	goto out;
 fail:
@@ -882,32 +1144,22 @@ out:
 	sodium_memzero(copy, len);
 	free(copy);
 	free(toks.v);
+	free(kept.v);
 	if (v == NULL)
 		errno = why;
 	return v;
 }
 
-/* The value of 4 hex digits at s, or -1. */
-static long
-hex4(const char *s)
+cJSON *
+pyjson_loads(const char *text, size_t len)
 {
-	long v = 0;
-	int i;
+	return loads(text, len, 0);
+}
 
-	for (i = 0; i < 4; i++) {
-		int c = (unsigned char)s[i], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
+cJSON *
+pyjson_loads_kept(const char *text, size_t len)
+{
+	return loads(text, len, 1);
 }
 
 int

@@ -34,7 +34,11 @@ struct pyjson_opts {
 
 /*
  * json.dumps(v) with the given options (NULL: Python's defaults, one line,
- * ensure_ascii), appended to out. A cJSON_Number is a Python float (1.0,
+ * ensure_ascii), appended to out. Strings may hold the kept forms of
+ * pyjson_loads_kept(): a kept NUL is written \u0000, a lone surrogate
+ * \udXXX; without ensure_ascii too, where Python would write the lone
+ * surrogate itself, which no UTF-8 output can hold (the escape reads back
+ * as the same str). A cJSON_Number is a Python float (1.0,
  * not 1): build integers with pyjson_create_int() or read them with
  * pyjson_loads(). Duplicate keys in an object are written as they are.
  * 0, or -1 with e set (out of memory, a node of unknown type).
@@ -65,11 +69,47 @@ void pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_asci
  *
  * Known limits (cJSON's strings are NUL-terminated UTF-8): a string with
  * \u0000, or with a lone surrogate escape (\ud800), which Python
- * accepts, is refused; nesting deeper than cJSON's 1000 levels is refused;
- * integers beyond Python's 4300-digit conversion limit are kept although
- * Python would raise.
+ * accepts, is refused here (pyjson_loads_kept() keeps it); nesting deeper
+ * than cJSON's 1000 levels is refused; integers beyond Python's 4300-digit
+ * conversion limit are kept although Python would raise.
  */
 cJSON *pyjson_loads(const char *text, size_t len);
+
+/*
+ * pyjson_loads(), keeping what a cJSON string cannot hold: a string (a
+ * value or a key) with \u0000 or a lone surrogate escape (\ud800 not
+ * followed by a low surrogate escape, or \udc00 alone), which Python's
+ * json.loads reads into a str, holds it in the kept form:
+ * - U+0000 as the two bytes C0 80 (Java's modified UTF-8);
+ * - a lone surrogate U+D800..U+DFFF as its three bytes ED A0..BF 80..BF
+ *   (WTF-8).
+ * Neither is well-formed UTF-8, and the text read must be, so these bytes
+ * in such a tree only ever mean that. pyjson_dumps() writes them back as
+ * Python does (\u0000, \ud800; a lone surrogate is escaped even without
+ * ensure_ascii, see pyjson_dumps()) and sorts keys by code point with
+ * them; names stay distinct (duplicate keys fold as in a dict); masking
+ * sees them as characters that are neither blank nor letters (mask.c), as
+ * Python's str.strip() and str.lower() do. Any other use of such a string
+ * must check pyjson_kept() first: a caller that takes a string out of the
+ * tree as a field value refuses it (conn_refuse_nul(),
+ * conn_refuse_surrogate()) or turns it into bytes (pyjson_kept_utf8()).
+ * Extras are read with this (doc/airflow-compat.md section 4.6).
+ */
+cJSON *pyjson_loads_kept(const char *text, size_t len);
+
+/*
+ * What kept forms the tree string s holds: PYJSON_NUL and/or
+ * PYJSON_SURROGATE (or-ed), 0 for none.
+ */
+int pyjson_kept(const char *s) ATTR_WUR;
+
+/*
+ * The tree string s as the UTF-8 bytes of Python's str.encode(), appended
+ * to out: a kept NUL becomes the byte 0. -1 (out untouched or partly
+ * written) when s holds a lone surrogate, which UTF-8 cannot encode
+ * (Python raises UnicodeEncodeError); else 0 (check out for memory).
+ */
+int pyjson_kept_utf8(const char *s, struct buf *out) ATTR_WUR;
 
 /*
  * Why Python's json.loads(text) succeeds where pyjson_loads() refuses, for
@@ -78,7 +118,8 @@ cJSON *pyjson_loads(const char *text, size_t len);
  * (\ud800, not part of a pair); 0 when neither explains it (the text is
  * not JSON to Python either, or it parsed). -1 when memory ran out.
  * Callers refuse the value with conn_refuse_nul() or
- * conn_refuse_surrogate() rather than read it as something else.
+ * conn_refuse_surrogate() rather than read it as something else (or read
+ * it with pyjson_loads_kept()).
  */
 enum { PYJSON_NUL = 1, PYJSON_SURROGATE = 2 };
 int pyjson_why_refused(const char *text, size_t len) ATTR_WUR;

@@ -5,8 +5,9 @@
  * integers beyond 2^53 kept exact at any depth, string escapes with and
  * without ensure_ascii (é, emoji as a surrogate pair, control characters,
  * quotes, backslash, '/', U+2028, ill-formed UTF-8), containers with
- * indent=None, 0, 2 and 4 and sort_keys, duplicate keys, and the inputs
- * json.loads rejects although cJSON would take them.
+ * indent=None, 0, 2 and 4 and sort_keys, duplicate keys, the inputs
+ * json.loads rejects although cJSON would take them, and the strings with
+ * \u0000 or a lone surrogate that pyjson_loads_kept() keeps.
  *
  * Every expected string was produced by /usr/bin/python3 (3.11.2):
  * json.dumps(x) for floats given as exact hex literals, and
@@ -508,6 +509,115 @@ test_built_trees(void **state)
 	pyjson_free(NULL);
 }
 
+/*
+ * pyjson_loads_kept(): what json.loads reads and a cJSON string cannot
+ * hold (issue 14 items 11 and 12), written back by pyjson_dumps() as
+ * json.dumps(json.loads(text), ...) writes it. Expected strings from
+ * CPython 3.11.7. The last case is ensure_ascii=False, where Python keeps
+ * é as it is and escapes the NUL as a control character.
+ */
+static const struct loads_case kept_cases[] = {
+	{ "\"a\\u0000b\"", -1, 0, 1, "\"a\\u0000b\"" },
+	{ "\"\\ud800\"", -1, 0, 1, "\"\\ud800\"" },
+	{ "\"\\uDC00x\\uD800\"", -1, 0, 1, "\"\\udc00x\\ud800\"" },
+	{ "{\"b\\u0000\": 1, \"b\": 2, \"a\\udfff\": \"\\u0000\\ud800\\udc00\\ud800x\"}",
+	  -1, 1, 1,
+	  "{\"a\\udfff\": \"\\u0000\\ud800\\udc00\\ud800x\", \"b\": 2, \"b\\u0000\": 1}" },
+	{ "[\"\\u0001\\u0000\\u0001\", \"\\uDBFF\\uDBFF\\uDFFF\", \"\\\\u0000\"]", -1, 0, 1,
+	  "[\"\\u0001\\u0000\\u0001\", \"\\udbff\\udbff\\udfff\", \"\\\\u0000\"]" },
+	{ "{\"\\u0000\": 1, \"\\u0000\": 2, \"\\u0001\": 3}", -1, 0, 1,
+	  "{\"\\u0000\": 2, \"\\u0001\": 3}" },
+	{ "{\"\\ud800\": 1, \"\\ud800\\udc00\": 2, \"\\udbff\": 3}", -1, 1, 1,
+	  "{\"\\ud800\": 1, \"\\udbff\": 3, \"\\ud800\\udc00\": 2}" },
+	{ "{\"\\u0001\": 1, \"\\u0000\": 2, \"\": 3, \"a\": 4, \"\\u0000\\u0000\": 5}",
+	  -1, 1, 1,
+	  "{\"\": 3, \"\\u0000\": 2, \"\\u0000\\u0000\": 5, \"\\u0001\": 1, \"a\": 4}" },
+	{ "{\"x\": [{\"\\u0000k\": \"\\udc00\", \"n\": 10000000000000000000001}]}",
+	  2, 0, 1,
+	  "{\n  \"x\": [\n    {\n      \"\\u0000k\": \"\\udc00\",\n"
+	  "      \"n\": 10000000000000000000001\n    }\n  ]\n}" },
+	{ "{\"k\": \"\\u00e9\\u0000\"}", -1, 0, 0, "{\"k\": \"\xc3\xa9\\u0000\"}" },
+	/* json.loads raises on these: kept or not */
+	{ "\"\\u0000", -1, 0, 1, NULL },
+	{ "{\"a\": \"\\ud800\",}", -1, 0, 1, NULL },
+	{ "\"\xc0\x80\"", -1, 0, 1, NULL },	/* raw bytes of the kept form */
+	{ "\"\xed\xa0\x80\"", -1, 0, 1, NULL },
+};
+
+static void
+test_loads_kept(void **state)
+{
+	const struct loads_case *lc;
+	struct pyjson_opts o;
+	struct buf b;
+	struct err e;
+	cJSON *v;
+
+	(void)state;
+	for (lc = kept_cases; lc < kept_cases + ARRAY_LEN(kept_cases); lc++) {
+		v = pyjson_loads_kept(lc->text, strlen(lc->text));
+		if (lc->dumps == NULL) {
+			if (v != NULL)
+				fail_msg("loads_kept accepted '%s'", lc->text);
+			continue;
+		}
+		if (v == NULL)
+			fail_msg("loads_kept refused '%s'", lc->text);
+		o.indent = lc->indent;
+		o.sort_keys = lc->sort_keys;
+		o.ensure_ascii = lc->ensure_ascii;
+		buf_init(&b, 0);
+		assert_int_equal(pyjson_dumps(v, &o, &b, &e), 0);
+		if (strcmp(buf_str(&b), lc->dumps) != 0)
+			fail_msg("'%s': got '%s', want '%s'", lc->text,
+			    buf_str(&b), lc->dumps);
+		buf_release(&b);
+		pyjson_free(v);
+	}
+}
+
+/*
+ * The kept forms in a tree: what pyjson_kept() finds, the bytes of
+ * pyjson_kept_utf8() ('a\x00b'.encode() is b'a\x00b'; '\ud800'.encode()
+ * raises), and a lone surrogate escaped without ensure_ascii too.
+ */
+static void
+test_kept_strings(void **state)
+{
+	static const char text[] =
+	    "[\"a\\u0000b\", \"\\ud800\", \"\\u0001\", \"\\u00e9\\ud83d\\ude00\"]";
+	struct pyjson_opts o = { -1, 0, 0 };
+	cJSON *v;
+	struct buf b;
+	struct err e;
+
+	(void)state;
+	v = pyjson_loads_kept(text, strlen(text));
+	assert_non_null(v);
+	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 0)->valuestring),
+	    PYJSON_NUL);
+	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 1)->valuestring),
+	    PYJSON_SURROGATE);
+	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 2)->valuestring), 0);
+	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 3)->valuestring), 0);
+	buf_init(&b, 0);
+	assert_int_equal(pyjson_kept_utf8(cJSON_GetArrayItem(v, 0)->valuestring,
+	    &b), 0);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(buf_str(&b), "a\0b", 3);
+	buf_reset(&b);
+	assert_int_equal(pyjson_kept_utf8(cJSON_GetArrayItem(v, 1)->valuestring,
+	    &b), -1);
+	buf_reset(&b);
+	assert_int_equal(pyjson_dumps(v, &o, &b, &e), 0);
+	assert_string_equal(buf_str(&b), "[\"a\\u0000b\", \"\\ud800\", "
+	    "\"\\u0001\", \"\xc3\xa9\xf0\x9f\x98\x80\"]");
+	buf_release(&b);
+	pyjson_free(v);
+	/* pyjson_loads() still refuses them */
+	assert_null(pyjson_loads(text, strlen(text)));
+}
+
 /* Appending keeps what the buffer held; a failed buffer is reported. */
 /*
  * pyjson_why_refused(): which known limit explains a refusal. Each text's
@@ -574,6 +684,8 @@ main(void)
 		cmocka_unit_test(test_built_trees),
 		cmocka_unit_test(test_dumps_appends),
 		cmocka_unit_test(test_why_refused),
+		cmocka_unit_test(test_loads_kept),
+		cmocka_unit_test(test_kept_strings),
 	};
 
 	tu_init();
