@@ -242,9 +242,9 @@ conn_refuse_nul(const char *what, struct err *e)
 int
 conn_refuse_surrogate(const char *what, struct err *e)
 {
-	err_set(e, ERR_INVALID, "%s holds a lone surrogate escape (such as "
-	    "\\ud800), which ferncon refuses: it cannot store such a value "
-	    "(Airflow keeps it)", what);
+	err_set(e, ERR_INVALID, "%s holds a lone surrogate (such as \\ud800), "
+	    "which UTF-8 cannot encode: Airflow fails to store it, and ferncon "
+	    "refuses it", what);
 	return -1;
 }
 
@@ -365,12 +365,10 @@ conn_validate_extra(const char *conn_id, const char *extra, struct err *e)
 	if (extra == NULL || *extra == '\0')
 		return 0;
 	/* json.loads semantics (NaN, Infinity...), and a wiped tree. */
-	json = pyjson_loads(extra, strlen(extra));
+	/* \u0000 and lone surrogates are kept, as json.loads keeps them */
+	json = pyjson_loads_kept(extra, strlen(extra));
 	if (json == NULL && errno == ENOMEM)
 		return err_nomem(e);
-	if (json == NULL && conn_refuse_json("`extra`", extra, strlen(extra),
-	    e) != 0)
-		return -1;
 	if (json == NULL) {
 		const char *end = NULL;
 		cJSON *probe = cJSON_ParseWithOpts(extra, &end, 1);
@@ -498,6 +496,28 @@ json_port(struct conn *c, const cJSON *v, struct err *e)
 		}
 		/* int(5.9) is 5: toward zero, as a C conversion */
 		port = (long)d;
+	} else if (cJSON_IsString(v) && pyjson_kept(v->valuestring,
+	    strlen(v->valuestring)) != 0) {
+		/* int('\x00') raises ValueError, and so does a lone surrogate */
+		struct buf raw;
+
+		buf_init(&raw, 0);
+		buf_init(&b, 0);
+		if (pyjson_kept_utf8(v->valuestring, &raw) == 0) {
+			utf8_py_repr(&b, raw.len > 0 ? buf_str(&raw) : "",
+			    raw.len);
+			if (buf_check(&raw, e) == 0 && buf_check(&b, e) == 0)
+				err_set(e, ERR_USAGE, "Expected integer value "
+				    "for `port`, but got %s instead.",
+				    buf_str(&b));
+		} else {
+			err_set(e, ERR_USAGE, "Expected integer value for "
+			    "`port`, but got a str with a lone surrogate "
+			    "instead.");
+		}
+		buf_release(&raw);
+		buf_release(&b);
+		return -1;
 	} else if (cJSON_IsString(v)) {
 		if (conn_port_parse(v->valuestring, strlen(v->valuestring),
 		    &port) != 0) {
@@ -532,6 +552,26 @@ conn_parse_json(struct conn *c, const char *text, struct err *e)
 	return 0;
 }
 
+/*
+ * A str of the --conn-json tree that becomes a field (what names it): a
+ * kept NUL or lone surrogate (pyjson_loads_kept()) is refused, as every
+ * field is a C string of UTF-8. 0, or -1 with e set.
+ */
+static int
+json_field_str(const cJSON *v, const char *what, struct err *e)
+{
+	int why;
+
+	if (!cJSON_IsString(v))
+		return 0;
+	why = pyjson_kept(v->valuestring, strlen(v->valuestring));
+	if (why & PYJSON_NUL)
+		return conn_refuse_nul(what, e);
+	if (why & PYJSON_SURROGATE)
+		return conn_refuse_surrogate(what, e);
+	return 0;
+}
+
 int
 conn_from_json(struct conn *c, const char *text, struct buf *uri,
     struct err *e)
@@ -543,19 +583,17 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 	struct pyjson_opts po = { -1, 0, 1 };
 	struct buf b;
 	cJSON *j, *v;
+	char what[32];
 	size_t i;
 	int rc = -1;
 
 	buf_init(&b, 1);
-	j = pyjson_loads(text, strlen(text));
+	/* an extra object keeps \u0000 and lone surrogates; fields do not */
+	j = pyjson_loads_kept(text, strlen(text));
 	if (j == NULL && errno == ENOMEM) {
 		err_nomem(e);	/* not "not a JSON object" */
 		goto out;
 	}
-	if (j == NULL && conn_refuse_json("the connection's JSON", text,
-	    strlen(text),
-	    e) != 0)
-		goto out;
 	if (j == NULL || !cJSON_IsObject(j)) {
 		err_set(e, ERR_USAGE, "--conn-json is not a JSON object");
 		goto out;
@@ -564,7 +602,8 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 	v = cJSON_GetObjectItemCaseSensitive(j, "extra");
 	if (json_truthy(v)) {
 		if (cJSON_IsString(v)) {
-			if (conn_set_str(c, &c->extra, v->valuestring, e) != 0)
+			if (json_field_str(v, "`extra`", e) != 0 ||
+			    conn_set_str(c, &c->extra, v->valuestring, e) != 0)
 				goto out;
 		} else if (pyjson_dumps(v, &po, &b, e) != 0 ||
 		    conn_set(c, &c->extra, buf_str(&b), b.len, e) != 0) {
@@ -578,7 +617,8 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 			    "be a string");
 			goto out;
 		}
-		if (conn_set_str(c, &c->conn_type, v->valuestring, e) != 0)
+		if (json_field_str(v, "`conn_type`", e) != 0 ||
+		    conn_set_str(c, &c->conn_type, v->valuestring, e) != 0)
 			goto out;
 		conn_normalize_type(c->conn_type);
 	}
@@ -586,6 +626,11 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 	if (json_truthy(v) && json_port(c, v, e) != 0)
 		goto out;
 	cJSON_ArrayForEach(v, j) {
+		if (pyjson_kept(v->string, strlen(v->string)) != 0) {
+			err_set(e, ERR_USAGE, "conn-json is invalid; unexpected "
+			    "key with a NUL or a lone surrogate");
+			goto out;
+		}
 		if (strcmp(v->string, "extra") == 0 ||
 		    strcmp(v->string, "conn_type") == 0 ||
 		    strcmp(v->string, "port") == 0)
@@ -604,6 +649,8 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 				    "must be a string");
 				goto out;
 			}
+			if (json_field_str(v, "`uri`", e) != 0)
+				goto out;
 			buf_reset(uri);
 			buf_adds(uri, v->valuestring);
 			if (buf_check(uri, e) != 0)
@@ -623,8 +670,10 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 			    "string or null", names[i]);
 			goto out;
 		}
-		if (conn_set_str(c, slots[i], cJSON_IsString(v) ? v->valuestring :
-		    NULL, e) != 0)
+		snprintf(what, sizeof what, "`%s`", names[i]);
+		if (json_field_str(v, what, e) != 0 ||
+		    conn_set_str(c, slots[i], cJSON_IsString(v) ?
+		    v->valuestring : NULL, e) != 0)
 			goto out;
 	}
 	rc = 0;

@@ -48,7 +48,9 @@ struct conn {
 	char		*password;	/* plaintext, locked (arena.h) */
 	int		 has_port;
 	long		 port;
-	char		*extra;		/* plaintext JSON text, locked (arena.h) */
+	char		*extra;		/* plaintext JSON text, locked (arena.h);
+					   \u0000 and lone surrogate escapes
+					   stay escapes here (pyjson.h) */
 	int		 is_encrypted;		/* the DB flags, as read */
 	int		 is_extra_encrypted;
 	char		*team_name;
@@ -92,7 +94,9 @@ struct conn *conn_dup(const struct conn *c);
  * Secret fields (password, extra) are copied into locked memory (arena.h).
  * The old value is wiped. 0, or -1 with e set (out of memory). A NUL
  * among the len bytes is kept, and cuts the C string there: a route that
- * takes a value in refuses it first (conn_refuse_nul()).
+ * takes a value in refuses it first (conn_refuse_nul()). An extra never
+ * needs one: Airflow stores an extra's U+0000 as the escape \u0000
+ * (doc/airflow-compat.md section 4.6).
  */
 int conn_set(struct conn *c, char **field, const char *s, size_t len,
     struct err *e) ATTR_WUR;
@@ -159,23 +163,26 @@ void conn_normalize_type(char *type);
 
 /*
  * The one refusal of a value that holds a NUL character (issue 14 item 11;
- * README, "Where ferncon differs from Airflow"): every field of a
- * connection is a C string, so such a value could not be stored whole, and
- * it is refused on every route (typed, --conn-uri %00, --conn-json and
- * extras with \u0000, import files, AIRFLOW_CONN_ values) before anything
- * is written. what names the value ("`password`", "the URI's query").
- * Always -1 with e set (ERR_INVALID).
+ * README, "Where ferncon differs from Airflow"): every field but the extra
+ * is a C string, so such a value could not be stored whole, and it is
+ * refused on every route (typed, --conn-uri %00 outside the query,
+ * --conn-json fields with \u0000, import files, AIRFLOW_CONN_ values)
+ * before anything is written. An extra's \u0000 is kept
+ * (pyjson_loads_kept(); doc/airflow-compat.md section 4.6). what names the
+ * value ("`password`", "the URI"). Always -1 with e set (ERR_INVALID).
  */
 int conn_refuse_nul(const char *what, struct err *e);
 
 /*
- * The same for a JSON string with a lone surrogate escape (\ud800), which
- * Python's json reads into a str that UTF-8 cannot hold.
+ * The same for a field holding a lone surrogate (\ud800 in --conn-json or
+ * a json import), which Python's json reads into a str that UTF-8 cannot
+ * encode: Airflow fails when it stores it. An extra's is kept.
  */
 int conn_refuse_surrogate(const char *what, struct err *e);
 
 /*
- * The refusal that pyjson_why_refused(text) gives for JSON text what:
+ * The refusal that pyjson_why_refused(text) gives for JSON text what that
+ * is read with pyjson_loads() (not an extra: a variables import file):
  * -1 with e set when Python would read it and ferncon cannot (a NUL or a
  * lone surrogate escape), or memory ran out; 0 otherwise.
  */
@@ -246,8 +253,9 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
  * Airflow's rules, value by value, with Python's truth value deciding
  * what counts as given:
  * - extra: a str is kept as it is; any other true value is stored as
- *   json.dumps(value) (integers exact, floats in repr form, ensure_ascii);
- *   a false one ({}, "", 0, null) leaves no extra (NULL);
+ *   json.dumps(value) (integers exact, floats in repr form, ensure_ascii;
+ *   \u0000 and lone surrogates kept, pyjson_loads_kept()); a false one
+ *   ({}, "", 0, null) leaves no extra (NULL);
  * - conn_type: normalised (conn_normalize_type); required;
  * - port: int(value): an int, a numeric str (conn_port_parse), a float
  *   (truncated, as int(5.9) is 5), true (1); a false one leaves no port;
@@ -258,9 +266,12 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
  *
  * 0, or -1 with e set to ERR_USAGE (ERR_NOMEM when memory ran out) and
  * c partly filled (clear it), with these messages:
- * - "--conn-json is not a JSON object": not JSON, or not an object (also
- *   for a string holding \u0000 or a lone surrogate, which json.loads
- *   takes and pyjson_loads cannot);
+ * - "--conn-json is not a JSON object": not JSON, or not an object;
+ * - conn_refuse_nul() and conn_refuse_surrogate() (ERR_INVALID): a str
+ *   that becomes a field (extra given as a str, conn_type, uri,
+ *   description, host, login, password, schema) holding \u0000 or a lone
+ *   surrogate; "conn-json is invalid; unexpected key with a NUL or a lone
+ *   surrogate" for such a key;
  * - "Expected integer value for `port`, but got 'x' instead.": Airflow's
  *   ValueError, with the value in Python's repr ("got nan" for NaN;
  *   quotes and escapes as Python writes them for a str);

@@ -267,7 +267,7 @@ mask_conn(const struct mask *m, const struct conn *c, int reveal,
 	    conn_set_str(d, &d->password, MASK_REPLACEMENT, e) != 0)
 		goto out;
 	if (d->extra != NULL && *d->extra != '\0') {
-		tree = pyjson_loads(d->extra, strlen(d->extra));
+		tree = pyjson_loads_kept(d->extra, strlen(d->extra));
 		if (tree == NULL && errno == ENOMEM) {
 			err_nomem(e);	/* not "an extra that is not JSON" */
 			goto out;
@@ -326,7 +326,8 @@ mask_var(const struct mask *m, const char *key, const char *val, size_t len,
 	    val[i] == '\r'))
 		i++;
 	if (i < len && (val[i] == '{' || val[i] == '[')) {
-		tree = pyjson_loads(val, len);
+		/* \u0000 and lone surrogates kept: the value is still masked */
+		tree = pyjson_loads_kept(val, len);
 		if (tree == NULL && errno == ENOMEM)
 			return err_nomem(e);
 	}
@@ -430,8 +431,8 @@ mask_merge_extra(const struct mask *m, const char *edited, const char *stored,
 	 * its "***" over the stored secrets.
 	 */
 	if (stored != NULL &&
-	    ((now = pyjson_loads(edited, strlen(edited))) == NULL ||
-	    (old = pyjson_loads(stored, strlen(stored))) == NULL) &&
+	    ((now = pyjson_loads_kept(edited, strlen(edited))) == NULL ||
+	    (old = pyjson_loads_kept(stored, strlen(stored))) == NULL) &&
 	    errno == ENOMEM) {
 		n = err_nomem(e);
 		goto out;

@@ -82,7 +82,8 @@ struct mask_view {
  * edit screens), into *out (any previous content is not freed).
  *
  * Unless reveal is set: a non-empty password becomes "***" (NULL and ""
- * stay); an extra that is a JSON object (read with pyjson_loads) is
+ * stay); an extra that is a JSON object (read with pyjson_loads_kept(), so
+ * \u0000 and lone surrogates are kept as json.loads keeps them) is
  * masked with mask_tree() and the copy's extra becomes json.dumps() of
  * the masked tree (Python's spacing and ensure_ascii, numbers exactly as
  * stored: 3 stays 3), as Airflow's REST API writes

@@ -324,18 +324,48 @@ pyjson_dump_str(struct buf *out, const char *s, size_t len, int ensure_ascii)
 }
 
 int
-pyjson_kept(const char *s)
+pyjson_kept(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
 	int why = 0;
 
-	for (; *p != '\0'; p++) {
-		if (p[0] == 0xC0 && p[1] == 0x80)
+	for (i = 0; i + 1 < len; i++) {
+		if (p[i] == 0xC0 && p[i + 1] == 0x80)
 			why |= PYJSON_NUL;
-		else if (p[0] == 0xED && p[1] >= 0xA0 && p[1] <= 0xBF)
+		else if (p[i] == 0xED && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF)
 			why |= PYJSON_SURROGATE;
 	}
 	return why;
+}
+
+int
+pyjson_kept_tree(const cJSON *v)
+{
+	const cJSON *c;
+	int why = 0;
+
+	if (v->string != NULL)
+		why |= pyjson_kept(v->string, strlen(v->string));
+	if ((v->type & 0xFF) == cJSON_String && v->valuestring != NULL)
+		why |= pyjson_kept(v->valuestring, strlen(v->valuestring));
+	for (c = v->child; c != NULL; c = c->next)
+		why |= pyjson_kept_tree(c);
+	return why;
+}
+
+void
+pyjson_kept_add(struct buf *out, const char *s, size_t len)
+{
+	const char *nul;
+
+	while ((nul = memchr(s, '\0', len)) != NULL) {
+		buf_add(out, s, (size_t)(nul - s));
+		buf_add(out, "\xC0\x80", 2);
+		len -= (size_t)(nul - s) + 1;
+		s = nul + 1;
+	}
+	buf_add(out, s, len);
 }
 
 int
@@ -382,13 +412,8 @@ item_sep(struct buf *out, const struct pyjson_opts *o, int level)
 	}
 }
 
-/*
- * Python's str order of two tree strings: code point order, which is
- * UTF-8 byte order, and also that of the kept forms, but for a kept NUL
- * (C0 80), the first code point.
- */
-static int
-kept_cmp(const char *a, const char *b)
+int
+pyjson_kept_cmp(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a;
 	const unsigned char *q = (const unsigned char *)b;
@@ -416,7 +441,8 @@ member_cmp(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a;
 	const cJSON *y = *(const cJSON *const *)b;
-	int c = kept_cmp(x->string ? x->string : "", y->string ? y->string : "");
+	int c = pyjson_kept_cmp(x->string ? x->string : "",
+	    y->string ? y->string : "");
 
 	if (c != 0)
 		return c;

@@ -98,10 +98,27 @@ cJSON *pyjson_loads(const char *text, size_t len);
 cJSON *pyjson_loads_kept(const char *text, size_t len);
 
 /*
- * What kept forms the tree string s holds: PYJSON_NUL and/or
- * PYJSON_SURROGATE (or-ed), 0 for none.
+ * What kept forms the len bytes at s (a tree's string) hold: PYJSON_NUL
+ * and/or PYJSON_SURROGATE (or-ed), 0 for none.
  */
-int pyjson_kept(const char *s) ATTR_WUR;
+int pyjson_kept(const char *s, size_t len) ATTR_WUR;
+
+/*
+ * Python's str order (code points) of two tree strings, as strcmp returns
+ * it: UTF-8 byte order, which is also that of a kept lone surrogate, but a
+ * kept NUL (C0 80) is the first code point.
+ */
+int pyjson_kept_cmp(const char *a, const char *b) ATTR_WUR;
+
+/* pyjson_kept() of every key and string of the tree v, or-ed. */
+int pyjson_kept_tree(const cJSON *v) ATTR_WUR;
+
+/*
+ * The UTF-8 bytes of a Python str (len bytes at s, NUL bytes among them)
+ * appended to out in the kept form, each NUL as C0 80: a string for a
+ * tree that pyjson_dumps() writes as json.dumps(str) does.
+ */
+void pyjson_kept_add(struct buf *out, const char *s, size_t len);
 
 /*
  * The tree string s as the UTF-8 bytes of Python's str.encode(), appended

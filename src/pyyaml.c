@@ -280,7 +280,34 @@ cmp_child(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
 
-	return strcmp(x->string, y->string);
+	return pyjson_kept_cmp(x->string, y->string);
+}
+
+/*
+ * A str of a pyjson tree (a value or a key): a kept NUL is written as the
+ * character itself, which the emitter writes "\0" as PyYAML does; a lone
+ * surrogate is refused (CSafeDumper encodes to UTF-8 and raises).
+ */
+static int
+yaml_tree_str(struct transfer_writer *w, const char *s, const char *what,
+    const struct conn *c, struct err *e)
+{
+	struct buf raw;
+	int rc = -1;
+
+	if (s == NULL || pyjson_kept(s, strlen(s)) == 0)
+		return pyyaml_emit_str(w, s, what, c, e);
+	buf_init(&raw, 1);
+	if (pyjson_kept_utf8(s, &raw) != 0)
+		err_set(e, ERR_INVALID, "cannot write %s of connection '%s' as "
+		    "YAML: it holds a lone surrogate, which UTF-8 cannot "
+		    "encode", what, c->conn_id);
+	else if (buf_check(&raw, e) == 0)
+		rc = pyyaml_emit_scalar(w, TAG_STR, buf_str(&raw), raw.len,
+		    pyyaml_resolve(&w->res, buf_str(&raw), raw.len) == YT_STR,
+		    1, what, c, e);
+	buf_release(&raw);
+	return rc;
 }
 
 /* One node as yaml.safe_dump writes it: mappings with sorted keys. */
@@ -301,7 +328,7 @@ yaml_node(struct transfer_writer *w, const cJSON *v, struct err *e)
 		return pyyaml_emit_scalar(w, TAG_BOOL, cJSON_IsTrue(v) ? "true" : "false",
 		    cJSON_IsTrue(v) ? 4 : 5, 1, 0, "a value", c, e);
 	if (cJSON_IsString(v))
-		return pyyaml_emit_str(w, v->valuestring, "a value", c, e);
+		return yaml_tree_str(w, v->valuestring, "a value", c, e);
 	if (cJSON_IsRaw(v) || cJSON_IsNumber(v)) {
 		buf_init(&num, 0);
 		if (pyjson_dumps(v, NULL, &num, e) == 0)
@@ -337,7 +364,7 @@ yaml_node(struct transfer_writer *w, const cJSON *v, struct err *e)
 	    e) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (pyyaml_emit_str(w, kids[i]->string, "a key", c, e) != 0 ||
+		if (yaml_tree_str(w, kids[i]->string, "a key", c, e) != 0 ||
 		    yaml_node(w, kids[i], e) != 0)
 			goto out;
 	rc = pyyaml_emit_simple(w, yaml_mapping_end_event_initialize(&ev), &ev, e);

@@ -335,9 +335,9 @@ session_conn_reveal(struct session *s, const char *conn_id, const char *detail,
  * Connection._validate_extra(): Airflow 3 refuses an extra that is not a
  * JSON object (conn_validate_extra()); Airflow 2 only warns
  * (RemovedInAirflow3Warning) and stores it, and so does ferncon on a 2.x
- * DB, leaving a warning for the front end; but an extra that Python reads
- * and ferncon cannot hold (conn_refuse_json()) is refused on both. 0, or
- * -1 with e set.
+ * DB, leaving a warning for the front end. \u0000 and lone surrogate
+ * escapes are kept on both, as json.loads keeps them (pyjson_loads_kept()).
+ * 0, or -1 with e set.
  */
 static int
 extra_allowed(struct session *s, const struct conn *c, struct err *e)
@@ -345,10 +345,6 @@ extra_allowed(struct session *s, const struct conn *c, struct err *e)
 	struct err why;
 
 	err_clear(&why);
-	/* A NUL or a lone surrogate: refused on every version (item 11). */
-	if (c->extra != NULL && conn_refuse_json("`extra`", c->extra,
-	    strlen(c->extra), e) != 0)
-		return -1;
 	if (conn_validate_extra(c->conn_id, c->extra, &why) == 0)
 		return 0;
 	if (why.code == ERR_INVALID &&
@@ -380,7 +376,7 @@ extra_opaque(const struct conn *plain, struct err *e)
 		return 1;
 	if (plain->extra == NULL || *plain->extra == '\0')
 		return 0;
-	tree = pyjson_loads(plain->extra, strlen(plain->extra));
+	tree = pyjson_loads_kept(plain->extra, strlen(plain->extra));
 	if (tree == NULL && errno == ENOMEM)
 		return err_nomem(e);
 	opaque = !cJSON_IsObject(tree);

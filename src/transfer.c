@@ -549,6 +549,36 @@ allowed_keys(const struct airflow_version *v, struct buf *b)
 }
 
 /* Set a str field from a value: str or None (Connection(**value)). */
+/*
+ * What a str value holds that a field cannot: PYJSON_NUL for a NUL (a yaml
+ * "\0" is the byte itself; a json \u0000 is in pyjson's kept form),
+ * PYJSON_SURROGATE for a lone surrogate (json only: pyjson_loads_kept()),
+ * 0 for neither.
+ */
+static int
+str_kept(const struct tnode *n)
+{
+	if (memchr(n->s, '\0', n->len) != NULL)
+		return PYJSON_NUL;
+	return pyjson_kept(n->s, n->len);
+}
+
+/* The refusal of a str that str_kept() flags, as the reader's error. */
+static int
+refuse_kept(struct reader *r, struct conn *c, const struct tnode *n,
+    const char *what, struct err *e)
+{
+	struct err why;
+
+	if (str_kept(n) & PYJSON_NUL)
+		(void)conn_refuse_nul(what, &why);
+	else
+		(void)conn_refuse_surrogate(what, &why);
+	transfer_reader_err(r, e, why.code, n->line, "could not load "
+	    "connection '%s': %s", c->conn_id, why.msg);
+	return -1;
+}
+
 static int
 set_str_field(struct reader *r, struct conn *c, char **field,
     const struct tnode *n, enum ckey which, struct err *e)
@@ -561,15 +591,11 @@ set_str_field(struct reader *r, struct conn *c, char **field,
 		    c->conn_id, ckey_names[which], tnode_pytype(n));
 		return -1;
 	}
-	if (memchr(n->s, '\0', n->len) != NULL) {
+	if (str_kept(n) != 0) {
 		char what[64];
-		struct err why;
 
 		snprintf(what, sizeof what, "`%s`", ckey_names[which]);
-		(void)conn_refuse_nul(what, &why);
-		transfer_reader_err(r, e, why.code, n->line, "could not load "
-		    "connection '%s': %s", c->conn_id, why.msg);
-		return -1;
+		return refuse_kept(r, c, n, what, e);
 	}
 	return conn_set(c, field, n->s, n->len, e);
 }
@@ -605,7 +631,7 @@ set_port(struct reader *r, struct conn *c, const struct tnode *n,
 			port = (long)n->d;
 		break;
 	case TN_STR:
-		ok = memchr(n->s, '\0', n->len) == NULL &&
+		ok = str_kept(n) == 0 &&
 		    conn_port_parse(n->s, n->len, &port) == 0;
 		break;
 	case TN_NULL:
@@ -645,14 +671,8 @@ parse_uri(struct reader *r, struct conn *c, const struct tnode *n,
 		    c->conn_id, tnode_pytype(n));
 		return -1;
 	}
-	if (memchr(n->s, '\0', n->len) != NULL) {
-		struct err why;
-
-		(void)conn_refuse_nul("the URI", &why);
-		transfer_reader_err(r, e, why.code, n->line, "could not load "
-		    "connection '%s': %s", c->conn_id, why.msg);
-		return -1;
-	}
+	if (str_kept(n) != 0)
+		return refuse_kept(r, c, n, "the URI", e);
 	if (uri_parse(n->s, &r->v, c, e) != 0) {
 		if (n->line > 0)
 			err_prefix(e, "%s:%zu: could not load connection '%s'",
@@ -736,10 +756,10 @@ conn_from_dict(struct reader *r, struct conn *c, struct tnode *m,
 			goto out;
 		has_extra = 1;
 	} else if (val[K_EXTRA] != NULL && val[K_EXTRA]->type == TN_STR) {
-		if (memchr(val[K_EXTRA]->s, '\0', val[K_EXTRA]->len) != NULL) {
-			transfer_reader_err(r, e, ERR_INVALID, val[K_EXTRA]->line,
-			    "could not load connection '%s': `extra` holds a "
-			    "NUL character", c->conn_id);
+		/* a str extra is stored as it is: a field (json.dumps of
+		 * any other value keeps both, as pyjson's kept form) */
+		if (str_kept(val[K_EXTRA]) != 0) {
+			(void)refuse_kept(r, c, val[K_EXTRA], "`extra`", e);
 			goto out;
 		}
 		extra_s = val[K_EXTRA]->s;
@@ -1240,8 +1260,8 @@ nomem:
  * with e set: an empty file, text that is not JSON, another value.
  */
 static int
-json_root(struct reader *r, const char *text, size_t len, cJSON **out,
-    struct err *e)
+json_root(struct reader *r, const char *text, size_t len, int keep,
+    cJSON **out, struct err *e)
 {
 	cJSON *root = NULL, *probe;
 	const char *end = NULL;
@@ -1251,9 +1271,15 @@ json_root(struct reader *r, const char *text, size_t len, cJSON **out,
 		transfer_reader_err(r, e, ERR_INVALID, 1, "The file is empty.");
 		return -1;
 	}
-	if ((root = pyjson_loads(text, len)) == NULL && errno == ENOMEM)
+	/*
+	 * keep (connections): \u0000 and lone surrogates kept, as json.loads
+	 * keeps them; variables (a str value is stored as it is) refuse them
+	 */
+	root = keep ? pyjson_loads_kept(text, len) : pyjson_loads(text, len);
+	if (root == NULL && errno == ENOMEM)
 		return err_nomem(e);
-	if (root == NULL && conn_refuse_json("the file", text, len, e) != 0) {
+	if (root == NULL && !keep &&
+	    conn_refuse_json("the file", text, len, e) != 0) {
 		err_prefix(e, "%s", r->path);
 		return -1;
 	}
@@ -1294,7 +1320,7 @@ read_json(struct reader *r, const char *text, size_t len, struct err *e)
 	struct tnode *v;
 	int rc = -1;
 
-	if (json_root(r, text, len, &root, e) != 0)
+	if (json_root(r, text, len, 1, &root, e) != 0)
 		return -1;
 	/*
 	 * transfer_create_from_map() on the object, one connection at a time:
@@ -1496,6 +1522,15 @@ vars_yaml(struct reader *r, struct tnode *root, cJSON *obj, struct err *e)
 		}
 		if ((v = tnode_to_json(r, p.v[i], 1, e)) == NULL)
 			goto out;
+		/* a yaml "\0", in pyjson's kept form: a str value is stored
+		 * as it is, so variables refuse it */
+		if (pyjson_kept_tree(v) != 0) {
+			pyjson_free(v);
+			transfer_reader_err(r, e, ERR_INVALID, p.v[i]->line,
+			    "a string holds a NUL character, which ferncon "
+			    "cannot store");
+			goto out;
+		}
 		if (!cJSON_AddItemToObject(obj, k->s, v)) {
 			pyjson_free(v);
 			err_nomem(e);
@@ -1542,7 +1577,7 @@ transfer_read_vars(const char *path, const char *text, size_t len,
 		rc = vars_env(&r, text, len, obj, e);
 		break;
 	case TRANSFER_JSON:
-		rc = json_root(&r, text, len, &obj, e);
+		rc = json_root(&r, text, len, 0, &obj, e);
 		break;
 	case TRANSFER_YAML:
 		/* the composer reports errors by offset into r.tmp */

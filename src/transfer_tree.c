@@ -361,7 +361,7 @@ json_key(struct reader *r, const struct tnode *k, struct buf *b,
 	buf_reset(b);
 	switch (k->type) {
 	case TN_STR:
-		buf_add(b, k->s, k->len);
+		pyjson_kept_add(b, k->s, k->len);	/* a yaml "\0" kept */
 		break;
 	case TN_INT:
 		if (k->s == NULL)
@@ -411,12 +411,11 @@ tnode_to_json(struct reader *r, struct tnode *n, int depth, struct err *e)
 		v = cJSON_CreateNull();
 		break;
 	case TN_STR:
-		if (memchr(n->s, '\0', n->len) != NULL) {
-			transfer_reader_err(r, e, ERR_INVALID, n->line, "a string holds "
-			    "a NUL character, which ferncon cannot store");
-			return NULL;
-		}
-		v = cJSON_CreateString(n->s);
+		/* a yaml "\0": json.dumps writes \u0000 (pyjson's kept form) */
+		pyjson_kept_add(&key, n->s, n->len);
+		if (buf_check(&key, e) != 0)
+			goto fail;
+		v = cJSON_CreateString(buf_str(&key));
 		break;
 	case TN_BOOL:
 		v = cJSON_CreateBool(n->b);

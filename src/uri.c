@@ -827,13 +827,10 @@ qdict_dump(const struct qdict *d, int typed, struct buf *out, struct err *e)
 			buf_adds(out, ", ");
 		pyjson_dump_str(out, k.p, k.len, 1);
 		buf_adds(out, ": ");
-		j = typed ? pyjson_loads(v.p, v.len) : NULL;
+		/* json.loads keeps \u0000 and lone surrogates: so does this */
+		j = typed ? pyjson_loads_kept(v.p, v.len) : NULL;
 		if (j == NULL && typed && errno == ENOMEM)
 			rc = err_nomem(e);	/* not "a string": no memory */
-		else if (j == NULL && typed &&
-		    conn_refuse_json("a value of the URI's query", v.p, v.len,
-		    e) != 0)
-			rc = -1;	/* json.loads would read it */
 		else if (j != NULL)
 			rc = pyjson_dumps(j, NULL, out, e);
 		else
@@ -1057,18 +1054,13 @@ uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
 		goto out;
 
 	if (s2.query.len > 0) {
+		/*
+		 * %00 in a name or value is kept: json.dumps(query) writes it
+		 * \u0000 (only __extra__'s value is stored as it is, and
+		 * refused below when it holds a NUL).
+		 */
 		if (qdict_parse(&q, s2.query, e) != 0)
 			goto out;
-		/* %00 in a name or value: a NUL that the extra would carry. */
-		for (i = 0; i < q.n; i++) {
-			struct span k = qdict_key(&q, i), x = qdict_value(&q, i);
-
-			if (memchr(k.p, '\0', k.len) != NULL ||
-			    memchr(x.p, '\0', x.len) != NULL) {
-				(void)conn_refuse_nul("the URI's query", e);
-				goto out;
-			}
-		}
 		for (i = 0; i < q.n; i++) {
 			struct span k = qdict_key(&q, i);
 
@@ -1142,35 +1134,84 @@ out:
  * through parse_qsl, which (for a dict read from JSON) means a non-empty
  * object whose values are all strings; else __extra__ with the raw text.
  * Extra that is not JSON, or not an object, takes the __extra__ path as in
- * 2.10 (3.x raises earlier, when the extra is read).
+ * 2.10 (3.x raises earlier, when the extra is read). A kept NUL
+ * (pyjson_loads_kept()) is quoted %00; a lone surrogate in a key or a str
+ * value is refused, since urlencode() encodes each to UTF-8 first and
+ * raises UnicodeEncodeError, which get_uri() does not catch.
  */
+/* get_uri()'s UnicodeEncodeError, from urlencode(extra_dejson). */
+static int
+refuse_query_surrogate(struct err *e)
+{
+	err_set(e, ERR_INVALID, "the extra holds a lone surrogate in a key or a "
+	    "str value, which urlencode() cannot encode: Airflow's get_uri() "
+	    "raises UnicodeEncodeError there, and ferncon cannot write the "
+	    "URI either");
+	return -1;
+}
+
+/*
+ * quote_plus(s) of a string of a pyjson_loads_kept() tree without a lone
+ * surrogate: a kept NUL is %00. 0, or -1 with e set.
+ */
+static int
+quote_kept(struct buf *out, const char *s, struct err *e)
+{
+	struct buf raw;
+	int rc = 0;
+
+	if (pyjson_kept(s, strlen(s)) == 0) {
+		uri_quote_plus(out, s, strlen(s));
+		return 0;
+	}
+	buf_init(&raw, 1);
+	if (pyjson_kept_utf8(s, &raw) != 0)
+		rc = refuse_query_surrogate(e);
+	else if ((rc = buf_check(&raw, e)) == 0)
+		uri_quote_plus(out, raw.len > 0 ? buf_str(&raw) : "", raw.len);
+	buf_release(&raw);
+	return rc;
+}
+
 static int
 format_extra(const char *extra, struct buf *out, struct err *e)
 {
-	cJSON *j = pyjson_loads(extra, strlen(extra)), *m;
-	int flat = 0;
+	cJSON *j = pyjson_loads_kept(extra, strlen(extra)), *m;
+	int flat = 0, rc = 0;
 
 	if (j == NULL && errno == ENOMEM)
 		return err_nomem(e);	/* not "not JSON": no memory */
 	if (j != NULL && cJSON_IsObject(j) && j->child != NULL) {
 		flat = 1;
-		for (m = j->child; m != NULL; m = m->next)
+		for (m = j->child; m != NULL; m = m->next) {
 			if ((m->type & 0xFF) != cJSON_String)
 				flat = 0;
+			/* urlencode() encodes every key and str value first */
+			if ((pyjson_kept(m->string, strlen(m->string)) &
+			    PYJSON_SURROGATE) || (cJSON_IsString(m) &&
+			    (pyjson_kept(m->valuestring, strlen(m->valuestring)) &
+			    PYJSON_SURROGATE))) {
+				pyjson_free(j);
+				return refuse_query_surrogate(e);
+			}
+		}
 	}
 	if (flat) {
-		for (m = j->child; m != NULL; m = m->next) {
+		for (m = j->child; m != NULL && rc == 0; m = m->next) {
 			if (m != j->child)
 				buf_addc(out, '&');
-			uri_quote_plus(out, m->string, strlen(m->string));
-			buf_addc(out, '=');
-			uri_quote_plus(out, m->valuestring, strlen(m->valuestring));
+			if ((rc = quote_kept(out, m->string, e)) == 0) {
+				buf_addc(out, '=');
+				rc = quote_kept(out, m->valuestring, e);
+			}
 		}
 	} else {
 		buf_adds(out, "__extra__=");
 		uri_quote_plus(out, extra, strlen(extra));
 	}
 	pyjson_free(j);
+	if (rc != 0)
+		return -1;
 	return buf_check(out, e);
 }
 

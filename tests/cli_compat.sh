@@ -7,7 +7,7 @@
 # doc/airflow-compat.md; line numbers are at those commits) or runs
 # Python's standard library as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 65
+plan 68
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -366,36 +366,61 @@ contains "$o" "Airflow 3.2.0 cannot have written this DB (alembic head cc92b33c6
 # From 3.1.6 each query value goes through json.loads (PR #59339), which
 # reads "\ud800" into a str with a lone surrogate (CPython 3.11.7's
 # Lib/json/decoder.py, py_scanstring() at line 69; only a pair is joined,
-# line 119). UTF-8 cannot hold one, so ferncon refuses it
-# (conn_refuse_surrogate()). A pair is one character, and a text
-# json.loads refuses stays a string: both as Python.
+# line 119), and _parse_from_uri() stores json.dumps(query)
+# (airflow-core/src/airflow/models/connection.py at commit
+# 00308050353f89aece0913a52f5628ee99e93f21), which writes it back as the
+# escape (Lib/json/encoder.py, py_encode_basestring_ascii() at line 49).
+# ferncon keeps it (pyjson_loads_kept()): the stored extra is Python's,
+# byte for byte; so is a \u0000 and a %00.
 is "$("$PYTHON3" -c 'import json; print(repr(json.loads("\"\\ud800\"")))')" "'\\ud800'" \
 	"Python's json.loads reads a lone surrogate escape"
-o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add qs1 \
-	--conn-uri 'http://h?x=%22%5Cud800%22' 2>&1); rc=$?
-contains "$rc $o" "a value of the URI's query holds a lone surrogate escape" "ferncon refuses it, saying so"
-bad=""; n=0
-for q in '%22%5Cud83d%5Cude00%22' '%22%5Cud800' '%22a%5C%5Cud800%22'; do
-	want=$("$PYTHON3" -c 'import json, sys; from urllib.parse import parse_qsl
+# typed QUERY: json.dumps() of the query dict as 3.1.6 builds it
+typed() {
+	"$PYTHON3" -c 'import json, sys; from urllib.parse import parse_qsl
 d = {}
-for k, v in parse_qsl("x=" + sys.argv[1], keep_blank_values=True):
+for k, v in parse_qsl(sys.argv[1], keep_blank_values=True):
     try: d[k] = json.loads(v)
     except ValueError: d[k] = v
-print(json.dumps(d))' "$q")
+print(json.dumps(d))' "$1"
+}
+# stored HOME ID: the extra that the DB holds, read and decrypted by Python
+stored() {
+	tool dump "$1/airflow.db" | "$PYTHON3" -c 'import json,sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["conn_id"] == sys.argv[1]:
+        print(r["extra"])' "$2"
+}
+o=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add qs1 \
+	--conn-uri 'http://h?x=%22%5Cud800%22' 2>&1); rc=$?
+is "$rc $(stored "$h31" qs1)" "0 $(typed 'x=%22%5Cud800%22')" \
+	"a lone surrogate escape is kept: the stored extra is Python's json.dumps(query)"
+bad=""; n=0
+for q in 'x=%22%5Cud83d%5Cude00%22' 'x=%22%5Cud800' 'x=%22a%5C%5Cud800%22' \
+    'x=%22%5Cudfff%5Cud800%22' 'x=%22%5CuDBFF%5CuDBFF%5CuDFFF%22' \
+    'x=%7B%22%5Cud800k%22%3A%5B%22%5Cu0000%22%2C%22%5CuDC00%22%5D%7D' \
+    'x=%22%5Cu0000%22&y=a%00b' 'a%00=%22%5Cudc00%22'; do
 	n=$((n + 1))
-	AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add "qs$n" --conn-uri "http://h?x=$q" >/dev/null 2>&1
-	got=$(AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections get "qs$n" -o json 2>/dev/null |
-	    "$PYTHON3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["extra_dejson"]))')
+	want=$(typed "$q")
+	AIRFLOW_HOME="$h31" "$FERNCON" --airflow-version 3.1.6 connections add "qt$n" \
+	    --conn-uri "http://h?$q" >/dev/null 2>&1
+	got=$(stored "$h31" "qt$n")
 	[ "$got" = "$want" ] || bad="$bad [$q: want $want, got $got]"
 done
-is "$bad" "" "a surrogate pair, a text that is not JSON and an escaped backslash are typed as Python types them"
+is "$bad" "" "pairs, lone surrogates, \\u0000, %00 and texts json.loads refuses are stored as Python stores them ($n URIs)"
 
-# -- item 11: a NUL in a value is refused, the same way on every route -------
+# -- item 11: a NUL in an extra is kept; in another field it is refused -------
 # Airflow keeps a NUL (Python's unquote() gives '\x00' for %00, json.loads
-# gives it for \u0000, and Connection stores the str); every field of
-# ferncon's is a C string, which would cut the value there. So each route
-# that can carry one refuses it with conn_refuse_nul()'s one message and
-# writes nothing (README, "Where ferncon differs from Airflow").
+# gives it for \u0000). In an extra it is written back by json.dumps
+# (ensure_ascii, as Airflow calls it) as the six characters \u0000, so the
+# stored extra holds no NUL byte: _parse_from_uri() and from_json()
+# (airflow/models/connection.py, 2.10) and _create_connection()
+# (airflow/secrets/local_filesystem.py: json.dumps of an extra_dejson or of
+# an extra that is not a str). ferncon keeps those. A NUL in the password
+# and the other fields stays refused with conn_refuse_nul()'s one message
+# (README, "Where ferncon differs from Airflow"), and a lone surrogate
+# there too (Airflow's Fernet and DB drivers encode the str to UTF-8, which
+# raises): nothing is written.
 is "$("$PYTHON3" -c 'import json; from urllib.parse import urlsplit, unquote
 print(repr(unquote(urlsplit("http://u:a%00b@h").password)), repr(json.loads("\"a\\u0000b\"")))')" \
 	"'a\x00b' 'a\x00b'" "Python keeps a NUL from %00 and from \\u0000 (what Airflow stores)"
@@ -407,11 +432,10 @@ route() {	# route NAME OUTPUT: OUTPUT must be the refusal
 	case $2 in *"$nul"*) ;; *) bad="$bad [$1: $2]" ;; esac
 }
 for u in 'http://u:a%00b@h' 'http://a%00b/s' 'http://u%00:p@h' 'http://h/a%00' \
-    'http://h?x=a%00b' 'http://h?a%00=1' 'http://h?__extra__=%7B%7D%00'; do
+    'http://h?__extra__=%7B%7D%00'; do
 	route "--conn-uri $u" "$("$FERNCON" connections add z0 --conn-uri "$u" 2>&1)"
 done
 route "--conn-json" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "password": "a\u0000b"}' 2>&1)"
-route "--conn-extra" "$("$FERNCON" connections add z0 --conn-type http --conn-extra '{"k": "a\u0000b"}' 2>&1)"
 route "--conn-password-stdin" "$(printf 'a\000b\n' | "$FERNCON" connections add z0 --conn-type http --conn-password-stdin 2>&1)"
 route "--conn-uri -" "$(printf 'http://u:a\000b@h\n' | "$FERNCON" connections add z0 --conn-uri - 2>&1)"
 printf '{"z0": {"conn_type": "http", "password": "a\\u0000b"}}\n' > "$T/nul.json"
@@ -421,8 +445,58 @@ for f in nul.json nul.yaml nul.env; do
 	route "import $f" "$("$FERNCON" connections import "$T/$f" 2>&1)"
 done
 route "AIRFLOW_CONN_Z0" "$(AIRFLOW_CONN_Z0='http://u:a%00b@h' "$FERNCON" connections get z0 2>&1)"
-is "$bad" "" "every route refuses a NUL with the one message ($n routes)"
+nul='holds a lone surrogate (such as \ud800), which UTF-8 cannot encode'
+route "--conn-json host" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "host": "\ud800"}' 2>&1)"
+printf '{"z0": {"conn_type": "http", "login": "\\udfff"}}\n' > "$T/sur.json"
+route "import sur.json" "$("$FERNCON" connections import "$T/sur.json" 2>&1)"
+is "$bad" "" "every route that puts a NUL or a lone surrogate in a field other than the extra refuses it with one message ($n routes)"
 is "$("$FERNCON" connections list -o plain 2>/dev/null)" "$before" "and nothing was written"
+
+# Each route that carries an extra keeps it: the stored extra against
+# Python's result for the same input.
+cat > "$T/kx.json" <<'JSON'
+{"k3": {"conn_type": "http", "extra": {"k": "a\u0000b", "\udc00": ["\ud800", 1]}},
+ "k4": {"conn_type": "http", "extra_dejson": {"n\u0000": "\u0000"}}}
+JSON
+printf 'k5:\n  conn_type: http\n  extra:\n    k: "a\\0b"\n    "n\\0": [1, "\\0"]\n' > "$T/kx.yaml"
+printf 'k6=http://h?x=a%%00b&a%%00=1\n' > "$T/kx.env"
+kx='{"k": "a\u0000b", "\ud800": ["\udfff", 1], "p": "\ud83d\ude00"}'
+kj='{"conn_type": "http", "extra": {"k": "a\u0000b", "s": "\udbff", "n": {"\u0000": 1}}}'
+"$FERNCON" connections add k1 --conn-uri 'http://h?x=a%00b&a%00=1' >/dev/null 2>&1
+"$FERNCON" connections add k2 --conn-type http --conn-extra "$kx" >/dev/null 2>&1
+"$FERNCON" connections add k7 --conn-json "$kj" >/dev/null 2>&1
+for f in kx.json kx.yaml kx.env; do
+	"$FERNCON" connections import "$T/$f" >/dev/null 2>&1
+done
+got=""; for i in 1 2 3 4 5 6 7; do got="$got$(stored "$AIRFLOW_HOME" "k$i");"; done
+want=$("$PYTHON3" -c 'import json, sys, yaml
+from urllib.parse import parse_qsl
+q = json.dumps(dict(parse_qsl("x=a%00b&a%00=1", keep_blank_values=True)))
+f = json.load(open(sys.argv[1]))
+y = yaml.safe_load(open(sys.argv[2]))
+print(";".join([q, sys.argv[3], json.dumps(f["k3"]["extra"]),
+    json.dumps(f["k4"]["extra_dejson"]), json.dumps(y["k5"]["extra"]), q,
+    json.dumps(json.loads(sys.argv[4])["extra"])]) + ";")' "$T/kx.json" "$T/kx.yaml" "$kx" "$kj")
+is "$got" "$want" "--conn-uri, --conn-extra, --conn-json and json, yaml and env imports store the extra as Airflow does"
+
+# Shown: masked as Airflow masks it (should_hide_value_for_key() strips
+# and lower-cases the name, and 'password\x00' holds 'password'), and
+# get_uri() quotes a NUL as %00 (urlencode()); a lone surrogate in a key or
+# a str value makes urlencode() raise, and get fails saying so.
+"$FERNCON" connections add km --conn-type http \
+	--conn-extra '{"password\u0000": "s3", "n": {"k\ud800": "a\u0000b"}}' >/dev/null 2>&1
+x=$("$FERNCON" connections get km -o json 2>/dev/null | "$PYTHON3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["extra_dejson"]))')
+u=$("$FERNCON" connections get k1 -o json 2>/dev/null | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)[0]["get_uri"])')
+is "$x | $u" "$("$PYTHON3" -c 'import json; from urllib.parse import urlencode, parse_qsl
+print(json.dumps({"password\x00": "***", "n": {"k\ud800": "a\x00b"}}), "|",
+    "http://h/?" + urlencode(dict(parse_qsl("x=a%00b&a%00=1", keep_blank_values=True))))')" \
+	"get masks a kept extra as Airflow does, and get_uri() quotes a NUL as %00"
+o=$("$FERNCON" connections get k2 -o json 2>&1); rc=$?
+py=$("$PYTHON3" -c 'from urllib.parse import urlencode
+try: urlencode({"\ud800": "x"})
+except UnicodeEncodeError: print("UnicodeEncodeError")')
+is "$py $rc $(printf '%s' "$o" | grep -c 'raises UnicodeEncodeError')" "UnicodeEncodeError 1 1" \
+	"get_uri() of a top-level lone surrogate fails as urlencode() raises"
 
 # -- item 10: a non-object extra on Airflow 2 ----------------------------------
 # airflow/models/connection.py (2.10, c873bd5) _validate_extra() only warns

@@ -581,6 +581,14 @@ test_loads_kept(void **state)
  * pyjson_kept_utf8() ('a\x00b'.encode() is b'a\x00b'; '\ud800'.encode()
  * raises), and a lone surrogate escaped without ensure_ascii too.
  */
+static int
+kept_at(const cJSON *v, int i)
+{
+	const char *s = cJSON_GetArrayItem(v, i)->valuestring;
+
+	return pyjson_kept(s, strlen(s));
+}
+
 static void
 test_kept_strings(void **state)
 {
@@ -594,12 +602,10 @@ test_kept_strings(void **state)
 	(void)state;
 	v = pyjson_loads_kept(text, strlen(text));
 	assert_non_null(v);
-	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 0)->valuestring),
-	    PYJSON_NUL);
-	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 1)->valuestring),
-	    PYJSON_SURROGATE);
-	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 2)->valuestring), 0);
-	assert_int_equal(pyjson_kept(cJSON_GetArrayItem(v, 3)->valuestring), 0);
+	assert_int_equal(kept_at(v, 0), PYJSON_NUL);
+	assert_int_equal(kept_at(v, 1), PYJSON_SURROGATE);
+	assert_int_equal(kept_at(v, 2), 0);
+	assert_int_equal(kept_at(v, 3), 0);
 	buf_init(&b, 0);
 	assert_int_equal(pyjson_kept_utf8(cJSON_GetArrayItem(v, 0)->valuestring,
 	    &b), 0);
