@@ -1,7 +1,9 @@
 /*
  * fuzz_pyjson.c: json.loads and json.dumps as Python has them
  * (src/pyjson.c). The first byte picks the dump options (indent, sorted
- * keys, ensure_ascii), the rest is JSON text. Invariants, for text that
+ * keys, ensure_ascii) and the reader (pyjson_loads(), or
+ * pyjson_loads_kept(), which keeps \u0000 and lone surrogates), the rest
+ * is JSON text. Invariants, for text that
  * loads: its dump loads again, and the dump of that is the same text
  * (the output re-parses to the same value); the one-line ensure_ascii
  * dump is ASCII.
@@ -42,6 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pyjson_opts o, plain = { -1, 0, 1 };
 	struct buf d1, d2, a;
 	cJSON *v, *back;
+	cJSON *(*load)(const char *, size_t);
 	size_t i;
 
 	if (size < 1)
@@ -49,8 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.indent = (data[0] & 3) == 3 ? -1 : data[0] & 3;
 	o.sort_keys = (data[0] >> 2) & 1;
 	o.ensure_ascii = (data[0] >> 3) & 1;
+	load = (data[0] >> 4) & 1 ? pyjson_loads_kept : pyjson_loads;
 	errno = 0;
-	if ((v = pyjson_loads((const char *)data + 1, size - 1)) == NULL) {
+	if ((v = load((const char *)data + 1, size - 1)) == NULL) {
 		FUZZ_CHECK(errno == EINVAL, "a refused text without EINVAL");
 		return 0;
 	}
@@ -58,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&d2, 1);
 	buf_init(&a, 1);
 	dump(v, &o, &d1);
-	if ((back = pyjson_loads(buf_str(&d1), d1.len)) == NULL) {
+	if ((back = load(buf_str(&d1), d1.len)) == NULL) {
 		fprintf(stderr, "dump: %s\n", buf_str(&d1));
 		fuzz_fail(__FILE__, __LINE__, "the dump does not load again");
 	}
