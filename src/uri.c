@@ -1139,6 +1139,13 @@ out:
  * value is refused, since urlencode() encodes each to UTF-8 first and
  * raises UnicodeEncodeError, which get_uri() does not catch.
  */
+/* 1 if the tree string s holds a kept lone surrogate (pyjson.h). */
+static int
+lone_surrogate(const char *s)
+{
+	return (pyjson_kept(s, strlen(s)) & PYJSON_SURROGATE) != 0;
+}
+
 /* get_uri()'s UnicodeEncodeError, from urlencode(extra_dejson). */
 static int
 refuse_query_surrogate(struct err *e)
@@ -1187,10 +1194,8 @@ format_extra(const char *extra, struct buf *out, struct err *e)
 			if ((m->type & 0xFF) != cJSON_String)
 				flat = 0;
 			/* urlencode() encodes every key and str value first */
-			if ((pyjson_kept(m->string, strlen(m->string)) &
-			    PYJSON_SURROGATE) || (cJSON_IsString(m) &&
-			    (pyjson_kept(m->valuestring, strlen(m->valuestring)) &
-			    PYJSON_SURROGATE))) {
+			if (lone_surrogate(m->string) || (cJSON_IsString(m) &&
+			    lone_surrogate(m->valuestring))) {
 				pyjson_free(j);
 				return refuse_query_surrogate(e);
 			}
