@@ -91,6 +91,11 @@ for t in ('{"a": [1, 2.0, -0.0, 1e400, NaN, -Infinity], "b": {"c": null}}',
           json.dumps(demo[0])):
     for opt in (b"\x03", b"\x0c", b"\x05"):
         put("fuzz_pyjson", opt + t.encode())
+# pyjson_loads_kept() (bit 4): \u0000 and lone surrogates, in keys too
+for t in ('{"a\\u0000": ["\\ud800", "\\udc00x\\ud83d\\ude00"], "\\u0001": "\\u0000"}',
+          '"\\uDBFF\\uDBFF\\uDFFF\\u0000"'):
+    for opt in (b"\x13", b"\x1c", b"\x15"):
+        put("fuzz_pyjson", opt + t.encode())
 
 # audit: extras (0x01) and passwords (0x00) of tests/audit_corpus.json
 for case in json.load(open("tests/audit_corpus.json"))["cases"][:24]:
