@@ -503,7 +503,7 @@ json_port(struct conn *c, const cJSON *v, struct err *e)
 
 		buf_init(&raw, 0);
 		buf_init(&b, 0);
-		if (pyjson_kept_utf8(v->valuestring, &raw) == 0) {
+		if (pyjson_kept_utf8(v->valuestring, 0, &raw) == 0) {
 			utf8_py_repr(&b, raw.len > 0 ? buf_str(&raw) : "",
 			    raw.len);
 			if (buf_check(&raw, e) == 0 && buf_check(&b, e) == 0)

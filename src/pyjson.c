@@ -369,7 +369,7 @@ pyjson_kept_add(struct buf *out, const char *s, size_t len)
 }
 
 int
-pyjson_kept_utf8(const char *s, struct buf *out)
+pyjson_kept_utf8(const char *s, int replace, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len = strlen(s), adv;
@@ -377,9 +377,11 @@ pyjson_kept_utf8(const char *s, struct buf *out)
 
 	while (i < len) {
 		cp = kept_next(p + i, len - i, &adv);
-		if (cp >= 0xD800 && cp <= 0xDFFF)
+		if (cp >= 0xD800 && cp <= 0xDFFF && !replace)
 			return -1;
-		if (cp == 0 && adv == 2)
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			buf_add(out, "\xEF\xBF\xBD", 3);
+		else if (cp == 0 && adv == 2)
 			buf_addc(out, '\0');
 		else
 			buf_add(out, p + i, adv);

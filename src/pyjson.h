@@ -122,11 +122,12 @@ void pyjson_kept_add(struct buf *out, const char *s, size_t len);
 
 /*
  * The tree string s as the UTF-8 bytes of Python's str.encode(), appended
- * to out: a kept NUL becomes the byte 0. -1 (out untouched or partly
- * written) when s holds a lone surrogate, which UTF-8 cannot encode
- * (Python raises UnicodeEncodeError); else 0 (check out for memory).
+ * to out: a kept NUL becomes the byte 0. A lone surrogate, which UTF-8
+ * cannot encode (Python raises UnicodeEncodeError): -1 (out partly
+ * written), or with replace U+FFFD in its place. Else 0 (check out for
+ * memory).
  */
-int pyjson_kept_utf8(const char *s, struct buf *out) ATTR_WUR;
+int pyjson_kept_utf8(const char *s, int replace, struct buf *out) ATTR_WUR;
 
 /*
  * Why Python's json.loads(text) succeeds where pyjson_loads() refuses, for

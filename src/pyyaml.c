@@ -285,8 +285,10 @@ cmp_child(const void *a, const void *b)
 
 /*
  * A str of a pyjson tree (a value or a key): a kept NUL is written as the
- * character itself, which the emitter writes "\0" as PyYAML does; a lone
- * surrogate is refused (CSafeDumper encodes to UTF-8 and raises).
+ * character itself, which the emitter writes "\0" as PyYAML does. A lone
+ * surrogate cannot reach libyaml, which takes UTF-8 only (CSafeDumper
+ * raises UnicodeEncodeError there): it is written as U+FFFD (README,
+ * "Where ferncon differs from Airflow"; -o json keeps it exact).
  */
 static int
 yaml_tree_str(struct transfer_writer *w, const char *s, const char *what,
@@ -298,14 +300,11 @@ yaml_tree_str(struct transfer_writer *w, const char *s, const char *what,
 	if (s == NULL || pyjson_kept(s, strlen(s)) == 0)
 		return pyyaml_emit_str(w, s, what, c, e);
 	buf_init(&raw, 1);
-	if (pyjson_kept_utf8(s, &raw) != 0)
-		err_set(e, ERR_INVALID, "cannot write %s of connection '%s' as "
-		    "YAML: it holds a lone surrogate, which UTF-8 cannot "
-		    "encode", what, c->conn_id);
-	else if (buf_check(&raw, e) == 0)
-		rc = pyyaml_emit_scalar(w, TAG_STR, buf_str(&raw), raw.len,
-		    pyyaml_resolve(&w->res, buf_str(&raw), raw.len) == YT_STR,
-		    1, what, c, e);
+	if (pyjson_kept_utf8(s, 1, &raw) == 0 && buf_check(&raw, e) == 0)
+		rc = pyyaml_emit_scalar(w, TAG_STR, raw.len > 0 ?
+		    buf_str(&raw) : "", raw.len, pyyaml_resolve(&w->res,
+		    raw.len > 0 ? buf_str(&raw) : "", raw.len) == YT_STR, 1,
+		    what, c, e);
 	buf_release(&raw);
 	return rc;
 }

@@ -1135,26 +1135,18 @@ out:
  * object whose values are all strings; else __extra__ with the raw text.
  * Extra that is not JSON, or not an object, takes the __extra__ path as in
  * 2.10 (3.x raises earlier, when the extra is read). A kept NUL
- * (pyjson_loads_kept()) is quoted %00; a lone surrogate in a key or a str
- * value is refused, since urlencode() encodes each to UTF-8 first and
- * raises UnicodeEncodeError, which get_uri() does not catch.
+ * (pyjson_loads_kept()) is quoted %00. A lone surrogate in a key or a str
+ * value makes urlencode() raise UnicodeEncodeError, which get_uri() does
+ * not catch, so that Airflow cannot write such a URI at all (nor list or
+ * export the connection); ferncon takes the __extra__ path there, whose
+ * text is ASCII and reads back as the same extra (README, "Where ferncon
+ * differs from Airflow").
  */
 /* 1 if the tree string s holds a kept lone surrogate (pyjson.h). */
 static int
 lone_surrogate(const char *s)
 {
 	return (pyjson_kept(s, strlen(s)) & PYJSON_SURROGATE) != 0;
-}
-
-/* get_uri()'s UnicodeEncodeError, from urlencode(extra_dejson). */
-static int
-refuse_query_surrogate(struct err *e)
-{
-	err_set(e, ERR_INVALID, "the extra holds a lone surrogate in a key or a "
-	    "str value, which urlencode() cannot encode: Airflow's get_uri() "
-	    "raises UnicodeEncodeError there, and ferncon cannot write the "
-	    "URI either");
-	return -1;
 }
 
 /*
@@ -1172,9 +1164,10 @@ quote_kept(struct buf *out, const char *s, struct err *e)
 		return 0;
 	}
 	buf_init(&raw, 1);
-	if (pyjson_kept_utf8(s, &raw) != 0)
-		rc = refuse_query_surrogate(e);
-	else if ((rc = buf_check(&raw, e)) == 0)
+	if (pyjson_kept_utf8(s, 0, &raw) != 0) {
+		err_set(e, ERR_INVALID, "a lone surrogate in a URI query");
+		rc = -1;
+	} else if ((rc = buf_check(&raw, e)) == 0)
 		uri_quote_plus(out, raw.len > 0 ? buf_str(&raw) : "", raw.len);
 	buf_release(&raw);
 	return rc;
@@ -1193,12 +1186,10 @@ format_extra(const char *extra, struct buf *out, struct err *e)
 		for (m = j->child; m != NULL; m = m->next) {
 			if ((m->type & 0xFF) != cJSON_String)
 				flat = 0;
-			/* urlencode() encodes every key and str value first */
+			/* urlencode() would raise: see above */
 			if (lone_surrogate(m->string) || (cJSON_IsString(m) &&
-			    lone_surrogate(m->valuestring))) {
-				pyjson_free(j);
-				return refuse_query_surrogate(e);
-			}
+			    lone_surrogate(m->valuestring)))
+				flat = 0;
 		}
 	}
 	if (flat) {

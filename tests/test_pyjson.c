@@ -579,7 +579,8 @@ test_loads_kept(void **state)
 /*
  * The kept forms in a tree: what pyjson_kept() finds, the bytes of
  * pyjson_kept_utf8() ('a\x00b'.encode() is b'a\x00b'; '\ud800'.encode()
- * raises), and a lone surrogate escaped without ensure_ascii too.
+ * raises, or with errors="replace" gives U+FFFD here), and a lone
+ * surrogate escaped without ensure_ascii too.
  */
 static int
 kept_at(const cJSON *v, int i)
@@ -608,12 +609,16 @@ test_kept_strings(void **state)
 	assert_int_equal(kept_at(v, 3), 0);
 	buf_init(&b, 0);
 	assert_int_equal(pyjson_kept_utf8(cJSON_GetArrayItem(v, 0)->valuestring,
-	    &b), 0);
+	    0, &b), 0);
 	assert_int_equal(b.len, 3);
 	assert_memory_equal(buf_str(&b), "a\0b", 3);
 	buf_reset(&b);
 	assert_int_equal(pyjson_kept_utf8(cJSON_GetArrayItem(v, 1)->valuestring,
-	    &b), -1);
+	    0, &b), -1);
+	buf_reset(&b);
+	assert_int_equal(pyjson_kept_utf8(cJSON_GetArrayItem(v, 1)->valuestring,
+	    1, &b), 0);
+	assert_string_equal(buf_str(&b), "\xef\xbf\xbd");	/* replaced */
 	buf_reset(&b);
 	assert_int_equal(pyjson_dumps(v, &o, &b, &e), 0);
 	assert_string_equal(buf_str(&b), "[\"a\\u0000b\", \"\\ud800\", "
