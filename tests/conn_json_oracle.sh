@@ -13,7 +13,8 @@
 # Connection(), which takes description, host, login, password and
 # schema. Both write the resulting fields with json.dumps, so the bytes
 # must be equal: integers exact, floats repr'ed, duplicate keys folded,
-# NaN and Infinity read and written as Python does.
+# NaN and Infinity read and written as Python does, \u0000 and lone
+# surrogates in an extra kept (pyjson_loads_kept()).
 #
 # Where Python raises an exception that Airflow does not catch (a
 # TypeError for an unknown key or a list port, OverflowError for an
@@ -77,6 +78,11 @@ cat > "$T/cases" <<'EOF'
 {"conn_type":"http","extra":{"max":1.7976931348623157e308,"min":5e-324,"x":123456789.123,"y":1e16,"z":1e-05}}
 {"conn_type":"http","extra":{"nested":{"deep":[1,{"x":-12345678901234567890123}]},"s":"a/b\"c\\d\n"}}
 {"conn_type":"http","extra":{"password":"s3cret","n":1.0}}
+{"conn_type":"http","extra":{"k":"a\u0000b","\ud800":["\udfff","\uDBFF\uDBFF\uDFFF"],"n\u0000":{"\u0000":1}}}
+{"conn_type":"http","extra":{"\u0000":1,"\u0000":2,"\u0001":"\u0001\u0000"}}
+{"conn_type":"http","extra":["\udc00x","\ud83d\ude00"]}
+{"conn_type":"http","port":"\u0000"}
+{"conn_type":"http","port":"1\u0000"}
 {"conn_type":"","host":"h"}
 {"host":"h"}
 {"conn_type":null}
