@@ -567,6 +567,320 @@ test_readonly_user(void **state)
 	mysql_close(a);
 }
 
+/* -- batched writes: upserts ------------------------------------------- */
+
+/* The server's count of a statement kind (SHOW GLOBAL STATUS, as root). */
+static long
+com_count(MYSQL *a, const char *var)
+{
+	char sql[128];
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+	long n = -1;
+
+	snprintf(sql, sizeof sql, "SHOW GLOBAL STATUS LIKE '%s'", var);
+	if (mysql_query(a, sql) != 0 || (r = mysql_store_result(a)) == NULL)
+		fail_msg("%s: %s", sql, mysql_error(a));
+	if ((row = mysql_fetch_row(r)) != NULL && row[1] != NULL)
+		n = strtol(row[1], NULL, 10);
+	mysql_free_result(r);
+	return n;
+}
+
+/* Statements of each kind the server ran since the last call. */
+struct coms {
+	long	insert, update_multi;
+};
+
+static void
+coms_delta(MYSQL *a, struct coms *since, struct coms *d)
+{
+	struct coms now = { com_count(a, "Com_insert"),
+	    com_count(a, "Com_update_multi") };
+
+	d->insert = now.insert - since->insert;
+	d->update_multi = now.update_multi - since->update_multi;
+	*since = now;
+}
+
+/* Rows of connection: conn_id, both secrets and flags, by id, as one string. */
+static char *
+conn_rows(struct tdb_fx *f)
+{
+	return tdb_query(&f->t, "SELECT GROUP_CONCAT(CONCAT_WS(':', id, conn_id, "
+	    "IFNULL(password, '-'), IFNULL(is_encrypted, '-'), IFNULL(extra, '-'), "
+	    "IFNULL(is_extra_encrypted, '-')) ORDER BY id SEPARATOR ' ') FROM "
+	    "connection");
+}
+
+/*
+ * Read connection.password of every row FOR UPDATE in a new transaction
+ * (the rotation's read) and queue for each row i of ids: only the
+ * password, only the extra or both (by i % 3), "p<id>"/"e<id>" with the
+ * flag set. The caller commits.
+ */
+static void
+write_read_rows(struct store *s, size_t nids)
+{
+	struct store_iter *it = NULL;
+	struct store_value v;
+	int64_t ids[64];
+	size_t n = 0, i;
+	char pw[32], ex[32];
+	struct err e;
+	int rc;
+
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 0, &it, &e),
+	    0);
+	while ((rc = store_field_next(it, &v, &e)) == 1 && n < ARRAY_LEN(ids))
+		ids[n++] = v.id;
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(n, nids);
+	for (i = 0; i < n; i++) {
+		unsigned which = i % 3 == 0 ? STORE_SET_PASSWORD : i % 3 == 1 ?
+		    STORE_SET_EXTRA : STORE_SET_PASSWORD | STORE_SET_EXTRA;
+
+		snprintf(pw, sizeof pw, "p%lld", (long long)ids[i]);
+		snprintf(ex, sizeof ex, "e%lld", (long long)ids[i]);
+		if (store_conn_secrets_update(s, ids[i], which, pw, strlen(pw), 1,
+		    ex, strlen(ex), 1, &e) != 0)
+			fail_msg("update %lld: %s", (long long)ids[i], e.msg);
+	}
+}
+
+/*
+ * conn_ids that differ only in case or in '_' against '-' (both kept
+ * apart by a utf8mb3_bin column, the second by utf8mb4_unicode_ci too):
+ * a batch of rows read FOR UPDATE goes as one INSERT ... ON DUPLICATE KEY
+ * UPDATE of each row's own id and conn_id, and each row gets its own new
+ * values (the secret not written keeps its value and flag), no row is
+ * added, AUTO_INCREMENT does not move.
+ */
+static void
+check_upsert_names(struct tdb_fx *f, const char *const *ids, size_t n)
+{
+	struct store *s = NULL;
+	struct coms c = { 0, 0 }, d;
+	struct err e;
+	char sql[256], want[1024], *got, *ai0, *ai1;
+	size_t i;
+	MYSQL *a = admin();
+
+	for (i = 0; i < n; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO connection (conn_id, "
+		    "conn_type, password, extra, is_encrypted, is_extra_encrypted) "
+		    "VALUES ('%s', 'http', 'oldp', 'olde', 0, 0)", ids[i]);
+		tdb_exec(&f->t, sql);
+	}
+	ai0 = tdb_query(&f->t, "SELECT AUTO_INCREMENT FROM information_schema."
+	    "TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'connection'");
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	write_read_rows(s, n);
+	coms_delta(a, &c, &d);
+	assert_int_equal(store_commit(s, &e), 0);
+	coms_delta(a, &c, &d);
+	assert_int_equal(d.insert, 1);
+	assert_int_equal(d.update_multi, 0);
+	want[0] = '\0';
+	for (i = 0; i < n; i++) {
+		int id = (int)i + 1;
+
+		if (i % 3 == 0)
+			snprintf(sql, sizeof sql, "%d:%s:p%d:1:olde:0", id, ids[i], id);
+		else if (i % 3 == 1)
+			snprintf(sql, sizeof sql, "%d:%s:oldp:0:e%d:1", id, ids[i], id);
+		else
+			snprintf(sql, sizeof sql, "%d:%s:p%d:1:e%d:1", id, ids[i], id,
+			    id);
+		if (i > 0)
+			strcat(want, " ");
+		strcat(want, sql);
+	}
+	got = conn_rows(f);
+	assert_string_equal(got, want);
+	ai1 = tdb_query(&f->t, "SELECT AUTO_INCREMENT FROM information_schema."
+	    "TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'connection'");
+	assert_string_equal(ai0, ai1);
+	free(got);
+	free(ai0);
+	free(ai1);
+	store_close(s);
+	mysql_close(a);
+}
+
+static void
+test_upsert_case_and_dash(void **state)
+{
+	static const char *const ids[] = { "ab_c", "AB_C", "ab-c", "Ab-C", "abc",
+	    "a\xc3\xa9", "A\xc3\x89" };
+
+	check_upsert_names(*state, ids, ARRAY_LEN(ids));
+}
+
+static void
+test_upsert_case_insensitive(void **state)
+{
+	static const char *const ids[] = { "ab_c", "ab-c", "Abd", "a\xc3\xa9",
+	    "ab" };
+
+	check_upsert_names(*state, ids, ARRAY_LEN(ids));
+}
+
+/* Three connections: a, b, c (ids 1 to 3), password and extra "old". */
+static void
+three_rows(struct tdb_fx *f)
+{
+	tdb_exec(&f->t, "INSERT INTO connection (conn_id, conn_type, password, "
+	    "extra, is_encrypted, is_extra_encrypted) VALUES ('a', 'http', 'old', "
+	    "'old', 0, 0), ('b', 'http', 'old', 'old', 0, 0), ('c', 'http', "
+	    "'old', 'old', 0, 0)");
+}
+
+/*
+ * A row deleted between pages cannot come back. The rows of a page read
+ * FOR UPDATE cannot be deleted or renamed by another session (it waits for
+ * the lock); a row after the page can, and the next page does not see it.
+ * A row this session itself deletes after reading it (no rotation does) is
+ * caught by the upsert's count: the transaction fails whole.
+ */
+static void
+test_upsert_deleted_row(void **state)
+{
+	struct tdb_fx *f = *state;
+	struct store *s = NULL;
+	struct store_iter *it = NULL;
+	struct store_value v;
+	struct err e;
+	char *before, *got;
+	int rc, n = 0;
+	MYSQL *a = admin();
+
+	three_rows(f);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 2, &it, &e),
+	    0);
+	while ((rc = store_field_next(it, &v, &e)) == 1)
+		n++;
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 2);
+	store_iter_free(it);
+	admin_exec(a, "SET SESSION innodb_lock_wait_timeout = 1");
+	assert_int_not_equal(mysql_query(a, "DELETE FROM airflow.connection WHERE "
+	    "id = 2"), 0);
+	assert_int_equal(mysql_errno(a), 1205);	/* ER_LOCK_WAIT_TIMEOUT */
+	assert_int_not_equal(mysql_query(a, "UPDATE airflow.connection SET "
+	    "conn_id = 'z' WHERE id = 1"), 0);
+	assert_int_equal(mysql_errno(a), 1205);
+	admin_exec(a, "DELETE FROM airflow.connection WHERE id = 3");
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 2, 2, &it, &e),
+	    0);
+	assert_int_equal(store_field_next(it, &v, &e), 0);
+	store_iter_free(it);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 1, "new1", 4, 1,
+	    &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 2, "new2", 4, 1,
+	    &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	got = conn_rows(f);
+	assert_string_equal(got, "1:a:new1:1:old:0 2:b:new2:1:old:0");
+	free(got);
+
+	/* Deleted by this session after the read: the count sees the insert. */
+	before = conn_rows(f);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_field_iter(s, STORE_CONN_PASSWORD, 0, 0, &it, &e),
+	    0);
+	while ((rc = store_field_next(it, &v, &e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(store_conn_delete(s, "b", &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 1, "x1", 2, 1,
+	    &e), 0);
+	assert_int_equal(store_field_update(s, STORE_CONN_PASSWORD, 2, "x2", 2, 1,
+	    &e), 0);
+	assert_int_equal(store_commit(s, &e), -1);
+	assert_int_equal(e.code, ERR_DB);
+	assert_non_null(strstr(e.msg, "counted 3 changes, not 2 a row"));
+	assert_non_null(strstr(e.msg, "nothing was changed"));
+	store_rollback(s);
+	got = conn_rows(f);
+	assert_string_equal(got, before);
+	free(got);
+	free(before);
+	store_close(s);
+	mysql_close(a);
+}
+
+/*
+ * Where an INSERT could do more than an UPDATE, the batch goes as UPDATE
+ * ... JOIN instead, with the same result: a trigger on the table (a
+ * BEFORE INSERT trigger would fire for every row), another NOT NULL column
+ * without a default, another unique key, a user without INSERT.
+ */
+static void
+test_upsert_refused(void **state)
+{
+	static const char *const ddl[] = {
+		"CREATE TRIGGER conn_audit BEFORE INSERT ON connection FOR EACH ROW "
+		    "SET NEW.description = 'inserted'",
+		"ALTER TABLE connection ADD COLUMN owner INTEGER NOT NULL",
+		"ALTER TABLE connection ADD UNIQUE KEY conn_host_uq (host)",
+		NULL,
+	};
+	struct tdb_fx *f = *state;
+	struct store *s = NULL;
+	struct coms c = { 0, 0 }, d;
+	struct err e;
+	char url[1024], *got;
+	size_t i;
+	MYSQL *a = admin();
+
+	admin_exec(a, "DROP USER IF EXISTS 'ferncon_upd'@'%'; CREATE USER "
+	    "'ferncon_upd'@'%' IDENTIFIED BY 'upd-pw'; GRANT SELECT, UPDATE ON "
+	    "airflow.* TO 'ferncon_upd'@'%'");
+	user_url(url, sizeof url, "ferncon_upd", "upd-pw");
+	three_rows(f);
+	for (i = 0; i < ARRAY_LEN(ddl); i++) {
+		if (ddl[i] != NULL)
+			tdb_exec(&f->t, ddl[i]);
+		assert_int_equal(store_open(&s, ddl[i] != NULL ? f->t.url : url,
+		    NULL, &e), 0);
+		write_read_rows(s, 3);
+		coms_delta(a, &c, &d);
+		assert_int_equal(store_commit(s, &e), 0);
+		coms_delta(a, &c, &d);
+		assert_int_equal(d.insert, 0);
+		assert_int_equal(d.update_multi, 1);
+		got = conn_rows(f);
+		assert_string_equal(got, "1:a:p1:1:old:0 2:b:old:0:e2:1 "
+		    "3:c:p3:1:e3:1");
+		free(got);
+		store_close(s);
+		tdb_exec(&f->t, "UPDATE connection SET password = 'old', extra = "
+		    "'old', is_encrypted = 0, is_extra_encrypted = 0");
+		if (i == 0)
+			tdb_exec(&f->t, "DROP TRIGGER conn_audit");
+		else if (i == 1)
+			tdb_exec(&f->t, "ALTER TABLE connection DROP COLUMN owner");
+		else if (i == 2)
+			tdb_exec(&f->t, "ALTER TABLE connection DROP KEY conn_host_uq");
+	}
+	/* With none of these the same batch is an upsert. */
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+	write_read_rows(s, 3);
+	coms_delta(a, &c, &d);
+	assert_int_equal(store_commit(s, &e), 0);
+	coms_delta(a, &c, &d);
+	assert_int_equal(d.insert, 1);
+	store_close(s);
+	admin_exec(a, "DROP USER 'ferncon_upd'@'%'");
+	mysql_close(a);
+}
+
 struct stopper {
 	struct store	*s;
 	int		 done;
@@ -749,6 +1063,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_interrupt_search, setup,
 		    tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lost_connection, setup, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_upsert_case_and_dash,
+		    setup_upgraded, tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_upsert_case_insensitive, setup,
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_upsert_deleted_row, setup,
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_upsert_refused, setup,
+		    tdb_fx_teardown),
 	};
 	int rc;
 
