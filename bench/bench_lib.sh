@@ -30,3 +30,41 @@ bench_pg_start() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/ferncon-$1.XXXXXX")
 	trap '_pg_exit' EXIT
 }
+
+# What the rotation benches (pg_rotate_bench.sh, my_rotate_bench.sh) share
+# after their runs. bench_fc_parse: from ferncon's output ($T/fc.out) and
+# the times around it ($start, $end), fc_tokens, fc_rot (BEGIN to the last
+# write), fc_commit, fc_verify and fc_secs (the whole command).
+bench_fc_parse() {
+	fc_tokens=$(sed -n 's/^rotated \([0-9]*\) values.*/\1/p' "$T/fc.out")
+	fc_rot=$(sed -n 's/^rotated [0-9]* values in \([0-9.]*\) s.*/\1/p' "$T/fc.out")
+	fc_secs=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+	fc_commit=$(sed -n 's/^rotated .*commit \([0-9.]*\) s.*/\1/p' "$T/fc.out")
+	fc_verify=$(sed -n 's/^verify: .*(\([0-9.]*\) s)$/\1/p' "$T/fc.out")
+}
+
+# bench_floor URL: bench/floor_bench on URL; fl = "write commit read-back"
+# (seconds).
+bench_floor() {
+	"$BUILDDIR/bench/floor_bench" "$1" > "$T/floor.out"
+	fl=$(sed -n 's/^floor: values [0-9]* write \([0-9.]*\) s commit \([0-9.]*\) s read-back \([0-9.]*\) s.*/\1 \2 \3/p' "$T/floor.out")
+}
+
+# bench_row N: the table row of size N (the rates, ratios, the floor and
+# peak RSS from $T/py.rss and $T/fc.rss), then the phases of the whole
+# command beside the floor's and the load average. Python's tokens and
+# seconds: py_tokens, py_secs (one UPDATE a row), pyb_secs (batched).
+bench_row() {
+	awk -v n="$1" -v pt="$py_tokens" -v ps="$py_secs" -v bs="$pyb_secs" \
+	    -v ft="$fc_tokens" -v fs="$fc_secs" -v fx="$fc_rot" -v pr="$(cat "$T/py.rss")" \
+	    -v fr="$(cat "$T/fc.rss")" -v fc="$fc_commit" -v fv="$fc_verify" -v fl="$fl" \
+	    -v loadavg="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+		split(fl, w, " ")
+		p = pt / ps; b = pt / bs; f = ft / (fx + fc); e = ft / fs
+		printf "%7d %7d %11.0f %11.0f %11.0f %6.1fx/%5.1fx %11.0f %7.1fx/%5.1fx %11.0f %5.1fMiB %5.1fMiB\n",
+		    n, ft, p, b, f, f / p, f / b, e, e / p, e / b, ft / (w[1] + w[2] + w[3]),
+		    pr / 1024, fr / 1024
+		printf "%7s phases (s): start-up %.3f, rotate %.3f, commit %.3f, verify %.3f; floor: write %.3f, commit %.3f, read-back %.3f; load %s\n",
+		    "", fs - fx - fc - fv, fx, fc, fv, w[1], w[2], w[3], loadavg
+	}'
+}

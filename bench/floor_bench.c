@@ -4,11 +4,12 @@
  * own store layer in one transaction with no cryptography at all (each
  * encrypted value written back with one byte changed, as SQLite does not
  * write a cell that is byte for byte the same), then read back once, as
- * the check after COMMIT does. bench/rotate_bench.py and
- * bench/pg_rotate_bench.sh print it beside ferncon's times, so that the
- * distance to the limit is visible (doc/perf.md section 4). Not a test.
+ * the check after COMMIT does. bench/rotate_bench.py,
+ * bench/pg_rotate_bench.sh and bench/my_rotate_bench.sh print it beside
+ * ferncon's times, so that the distance to the limit is visible
+ * (doc/perf.md section 4, doc/mysql.md section 5). Not a test.
  *
- *   floor_bench URL        (sqlite:///path or postgresql://...)
+ *   floor_bench URL        (sqlite:///path, postgresql://... or mysql://...)
  *
  * Prints "floor: values N write S s commit S s read-back S s".
  */

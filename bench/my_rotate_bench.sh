@@ -10,7 +10,7 @@
 # bench/pg_rotate_bench.sh on MySQL: a throwaway MariaDB server
 # (tests/my_server.sh, InnoDB, a 256 MiB buffer pool, flush at commit
 # relaxed as the tests' server) and Airflow 3.2's MySQL schema
-# (data/schema-my-3.2.sql); for each N, three databases filled alike
+# (data/schema-my-3.2.sql); for each N, four databases filled alike
 # (tests/airflow_db.py bulk through PyMySQL: N connections with a password
 # and an extra, N variables, all under the old key: 3N tokens), one for each
 # side:
@@ -22,9 +22,17 @@
 #            a page per round trip (UPDATE ... JOIN of the page).
 #   ferncon: `ferncon rotate-fernet-key`: its rotation BEGIN to COMMIT (its
 #            summary) and the whole command timed from outside (e2e: start-
-#            up, connecting, preflight, rotation, verify).
-# tokens/s, ratios against each Python, peak RSS (GNU time %M). Target:
-# the whole command >= 20x Airflow-style Python at 100 k, RSS flat.
+#            up, connecting, one pass that checks and rotates, check after
+#            COMMIT).
+#   floor:   bench/floor_bench on a fourth copy: the same rows read and
+#            written back through ferncon's own store (the same batched
+#            statements) in one transaction with no cryptography at all,
+#            then read back once: the limit this machine and server set.
+# tokens/s, ratios against each Python, the floor's tokens/s, peak RSS (GNU
+# time %M), and on a second line the phases of the whole command against
+# the floor's and the load average (the machine may be shared: say so
+# beside any figure). Target: the whole command >= 20x Airflow-style Python
+# at 100 k, RSS flat.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/bench_lib.sh"
@@ -52,12 +60,13 @@ echo "cpu: ${cpu:-unknown}, $(nproc) cores"
 echo "tokens/s, BEGIN to COMMIT: py-airflow (python, one UPDATE per row as Airflow's"
 echo "ORM flush sends it), py-batch (python, a page per round trip), ferncon; ratio ="
 echo "ferncon / py-airflow and / py-batch; fc e2e: the whole ferncon command (start-up,"
-echo "preflight, rotation, verify); RSS: peak resident memory"
-printf '%7s %7s %11s %11s %11s %14s %11s %14s %8s %8s\n' N tokens "py-airflow" \
-	"py-batch" "ferncon" "ratio a/b" "fc e2e" "e2e ratio a/b" "py RSS" "fc RSS"
+echo "one pass that checks and rotates, check after COMMIT); floor: the same rows read,"
+echo "written back and read again with no cryptography; RSS: peak resident memory"
+printf '%7s %7s %11s %11s %11s %14s %11s %14s %11s %8s %8s\n' N tokens "py-airflow" \
+	"py-batch" "ferncon" "ratio a/b" "fc e2e" "e2e ratio a/b" "floor" "py RSS" "fc RSS"
 status=0
 for n in $sizes; do
-	for db in bench_py bench_pyb bench_fc; do
+	for db in bench_py bench_pyb bench_fc bench_fl; do
 		my_admin "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db CHARACTER SET utf8mb4
 		    COLLATE utf8mb4_unicode_ci; GRANT ALL ON $db.* TO 'airflow'@'%'"
 		AIRFLOW_DB_URL=$(url_of $db) "$PYTHON3" "$top/tests/airflow_db.py" create - \
@@ -87,9 +96,8 @@ for n in $sizes; do
 	AIRFLOW_HOME="$T/home" /usr/bin/time -f '%M' -o "$T/fc.rss" "$FERNCON" \
 	    rotate-fernet-key > "$T/fc.out" 2>&1 || { cat "$T/fc.out" >&2; status=1; continue; }
 	end=$(date +%s.%N)
-	fc_tokens=$(sed -n 's/^rotated \([0-9]*\) values.*/\1/p' "$T/fc.out")
-	fc_rot=$(sed -n 's/^rotated [0-9]* values in \([0-9.]*\) s.*/\1/p' "$T/fc.out")
-	fc_secs=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+	bench_fc_parse
+	bench_floor "$(url_of bench_fl)"
 
 	# Both left every value under the new key alone.
 	for db in bench_py bench_pyb bench_fc; do
@@ -102,13 +110,7 @@ for n in $sizes; do
 			status=1
 		fi
 	done
-	awk -v n="$n" -v pt="$py_tokens" -v ps="$py_secs" -v bs="$pyb_secs" \
-	    -v ft="$fc_tokens" -v fs="$fc_secs" -v fx="$fc_rot" -v pr="$(cat "$T/py.rss")" \
-	    -v fr="$(cat "$T/fc.rss")" 'BEGIN {
-		p = pt / ps; b = pt / bs; f = ft / fx; e = ft / fs
-		printf "%7d %7d %11.0f %11.0f %11.0f %6.1fx/%5.1fx %11.0f %7.1fx/%5.1fx %5.1fMiB %5.1fMiB\n",
-		    n, ft, p, b, f, f / p, f / b, e, e / p, e / b, pr / 1024, fr / 1024
-	}'
+	bench_row "$n"
 	if [ "$py_tokens" != "$fc_tokens" ]; then
 		echo "my_rotate_bench: python rotated $py_tokens tokens, ferncon $fc_tokens" >&2
 		status=1

@@ -101,13 +101,8 @@ for n in $sizes; do
 	AIRFLOW_HOME="$T/home" /usr/bin/time -f '%M' -o "$T/fc.rss" "$FERNCON" \
 	    rotate-fernet-key > "$T/fc.out" 2>&1 || { cat "$T/fc.out" >&2; status=1; continue; }
 	end=$(date +%s.%N)
-	fc_tokens=$(sed -n 's/^rotated \([0-9]*\) values.*/\1/p' "$T/fc.out")
-	fc_rot=$(sed -n 's/^rotated [0-9]* values in \([0-9.]*\) s.*/\1/p' "$T/fc.out")
-	fc_secs=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-	fc_commit=$(sed -n 's/^rotated .*commit \([0-9.]*\) s.*/\1/p' "$T/fc.out")
-	fc_verify=$(sed -n 's/^verify: .*(\([0-9.]*\) s)$/\1/p' "$T/fc.out")
-	"$BUILDDIR/bench/floor_bench" "$(url_of bench_fl)" > "$T/floor.out"
-	fl=$(sed -n 's/^floor: values [0-9]* write \([0-9.]*\) s commit \([0-9.]*\) s read-back \([0-9.]*\) s.*/\1 \2 \3/p' "$T/floor.out")
+	bench_fc_parse
+	bench_floor "$(url_of bench_fl)"
 
 	# Both left every value under the new key alone.
 	for db in bench_py bench_pyb bench_fc; do
@@ -120,18 +115,7 @@ for n in $sizes; do
 			status=1
 		fi
 	done
-	awk -v n="$n" -v pt="$py_tokens" -v ps="$py_secs" -v bs="$pyb_secs" \
-	    -v ft="$fc_tokens" -v fs="$fc_secs" -v fx="$fc_rot" -v pr="$(cat "$T/py.rss")" \
-	    -v fr="$(cat "$T/fc.rss")" -v fc="$fc_commit" -v fv="$fc_verify" -v fl="$fl" \
-	    -v loadavg="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-		split(fl, w, " ")
-		p = pt / ps; b = pt / bs; f = ft / (fx + fc); e = ft / fs
-		printf "%7d %7d %11.0f %11.0f %11.0f %6.1fx/%5.1fx %11.0f %7.1fx/%5.1fx %11.0f %5.1fMiB %5.1fMiB\n",
-		    n, ft, p, b, f, f / p, f / b, e, e / p, e / b, ft / (w[1] + w[2] + w[3]),
-		    pr / 1024, fr / 1024
-		printf "%7s phases (s): start-up %.3f, rotate %.3f, commit %.3f, verify %.3f; floor: write %.3f, commit %.3f, read-back %.3f; load %s\n",
-		    "", fs - fx - fc - fv, fx, fc, fv, w[1], w[2], w[3], loadavg
-	}'
+	bench_row "$n"
 	if [ "$py_tokens" != "$fc_tokens" ]; then
 		echo "pg_rotate_bench: python rotated $py_tokens tokens, ferncon $fc_tokens" >&2
 		status=1
