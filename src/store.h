@@ -327,7 +327,8 @@ int store_field_next(struct store_iter *it, struct store_value *v,
  * (STORE_CONN_PASSWORD), then its extra (same id), then the next row's
  * password. The two values of a row stay valid together, until the call
  * after the extra's. One read of the table where two field iterators read
- * it twice: in a transaction, PostgreSQL locks each row once (FOR UPDATE).
+ * it twice: in a transaction, PostgreSQL and MySQL lock each row once (FOR
+ * UPDATE).
  */
 int store_conn_secrets_iter(struct store *s, int64_t after_id, size_t limit,
     struct store_iter **out, struct err *e) ATTR_WUR;
@@ -340,7 +341,10 @@ int store_conn_secrets_iter(struct store *s, int64_t after_id, size_t limit,
  * may queue updates and send them together (PostgreSQL sends a page of
  * them as one statement); a failure of a queued update (ERR_NOTFOUND
  * included) is then reported by the next call on the store, store_commit()
- * at the latest, and the transaction fails whole.
+ * at the latest, and the transaction fails whole. A value must differ from
+ * the row's (the jobs write new tokens): MySQL's batched write of rows the
+ * transaction read counts the rows it changed, and a row left as it was
+ * fails the transaction there (doc/mysql.md section 5).
  */
 int store_field_update(struct store *s, enum store_field f, int64_t id,
     const char *value, size_t len, int flag, struct err *e) ATTR_WUR;

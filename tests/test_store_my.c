@@ -10,8 +10,12 @@
  * in byte order and in the column's collation, compared with the server's
  * own ORDER BY; a lock held past the timeout; a user who may only read; a
  * search stopped by store_interrupt() (KILL QUERY from a second session);
- * a session killed in the middle of a transaction. Without
- * FERNCON_TEST_MY_URL only the URL cases run.
+ * a session killed in the middle of a transaction; the batched upsert of
+ * rows read FOR UPDATE (doc/mysql.md section 5): each row gets its own
+ * values whatever its conn_id's case, a row another session deletes
+ * cannot come back, one this session deletes fails the transaction by the
+ * count, and the tables where an INSERT could do more are written by
+ * UPDATE ... JOIN. Without FERNCON_TEST_MY_URL only the URL cases run.
  */
 #include "config.h"
 
