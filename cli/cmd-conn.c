@@ -62,6 +62,26 @@ json_str(const char *s)
 }
 
 /*
+ * The password as a tree string, a NUL in pyjson's kept form (pyjson.h),
+ * which -o json writes \u0000 and -o yaml "\0", as Python does.
+ */
+static cJSON *
+json_password(const struct conn *d)
+{
+	struct buf b;
+	cJSON *v = NULL;
+
+	if (d->password == NULL)
+		return cJSON_CreateNull();
+	buf_init(&b, 1);
+	pyjson_kept_add(&b, d->password, d->password_len);
+	if (!b.failed)
+		v = cJSON_CreateString(b.len > 0 ? buf_str(&b) : "");
+	buf_release(&b);
+	return v;
+}
+
+/*
  * The typed record of `connections get -o json`, from the session's
  * display copy: extra_dejson is the copy's own tree (pyjson: numbers as
  * stored, 3 stays 3).
@@ -97,7 +117,7 @@ conn_json(struct session *s, const struct conn *c, int reveal, struct err *e)
 	cJSON_AddItemToObject(o, "host", json_str(d->host));
 	cJSON_AddItemToObject(o, "schema", json_str(d->schema));
 	cJSON_AddItemToObject(o, "login", json_str(d->login));
-	cJSON_AddItemToObject(o, "password", json_str(d->password));
+	cJSON_AddItemToObject(o, "password", json_password(d));
 	cJSON_AddItemToObject(o, "port", d->has_port ?
 	    pyjson_create_int(d->port) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "is_encrypted", cJSON_CreateBool(c->is_encrypted));
@@ -462,9 +482,8 @@ build_added(struct session *s, struct add_args *a, struct conn *c,
 			return -1;
 		while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
 			pw[--len] = '\0';
-		if ((memchr(pw, '\0', len) != NULL &&
-		    conn_refuse_nul("`password`", e) != 0) ||
-		    conn_set(c, &c->password, pw, len, e) != 0) {
+		/* a NUL is kept, as Airflow keeps it (conn.h) */
+		if (conn_set(c, &c->password, pw, len, e) != 0) {
 			sodium_free(pw);
 			return -1;
 		}

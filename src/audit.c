@@ -746,10 +746,10 @@ is_stale(const struct audit *a, uint64_t ts)
 	return ts < a->now && (a->now - ts) / 86400 > (uint64_t)a->max_age_days;
 }
 
-/* plaintext, undecryptable and age of one stored value. */
+/* plaintext, undecryptable and age of one stored value (len bytes). */
 static int
 storage_checks(struct audit *a, const char *field, const struct conn_secret_info *info,
-    const char *value, const char *plain_rule, struct err *e)
+    const char *value, size_t len, const char *plain_rule, struct err *e)
 {
 	char detail[160], date[32];
 
@@ -761,7 +761,7 @@ storage_checks(struct audit *a, const char *field, const struct conn_secret_info
 		    strcmp(plain_rule, "plaintext-variable") == 0)
 			value = NULL;	/* the whole text is not one secret */
 		return audit_pend_add(a, audit_rule_get(plain_rule), audit_rule_get(plain_rule)->severity, field, NULL,
-		    value, value ? strlen(value) : 0, 0, 1, e) ? 0 : -1;
+		    value, value ? len : 0, 0, 1, e) ? 0 : -1;
 	case CONN_SECRET_UNDECRYPTABLE:
 		detail[0] = '\0';
 		if (info->has_timestamp) {
@@ -819,8 +819,9 @@ audit_conn_checks(struct audit *a, const struct conn *c, int rows, struct err *e
 	int rc = -1;
 
 	if (rows && (storage_checks(a, "password", &c->password_info, c->password,
-	    "plaintext-password", e) != 0 || storage_checks(a, "extra", &c->extra_info,
-	    c->extra, "plaintext-extra", e) != 0))
+	    c->password_len, "plaintext-password", e) != 0 ||
+	    storage_checks(a, "extra", &c->extra_info, c->extra, 0,
+	    "plaintext-extra", e) != 0))
 		return -1;
 	if (host_check(a, c->host, e) != 0)
 		return -1;
@@ -855,7 +856,7 @@ audit_conn(struct audit *a, const struct conn *c, audit_cb cb, void *arg, struct
 	a->sub.conn_id = a->sub.name;
 	a->sub.conn_type = c->conn_type;
 	a->st.connections++;
-	if (c->password != NULL && *c->password != '\0' && a->pw_conns++ < AUDIT_PW_NAMES) {
+	if (c->password_len > 0 && a->pw_conns++ < AUDIT_PW_NAMES) {
 		if (a->pw_names.len > 0)
 			buf_adds(&a->pw_names, ", ");
 		buf_adds(&a->pw_names, a->sub.name);
@@ -942,7 +943,7 @@ audit_var(struct audit *a, const struct store_var *v, audit_cb cb, void *arg, st
 		}
 		info.state = CONN_SECRET_UNDECRYPTABLE;
 	}
-	if (storage_checks(a, "val", &info, NULL, "plaintext-variable", e) != 0) {
+	if (storage_checks(a, "val", &info, NULL, 0, "plaintext-variable", e) != 0) {
 		rc = -1;
 		goto out;
 	}

@@ -131,9 +131,9 @@ audit_env(struct audit *a, audit_cb cb, void *arg, struct err *e)
 		a->sub.conn_type = c->conn_type;
 		a->st.env_connections++;
 		rc = 0;
-		if (c->password != NULL && *c->password != '\0' &&
+		if (c->password_len > 0 &&
 		    audit_pend_add(a, audit_rule_get("env-connection-password"), AUDIT_SEV_MEDIUM, "password",
-		    NULL, c->password, strlen(c->password), 0, 1, e) == NULL)
+		    NULL, c->password, c->password_len, 0, 1, e) == NULL)
 			rc = -1;
 		if (rc == 0)
 			rc = audit_conn_checks(a, c, 0, e);
@@ -496,7 +496,7 @@ check_celery_url(struct audit *a, audit_cb cb, void *arg, int broker, int celery
 		err_nomem(e);
 		goto out;
 	}
-	has_pw = c->password != NULL && *c->password != '\0';
+	has_pw = c->password_len > 0;
 	*in_file = has_pw && v.source == CONFIG_SRC_FILE;
 	if (*in_file &&
 	    audit_config_finding(a, cb, arg, subject, rule_pw, AUDIT_SEV_MEDIUM, NULL, &v,

@@ -118,7 +118,7 @@ audit_shown_value(const cJSON *v)
 static int
 conn_has_password(const struct conn *c)
 {
-	return (c->password != NULL && *c->password != '\0') ||
+	return c->password_len > 0 ||
 	    c->password_info.state == CONN_SECRET_UNDECRYPTABLE;
 }
 

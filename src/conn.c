@@ -46,6 +46,8 @@ field_free(struct conn *c, char **field)
 		int slot = secret_slot(c, field);
 
 		sodium_memzero(c->secret_mem[slot], c->secret_cap[slot]);
+		if (slot == 0)
+			c->password_len = 0;
 	} else {
 		sodium_memzero(*field, strlen(*field));
 		free(*field);
@@ -114,10 +116,10 @@ conn_check_utf8(const struct conn *c, const char *doing, struct err *e)
 		const char	*name;
 		const char	*value;
 	} f[] = {
-		{ "conn_id", c->conn_id }, { "conn_type", c->conn_type },
-		{ "description", c->description }, { "host", c->host },
-		{ "schema", c->schema }, { "login", c->login },
-		{ "password", c->password }, { "extra", c->extra },
+		{ "password", c->password }, { "conn_id", c->conn_id },
+		{ "conn_type", c->conn_type }, { "description", c->description },
+		{ "host", c->host }, { "schema", c->schema },
+		{ "login", c->login }, { "extra", c->extra },
 	};
 	struct buf id;
 	struct err nomem;
@@ -126,7 +128,7 @@ conn_check_utf8(const struct conn *c, const char *doing, struct err *e)
 	for (i = 0; i < ARRAY_LEN(f); i++) {
 		if (f[i].value == NULL)
 			continue;
-		len = strlen(f[i].value);
+		len = i == 0 ? c->password_len : strlen(f[i].value);
 		if (utf8_bad_at((const unsigned char *)f[i].value, len) != len)
 			break;
 	}
@@ -170,6 +172,8 @@ conn_set(struct conn *c, char **field, const char *s, size_t len,
 		memcpy(c->secret_mem[slot], s, len);
 		c->secret_mem[slot][len] = '\0';
 		*field = c->secret_mem[slot];
+		if (slot == 0)
+			c->password_len = len;
 		return 0;
 	}
 	if (s != NULL) {
@@ -208,6 +212,9 @@ conn_dup(const struct conn *c)
 #define DUP(f) if (conn_set_str(d, &d->f, c->f, NULL) != 0) goto fail;
 	CONN_FIELDS(DUP)
 #undef DUP
+	/* the password with its length: it may hold a NUL */
+	if (conn_set(d, &d->password, c->password, c->password_len, NULL) != 0)
+		goto fail;
 	return d;
 fail:
 	conn_free(d);
@@ -572,6 +579,29 @@ json_field_str(const cJSON *v, const char *what, struct err *e)
 	return 0;
 }
 
+/*
+ * The password from a --conn-json str (tree string s): a kept NUL becomes
+ * the byte, as Python's str holds it (Fernet encrypts its UTF-8 bytes);
+ * a lone surrogate is refused. 0, or -1 with e set.
+ */
+static int
+json_password(struct conn *c, const char *s, struct err *e)
+{
+	struct buf raw;
+	int rc;
+
+	if (pyjson_kept(s, strlen(s)) == 0)
+		return conn_set_str(c, &c->password, s, e);
+	buf_init(&raw, 1);
+	if (pyjson_kept_utf8(s, 0, &raw) != 0)
+		rc = conn_refuse_surrogate("`password`", e);
+	else
+		rc = buf_check(&raw, e) != 0 ? -1 : conn_set(c, &c->password,
+		    raw.len > 0 ? raw.p : "", raw.len, e);
+	buf_release(&raw);
+	return rc;
+}
+
 int
 conn_from_json(struct conn *c, const char *text, struct buf *uri,
     struct err *e)
@@ -671,10 +701,14 @@ conn_from_json(struct conn *c, const char *text, struct buf *uri,
 			goto out;
 		}
 		snprintf(what, sizeof what, "`%s`", names[i]);
-		if (json_field_str(v, what, e) != 0 ||
+		if (slots[i] == &c->password && cJSON_IsString(v)) {
+			if (json_password(c, v->valuestring, e) != 0)
+				goto out;
+		} else if (json_field_str(v, what, e) != 0 ||
 		    conn_set_str(c, slots[i], cJSON_IsString(v) ?
-		    v->valuestring : NULL, e) != 0)
+		    v->valuestring : NULL, e) != 0) {
 			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -698,7 +732,8 @@ field_decrypt(struct conn *c, char **field, int flag,
 
 	memset(info, 0, sizeof *info);
 	info->key_index = -1;
-	if (*field == NULL || **field == '\0') {
+	if (*field == NULL || (slot == 0 ? c->password_len == 0 :
+	    **field == '\0')) {
 		info->state = CONN_SECRET_EMPTY;
 		return 0;
 	}
@@ -732,6 +767,8 @@ field_decrypt(struct conn *c, char **field, int flag,
 	    (uint8_t *)c->secret_mem[slot], cap - 1, &outlen, &fi, &de) == 0) {
 		c->secret_mem[slot][outlen] = '\0';
 		*field = c->secret_mem[slot];
+		if (slot == 0)
+			c->password_len = outlen;	/* it may hold a NUL */
 		info->state = CONN_SECRET_ENCRYPTED;
 		info->key_index = fi.key_index;
 		info->timestamp = fi.timestamp;
@@ -776,11 +813,22 @@ field_seal(struct conn *c, char **field, int *flag, struct keyring *kr,
 	int rc = -1;
 
 	*flag = 0;
-	if (*field == NULL || **field == '\0')
+	len = secret_slot(c, field) == 0 ? c->password_len :
+	    *field != NULL ? strlen(*field) : 0;
+	if (len == 0)
 		return 0;
-	if (!keyring_enabled(kr))
-		return 0;	/* NullFernet: stored as is, flag false */
-	len = strlen(*field);
+	if (!keyring_enabled(kr)) {
+		/* NullFernet: stored as is, flag false; the stores write text */
+		if (memchr(*field, '\0', len) != NULL) {
+			err_set(e, ERR_INVALID, "`password` holds a NUL character, "
+			    "which ferncon stores only encrypted: encryption is "
+			    "off (no fernet_key), and the stores write plain text "
+			    "as a C string (PostgreSQL refuses the NUL, Airflow's "
+			    "too)");
+			return -1;
+		}
+		return 0;
+	}
 	cap = fernet_token_len(len) + 1;
 	if (cap > sizeof stackbuf && (tok = malloc(cap)) == NULL) {
 		err_nomem(e);
@@ -802,10 +850,10 @@ conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
 {
 	int flag;
 
-	if (c->password == NULL || *c->password == '\0') {
+	if (c->password_len == 0) {
 		/* Airflow's set_password() ignores an empty value. */
-		if (conn_set_str(c, &c->password, old ? old->password : NULL,
-		    e) != 0)
+		if (conn_set(c, &c->password, old ? old->password : NULL,
+		    old ? old->password_len : 0, e) != 0)
 			return -1;
 		c->is_encrypted = old ? old->is_encrypted : 0;
 		c->password_info = old ? old->password_info : c->password_info;

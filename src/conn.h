@@ -45,7 +45,10 @@ struct conn {
 	char		*host;
 	char		*schema;
 	char		*login;
-	char		*password;	/* plaintext, locked (arena.h) */
+	char		*password;	/* plaintext, locked (arena.h); it may
+					   hold NUL bytes: use password_len */
+	size_t		 password_len;	/* bytes of password (0 when NULL);
+					   set by conn_set(), never by hand */
 	int		 has_port;
 	long		 port;
 	char		*extra;		/* plaintext JSON text, locked (arena.h);
@@ -93,15 +96,18 @@ struct conn *conn_dup(const struct conn *c);
  * Set a string field to a copy of s (len bytes; s may be NULL for NULL).
  * Secret fields (password, extra) are copied into locked memory (arena.h).
  * The old value is wiped. 0, or -1 with e set (out of memory). A NUL
- * among the len bytes is kept, and cuts the C string there: a route that
- * takes a value in refuses it first (conn_refuse_nul()). An extra never
- * needs one: Airflow stores an extra's U+0000 as the escape \u0000
- * (doc/airflow-compat.md section 4.6).
+ * among the len bytes is kept, and a C string ends there: the password
+ * alone is read with its length (password_len, set here; Airflow keeps a
+ * NUL in a password, doc/airflow-compat.md section 4.6), and a route
+ * that takes any other field in refuses a NUL first (conn_refuse_nul()).
+ * An extra never needs one: Airflow stores an extra's U+0000 as the
+ * escape \u0000.
  */
 int conn_set(struct conn *c, char **field, const char *s, size_t len,
     struct err *e) ATTR_WUR;
 
-/* conn_set with a NUL-terminated string (or NULL). */
+/* conn_set with a NUL-terminated string (or NULL). Not for a password
+   that may hold a NUL: conn_set(c, &c->password, p, len, e). */
 int conn_set_str(struct conn *c, char **field, const char *s,
     struct err *e) ATTR_WUR;
 
@@ -148,7 +154,11 @@ int conn_decrypt(struct conn *c, struct keyring *kr, struct err *e) ATTR_WUR;
  * When old (the row as stored now) is not NULL this is an update: an empty
  * password keeps old's stored password and flag, as Airflow keeps the
  * password when the form leaves it empty. The extra is never taken from
- * old.
+ * old. A password is empty when password_len is 0: "\0" is not.
+ *
+ * With encryption off a password holding a NUL is refused (ERR_INVALID,
+ * "`password` holds a NUL character, which ferncon stores only encrypted
+ * ..."): the stores write plain text as a C string.
  */
 int conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
     struct err *e) ATTR_WUR;
@@ -163,13 +173,14 @@ void conn_normalize_type(char *type);
 
 /*
  * The one refusal of a value that holds a NUL character (issue 14 item 11;
- * README, "Where ferncon differs from Airflow"): every field but the extra
- * is a C string, so such a value could not be stored whole, and it is
- * refused on every route (typed, --conn-uri %00 outside the query,
- * --conn-json fields with \u0000, import files, AIRFLOW_CONN_ values)
- * before anything is written. An extra's \u0000 is kept
+ * README, "Where ferncon differs from Airflow"): every field but the
+ * password and the extra is a C string, so such a value could not be
+ * stored whole, and it is refused on every route (typed, --conn-uri %00
+ * in the login, host or schema, --conn-json fields with \u0000, import
+ * files, AIRFLOW_CONN_ values) before anything is written. A password's
+ * NUL is kept (password_len) and an extra's \u0000 too
  * (pyjson_loads_kept(); doc/airflow-compat.md section 4.6). what names the
- * value ("`password`", "the URI"). Always -1 with e set (ERR_INVALID).
+ * value ("`login`", "the URI"). Always -1 with e set (ERR_INVALID).
  */
 int conn_refuse_nul(const char *what, struct err *e);
 
@@ -260,7 +271,8 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
  * - port: int(value): an int, a numeric str (conn_port_parse), a float
  *   (truncated, as int(5.9) is 5), true (1); a false one leaves no port;
  * - description, host, login, password (into locked memory) and schema:
- *   a str, or null for none.
+ *   a str, or null for none; a password's \u0000 becomes the byte 0
+ *   (password_len counts it).
  * The JSON text itself is not kept; the tree that held the password is
  * wiped.
  *
@@ -269,9 +281,10 @@ int conn_port_parse(const char *s, size_t len, long *port) ATTR_WUR;
  * - "--conn-json is not a JSON object": not JSON, or not an object;
  * - conn_refuse_nul() and conn_refuse_surrogate() (ERR_INVALID): a str
  *   that becomes a field (extra given as a str, conn_type, uri,
- *   description, host, login, password, schema) holding \u0000 or a lone
- *   surrogate; "conn-json is invalid; unexpected key with a NUL or a lone
- *   surrogate" for such a key;
+ *   description, host, login, schema) holding \u0000 or a lone
+ *   surrogate, a password holding a lone surrogate; "conn-json is
+ *   invalid; unexpected key with a NUL or a lone surrogate" for such a
+ *   key;
  * - "Expected integer value for `port`, but got 'x' instead.": Airflow's
  *   ValueError, with the value in Python's repr ("got nan" for NaN;
  *   quotes and escapes as Python writes them for a str);

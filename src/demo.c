@@ -349,7 +349,7 @@ add_connections(struct store *s, cJSON *list, struct keyring **rings,
 			c->port = (long)port->valuedouble;
 		}
 		/* Values as key status counts them: an empty one is not stored. */
-		vals = (size_t)(c->password != NULL && *c->password != '\0') +
+		vals = (size_t)(c->password_len > 0) +
 		    (size_t)(c->extra != NULL && *c->extra != '\0');
 		if (conn_seal(c, NULL, rings[ring], e) != 0 ||
 		    store_conn_insert(s, c, e) != 0)

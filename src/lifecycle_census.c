@@ -63,7 +63,7 @@ lifecycle_census(struct store *s, struct keyring *kr, struct census *out,
 	while ((rc = store_iter_next(it, &c, e)) == 1) {
 		out->connections++;
 		count_value(out, &out->password, kr, c.password,
-		    c.password ? strlen(c.password) : 0, c.is_encrypted);
+		    c.password_len, c.is_encrypted);
 		count_value(out, &out->extra, kr, c.extra,
 		    c.extra ? strlen(c.extra) : 0, c.is_extra_encrypted);
 	}

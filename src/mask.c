@@ -263,7 +263,7 @@ mask_conn(const struct mask *m, const struct conn *c, int reveal,
 		err_nomem(e);
 		return -1;
 	}
-	if (!reveal && d->password != NULL && *d->password != '\0' &&
+	if (!reveal && d->password_len > 0 &&
 	    conn_set_str(d, &d->password, MASK_REPLACEMENT, e) != 0)
 		goto out;
 	if (d->extra != NULL && *d->extra != '\0') {

@@ -193,11 +193,15 @@ int
 pyyaml_emit_str(struct transfer_writer *w, const char *s, const char *what,
     const struct conn *c, struct err *e)
 {
-	size_t len;
+	return pyyaml_emit_bytes(w, s, s != NULL ? strlen(s) : 0, what, c, e);
+}
 
+int
+pyyaml_emit_bytes(struct transfer_writer *w, const char *s, size_t len,
+    const char *what, const struct conn *c, struct err *e)
+{
 	if (s == NULL)
 		return pyyaml_emit_scalar(w, TAG_NULL, "null", 4, 1, 0, what, c, e);
-	len = strlen(s);
 	return pyyaml_emit_scalar(w, TAG_STR, s, len,
 	    pyyaml_resolve(&w->res, s, len) == YT_STR, 1, what, c, e);
 }
@@ -301,10 +305,8 @@ yaml_tree_str(struct transfer_writer *w, const char *s, const char *what,
 		return pyyaml_emit_str(w, s, what, c, e);
 	buf_init(&raw, 1);
 	if (pyjson_kept_utf8(s, 1, &raw) == 0 && buf_check(&raw, e) == 0)
-		rc = pyyaml_emit_scalar(w, TAG_STR, raw.len > 0 ?
-		    buf_str(&raw) : "", raw.len, pyyaml_resolve(&w->res,
-		    raw.len > 0 ? buf_str(&raw) : "", raw.len) == YT_STR, 1,
-		    what, c, e);
+		rc = pyyaml_emit_bytes(w, raw.len > 0 ? buf_str(&raw) : "",
+		    raw.len, what, c, e);
 	buf_release(&raw);
 	return rc;
 }

@@ -50,6 +50,13 @@ int pyyaml_emit_str(struct transfer_writer *w, const char *s,
     const char *what, const struct conn *c, struct err *e);
 
 /*
+ * pyyaml_emit_str() of the len bytes at s, which may hold a NUL (a
+ * password, conn.h): the emitter writes it "\0", as PyYAML does.
+ */
+int pyyaml_emit_bytes(struct transfer_writer *w, const char *s, size_t len,
+    const char *what, const struct conn *c, struct err *e);
+
+/*
  * Emit ev, which libyaml's *_event_initialize() set up; ok is what that
  * returned (0: out of memory). The emitter owns ev from then on.
  */

@@ -119,8 +119,11 @@ env_conn_parse(struct session *s, const char *conn_id, const char *name,
 	if (rc == 0) {
 #define MOVE(f) if (rc == 0) rc = conn_set_str(c, &c->f, tmp.f, e);
 		MOVE(conn_type) MOVE(description) MOVE(host) MOVE(schema)
-		MOVE(login) MOVE(password) MOVE(extra)
+		MOVE(login) MOVE(extra)
 #undef MOVE
+		if (rc == 0)	/* with its length: it may hold a NUL */
+			rc = conn_set(c, &c->password, tmp.password,
+			    tmp.password_len, e);
 		c->has_port = tmp.has_port;
 		c->port = tmp.port;
 	}
@@ -129,7 +132,7 @@ env_conn_parse(struct session *s, const char *conn_id, const char *name,
 		err_prefix(e, "%s", name);
 		return -1;
 	}
-	c->password_info.state = c->password != NULL && *c->password ?
+	c->password_info.state = c->password_len > 0 ?
 	    CONN_SECRET_PLAIN : CONN_SECRET_EMPTY;
 	c->extra_info.state = c->extra != NULL && *c->extra ?
 	    CONN_SECRET_PLAIN : CONN_SECRET_EMPTY;

@@ -212,14 +212,21 @@ transfer_pick_format(const char *path, const char *explicit_format,
 
 /* -- export -------------------------------------------------------------- */
 
-/* A str for json.dumps, or null. */
+/* A str of len bytes (a NUL written \u0000) for json.dumps, or null. */
 static void
-json_str_or_null(struct buf *b, const char *s)
+json_bytes_or_null(struct buf *b, const char *s, size_t len)
 {
 	if (s == NULL)
 		buf_adds(b, "null");
 	else
-		pyjson_dump_str(b, s, strlen(s), 1);
+		pyjson_dump_str(b, s, len, 1);
+}
+
+/* A str for json.dumps, or null. */
+static void
+json_str_or_null(struct buf *b, const char *s)
+{
+	json_bytes_or_null(b, s, s != NULL ? strlen(s) : 0);
 }
 
 /*
@@ -242,7 +249,7 @@ dict_text(struct buf *b, const struct conn *c, int nested)
 	json_str_or_null(b, c->login);
 	buf_adds(b, sep);
 	buf_adds(b, "\"password\": ");
-	json_str_or_null(b, c->password);
+	json_bytes_or_null(b, c->password, c->password_len);
 	buf_adds(b, sep);
 	buf_adds(b, "\"host\": ");
 	json_str_or_null(b, c->host);
@@ -317,7 +324,9 @@ yaml_add(struct transfer_writer *w, const struct conn *c, struct err *e)
 	    emit_field(w, "extra", c->extra, c, e) != 0 ||
 	    emit_field(w, "host", c->host, c, e) != 0 ||
 	    emit_field(w, "login", c->login, c, e) != 0 ||
-	    emit_field(w, "password", c->password, c, e) != 0)
+	    pyyaml_emit_str(w, "password", "a key", c, e) != 0 ||
+	    pyyaml_emit_bytes(w, c->password, c->password_len, "password", c,
+	    e) != 0)
 		return -1;
 	if (c->has_port) {
 		snprintf(port, sizeof port, "%ld", c->port);
@@ -579,6 +588,26 @@ refuse_kept(struct reader *r, struct conn *c, const struct tnode *n,
 	return -1;
 }
 
+/*
+ * A password str holding a NUL, kept as Airflow keeps it (conn.h,
+ * password_len): a yaml "\0" is the byte already, a json \u0000 is in
+ * pyjson's kept form and becomes the byte.
+ */
+static int
+set_password(struct conn *c, const struct tnode *n, struct err *e)
+{
+	struct buf raw;
+	int rc = -1;
+
+	if (memchr(n->s, '\0', n->len) != NULL)
+		return conn_set(c, &c->password, n->s, n->len, e);
+	buf_init(&raw, 1);
+	if (pyjson_kept_utf8(n->s, 0, &raw) == 0 && buf_check(&raw, e) == 0)
+		rc = conn_set(c, &c->password, raw.p, raw.len, e);
+	buf_release(&raw);
+	return rc;
+}
+
 static int
 set_str_field(struct reader *r, struct conn *c, char **field,
     const struct tnode *n, enum ckey which, struct err *e)
@@ -591,6 +620,8 @@ set_str_field(struct reader *r, struct conn *c, char **field,
 		    c->conn_id, ckey_names[which], tnode_pytype(n));
 		return -1;
 	}
+	if (field == &c->password && str_kept(n) == PYJSON_NUL)
+		return set_password(c, n, e);
 	if (str_kept(n) != 0) {
 		char what[64];
 

@@ -927,7 +927,7 @@ uri_conn_json(struct conn *c, const char *text, const struct airflow_version *v,
 	if (uri.len > 0) {
 		/* Connection.__init__: a URI or the values, never both. */
 		if ((c->conn_type && *c->conn_type) || (c->host && *c->host) ||
-		    (c->login && *c->login) || (c->password && *c->password) ||
+		    (c->login && *c->login) || c->password_len > 0 ||
 		    (c->schema && *c->schema) || c->has_port ||
 		    (c->extra && *c->extra)) {
 			err_set(e, ERR_USAGE, "conn-json is invalid; You must "
@@ -1080,14 +1080,14 @@ uri_parse(const char *uri, const struct airflow_version *v, struct conn *c,
 	    buf_check(&login, e) != 0 || buf_check(&password, e) != 0 ||
 	    buf_check(&extra, e) != 0 || buf_check(&scratch, e) != 0)
 		goto out;
-	/* %00: a NUL that a C string would cut the value at. */
+	/* %00: a NUL that a C string would cut the value at (the password
+	   keeps it: conn.h, password_len). */
 	{
 		const struct {
 			const char		*what;
 			const struct buf	*b;
 		} f[] = { { "`host`", &host }, { "`schema`", &schema },
-		    { "`login`", &login }, { "`password`", &password },
-		    { "`extra`", &extra } };
+		    { "`login`", &login }, { "`extra`", &extra } };
 
 		for (i = 0; i < ARRAY_LEN(f); i++)
 			if (f[i].b->len > 0 &&
@@ -1246,7 +1246,7 @@ uri_format(const struct conn *c, const struct airflow_version *v,
 		uri_quote(out, c->login, strlen(c->login));
 	if (c->password != NULL) {
 		buf_addc(out, ':');
-		uri_quote(out, c->password, strlen(c->password));
+		uri_quote(out, c->password, c->password_len);
 	}
 	auth_len = out->len - mark;
 	if (auth_len > 0)
@@ -1285,7 +1285,7 @@ uri_format_masked(const struct conn *c, struct buf *out)
 	buf_adds(out, "//");
 	buf_adds(out, c->login ? c->login : "");
 	buf_addc(out, ':');
-	if (c->password != NULL && c->password[0] != '\0')
+	if (c->password_len > 0)
 		buf_adds(out, "******");
 	buf_addc(out, '@');
 	buf_adds(out, c->host ? c->host : "");

@@ -7,7 +7,7 @@
 # doc/airflow-compat.md; line numbers are at those commits) or runs
 # Python's standard library as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 69
+plan 76
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -367,9 +367,10 @@ contains "$o" "Airflow 3.2.0 cannot have written this DB (alembic head cc92b33c6
 # reads "\ud800" into a str with a lone surrogate (CPython 3.11.7's
 # Lib/json/decoder.py, py_scanstring() at line 69; only a pair is joined,
 # line 119), and _parse_from_uri() stores json.dumps(query)
-# (airflow-core/src/airflow/models/connection.py at commit
-# 00308050353f89aece0913a52f5628ee99e93f21), which writes it back as the
-# escape (Lib/json/encoder.py, py_encode_basestring_ascii() at line 49).
+# (airflow-core/src/airflow/models/connection.py, as since 3.1.6: commit
+# e0b55c2, json.loads of each value at line 255, json.dumps(query) at
+# line 258), which writes it back as the escape (Lib/json/encoder.py,
+# py_encode_basestring_ascii() at line 49).
 # ferncon keeps it (pyjson_loads_kept()): the stored extra is Python's,
 # byte for byte; so is a \u0000 and a %00.
 is "$("$PYTHON3" -c 'import json; print(repr(json.loads("\"\\ud800\"")))')" "'\\ud800'" \
@@ -409,18 +410,20 @@ for q in 'x=%22%5Cud83d%5Cude00%22' 'x=%22%5Cud800' 'x=%22a%5C%5Cud800%22' \
 done
 is "$bad" "" "pairs, lone surrogates, \\u0000, %00 and texts json.loads refuses are stored as Python stores them ($n URIs)"
 
-# -- item 11: a NUL in an extra is kept; in another field it is refused -------
+# -- item 11: a NUL in an extra or a password is kept; elsewhere refused -----
 # Airflow keeps a NUL (Python's unquote() gives '\x00' for %00, json.loads
 # gives it for \u0000). In an extra it is written back by json.dumps
 # (ensure_ascii, as Airflow calls it) as the six characters \u0000, so the
-# stored extra holds no NUL byte: _parse_from_uri() and from_json()
-# (airflow/models/connection.py, 2.10) and _create_connection()
-# (airflow/secrets/local_filesystem.py: json.dumps of an extra_dejson or of
-# an extra that is not a str). ferncon keeps those. A NUL in the password
-# and the other fields stays refused with conn_refuse_nul()'s one message
-# (README, "Where ferncon differs from Airflow"), and a lone surrogate
-# there too (Airflow's Fernet and DB drivers encode the str to UTF-8, which
-# raises): nothing is written.
+# stored extra holds no NUL byte: _parse_from_uri() (c873bd5:
+# airflow/models/connection.py line 263), from_json() (line 572), and
+# _create_connection() (airflow/secrets/local_filesystem.py line 211,
+# json.dumps of an extra_dejson; a non-str extra is dumped by
+# Connection.__init__, connection.py line 161). ferncon keeps those. A NUL
+# in the password is kept too (below). In the other fields it stays
+# refused with conn_refuse_nul()'s one message (README, "Where ferncon
+# differs from Airflow"), and a lone surrogate there too (Airflow's Fernet
+# and DB drivers encode the str to UTF-8, which raises): nothing is
+# written.
 is "$("$PYTHON3" -c 'import json; from urllib.parse import urlsplit, unquote
 print(repr(unquote(urlsplit("http://u:a%00b@h").password)), repr(json.loads("\"a\\u0000b\"")))')" \
 	"'a\x00b' 'a\x00b'" "Python keeps a NUL from %00 and from \\u0000 (what Airflow stores)"
@@ -431,25 +434,25 @@ route() {	# route NAME OUTPUT: OUTPUT must be the refusal
 	n=$((n + 1))
 	case $2 in *"$nul"*) ;; *) bad="$bad [$1: $2]" ;; esac
 }
-for u in 'http://u:a%00b@h' 'http://a%00b/s' 'http://u%00:p@h' 'http://h/a%00' \
+for u in 'http://a%00b/s' 'http://u%00:p@h' 'http://h/a%00' \
     'http://h?__extra__=%7B%7D%00'; do
 	route "--conn-uri $u" "$("$FERNCON" connections add z0 --conn-uri "$u" 2>&1)"
 done
-route "--conn-json" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "password": "a\u0000b"}' 2>&1)"
-route "--conn-password-stdin" "$(printf 'a\000b\n' | "$FERNCON" connections add z0 --conn-type http --conn-password-stdin 2>&1)"
+route "--conn-json" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "login": "a\u0000b"}' 2>&1)"
 route "--conn-uri -" "$(printf 'http://u:a\000b@h\n' | "$FERNCON" connections add z0 --conn-uri - 2>&1)"
-printf '{"z0": {"conn_type": "http", "password": "a\\u0000b"}}\n' > "$T/nul.json"
-printf 'z0:\n  conn_type: http\n  password: "a\\0b"\n' > "$T/nul.yaml"
-printf 'z0=http://u:a%%00b@h\n' > "$T/nul.env"
+printf '{"z0": {"conn_type": "http", "host": "a\\u0000b"}}\n' > "$T/nul.json"
+printf 'z0:\n  conn_type: http\n  schema: "a\\0b"\n' > "$T/nul.yaml"
+printf 'z0=http://u%%00:p@h\n' > "$T/nul.env"
 for f in nul.json nul.yaml nul.env; do
 	route "import $f" "$("$FERNCON" connections import "$T/$f" 2>&1)"
 done
-route "AIRFLOW_CONN_Z0" "$(AIRFLOW_CONN_Z0='http://u:a%00b@h' "$FERNCON" connections get z0 2>&1)"
+route "AIRFLOW_CONN_Z0" "$(AIRFLOW_CONN_Z0='http://a%00b@h' "$FERNCON" connections get z0 2>&1)"
 nul='holds a lone surrogate (such as \ud800), which UTF-8 cannot encode'
 route "--conn-json host" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "host": "\ud800"}' 2>&1)"
 printf '{"z0": {"conn_type": "http", "login": "\\udfff"}}\n' > "$T/sur.json"
 route "import sur.json" "$("$FERNCON" connections import "$T/sur.json" 2>&1)"
-is "$bad" "" "every route that puts a NUL or a lone surrogate in a field other than the extra refuses it with one message ($n routes)"
+route "--conn-json password" "$("$FERNCON" connections add z0 --conn-json '{"conn_type": "http", "password": "\udc00"}' 2>&1)"
+is "$bad" "" "every route that puts a NUL in a field other than the extra and the password, or a lone surrogate in a field, refuses it with one message ($n routes)"
 is "$("$FERNCON" connections list -o plain 2>/dev/null)" "$before" "and nothing was written"
 
 # Each route that carries an extra keeps it: the stored extra against
@@ -504,6 +507,98 @@ y=$( ("$FERNCON" connections get k1 -o yaml; "$FERNCON" connections get k7 -o ya
     grep -E '^ +(x|"a\\0"|s):' | sed 's/^ *//' | sort)
 w=$("$PYTHON3" -c 'import yaml; print(yaml.dump({"x": "a\x00b", "a\x00": "1", "s": "\ufffd"}, Dumper=yaml.CSafeDumper), end="")' | sort)
 is "$y" "$w" "-o yaml writes a kept NUL as PyYAML does, a lone surrogate as U+FFFD"
+
+# -- item 11 (c): a NUL in the password is kept, as Airflow keeps it ---------
+# _parse_from_uri() sets password = unquote(...) (c873bd5:
+# airflow/models/connection.py line 256; e0b55c2:
+# airflow-core/src/airflow/models/connection.py line 246), '\x00' for %00;
+# from_json() and _create_connection() pass a json.loads or yaml str on
+# (lines 568-572; airflow/secrets/local_filesystem.py line 189);
+# set_password() encrypts the str's UTF-8 bytes with Fernet (c873bd5
+# lines 347-352, e0b55c2 lines 366-370), NUL included. get_uri() quotes
+# it (quote(password, safe=""), c873bd5 line 300, e0b55c2 line 313) and
+# export writes it with json.dumps or yaml.dump (CSafeDumper). ferncon
+# keeps the password's length on every route (conn.h, password_len).
+# Its own DB, so that the export holds these rows alone.
+hp="$T/hp"; mkdir -p "$hp"
+tool create "$hp/airflow.db" --schema "$top_srcdir/data/schema-2.10.sql"
+printf '[core]\nfernet_key = %s\n' "$key" > "$hp/airflow.cfg"
+fp() { AIRFLOW_HOME="$hp" "$FERNCON" "$@"; }
+fp connections add p1 --conn-uri 'http://u:a%00b@h' >/dev/null 2>&1
+fp connections add p2 --conn-json '{"conn_type": "http", "password": "\u0000c\u0000"}' >/dev/null 2>&1
+printf 'd\000e\n' | fp connections add p3 --conn-type http --conn-password-stdin >/dev/null 2>&1
+printf '{"p4": {"conn_type": "http", "password": "f\\u0000"}}\n' > "$T/pw.json"
+printf 'p5:\n  conn_type: http\n  password: "\\0g"\n' > "$T/pw.yaml"
+printf 'p6=http://u:h%%00i@h\n' > "$T/pw.env"
+for f in pw.json pw.yaml pw.env; do
+	fp connections import "$T/$f" >/dev/null 2>&1
+done
+# The stored token as Python's Fernet opens it, and the flag.
+got=$("$PYTHON3" -c 'import sqlite3, sys; from cryptography.fernet import Fernet
+f = Fernet(sys.argv[2])
+for i, p, e in sqlite3.connect(sys.argv[1]).execute("SELECT conn_id, password, is_encrypted FROM connection ORDER BY conn_id"):
+    print(i, repr(f.decrypt(p.encode())), e)' "$hp/airflow.db" "$key")
+want=$("$PYTHON3" -c 'import json, sys, yaml; from urllib.parse import urlsplit, unquote
+pw = [unquote(urlsplit("http://u:a%00b@h").password),
+    json.loads(sys.argv[1])["password"], "d\x00e",
+    json.load(open(sys.argv[2]))["p4"]["password"],
+    yaml.safe_load(open(sys.argv[3]))["p5"]["password"],
+    unquote(urlsplit(open(sys.argv[4]).read().strip().split("=", 1)[1]).password)]
+for i, p in enumerate(pw):
+    print("p%d" % (i + 1), repr(p.encode("utf-8")), 1)' \
+	'{"conn_type": "http", "password": "\u0000c\u0000"}' "$T/pw.json" "$T/pw.yaml" "$T/pw.env")
+is "$got" "$want" "--conn-uri %00, --conn-json, --conn-password-stdin and json, yaml and env imports store the password with its NUL, as Fernet(bytes(value, 'utf-8')) does"
+# get -o json --reveal: the password as json.dumps writes it, get_uri()
+# with quote(); an AIRFLOW_CONN_ URI the same; masked, it is '***'.
+got=$( (fp connections get p1 -o json --reveal; fp connections get p2 -o json --reveal
+    AIRFLOW_CONN_P7='http://u:j%00@h' fp connections get p7 -o json --reveal
+    fp connections get p1 -o json) 2>/dev/null | "$PYTHON3" -c 'import json, sys
+d = json.JSONDecoder()
+t = sys.stdin.read().strip()
+while t:
+    v, n = d.raw_decode(t)
+    t = t[n:].strip()
+    print(repr(v[0]["password"]), v[0]["get_uri"])')
+want=$("$PYTHON3" -c 'from urllib.parse import quote
+for login, pw, host in (("u", "a\x00b", "h"), ("", "\x00c\x00", ""), ("u", "j\x00", "h")):
+    print(repr(pw), "http://%s:%s@%s" % (quote(login, safe=""), quote(pw, safe=""), quote(host, safe="")))
+print(repr("***"), "http://u:%s@h" % quote("***", safe=""))')
+is "$got" "$want" "get -o json: the password with its NUL, get_uri() quotes it %00 (DB and AIRFLOW_CONN_), masked '***'"
+got=$(fp connections get p2 -o yaml --reveal 2>/dev/null | grep '^  password:' | sed 's/^ *//')
+is "$got" "$("$PYTHON3" -c 'import yaml; print(yaml.dump({"password": "\x00c\x00"}, Dumper=yaml.CSafeDumper), end="")')" \
+	"get -o yaml: the password as CSafeDumper writes it"
+# export: json.dumps, yaml.dump and get_uri() lines, read back by Python.
+for f in json yaml env; do
+	fp connections export "$T/pw-out.$f" >/dev/null 2>&1
+done
+got=$("$PYTHON3" -c 'import json, sys, yaml
+j = json.load(open(sys.argv[1])); y = yaml.safe_load(open(sys.argv[2]))
+print([repr(j[k]["password"]) for k in sorted(j)], [repr(y[k]["password"]) for k in sorted(y)])
+print(open(sys.argv[3]).read(), end="")' "$T/pw-out.json" "$T/pw-out.yaml" "$T/pw-out.env")
+want=$("$PYTHON3" -c 'from urllib.parse import quote
+rows = [("p1", "u", "a\x00b", "h"), ("p2", "", "\x00c\x00", ""), ("p3", "", "d\x00e", ""),
+    ("p4", "", "f\x00", ""), ("p5", "", "\x00g", ""), ("p6", "u", "h\x00i", "h")]
+print([repr(r[2]) for r in rows], [repr(r[2]) for r in rows])
+for i, login, pw, host in rows:
+    print("%s=http://%s:%s@%s" % (i, login, quote(pw, safe=""), host))')
+is "$got" "$want" "export json, yaml and env write the password whole"
+# Encryption off: the stores write plain text as a C string, which would
+# cut it (PostgreSQL refuses a NUL in text, under Airflow too): refused.
+hn="$T/hn"; mkdir -p "$hn"
+tool create "$hn/airflow.db" --schema "$top_srcdir/data/schema-2.10.sql"
+: > "$hn/airflow.cfg"
+o=$(AIRFLOW_HOME="$hn" "$FERNCON" connections add n1 --conn-uri 'http://u:a%00b@h' 2>&1); rc=$?
+is "$rc $(AIRFLOW_HOME="$hn" "$FERNCON" connections list -o plain 2>/dev/null)" "1 " \
+	"with encryption off a password with a NUL is refused, nothing written"
+contains "$o" "\`password\` holds a NUL character, which ferncon stores only encrypted" "saying why"
+# A plain password that Airflow wrote with NullFernet on SQLite is read whole.
+"$PYTHON3" -c 'import sqlite3, sys
+d = sqlite3.connect(sys.argv[1])
+d.execute("INSERT INTO connection (conn_id, conn_type, password, is_encrypted, is_extra_encrypted) VALUES (?, ?, ?, 0, 0)", ("n2", "http", "x\x00y"))
+d.commit()' "$hn/airflow.db"
+got=$(AIRFLOW_HOME="$hn" "$FERNCON" connections get n2 -o json --reveal 2>/dev/null |
+    "$PYTHON3" -c 'import json, sys; print(repr(json.load(sys.stdin)[0]["password"]))')
+is "$got" "$("$PYTHON3" -c 'print(repr("x\x00y"))')" "a stored plain password with a NUL is read whole"
 
 # -- item 10: a non-object extra on Airflow 2 ----------------------------------
 # airflow/models/connection.py (2.10, c873bd5) _validate_extra() only warns

@@ -58,7 +58,7 @@ draw_textn(int y, int x, int w, attr_t a, const char *s, size_t len)
 		return 0;
 	wattrset(stdscr, a);
 	wmove(stdscr, y, x);
-	while (i < len && s[i] != '\0') {
+	while (i < len) {	/* a NUL among them is drawn as '?' */
 		n = next_char(s + i, len - i, &wc, &cols);
 		if (used + cols > w)
 			break;

@@ -23,7 +23,8 @@ struct area {
  */
 int draw_text(int y, int x, int w, attr_t a, const char *s);
 
-/* As draw_text() with at most len bytes of s. */
+/* As draw_text() with the len bytes of s; a NUL among them (a password's,
+   conn.h) is drawn as '?', as every control character is. */
 int draw_textn(int y, int x, int w, attr_t a, const char *s, size_t len);
 
 /* As draw_text(), then spaces in a up to w columns. */

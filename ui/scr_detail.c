@@ -139,7 +139,7 @@ reveal(struct screen *s, struct app *a, struct detail *d)
 	err_clear(&e);
 	/* The key table refused a role that may not reveal already; the
 	   session checks again. */
-	if ((d->c->password == NULL || *d->c->password == '\0') &&
+	if (d->c->password_len == 0 &&
 	    d->masked == 0 && (d->extra_json || d->c->extra == NULL ||
 	    *d->c->extra == '\0')) {
 		app_info(a, "nothing to reveal: %s has no password and no masked "
@@ -284,13 +284,16 @@ build_lines(struct detail *d, struct app *a, struct lines *ls)
 	if (c->password_info.state == CONN_SECRET_UNDECRYPTABLE)
 		add_str(ls, "password", "(undecryptable: e to re-type it, d to "
 		    "delete the connection)", TE_UNDECRYPTABLE);
-	else if (c->password == NULL || *c->password == '\0')
+	else if (c->password_len == 0)
 		add_str(ls, "password", "(none)", TE_NORMAL);
-	else if (d->revealed)
-		add_str(ls, "password", c->password, TE_REVEALED);
+	else if (d->revealed)	/* with its length: a NUL is drawn '?' */
+		add_line(ls, "password", c->password, c->password_len,
+		    TE_REVEALED);
+	else if (d->view.conn != NULL)
+		add_line(ls, "password", d->view.conn->password,
+		    d->view.conn->password_len, TE_NORMAL);
 	else
-		add_str(ls, "password", d->view.conn != NULL ?
-		    d->view.conn->password : MASK_REPLACEMENT, TE_NORMAL);
+		add_str(ls, "password", MASK_REPLACEMENT, TE_NORMAL);
 	text = state_line(ls, &c->password_info, nk, &el);
 	if (c->password_info.state != CONN_SECRET_EMPTY && !d->env)
 		add_str(ls, "  stored", text, el);

@@ -225,6 +225,14 @@ apply_uri(struct app *a, struct edit *d)
 	}
 	if (c->has_port)
 		snprintf(port, sizeof port, "%ld", c->port);
+	if (c->password != NULL && c->password_len != strlen(c->password)) {
+		/* the password field is a C string: it would cut the value */
+		conn_free(c);
+		field_error(a, d, F_URI, -1, "the URI's password holds a NUL "
+		    "character (%00), which the console's password field cannot "
+		    "hold; add it with ferncon connections add --conn-uri -");
+		return -1;
+	}
 	d->keep_extra = 0;
 	if (set_field(&d->f[F_TYPE], c->conn_type) != 0 ||
 	    set_field(&d->f[F_HOST], c->host) != 0 ||
