@@ -1137,7 +1137,9 @@ out:
  * 2.10 (3.x raises earlier, when the extra is read). A kept NUL
  * (pyjson_loads_kept()) is quoted %00. A lone surrogate in a key or a str
  * value makes urlencode() raise UnicodeEncodeError, which get_uri() does
- * not catch, so that Airflow cannot write such a URI at all (nor list or
+ * not catch (apache/airflow airflow/models/connection.py, commit c873bd5
+ * lines 323-326; airflow-core/src/airflow/models/connection.py, commit
+ * e0b55c2 lines 343-346), so that Airflow cannot write such a URI at all (nor list or
  * export the connection); ferncon takes the __extra__ path there, whose
  * text is ASCII and reads back as the same extra (README, "Where ferncon
  * differs from Airflow").

@@ -482,10 +482,14 @@ print(";".join([q, sys.argv[3], json.dumps(f["k3"]["extra"]),
     json.dumps(json.loads(sys.argv[4])["extra"])]) + ";")' "$T/kx.json" "$T/kx.yaml" "$kx" "$kj")
 is "$got" "$want" "--conn-uri, --conn-extra, --conn-json and json, yaml and env imports store the extra as Airflow does"
 
-# Shown: masked as Airflow masks it (should_hide_value_for_key() strips
-# and lower-cases the name, and 'password\x00' holds 'password'), and
-# get_uri() quotes a NUL as %00 (urlencode()). A lone surrogate in a key or
-# a str value makes urlencode() raise, which get_uri() does not catch;
+# Shown: masked as Airflow masks it (should_hide_value_for_key(),
+# airflow/utils/log/secrets_masker.py at c873bd5 line 90, strips and
+# lower-cases the name, line 99, and 'password\x00' holds 'password'), and
+# get_uri() quotes a NUL as %00 (urlencode(): c873bd5
+# airflow/models/connection.py line 324, e0b55c2 line 344). A lone
+# surrogate in a key or a str value makes urlencode() raise, which
+# get_uri() does not catch (only TypeError: c873bd5 line 325, e0b55c2
+# line 345);
 # ferncon writes the __extra__ form there, as for any extra that does not
 # round-trip (README, "Where ferncon differs from Airflow").
 "$FERNCON" connections add km --conn-type http \

@@ -10,7 +10,8 @@
  * is stored as given with the flag cleared; with encryption off (an empty
  * fernet_key, Airflow's NullFernet) values are stored plain. conn_decrypt()
  * turns a stored row back, field by field: a field no key opens is
- * UNDECRYPTABLE and the rest of the row stays usable.
+ * UNDECRYPTABLE and the rest of the row stays usable. A password keeps
+ * its NUL bytes on the way (password_len).
  *
  * Then the checks of `airflow connections add`: conn_validate_id() as
  * airflow/utils/helpers.py validate_key() (apache/airflow commit 0e5662c:
@@ -309,6 +310,80 @@ test_decrypt_roundtrip(void **state)
 	conn_free(c);
 }
 
+/*
+ * A NUL in the password, kept as Airflow keeps it (set_password() encrypts
+ * bytes(value, "utf-8"), doc/airflow-compat.md section 4.6): password_len
+ * counts every byte through conn_set, conn_dup, conn_seal (a lone "\0" is
+ * not empty; an update with none keeps it) and conn_decrypt; with
+ * encryption off it is refused.
+ */
+static void
+test_password_nul(void **state)
+{
+	struct fx *f = *state;
+	struct conn *c = typed(NULL, NULL), *d, *upd;
+	struct fernet_info fi;
+	uint8_t out[64];
+	size_t n = 0;
+	struct err e;
+
+	assert_int_equal(c->password_len, 0);
+	assert_int_equal(conn_set(c, &c->password, "\0a\0", 3, &e), 0);
+	assert_int_equal(c->password_len, 3);
+	assert_int_equal(conn_check_utf8(c, "show", &e), 0);
+	d = conn_dup(c);
+	assert_non_null(d);
+	assert_int_equal(d->password_len, 3);
+	assert_memory_equal(d->password, "\0a\0", 4);
+
+	/* Encrypted whole: the token opens to the three bytes. */
+	seal(c, NULL, f->ring);
+	assert_int_equal(c->is_encrypted, 1);
+	assert_int_equal(c->password_len, strlen(c->password));
+	assert_int_equal(keyring_decrypt(f->ring, c->password, c->password_len,
+	    out, sizeof out, &n, &fi, &e), 0);
+	assert_int_equal(n, 3);
+	assert_memory_equal(out, "\0a\0", 3);
+
+	/* An update without a password keeps the stored token and its length. */
+	upd = typed(NULL, NULL);
+	seal(upd, c, f->ring);
+	assert_string_equal(upd->password, c->password);
+	assert_int_equal(upd->password_len, c->password_len);
+	assert_int_equal(upd->is_encrypted, 1);
+
+	/* Read back: the plaintext length, not strlen(). */
+	assert_int_equal(conn_decrypt(upd, f->ring, &e), 0);
+	assert_int_equal(upd->password_info.state, CONN_SECRET_ENCRYPTED);
+	assert_int_equal(upd->password_len, 3);
+	assert_memory_equal(upd->password, "\0a\0", 4);
+	conn_reset(upd);
+	assert_int_equal(upd->password_len, 0);
+	conn_free(upd);
+
+	/* A password of one NUL is not empty. */
+	assert_int_equal(conn_set(d, &d->password, "", 1, &e), 0);
+	seal(d, NULL, f->ring);
+	assert_int_equal(d->is_encrypted, 1);
+	assert_int_equal(conn_decrypt(d, f->ring, &e), 0);
+	assert_int_equal(d->password_len, 1);
+	assert_int_equal(d->password[0], '\0');
+
+	/* Bad UTF-8 after the NUL is still found. */
+	assert_int_equal(conn_set(d, &d->password, "\0\xff", 2, &e), 0);
+	assert_int_equal(conn_check_utf8(d, "show", &e), -1);
+	assert_non_null(strstr(e.msg, "its password is not valid UTF-8"));
+
+	/* Encryption off: the stores write plain text as a C string. */
+	assert_int_equal(conn_set(d, &d->password, "x\0y", 3, &e), 0);
+	err_clear(&e);
+	assert_int_equal(conn_seal(d, NULL, f->off, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_non_null(strstr(e.msg, "which ferncon stores only encrypted"));
+	conn_free(d);
+	conn_free(c);
+}
+
 /* A field no key opens: UNDECRYPTABLE and NULL; the rest still usable. */
 static void
 test_decrypt_undecryptable(void **state)
@@ -587,6 +662,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_seal_encryption_off, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_decrypt_roundtrip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_password_nul, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_decrypt_undecryptable, setup,
 		    teardown),

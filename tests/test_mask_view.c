@@ -251,6 +251,17 @@ test_password(void **state)
 	view_of(f->m, c, 1, &v);
 	assert_string_equal(v.conn->password, "pw");
 	mask_view_release(&v);
+	/* a password that starts with a NUL is not empty: masked, or kept
+	   whole when revealed (conn.h, password_len) */
+	assert_int_equal(conn_set(c, &c->password, "\0pw", 3, &e), 0);
+	view_of(f->m, c, 0, &v);
+	assert_string_equal(v.conn->password, MASK_REPLACEMENT);
+	assert_int_equal(v.conn->password_len, strlen(MASK_REPLACEMENT));
+	mask_view_release(&v);
+	view_of(f->m, c, 1, &v);
+	assert_int_equal(v.conn->password_len, 3);
+	assert_memory_equal(v.conn->password, "\0pw", 4);
+	mask_view_release(&v);
 	conn_free(c);
 }
 

@@ -1130,6 +1130,42 @@ test_parse_resets_fields(void **state)
 	conn_free(c);
 }
 
+/*
+ * %00 in the password: unquote() gives '\x00', kept with its length
+ * (password_len), and get_uri() quotes it back (quote(password, safe=""));
+ * a NUL elsewhere is refused. Python 3.11 gives '\x00a\x00' and
+ * type://u:%00a%00@host/s for the first URI.
+ */
+static void
+test_password_nul(void **state)
+{
+	struct airflow_version v = V32;
+	struct conn *c = conn_new();
+	struct buf b;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(uri_parse("type://u:%00a%00@host/s", &v, c, &e), 0);
+	assert_int_equal(c->password_len, 3);
+	assert_memory_equal(c->password, "\0a\0", 4);
+	buf_init(&b, 1);
+	assert_int_equal(uri_format(c, &v, &b, &e), 0);
+	assert_string_equal(buf_str(&b), "type://u:%00a%00@host/s");
+	buf_reset(&b);
+	uri_format_masked(c, &b);
+	assert_string_equal(buf_str(&b), "type://u:******@host:/s");
+	buf_release(&b);
+	/* the URI or the values, never both: a NUL password counts */
+	conn_clear(c);
+	assert_int_equal(uri_conn_json(c, "{\"uri\": \"type://h\", \"password\": "
+	    "\"\\u0000\"}", &v, 0, &e), -1);
+	assert_non_null(strstr(e.msg, "You can't mix these two ways"));
+	conn_clear(c);
+	assert_int_equal(uri_parse("type://u%00:p@host", &v, c, &e), -1);
+	assert_non_null(strstr(e.msg, "`login` holds a NUL character"));
+	conn_free(c);
+}
+
 int
 main(void)
 {
@@ -1141,6 +1177,7 @@ main(void)
 		cmocka_unit_test(test_errors_hide_password),
 		cmocka_unit_test(test_null_version),
 		cmocka_unit_test(test_parse_resets_fields),
+		cmocka_unit_test(test_password_nul),
 	};
 
 	tu_init();
