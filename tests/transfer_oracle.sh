@@ -3,8 +3,9 @@
 # A set of tricky connections (unicode, quotes, newlines, extras longer
 # than the 80-column YAML width, strings that YAML 1.1 would read as
 # numbers, booleans, nulls or dates, empty strings, None fields, extras
-# with \u0000 and lone surrogate escapes, which Airflow keeps) is written
-# by tests/transfer_tool (the transfer writer) and by tests/transfer_ref.py
+# with \u0000 and lone surrogate escapes, a password with NUL characters,
+# all of which Airflow keeps) is written by tests/transfer_tool (the
+# transfer writer) and by tests/transfer_ref.py
 # (Airflow's rules with the real json and PyYAML modules); the outputs must
 # be equal byte for byte, for json, yaml, env with json serialisation and
 # env with URIs (the last one only when src/uri.c is there to link).
@@ -37,6 +38,7 @@ cat > "$T/raw.jsonl" <<'EOF'
 {"conn_id": "null", "conn_type": "http", "description": "protocol host", "host": "https://api.example.com", "schema": null, "login": null, "password": null, "port": null, "extra": "{\"timeout\": \"30\", \"verify\": \"false\"}"}
 {"conn_id": "my.conn-1", "conn_type": "sqlite", "description": "%-signs 100% and ampersands & more", "host": "/tmp/x.db", "schema": null, "login": null, "password": null, "port": null, "extra": null}
 {"conn_id": "kept_nul", "conn_type": "http", "host": "h", "extra": "{\"k\\u0000\": \"a\\u0000b\", \"p\": \"\\ud83d\\ude00\"}"}
+{"conn_id": "nul_password", "conn_type": "http", "host": "h", "login": "u", "password": "\u0000a\u0000b\u0000", "port": 80}
 {"conn_id": "kept_surrogate", "conn_type": "http", "host": "h", "extra": "{\"k\": \"a\\u0000b\", \"n\": {\"\\ud800\": [\"\\udfff\", 1]}}"}
 EOF
 

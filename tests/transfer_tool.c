@@ -2,8 +2,9 @@
  * transfer_tool.c: a tiny driver for tests/transfer_oracle.sh. It reads
  * connections as JSON lines on stdin, one object per line with the fields
  * of struct conn (conn_id, conn_type, description, host, schema, login,
- * password, port, extra; a missing field or null is None), and writes
- * them with the transfer writer to stdout:
+ * password, port, extra; a missing field or null is None; a \u0000 in
+ * the password is the byte 0, conn.h's password_len), and writes them
+ * with the transfer writer to stdout:
  *
  *   transfer_tool json|yaml|env-uri|env-json [MAJOR.MINOR.PATCH]
  *
@@ -19,7 +20,9 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "conn.h"
+#include "pyjson.h"
 #include "transfer.h"
 
 /* Set a string field from a JSON member (missing or null is NULL). */
@@ -36,6 +39,29 @@ set_field(struct conn *c, char **field, const cJSON *obj, const char *name,
 		return -1;
 	}
 	return conn_set_str(c, field, v->valuestring, e);
+}
+
+/* The password of line, read as json.loads reads it: NUL bytes kept. */
+static int
+set_password(struct conn *c, const char *line, struct err *e)
+{
+	cJSON *obj = pyjson_loads_kept(line, strlen(line));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "password");
+	struct buf raw;
+	int rc = -1;
+
+	buf_init(&raw, 1);
+	if (!cJSON_IsString(v))
+		rc = conn_set_str(c, &c->password, NULL, e);
+	else if (pyjson_kept_utf8(v->valuestring, 0, &raw) == 0 &&
+	    buf_check(&raw, e) == 0)
+		rc = conn_set(c, &c->password, raw.len > 0 ? raw.p : "",
+		    raw.len, e);
+	else
+		err_set(e, ERR_INVALID, "the password is not UTF-8");
+	buf_release(&raw);
+	pyjson_free(obj);
+	return rc;
 }
 
 static int
@@ -55,7 +81,7 @@ conn_from_line(struct conn *c, const char *line, struct err *e)
 	    set_field(c, &c->host, obj, "host", e) != 0 ||
 	    set_field(c, &c->schema, obj, "schema", e) != 0 ||
 	    set_field(c, &c->login, obj, "login", e) != 0 ||
-	    set_field(c, &c->password, obj, "password", e) != 0 ||
+	    set_password(c, line, e) != 0 ||
 	    set_field(c, &c->extra, obj, "extra", e) != 0)
 		goto out;
 	port = cJSON_GetObjectItemCaseSensitive(obj, "port");
