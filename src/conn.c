@@ -803,6 +803,24 @@ conn_decrypt(struct conn *c, struct keyring *kr, struct err *e)
 	    kr, e);
 }
 
+/*
+ * A password to be written in plain text (len bytes at p): -1 with e set
+ * when it holds a NUL, which the stores would cut (they write plain text
+ * as a C string; PostgreSQL's text refuses a NUL, under Airflow too).
+ */
+static int
+plain_nul(const char *p, size_t len, struct err *e)
+{
+	if (p == NULL || memchr(p, '\0', len) == NULL)
+		return 0;
+	err_set(e, ERR_INVALID, "`password` holds a NUL character, which "
+	    "ferncon stores only encrypted: it would write it in plain text "
+	    "(encryption off, or a plain stored password kept), and the stores "
+	    "write plain text as a C string (PostgreSQL refuses the NUL, "
+	    "Airflow's too)");
+	return -1;
+}
+
 /* Seal one secret field in place; *flag gets the stored flag. */
 static int
 field_seal(struct conn *c, char **field, int *flag, struct keyring *kr,
@@ -817,18 +835,8 @@ field_seal(struct conn *c, char **field, int *flag, struct keyring *kr,
 	    *field != NULL ? strlen(*field) : 0;
 	if (len == 0)
 		return 0;
-	if (!keyring_enabled(kr)) {
-		/* NullFernet: stored as is, flag false; the stores write text */
-		if (memchr(*field, '\0', len) != NULL) {
-			err_set(e, ERR_INVALID, "`password` holds a NUL character, "
-			    "which ferncon stores only encrypted: encryption is "
-			    "off (no fernet_key), and the stores write plain text "
-			    "as a C string (PostgreSQL refuses the NUL, Airflow's "
-			    "too)");
-			return -1;
-		}
-		return 0;
-	}
+	if (!keyring_enabled(kr))	/* NullFernet: stored as is, flag false */
+		return plain_nul(*field, len, e);
 	cap = fernet_token_len(len) + 1;
 	if (cap > sizeof stackbuf && (tok = malloc(cap)) == NULL) {
 		err_nomem(e);
@@ -852,6 +860,9 @@ conn_seal(struct conn *c, const struct conn *old, struct keyring *kr,
 
 	if (c->password_len == 0) {
 		/* Airflow's set_password() ignores an empty value. */
+		if (old != NULL && !old->is_encrypted &&
+		    plain_nul(old->password, old->password_len, e) != 0)
+			return -1;
 		if (conn_set(c, &c->password, old ? old->password : NULL,
 		    old ? old->password_len : 0, e) != 0)
 			return -1;

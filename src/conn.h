@@ -156,7 +156,8 @@ int conn_decrypt(struct conn *c, struct keyring *kr, struct err *e) ATTR_WUR;
  * password when the form leaves it empty. The extra is never taken from
  * old. A password is empty when password_len is 0: "\0" is not.
  *
- * With encryption off a password holding a NUL is refused (ERR_INVALID,
+ * A password holding a NUL that would be written in plain text (with
+ * encryption off, or old's plain password kept) is refused (ERR_INVALID,
  * "`password` holds a NUL character, which ferncon stores only encrypted
  * ..."): the stores write plain text as a C string.
  */

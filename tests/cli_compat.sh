@@ -7,7 +7,7 @@
 # doc/airflow-compat.md; line numbers are at those commits) or runs
 # Python's standard library as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 76
+plan 77
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -603,6 +603,13 @@ d.commit()' "$hn/airflow.db"
 got=$(AIRFLOW_HOME="$hn" "$FERNCON" connections get n2 -o json --reveal 2>/dev/null |
     "$PYTHON3" -c 'import json, sys; print(repr(json.load(sys.stdin)[0]["password"]))')
 is "$got" "$("$PYTHON3" -c 'print(repr("x\x00y"))')" "a stored plain password with a NUL is read whole"
+# An update that would keep it, plain, is refused too: it would be cut.
+printf '{"n2": {"conn_type": "http", "host": "h2"}}' > "$T/n2.json"
+o=$(AIRFLOW_HOME="$hn" "$FERNCON" connections import "$T/n2.json" --overwrite 2>&1)
+got=$(AIRFLOW_HOME="$hn" "$FERNCON" connections get n2 -o json --reveal 2>/dev/null |
+    "$PYTHON3" -c 'import json, sys; r = json.load(sys.stdin)[0]; print(repr(r["password"]), r["host"])')
+is "$got" "$("$PYTHON3" -c 'print(repr("x\x00y"), None)')" \
+	"an import --overwrite that would keep it in plain text is refused, the row untouched"
 
 # -- item 10: a non-object extra on Airflow 2 ----------------------------------
 # airflow/models/connection.py (2.10, c873bd5) _validate_extra() only warns

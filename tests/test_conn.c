@@ -380,6 +380,17 @@ test_password_nul(void **state)
 	assert_int_equal(conn_seal(d, NULL, f->off, &e), -1);
 	assert_int_equal(e.code, ERR_INVALID);
 	assert_non_null(strstr(e.msg, "which ferncon stores only encrypted"));
+	/* Nor an update that keeps such a plain stored password, encryption
+	   on or off: the store would write it back cut. */
+	d->is_encrypted = 0;
+	upd = typed(NULL, NULL);
+	err_clear(&e);
+	assert_int_equal(conn_seal(upd, d, f->ring, &e), -1);
+	assert_non_null(strstr(e.msg, "which ferncon stores only encrypted"));
+	err_clear(&e);
+	assert_int_equal(conn_seal(upd, d, f->off, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	conn_free(upd);
 	conn_free(d);
 	conn_free(c);
 }
