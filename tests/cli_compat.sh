@@ -7,7 +7,7 @@
 # doc/airflow-compat.md; line numbers are at those commits) or runs
 # Python's standard library as the oracle.
 . "$top_srcdir/tests/lib.sh"
-plan 77
+plan 78
 
 db="$AIRFLOW_HOME/airflow.db"
 key=$(py_key)
@@ -610,6 +610,14 @@ got=$(AIRFLOW_HOME="$hn" "$FERNCON" connections get n2 -o json --reveal 2>/dev/n
     "$PYTHON3" -c 'import json, sys; r = json.load(sys.stdin)[0]; print(repr(r["password"]), r["host"])')
 is "$got" "$("$PYTHON3" -c 'print(repr("x\x00y"), None)')" \
 	"an import --overwrite that would keep it in plain text is refused, the row untouched"
+# encrypt-plaintext reads the stored value with its length: the token
+# opens, with Python's Fernet, to the three bytes.
+printf '[core]\nfernet_key = %s\n' "$key" > "$hn/airflow.cfg"
+AIRFLOW_HOME="$hn" "$FERNCON" encrypt-plaintext </dev/null >/dev/null 2>&1
+got=$("$PYTHON3" -c 'import sqlite3, sys; from cryptography.fernet import Fernet
+p, e = sqlite3.connect(sys.argv[1]).execute("SELECT password, is_encrypted FROM connection WHERE conn_id = ?", ("n2",)).fetchone()
+print(repr(Fernet(sys.argv[2]).decrypt(p.encode())), e)' "$hn/airflow.db" "$key")
+is "$got" "$("$PYTHON3" -c 'print(repr("x\x00y".encode()), 1)')" "encrypt-plaintext encrypts it whole"
 
 # -- item 10: a non-object extra on Airflow 2 ----------------------------------
 # airflow/models/connection.py (2.10, c873bd5) _validate_extra() only warns
