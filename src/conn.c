@@ -116,10 +116,10 @@ conn_check_utf8(const struct conn *c, const char *doing, struct err *e)
 		const char	*name;
 		const char	*value;
 	} f[] = {
-		{ "password", c->password }, { "conn_id", c->conn_id },
-		{ "conn_type", c->conn_type }, { "description", c->description },
-		{ "host", c->host }, { "schema", c->schema },
-		{ "login", c->login }, { "extra", c->extra },
+		{ "conn_id", c->conn_id }, { "conn_type", c->conn_type },
+		{ "description", c->description }, { "host", c->host },
+		{ "schema", c->schema }, { "login", c->login },
+		{ "password", c->password }, { "extra", c->extra },
 	};
 	struct buf id;
 	struct err nomem;
@@ -128,7 +128,9 @@ conn_check_utf8(const struct conn *c, const char *doing, struct err *e)
 	for (i = 0; i < ARRAY_LEN(f); i++) {
 		if (f[i].value == NULL)
 			continue;
-		len = i == 0 ? c->password_len : strlen(f[i].value);
+		/* the password with its length: it may hold a NUL */
+		len = f[i].value == c->password ? c->password_len :
+		    strlen(f[i].value);
 		if (utf8_bad_at((const unsigned char *)f[i].value, len) != len)
 			break;
 	}

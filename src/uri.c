@@ -1139,10 +1139,10 @@ out:
  * value makes urlencode() raise UnicodeEncodeError, which get_uri() does
  * not catch (apache/airflow airflow/models/connection.py, commit c873bd5
  * lines 323-326; airflow-core/src/airflow/models/connection.py, commit
- * e0b55c2 lines 343-346), so that Airflow cannot write such a URI at all (nor list or
- * export the connection); ferncon takes the __extra__ path there, whose
- * text is ASCII and reads back as the same extra (README, "Where ferncon
- * differs from Airflow").
+ * e0b55c2 lines 343-346), so that Airflow cannot write such a URI at
+ * all (nor list or export the connection); ferncon takes the __extra__
+ * path there, whose text is ASCII and reads back as the same extra
+ * (README, "Where ferncon differs from Airflow").
  */
 /* 1 if the tree string s holds a kept lone surrogate (pyjson.h). */
 static int
