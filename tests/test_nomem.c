@@ -123,7 +123,7 @@ token(const char *key, const char *msg)
 	static char out[4096];
 	struct keyring *kr;
 	struct err e;
-	size_t n;
+	size_t n = 0;
 
 	if (keyring_parse(&kr, key, strlen(key), NULL, &e) != 0 ||
 	    keyring_encrypt(kr, msg, strlen(msg), out, sizeof out - 1, &n,

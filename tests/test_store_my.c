@@ -578,7 +578,7 @@ static long
 com_count(MYSQL *a, const char *var)
 {
 	char sql[128];
-	MYSQL_RES *r;
+	MYSQL_RES *r = NULL;
 	MYSQL_ROW row;
 	long n = -1;
 
