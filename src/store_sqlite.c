@@ -1079,7 +1079,10 @@ fail:
 #define BATCH_ROWS	1000
 #define BATCH_BYTES	((size_t)1 << 20)
 
-/* The queued row with id, or NULL: a forward scan from the last one. */
+/*
+ * The queued row with id, or NULL: the row the UPDATE was on or the next
+ * one (it walks the ids in order), else a binary search.
+ */
 static struct sq_qrow *
 queue_find(struct sq_queue *qu, int64_t id)
 {
