@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,77 @@ test_fresh_iv_each_time(void **state)
 	free(a);
 	free(b);
 	fernet_key_free(k);
+}
+
+/* The IV (raw bytes 9 to 24) of n tokens of one message under k. */
+#define IV_TOKENS 700	/* 11 200 bytes: the 4 KiB pool refilled twice */
+
+struct iv_run {
+	struct fernet_key	*k;
+	uint8_t			 iv[IV_TOKENS][FERNET_IVBYTES];
+};
+
+static void *
+iv_collect(void *arg)
+{
+	struct iv_run *r = arg;
+	uint8_t raw[128];	/* a 4-byte message: 73 raw bytes */
+	size_t i, n;
+
+	for (i = 0; i < IV_TOKENS; i++) {
+		char *tok = encrypt_str(r->k, "same", 4, 5);
+
+		assert_int_equal(sodium_base642bin(raw, sizeof raw, tok,
+		    strlen(tok), NULL, &n, NULL,
+		    sodium_base64_VARIANT_URLSAFE), 0);
+		memcpy(r->iv[i], raw + 9, FERNET_IVBYTES);
+		free(tok);
+	}
+	fernet_thread_cleanup();
+	return NULL;
+}
+
+static int
+iv_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, FERNET_IVBYTES);
+}
+
+/*
+ * IVs never repeat: not across refills of a thread's pool (each from a
+ * fresh seed), not between two threads' pools; and they are not a counter.
+ */
+static void
+test_ivs_distinct_across_refills_and_threads(void **state)
+{
+	struct iv_run *r = calloc(2, sizeof *r);
+	uint8_t (*all)[FERNET_IVBYTES];
+	pthread_t t;
+	size_t i, same_prefix = 0;
+
+	(void)state;
+	assert_non_null(r);
+	r[0].k = key_random();
+	r[1].k = key_random();
+	assert_int_equal(pthread_create(&t, NULL, iv_collect, &r[1]), 0);
+	iv_collect(&r[0]);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	all = malloc(2 * sizeof r[0].iv);
+	assert_non_null(all);
+	memcpy(all, r[0].iv, sizeof r[0].iv);
+	memcpy(all + IV_TOKENS, r[1].iv, sizeof r[1].iv);
+	qsort(all, 2 * IV_TOKENS, FERNET_IVBYTES, iv_cmp);
+	for (i = 1; i < 2 * IV_TOKENS; i++) {
+		assert_int_not_equal(memcmp(all[i - 1], all[i], FERNET_IVBYTES), 0);
+		if (memcmp(all[i - 1], all[i], 8) == 0)
+			same_prefix++;
+	}
+	/* 1400 random IVs share a first 8 bytes with odds of about 1e-16. */
+	assert_int_equal(same_prefix, 0);
+	fernet_key_free(r[0].k);
+	fernet_key_free(r[1].k);
+	free(all);
+	free(r);
 }
 
 static void
@@ -594,6 +666,7 @@ main(void)
 		cmocka_unit_test(test_shared_signing_half),
 		cmocka_unit_test(test_rotate_keeps_timestamp),
 		cmocka_unit_test(test_inspect),
+		cmocka_unit_test(test_ivs_distinct_across_refills_and_threads),
 	};
 	int rc;
 
