@@ -533,24 +533,32 @@ dig_pack(uint8_t rec[DIG_REC], enum store_field f, int left, int64_t id,
 	memcpy(rec + 9, dig, ROW_DIGEST);
 }
 
+#define DIG_BUF_RECS	256	/* records written to, or read from, the file at a time */
+
 /* Record the digests of a rotated page's rows, written or left. */
 static void
 apply_digest(struct lifecycle *lc, struct page *p)
 {
 	struct job *j = &lc->job;
-	uint8_t rec[DIG_REC];
+	uint8_t buf[DIG_BUF_RECS * DIG_REC];
 	const struct row *r;
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < p->nrows; i++) {
 		r = &p->rows[i];
 		if (r->status != ST_DONE && r->status != ST_UNOPENED)
 			continue;
-		dig_pack(rec, r->field, r->status == ST_UNOPENED, r->id, r->dig);
-		if (fwrite(rec, 1, sizeof rec, j->digf) != sizeof rec)
-			j->digf_failed = 1;
+		dig_pack(buf + DIG_REC * n++, r->field,
+		    r->status == ST_UNOPENED, r->id, r->dig);
 		j->ndig++;
+		if (n == DIG_BUF_RECS) {
+			if (fwrite(buf, DIG_REC, n, j->digf) != n)
+				j->digf_failed = 1;
+			n = 0;
+		}
 	}
+	if (n > 0 && fwrite(buf, DIG_REC, n, j->digf) != n)
+		j->digf_failed = 1;
 }
 
 /*
@@ -1195,21 +1203,29 @@ struct check {
 	struct lifecycle_verify	*vf;
 	FILE			*f;
 	struct dig_rec		 rec;		/* the next record */
+	uint8_t			 buf[DIG_BUF_RECS * DIG_REC];
+	size_t			 buf_n, buf_at;	/* records in buf, the next one */
 	const uint8_t		*key;		/* the digests' key */
 	size_t			 failed;	/* values that fail the check */
 };
 
+/* The next record into c->rec, read from the file a block at a time. */
 static void
 rec_next(struct check *c)
 {
-	uint8_t b[DIG_REC];
+	const uint8_t *b;
 	uint64_t u = 0;
 	int i;
 
-	if (fread(b, 1, sizeof b, c->f) != sizeof b) {
-		c->rec.have = 0;
-		return;
+	if (c->buf_at == c->buf_n) {
+		c->buf_n = fread(c->buf, DIG_REC, DIG_BUF_RECS, c->f);
+		c->buf_at = 0;
+		if (c->buf_n == 0) {
+			c->rec.have = 0;
+			return;
+		}
 	}
+	b = c->buf + DIG_REC * c->buf_at++;
 	c->rec.have = 1;
 	c->rec.f = (enum store_field)(b[0] & 0x7f);
 	c->rec.left = (b[0] & 0x80) != 0;
