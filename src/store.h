@@ -251,8 +251,9 @@ struct store_var_query {
 	/*
 	 * Set by store.c for a backend's page only: the rows wanted from
 	 * this page on (SIZE_MAX: all). A backend may return them all as one
-	 * page, past limit (PostgreSQL does, through a cursor, where keyset
-	 * pages would each sort the table); store.c then asks no more.
+	 * page, past limit (PostgreSQL and MySQL do, through a server-side
+	 * cursor, where keyset pages would each sort the table); store.c then
+	 * asks no more.
 	 */
 	size_t		 total;
 };

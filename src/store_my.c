@@ -27,7 +27,12 @@
  * column of a DB upgraded from 1.x holds both) neither vanish nor repeat.
  * A page is at most PAGE_ROWS rows, fetched whole (mysql_store_result), so
  * other statements may run between two rows; secret cells are wiped before
- * a page is freed. An export longer than a page reads in one consistent
+ * a page is freed. No index gives byte order, so a listing of more than a
+ * page sorts once instead of once a page: the ids of all its rows come from
+ * a read-only server-side cursor (a prepared statement, fetched PAGE_ROWS
+ * at a time; the session is free between fetches), and each page's rows
+ * are read by id, in the cursor's order (cursor_fill(); doc/mysql.md
+ * section 2). An export longer than a page reads in one consistent
  * snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY), as
  * Airflow's single SELECT does.
  *
@@ -113,6 +118,7 @@ struct my {
 	unsigned	 errnum;	/* of the last failure */
 	int		 tx_failed;	/* a statement of the open transaction failed */
 	int		 snap_open;	/* an iterator holds its snapshot transaction */
+	int		 cursors;	/* server-side cursors open (iterators') */
 	/* Queued field updates (see the top comment). */
 	struct {
 		enum store_field f;
@@ -145,15 +151,15 @@ is_lost(unsigned n)
 	    n == 4031;	/* ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8) */
 }
 
-/* Map the session's last error to e; returns -1. */
+/* Map error n (server or client), with its message, to e; returns -1. */
 static int
-my_fail(struct store *s, const char *what, struct err *e)
+my_fail_n(struct store *s, unsigned n, const char *error, const char *what,
+    struct err *e)
 {
 	struct my *p = s->impl;
-	unsigned n = mysql_errno(p->m);
 	char msg[300];
 
-	snprintf(msg, sizeof msg, "%s", mysql_error(p->m));
+	snprintf(msg, sizeof msg, "%s", error);
 	p->errnum = n;
 	if (s->in_tx && n != ER_DUP_ENTRY)
 		p->tx_failed = 1;
@@ -198,6 +204,15 @@ my_fail(struct store *s, const char *what, struct err *e)
 		err_set(e, ERR_DB, "database '%s': %s failed: %s", s->name, what, msg);
 	}
 	return -1;
+}
+
+/* Map the session's last error to e; returns -1. */
+static int
+my_fail(struct store *s, const char *what, struct err *e)
+{
+	struct my *p = s->impl;
+
+	return my_fail_n(s, mysql_errno(p->m), mysql_error(p->m), what, e);
 }
 
 /* -- values in SQL ------------------------------------------------------- */
@@ -308,7 +323,7 @@ run(struct store *s, const struct buf *sql, MYSQL_RES **res, const char *what,
 		cancel_disarm(p);
 		if (rc == 0)
 			return 0;
-		if (tries > 0 || s->in_tx || p->snap_open ||
+		if (tries > 0 || s->in_tx || p->snap_open || p->cursors > 0 ||
 		    !is_lost(mysql_errno(p->m)))
 			break;
 		/* Reconnect once; a failure to is reported as such. */
@@ -1040,6 +1055,13 @@ my_var_update(struct store *s, const char *key, const char *val, size_t len,
  */
 enum it_kind { IT_CONN, IT_VAR, IT_FIELD, IT_PAIR };
 
+/* A row of a cursor's page at its position in the listing (cursor_fill()). */
+struct cur_slot {
+	int64_t		 id;
+	size_t		 pos;
+	MYSQL_ROW	 row;		/* NULL: the row is gone */
+};
+
 struct my_iter {
 	struct store_iter	 base;
 	struct store		*s;
@@ -1063,6 +1085,16 @@ struct my_iter {
 	size_t			 val2_cap;
 	int			 turn;		/* IT_PAIR: 1, the extra is next */
 	enum err_code		 failed;
+	/* A long listing in byte order: ids from a server-side cursor. */
+	int			 cursor;	/* read so (my_conn_iter, my_var_list) */
+	MYSQL_STMT		*cur;		/* the ids, in listing order */
+	int			 cur_open;	/* executed: counted in p->cursors */
+	int64_t			 cur_id;	/* bound to the cursor's column */
+	int64_t			*ids;		/* the page's ids, PAGE_ROWS */
+	size_t			 nids;
+	struct cur_slot		*slots;		/* the page's rows by position */
+	size_t			 slot_at;	/* the next position */
+	unsigned long		*lens;		/* their lengths, ncols each */
 };
 
 static void
@@ -1083,17 +1115,43 @@ iter_clear_page(struct my_iter *it)
 	it->res = NULL;
 }
 
-/* The SQL of the iterator's next page. */
+/* The rows of the ids of a cursor's page (cursor_fill() puts them in order). */
 static void
-page_sql(struct my_iter *it, size_t want, struct buf *b)
+cursor_page_sql(struct my_iter *it, struct buf *b)
+{
+	struct my *p = it->s->impl;
+	size_t i;
+
+	if (it->kind == IT_VAR)
+		buf_adds(b, "SELECT id, \"key\", val, is_encrypted, description "
+		    "FROM variable WHERE id IN (");
+	else
+		buf_addf(b, "SELECT %s FROM connection WHERE id IN (",
+		    p->select_cols);
+	for (i = 0; i < it->nids; i++)
+		buf_addf(b, "%s%" PRId64, i ? ", " : "", it->ids[i]);
+	buf_adds(b, ")");
+}
+
+/*
+ * The SQL of the iterator's next page of want rows; with ids, the SQL of
+ * its cursor instead: the ids of every row of the listing, in its order
+ * (want 0: no LIMIT).
+ */
+static void
+page_sql(struct my_iter *it, size_t want, int ids, struct buf *b)
 {
 	struct my *p = it->s->impl;
 	const struct store_field_sql *fs;
 	const char *col = it->db_order ? "conn_id" : "CAST(conn_id AS BINARY)";
+	char limit[40] = "";
 
+	if (want > 0)
+		snprintf(limit, sizeof limit, " LIMIT %zu", want);
 	if (it->kind == IT_VAR && it->varlist) {
 		/* One page in byte order; store.c pages by key. */
-		buf_adds(b, "SELECT id, \"key\", val, is_encrypted, description "
+		buf_adds(b, ids ? "SELECT id FROM variable WHERE 1 = 1" :
+		    "SELECT id, \"key\", val, is_encrypted, description "
 		    "FROM variable WHERE 1 = 1");
 		if (it->after != NULL) {
 			buf_adds(b, " AND CAST(\"key\" AS BINARY) > ");
@@ -1112,8 +1170,8 @@ page_sql(struct my_iter *it, size_t want, struct buf *b)
 			add_text(b, it->match);
 			buf_adds(b, "), LOWER(\"key\")) > 0");
 		}
-		buf_addf(b, " ORDER BY CAST(\"key\" AS BINARY)%s LIMIT %zu",
-		    it->desc ? " DESC" : "", want);
+		buf_addf(b, " ORDER BY CAST(\"key\" AS BINARY)%s%s",
+		    it->desc ? " DESC" : "", limit);
 		return;
 	}
 	if (it->kind == IT_VAR) {
@@ -1137,7 +1195,8 @@ page_sql(struct my_iter *it, size_t want, struct buf *b)
 		    fs->table, it->after_id, want, it->lock ? " FOR UPDATE" : "");
 		return;
 	}
-	buf_addf(b, "SELECT %s FROM connection WHERE 1 = 1", p->select_cols);
+	buf_addf(b, "SELECT %s FROM connection WHERE 1 = 1", ids ? "id" :
+	    p->select_cols);
 	if (it->after != NULL) {
 		buf_addf(b, " AND %s > ", col);
 		if (it->db_order)
@@ -1166,7 +1225,217 @@ page_sql(struct my_iter *it, size_t want, struct buf *b)
 		}
 		buf_adds(b, ")");
 	}
-	buf_addf(b, " ORDER BY %s%s LIMIT %zu", col, it->desc ? " DESC" : "", want);
+	buf_addf(b, " ORDER BY %s%s%s", col, it->desc ? " DESC" : "", limit);
+}
+
+/* The cursor's error as my_fail()'s; returns -1. */
+static int
+cursor_fail(struct my_iter *it, const char *what, struct err *e)
+{
+	return my_fail_n(it->s, mysql_stmt_errno(it->cur),
+	    mysql_stmt_error(it->cur), what, e);
+}
+
+/*
+ * Open the listing's cursor (see the top comment): the ids of its rows in
+ * its order, sorted once by the server, which keeps them and hands them
+ * out PAGE_ROWS at a time. 0, or -1 with e set.
+ */
+static int
+cursor_open(struct my_iter *it, const char *what, struct err *e)
+{
+	struct store *s = it->s;
+	struct my *p = s->impl;
+	unsigned long type = CURSOR_TYPE_READ_ONLY, rows = PAGE_ROWS;
+	MYSQL_BIND bind;
+	struct buf b;
+	int rc = -1;
+
+	if (queue_send(s, e) != 0)
+		return -1;
+	if (p->m == NULL && connect_session(s, e) != 0)
+		return -1;
+	if ((it->ids = calloc(PAGE_ROWS, sizeof *it->ids)) == NULL ||
+	    (it->slots = calloc(PAGE_ROWS, sizeof *it->slots)) == NULL ||
+	    (it->cur = mysql_stmt_init(p->m)) == NULL)
+		return err_nomem(e);
+	buf_init(&b, 0);
+	page_sql(it, it->left == SIZE_MAX ? 0 : it->left, 1, &b);
+	if (buf_check(&b, e) != 0)
+		goto out;
+	memset(&bind, 0, sizeof bind);
+	bind.buffer_type = MYSQL_TYPE_LONGLONG;
+	bind.buffer = &it->cur_id;
+	p->errnum = 0;
+	p->interrupted = 0;
+	cancel_arm(p);
+	rc = mysql_stmt_attr_set(it->cur, STMT_ATTR_CURSOR_TYPE, &type) ||
+	    mysql_stmt_attr_set(it->cur, STMT_ATTR_PREFETCH_ROWS, &rows) ||
+	    mysql_stmt_prepare(it->cur, buf_str(&b), (unsigned long)b.len) ||
+	    mysql_stmt_bind_result(it->cur, &bind) ||
+	    mysql_stmt_execute(it->cur) ? -1 : 0;
+	cancel_disarm(p);
+	if (rc != 0)
+		cursor_fail(it, what, e);
+	else
+		it->cur_open = 1;
+	p->cursors += it->cur_open;
+out:
+	buf_release(&b);
+	return rc;
+}
+
+/* The next ids of the cursor, at most want, into it->ids. 0, or -1. */
+static int
+cursor_fetch(struct my_iter *it, size_t want, const char *what,
+    struct err *e)
+{
+	struct my *p = it->s->impl;
+	int rc = 0;
+
+	it->nids = 0;
+	if (it->cur == NULL && cursor_open(it, what, e) != 0)
+		return -1;
+	p->errnum = 0;
+	p->interrupted = 0;
+	cancel_arm(p);
+	while (it->nids < want && (rc = mysql_stmt_fetch(it->cur)) == 0)
+		it->ids[it->nids++] = it->cur_id;
+	cancel_disarm(p);
+	if (rc != 0 && rc != MYSQL_NO_DATA)
+		return cursor_fail(it, what, e);
+	return 0;
+}
+
+static void
+cursor_close(struct my_iter *it)
+{
+	struct my *p = it->s->impl;
+
+	if (it->cur != NULL) {
+		mysql_stmt_close(it->cur);
+		it->cur = NULL;
+		p->cursors -= it->cur_open;
+		it->cur_open = 0;
+	}
+	free(it->ids);
+	free(it->slots);
+	free(it->lens);
+	it->ids = NULL;
+	it->slots = NULL;
+	it->lens = NULL;
+}
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+	const struct cur_slot *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+slot_pos_cmp(const void *a, const void *b)
+{
+	const struct cur_slot *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * Put the rows of a cursor's page (it->res, in the server's order) at
+ * their positions in the listing: slots sorted by id find each row, then
+ * by position give them out. The lengths are copied, since
+ * mysql_fetch_lengths() gives the last row's only. 0, or -1 (e set).
+ */
+static int
+slots_fill(struct my_iter *it, struct err *e)
+{
+	unsigned ncols = mysql_num_fields(it->res);
+	struct cur_slot key, *sl;
+	unsigned long *len;
+	MYSQL_ROW row;
+	size_t i;
+
+	free(it->lens);
+	if ((it->lens = calloc(it->nids, ncols * sizeof *it->lens)) == NULL)
+		return err_nomem(e);
+	for (i = 0; i < it->nids; i++) {
+		it->slots[i].id = it->ids[i];
+		it->slots[i].pos = i;
+		it->slots[i].row = NULL;
+	}
+	qsort(it->slots, it->nids, sizeof *it->slots, slot_cmp);
+	while ((row = mysql_fetch_row(it->res)) != NULL) {
+		len = mysql_fetch_lengths(it->res);
+		key.id = strtoll(row[0], NULL, 10);
+		sl = bsearch(&key, it->slots, it->nids, sizeof *it->slots,
+		    slot_cmp);
+		if (sl == NULL)
+			continue;	/* not asked for: cannot be */
+		sl->row = row;
+		memcpy(it->lens + sl->pos * ncols, len, ncols * sizeof *len);
+	}
+	qsort(it->slots, it->nids, sizeof *it->slots, slot_pos_cmp);
+	it->slot_at = 0;
+	return 0;
+}
+
+/* The next row of a cursor's page into it->row: 1, or 0 when used up. */
+static int
+slot_next(struct my_iter *it)
+{
+	unsigned ncols = mysql_num_fields(it->res);
+
+	while (it->slot_at < it->nids) {
+		struct cur_slot *sl = &it->slots[it->slot_at++];
+
+		if (sl->row != NULL) {
+			it->row = sl->row;
+			it->len = it->lens + sl->pos * ncols;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * iter_fill() of a cursor: the rows of its next ids, by id, in the
+ * cursor's order. A row deleted since the cursor was opened is not
+ * there; a page of only such rows is passed over.
+ */
+static int
+cursor_fill(struct my_iter *it, size_t want, const char *what,
+    struct err *e)
+{
+	struct store *s = it->s;
+	struct buf b;
+	int rc;
+
+	for (;;) {
+		if (cursor_fetch(it, want, what, e) != 0)
+			goto fail;
+		if (it->nids < want)
+			it->done = 1;
+		if (it->left != SIZE_MAX)
+			it->left -= it->nids;
+		if (it->nids == 0)
+			return 0;
+		buf_init(&b, 0);
+		cursor_page_sql(it, &b);
+		rc = run(s, &b, &it->res, what, e);
+		buf_release(&b);
+		if (rc != 0 || slots_fill(it, e) != 0)
+			goto fail;
+		if (slot_next(it))
+			return 1;
+		iter_clear_page(it);
+		if (it->done || it->left == 0)
+			return 0;
+	}
+fail:
+	it->failed = e != NULL && e->code != ERR_NONE ? e->code : ERR_DB;
+	return -1;
 }
 
 /* 1 with a row in it->row, 0 at the end, -1 with e set. */
@@ -1179,7 +1448,11 @@ iter_fill(struct my_iter *it, const char *what, struct err *e)
 	size_t want;
 	int rc;
 
-	if (it->res != NULL && (it->row = mysql_fetch_row(it->res)) != NULL) {
+	if (it->res != NULL && it->cursor) {
+		if (slot_next(it))
+			return 1;
+	} else if (it->res != NULL &&
+	    (it->row = mysql_fetch_row(it->res)) != NULL) {
 		it->len = mysql_fetch_lengths(it->res);
 		return 1;
 	}
@@ -1198,8 +1471,10 @@ iter_fill(struct my_iter *it, const char *what, struct err *e)
 		it->own_snap = p->snap_open = 1;
 	}
 	want = it->left < PAGE_ROWS ? it->left : PAGE_ROWS;
+	if (it->cursor)
+		return cursor_fill(it, want, what, e);
 	buf_init(&b, 0);
-	page_sql(it, want, &b);
+	page_sql(it, want, 0, &b);
 	rc = run(s, &b, &it->res, what, e);
 	buf_release(&b);
 	if (rc != 0)
@@ -1342,6 +1617,7 @@ it_free(struct store_iter *base)
 	struct my *p = it->s->impl;
 
 	iter_clear_page(it);
+	cursor_close(it);
 	if (it->own_snap) {
 		if (p->m != NULL)
 			(void)mysql_commit(p->m);
@@ -1403,6 +1679,9 @@ my_conn_iter(struct store *s, const struct store_query *q,
 	}
 	/* An export of more than a page: one snapshot, as Airflow's SELECT. */
 	it->snapshot = it->db_order && !p->snap_open &&
+	    (it->left == SIZE_MAX || it->left > PAGE_ROWS);
+	/* A listing of more than a page in byte order: one sort, a cursor. */
+	it->cursor = !it->db_order &&
 	    (it->left == SIZE_MAX || it->left > PAGE_ROWS);
 	*out = &it->base;
 	return 0;
@@ -1824,6 +2103,15 @@ my_var_list(struct store *s, const struct store_var_query *q,
 	it->varlist = 1;
 	it->desc = q->desc;
 	it->left = q->limit > 0 ? q->limit : SIZE_MAX;
+	/*
+	 * Every row wanted, when more than a page, from one cursor: a
+	 * keyset page in byte order would sort the table each time (store.h,
+	 * struct store_var_query's total).
+	 */
+	if (q->key == NULL && q->total > PAGE_ROWS) {
+		it->cursor = 1;
+		it->left = q->total;
+	}
 	if ((q->after != NULL && (it->after = strdup(q->after)) == NULL) ||
 	    (q->before != NULL && (it->before = strdup(q->before)) == NULL) ||
 	    (q->key != NULL && (it->key = strdup(q->key)) == NULL) ||

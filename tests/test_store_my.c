@@ -911,6 +911,183 @@ stopper_run(void *arg)
 }
 
 /*
+ * The general log of the test's own server, as a table: cleared and on,
+ * then off. sorted_statements() counts the statements it holds that sort
+ * by CAST(col AS BINARY): a text query once, a prepared one once (its
+ * Execute).
+ */
+static void
+log_start(MYSQL *a)
+{
+	admin_exec(a, "SET GLOBAL general_log = 0; SET GLOBAL log_output = "
+	    "'TABLE'; TRUNCATE TABLE mysql.general_log; SET GLOBAL general_log = 1");
+}
+
+static long
+sorted_statements(MYSQL *a, const char *col)
+{
+	char sql[300];
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+	long n;
+
+	admin_exec(a, "SET GLOBAL general_log = 0");
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mysql.general_log WHERE "
+	    "command_type IN ('Query', 'Execute') AND argument LIKE "
+	    "'%%ORDER BY CAST(%s AS BINARY)%%'", col);
+	if (mysql_query(a, sql) != 0 || (r = mysql_store_result(a)) == NULL)
+		fail_msg("reading the general log: %s", mysql_error(a));
+	row = r != NULL ? mysql_fetch_row(r) : NULL;
+	n = row != NULL && row[0] != NULL ? strtol(row[0], NULL, 10) : -1;
+	mysql_free_result(r);
+	return n;
+}
+
+#define LONG_ROWS 2500	/* three pages */
+
+/*
+ * A listing of more than a page in byte order sorts once, in a server-side
+ * cursor (store_my.c, "Order"), where keyset pages would each scan and sort
+ * the table: every row once, in the order of the server's own ORDER BY
+ * CAST(... AS BINARY), both ways; one statement that sorts; other
+ * statements run on the session between two pages; a row deleted after
+ * the cursor opened is passed over, one added is not listed.
+ */
+static void
+test_long_listing_cursor(void **state)
+{
+	static const char lead[] = "Aa_-Zz";
+	struct tdb_fx *f = *state;
+	struct store_var_query vq;
+	struct store_iter *it = NULL;
+	struct store *s = NULL;
+	struct store_var v;
+	struct conn c;
+	struct err e;
+	char *want = NULL, *got, sql[300], prev[64];
+	MYSQL *a = admin();
+	size_t cap = LONG_ROWS * 12 + 16;
+	int i, rc, n, desc;
+
+	memset(&c, 0, sizeof c);
+	got = calloc(1, cap);
+	assert_non_null(got);
+	tdb_exec(&f->t, "SET SESSION group_concat_max_len = 1048576");
+	tdb_exec(&f->t, "START TRANSACTION");
+	for (i = 0; i < LONG_ROWS; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO connection (conn_id, "
+		    "conn_type, is_encrypted, is_extra_encrypted) VALUES "
+		    "('%c%05d', 'http', 0, 0)", lead[i % 6], LONG_ROWS - i);
+		tdb_exec(&f->t, sql);
+		snprintf(sql, sizeof sql, "INSERT INTO variable (`key`, val, "
+		    "is_encrypted) VALUES ('%c%05d', 'v%d', 0)", lead[(i + 1) % 6],
+		    i, i);
+		tdb_exec(&f->t, sql);
+	}
+	tdb_exec(&f->t, "COMMIT");
+	want = tdb_query(&f->t, "SELECT GROUP_CONCAT(conn_id ORDER BY "
+	    "CAST(conn_id AS BINARY) SEPARATOR ' ') FROM connection");
+	assert_non_null(want);
+	assert_int_equal(store_open(&s, f->t.url, NULL, &e), 0);
+
+	/* Connections, ascending: the byte order, one sort (not one a page). */
+	log_start(a);
+	assert_int_equal(store_conn_iter(s, NULL, &it, &e), 0);
+	n = 0;
+	got[0] = '\0';
+	while ((rc = store_iter_next(it, &c, &e)) == 1) {
+		if (n > 0)
+			strcat(got, " ");
+		strcat(got, c.conn_id);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(n, LONG_ROWS);
+	assert_string_equal(got, want);
+	assert_int_equal(sorted_statements(a, "conn_id"), 1);
+
+	/* Descending, with statements between the pages. */
+	desc = 1;
+	{
+		struct store_query q = { NULL, 0, NULL, NULL, desc, 0 };
+
+		assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+	}
+	n = 0;
+	prev[0] = '\0';
+	while ((rc = store_iter_next(it, &c, &e)) == 1) {
+		if (n > 0)
+			assert_true(strcmp(c.conn_id, prev) < 0);
+		snprintf(prev, sizeof prev, "%s", c.conn_id);
+		if (n == 1500) {
+			struct conn g;
+
+			/* The session is free between two pages. */
+			memset(&g, 0, sizeof g);
+			assert_int_equal(store_conn_get(s, "A02500", &g, &e), 0);
+			conn_clear(&g);
+			/* On the last page, not read yet: passed over. */
+			tdb_exec(&f->t, "DELETE FROM connection WHERE conn_id = "
+			    "'-02497'");
+			/* Added after the cursor opened: not listed. */
+			tdb_exec(&f->t, "INSERT INTO connection (conn_id, "
+			    "conn_type, is_encrypted, is_extra_encrypted) VALUES "
+			    "('0new', 'http', 0, 0)");
+		}
+		assert_string_not_equal(c.conn_id, "0new");
+		assert_string_not_equal(c.conn_id, "-02497");
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(n, LONG_ROWS - 1);
+
+	/* Variables (store.c's pager asks for every row): the same. */
+	free(want);
+	want = tdb_query(&f->t, "SELECT GROUP_CONCAT(`key` ORDER BY "
+	    "CAST(`key` AS BINARY) SEPARATOR ' ') FROM variable");
+	assert_non_null(want);
+	memset(&vq, 0, sizeof vq);
+	log_start(a);
+	assert_int_equal(store_var_list(s, &vq, &it, &e), 0);
+	n = 0;
+	got[0] = '\0';
+	while ((rc = store_var_next(it, &v, &e)) == 1) {
+		if (n > 0)
+			strcat(got, " ");
+		strcat(got, v.key);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(n, LONG_ROWS);
+	assert_string_equal(got, want);
+	assert_int_equal(sorted_statements(a, "\"key\""), 1);
+	/* A limit of two pages and a bit, after a key: the first ones. */
+	vq.after = "-00004";
+	vq.limit = 2100;
+	assert_int_equal(store_var_list(s, &vq, &it, &e), 0);
+	n = 0;
+	prev[0] = '\0';
+	while ((rc = store_var_next(it, &v, &e)) == 1) {
+		assert_true(strcmp(v.key, "-00004") > 0);
+		assert_true(strcmp(v.key, prev) > 0);
+		snprintf(prev, sizeof prev, "%s", v.key);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	store_iter_free(it);
+	assert_int_equal(n, 2100);
+
+	conn_clear(&c);
+	free(want);
+	free(got);
+	store_close(s);
+	mysql_close(a);
+}
+
+/*
  * A search that waits (another session holds LOCK TABLES connection WRITE,
  * so even a read waits, up to the 60 s lock timeout) is stopped by
  * store_interrupt() from another thread: ERR_INTERRUPTED, and the store
@@ -921,7 +1098,8 @@ test_interrupt_search(void **state)
 {
 	struct tdb_fx *f = *state;
 	struct store_opts o = { 60000, NULL };
-	struct store_query q = { NULL, 50, "needle", NULL, 0, 0 };
+	/* A page of 50, and every row (a cursor: store_my.c, "Order"). */
+	static const size_t limits[] = { 50, 0 };
 	struct store_iter *it = NULL;
 	struct stopper st;
 	struct store *s = NULL;
@@ -929,33 +1107,38 @@ test_interrupt_search(void **state)
 	struct err e;
 	pthread_t th;
 	MYSQL *a = admin();
-	size_t n;
+	size_t n, k;
 	int rc;
 
 	memset(&c, 0, sizeof c);
 	assert_int_equal(store_open(&s, f->t.url, &o, &e), 0);
 	insert(f, s, "haystack-needle");
-	admin_exec(a, "LOCK TABLES airflow.connection WRITE");
-	st.s = s;
-	st.done = 0;
-	pthread_mutex_init(&st.lock, NULL);
-	assert_int_equal(pthread_create(&th, NULL, stopper_run, &st), 0);
-	assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
-	rc = store_iter_next(it, &c, &e);
-	pthread_mutex_lock(&st.lock);
-	st.done = 1;
-	pthread_mutex_unlock(&st.lock);
-	pthread_join(th, NULL);
-	pthread_mutex_destroy(&st.lock);
-	assert_int_equal(rc, -1);
-	if (e.code != ERR_INTERRUPTED)
-		fail_msg("want interrupted, got: %s", e.msg);
-	/* The iterator stays failed; the store goes on. */
-	assert_int_equal(store_iter_next(it, &c, &e), -1);
-	store_iter_free(it);
-	admin_exec(a, "UNLOCK TABLES");
-	assert_int_equal(store_conn_count(s, &n, &e), 0);
-	assert_int_equal(n, 1);
+	for (k = 0; k < ARRAY_LEN(limits); k++) {
+		struct store_query q = { NULL, limits[k], "needle", NULL, 0, 0 };
+
+		admin_exec(a, "LOCK TABLES airflow.connection WRITE");
+		st.s = s;
+		st.done = 0;
+		pthread_mutex_init(&st.lock, NULL);
+		assert_int_equal(pthread_create(&th, NULL, stopper_run, &st), 0);
+		assert_int_equal(store_conn_iter(s, &q, &it, &e), 0);
+		rc = store_iter_next(it, &c, &e);
+		pthread_mutex_lock(&st.lock);
+		st.done = 1;
+		pthread_mutex_unlock(&st.lock);
+		pthread_join(th, NULL);
+		pthread_mutex_destroy(&st.lock);
+		assert_int_equal(rc, -1);
+		if (e.code != ERR_INTERRUPTED)
+			fail_msg("limit %zu: want interrupted, got: %s", limits[k],
+			    e.msg);
+		/* The iterator stays failed; the store goes on. */
+		assert_int_equal(store_iter_next(it, &c, &e), -1);
+		store_iter_free(it);
+		admin_exec(a, "UNLOCK TABLES");
+		assert_int_equal(store_conn_count(s, &n, &e), 0);
+		assert_int_equal(n, 1);
+	}
 	conn_clear(&c);
 	store_close(s);
 	mysql_close(a);
@@ -1059,6 +1242,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_insensitive, setup,
 		    tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_export_streaming, setup,
+		    tdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_long_listing_cursor, setup,
 		    tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, tdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_transaction, setup,
