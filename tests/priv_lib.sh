@@ -31,7 +31,10 @@ priv_skip() {
 
 priv_cleanup() {
 	for _u in ${PRIV_USERS:-}; do
-		userdel "$_u" >/dev/null 2>&1
+		# userdel refuses a user with a process left (a session the
+		# server had not ended yet): end them first, or the account stays.
+		command -v pkill >/dev/null 2>&1 && pkill -KILL -u "$_u" 2>/dev/null || :
+		userdel "$_u" >/dev/null 2>&1 || { sleep 1; userdel "$_u" >/dev/null 2>&1; }
 		groupdel "$_u" >/dev/null 2>&1
 	done
 	[ -n "${PRIV_SUDOERS:-}" ] && rm -f "$PRIV_SUDOERS"
