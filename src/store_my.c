@@ -1090,9 +1090,8 @@ struct my_iter {
 	MYSQL_STMT		*cur;		/* the ids, in listing order */
 	int			 cur_open;	/* executed: counted in p->cursors */
 	int64_t			 cur_id;	/* bound to the cursor's column */
-	int64_t			*ids;		/* the page's ids, PAGE_ROWS */
+	struct cur_slot		*slots;		/* the page's ids and rows, PAGE_ROWS */
 	size_t			 nids;
-	struct cur_slot		*slots;		/* the page's rows by position */
 	size_t			 slot_at;	/* the next position */
 	unsigned long		*lens;		/* their lengths, ncols each */
 };
@@ -1115,21 +1114,22 @@ iter_clear_page(struct my_iter *it)
 	it->res = NULL;
 }
 
-/* The rows of the ids of a cursor's page (cursor_fill() puts them in order). */
+/* The columns of a variable listing (store_var_list()). */
+static const char var_list_cols[] =
+    "id, \"key\", val, is_encrypted, description";
+
+/* The rows of the ids of a cursor's page (slots_fill() puts them in order). */
 static void
 cursor_page_sql(struct my_iter *it, struct buf *b)
 {
 	struct my *p = it->s->impl;
 	size_t i;
 
-	if (it->kind == IT_VAR)
-		buf_adds(b, "SELECT id, \"key\", val, is_encrypted, description "
-		    "FROM variable WHERE id IN (");
-	else
-		buf_addf(b, "SELECT %s FROM connection WHERE id IN (",
-		    p->select_cols);
+	buf_addf(b, "SELECT %s FROM %s WHERE id IN (", it->kind == IT_VAR ?
+	    var_list_cols : p->select_cols, it->kind == IT_VAR ? "variable" :
+	    "connection");
 	for (i = 0; i < it->nids; i++)
-		buf_addf(b, "%s%" PRId64, i ? ", " : "", it->ids[i]);
+		buf_addf(b, "%s%" PRId64, i ? ", " : "", it->slots[i].id);
 	buf_adds(b, ")");
 }
 
@@ -1150,9 +1150,8 @@ page_sql(struct my_iter *it, size_t want, int ids, struct buf *b)
 		snprintf(limit, sizeof limit, " LIMIT %zu", want);
 	if (it->kind == IT_VAR && it->varlist) {
 		/* One page in byte order; store.c pages by key. */
-		buf_adds(b, ids ? "SELECT id FROM variable WHERE 1 = 1" :
-		    "SELECT id, \"key\", val, is_encrypted, description "
-		    "FROM variable WHERE 1 = 1");
+		buf_addf(b, "SELECT %s FROM variable WHERE 1 = 1", ids ? "id" :
+		    var_list_cols);
 		if (it->after != NULL) {
 			buf_adds(b, " AND CAST(\"key\" AS BINARY) > ");
 			add_value(b, "_binary ", it->after, strlen(it->after));
@@ -1255,8 +1254,7 @@ cursor_open(struct my_iter *it, const char *what, struct err *e)
 		return -1;
 	if (p->m == NULL && connect_session(s, e) != 0)
 		return -1;
-	if ((it->ids = calloc(PAGE_ROWS, sizeof *it->ids)) == NULL ||
-	    (it->slots = calloc(PAGE_ROWS, sizeof *it->slots)) == NULL ||
+	if ((it->slots = calloc(PAGE_ROWS, sizeof *it->slots)) == NULL ||
 	    (it->cur = mysql_stmt_init(p->m)) == NULL)
 		return err_nomem(e);
 	buf_init(&b, 0);
@@ -1285,7 +1283,10 @@ out:
 	return rc;
 }
 
-/* The next ids of the cursor, at most want, into it->ids. 0, or -1. */
+/*
+ * The next ids of the cursor, at most want, into it->slots at their
+ * positions in the listing. 0, or -1 with e set.
+ */
 static int
 cursor_fetch(struct my_iter *it, size_t want, const char *what,
     struct err *e)
@@ -1299,8 +1300,12 @@ cursor_fetch(struct my_iter *it, size_t want, const char *what,
 	p->errnum = 0;
 	p->interrupted = 0;
 	cancel_arm(p);
-	while (it->nids < want && (rc = mysql_stmt_fetch(it->cur)) == 0)
-		it->ids[it->nids++] = it->cur_id;
+	while (it->nids < want && (rc = mysql_stmt_fetch(it->cur)) == 0) {
+		it->slots[it->nids].id = it->cur_id;
+		it->slots[it->nids].pos = it->nids;
+		it->slots[it->nids].row = NULL;
+		it->nids++;
+	}
 	cancel_disarm(p);
 	if (rc != 0 && rc != MYSQL_NO_DATA)
 		return cursor_fail(it, what, e);
@@ -1318,10 +1323,8 @@ cursor_close(struct my_iter *it)
 		p->cursors -= it->cur_open;
 		it->cur_open = 0;
 	}
-	free(it->ids);
 	free(it->slots);
 	free(it->lens);
-	it->ids = NULL;
 	it->slots = NULL;
 	it->lens = NULL;
 }
@@ -1355,16 +1358,10 @@ slots_fill(struct my_iter *it, struct err *e)
 	struct cur_slot key, *sl;
 	unsigned long *len;
 	MYSQL_ROW row;
-	size_t i;
 
 	free(it->lens);
 	if ((it->lens = calloc(it->nids, ncols * sizeof *it->lens)) == NULL)
 		return err_nomem(e);
-	for (i = 0; i < it->nids; i++) {
-		it->slots[i].id = it->ids[i];
-		it->slots[i].pos = i;
-		it->slots[i].row = NULL;
-	}
 	qsort(it->slots, it->nids, sizeof *it->slots, slot_cmp);
 	while ((row = mysql_fetch_row(it->res)) != NULL) {
 		len = mysql_fetch_lengths(it->res);
